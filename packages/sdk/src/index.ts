@@ -1,0 +1,7 @@
+export { defineModule, SDK_API_VERSION } from './module.js';
+export type { ModuleDefinition, ModuleType, ModuleInputs, ModuleOutputs } from './module.js';
+export type { Artifact, ArtifactManager, ModuleOutput } from './artifact.js';
+export type { ModuleContext, ModuleLogger, WorkerPool, PoolTask } from './context.js';
+export { ModuleError } from './errors.js';
+export type { ModuleErrorOptions } from './errors.js';
+export { MemoryArtifact, isArtifact, toTable } from './memory-artifact.js';
