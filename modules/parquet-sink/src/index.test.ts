@@ -1,0 +1,57 @@
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Float64, Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { parquetWorkerFile, readParquetFile } from '@pypeline/parquet';
+import { MemoryArtifact, ModuleError } from '@pypeline/sdk';
+import { createTestContext } from '@pypeline/module-testing';
+import { describe, expect, it } from 'vitest';
+import parquetSink from './index.js';
+import { DEFAULTS, type Config } from './config.js';
+
+const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
+
+const table = new Table({
+  id: vectorFromArray([1, 2, null], new Int32()),
+  score: vectorFromArray([0.5, null, 2], new Float64()),
+  name: vectorFromArray(['a', null, 'c'], new Utf8()),
+});
+
+function context(config: Config) {
+  return createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'sink' });
+}
+
+describe('parquet_sink', () => {
+  it('keeps its code defaults equal to the generated manifest', () => {
+    const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+    expect(manifest.config_schema.optional.compression).toMatchObject({ default: DEFAULTS.compression, enum: ['snappy', 'zstd', 'gzip', 'brotli', 'lz4', 'none'] });
+    expect(manifest.config_schema.optional.row_group_size).toMatchObject({ type: 'integer', default: DEFAULTS.row_group_size });
+  });
+
+  it('encodes on the pool and writes the file, creating parent directories', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'parquet-sink-')), 'a', 'b', 'out.parquet');
+    const ctx = context({ output_path: path, compression: 'zstd', row_group_size: 2 });
+    expect(await parquetSink.run({ input: new MemoryArtifact(table) }, ctx)).toBeUndefined();
+    const back = await readParquetFile(path);
+    expect(back.toArray().map((r) => r.toJSON())).toEqual(table.toArray().map((r) => r.toJSON()));
+    expect(ctx.pool.ran.map((task) => task.filename)).toEqual([parquetWorkerFile]);
+    expect(ctx.globals.get('row_count')).toBe(3);
+    expect(ctx.globals.get('output_path')).toBe(path);
+    expect(readdirSync(join(path, '..'))).toEqual(['out.parquet']);
+  });
+
+  it('fails without a half-written file when the path is a directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parquet-sink-'));
+    mkdirSync(join(dir, 'out.parquet'));
+    const error = await parquetSink.run({ input: new MemoryArtifact(table) }, context({ output_path: join(dir, 'out.parquet') })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModuleError);
+    expect((error as ModuleError).message).toContain(`cannot write Parquet file ${join(dir, 'out.parquet')}`);
+    expect((error as ModuleError).retryable).toBe(false);
+    expect(readdirSync(dir)).toEqual(['out.parquet']);
+  });
+
+  it('explains a missing input', async () => {
+    await expect(parquetSink.run({}, context({ output_path: '/tmp/x.parquet' }))).rejects.toThrow('no data on its "input" port');
+  });
+});

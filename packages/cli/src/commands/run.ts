@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { buildFlow, formatDiagnostic, PypeError, renderSummary, runJob, sortDiagnostics, formatMs, type Listener } from '@pypeline/core';
+import { consoleReporter } from '../console-reporter.js';
+
+interface RunCliOptions {
+  context: string;
+  set: string[];
+  json?: boolean;
+  verbose?: boolean;
+  logFile?: string;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a job folder, or a flow file (built into a temp folder first)')
+    .argument('<job>', 'job folder (from pype build) or flow YAML file')
+    .option('-c, --context <env>', 'context environment to use', 'default')
+    .option('-s, --set <key=value>', 'override a context variable (repeatable)', collect, [])
+    .option('--json', 'write the JSON event log to stdout instead of progress lines')
+    .option('-v, --verbose', 'also print module log lines')
+    .option('--log-file <file>', 'where to write the JSON log (default: <job>/logs/run-<id>.jsonl)')
+    .action(async (target: string, opts: RunCliOptions) => {
+      let jobDir = target;
+      let tempDir: string | undefined;
+      if (/\.ya?ml$/i.test(target)) {
+        tempDir = mkdtempSync(join(tmpdir(), 'pype-build-'));
+        const built = buildFlow(target, { outDir: tempDir });
+        for (const d of sortDiagnostics(built.diagnostics)) process.stderr.write(`${formatDiagnostic(target, d)}\n`);
+        jobDir = built.jobDir;
+      }
+      const out = (line: string) => process.stdout.write(`${line}\n`);
+      const listeners: Listener[] = [opts.json ? (e) => out(JSON.stringify(e)) : consoleReporter(out, opts.verbose)];
+      try {
+        const result = await runJob(jobDir, {
+          context: opts.context,
+          contextOverrides: parseSets(opts.set),
+          listeners,
+          logFile: opts.logFile,
+          // The temp job folder is removed after the run; keep its log where it can be read.
+          logDir: tempDir ? join(tmpdir(), 'pypeline-logs') : undefined,
+        });
+        if (!opts.json) {
+          out(`\n${renderSummary(result.events, [])}\n`);
+          if (result.status === 'success') out(`✓ ${result.flow} succeeded in ${formatMs(result.durationMs)}  (log: ${result.logFile})`);
+          else {
+            const first = result.errors[0];
+            const line = result.events.findIndex((e) => e.type === 'module.failed' && !e.willRetry) + 1;
+            process.stderr.write(`✗ ${result.flow} failed after ${formatMs(result.durationMs)}: ${first?.message ?? 'unknown error'}\n`);
+            if (first?.hint) process.stderr.write(`  fix: ${first.hint}\n`);
+            for (const e of result.errors.slice(1)) process.stderr.write(`  also: ${e.message}\n`);
+            process.stderr.write(`  log: ${result.logFile}${line > 0 ? `:${line}` : ''}\n`);
+          }
+        }
+        process.exitCode = result.status === 'success' ? 0 : 1;
+      } finally {
+        if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      }
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseSets(sets: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new PypeError(`--set ${s}: expected key=value`, { hint: 'e.g. --set input_dir=/data' });
+    const raw = s.slice(eq + 1);
+    out[s.slice(0, eq)] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw === 'true' ? true : raw === 'false' ? false : raw;
+  }
+  return out;
+}

@@ -1,0 +1,24 @@
+import { formatMs, type PypeEvent } from '@pypeline/core';
+
+/** Human progress lines for a run, written as events arrive. */
+export function consoleReporter(write: (line: string) => void, verbose = false): (e: PypeEvent) => void {
+  return (e) => {
+    switch (e.type) {
+      case 'run.started':
+        return write(`▶ ${e.flow}: ${e.modules} modules in ${e.subflows} sub flows (context: ${e.context})`);
+      case 'module.finished':
+        return write(`  ✓ ${e.nodeId.padEnd(24)} ${formatMs(e.durationMs).padStart(9)}  ${e.rowsIn} → ${e.rowsOut} rows`);
+      case 'module.failed':
+        return write(`  ✗ ${e.nodeId.padEnd(24)} ${formatMs(e.durationMs).padStart(9)}  ${e.error.split('\n')[0]}${e.willRetry ? ` (attempt ${e.attempt}, retrying)` : ''}`);
+      case 'module.skipped':
+        return write(`  - ${e.nodeId.padEnd(24)} ${'skipped'.padStart(9)}  ${e.reason}`);
+      case 'artifact.spilled':
+        return write(`  ↓ ${e.nodeId}: ${e.rows} rows spilled to ${e.uri}`);
+      case 'log':
+        if (verbose || e.level === 'warn' || e.level === 'error') write(`  ${e.level === 'info' ? '·' : '!'} ${e.nodeId ?? ''} ${e.msg}`);
+        return;
+      default:
+        return;
+    }
+  };
+}

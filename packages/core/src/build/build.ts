@@ -1,0 +1,44 @@
+import { dirname, resolve } from 'node:path';
+import { FlowValidationError } from '../errors.js';
+import type { Diagnostic } from '../flow/diagnostics.js';
+import { loadFlowFile } from '../flow/load-flow.js';
+import { discoverModules, type Discovery } from '../registry/discover.js';
+import { planFlow } from '../plan/plan-flow.js';
+import type { Plan } from '../plan/types.js';
+import { writeJob } from './write-job.js';
+
+export interface ValidateOptions {
+  /** Folders whose node_modules (and their parents') are searched for modules. Default: the flow's folder and cwd. */
+  searchDirs?: string[];
+  discovery?: Discovery;
+}
+
+export interface ValidateResult {
+  file: string;
+  plan?: Plan;
+  text: string;
+  diagnostics: Diagnostic[];
+  ok: boolean;
+}
+
+/** Load and plan a flow file, collecting every problem. Never throws for problems in the flow. */
+export function validateFlow(file: string, options: ValidateOptions = {}): ValidateResult {
+  const loaded = loadFlowFile(file);
+  const discovery = options.discovery ?? discoverModules(options.searchDirs ?? [dirname(resolve(file)), process.cwd()]);
+  const { plan, diagnostics } = planFlow(loaded, discovery);
+  const ok = plan !== undefined && !diagnostics.some((d) => d.severity === 'error');
+  return { file, plan: ok ? plan : undefined, text: loaded.text, diagnostics, ok };
+}
+
+export interface BuildResult extends ValidateResult {
+  jobDir: string;
+  plan: Plan;
+}
+
+/** `pype build`: validate, plan and write the job folder. Throws FlowValidationError on problems. */
+export function buildFlow(file: string, options: ValidateOptions & { outDir?: string } = {}): BuildResult {
+  const result = validateFlow(file, options);
+  if (!result.ok || !result.plan) throw new FlowValidationError(file, result.diagnostics);
+  const jobDir = writeJob(result.plan, result.text, options.outDir ?? 'jobs');
+  return { ...result, plan: result.plan, jobDir };
+}

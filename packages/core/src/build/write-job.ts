@@ -1,0 +1,17 @@
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-write.js';
+import type { Plan } from '../plan/types.js';
+import { jobFiles } from './job-files.js';
+
+/** Writes the job folder `<outDir>/<name>/`; returns its path. */
+export function writeJob(plan: Plan, flowText: string, outDir: string): string {
+  const name = plan.dag.flow;
+  const jobDir = resolve(join(outDir, name));
+  const files = jobFiles(jobDir, name);
+  const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+  writeFileAtomic(files.flow, flowText);
+  writeFileAtomic(files.dag, json(plan.dag));
+  writeFileAtomic(files.metadata, json(plan.metadata));
+  for (const [env, vars] of Object.entries(plan.context)) writeFileAtomic(files.context(env), json(vars));
+  return jobDir;
+}

@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+
+/** Where the flow JSON Schema lives (shipped with the package). */
+export const FLOW_SCHEMA_PATH = new URL('../../schema/flow.schema.json', import.meta.url);
+
+let compiled: ValidateFunction | undefined;
+
+export function flowSchema(): Record<string, any> {
+  return JSON.parse(readFileSync(FLOW_SCHEMA_PATH, 'utf8'));
+}
+
+export function validateFlowSchema(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(flowSchema());
+  return compiled;
+}

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { PypeError } from '../errors.js';
+import { formatPath, type Diagnostic } from './diagnostics.js';
+import { validateFlowSchema } from './flow-schema.js';
+import { explainSchemaErrors } from './schema-errors.js';
+import { DEFAULT_SETTINGS, type Flow } from './types.js';
+import { parseYaml, type YamlDocument } from './yaml-document.js';
+
+export interface LoadedFlow {
+  file: string;
+  text: string;
+  /** Undefined when the document is too broken to go on (syntax or schema errors). */
+  flow?: Flow;
+  doc: YamlDocument;
+  diagnostics: Diagnostic[];
+}
+
+export function readFlowFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err: any) {
+    if (err?.code === 'ENOENT') throw new PypeError(`flow file not found: ${file}`, { hint: 'check the path' });
+    if (err?.code === 'EISDIR') throw new PypeError(`${file} is a folder, not a flow file`, { hint: 'pass the .yaml file' });
+    throw new PypeError(`cannot read flow file ${file}: ${err?.message ?? err}`);
+  }
+}
+
+/** Load phase: YAML syntax, then the flow JSON Schema. Every problem is collected. */
+export function loadFlowText(file: string, text: string): LoadedFlow {
+  const doc = parseYaml(text);
+  const diagnostics: Diagnostic[] = [...doc.syntaxErrors];
+  if (diagnostics.some((d) => d.severity === 'error')) return { file, text, doc, diagnostics };
+
+  const data = doc.data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    diagnostics.push({
+      severity: 'error', path: '(document)', line: 1, column: 1,
+      message: 'a flow must be a YAML mapping with `flow`, `modules` and `connections`',
+      hint: 'see docs/flow-reference.md or examples/sample_etl.yaml',
+    });
+    return { file, text, doc, diagnostics };
+  }
+
+  const validate = validateFlowSchema();
+  if (!validate(data)) {
+    for (const p of explainSchemaErrors(validate.errors ?? [], data)) {
+      const at = doc.locate(p.path, p.atKey ? 'key' : 'value');
+      diagnostics.push({ severity: 'error', path: formatPath(p.path), ...at, message: p.message, hint: p.hint });
+    }
+    // Keep going when the shape allows it, so module and connection problems are reported in the same pass.
+    return { file, text, doc, diagnostics, flow: isPlannable(data) ? withDefaults(data) : undefined };
+  }
+  return { file, text, doc, diagnostics, flow: withDefaults(data as any) };
+}
+
+export function loadFlowFile(file: string): LoadedFlow {
+  return loadFlowText(file, readFlowFile(file));
+}
+
+function withDefaults(raw: any): Flow {
+  return {
+    flow: raw.flow,
+    settings: {
+      ...DEFAULT_SETTINGS,
+      ...raw.settings,
+      spill: { ...DEFAULT_SETTINGS.spill, ...raw.settings?.spill },
+    },
+    context: { default: {}, ...raw.context },
+    modules: raw.modules.map((m: any) => ({
+      ...m,
+      configs: { required: m.configs?.required ?? {}, optional: m.configs?.optional ?? {} },
+    })),
+    connections: { data: raw.connections?.data ?? [], control: raw.connections?.control ?? [] },
+  };
+}
+
+/** True when the modules and connections are well-formed enough to plan despite other schema errors. */
+function isPlannable(raw: any): boolean {
+  const strings = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+  const obj = (v: unknown) => v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v));
+  return (
+    typeof raw.flow?.name === 'string' &&
+    Array.isArray(raw.modules) &&
+    raw.modules.every((m: any) => obj(m) && m && typeof m.id === 'string' && typeof m.name === 'string' && obj(m.configs) && obj(m.configs?.required) && obj(m.configs?.optional)) &&
+    obj(raw.connections) && strings(raw.connections?.data) && strings(raw.connections?.control) &&
+    obj(raw.context) && Object.values(raw.context ?? {}).every(obj)
+  );
+}

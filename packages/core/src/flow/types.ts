@@ -1,0 +1,36 @@
+/** The flow document after schema validation, with defaults applied. */
+export interface Flow {
+  flow: { name: string; version?: string; description?: string; authors?: string[]; created?: string };
+  settings: Settings;
+  context: Record<string, Record<string, ContextValue>>;
+  modules: ModuleSpec[];
+  connections: { data: string[]; control: string[] };
+}
+
+export type ContextValue = string | number | boolean | null;
+
+export interface Settings {
+  /** Seconds; undefined = no run timeout. */
+  timeout?: number;
+  retries: number;
+  fail_strategy: 'halt' | 'continue';
+  execution_mode: 'batch' | 'stream';
+  /** undefined = PYPELINE_THREADS or the CPU count. */
+  threads?: number;
+  spill: { threshold_rows: number; max_ram_share: number };
+}
+
+export interface ModuleSpec {
+  id: string;
+  name: string;
+  package?: string;
+  description?: string;
+  configs: { required: Record<string, unknown>; optional: Record<string, unknown> };
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  retries: 0,
+  fail_strategy: 'halt',
+  execution_mode: 'batch',
+  spill: { threshold_rows: 10_000_000, max_ram_share: 0.5 },
+};

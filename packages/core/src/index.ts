@@ -1,0 +1,28 @@
+// Build: load → plan → job folder
+export { buildFlow, validateFlow } from './build/build.js';
+export type { BuildResult, ValidateOptions, ValidateResult } from './build/build.js';
+export { loadFlowFile, loadFlowText } from './flow/load-flow.js';
+export type { LoadedFlow } from './flow/load-flow.js';
+export { flowSchema, FLOW_SCHEMA_PATH } from './flow/flow-schema.js';
+export type { Flow, ModuleSpec, Settings } from './flow/types.js';
+export { formatDiagnostic, sortDiagnostics } from './flow/diagnostics.js';
+export type { Diagnostic } from './flow/diagnostics.js';
+export { planFlow } from './plan/plan-flow.js';
+export type { Plan, Dag, DagNode, DataEdge, ControlEdge, SubFlow, ExecutionMetadata } from './plan/types.js';
+
+// Registry
+export { discoverModules } from './registry/discover.js';
+export type { Discovery, DiscoveryProblem } from './registry/discover.js';
+export type { ModuleManifest, RegistryEntry, ConfigField } from './registry/manifest.js';
+
+// Run
+export { runJob } from './run/run-job.js';
+export type { RunOptions, RunResult } from './run/run-job.js';
+export { loadJob } from './run/load-job.js';
+export { EventBus } from './run/events.js';
+export type { PypeEvent, EventType, EventOf, Listener, RunStatus, NodeStatus } from './run/events.js';
+export { renderSummary, summarize, formatMs } from './run/summary.js';
+export type { ModuleSummary } from './run/summary.js';
+
+export { PypeError, FlowValidationError, InternalError } from './errors.js';
+export { PYPELINE_VERSION } from './version.js';

@@ -1,0 +1,125 @@
+import { columnsOf, parseExpression, variablesOf } from '@pypeline/expr';
+import type { Flow } from '../flow/types.js';
+import { suggestion } from '../flow/did-you-mean.js';
+import type { ResolvedModule } from './check-modules.js';
+import { checkRef } from './check-refs.js';
+import type { Collector } from './collector.js';
+import { isSyntaxError, parseControlEdge, type ParsedControlEdge } from './parse-connections.js';
+import type { ControlEdge, DataEdge, SubFlow } from './types.js';
+
+const NO_CONTROL_OUT: Record<string, string> = { mod: 'transform modules (mods) take no control connections; connect their sub flow from its source or sink' };
+const NO_CONTROL_IN: Record<string, string> = {
+  mod: 'transform modules (mods) take no control connections; connect to the source of their sub flow',
+  sink: 'sinks take no incoming control connections; connect to the source of their sub flow',
+};
+
+/**
+ * Control connections join sub flows. The module category table applies to connections
+ * between sub flows; one inside a sub flow only repeats what data edges imply, so it is
+ * accepted with a warning when it agrees with them (the spec's sample flow has such edges).
+ */
+export function checkControlEdges(
+  flow: Flow,
+  modules: Map<string, ResolvedModule>,
+  subflows: SubFlow[],
+  dataEdges: DataEdge[],
+  out: Collector,
+): ControlEdge[] {
+  const subflowOf = new Map(subflows.flatMap((sf) => sf.modules.map((m) => [m, sf.id] as const)));
+  const ids = flow.modules.map((m) => m.id);
+  const pending: (ParsedControlEdge & { last: boolean; order: number; text: string })[] = [];
+
+  flow.connections.control.forEach((text, index) => {
+    const at = ['connections', 'control', index];
+    const e = parseControlEdge(text, index);
+    if (isSyntaxError(e)) return out.error(at, e.message, e.hint);
+    let ok = true;
+    for (const id of [e.from, e.to]) {
+      if (!ids.includes(id)) {
+        out.error(at, `control connection "${text}": unknown module id "${id}".${suggestion(id, ids)}`, `module ids: ${ids.join(', ')}`);
+        ok = false;
+      }
+    }
+    const order = checkOrder(e.orderText, text, at, out);
+    if (e.condition !== null) checkCondition(e, flow, modules, at, out);
+    if (!ok || order === null) return;
+    if (e.from === e.to) return out.error(at, `control connection "${text}" connects ${e.from} to itself`, 'remove it');
+    const from = modules.get(e.from);
+    const to = modules.get(e.to);
+    if (!from || !to) return;
+    if (subflowOf.get(e.from) === subflowOf.get(e.to)) {
+      if (reaches(e.from, e.to, dataEdges)) {
+        out.warn(at, `control connection "${text}" joins two modules of one sub flow; their data connection already orders them, so it is ignored`, 'remove it');
+      } else {
+        out.error(at, `control connection "${text}" runs against the data flow of its sub flow (data goes ${e.to} -> ${e.from})`, 'remove it');
+      }
+      return;
+    }
+    if (NO_CONTROL_OUT[from.entry.type]) {
+      out.error(at, `control connection "${text}" leaves ${e.from} (${from.entry.name}); ${NO_CONTROL_OUT[from.entry.type]}`);
+      ok = false;
+    }
+    if (NO_CONTROL_IN[to.entry.type]) {
+      out.error(at, `control connection "${text}" goes into ${e.to} (${to.entry.name}); ${NO_CONTROL_IN[to.entry.type]}`);
+      ok = false;
+    }
+    if (ok) pending.push({ ...e, last: order === 'last', order: order === 'last' ? 0 : order, text });
+  });
+
+  const maxOrder = Math.max(0, ...pending.filter((e) => !e.last).map((e) => e.order));
+  return pending
+    .map((e) => ({
+      from: e.from,
+      to: e.to,
+      order: e.last ? maxOrder + 1 : e.order,
+      order_text: e.orderText,
+      condition: e.condition,
+      from_subflow: subflowOf.get(e.from)!,
+      to_subflow: subflowOf.get(e.to)!,
+      text: e.text,
+    }))
+    .sort((a, b) => a.order - b.order);
+}
+
+function checkOrder(orderText: string, text: string, at: (string | number)[], out: Collector): number | 'last' | null {
+  if (/^last$/i.test(orderText)) return 'last';
+  if (/^\d+$/.test(orderText)) {
+    const n = Number(orderText);
+    if (n === 0) {
+      out.error(at, `control connection "${text}" uses order 0, which is reserved for data edges`, 'use an order of 1 or more, or Last');
+      return null;
+    }
+    return n;
+  }
+  out.error(at, `control connection "${text}": the order "${orderText}" is not a number`, 'write the valve as (order|condition) with order 1..N or Last, e.g. (1|)');
+  return null;
+}
+
+function checkCondition(e: ParsedControlEdge, flow: Flow, modules: Map<string, ResolvedModule>, at: (string | number)[], out: Collector): void {
+  const cond = e.condition!;
+  const parsed = parseExpression(cond);
+  for (const d of parsed.errors) {
+    out.error(at, `valve condition "${cond}" does not parse: ${d.message}`, d.hint, { offset: e.conditionOffset + d.start });
+  }
+  if (!parsed.expr) return;
+  // In a valve, a bare name is a variable too: `load__row_count > 0` reads a global.
+  for (const name of [...variablesOf(parsed.expr), ...columnsOf(parsed.expr)]) {
+    const problem = checkRef(name, flow, modules);
+    if (problem) out.error(at, `valve condition "${cond}": ${problem.message}`, problem.hint, { offset: e.conditionOffset + Math.max(0, cond.indexOf(name)) });
+  }
+}
+
+function reaches(from: string, to: string, edges: DataEdge[]): boolean {
+  const seen = new Set([from]);
+  const queue = [from];
+  while (queue.length) {
+    const n = queue.shift()!;
+    for (const e of edges) {
+      if (e.from !== n || seen.has(e.to)) continue;
+      if (e.to === to) return true;
+      seen.add(e.to);
+      queue.push(e.to);
+    }
+  }
+  return false;
+}

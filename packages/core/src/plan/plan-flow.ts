@@ -1,0 +1,118 @@
+import type { Diagnostic } from '../flow/diagnostics.js';
+import type { LoadedFlow } from '../flow/load-flow.js';
+import type { Discovery } from '../registry/discover.js';
+import { findRefs } from '../template/references.js';
+import { PYPELINE_VERSION } from '../version.js';
+import { checkControlEdges } from './check-control-edges.js';
+import { checkDataEdges } from './check-data-edges.js';
+import { checkModules, type ResolvedModule } from './check-modules.js';
+import { checkRef } from './check-refs.js';
+import { Collector } from './collector.js';
+import { findCycle } from './detect-cycles.js';
+import { findRoots, staticExecutionOrder } from './execution-order.js';
+import { buildSubFlows } from './subflows.js';
+import type { ControlEdge, DagNode, Plan } from './types.js';
+import type { Flow } from '../flow/types.js';
+
+export interface PlanResult {
+  plan?: Plan;
+  diagnostics: Diagnostic[];
+}
+
+/** Plan phase: modules, configs, connections, sub flows, valves and cycles, all problems at once. */
+export function planFlow(loaded: LoadedFlow, discovery: Discovery): PlanResult {
+  const { flow, doc } = loaded;
+  if (!flow) return { diagnostics: loaded.diagnostics };
+  const out = new Collector(doc);
+  out.diagnostics.push(...loaded.diagnostics);
+
+  const modules = checkModules(flow, discovery, out);
+  checkConfigRefs(flow, modules, out);
+  const dataEdges = checkDataEdges(flow, modules, out);
+  const ids = flow.modules.map((m) => m.id);
+
+  const dataCycle = findCycle(ids, (n) => dataEdges.filter((e) => e.from === n).map((e) => e.to));
+  if (dataCycle) {
+    out.error(['connections', 'data'], `data connections form a cycle: ${dataCycle.join(' -> ')}`, 'data must flow one way; remove one of these connections');
+    return { diagnostics: out.diagnostics };
+  }
+  const subflows = buildSubFlows(ids, dataEdges);
+  const controlEdges = checkControlEdges(flow, modules, subflows, dataEdges, out);
+  const cycle = findCycle(subflows.map((s) => s.id), (sf) => controlEdges.filter((e) => e.from_subflow === sf).map((e) => e.to_subflow));
+  if (cycle) {
+    out.error(['connections', 'control'], `control connections form a cycle: ${describeCycle(cycle, controlEdges)}`, 'control flow must not loop back; remove one of these connections (use ITERATE for loops)');
+  }
+  if (out.hasErrors) return { diagnostics: out.diagnostics };
+
+  const roots = findRoots(subflows, controlEdges);
+  const subflowOf = new Map(subflows.flatMap((sf) => sf.modules.map((m) => [m, sf.id] as const)));
+  const nodes: Record<string, DagNode> = {};
+  for (const spec of flow.modules) {
+    const m = modules.get(spec.id)!;
+    nodes[spec.id] = toNode(spec.id, m, subflowOf.get(spec.id)!);
+  }
+  return {
+    diagnostics: out.diagnostics,
+    plan: {
+      dag: { flow: flow.flow.name, pypeline_version: PYPELINE_VERSION, nodes, data_edges: dataEdges },
+      metadata: {
+        flow: flow.flow.name,
+        flow_version: flow.flow.version,
+        built_at: new Date().toISOString(),
+        settings: flow.settings,
+        subflows,
+        control_edges: controlEdges,
+        roots,
+        execution_order: staticExecutionOrder(roots, controlEdges),
+        context_envs: Object.keys(flow.context),
+      },
+      context: flow.context,
+    },
+  };
+}
+
+function toNode(id: string, m: ResolvedModule, subflow: string): DagNode {
+  const e = m.entry;
+  return {
+    id,
+    name: e.name,
+    package: e.package,
+    version: e.version,
+    module_path: e.module_path,
+    entry: e.entry,
+    resolved_entry: `${e.package_dir}/${e.entry.replace(/^\.\//, '')}`,
+    type: e.type,
+    category: e.category,
+    description: e.description,
+    input_ports: e.input_ports,
+    output_ports: e.output_ports,
+    globals: e.globals,
+    config: m.config,
+    config_schema: e.config_schema,
+    json_schema: e.json_schema,
+    subflow,
+  };
+}
+
+function checkConfigRefs(flow: Flow, modules: Map<string, ResolvedModule>, out: Collector): void {
+  flow.modules.forEach((spec, index) => {
+    for (const section of ['required', 'optional'] as const) {
+      for (const { path, ref } of findRefs(spec.configs[section])) {
+        const problem = checkRef(ref.text, flow, modules);
+        if (problem) out.error(['modules', index, 'configs', section, ...path], `${spec.id}: ${problem.message}`, problem.hint);
+      }
+    }
+  });
+}
+
+/** `a -> b -> a`, naming the module ids on each control connection of the cycle. */
+function describeCycle(cycle: string[], edges: ControlEdge[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i + 1 < cycle.length; i++) {
+    const e = edges.find((x) => x.from_subflow === cycle[i] && x.to_subflow === cycle[i + 1])!;
+    if (parts.length && parts[parts.length - 1] !== e.from) parts.push(`(${e.from})`);
+    if (!parts.length) parts.push(e.from);
+    parts.push(e.to);
+  }
+  return parts.join(' -> ').replace(/ -> \((\w+)\)/g, ' ~ $1');
+}

@@ -1,0 +1,86 @@
+import type { ModuleType } from '@pypeline/sdk';
+import type { ConfigField } from '../registry/manifest.js';
+import type { Settings } from '../flow/types.js';
+
+/** One module instance of the flow, with everything a run needs pinned (no registry at run time). */
+export interface DagNode {
+  id: string;
+  name: string;
+  package: string;
+  version: string;
+  /** The import specifier (the package name), as the spec's `module_path`. */
+  module_path: string;
+  /** The entry file inside the package, e.g. `./dist/index.js`. */
+  entry: string;
+  /** Absolute path of the entry at build time; used when the package cannot be resolved from the job. */
+  resolved_entry: string;
+  type: ModuleType;
+  category: string;
+  description: string;
+  input_ports: string[];
+  output_ports: string[];
+  globals: string[];
+  /** The config as written in the flow (required and optional merged), templates unresolved. */
+  config: Record<string, unknown>;
+  config_schema: { required: Record<string, ConfigField>; optional: Record<string, ConfigField> };
+  json_schema: Record<string, any>;
+  subflow: string;
+}
+
+export interface DataEdge {
+  from: string;
+  from_port: string;
+  to: string;
+  to_port: string;
+}
+
+export interface ControlEdge {
+  from: string;
+  to: string;
+  /** Resolved order (`Last` replaced by max(order)+1). */
+  order: number;
+  /** As written: `1`, `Last`. */
+  order_text: string;
+  /** Valve condition in the expression language; null = fire on success. */
+  condition: string | null;
+  from_subflow: string;
+  to_subflow: string;
+  /** The connection as written, for messages. */
+  text: string;
+}
+
+export interface SubFlow {
+  id: string;
+  modules: string[];
+  /** Topological waves: modules of one wave run concurrently. */
+  waves: string[][];
+}
+
+export interface Dag {
+  flow: string;
+  pypeline_version: string;
+  nodes: Record<string, DagNode>;
+  data_edges: DataEdge[];
+}
+
+export interface ExecutionMetadata {
+  flow: string;
+  flow_version?: string;
+  built_at: string;
+  settings: Settings;
+  subflows: SubFlow[];
+  /** Control edges between sub flows, sorted by source then order. */
+  control_edges: ControlEdge[];
+  /** Sub flows no control edge leads into, in flow order; the scheduler starts here. */
+  roots: string[];
+  /** Visiting order of the priority DFS when every valve fires. */
+  execution_order: string[];
+  context_envs: string[];
+}
+
+/** What `pype build` produces. */
+export interface Plan {
+  dag: Dag;
+  metadata: ExecutionMetadata;
+  context: Record<string, Record<string, unknown>>;
+}

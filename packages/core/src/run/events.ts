@@ -1,0 +1,62 @@
+/** Every state change of a run is one of these; logs, the summary and later UIs read them. */
+export type RunStatus = 'success' | 'failed' | 'cancelled';
+export type NodeStatus = 'success' | 'failed' | 'skipped';
+
+interface Base {
+  runId: string;
+  /** ms since the epoch. */
+  time: number;
+}
+
+export type PypeEvent = Base &
+  (
+    | { type: 'run.started'; flow: string; jobDir: string; context: string; subflows: number; modules: number }
+    | { type: 'run.finished'; flow: string; status: RunStatus; durationMs: number; error?: string }
+    | { type: 'subflow.started'; subflow: string; modules: string[] }
+    | { type: 'subflow.finished'; subflow: string; status: 'success' | 'failed'; durationMs: number }
+    | { type: 'subflow.skipped'; subflow: string; reason: string }
+    | { type: 'module.started'; nodeId: string; moduleId: string; name: string; subflow: string; attempt: number }
+    | { type: 'module.finished'; nodeId: string; moduleId: string; name: string; durationMs: number; rowsIn: number; rowsOut: number; attempts: number }
+    | { type: 'module.failed'; nodeId: string; moduleId: string; name: string; durationMs: number; error: string; hint?: string; attempt: number; willRetry: boolean }
+    | { type: 'module.skipped'; nodeId: string; moduleId: string; name: string; reason: string }
+    | { type: 'edge.fired'; from: string; to: string; order: number; condition: string | null }
+    | { type: 'edge.skipped'; from: string; to: string; order: number; condition: string | null; reason: string }
+    | { type: 'artifact.spilled'; nodeId: string; uri: string; rows: number }
+    | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; nodeId?: string; msg: string; fields?: Record<string, unknown> }
+  );
+
+export type EventType = PypeEvent['type'];
+export type EventOf<T extends EventType> = Extract<PypeEvent, { type: T }>;
+
+/** Distributive Omit, so each variant keeps its own fields. */
+type Payload<E> = E extends PypeEvent ? Omit<E, 'runId' | 'time'> : never;
+export type EventPayload = Payload<PypeEvent>;
+
+export type Listener = (event: PypeEvent) => void;
+
+/** A synchronous, in-process event stream for one run. */
+export class EventBus {
+  private readonly listeners: Listener[] = [];
+  readonly history: PypeEvent[] = [];
+  constructor(readonly runId: string) {}
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  emit(payload: EventPayload): void {
+    const event = { ...payload, runId: this.runId, time: Date.now() } as PypeEvent;
+    this.history.push(event);
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // WARNING: a broken listener must not break the run; it is simply skipped.
+      }
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ModuleDefinition } from '@pypeline/sdk';
+import { jobFiles } from '../build/job-files.js';
+import { PypeError } from '../errors.js';
+import { discoverModules } from '../registry/discover.js';
+import type { Dag, DagNode, ExecutionMetadata } from '../plan/types.js';
+
+export interface Job {
+  dir: string;
+  name: string;
+  dag: Dag;
+  metadata: ExecutionMetadata;
+}
+
+/** Reads a built job folder (no registry needed: the DAG pins every module). */
+export function loadJob(dir: string): Job {
+  const jobDir = resolve(dir);
+  if (!existsSync(jobDir) || !statSync(jobDir).isDirectory()) {
+    throw new PypeError(`job folder not found: ${dir}`, { hint: 'build it first with `pype build flow.yaml`, or run the flow file directly: `pype run flow.yaml`' });
+  }
+  const dagFile = readdirSync(jobDir).find((f) => f.endsWith('_dag.json'));
+  if (!dagFile) throw new PypeError(`${dir} is not a job folder (no *_dag.json in it)`, { hint: 'build one with `pype build flow.yaml --out jobs`' });
+  const name = dagFile.slice(0, -'_dag.json'.length);
+  const files = jobFiles(jobDir, name);
+  return { dir: jobDir, name, dag: readJson(files.dag), metadata: readJson(files.metadata) };
+}
+
+export function loadContext(job: Job, env: string): Record<string, unknown> {
+  const file = jobFiles(job.dir, job.name).context(env);
+  if (!existsSync(file)) {
+    const envs = existsSync(join(job.dir, 'context'))
+      ? readdirSync(join(job.dir, 'context')).map((f) => f.replace(`${job.name}_`, '').replace(/\.json$/, ''))
+      : [];
+    throw new PypeError(`context "${env}" not found: ${file} does not exist`, { hint: `available contexts: ${envs.join(', ') || 'none'}` });
+  }
+  return readJson(file);
+}
+
+function readJson<T>(file: string): T {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err: any) {
+    throw new PypeError(`cannot read ${basename(file)}: ${err.message}`, { hint: 'rebuild the job with `pype build`' });
+  }
+}
+
+/**
+ * Imports each node's module from the package pinned in the DAG. The installed major version
+ * must match the pinned one; otherwise the run stops before anything executes.
+ */
+export async function loadModules(job: Job, searchDirs: string[]): Promise<Map<string, ModuleDefinition<any>>> {
+  const installed = discoverModules([job.dir, ...searchDirs]).entries;
+  const out = new Map<string, ModuleDefinition<any>>();
+  const problems: string[] = [];
+  for (const node of Object.values(job.dag.nodes)) {
+    try {
+      out.set(node.id, await importNode(node, installed));
+    } catch (err: any) {
+      problems.push(err instanceof PypeError ? err.message : `${node.id}: ${err?.message ?? err}`);
+    }
+  }
+  if (problems.length) {
+    throw new PypeError(`cannot load the job's modules:\n  - ${problems.join('\n  - ')}`, {
+      hint: 'install the pinned packages (npm install <package>@<version>) or rebuild the job with `pype build`',
+    });
+  }
+  return out;
+}
+
+async function importNode(node: DagNode, installed: ReturnType<typeof discoverModules>['entries']): Promise<ModuleDefinition<any>> {
+  const candidates = installed.filter((e) => e.package === node.package);
+  const sameMajor = candidates.find((e) => major(e.version) === major(node.version));
+  let file: string;
+  if (sameMajor) file = join(sameMajor.package_dir, sameMajor.entry);
+  else if (candidates.length) {
+    throw new PypeError(
+      `${node.id}: the job pins ${node.package}@${node.version} but ${candidates.map((c) => c.version).join(', ')} is installed (a different major version)`,
+    );
+  } else if (existsSync(node.resolved_entry)) file = node.resolved_entry;
+  else throw new PypeError(`${node.id}: package ${node.package}@${node.version} is not installed`);
+
+  const mod = await import(pathToFileURL(file).href);
+  const def = mod.default as ModuleDefinition<any> | undefined;
+  if (!def || typeof def.run !== 'function') {
+    throw new PypeError(`${node.id}: ${node.package} does not export a module (expected \`export default defineModule({...})\` in ${node.entry})`);
+  }
+  return def;
+}
+
+function major(version: string): string {
+  return version.split('.')[0];
+}

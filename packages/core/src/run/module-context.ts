@@ -1,0 +1,30 @@
+import type { ArtifactManager, ModuleContext, ModuleLogger } from '@pypeline/sdk';
+import type { RunState } from './run-state.js';
+
+/** Builds the context one node sees (the spec's RunContext). */
+export function createModuleContext(
+  state: RunState,
+  moduleId: string,
+  iterIndex: number,
+  config: Record<string, unknown>,
+  signal: AbortSignal,
+): ModuleContext<any> {
+  const nodeId = `${moduleId}#${iterIndex}`;
+  const log = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) =>
+    state.bus.emit({ type: 'log', level, nodeId, msg, fields });
+  const logger: ModuleLogger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  const artifacts: ArtifactManager = state.artifacts.forNode((uri, rows) => state.bus.emit({ type: 'artifact.spilled', nodeId, uri, rows }));
+  return {
+    nodeId,
+    moduleId,
+    iterIndex,
+    iterItem: undefined,
+    config,
+    logger,
+    artifacts,
+    pool: state.pool,
+    signal,
+    setGlobal: (key, value) => state.globals.set(nodeId, key, value),
+    getGlobal: (id, key) => state.globals.get(id, key, iterIndex),
+  };
+}

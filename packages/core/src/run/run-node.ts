@@ -1,0 +1,125 @@
+import { ModuleError, type Artifact, type ModuleInputs, type ModuleOutputs } from '@pypeline/sdk';
+import { PypeError } from '../errors.js';
+import { configValidator, secretKeys } from '../plan/check-config.js';
+import { explainSchemaErrors } from '../flow/schema-errors.js';
+import type { DagNode } from '../plan/types.js';
+import { resolveTemplates } from '../template/templater.js';
+import { abortable, sleep } from './abortable.js';
+import type { NodeStatus } from './events.js';
+import { createModuleContext } from './module-context.js';
+import type { RunState } from './run-state.js';
+
+const BACKOFF_BASE_MS = 200;
+const BACKOFF_MAX_MS = 5_000;
+
+/** Runs one module: templating, config check, setup/run/teardown, retries, outputs, events. */
+export async function runNode(state: RunState, node: DagNode, subflow: string, iterIndex = 0): Promise<NodeStatus> {
+  const nodeId = `${node.id}#${iterIndex}`;
+  const def = state.modules.get(node.id)!;
+  const maxAttempts = 1 + state.job.metadata.settings.retries;
+  const inputs = collectInputs(state, node);
+  const rowsIn = Object.values(inputs).reduce((n, a) => n + a.numRows, 0);
+  const started = Date.now();
+
+  for (let attempt = 1; ; attempt++) {
+    const t0 = Date.now();
+    state.bus.emit({ type: 'module.started', nodeId, moduleId: node.id, name: node.name, subflow, attempt });
+    try {
+      const config = prepareConfig(state, node, iterIndex);
+      const ctx = createModuleContext(state, node.id, iterIndex, config, state.signal);
+      let result: ModuleOutputs | void;
+      try {
+        await def.setup?.(ctx);
+        result = await abortable(def.run(inputs, ctx), state.signal);
+      } finally {
+        await runTeardown(state, nodeId, () => def.teardown?.(ctx));
+      }
+      const rowsOut = await storeOutputs(state, node, nodeId, result ?? {});
+      const durationMs = Date.now() - started;
+      setNodeGlobals(state, nodeId, 'success', durationMs, rowsOut);
+      state.bus.emit({ type: 'module.finished', nodeId, moduleId: node.id, name: node.name, durationMs, rowsIn, rowsOut, attempts: attempt });
+      return 'success';
+    } catch (err: any) {
+      const retryable = !(err instanceof PypeError) && !(err instanceof ModuleError && !err.retryable) && !state.signal.aborted;
+      const willRetry = retryable && attempt < maxAttempts;
+      const message = state.signal.aborted && err === state.signal.reason ? String(err?.message ?? err) : describeError(err);
+      const hint = err?.hint as string | undefined;
+      state.bus.emit({ type: 'module.failed', nodeId, moduleId: node.id, name: node.name, durationMs: Date.now() - t0, error: message, hint, attempt, willRetry });
+      if (willRetry) {
+        await sleep(Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)), state.signal);
+        continue;
+      }
+      setNodeGlobals(state, nodeId, 'failed', Date.now() - started, 0, message);
+      state.errors.push({ nodeId, subflow, message: `${node.id} (${node.name}) failed: ${message}`, hint, stack: err?.stack });
+      return 'failed';
+    }
+  }
+}
+
+function collectInputs(state: RunState, node: DagNode): ModuleInputs {
+  const inputs: Record<string, Artifact> = {};
+  for (const e of state.job.dag.data_edges) {
+    if (e.to !== node.id) continue;
+    const art = state.outputs.get(`${e.from}.${e.from_port}`);
+    if (art) inputs[e.to_port] = art;
+  }
+  return inputs;
+}
+
+function prepareConfig(state: RunState, node: DagNode, iterIndex: number): Record<string, unknown> {
+  const scope = { context: state.context, global: (m: string, v: string) => state.globals.get(m, v, iterIndex) };
+  const config = resolveTemplates(node.config, scope, `${node.id}.configs`) as Record<string, unknown>;
+  const validate = configValidator(`${node.package}@${node.version}`, node.json_schema);
+  if (!validate(config)) {
+    const secrets = secretKeys(node.json_schema);
+    const problems = explainSchemaErrors(validate.errors ?? [], config, { secretPaths: secrets }).map((p) => `${p.path.join('.') || 'config'}: ${p.message}`);
+    throw new PypeError(`invalid config for ${node.id} after templating: ${problems.join('; ')}`, { hint: 'check the context values it uses' });
+  }
+  return config;
+}
+
+async function storeOutputs(state: RunState, node: DagNode, nodeId: string, result: ModuleOutputs): Promise<number> {
+  let rowsOut = 0;
+  for (const [port, value] of Object.entries(result)) {
+    if (!node.output_ports.includes(port)) {
+      throw new PypeError(`${node.id} (${node.name}) returned data on unknown port "${port}" (its ports: ${node.output_ports.join(', ') || 'none'})`, { hint: `this is a bug in ${node.package}` });
+    }
+    const art = await state.artifacts.forNode((uri, rows) => state.bus.emit({ type: 'artifact.spilled', nodeId, uri, rows })).register(value);
+    state.outputs.set(`${node.id}.${port}`, art);
+    rowsOut += art.numRows;
+  }
+  for (const e of state.job.dag.data_edges) {
+    if (e.from === node.id && !state.outputs.has(`${node.id}.${e.from_port}`)) {
+      throw new PypeError(`${node.id} (${node.name}) produced nothing on port "${e.from_port}", which ${e.to} reads`, { hint: `this is a bug in ${node.package}` });
+    }
+  }
+  return rowsOut;
+}
+
+async function runTeardown(state: RunState, nodeId: string, teardown: () => unknown): Promise<void> {
+  try {
+    await teardown();
+  } catch (err: any) {
+    state.bus.emit({ type: 'log', level: 'warn', nodeId, msg: `teardown failed: ${err?.message ?? err}` });
+  }
+}
+
+function setNodeGlobals(state: RunState, nodeId: string, status: NodeStatus, durationMs: number, rowsOut: number, error?: string): void {
+  state.globals.set(nodeId, 'status', status);
+  state.globals.set(nodeId, 'duration_ms', durationMs);
+  state.globals.set(nodeId, 'rows_out', rowsOut);
+  if (error !== undefined) state.globals.set(nodeId, 'error', error);
+  state.nodeStatus.set(nodeId, status);
+}
+
+export function markSkipped(state: RunState, node: DagNode, reason: string, iterIndex = 0): void {
+  const nodeId = `${node.id}#${iterIndex}`;
+  state.globals.set(nodeId, 'status', 'skipped');
+  state.nodeStatus.set(nodeId, 'skipped');
+  state.bus.emit({ type: 'module.skipped', nodeId, moduleId: node.id, name: node.name, reason });
+}
+
+function describeError(err: any): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}

@@ -1,0 +1,33 @@
+import type { SubFlow } from '../plan/types.js';
+import { markSkipped, runNode } from './run-node.js';
+import type { RunState } from './run-state.js';
+
+/**
+ * Runs a sub flow in topological waves; the modules of one wave run concurrently.
+ * A module whose upstream failed is skipped; independent branches still run.
+ */
+export async function runSubflow(state: RunState, sf: SubFlow): Promise<'success' | 'failed'> {
+  const t0 = Date.now();
+  state.bus.emit({ type: 'subflow.started', subflow: sf.id, modules: sf.modules });
+  let failed = false;
+  for (const wave of sf.waves) {
+    await Promise.all(
+      wave.map(async (id) => {
+        const node = state.job.dag.nodes[id];
+        const blocker = state.job.dag.data_edges.find((e) => e.to === id && state.nodeStatus.get(`${e.from}#0`) !== 'success');
+        if (blocker) {
+          failed = true;
+          return markSkipped(state, node, `upstream ${blocker.from} ${state.nodeStatus.get(`${blocker.from}#0`) ?? 'did not run'}`);
+        }
+        if (state.signal.aborted) {
+          failed = true;
+          return markSkipped(state, node, 'run cancelled');
+        }
+        if ((await runNode(state, node, sf.id)) !== 'success') failed = true;
+      }),
+    );
+  }
+  const status = failed ? 'failed' : 'success';
+  state.bus.emit({ type: 'subflow.finished', subflow: sf.id, status, durationMs: Date.now() - t0 });
+  return status;
+}

@@ -1,0 +1,58 @@
+import type { PypeEvent } from './events.js';
+
+export interface ModuleSummary {
+  nodeId: string;
+  name: string;
+  status: 'success' | 'failed' | 'skipped' | 'not run';
+  durationMs: number;
+  rowsIn: number;
+  rowsOut: number;
+  attempts: number;
+  error?: string;
+  hint?: string;
+}
+
+/** One row per module, in the order modules started (then the ones that never did). */
+export function summarize(events: readonly PypeEvent[], nodeIds: readonly string[] = []): ModuleSummary[] {
+  const rows = new Map<string, ModuleSummary>();
+  const row = (nodeId: string, name: string): ModuleSummary => {
+    let r = rows.get(nodeId);
+    if (!r) rows.set(nodeId, (r = { nodeId, name, status: 'not run', durationMs: 0, rowsIn: 0, rowsOut: 0, attempts: 0 }));
+    return r;
+  };
+  for (const e of events) {
+    if (e.type === 'module.started') row(e.nodeId, e.name).attempts = e.attempt;
+    else if (e.type === 'module.finished') Object.assign(row(e.nodeId, e.name), { status: 'success', durationMs: e.durationMs, rowsIn: e.rowsIn, rowsOut: e.rowsOut, attempts: e.attempts });
+    else if (e.type === 'module.failed' && !e.willRetry) Object.assign(row(e.nodeId, e.name), { status: 'failed', durationMs: e.durationMs, error: e.error, hint: e.hint });
+    else if (e.type === 'module.skipped') Object.assign(row(e.nodeId, e.name), { status: 'skipped', error: e.reason });
+  }
+  for (const id of nodeIds) if (![...rows.keys()].some((k) => k.split('#')[0] === id)) row(`${id}#0`, '');
+  return [...rows.values()];
+}
+
+/** The end-of-run table. */
+export function renderSummary(events: readonly PypeEvent[], nodeIds: readonly string[] = []): string {
+  const rows = summarize(events, nodeIds);
+  const header = ['module', 'status', 'time', 'rows in', 'rows out', 'note'];
+  const body = rows.map((r) => [
+    r.nodeId,
+    r.status,
+    r.status === 'success' || r.status === 'failed' ? formatMs(r.durationMs) : '',
+    r.status === 'success' ? String(r.rowsIn) : '',
+    r.status === 'success' ? String(r.rowsOut) : '',
+    r.error ? truncate(r.error.split('\n')[0], 70) : r.attempts > 1 ? `${r.attempts} attempts` : '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}

@@ -1,0 +1,47 @@
+import { PypeError } from '../errors.js';
+import { classifyRef, TEMPLATE_REF } from './references.js';
+
+export interface TemplateScope {
+  context: Record<string, unknown>;
+  global(moduleId: string, variable: string): unknown;
+}
+
+/** Resolves `{{context.x}}` and `{{module__var}}` in a config at run time. */
+export function resolveTemplates(value: unknown, scope: TemplateScope, where: string): unknown {
+  if (typeof value === 'string') return resolveString(value, scope, where);
+  if (Array.isArray(value)) return value.map((v, i) => resolveTemplates(v, scope, `${where}[${i}]`));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveTemplates(v, scope, `${where}.${k}`)]));
+  }
+  return value;
+}
+
+/** Looks up one reference; throws a PypeError naming the variable and where it was used. */
+export function lookupRef(name: string, scope: TemplateScope, where: string): unknown {
+  const ref = classifyRef(name);
+  if (ref.kind === 'context') {
+    if (!(ref.name in scope.context)) {
+      throw new PypeError(`unresolved variable {{context.${ref.name}}} in ${where}: the context has no "${ref.name}"`, {
+        hint: `define "${ref.name}" in the flow's context section or the chosen context file`,
+      });
+    }
+    return scope.context[ref.name];
+  }
+  if (ref.kind === 'global') {
+    const v = scope.global(ref.moduleId, ref.variable);
+    if (v === undefined) {
+      throw new PypeError(`unresolved variable {{${name}}} in ${where}: ${ref.moduleId} has not set "${ref.variable}"`, {
+        hint: `make sure ${ref.moduleId} runs before this module (a control connection) and sets ${ref.variable}`,
+      });
+    }
+    return v;
+  }
+  throw new PypeError(`"{{${name}}}" in ${where} is not a variable reference`, { hint: 'use {{context.name}} or {{module_id__variable}}' });
+}
+
+function resolveString(text: string, scope: TemplateScope, where: string): unknown {
+  const whole = /^\{\{\s*([^{}]*?)\s*\}\}$/.exec(text);
+  // A value that is one reference keeps the referenced type (a number stays a number).
+  if (whole) return lookupRef(whole[1], scope, where);
+  return text.replace(TEMPLATE_REF, (_, name: string) => String(lookupRef(name, scope, where)));
+}

@@ -1,0 +1,93 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+interface FixtureModule {
+  name: string;
+  type: 'source' | 'mod' | 'sink' | 'solo';
+  input_ports?: string[];
+  output_ports?: string[];
+  globals?: string[];
+  /** JSON Schema of the config. */
+  schema: Record<string, any>;
+  /** Body of `async run(inputs, ctx)`, plain JS. */
+  run: string;
+}
+
+const arrowUrl = new URL(import.meta.resolve('apache-arrow'));
+
+/**
+ * Fixture modules installed into a temp project's node_modules, so tests exercise real
+ * discovery, manifests and imports without building packages.
+ */
+export const FIXTURES: FixtureModule[] = [
+  {
+    name: 'emit_rows',
+    type: 'source',
+    output_ports: ['data'],
+    globals: ['row_count'],
+    schema: { type: 'object', additionalProperties: false, required: ['rows'], properties: { rows: { type: 'integer', description: 'How many rows' }, delay_ms: { type: 'integer', default: 0 }, label: { type: 'string', default: 'x' } } },
+    run: `await new Promise((r) => setTimeout(r, ctx.config.delay_ms));
+      const ids = Int32Array.from({ length: ctx.config.rows }, (_, i) => i);
+      ctx.setGlobal('row_count', ctx.config.rows);
+      return { data: arrow.tableFromArrays({ id: ids, label: Array.from(ids, (i) => ctx.config.label + i) }) };`,
+  },
+  {
+    name: 'pass_rows',
+    type: 'mod',
+    input_ports: ['input'],
+    output_ports: ['output'],
+    schema: { type: 'object', additionalProperties: false, properties: { fail: { type: 'boolean', default: false } } },
+    run: `if (ctx.config.fail) throw new Error('pass_rows was told to fail');
+      return { output: await inputs.input.table() };`,
+  },
+  {
+    name: 'count_sink',
+    type: 'sink',
+    input_ports: ['input'],
+    globals: ['seen'],
+    schema: { type: 'object', additionalProperties: false, properties: { secret_token: { type: 'string', secret: true }, limit: { type: 'integer' } } },
+    run: `ctx.setGlobal('seen', inputs.input.numRows); return {};`,
+  },
+  {
+    name: 'sleep_solo',
+    type: 'solo',
+    globals: ['slept'],
+    schema: {
+      type: 'object', additionalProperties: false, required: ['ms'],
+      properties: { ms: { type: 'integer' }, fail: { type: 'boolean', default: false }, note: { type: 'string' }, fail_times: { type: 'integer', default: 0 } },
+    },
+    run: `globalThis.__attempts = globalThis.__attempts ?? {};
+      const n = (globalThis.__attempts[ctx.nodeId] = (globalThis.__attempts[ctx.nodeId] ?? 0) + 1);
+      await new Promise((r, j) => { const t = setTimeout(r, ctx.config.ms); ctx.signal.addEventListener('abort', () => { clearTimeout(t); j(ctx.signal.reason); }); });
+      if (ctx.config.fail || n <= ctx.config.fail_times) throw new Error(ctx.nodeId + ' failed on purpose');
+      if (ctx.config.note) ctx.logger.info(ctx.config.note);
+      ctx.setGlobal('slept', ctx.config.ms);`,
+  },
+];
+
+/** Creates a temp project with the fixture modules installed; returns its folder. */
+export function createFixtureProject(): string {
+  const root = mkdtempSync(join(tmpdir(), 'pype-fixture-'));
+  for (const m of FIXTURES) {
+    const dir = join(root, 'node_modules', '@pypeline', `mod-${m.name.replace(/_/g, '-')}`);
+    mkdirSync(join(dir, 'dist'), { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `@pypeline/mod-${m.name.replace(/_/g, '-')}`, version: '1.2.3', type: 'module', keywords: ['pypeline-module'], pypeline: { manifest: './pypeline.manifest.json' } }));
+    const required = m.schema.required ?? [];
+    const field = (k: string, s: any) => ({ type: s.type, description: s.description, default: s.default });
+    writeFileSync(join(dir, 'pypeline.manifest.json'), JSON.stringify({
+      manifest_version: 1, sdk_api: 1, name: m.name, entry: './dist/index.js', type: m.type,
+      description: `fixture ${m.name}`, category: 'Fixtures',
+      input_ports: m.input_ports ?? [], output_ports: m.output_ports ?? [], globals: m.globals ?? [], packages: [],
+      config_schema: {
+        required: Object.fromEntries(Object.entries(m.schema.properties).filter(([k]) => required.includes(k)).map(([k, s]) => [k, field(k, s)])),
+        optional: Object.fromEntries(Object.entries(m.schema.properties).filter(([k]) => !required.includes(k)).map(([k, s]) => [k, field(k, s)])),
+      },
+      json_schema: m.schema,
+    }));
+    writeFileSync(join(dir, 'dist', 'index.js'), `import * as arrow from ${JSON.stringify(arrowUrl.href)};
+export default { name: ${JSON.stringify(m.name)}, type: ${JSON.stringify(m.type)}, async run(inputs, ctx) { ${m.run} } };\n`);
+  }
+  return root;
+}
+

@@ -1,0 +1,26 @@
+export type {
+  ArithmeticOp,
+  BinaryExpr,
+  BinaryOp,
+  CallExpr,
+  ColumnExpr,
+  ComparisonOp,
+  Expr,
+  InExpr,
+  IsNullExpr,
+  LiteralExpr,
+  LogicalOp,
+  Span,
+  UnaryExpr,
+  UnaryOp,
+  VariableExpr,
+} from './ast.js';
+export { ExprError, type ExprDiagnostic } from './diagnostic.js';
+export { formatDiagnostic } from './format-diagnostic.js';
+export { parseExpression } from './parse.js';
+export { columnsOf, variablesOf } from './references.js';
+export { checkExpression } from './check-expression.js';
+export { compilePredicate } from './compile-predicate.js';
+export { takeRows } from './take-rows.js';
+export { filterTable } from './filter-table.js';
+export { evaluateScalar } from './evaluate-scalar.js';

@@ -1,0 +1,10 @@
+import { encodeUtf8 } from './utf8-bytes.js';
+import type { ConstVal } from './values.js';
+
+export function constOf(value: number | string | boolean | null): ConstVal {
+  return typeof value === 'string' ? { kind: 'const', value, utf8: encodeUtf8(value) } : { kind: 'const', value };
+}
+
+export function utf8Of(c: ConstVal): Uint8Array {
+  return c.utf8 ?? encodeUtf8(String(c.value));
+}

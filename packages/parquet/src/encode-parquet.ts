@@ -1,0 +1,34 @@
+import { tableToIPC, type Table } from 'apache-arrow';
+import { Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
+import { codecFor, type ParquetCompression } from './compression.js';
+
+export interface ParquetWriteOptions {
+  /** @default 'snappy' */
+  compression?: ParquetCompression;
+  /** Maximum rows per row group. @default 1000000 */
+  rowGroupSize?: number;
+}
+
+export const DEFAULT_ROW_GROUP_SIZE = 1_000_000;
+
+/** Encodes an Arrow table as a Parquet file image. */
+export function encodeParquet(table: Table, options: ParquetWriteOptions = {}): Uint8Array {
+  return encodeParquetFromIPC(tableToIPC(table, 'stream'), options);
+}
+
+/**
+ * Encodes an Arrow IPC stream as a Parquet file image. The IPC form is what crosses a worker
+ * boundary, since its buffer can be transferred instead of copied.
+ */
+export function encodeParquetFromIPC(ipc: Uint8Array, options: ParquetWriteOptions = {}): Uint8Array {
+  const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
+  if (!Number.isInteger(rowGroupSize) || rowGroupSize < 1) {
+    throw new RangeError(`rowGroupSize must be a positive integer, got ${rowGroupSize}`);
+  }
+  const properties = new WriterPropertiesBuilder()
+    .setCompression(codecFor(options.compression ?? 'snappy'))
+    .setMaxRowGroupSize(rowGroupSize)
+    .build();
+  // writeParquet takes ownership of both wasm objects and frees them, even on error.
+  return writeParquet(WasmTable.fromIPCStream(ipc), properties);
+}

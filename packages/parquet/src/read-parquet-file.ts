@@ -1,0 +1,64 @@
+import { openAsBlob } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { ParquetFile, readParquet } from 'parquet-wasm';
+import { ParquetError } from './parquet-error.js';
+
+export interface ParquetReadOptions {
+  /** Read only these columns, in this order (all when omitted). */
+  columns?: string[];
+}
+
+/** Reads a Parquet file into an Arrow table. */
+export async function readParquetFile(path: string, options: ParquetReadOptions = {}): Promise<Table> {
+  try {
+    if (options.columns) return await readColumns(path, options.columns);
+    return decodeParquet(await readFile(path), path);
+  } catch (error) {
+    if (error instanceof ParquetError) throw error;
+    throw readError(path, error);
+  }
+}
+
+/** Decodes a whole Parquet file image; `path` only names the source in errors. */
+export function decodeParquet(bytes: Uint8Array, path: string): Table {
+  try {
+    // intoIPCStream frees the wasm table; the IPC copy then lives in JS memory.
+    return tableFromIPC(readParquet(bytes).intoIPCStream());
+  } catch (error) {
+    throw decodeError(path, error);
+  }
+}
+
+// WARNING: parquet-wasm 0.8's synchronous readParquet ignores `columns`; only the async
+// ParquetFile reader projects, and reading through a file-backed Blob skips the other chunks.
+async function readColumns(path: string, columns: string[]): Promise<Table> {
+  const blob = await openAsBlob(path);
+  let file: ParquetFile | undefined;
+  try {
+    file = await ParquetFile.fromFile(blob);
+    const table = tableFromIPC((await file.read({ columns })).intoIPCStream());
+    return table.select(columns);
+  } catch (error) {
+    throw decodeError(path, error);
+  } finally {
+    file?.free();
+  }
+}
+
+function readError(path: string, error: unknown): ParquetError {
+  const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+  const message = missing
+    ? `Parquet file ${path} does not exist: check the path`
+    : `cannot read Parquet file ${path}: ${(error as Error).message}`;
+  return new ParquetError(message, path, { cause: error });
+}
+
+function decodeError(path: string, error: unknown): ParquetError {
+  return new ParquetError(
+    `cannot decode Parquet file ${path}: ${(error as Error).message ?? String(error)}. ` +
+      'Check that it is a Parquet file and that every requested column exists',
+    path,
+    { cause: error },
+  );
+}

@@ -1,0 +1,29 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MANIFEST_FILE } from './manifest.js';
+
+export interface ManifestCheck {
+  ok: boolean;
+  /** Why the committed file is stale, naming it and the fix; empty when ok. */
+  message: string;
+}
+
+/** Compares freshly generated manifest text with the committed file. */
+export function compareManifest(packageDir: string, packageName: string, fresh: string): ManifestCheck {
+  const path = join(packageDir, MANIFEST_FILE);
+  const fix = `run \`pnpm build\` (tsc, then pypeline-codegen) in ${packageDir} and commit ${MANIFEST_FILE}`;
+  if (!existsSync(path)) {
+    return { ok: false, message: `${packageName}: ${path} is missing: ${fix}` };
+  }
+  const committed = readFileSync(path, 'utf8');
+  if (committed === fresh) return { ok: true, message: '' };
+  return { ok: false, message: `${packageName}: ${path} is stale (${firstDifference(committed, fresh)}): ${fix}` };
+}
+
+function firstDifference(committed: string, fresh: string): string {
+  const a = committed.split('\n');
+  const b = fresh.split('\n');
+  const line = a.findIndex((text, i) => text !== b[i]);
+  const at = line === -1 ? a.length : line;
+  return `first difference at line ${at + 1}: committed ${JSON.stringify(a[at] ?? '<end of file>')}, expected ${JSON.stringify(b[at] ?? '<end of file>')}`;
+}

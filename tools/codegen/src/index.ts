@@ -1,0 +1,12 @@
+export { generateManifest } from './generate-manifest.js';
+export { serializeManifest } from './serialize-manifest.js';
+export { compareManifest } from './check-manifest.js';
+export type { ManifestCheck } from './check-manifest.js';
+export { generateJsonSchema, CONFIG_SOURCE, CONFIG_TYPE } from './generate-json-schema.js';
+export { toConfigSchema } from './to-config-schema.js';
+export { validateDefinition, packageNameFor } from './validate-definition.js';
+export type { ValidDefinition, DefinitionCheck } from './validate-definition.js';
+export { CodegenError } from './codegen-error.js';
+export { MANIFEST_VERSION, MANIFEST_FILE } from './manifest.js';
+export type { Manifest, ConfigSchema, ConfigField } from './manifest.js';
+export { main } from './cli.js';

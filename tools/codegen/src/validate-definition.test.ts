@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { packageNameFor, validateDefinition } from './validate-definition.js';
+
+const base = { name: 'csv_source', type: 'source', description: 'Reads CSV', category: 'File Sources', outputPorts: ['data'], run: async () => ({}) };
+const PKG = '@pypeline/mod-csv-source';
+
+describe('validateDefinition', () => {
+  it('accepts a valid source and fills absent lists', () => {
+    expect(validateDefinition(base, PKG)).toEqual({
+      value: { name: 'csv_source', type: 'source', description: 'Reads CSV', category: 'File Sources', inputPorts: [], outputPorts: ['data'], globals: [] },
+      errors: [],
+    });
+  });
+
+  it.each([
+    ['source with inputs', { inputPorts: ['in'] }, 'a source module has no data inputs'],
+    ['source without outputs', { outputPorts: [] }, 'a source module needs at least one output port'],
+    ['sink with outputs', { name: 'csv_sink', type: 'sink', inputPorts: ['input'] }, 'a sink module has no data outputs'],
+    ['solo with ports', { name: 'csv_solo', type: 'solo' }, 'a solo module has no data outputs'],
+    ['mod without inputs', { name: 'csv_mod', type: 'mod' }, 'a mod module needs at least one input port'],
+    ['unknown type', { type: 'transform' }, 'type "transform" is unknown'],
+    ['camelCase name', { name: 'csvSource' }, 'e.g. "csv_source"'],
+    ['duplicate global', { globals: ['a', 'a'] }, 'globals lists "a" twice'],
+    ['empty category', { category: '' }, 'category is empty'],
+  ])('reports a %s', (_label, patch, message) => {
+    const pkg = 'name' in patch ? packageNameFor(patch.name as string) : PKG;
+    const { value, errors } = validateDefinition({ ...base, ...patch }, pkg);
+    expect(value).toBeUndefined();
+    expect(errors.join('\n')).toContain(message);
+  });
+
+  it('requires @pypeline packages to follow the name rule', () => {
+    expect(validateDefinition(base, '@pypeline/csv').errors).toEqual([
+      'module "csv_source" must live in package @pypeline/mod-csv-source: rename the package or the module',
+    ]);
+    expect(validateDefinition(base, 'acme-pypeline-csv').errors).toEqual([]);
+  });
+
+  it('refuses a default export that is not a definition', () => {
+    expect(validateDefinition({ name: 'x' }, PKG).errors[0]).toContain('export default defineModule');
+  });
+});

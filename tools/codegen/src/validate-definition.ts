@@ -1,0 +1,114 @@
+import type { ModuleType } from '@pypeline/sdk';
+
+const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+const MODULE_TYPES: readonly ModuleType[] = ['source', 'mod', 'sink', 'solo'];
+
+/** The data ports each module type must have (the spec's module categories). */
+const PORT_RULES: Record<ModuleType, { inputs: 'none' | 'some'; outputs: 'none' | 'some' }> = {
+  source: { inputs: 'none', outputs: 'some' },
+  mod: { inputs: 'some', outputs: 'some' },
+  sink: { inputs: 'some', outputs: 'none' },
+  solo: { inputs: 'none', outputs: 'none' },
+};
+
+/** A default export that passed validation: the fields the manifest copies. */
+export interface ValidDefinition {
+  name: string;
+  type: ModuleType;
+  description: string;
+  category: string;
+  inputPorts: string[];
+  outputPorts: string[];
+  globals: string[];
+}
+
+export interface DefinitionCheck {
+  value?: ValidDefinition;
+  /** Every problem found, each ending with its fix. */
+  errors: string[];
+}
+
+/** Checks a module's default export against the contract, collecting every problem. */
+export function validateDefinition(def: unknown, packageName: string): DefinitionCheck {
+  if (typeof def !== 'object' || def === null || typeof (def as { run?: unknown }).run !== 'function') {
+    return { errors: ['the default export is not a module definition: export default defineModule<Config>({ name, type, ..., run })'] };
+  }
+  const d = def as Record<string, unknown>;
+  const errors: string[] = [];
+  const name = checkName(d.name, packageName, errors);
+  const type = checkType(d.type, errors);
+  const description = checkText(d.description, 'description', 'say in one sentence what the module does', errors);
+  const category = checkText(d.category, 'category', 'set a UI group such as "File Sources"', errors);
+  const inputPorts = checkNames(d.inputPorts, 'inputPorts', errors);
+  const outputPorts = checkNames(d.outputPorts, 'outputPorts', errors);
+  const globals = checkNames(d.globals, 'globals', errors);
+  if (type) checkPorts(type, inputPorts, outputPorts, errors);
+  if (errors.length > 0) return { errors };
+  return { value: { name, type: type!, description, category, inputPorts, outputPorts, globals }, errors };
+}
+
+/** `csv_source` -> `@pypeline/mod-csv-source`. */
+export function packageNameFor(moduleName: string): string {
+  return `@pypeline/mod-${moduleName.replace(/_/g, '-')}`;
+}
+
+function checkName(value: unknown, packageName: string, errors: string[]): string {
+  if (typeof value !== 'string' || !SNAKE_CASE.test(value)) {
+    errors.push(`name ${JSON.stringify(value)} is not snake_case: use lowercase letters, digits and single underscores, e.g. "${suggestSnake(value)}"`);
+    return '';
+  }
+  if (packageName.startsWith('@pypeline/') && packageName !== packageNameFor(value)) {
+    errors.push(`module "${value}" must live in package ${packageNameFor(value)}: rename the package or the module`);
+  }
+  return value;
+}
+
+function checkType(value: unknown, errors: string[]): ModuleType | undefined {
+  if (MODULE_TYPES.includes(value as ModuleType)) return value as ModuleType;
+  errors.push(`type ${JSON.stringify(value)} is unknown: use one of ${MODULE_TYPES.join(', ')}`);
+  return undefined;
+}
+
+function checkText(value: unknown, field: string, fix: string, errors: string[]): string {
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  errors.push(`${field} is empty: ${fix}`);
+  return '';
+}
+
+function checkNames(value: unknown, field: string, errors: string[]): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    errors.push(`${field} must be an array of snake_case names`);
+    return [];
+  }
+  const seen = new Set<string>();
+  for (const item of value) {
+    if (typeof item !== 'string' || !SNAKE_CASE.test(item)) {
+      errors.push(`${field} entry ${JSON.stringify(item)} is not snake_case: rename it, e.g. "${suggestSnake(item)}"`);
+    } else if (seen.has(item)) {
+      errors.push(`${field} lists "${item}" twice: remove the duplicate`);
+    }
+    seen.add(item as string);
+  }
+  return value as string[];
+}
+
+function checkPorts(type: ModuleType, inputs: string[], outputs: string[], errors: string[]): void {
+  const rule = PORT_RULES[type];
+  for (const [field, ports, want] of [['inputPorts', inputs, rule.inputs], ['outputPorts', outputs, rule.outputs]] as const) {
+    if (want === 'none' && ports.length > 0) {
+      errors.push(`a ${type} module has no ${field === 'inputPorts' ? 'data inputs' : 'data outputs'}, but ${field} is [${ports.join(', ')}]: remove ${field} or change type`);
+    } else if (want === 'some' && ports.length === 0) {
+      errors.push(`a ${type} module needs at least one ${field === 'inputPorts' ? 'input' : 'output'} port: set ${field}, e.g. ["${field === 'inputPorts' ? 'input' : 'output'}"]`);
+    }
+  }
+}
+
+function suggestSnake(value: unknown): string {
+  const snake = String(value)
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase();
+  return /^[a-z]/.test(snake) ? snake : `m_${snake}`;
+}

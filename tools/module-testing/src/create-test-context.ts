@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { MemoryArtifact, toTable, type ArtifactManager, type ModuleContext } from '@pypeline/sdk';
+import { createInProcessPool, type InProcessPool } from './in-process-pool.js';
+import { createRecordingLogger, type LogRecord } from './recording-logger.js';
+
+/** The part of a module manifest that holds config defaults. */
+interface ManifestDefaults {
+  config_schema: { optional: Record<string, { default?: unknown }> };
+}
+
+export interface TestContextOptions<C> {
+  config: C;
+  /** @default 'test_module' */
+  moduleId?: string;
+  iterIndex?: number;
+  iterItem?: unknown;
+  /** Globals other modules set, by module id then key, for `ctx.getGlobal`. */
+  upstreamGlobals?: Record<string, Record<string, unknown>>;
+  /**
+   * A manifest (or its path) whose optional defaults fill keys missing from `config`,
+   * as the engine does before `run`, so tests exercise the generated defaults.
+   */
+  manifest?: string | ManifestDefaults;
+}
+
+/** A ModuleContext whose effects (logs, globals, pool runs) tests can read back. */
+export interface TestContext<C> extends ModuleContext<C> {
+  readonly logs: LogRecord[];
+  /** This node's globals, by key as the module set them. */
+  readonly globals: Map<string, unknown>;
+  readonly pool: InProcessPool;
+  abort(reason?: unknown): void;
+}
+
+export function createTestContext<C>(options: TestContextOptions<C>): TestContext<C> {
+  const moduleId = options.moduleId ?? 'test_module';
+  const iterIndex = options.iterIndex ?? 0;
+  const logs: LogRecord[] = [];
+  const globals = new Map<string, unknown>();
+  const controller = new AbortController();
+  const artifacts: ArtifactManager = { register: async (data) => new MemoryArtifact(await toTable(data)) };
+  return {
+    nodeId: `${moduleId}#${iterIndex}`,
+    moduleId,
+    iterIndex,
+    iterItem: options.iterItem,
+    config: withDefaults(options.config, options.manifest),
+    logger: createRecordingLogger(logs),
+    artifacts,
+    pool: createInProcessPool(),
+    signal: controller.signal,
+    logs,
+    globals,
+    abort: (reason) => controller.abort(reason),
+    setGlobal: (key, value) => void globals.set(key, value),
+    getGlobal: (id, key) => lookup(options.upstreamGlobals ?? {}, id, key),
+  };
+}
+
+function withDefaults<C>(config: C, manifest: TestContextOptions<C>['manifest']): C {
+  if (manifest === undefined) return config;
+  const parsed: ManifestDefaults = typeof manifest === 'string' ? JSON.parse(readFileSync(manifest, 'utf8')) : manifest;
+  const defaults = Object.entries(parsed.config_schema.optional)
+    .filter(([, field]) => field.default !== undefined)
+    .map(([key, field]) => [key, field.default]);
+  return { ...Object.fromEntries(defaults), ...config } as C;
+}
+
+// Globals are case-insensitive in the spec, for module ids and keys alike.
+function lookup(store: Record<string, Record<string, unknown>>, moduleId: string, key: string): unknown {
+  const module = Object.entries(store).find(([id]) => id.toLowerCase() === moduleId.toLowerCase())?.[1];
+  if (!module) return undefined;
+  return Object.entries(module).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+}
