@@ -15,7 +15,7 @@ export function consoleReporter(write: (line: string) => void, verbose = false):
       case 'artifact.spilled':
         return write(`  ↓ ${e.nodeId}: ${e.rows} rows spilled to ${e.uri}`);
       case 'log':
-        if (verbose || e.level === 'warn' || e.level === 'error') write(`  ${e.level === 'info' ? '·' : '!'} ${e.nodeId ?? ''} ${e.msg}`);
+        if (verbose || e.level !== 'debug') write(`  ${e.level === 'info' || e.level === 'debug' ? '·' : '!'} ${e.nodeId ?? ''} ${e.msg}`);
         return;
       default:
         return;

@@ -21,7 +21,7 @@ export function registerRun(program: Command): void {
     .option('-c, --context <env>', 'context environment to use', 'default')
     .option('-s, --set <key=value>', 'override a context variable (repeatable)', collect, [])
     .option('--json', 'write the JSON event log to stdout instead of progress lines')
-    .option('-v, --verbose', 'also print module log lines')
+    .option('-v, --verbose', 'also print debug log lines of modules')
     .option('--log-file <file>', 'where to write the JSON log (default: <job>/logs/run-<id>.jsonl)')
     .action(async (target: string, opts: RunCliOptions) => {
       let jobDir = target;

@@ -59,12 +59,12 @@ export function decodeShortUtf8(bytes: Uint8Array, start: number, end: number): 
   let s = '';
   for (let p = start; p < end; ) {
     const b = bytes[p];
-    let cp: number;
-    if (b < 0x80) (cp = b), (p += 1);
-    else if (b < 0xe0) (cp = ((b & 0x1f) << 6) | (bytes[p + 1] & 0x3f)), (p += 2);
-    else if (b < 0xf0) (cp = ((b & 0x0f) << 12) | ((bytes[p + 1] & 0x3f) << 6) | (bytes[p + 2] & 0x3f)), (p += 3);
-    else (cp = ((b & 0x07) << 18) | ((bytes[p + 1] & 0x3f) << 12) | ((bytes[p + 2] & 0x3f) << 6) | (bytes[p + 3] & 0x3f)), (p += 4);
+    // The lead byte says how many bytes the character has: 1 (<0x80), 2 (<0xe0), 3 (<0xf0) or 4.
+    const size = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+    let cp = size === 1 ? b : b & (0xff >> (size + 1));
+    for (let q = 1; q < size; q++) cp = (cp << 6) | (bytes[p + q] & 0x3f);
     s += String.fromCodePoint(cp);
+    p += size;
   }
   return s;
 }
