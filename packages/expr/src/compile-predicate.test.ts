@@ -1,5 +1,6 @@
 import {
-  Bool, DateDay, Dictionary, Float64, Int32, Int64, LargeUtf8, RecordBatch, Table, TimestampMicrosecond, TimestampMillisecond, Utf8, Utf8View,
+  Bool, DateDay, DateMillisecond, Dictionary, Float16, Float32, Float64, Int16, Int32, Int64, Int8, LargeUtf8, RecordBatch, Table, TimestampMicrosecond,
+  TimestampMillisecond, Uint16, Uint32, Uint64, Uint8, Utf8, Utf8View,
   tableFromArrays, vectorFromArray, type DataType, type Vector,
 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
@@ -131,6 +132,33 @@ describe('compilePredicate: types', () => {
   it('handles timestamps in microseconds', () => {
     const t = new Table({ at: vectorFromArray([new Date('2024-01-01T00:00:00Z'), new Date('2024-06-01T00:00:00Z')], new TimestampMicrosecond()) });
     expect(vectorRows(t, "at > '2024-03-01'")).toEqual([1]);
+  });
+
+  it('reads every numeric column type', () => {
+    const types: [DataType, unknown[]][] = [
+      [new Int8(), [-5, 0, 2, null]], [new Int16(), [-5, 0, 2, null]], [new Int32(), [-5, 0, 2, null]], [new Int64(), [-5n, 0n, 2n, null]],
+      [new Uint8(), [250, 0, 2, null]], [new Uint16(), [65000, 0, 2, null]], [new Uint32(), [4e9, 0, 2, null]], [new Uint64(), [2n ** 63n, 0n, 2n, null]],
+      [new Float16(), [-5.5, 0, 2, null]], [new Float32(), [-5.5, 0, 2, null]], [new Float64(), [-5.5, 0, 2, null]],
+    ];
+    for (const [type, values] of types) {
+      const t = new Table({ x: vectorFromArray(values, type) });
+      expect(vectorRows(t, 'x > 1'), String(type)).toEqual(values[0] === -5 || values[0] === -5n || values[0] === -5.5 ? [2] : [0, 2]);
+      expect(vectorRows(t, 'x = 0 or x is null'), String(type)).toEqual([1, 3]);
+    }
+  });
+
+  it('matches float32 columns against the float32 nearest a literal', () => {
+    const t = new Table({ x: vectorFromArray([0.1, 0.2], new Float32()) });
+    expect(vectorRows(t, 'x = 0.1')).toEqual([0]);
+    expect(vectorRows(t, 'x <= 0.1')).toEqual([0]);
+  });
+
+  it('reads millisecond dates and takes Date or ISO variables', () => {
+    const t = new Table({ d: vectorFromArray([day('2024-01-30'), day('2024-01-31'), null], new DateMillisecond()) });
+    expect(vectorRows(t, "d >= '2024-01-31'")).toEqual([1]);
+    const predicate = (v: unknown) => compilePredicate(parse('d < {{cutoff}}'), t.schema, () => v)(t.batches[0]);
+    expect(Array.from(predicate(day('2024-01-31')))).toEqual([0]);
+    expect(Array.from(predicate('2024-01-31T00:00:01Z'))).toEqual([0, 1]);
   });
 
   it('resolves variables once, as constants', () => {

@@ -24,7 +24,7 @@ export function typeOfField(field: Field): ExprType | null {
   return typeOfArrowType(field.type);
 }
 
-export function typeOfArrowType(type: DataType): ExprType | null {
+function typeOfArrowType(type: DataType): ExprType | null {
   if (DataType.isInt(type) || DataType.isFloat(type)) return 'number';
   if (DataType.isBool(type)) return 'boolean';
   if (DataType.isUtf8(type) || DataType.isLargeUtf8(type) || DataType.isUtf8View(type)) return 'string';

@@ -1,5 +1,6 @@
 import type { BinaryOp, Expr, Span } from './ast.js';
 import { describePosition, type ExprDiagnostic } from './diagnostic.js';
+import { describeToken, strayHint } from './describe-token.js';
 import { tokenize, type Token } from './tokenize.js';
 
 // Binding powers, low to high. `not` sits between `and` and the comparisons, so
@@ -291,23 +292,4 @@ function startsValue(tok: Token): boolean {
 
 function isOperatorToken(tok: Token): boolean {
   return (tok.kind === 'op' && tok.value !== '(') || (tok.kind === 'keyword' && ['and', 'or', 'is', 'in'].includes(String(tok.value)));
-}
-
-export function describeToken(tok: Token): string {
-  switch (tok.kind) {
-    case 'eof': return 'end of expression';
-    case 'number': return `number ${tok.value}`;
-    case 'string': return `string ${JSON.stringify(tok.value)}`;
-    case 'ident': return `name \`${tok.value}\``;
-    case 'quotedIdent': return `column \`${tok.value}\``;
-    case 'variable': return `variable {{${tok.value}}}`;
-    case 'keyword': return `'${tok.value}'`;
-    case 'op': return `'${tok.value}'`;
-  }
-}
-
-function strayHint(tok: Token): string {
-  if (tok.kind === 'op' && tok.value === ')') return "remove it or add a matching '('";
-  if (tok.kind === 'op' && tok.value === ',') return 'commas only separate function arguments and `in (...)` values';
-  return "an operator such as 'and', 'or' or '==' is probably missing before it";
 }

@@ -39,7 +39,7 @@ const COLUMNS: [string, DataType, unknown[]][] = [
   ['view', new Utf8View(), ints((i) => (i % 2 ? `short ${i}` : `a string longer than twelve bytes ${i}`))],
   ['list', new List(new Field('item', new Int32(), true)), ints((i) => Array.from({ length: i % 3 }, (_, k) => i * 10 + k))],
   ['struct', new Struct([new Field('a', new Int32(), true), new Field('b', new Utf8(), true)]), ints((i) => ({ a: i, b: `s${i}` }))],
-  ['map', new Map_(new Field('entries', new Struct([new Field('key', new Utf8(), false), new Field('value', new Int32(), true)]))), ints((i) => new Map([[`k${i}`, i]]))],
+  ['map', new Map_<Utf8, Int32>(new Field('entries', new Struct<{ key: Utf8; value: Int32 }>([new Field('key', new Utf8(), false), new Field('value', new Int32(), true)]))), ints((i) => new Map([[`k${i}`, i]]))],
   ['null', new Null(), Array.from({ length: N }, () => null)],
 ];
 

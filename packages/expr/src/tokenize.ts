@@ -13,7 +13,7 @@ export interface Token {
 const KEYWORDS = new Set(['and', 'or', 'not', 'is', 'null', 'in', 'true', 'false']);
 // Longest first so `<=` wins over `<`.
 const OPERATORS = ['==', '!=', '<>', '<=', '>=', '&&', '||', '=', '<', '>', '+', '-', '*', '/', '%', '!', '(', ')', ','];
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f', '\\': '\\', "'": "'", '"': '"' };
+const ESCAPES = new Map(Object.entries({ n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f', '\\': '\\', "'": "'", '"': '"' }));
 
 const isDigit = (c: string) => c >= '0' && c <= '9';
 const isIdentStart = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
@@ -115,7 +115,8 @@ function readString(source: string, start: number, tokens: Token[], fail: Fail):
 function readEscape(source: string, i: number, fail: Fail): [string, number] {
   const next = source[i + 1];
   if (next === undefined) return ['', 1];
-  if (next in ESCAPES) return [ESCAPES[next], 2];
+  const simple = ESCAPES.get(next);
+  if (simple !== undefined) return [simple, 2];
   if (next === 'u') {
     const braced = /^u\{([0-9a-fA-F]{1,6})\}/.exec(source.slice(i + 1));
     const plain = /^u([0-9a-fA-F]{4})/.exec(source.slice(i + 1));

@@ -17,7 +17,3 @@ export function int64ToFloat64(values: BigInt64Array | BigUint64Array | Int32Arr
   return out;
 }
 
-/** Reads one 64-bit offset (LargeUtf8) as a number, for the same reason as above. */
-export function int64HalvesOf(values: BigInt64Array): Int32Array {
-  return new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-}

@@ -36,7 +36,7 @@ function num(values: NumArray, valid: Mask | null): NumVec {
   return { kind: 'num', values, valid };
 }
 
-export function validityOf(data: Data): Mask | null {
+function validityOf(data: Data): Mask | null {
   if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0) return null;
   return unpackBits(data.nullBitmap, data.offset, data.length);
 }

@@ -7,7 +7,7 @@ export function encodeUtf8(s: string): Uint8Array {
   return encoder.encode(s);
 }
 
-export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
+function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
   return decoder.decode(bytes.subarray(start, end));
 }
 
