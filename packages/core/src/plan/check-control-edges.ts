@@ -40,7 +40,8 @@ export function checkControlEdges(
         ok = false;
       }
     }
-    const order = checkOrder(e.orderText, text, at, out);
+    // A kind without an order (`(iterate|)`, `(start|)`) takes order 1.
+    const order = e.kind !== 'normal' && e.orderText === '' ? 1 : checkOrder(e.orderText, text, at, out);
     if (e.condition !== null) checkCondition(e, flow, modules, at, out);
     if (!ok || order === null) return;
     if (e.from === e.to) return out.error(at, `control connection "${text}" connects ${e.from} to itself`, 'remove it');
@@ -48,6 +49,9 @@ export function checkControlEdges(
     const to = modules.get(e.to);
     if (!from || !to) return;
     if (subflowOf.get(e.from) === subflowOf.get(e.to)) {
+      if (e.kind !== 'normal') {
+        return out.error(at, `${e.kind.toUpperCase()} connection "${text}" joins two modules of one sub flow`, `an ${e.kind} edge must lead to another sub flow (a module with no data connection to ${e.from})`);
+      }
       if (reaches(e.from, e.to, dataEdges)) {
         out.warn(at, `control connection "${text}" joins two modules of one sub flow; their data connection already orders them, so it is ignored`, 'remove it');
       } else {
@@ -63,6 +67,10 @@ export function checkControlEdges(
       out.error(at, `control connection "${text}" goes into ${e.to} (${to.entry.name}); ${NO_CONTROL_IN[to.entry.type]}`);
       ok = false;
     }
+    if (e.kind === 'iterate' && from.entry.output_ports.length === 0) {
+      out.error(at, `ITERATE connection "${text}" leaves ${e.from} (${from.entry.name}), a ${from.entry.type} that produces no list`, 'ITERATE must leave a module with an output port whose rows are the items, e.g. file_list');
+      ok = false;
+    }
     if (ok) pending.push({ ...e, last: order === 'last', order: order === 'last' ? 0 : order, text });
   });
 
@@ -71,6 +79,8 @@ export function checkControlEdges(
     .map((e) => ({
       from: e.from,
       to: e.to,
+      kind: e.kind,
+      ...(e.kind === 'iterate' ? { list_port: modules.get(e.from)!.entry.output_ports[0] } : {}),
       order: e.last ? maxOrder + 1 : e.order,
       order_text: e.orderText,
       condition: e.condition,

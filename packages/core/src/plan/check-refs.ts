@@ -11,8 +11,9 @@ import type { ResolvedModule } from './check-modules.js';
 export function checkRef(name: string, flow: Flow, modules: Map<string, ResolvedModule>): { message: string; hint?: string } | null {
   const ref = classifyRef(name);
   if (ref.kind === 'invalid') {
-    return { message: `"{{${name}}}" is not a variable reference`, hint: 'use {{context.name}} or {{module_id__variable}}' };
+    return { message: `"{{${name}}}" is not a variable reference`, hint: 'use {{context.name}}, {{module_id__variable}} or {{iter.item.field}}' };
   }
+  if (ref.kind === 'iter') return null;
   if (ref.kind === 'context') {
     const defined = new Set(Object.values(flow.context).flatMap((vars) => Object.keys(vars)));
     if (defined.has(ref.name)) return null;

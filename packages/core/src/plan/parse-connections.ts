@@ -6,10 +6,14 @@ export interface ParsedDataEdge {
   to_port: string;
 }
 
+export type ControlKind = 'normal' | 'iterate' | 'start';
+
 export interface ParsedControlEdge {
   index: number;
   from: string;
   to: string;
+  kind: ControlKind;
+  /** The order as written (`1`, `Last`), empty when only a kind was given. */
   orderText: string;
   condition: string | null;
   /** Offset of the condition inside the connection string. */
@@ -49,11 +53,15 @@ export function parseControlEdge(text: string, index: number): ParsedControlEdge
   const valve = m[2];
   const valveStart = text.indexOf('(') + 1;
   const bar = valve.indexOf('|');
-  const orderText = (bar < 0 ? valve : valve.slice(0, bar)).trim();
+  const head = (bar < 0 ? valve : valve.slice(0, bar)).trim();
+  // `iterate`, `start`, optionally followed by an order: `iterate 2`, `start Last`.
+  const kindMatch = /^(iterate|start)\b\s*(.*)$/i.exec(head);
+  const kind: ControlKind = kindMatch ? (kindMatch[1].toLowerCase() as ControlKind) : 'normal';
+  const orderText = kindMatch ? kindMatch[2].trim() : head;
   const rawCondition = bar < 0 ? '' : valve.slice(bar + 1);
   const lead = rawCondition.length - rawCondition.trimStart().length;
   const condition = rawCondition.trim() === '' ? null : rawCondition.trim();
-  return { index, from: m[1], to: m[3], orderText, condition, conditionOffset: valveStart + bar + 1 + lead };
+  return { index, from: m[1], to: m[3], kind, orderText, condition, conditionOffset: valveStart + bar + 1 + lead };
 }
 
 export function isSyntaxError(x: object): x is ConnectionSyntaxError {

@@ -37,6 +37,10 @@ export interface DataEdge {
 export interface ControlEdge {
   from: string;
   to: string;
+  /** `normal` waits for its target; `iterate` runs the target scope once per row of the source's list; `start` fires and forgets. */
+  kind: 'normal' | 'iterate' | 'start';
+  /** For `iterate`: the output port whose rows are the list. */
+  list_port?: string;
   /** Resolved order (`Last` replaced by max(order)+1). */
   order: number;
   /** As written: `1`, `Last`. */

@@ -20,6 +20,8 @@ export type PypeEvent = Base &
     | { type: 'module.failed'; nodeId: string; moduleId: string; name: string; durationMs: number; error: string; hint?: string; attempt: number; willRetry: boolean }
     | { type: 'module.skipped'; nodeId: string; moduleId: string; name: string; reason: string }
     | { type: 'edge.fired'; from: string; to: string; order: number; condition: string | null }
+    | { type: 'iteration.started'; from: string; to: string; index: number; total: number }
+    | { type: 'iteration.finished'; from: string; to: string; index: number; total: number; status: 'success' | 'failed' }
     | { type: 'edge.skipped'; from: string; to: string; order: number; condition: string | null; reason: string }
     | { type: 'artifact.spilled'; nodeId: string; uri: string; rows: number }
     | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; nodeId?: string; msg: string; fields?: Record<string, unknown> }

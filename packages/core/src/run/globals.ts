@@ -1,23 +1,23 @@
 /**
- * The run's global variables: keys `{module_id}#{iter_index}.{var}`, case-insensitive.
- * Reads fall back from the current iteration to iteration 0.
+ * The run's global variables: keys `{module_id}#{frame}.{var}` (frame `0` outside loops,
+ * the iteration index inside one), case-insensitive. A read in a frame sees that frame's
+ * value, else the value the module set most recently (e.g. the last iteration's, after a loop).
  */
 export class GlobalStore {
   private readonly values = new Map<string, unknown>();
+  private readonly latest = new Map<string, unknown>();
 
   set(nodeId: string, key: string, value: unknown): void {
-    this.values.set(`${nodeId}.${key}`.toLowerCase(), value);
+    const k = `${nodeId}.${key}`.toLowerCase();
+    this.values.set(k, value);
+    this.latest.set(`${nodeId.split('#')[0]}.${key}`.toLowerCase(), value);
   }
 
-  get(moduleId: string, key: string, iterIndex = 0): unknown {
-    const k = key.toLowerCase();
+  get(moduleId: string, key: string, frame = '0'): unknown {
     const m = moduleId.toLowerCase();
-    const hit = this.values.get(`${m}#${iterIndex}.${k}`);
-    return hit !== undefined ? hit : this.values.get(`${m}#0.${k}`);
-  }
-
-  has(moduleId: string, key: string, iterIndex = 0): boolean {
-    return this.get(moduleId, key, iterIndex) !== undefined;
+    const k = key.toLowerCase();
+    const hit = this.values.get(`${m}#${frame}.${k}`);
+    return hit !== undefined ? hit : this.latest.get(`${m}.${k}`);
   }
 
   snapshot(): Record<string, unknown> {

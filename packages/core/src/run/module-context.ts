@@ -1,15 +1,15 @@
 import type { ArtifactManager, ModuleContext, ModuleLogger } from '@pypeline/sdk';
-import type { RunState } from './run-state.js';
+import { frameKey, nodeIdOf, type RunState } from './run-state.js';
 
 /** Builds the context one node sees (the spec's RunContext). */
 export function createModuleContext(
   state: RunState,
   moduleId: string,
-  iterIndex: number,
   config: Record<string, unknown>,
   signal: AbortSignal,
 ): ModuleContext<any> {
-  const nodeId = `${moduleId}#${iterIndex}`;
+  const nodeId = nodeIdOf(state, moduleId);
+  const key = frameKey(state.frame);
   const log = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) =>
     state.bus.emit({ type: 'log', level, nodeId, msg, fields });
   const logger: ModuleLogger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
@@ -17,14 +17,14 @@ export function createModuleContext(
   return {
     nodeId,
     moduleId,
-    iterIndex,
-    iterItem: undefined,
+    iterIndex: state.frame.path.at(-1) ?? 0,
+    iterItem: state.frame.item,
     config,
     logger,
     artifacts,
     pool: state.pool,
     signal,
     setGlobal: (key, value) => state.globals.set(nodeId, key, value),
-    getGlobal: (id, key) => state.globals.get(id, key, iterIndex),
+    getGlobal: (id, name) => state.globals.get(id, name, key),
   };
 }

@@ -63,9 +63,11 @@ export async function runJob(jobDir: string, options: RunOptions = {}): Promise<
     artifacts: new ArtifactStore(settings.spill, () => {}),
     pool: new PiscinaPool(poolSize(settings.threads)),
     signal: controller.signal,
+    frame: { path: [], item: undefined },
     outputs: new Map(),
     nodeStatus: new Map(),
     errors: [],
+    spawned: [],
   };
 
   const t0 = Date.now();

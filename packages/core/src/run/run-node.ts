@@ -7,14 +7,15 @@ import { resolveTemplates } from '../template/templater.js';
 import { abortable, sleep } from './abortable.js';
 import type { NodeStatus } from './events.js';
 import { createModuleContext } from './module-context.js';
-import type { RunState } from './run-state.js';
+import { nodeIdOf, type RunState } from './run-state.js';
+import { templateScope } from './template-scope.js';
 
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_MAX_MS = 5_000;
 
 /** Runs one module: templating, config check, setup/run/teardown, retries, outputs, events. */
-export async function runNode(state: RunState, node: DagNode, subflow: string, iterIndex = 0): Promise<NodeStatus> {
-  const nodeId = `${node.id}#${iterIndex}`;
+export async function runNode(state: RunState, node: DagNode, subflow: string): Promise<NodeStatus> {
+  const nodeId = nodeIdOf(state, node.id);
   const def = state.modules.get(node.id)!;
   const maxAttempts = 1 + state.job.metadata.settings.retries;
   const inputs = collectInputs(state, node);
@@ -25,8 +26,8 @@ export async function runNode(state: RunState, node: DagNode, subflow: string, i
     const t0 = Date.now();
     state.bus.emit({ type: 'module.started', nodeId, moduleId: node.id, name: node.name, subflow, attempt });
     try {
-      const config = prepareConfig(state, node, iterIndex);
-      const ctx = createModuleContext(state, node.id, iterIndex, config, state.signal);
+      const config = prepareConfig(state, node);
+      const ctx = createModuleContext(state, node.id, config, state.signal);
       let result: ModuleOutputs | void;
       try {
         await def.setup?.(ctx);
@@ -66,8 +67,8 @@ function collectInputs(state: RunState, node: DagNode): ModuleInputs {
   return inputs;
 }
 
-function prepareConfig(state: RunState, node: DagNode, iterIndex: number): Record<string, unknown> {
-  const scope = { context: state.context, global: (m: string, v: string) => state.globals.get(m, v, iterIndex) };
+function prepareConfig(state: RunState, node: DagNode): Record<string, unknown> {
+  const scope = templateScope(state);
   const config = resolveTemplates(node.config, scope, `${node.id}.configs`) as Record<string, unknown>;
   const validate = configValidator(`${node.package}@${node.version}`, node.json_schema);
   if (!validate(config)) {
@@ -112,8 +113,8 @@ function setNodeGlobals(state: RunState, nodeId: string, status: NodeStatus, dur
   state.nodeStatus.set(nodeId, status);
 }
 
-export function markSkipped(state: RunState, node: DagNode, reason: string, iterIndex = 0): void {
-  const nodeId = `${node.id}#${iterIndex}`;
+export function markSkipped(state: RunState, node: DagNode, reason: string): void {
+  const nodeId = nodeIdOf(state, node.id);
   state.globals.set(nodeId, 'status', 'skipped');
   state.nodeStatus.set(nodeId, 'skipped');
   state.bus.emit({ type: 'module.skipped', nodeId, moduleId: node.id, name: node.name, reason });

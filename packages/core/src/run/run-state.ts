@@ -14,7 +14,29 @@ export interface RunError {
   stack?: string;
 }
 
-/** Everything the scheduler and the node runner share during one run. */
+/** An iteration frame: where in (possibly nested) ITERATE loops the current work runs. */
+export interface Frame {
+  /** Iteration indexes from the outermost loop in; empty outside any loop. */
+  path: number[];
+  /** The current list item of the innermost loop. */
+  item: unknown;
+}
+
+/** `0` outside loops, else the indexes joined by `.` (`3`, `3.1`): the part after `#` in node ids. */
+export function frameKey(frame: Frame): string {
+  return frame.path.length ? frame.path.join('.') : '0';
+}
+
+/** `module_id#iter_index`. */
+export function nodeIdOf(state: RunState, moduleId: string): string {
+  return `${moduleId}#${frameKey(state.frame)}`;
+}
+
+/**
+ * Everything the scheduler and the node runner share during one run. An iteration works on
+ * a shallow copy with its own frame and its own `outputs`, so artifacts never leak between
+ * iterations while globals, statuses and errors stay shared.
+ */
 export interface RunState {
   job: Job;
   modules: Map<string, ModuleDefinition<any>>;
@@ -24,8 +46,12 @@ export interface RunState {
   artifacts: ArtifactStore;
   pool: PiscinaPool;
   signal: AbortSignal;
-  /** `module_id.port` -> the artifact it produced. */
+  frame: Frame;
+  /** `module_id.port` -> the artifact it produced (in this frame). */
   outputs: Map<string, Artifact>;
+  /** node id (`module#frame`) -> status. */
   nodeStatus: Map<string, NodeStatus>;
   errors: RunError[];
+  /** Scopes started by START edges; the run waits for all of them before it ends. */
+  spawned: Promise<void>[];
 }

@@ -1,6 +1,6 @@
 import type { SubFlow } from '../plan/types.js';
 import { markSkipped, runNode } from './run-node.js';
-import type { RunState } from './run-state.js';
+import { nodeIdOf, type RunState } from './run-state.js';
 
 /**
  * Runs a sub flow in topological waves; the modules of one wave run concurrently.
@@ -14,10 +14,11 @@ export async function runSubflow(state: RunState, sf: SubFlow): Promise<'success
     await Promise.all(
       wave.map(async (id) => {
         const node = state.job.dag.nodes[id];
-        const blocker = state.job.dag.data_edges.find((e) => e.to === id && state.nodeStatus.get(`${e.from}#0`) !== 'success');
+        const statusOf = (m: string) => state.nodeStatus.get(nodeIdOf(state, m));
+        const blocker = state.job.dag.data_edges.find((e) => e.to === id && statusOf(e.from) !== 'success');
         if (blocker) {
           failed = true;
-          return markSkipped(state, node, `upstream ${blocker.from} ${state.nodeStatus.get(`${blocker.from}#0`) ?? 'did not run'}`);
+          return markSkipped(state, node, `upstream ${blocker.from} ${statusOf(blocker.from) ?? 'did not run'}`);
         }
         if (state.signal.aborted) {
           failed = true;

@@ -1,67 +1,92 @@
 import { orderGroups } from '../plan/execution-order.js';
 import type { ControlEdge } from '../plan/types.js';
+import { iterate } from './iterate.js';
 import { markSkipped } from './run-node.js';
 import type { RunState } from './run-state.js';
 import { runSubflow } from './run-subflow.js';
 import { decideValve } from './valve.js';
 
+/** Shared by every frame of one run. */
+interface Walk {
+  /** Sub flows that ran in any frame. */
+  ran: Set<string>;
+  /** Why a sub flow did not run, for the final report. */
+  skipReason: Map<string, string>;
+  halted: boolean;
+}
+
 /**
  * Priority-DFS over sub flows along control edges: after a sub flow, its outgoing edges are
  * taken in ascending order; edges of equal order fire in parallel; each fired edge dives
- * into its target before the next order starts. A sub flow runs at most once per run.
- * Roots (sub flows nothing leads into) run one after another, in flow order.
+ * into its target before the next order starts. A sub flow runs at most once per frame
+ * (once per run outside loops, once per item inside an ITERATE loop). Roots (sub flows
+ * nothing leads into) run one after another, in flow order. START edges spawn their scope
+ * without waiting; the run waits for every spawned scope before it ends.
  */
 export async function schedule(state: RunState): Promise<void> {
-  const { metadata } = state.job;
+  const walk: Walk = { ran: new Set(), skipReason: new Map(), halted: false };
   const visited = new Set<string>();
-  const skipReason = new Map<string, string>();
-  let halted = false;
-
-  const visit = async (sfId: string): Promise<void> => {
-    if (visited.has(sfId)) return;
-    visited.add(sfId);
-    if (state.signal.aborted) return skipSubflow(state, sfId, 'run cancelled');
-    const sf = metadata.subflows.find((s) => s.id === sfId)!;
-    const status = await runSubflow(state, sf);
-    if (status === 'failed' && metadata.settings.fail_strategy === 'halt') halted = true;
-    for (const group of orderGroups(sfId, metadata.control_edges)) {
-      const fired: ControlEdge[] = [];
-      for (const edge of group) {
-        const decision = decide(state, edge);
-        if (decision.fire && halted && status !== 'failed') {
-          skipReason.set(edge.to_subflow, 'halted after a failure (fail_strategy: halt)');
-          state.bus.emit({ type: 'edge.skipped', from: edge.from, to: edge.to, order: edge.order, condition: edge.condition, reason: 'halted' });
-        } else if (decision.fire) {
-          fired.push(edge);
-          state.bus.emit({ type: 'edge.fired', from: edge.from, to: edge.to, order: edge.order, condition: edge.condition });
-        } else {
-          skipReason.set(edge.to_subflow, decision.reason);
-          state.bus.emit({ type: 'edge.skipped', from: edge.from, to: edge.to, order: edge.order, condition: edge.condition, reason: decision.reason });
-        }
-      }
-      await Promise.all(fired.map((e) => visit(e.to_subflow)));
-    }
-  };
-
-  for (const root of metadata.roots) {
-    if (halted) {
-      skipReason.set(root, 'halted after a failure (fail_strategy: halt)');
+  for (const root of state.job.metadata.roots) {
+    if (walk.halted) {
+      walk.skipReason.set(root, 'halted after a failure (fail_strategy: halt)');
       continue;
     }
-    await visit(root);
+    await visit(state, walk, visited, root);
   }
-  for (const sf of metadata.subflows) {
-    if (!visited.has(sf.id)) skipSubflow(state, sf.id, skipReason.get(sf.id) ?? (state.signal.aborted ? 'run cancelled' : 'no control connection fired'));
+  while (state.spawned.length) await Promise.all(state.spawned.splice(0));
+  for (const sf of state.job.metadata.subflows) {
+    if (!walk.ran.has(sf.id)) skipSubflow(state, sf.id, walk.skipReason.get(sf.id) ?? (state.signal.aborted ? 'run cancelled' : 'no control connection fired'));
   }
 }
 
-function decide(state: RunState, edge: ControlEdge): ReturnType<typeof decideValve> {
+async function visit(state: RunState, walk: Walk, visited: Set<string>, sfId: string): Promise<void> {
+  if (visited.has(sfId)) return;
+  visited.add(sfId);
+  if (state.signal.aborted) return void walk.skipReason.set(sfId, 'run cancelled');
+  walk.ran.add(sfId);
+  const { metadata } = state.job;
+  const status = await runSubflow(state, metadata.subflows.find((s) => s.id === sfId)!);
+  if (status === 'failed' && metadata.settings.fail_strategy === 'halt') walk.halted = true;
+  for (const group of orderGroups(sfId, metadata.control_edges)) {
+    const fired = group.filter((edge) => fires(state, walk, edge, status));
+    await Promise.all(fired.map((edge) => follow(state, walk, visited, edge)));
+  }
+}
+
+/** Takes one fired edge: dive into its target, loop over its list, or spawn it. */
+async function follow(state: RunState, walk: Walk, visited: Set<string>, edge: ControlEdge): Promise<void> {
+  if (edge.kind === 'start') {
+    state.spawned.push(
+      visit(state, walk, visited, edge.to_subflow).catch((err) => {
+        state.errors.push({ message: `START scope ${edge.to} failed: ${err?.message ?? err}`, stack: err?.stack });
+      }),
+    );
+    return;
+  }
+  if (edge.kind === 'iterate') {
+    await iterate(state, edge, (frameState) => visit(frameState, walk, new Set(), edge.to_subflow), () => walk.halted);
+    return;
+  }
+  await visit(state, walk, visited, edge.to_subflow);
+}
+
+/** Decides an edge and reports it; after a halt only error paths leaving the failed sub flow fire. */
+function fires(state: RunState, walk: Walk, edge: ControlEdge, sourceStatus: 'success' | 'failed'): boolean {
+  let decision: ReturnType<typeof decideValve>;
   try {
-    return decideValve(state, edge);
+    decision = decideValve(state, edge);
   } catch (err: any) {
     state.errors.push({ message: `cannot evaluate ${err?.message ?? err}`, hint: err?.hint });
-    return { fire: false, reason: 'condition could not be evaluated' };
+    decision = { fire: false, reason: 'condition could not be evaluated' };
   }
+  if (decision.fire && walk.halted && sourceStatus !== 'failed') decision = { fire: false, reason: 'halted after a failure (fail_strategy: halt)' };
+  const base = { from: edge.from, to: edge.to, order: edge.order, condition: edge.condition };
+  if (decision.fire) state.bus.emit({ type: 'edge.fired', ...base });
+  else {
+    walk.skipReason.set(edge.to_subflow, decision.reason);
+    state.bus.emit({ type: 'edge.skipped', ...base, reason: decision.reason });
+  }
+  return decision.fire;
 }
 
 function skipSubflow(state: RunState, sfId: string, reason: string): void {

@@ -1,7 +1,8 @@
 import { evaluateScalar, parseExpression, variablesOf, columnsOf } from '@pypeline/expr';
 import type { ControlEdge } from '../plan/types.js';
 import { lookupRef } from '../template/templater.js';
-import type { RunState } from './run-state.js';
+import { nodeIdOf, type RunState } from './run-state.js';
+import { templateScope } from './template-scope.js';
 
 export type ValveDecision = { fire: true } | { fire: false; reason: string };
 
@@ -11,7 +12,7 @@ export type ValveDecision = { fire: true } | { fire: false; reason: string };
  * outcome (an error path); any other condition also needs the source to have succeeded.
  */
 export function decideValve(state: RunState, edge: ControlEdge): ValveDecision {
-  const status = state.nodeStatus.get(`${edge.from}#0`);
+  const status = state.nodeStatus.get(nodeIdOf(state, edge.from));
   if (edge.condition === null) {
     return status === 'success' ? { fire: true } : { fire: false, reason: `${edge.from} ${status ?? 'did not run'}` };
   }
@@ -20,7 +21,7 @@ export function decideValve(state: RunState, edge: ControlEdge): ValveDecision {
   const names = [...variablesOf(expr), ...columnsOf(expr)].map((n) => n.toLowerCase());
   const readsOutcome = names.some((n) => n === `${edge.from.toLowerCase()}__status` || n === `${edge.from.toLowerCase()}__error`);
   if (!readsOutcome && status !== 'success') return { fire: false, reason: `${edge.from} ${status ?? 'did not run'}` };
-  const scope = { context: state.context, global: (m: string, v: string) => state.globals.get(m, v) };
+  const scope = templateScope(state);
   const where = `the condition of control connection "${edge.text}"`;
   const value = evaluateScalar(expr, (name) => lookupRef(name, scope, where));
   return value === true ? { fire: true } : { fire: false, reason: `condition ${edge.condition} is ${value === null ? 'null' : 'false'}` };

@@ -4,6 +4,8 @@ export const TEMPLATE_REF = /\{\{\s*([^{}]*?)\s*\}\}/g;
 export type TemplateRef =
   | { kind: 'context'; name: string; text: string }
   | { kind: 'global'; moduleId: string; variable: string; text: string }
+  /** `iter.index`, `iter.item`, `iter.item.<field>`: the current ITERATE loop. */
+  | { kind: 'iter'; part: 'index' | 'item'; field?: string; text: string }
   | { kind: 'invalid'; text: string };
 
 /** Classifies a reference name: `context.x` or `module_id__Var`. */
@@ -13,6 +15,8 @@ export function classifyRef(name: string): TemplateRef {
     const v = name.slice('context.'.length);
     return /^[A-Za-z_][\w]*$/.test(v) ? { kind: 'context', name: v, text } : { kind: 'invalid', text };
   }
+  const iter = /^iter\.(index|item)(?:\.([A-Za-z_][\w]*))?$/.exec(name);
+  if (iter && !(iter[1] === 'index' && iter[2])) return { kind: 'iter', part: iter[1] as 'index' | 'item', field: iter[2], text };
   const sep = name.indexOf('__');
   if (sep > 0 && sep < name.length - 2) return { kind: 'global', moduleId: name.slice(0, sep), variable: name.slice(sep + 2), text };
   return { kind: 'invalid', text };

@@ -3,6 +3,8 @@ import { classifyRef, TEMPLATE_REF } from './references.js';
 
 export interface TemplateScope {
   context: Record<string, unknown>;
+  /** The innermost ITERATE loop, when there is one. */
+  iter?: { index: number; item: unknown };
   global(moduleId: string, variable: string): unknown;
 }
 
@@ -27,6 +29,20 @@ export function lookupRef(name: string, scope: TemplateScope, where: string): un
     }
     return scope.context[ref.name];
   }
+  if (ref.kind === 'iter') {
+    if (!scope.iter) {
+      throw new PypeError(`{{${name}}} in ${where} is only defined inside an ITERATE loop`, { hint: 'reach this module through an (iterate|) control connection' });
+    }
+    if (ref.part === 'index') return scope.iter.index;
+    if (ref.field === undefined) return scope.iter.item;
+    const item = scope.iter.item as Record<string, unknown> | null;
+    if (item === null || typeof item !== 'object' || !(ref.field in item)) {
+      throw new PypeError(`{{${name}}} in ${where}: the current item has no field "${ref.field}"`, {
+        hint: item && typeof item === 'object' ? `its fields: ${Object.keys(item).join(', ')}` : 'the item is not a row',
+      });
+    }
+    return item[ref.field];
+  }
   if (ref.kind === 'global') {
     const v = scope.global(ref.moduleId, ref.variable);
     if (v === undefined) {
@@ -36,7 +52,7 @@ export function lookupRef(name: string, scope: TemplateScope, where: string): un
     }
     return v;
   }
-  throw new PypeError(`"{{${name}}}" in ${where} is not a variable reference`, { hint: 'use {{context.name}} or {{module_id__variable}}' });
+  throw new PypeError(`"{{${name}}}" in ${where} is not a variable reference`, { hint: 'use {{context.name}}, {{module_id__variable}} or {{iter.item.field}}' });
 }
 
 function resolveString(text: string, scope: TemplateScope, where: string): unknown {

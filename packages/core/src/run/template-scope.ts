@@ -1,0 +1,9 @@
+import type { TemplateScope } from '../template/templater.js';
+import { frameKey, type RunState } from './run-state.js';
+
+/** What `{{context.x}}` and `{{module__var}}` read in the current frame. */
+export function templateScope(state: RunState): TemplateScope {
+  const key = frameKey(state.frame);
+  const iter = state.frame.path.length ? { index: state.frame.path.at(-1)!, item: state.frame.item } : undefined;
+  return { context: state.context, iter, global: (m, v) => state.globals.get(m, v, key) };
+}
