@@ -25,6 +25,10 @@ export interface ModuleSpec {
   name: string;
   package?: string;
   description?: string;
+  /** Overrides settings.retries. */
+  retries?: number;
+  /** Seconds per attempt. */
+  timeout?: number;
   configs: { required: Record<string, unknown>; optional: Record<string, unknown> };
 }
 

@@ -49,7 +49,7 @@ export function planFlow(loaded: LoadedFlow, discovery: Discovery): PlanResult {
   const nodes: Record<string, DagNode> = {};
   for (const spec of flow.modules) {
     const m = modules.get(spec.id)!;
-    nodes[spec.id] = toNode(spec.id, m, subflowOf.get(spec.id)!);
+    nodes[spec.id] = { ...toNode(spec.id, m, subflowOf.get(spec.id)!), retries: spec.retries ?? flow.settings.retries, timeout: spec.timeout ?? null };
   }
   return {
     diagnostics: out.diagnostics,
@@ -71,7 +71,7 @@ export function planFlow(loaded: LoadedFlow, discovery: Discovery): PlanResult {
   };
 }
 
-function toNode(id: string, m: ResolvedModule, subflow: string): DagNode {
+function toNode(id: string, m: ResolvedModule, subflow: string): Omit<DagNode, 'retries' | 'timeout'> {
   const e = m.entry;
   return {
     id,

@@ -22,6 +22,10 @@ export interface DagNode {
   globals: string[];
   /** The config as written in the flow (required and optional merged), templates unresolved. */
   config: Record<string, unknown>;
+  /** Retries for this node (the module's own, else settings.retries). */
+  retries: number;
+  /** Seconds one attempt may take; null = no limit. */
+  timeout: number | null;
   config_schema: { required: Record<string, ConfigField>; optional: Record<string, ConfigField> };
   json_schema: Record<string, any>;
   subflow: string;

@@ -162,3 +162,31 @@ describe('scheduler', () => {
     expect(lines.at(-1)).toMatchObject({ event: 'run.finished', status: 'success' });
   });
 });
+
+describe('per-module retries and timeout', () => {
+  it('cancels a slow attempt at modules[].timeout and retries it', async () => {
+    const r = await run(flowYaml({
+      modules: `  - id: slow\n    name: sleep_solo\n    retries: 1\n    timeout: 0.2\n    configs:\n      required:\n        ms: 2000`,
+    }));
+    expect(r.status).toBe('failed');
+    const failures = r.events.filter((e) => e.type === 'module.failed');
+    expect(failures.map((e) => [(e as any).attempt, (e as any).willRetry])).toEqual([[1, true], [2, false]]);
+    expect(r.errors[0].message).toMatch(/slow timed out after 0.2 s \(modules\[\]\.timeout\)/);
+  });
+
+  it('module retries override settings.retries', async () => {
+    const r = await run(flowYaml({
+      settings: '  retries: 5',
+      modules: `  - id: flaky_once\n    name: sleep_solo\n    retries: 0\n    configs:\n      required:\n        ms: 1\n      optional:\n        fail_times: 1`,
+    }));
+    expect(r.status).toBe('failed');
+    expect(r.events.filter((e) => e.type === 'module.started')).toHaveLength(1);
+  });
+
+  it('does not retry an error marked not retryable', async () => {
+    const r = await run(flowYaml({ settings: '  retries: 3', modules: SOLO('fatal_one', 1, '        fatal: true') }));
+    expect(r.status).toBe('failed');
+    expect(r.events.filter((e) => e.type === 'module.started')).toHaveLength(1);
+    expect(r.errors[0].message).toMatch(/failed for good/);
+  });
+});

@@ -1,23 +1,22 @@
-import { ModuleError, type Artifact, type ModuleInputs, type ModuleOutputs } from '@pypeline/sdk';
+import { type Artifact, type ModuleInputs, type ModuleOutputs } from '@pypeline/sdk';
 import { PypeError } from '../errors.js';
 import { configValidator, secretKeys } from '../plan/check-config.js';
 import { explainSchemaErrors } from '../flow/schema-errors.js';
 import type { DagNode } from '../plan/types.js';
 import { resolveTemplates } from '../template/templater.js';
 import { abortable, sleep } from './abortable.js';
+import { attemptSignal } from './attempt-signal.js';
+import { backoffMs } from './backoff.js';
 import type { NodeStatus } from './events.js';
 import { createModuleContext } from './module-context.js';
 import { nodeIdOf, type RunState } from './run-state.js';
 import { templateScope } from './template-scope.js';
 
-const BACKOFF_BASE_MS = 200;
-const BACKOFF_MAX_MS = 5_000;
-
 /** Runs one module: templating, config check, setup/run/teardown, retries, outputs, events. */
 export async function runNode(state: RunState, node: DagNode, subflow: string): Promise<NodeStatus> {
   const nodeId = nodeIdOf(state, node.id);
   const def = state.modules.get(node.id)!;
-  const maxAttempts = 1 + state.job.metadata.settings.retries;
+  const maxAttempts = 1 + (node.retries ?? state.job.metadata.settings.retries);
   const inputs = collectInputs(state, node);
   const rowsIn = Object.values(inputs).reduce((n, a) => n + a.numRows, 0);
   const started = Date.now();
@@ -25,14 +24,16 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
   for (let attempt = 1; ; attempt++) {
     const t0 = Date.now();
     state.bus.emit({ type: 'module.started', nodeId, moduleId: node.id, name: node.name, subflow, attempt });
+    const { signal, dispose } = attemptSignal(state.signal, node.id, node.timeout ?? null);
     try {
       const config = prepareConfig(state, node);
-      const ctx = createModuleContext(state, node.id, config, state.signal);
+      const ctx = createModuleContext(state, node.id, config, signal);
       let result: ModuleOutputs | void;
       try {
         await def.setup?.(ctx);
-        result = await abortable(def.run(inputs, ctx), state.signal);
+        result = await abortable(def.run(inputs, ctx), signal);
       } finally {
+        dispose();
         await runTeardown(state, nodeId, () => def.teardown?.(ctx));
       }
       const rowsOut = await storeOutputs(state, node, nodeId, result ?? {});
@@ -41,13 +42,14 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
       state.bus.emit({ type: 'module.finished', nodeId, moduleId: node.id, name: node.name, durationMs, rowsIn, rowsOut, attempts: attempt });
       return 'success';
     } catch (err: any) {
-      const retryable = !(err instanceof PypeError) && !(err instanceof ModuleError && !err.retryable) && !state.signal.aborted;
+      // Duck-typed so a module built against another copy of the SDK is honoured too.
+      const retryable = !(err instanceof PypeError) && err?.retryable !== false && !state.signal.aborted;
       const willRetry = retryable && attempt < maxAttempts;
       const message = state.signal.aborted && err === state.signal.reason ? String(err?.message ?? err) : describeError(err);
       const hint = err?.hint as string | undefined;
       state.bus.emit({ type: 'module.failed', nodeId, moduleId: node.id, name: node.name, durationMs: Date.now() - t0, error: message, hint, attempt, willRetry });
       if (willRetry) {
-        await sleep(Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)), state.signal);
+        await sleep(backoffMs(attempt), state.signal);
         continue;
       }
       setNodeGlobals(state, nodeId, 'failed', Date.now() - started, 0, message);

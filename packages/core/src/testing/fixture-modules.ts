@@ -55,11 +55,12 @@ export const FIXTURES: FixtureModule[] = [
     globals: ['slept'],
     schema: {
       type: 'object', additionalProperties: false, required: ['ms'],
-      properties: { ms: { type: 'integer' }, fail: { type: 'boolean', default: false }, note: { type: 'string' }, fail_times: { type: 'integer', default: 0 } },
+      properties: { ms: { type: 'integer' }, fail: { type: 'boolean', default: false }, fatal: { type: 'boolean', default: false }, note: { type: 'string' }, fail_times: { type: 'integer', default: 0 } },
     },
     run: `globalThis.__attempts = globalThis.__attempts ?? {};
       const n = (globalThis.__attempts[ctx.nodeId] = (globalThis.__attempts[ctx.nodeId] ?? 0) + 1);
       await new Promise((r, j) => { const t = setTimeout(r, ctx.config.ms); ctx.signal.addEventListener('abort', () => { clearTimeout(t); j(ctx.signal.reason); }); });
+      if (ctx.config.fatal) throw Object.assign(new Error(ctx.nodeId + ' failed for good'), { retryable: false });
       if (ctx.config.fail || n <= ctx.config.fail_times) throw new Error(ctx.nodeId + ' failed on purpose');
       if (ctx.config.note) ctx.logger.info(ctx.config.note);
       ctx.setGlobal('slept', ctx.config.ms);`,
