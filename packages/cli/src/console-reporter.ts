@@ -12,6 +12,10 @@ export function consoleReporter(write: (line: string) => void, verbose = false):
         return write(`  ✗ ${e.nodeId.padEnd(24)} ${formatMs(e.durationMs).padStart(9)}  ${e.error.split('\n')[0]}${e.willRetry ? ` (attempt ${e.attempt}, retrying)` : ''}`);
       case 'module.skipped':
         return write(`  - ${e.nodeId.padEnd(24)} ${'skipped'.padStart(9)}  ${e.reason}`);
+      case 'subflow.restored':
+        return write(`  ↺ ${e.modules.map((m) => `${m}#${e.frame}`).join(', ')}: completed before, restored from the checkpoint`);
+      case 'iteration.started':
+        return write(`  ⟳ ${e.from} → ${e.to}: item ${e.index + 1} of ${e.total}`);
       case 'artifact.spilled':
         return write(`  ↓ ${e.nodeId}: ${e.rows} rows spilled to ${e.uri}`);
       case 'log':

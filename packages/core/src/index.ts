@@ -14,11 +14,23 @@ export type { Plan, Dag, DagNode, DataEdge, ControlEdge, SubFlow, ExecutionMetad
 export { discoverModules } from './registry/discover.js';
 export type { Discovery, DiscoveryProblem } from './registry/discover.js';
 export type { ModuleManifest, RegistryEntry, ConfigField } from './registry/manifest.js';
+export { discoverProject, workspacePackageDirs } from './registry/discover-project.js';
+export { readPackage as readModulePackage } from './registry/discover.js';
+export { resolveModule } from './registry/resolve-module.js';
+export {
+  REGISTRY_FILE, toRegistryFile, addToRegistry, nameConflicts, conflictMessage, readRegistryFile, writeRegistryFile,
+} from './registry/registry-file.js';
+export type { RegistryFile, RegistryFileEntry, NameConflict } from './registry/registry-file.js';
+export { upgradeFlow } from './registry/upgrade-flow.js';
+export type { UpgradeOptions, UpgradeResult, ModuleUpgrade } from './registry/upgrade-flow.js';
+export type { ConfigChange, ConfigSection } from './registry/config-changes.js';
+export type { MigrationStep } from './registry/migrate-config.js';
 
 // Run
 export { runJob } from './run/run-job.js';
 export type { RunOptions, RunResult } from './run/run-job.js';
 export { loadJob } from './run/load-job.js';
+export { cleanJob } from './run/clean-job.js';
 export { EventBus } from './run/events.js';
 export type { PypeEvent, EventType, EventOf, Listener, RunStatus, NodeStatus } from './run/events.js';
 export { renderSummary, summarize, formatMs } from './run/summary.js';

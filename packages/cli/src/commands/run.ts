@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildFlow, formatDiagnostic, PypeError, renderSummary, runJob, sortDiagnostics, formatMs, type Listener } from '@pypeline/core';
 import { consoleReporter } from '../console-reporter.js';
+import { stopOnSignals } from '../stop-on-signals.js';
 
 interface RunCliOptions {
   context: string;
@@ -11,6 +12,7 @@ interface RunCliOptions {
   json?: boolean;
   verbose?: boolean;
   logFile?: string;
+  resume?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -23,10 +25,12 @@ export function registerRun(program: Command): void {
     .option('--json', 'write the JSON event log to stdout instead of progress lines')
     .option('-v, --verbose', 'also print debug log lines of modules')
     .option('--log-file <file>', 'where to write the JSON log (default: <job>/logs/run-<id>.jsonl)')
+    .option('--resume', 'continue an interrupted or failed run from its checkpoint')
     .action(async (target: string, opts: RunCliOptions) => {
       let jobDir = target;
       let tempDir: string | undefined;
       if (/\.ya?ml$/i.test(target)) {
+        if (opts.resume) throw new PypeError('--resume needs a job folder, not a flow file', { hint: 'build it with `pype build flow.yaml` and run the job folder' });
         tempDir = mkdtempSync(join(tmpdir(), 'pype-build-'));
         const built = buildFlow(target, { outDir: tempDir });
         for (const d of sortDiagnostics(built.diagnostics)) process.stderr.write(`${formatDiagnostic(target, d)}\n`);
@@ -34,8 +38,11 @@ export function registerRun(program: Command): void {
       }
       const out = (line: string) => process.stdout.write(`${line}\n`);
       const listeners: Listener[] = [opts.json ? (e) => out(JSON.stringify(e)) : consoleReporter(out, opts.verbose)];
+      const stop = stopOnSignals();
       try {
         const result = await runJob(jobDir, {
+          resume: opts.resume,
+          signal: stop.signal,
           context: opts.context,
           contextOverrides: parseSets(opts.set),
           listeners,
@@ -55,8 +62,14 @@ export function registerRun(program: Command): void {
             process.stderr.write(`  log: ${result.logFile}${line > 0 ? `:${line}` : ''}\n`);
           }
         }
-        process.exitCode = result.status === 'success' ? 0 : 1;
+        if (result.interrupted) {
+          process.stderr.write(result.resumable && !tempDir ? `  resume with: pype run ${jobDir} --resume\n` : '  (run `pype build` first to be able to resume an interrupted run)\n');
+        } else if (result.resumable && !tempDir && result.status !== 'success') {
+          process.stderr.write(`  resume from the failed sub flow with: pype run ${jobDir} --resume\n`);
+        }
+        process.exitCode = result.interrupted ? stop.exitCode() : result.status === 'success' ? 0 : 1;
       } finally {
+        stop.dispose();
         if (tempDir) rmSync(tempDir, { recursive: true, force: true });
       }
     });

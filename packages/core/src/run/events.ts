@@ -15,6 +15,7 @@ export type PypeEvent = Base &
     | { type: 'subflow.started'; subflow: string; modules: string[] }
     | { type: 'subflow.finished'; subflow: string; status: 'success' | 'failed'; durationMs: number }
     | { type: 'subflow.skipped'; subflow: string; reason: string }
+    | { type: 'subflow.restored'; subflow: string; modules: string[]; frame: string }
     | { type: 'module.started'; nodeId: string; moduleId: string; name: string; subflow: string; attempt: number }
     | { type: 'module.finished'; nodeId: string; moduleId: string; name: string; durationMs: number; rowsIn: number; rowsOut: number; attempts: number }
     | { type: 'module.failed'; nodeId: string; moduleId: string; name: string; durationMs: number; error: string; hint?: string; attempt: number; willRetry: boolean }

@@ -23,4 +23,15 @@ export class GlobalStore {
   snapshot(): Record<string, unknown> {
     return Object.fromEntries(this.values);
   }
+
+  /** Everything, for a checkpoint. */
+  dump(): { values: Record<string, unknown>; latest: Record<string, unknown> } {
+    return { values: Object.fromEntries(this.values), latest: Object.fromEntries(this.latest) };
+  }
+
+  /** Restores what `dump` returned (resuming a run). */
+  restore(data: { values: Record<string, unknown>; latest: Record<string, unknown> }): void {
+    for (const [k, v] of Object.entries(data.values)) this.values.set(k, v);
+    for (const [k, v] of Object.entries(data.latest)) this.latest.set(k, v);
+  }
 }

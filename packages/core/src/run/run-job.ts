@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { PypeError } from '../errors.js';
 import { ArtifactStore } from './artifact-store.js';
+import { Checkpoint } from './checkpoint.js';
 import { EventBus, type Listener, type RunStatus } from './events.js';
 import { GlobalStore } from './globals.js';
+import { acquireJobLock } from './job-lock.js';
 import { attachJsonLog } from './json-log.js';
-import { loadContext, loadJob, loadModules } from './load-job.js';
+import { loadContext, loadJob, loadModules, type Job } from './load-job.js';
 import type { RunError, RunState } from './run-state.js';
 import { schedule } from './scheduler.js';
 import { summarize, type ModuleSummary } from './summary.js';
@@ -24,6 +26,10 @@ export interface RunOptions {
   logDir?: string;
   /** Subscribers to the run's events (console output, tests, UIs). */
   listeners?: Listener[];
+  /** Continue the interrupted or failed run from its checkpoint. */
+  resume?: boolean;
+  /** Aborting it stops the run cleanly (SIGINT/SIGTERM); its reason becomes the run's error. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -36,48 +42,99 @@ export interface RunResult {
   globals: Record<string, unknown>;
   logFile: string;
   events: EventBus['history'];
+  /** True when a checkpoint was left for `--resume`. */
+  resumable: boolean;
+  /** Set when the run was stopped through `options.signal`. */
+  interrupted: boolean;
 }
 
 /** `pype run <job>`: loads a built job and runs it to completion. */
 export async function runJob(jobDir: string, options: RunOptions = {}): Promise<RunResult> {
   const job = loadJob(jobDir);
-  const context = { ...loadContext(job, options.context ?? 'default'), ...options.contextOverrides };
+  const contextName = options.context ?? 'default';
+  const context = { ...loadContext(job, contextName), ...options.contextOverrides };
   const modules = await loadModules(job, options.searchDirs ?? [process.cwd()]);
   const runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
   const bus = new EventBus(runId);
-  const logFile = options.logFile ?? join(options.logDir ?? join(job.dir, 'logs'), `run-${runId}.jsonl`);
-  const log = attachJsonLog(bus, logFile);
-  for (const l of options.listeners ?? []) bus.subscribe(l);
+  const pending: string[] = [];
+  const release = acquireJobLock(job.dir, runId, (stale) => pending.push(`took over a stale lock of run ${stale.runId} (pid ${stale.pid} is gone)`));
+  try {
+    const checkpoint = openCheckpoint(job, runId, contextName, options.resume ?? false, pending);
+    const logFile = options.logFile ?? join(options.logDir ?? join(job.dir, 'logs'), `run-${runId}.jsonl`);
+    const log = attachJsonLog(bus, logFile);
+    for (const l of options.listeners ?? []) bus.subscribe(l);
+    try {
+      return { ...(await execute(job, { bus, context, contextName, modules, checkpoint, options, pending })), logFile };
+    } finally {
+      log.close();
+    }
+  } finally {
+    release();
+  }
+}
 
+function openCheckpoint(job: Job, runId: string, contextName: string, resume: boolean, notes: string[]): Checkpoint {
+  if (resume) return Checkpoint.load(job.dir);
+  if (Checkpoint.exists(job.dir)) {
+    notes.push('a checkpoint of an earlier interrupted run was replaced by this fresh run (use --resume to continue a run instead)');
+    Checkpoint.load(job.dir).clear();
+  }
+  return Checkpoint.fresh(job.dir, runId, job.name, contextName);
+}
+
+interface Prepared {
+  bus: EventBus;
+  context: Record<string, unknown>;
+  contextName: string;
+  modules: RunState['modules'];
+  checkpoint: Checkpoint;
+  options: RunOptions;
+  pending: string[];
+}
+
+async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'>> {
+  const { bus, checkpoint, options } = p;
   const { settings } = job.metadata;
   const controller = new AbortController();
   const timer = settings.timeout
     ? setTimeout(() => controller.abort(new PypeError(`run timed out after ${settings.timeout} s (settings.timeout)`, { hint: 'raise settings.timeout or make the slow module faster' })), settings.timeout * 1000)
     : undefined;
+  const onSignal = () => controller.abort(options.signal!.reason);
+  options.signal?.addEventListener('abort', onSignal, { once: true });
+  const globals = new GlobalStore();
+  const nodeStatus = new Map<string, any>();
+  if (options.resume) {
+    globals.restore(checkpoint.data.globals);
+    for (const [k, v] of Object.entries(checkpoint.data.nodeStatus)) nodeStatus.set(k, v);
+  }
   const state: RunState = {
     job,
-    modules,
-    context,
-    globals: new GlobalStore(),
+    modules: p.modules,
+    context: p.context,
+    globals,
     bus,
     artifacts: new ArtifactStore(settings.spill, () => {}),
     pool: new PiscinaPool(poolSize(settings.threads)),
     signal: controller.signal,
     frame: { path: [], item: undefined },
     outputs: new Map(),
-    nodeStatus: new Map(),
+    nodeStatus,
     errors: [],
+    checkpoint,
     spawned: [],
   };
 
   const t0 = Date.now();
-  bus.emit({ type: 'run.started', flow: job.name, jobDir: job.dir, context: options.context ?? 'default', subflows: job.metadata.subflows.length, modules: Object.keys(job.dag.nodes).length });
+  bus.emit({ type: 'run.started', flow: job.name, jobDir: job.dir, context: p.contextName, subflows: job.metadata.subflows.length, modules: Object.keys(job.dag.nodes).length });
+  for (const msg of p.pending) bus.emit({ type: 'log', level: 'warn', msg });
+  if (options.resume) bus.emit({ type: 'log', level: 'info', msg: `resuming run ${checkpoint.data.runId}: ${checkpoint.data.completed.length} sub flow(s) already completed` });
   try {
     await schedule(state);
   } catch (err: any) {
     state.errors.push({ message: `internal error: ${err?.message ?? err} (this is a bug in PYpeline; please report it)`, stack: err?.stack });
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onSignal);
     state.artifacts.cleanup();
     await state.pool.close();
   }
@@ -86,18 +143,19 @@ export async function runJob(jobDir: string, options: RunOptions = {}): Promise<
     state.errors.unshift({ message: String(reason?.message ?? reason), hint: reason?.hint });
   }
   const status: RunStatus = state.errors.length ? 'failed' : 'success';
+  if (status === 'success') checkpoint.clear();
   const durationMs = Date.now() - t0;
   bus.emit({ type: 'run.finished', flow: job.name, status, durationMs, error: state.errors[0]?.message });
-  log.close();
   return {
-    runId,
+    runId: bus.runId,
     flow: job.name,
     status,
     durationMs,
     modules: summarize(bus.history, Object.keys(job.dag.nodes)),
     errors: state.errors,
     globals: state.globals.snapshot(),
-    logFile,
     events: bus.history,
+    resumable: status !== 'success' && Checkpoint.exists(job.dir),
+    interrupted: options.signal?.aborted ?? false,
   };
 }

@@ -1,6 +1,7 @@
 import type { Artifact, ModuleDefinition } from '@pypeline/sdk';
 import type { Job } from './load-job.js';
 import type { ArtifactStore } from './artifact-store.js';
+import type { Checkpoint } from './checkpoint.js';
 import type { EventBus, NodeStatus } from './events.js';
 import type { GlobalStore } from './globals.js';
 import type { PiscinaPool } from './worker-pool.js';
@@ -52,6 +53,7 @@ export interface RunState {
   /** node id (`module#frame`) -> status. */
   nodeStatus: Map<string, NodeStatus>;
   errors: RunError[];
+  checkpoint: Checkpoint;
   /** Scopes started by START edges; the run waits for all of them before it ends. */
   spawned: Promise<void>[];
 }

@@ -1,8 +1,8 @@
 import { orderGroups } from '../plan/execution-order.js';
-import type { ControlEdge } from '../plan/types.js';
+import type { ControlEdge, SubFlow } from '../plan/types.js';
 import { iterate } from './iterate.js';
 import { markSkipped } from './run-node.js';
-import type { RunState } from './run-state.js';
+import { frameKey, type RunState } from './run-state.js';
 import { runSubflow } from './run-subflow.js';
 import { decideValve } from './valve.js';
 
@@ -45,12 +45,40 @@ async function visit(state: RunState, walk: Walk, visited: Set<string>, sfId: st
   if (state.signal.aborted) return void walk.skipReason.set(sfId, 'run cancelled');
   walk.ran.add(sfId);
   const { metadata } = state.job;
-  const status = await runSubflow(state, metadata.subflows.find((s) => s.id === sfId)!);
+  const sf = metadata.subflows.find((s) => s.id === sfId)!;
+  const status = await runOrRestore(state, sf);
   if (status === 'failed' && metadata.settings.fail_strategy === 'halt') walk.halted = true;
   for (const group of orderGroups(sfId, metadata.control_edges)) {
     const fired = group.filter((edge) => fires(state, walk, edge, status));
     await Promise.all(fired.map((edge) => follow(state, walk, visited, edge)));
   }
+}
+
+/**
+ * Runs a sub flow and checkpoints it when it succeeds; when resuming, a sub flow the
+ * checkpoint lists as completed in this frame is restored instead of run again.
+ */
+async function runOrRestore(state: RunState, sf: SubFlow): Promise<'success' | 'failed'> {
+  const frame = frameKey(state.frame);
+  const key = `${sf.id}#${frame}`;
+  const lists = state.job.metadata.control_edges.filter((e) => e.kind === 'iterate' && e.from_subflow === sf.id);
+  if (state.checkpoint.isCompleted(key)) {
+    for (const e of lists) {
+      const art = await state.checkpoint.loadList(`${e.from}.${e.list_port}#${frame}`);
+      if (art) state.outputs.set(`${e.from}.${e.list_port}`, art);
+    }
+    state.bus.emit({ type: 'subflow.restored', subflow: sf.id, modules: sf.modules, frame });
+    return 'success';
+  }
+  const status = await runSubflow(state, sf);
+  if (status === 'success') {
+    for (const e of lists) {
+      const art = state.outputs.get(`${e.from}.${e.list_port}`);
+      if (art) await state.checkpoint.saveList(`${e.from}.${e.list_port}#${frame}`, art);
+    }
+    state.checkpoint.complete(key, { globals: state.globals.dump(), nodeStatus: Object.fromEntries(state.nodeStatus) });
+  }
+  return status;
 }
 
 /** Takes one fired edge: dive into its target, loop over its list, or spawn it. */

@@ -3,7 +3,7 @@ import type { PypeEvent } from './events.js';
 export interface ModuleSummary {
   nodeId: string;
   name: string;
-  status: 'success' | 'failed' | 'skipped' | 'not run';
+  status: 'success' | 'failed' | 'skipped' | 'restored' | 'not run';
   durationMs: number;
   rowsIn: number;
   rowsOut: number;
@@ -25,6 +25,7 @@ export function summarize(events: readonly PypeEvent[], nodeIds: readonly string
     else if (e.type === 'module.finished') Object.assign(row(e.nodeId, e.name), { status: 'success', durationMs: e.durationMs, rowsIn: e.rowsIn, rowsOut: e.rowsOut, attempts: e.attempts });
     else if (e.type === 'module.failed' && !e.willRetry) Object.assign(row(e.nodeId, e.name), { status: 'failed', durationMs: e.durationMs, error: e.error, hint: e.hint });
     else if (e.type === 'module.skipped') Object.assign(row(e.nodeId, e.name), { status: 'skipped', error: e.reason });
+    else if (e.type === 'subflow.restored') for (const m of e.modules) Object.assign(row(`${m}#${e.frame}`, ''), { status: 'restored', error: 'completed before; restored from the checkpoint' });
   }
   for (const id of nodeIds) if (![...rows.keys()].some((k) => k.split('#')[0] === id)) row(`${id}#0`, '');
   return [...rows.values()];

@@ -50,6 +50,19 @@ export const FIXTURES: FixtureModule[] = [
     run: `ctx.setGlobal('seen', inputs.input.numRows); return {};`,
   },
   {
+    name: 'write_sink',
+    type: 'sink',
+    input_ports: ['input'],
+    schema: { type: 'object', additionalProperties: false, required: ['path', 'runs_log'], properties: { path: { type: 'string' }, runs_log: { type: 'string' }, delay_ms: { type: 'integer', default: 0 } } },
+    run: `const fs = await import('node:fs');
+      await new Promise((r) => setTimeout(r, ctx.config.delay_ms));
+      const rows = (await inputs.input.table()).toArray().map((r) => r.toJSON());
+      fs.writeFileSync(ctx.config.path + '.tmp', JSON.stringify(rows));
+      fs.renameSync(ctx.config.path + '.tmp', ctx.config.path);
+      fs.appendFileSync(ctx.config.runs_log, ctx.nodeId + '\\n');
+      return {};`,
+  },
+  {
     name: 'sleep_solo',
     type: 'solo',
     globals: ['slept'],
