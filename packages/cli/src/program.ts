@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { PYPELINE_VERSION } from '@pypeline/core';
 import { registerBuild } from './commands/build.js';
+import { registerClean } from './commands/clean.js';
 import { registerListModules } from './commands/list-modules.js';
 import { registerRun } from './commands/run.js';
 import { registerValidate } from './commands/validate.js';
@@ -15,6 +16,7 @@ export function createProgram(): Command {
   registerValidate(program);
   registerBuild(program);
   registerRun(program);
+  registerClean(program);
   registerListModules(program);
   return program;
 }
