@@ -36,5 +36,7 @@ export type { PypeEvent, EventType, EventOf, Listener, RunStatus, NodeStatus } f
 export { renderSummary, summarize, formatMs } from './run/summary.js';
 export type { ModuleSummary } from './run/summary.js';
 
+export { envProvider, fileProvider, vaultProvider, providersFromEnv } from './secrets/providers.js';
+export type { SecretProvider, VaultOptions } from './secrets/providers.js';
 export { PypeError, FlowValidationError, InternalError } from './errors.js';
 export { PYPELINE_VERSION } from './version.js';

@@ -60,8 +60,17 @@ export function parseYaml(text: string): YamlDocument {
     return target?.range?.[0] ?? 0;
   };
 
+  let data: unknown;
+  if (!doc.errors.length) {
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (err: any) {
+      // Unresolved aliases and alias bombs surface only when the document is converted.
+      syntaxErrors.push({ severity: 'error', path: '(yaml)', line: 1, column: 1, message: `YAML error: ${firstLine(String(err?.message ?? err))}`, hint: 'define each &anchor before its *alias, and avoid alias chains' });
+    }
+  }
   return {
-    data: doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 100 }),
+    data,
     syntaxErrors,
     locate: (path, which = 'value') => pos(offsetOf(path, which)),
     locateInside: (path, offset) => {

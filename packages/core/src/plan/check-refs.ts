@@ -13,7 +13,7 @@ export function checkRef(name: string, flow: Flow, modules: Map<string, Resolved
   if (ref.kind === 'invalid') {
     return { message: `"{{${name}}}" is not a variable reference`, hint: 'use {{context.name}}, {{module_id__variable}} or {{iter.item.field}}' };
   }
-  if (ref.kind === 'iter') return null;
+  if (ref.kind === 'iter' || ref.kind === 'secret') return null;
   if (ref.kind === 'context') {
     const defined = new Set(Object.values(flow.context).flatMap((vars) => Object.keys(vars)));
     if (defined.has(ref.name)) return null;

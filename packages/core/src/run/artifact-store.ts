@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { freemem, tmpdir, totalmem } from 'node:os';
+import { rmSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import { RecordBatch, Table, type Schema } from 'apache-arrow';
-import { readParquetFile, writeParquetFile } from '@pypeline/parquet';
-import { isArtifact, MemoryArtifact, toTable, type Artifact, type ArtifactManager, type ModuleOutput } from '@pypeline/sdk';
+import { RecordBatch, Schema, Table } from 'apache-arrow';
+import { openParquetBatches, readParquetFile, writeParquetFile, writeParquetStream } from '@pypeline/parquet';
+import { isArtifact, MemoryArtifact, ModuleError, toTable, type Artifact, type ArtifactManager, type ModuleOutput } from '@pypeline/sdk';
+import { createSpillDir } from './spill-dir.js';
 
 export interface SpillPolicy {
   /** Artifacts with more rows go to Parquet. */
@@ -12,7 +13,7 @@ export interface SpillPolicy {
   max_ram_share: number;
 }
 
-/** An artifact spilled to a local Parquet file; read back on demand. */
+/** An artifact spilled to a local Parquet file; read back on demand, row group by row group. */
 export class ParquetArtifact implements Artifact {
   constructor(
     readonly path: string,
@@ -26,18 +27,133 @@ export class ParquetArtifact implements Artifact {
     return readParquetFile(this.path);
   }
   async *batches(): AsyncIterable<RecordBatch> {
-    yield* (await this.table()).batches;
+    yield* (await openParquetBatches(this.path)).batches();
   }
 }
 
-let spillCounter = 0;
+/** What the run learns about a stream as it flows: its row count when it ends, or its error. */
+export interface StreamHooks {
+  /** Names the producer in errors, e.g. `source_csv (csv_source)`. */
+  producer: string;
+  onEnd?(rows: number): void;
+  onError?(error: unknown): void;
+}
+
+/**
+ * An error raised inside a stream, carried to the module that reads it. It names the
+ * producer, and it is not retryable: the stream cannot be read again.
+ */
+export class StreamError extends ModuleError {
+  constructor(
+    readonly producer: string,
+    readonly original: unknown,
+  ) {
+    const cause = original as { message?: string; hint?: string };
+    super(`${producer}: ${cause?.message ?? String(original)}`, { retryable: false, hint: cause?.hint, cause: original });
+    this.name = 'StreamError';
+  }
+}
+
+let streamCounter = 0;
+
+/**
+ * A stream of record batches flowing from its producer to one consumer without being
+ * materialised. Rows are counted as batches pass; `numRows` is final once the stream ended.
+ * `batches()` may be called once; `table()` collects the stream (through the store's spill
+ * policy) and may be called again.
+ */
+export class StreamArtifact implements Artifact {
+  readonly uri = `stream://artifact-${++streamCounter}`;
+  private rows = 0;
+  private read = false;
+  private whole: Promise<Artifact> | undefined;
+
+  constructor(
+    readonly schema: Schema,
+    private readonly source: AsyncIterator<RecordBatch>,
+    private readonly first: RecordBatch | undefined,
+    private readonly hooks: StreamHooks,
+    private readonly materialise: (batches: AsyncIterable<RecordBatch>, schema: Schema) => Promise<Artifact>,
+  ) {}
+
+  get numRows(): number {
+    return this.rows;
+  }
+
+  batches(): AsyncIterable<RecordBatch> {
+    if (this.whole) return this.fromWhole();
+    if (this.read) {
+      throw new ModuleError(`the stream from ${this.hooks.producer} was already read; a stream has one reader and cannot be read twice`, {
+        retryable: false,
+        hint: 'a module reading a stream cannot be retried; to read an output twice, connect it to two modules (it is then stored, in memory or spilled to Parquet)',
+      });
+    }
+    this.read = true;
+    return this.flow();
+  }
+
+  async table(): Promise<Table> {
+    this.whole ??= this.materialise(this.batches(), this.schema);
+    return (await this.whole).table();
+  }
+
+  /** Closes the producer of a stream nobody read (its file handles, its pool tasks). */
+  close(): void {
+    if (this.read) return;
+    this.read = true;
+    void Promise.resolve(this.source.return?.(undefined)).catch(() => {});
+  }
+
+  private async *fromWhole(): AsyncIterable<RecordBatch> {
+    yield* (await this.whole!).batches();
+  }
+
+  private async *flow(): AsyncGenerator<RecordBatch> {
+    let ended = false;
+    try {
+      if (this.first) {
+        this.rows += this.first.numRows;
+        yield this.first;
+      }
+      for (;;) {
+        let step: IteratorResult<RecordBatch>;
+        try {
+          step = await this.source.next();
+        } catch (error) {
+          this.hooks.onError?.(error);
+          throw error instanceof StreamError ? error : new StreamError(this.hooks.producer, error);
+        }
+        if (step.done) break;
+        this.rows += step.value.numRows;
+        yield step.value;
+      }
+      ended = true;
+    } finally {
+      // A reader that stops early still ends the stream: the producer is closed and counted.
+      if (!ended) await this.source.return?.(undefined);
+      this.hooks.onEnd?.(this.rows);
+    }
+  }
+}
+
+/** Where one output goes, so the store can pick pass-through or storage. */
+export interface OutputUse {
+  /** Modules reading it through data connections. */
+  readers: number;
+  /** True when it is read whole after its sub flow (an ITERATE list). */
+  whole?: boolean;
+}
 
 /**
  * The run's artifact manager (the spec's policy): memory by default, Parquet in a temp
- * folder above the row threshold or when the process uses too much RAM.
+ * folder above the row threshold or when the process uses too much RAM. A stream with one
+ * reader passes through untouched; a stream with several readers, or read whole, is stored
+ * by the same policy, batch by batch, so it never has to fit in memory to be spilled.
  */
 export class ArtifactStore {
   private dir: string | undefined;
+  private spills = 0;
+  private readonly streams: StreamArtifact[] = [];
 
   constructor(
     private readonly policy: SpillPolicy,
@@ -49,26 +165,79 @@ export class ArtifactStore {
     return { register: (data) => this.register(data, onSpill) };
   }
 
-  async register(data: ModuleOutput, onSpill = this.onSpill): Promise<Artifact> {
+  async register(data: ModuleOutput, onSpill = this.onSpill, use: OutputUse = { readers: 1 }, hooks?: StreamHooks): Promise<Artifact> {
     if (isArtifact(data) && !(data instanceof MemoryArtifact)) return data;
-    const table = await toTable(data);
+    if (!isStream(data)) return this.store(await toTable(data), onSpill);
+    const { schema, first, source } = await openStream(data);
+    const materialise = (batches: AsyncIterable<RecordBatch>, s: Schema) => this.storeStream(batches, s, onSpill);
+    const stream = new StreamArtifact(schema, source, first, hooks ?? { producer: 'a module' }, materialise);
+    this.streams.push(stream);
+    if (use.readers === 1 && !use.whole) return stream;
+    return materialise(stream.batches(), schema);
+  }
+
+  private async store(table: Table, onSpill: (uri: string, rows: number) => void): Promise<Artifact> {
     if (!this.shouldSpill(table.numRows)) return new MemoryArtifact(table);
-    this.dir ??= mkdtempSync(join(tmpdir(), 'pypeline_'));
-    const path = join(this.dir, `artifact-${++spillCounter}.parquet`);
+    const path = this.spillPath();
     await writeParquetFile(path, table, { compression: 'snappy' });
     onSpill(`file://${path}`, table.numRows);
     return new ParquetArtifact(path, table.numRows, table.schema);
   }
 
-  private shouldSpill(rows: number): boolean {
-    if (rows > this.policy.threshold_rows) return true;
-    const share = process.memoryUsage.rss() / totalmem();
-    return rows > 0 && share > this.policy.max_ram_share && freemem() > 0;
+  /** Keeps batches in memory until the policy says spill; then writes them and the rest to Parquet. */
+  private async storeStream(batches: AsyncIterable<RecordBatch>, schema: Schema, onSpill: (uri: string, rows: number) => void): Promise<Artifact> {
+    const held: RecordBatch[] = [];
+    let rows = 0;
+    const iterator = batches[Symbol.asyncIterator]();
+    for (;;) {
+      const step = await iterator.next();
+      if (step.done) return new MemoryArtifact(new Table(schema, held));
+      held.push(step.value);
+      rows += step.value.numRows;
+      if (this.shouldSpill(rows)) break;
+    }
+    const path = this.spillPath();
+    async function* all(): AsyncGenerator<RecordBatch> {
+      yield* held.splice(0);
+      for (let step = await iterator.next(); !step.done; step = await iterator.next()) yield step.value;
+    }
+    const written = await writeParquetStream(path, all(), { compression: 'snappy', schema });
+    onSpill(`file://${path}`, written.rows);
+    return new ParquetArtifact(path, written.rows, schema);
   }
 
-  /** Removes the spill folder; called when the run ends. */
+  private spillPath(): string {
+    this.dir ??= createSpillDir();
+    return join(this.dir, `artifact-${++this.spills}.parquet`);
+  }
+
+  private shouldSpill(rows: number): boolean {
+    if (rows > this.policy.threshold_rows) return true;
+    return rows > 0 && process.memoryUsage.rss() / totalmem() > this.policy.max_ram_share;
+  }
+
+  /** Closes streams nobody read and removes the spill folder; called when the run ends. */
   cleanup(): void {
+    for (const stream of this.streams.splice(0)) stream.close();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
   }
+}
+
+function isStream(data: ModuleOutput): data is AsyncIterable<RecordBatch> {
+  return !(data instanceof Table) && !Array.isArray(data) && !isArtifact(data) && typeof (data as AsyncIterable<RecordBatch>)[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * The stream's schema: its `schema` property when it has one, else that of its first batch
+ * (read now, and yielded first later). A stream with neither has an empty schema.
+ */
+async function openStream(data: AsyncIterable<RecordBatch>): Promise<{ schema: Schema; first?: RecordBatch; source: AsyncIterator<RecordBatch> }> {
+  const source = data[Symbol.asyncIterator]();
+  // Duck-typed: a module may bring its own copy of apache-arrow.
+  const declared = (data as { schema?: Schema }).schema;
+  if (declared && Array.isArray(declared.fields)) return { schema: declared, source };
+  const step = await source.next();
+  if (step.done) return { schema: new Schema([]), source };
+  return { schema: step.value.schema, first: step.value, source };
 }

@@ -41,7 +41,11 @@ export type Listener = (event: PypeEvent) => void;
 export class EventBus {
   private readonly listeners: Listener[] = [];
   readonly history: PypeEvent[] = [];
-  constructor(readonly runId: string) {}
+  /** `redact` scrubs secret values from every event before anyone sees it. */
+  constructor(
+    readonly runId: string,
+    private readonly redact: <T>(value: T) => T = (v) => v,
+  ) {}
 
   subscribe(listener: Listener): () => void {
     this.listeners.push(listener);
@@ -52,7 +56,7 @@ export class EventBus {
   }
 
   emit(payload: EventPayload): void {
-    const event = { ...payload, runId: this.runId, time: Date.now() } as PypeEvent;
+    const event = this.redact({ ...payload, runId: this.runId, time: Date.now() }) as PypeEvent;
     this.history.push(event);
     for (const l of this.listeners) {
       try {

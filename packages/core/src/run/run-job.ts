@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { PypeError } from '../errors.js';
 import { ArtifactStore } from './artifact-store.js';
 import { Checkpoint } from './checkpoint.js';
+import { providersFromEnv, type SecretProvider } from '../secrets/providers.js';
+import { Redactor } from '../secrets/redactor.js';
+import { resolveSecrets } from '../secrets/resolve-secrets.js';
 import { EventBus, type Listener, type RunStatus } from './events.js';
 import { GlobalStore } from './globals.js';
 import { acquireJobLock } from './job-lock.js';
@@ -30,6 +33,8 @@ export interface RunOptions {
   resume?: boolean;
   /** Aborting it stops the run cleanly (SIGINT/SIGTERM); its reason becomes the run's error. */
   signal?: AbortSignal;
+  /** Where `{{secret.x}}` values come from; default: env, PYPE_SECRETS_DIR, Vault (VAULT_ADDR). */
+  secretProviders?: SecretProvider[];
 }
 
 export interface RunResult {
@@ -55,7 +60,9 @@ export async function runJob(jobDir: string, options: RunOptions = {}): Promise<
   const context = { ...loadContext(job, contextName), ...options.contextOverrides };
   const modules = await loadModules(job, options.searchDirs ?? [process.cwd()]);
   const runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
-  const bus = new EventBus(runId);
+  const redactor = new Redactor();
+  const secrets = await resolveSecrets(job, options.secretProviders ?? providersFromEnv(), redactor);
+  const bus = new EventBus(runId, (v) => redactor.deep(v));
   const pending: string[] = [];
   const release = acquireJobLock(job.dir, runId, (stale) => pending.push(`took over a stale lock of run ${stale.runId} (pid ${stale.pid} is gone)`));
   try {
@@ -64,7 +71,8 @@ export async function runJob(jobDir: string, options: RunOptions = {}): Promise<
     const log = attachJsonLog(bus, logFile);
     for (const l of options.listeners ?? []) bus.subscribe(l);
     try {
-      return { ...(await execute(job, { bus, context, contextName, modules, checkpoint, options, pending })), logFile };
+      const result = await execute(job, { bus, context, contextName, modules, checkpoint, options, pending, secrets, redactor });
+      return { ...result, errors: redactor.deep(result.errors), globals: redactor.deep(result.globals), logFile };
     } finally {
       log.close();
     }
@@ -90,6 +98,8 @@ interface Prepared {
   checkpoint: Checkpoint;
   options: RunOptions;
   pending: string[];
+  secrets: ReadonlyMap<string, string>;
+  redactor: Redactor;
 }
 
 async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'>> {
@@ -121,6 +131,8 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
     nodeStatus,
     errors: [],
     checkpoint,
+    secrets: p.secrets,
+    redactor: p.redactor,
     spawned: [],
   };
 

@@ -8,6 +8,7 @@ import { abortable, sleep } from './abortable.js';
 import { attemptSignal } from './attempt-signal.js';
 import { backoffMs } from './backoff.js';
 import type { NodeStatus } from './events.js';
+import { StreamArtifact, StreamError } from './artifact-store.js';
 import { createModuleContext } from './module-context.js';
 import { nodeIdOf, type RunState } from './run-state.js';
 import { templateScope } from './template-scope.js';
@@ -81,22 +82,63 @@ function prepareConfig(state: RunState, node: DagNode): Record<string, unknown> 
   return config;
 }
 
+/**
+ * Registers each output with the artifact store. A stream with one reader passes through and
+ * is only read later, by that reader: its rows count towards rows_out when it ends, and then
+ * the node's module.finished is emitted again with the final count (the summary keeps the
+ * last one); an error inside it marks this node failed as well as its reader.
+ */
 async function storeOutputs(state: RunState, node: DagNode, nodeId: string, result: ModuleOutputs): Promise<number> {
   let rowsOut = 0;
+  const streams: Promise<number>[] = [];
+  const producer = `${node.id} (${node.name})`;
+  const edges = state.job.dag.data_edges.filter((e) => e.from === node.id);
+  const read = new Set(edges.map((e) => e.from_port));
   for (const [port, value] of Object.entries(result)) {
     if (!node.output_ports.includes(port)) {
       throw new PypeError(`${node.id} (${node.name}) returned data on unknown port "${port}" (its ports: ${node.output_ports.join(', ') || 'none'})`, { hint: `this is a bug in ${node.package}` });
     }
-    const art = await state.artifacts.forNode((uri, rows) => state.bus.emit({ type: 'artifact.spilled', nodeId, uri, rows })).register(value);
+    const whole = state.job.metadata.control_edges.some((e) => e.kind === 'iterate' && e.from === node.id && e.list_port === port);
+    // An output nobody reads is stored whole when no port is read (so the source still runs), else left unread.
+    const readers = edges.filter((e) => e.from_port === port).length || (read.size ? 1 : 0);
+    let ended!: (rows: number) => void;
+    const end = new Promise<number>((resolve) => (ended = resolve));
+    const hooks = { producer, onEnd: ended, onError: (error: unknown) => streamFailed(state, node, nodeId, error) };
+    const onSpill = (uri: string, rows: number) => state.bus.emit({ type: 'artifact.spilled', nodeId, uri, rows });
+    const art = await state.artifacts.register(value, onSpill, { readers, whole }, hooks);
     state.outputs.set(`${node.id}.${port}`, art);
-    rowsOut += art.numRows;
+    if (art instanceof StreamArtifact && read.has(port)) streams.push(end);
+    else rowsOut += art.numRows;
   }
-  for (const e of state.job.dag.data_edges) {
-    if (e.from === node.id && !state.outputs.has(`${node.id}.${e.from_port}`)) {
+  for (const e of edges) {
+    if (!state.outputs.has(`${node.id}.${e.from_port}`)) {
       throw new PypeError(`${node.id} (${node.name}) produced nothing on port "${e.from_port}", which ${e.to} reads`, { hint: `this is a bug in ${node.package}` });
     }
   }
+  if (streams.length) void reportStreamsEnd(state, node, nodeId, rowsOut, streams);
   return rowsOut;
+}
+
+/** When every stream of a node has ended: its final rows_out, duration and module.finished. */
+async function reportStreamsEnd(state: RunState, node: DagNode, nodeId: string, rowsBefore: number, streams: Promise<number>[]): Promise<void> {
+  const rowsOut = rowsBefore + (await Promise.all(streams)).reduce((a, b) => a + b, 0);
+  if (state.nodeStatus.get(nodeId) === 'failed') return;
+  const started = state.bus.history.findLast((e) => e.type === 'module.started' && e.nodeId === nodeId)?.time ?? Date.now();
+  const durationMs = Date.now() - started;
+  const attempts = state.bus.history.filter((e) => e.type === 'module.started' && e.nodeId === nodeId).length;
+  const rowsIn = Object.values(collectInputs(state, node)).reduce((n, a) => n + a.numRows, 0);
+  setNodeGlobals(state, nodeId, 'success', durationMs, rowsOut);
+  state.bus.emit({ type: 'module.finished', nodeId, moduleId: node.id, name: node.name, durationMs, rowsIn, rowsOut, attempts });
+}
+
+/** A stream failed while its reader read it: the producer failed too (its reader reports the error). */
+function streamFailed(state: RunState, node: DagNode, nodeId: string, error: unknown): void {
+  if (state.nodeStatus.get(nodeId) === 'failed') return;
+  const upstream = error instanceof StreamError ? error.producer : undefined;
+  const message = upstream ? `upstream ${upstream} failed` : describeError(error);
+  const started = state.bus.history.findLast((e) => e.type === 'module.started' && e.nodeId === nodeId)?.time ?? Date.now();
+  state.bus.emit({ type: 'module.failed', nodeId, moduleId: node.id, name: node.name, durationMs: Date.now() - started, error: message, hint: (error as { hint?: string })?.hint, attempt: 1, willRetry: false });
+  setNodeGlobals(state, nodeId, 'failed', Date.now() - started, 0, message);
 }
 
 async function runTeardown(state: RunState, nodeId: string, teardown: () => unknown): Promise<void> {

@@ -2,6 +2,7 @@ import type { Artifact, ModuleDefinition } from '@pypeline/sdk';
 import type { Job } from './load-job.js';
 import type { ArtifactStore } from './artifact-store.js';
 import type { Checkpoint } from './checkpoint.js';
+import type { Redactor } from '../secrets/redactor.js';
 import type { EventBus, NodeStatus } from './events.js';
 import type { GlobalStore } from './globals.js';
 import type { PiscinaPool } from './worker-pool.js';
@@ -54,6 +55,9 @@ export interface RunState {
   nodeStatus: Map<string, NodeStatus>;
   errors: RunError[];
   checkpoint: Checkpoint;
+  /** `{{secret.x}}` values, resolved before the run started; memory only. */
+  secrets: ReadonlyMap<string, string>;
+  redactor: Redactor;
   /** Scopes started by START edges; the run waits for all of them before it ends. */
   spawned: Promise<void>[];
 }

@@ -76,7 +76,8 @@ async function runOrRestore(state: RunState, sf: SubFlow): Promise<'success' | '
       const art = state.outputs.get(`${e.from}.${e.list_port}`);
       if (art) await state.checkpoint.saveList(`${e.from}.${e.list_port}#${frame}`, art);
     }
-    state.checkpoint.complete(key, { globals: state.globals.dump(), nodeStatus: Object.fromEntries(state.nodeStatus) });
+    // WARNING: secret values are redacted before the checkpoint is written; a resumed run sees *** in globals that held one.
+    state.checkpoint.complete(key, { globals: state.redactor.deep(state.globals.dump()), nodeStatus: Object.fromEntries(state.nodeStatus) });
   }
   return status;
 }

@@ -5,5 +5,5 @@ import { frameKey, type RunState } from './run-state.js';
 export function templateScope(state: RunState): TemplateScope {
   const key = frameKey(state.frame);
   const iter = state.frame.path.length ? { index: state.frame.path.at(-1)!, item: state.frame.item } : undefined;
-  return { context: state.context, iter, global: (m, v) => state.globals.get(m, v, key) };
+  return { context: state.context, secrets: state.secrets, iter, global: (m, v) => state.globals.get(m, v, key) };
 }

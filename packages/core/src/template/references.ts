@@ -3,6 +3,8 @@ export const TEMPLATE_REF = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
 export type TemplateRef =
   | { kind: 'context'; name: string; text: string }
+  /** `secret.name`: resolved at run time only, never written anywhere. */
+  | { kind: 'secret'; name: string; text: string }
   | { kind: 'global'; moduleId: string; variable: string; text: string }
   /** `iter.index`, `iter.item`, `iter.item.<field>`: the current ITERATE loop. */
   | { kind: 'iter'; part: 'index' | 'item'; field?: string; text: string }
@@ -14,6 +16,10 @@ export function classifyRef(name: string): TemplateRef {
   if (name.startsWith('context.')) {
     const v = name.slice('context.'.length);
     return /^[A-Za-z_][\w]*$/.test(v) ? { kind: 'context', name: v, text } : { kind: 'invalid', text };
+  }
+  if (name.startsWith('secret.')) {
+    const v = name.slice('secret.'.length);
+    return /^[A-Za-z_][\w-]*$/.test(v) ? { kind: 'secret', name: v, text } : { kind: 'invalid', text };
   }
   const iter = /^iter\.(index|item)(?:\.([A-Za-z_][\w]*))?$/.exec(name);
   if (iter && !(iter[1] === 'index' && iter[2])) return { kind: 'iter', part: iter[1] as 'index' | 'item', field: iter[2], text };

@@ -3,6 +3,8 @@ import { classifyRef, TEMPLATE_REF } from './references.js';
 
 export interface TemplateScope {
   context: Record<string, unknown>;
+  /** Secrets resolved for this run. */
+  secrets?: ReadonlyMap<string, string>;
   /** The innermost ITERATE loop, when there is one. */
   iter?: { index: number; item: unknown };
   global(moduleId: string, variable: string): unknown;
@@ -28,6 +30,11 @@ export function lookupRef(name: string, scope: TemplateScope, where: string): un
       });
     }
     return scope.context[ref.name];
+  }
+  if (ref.kind === 'secret') {
+    const v = scope.secrets?.get(ref.name);
+    if (v === undefined) throw new PypeError(`secret "${ref.name}" used in ${where} was not resolved`, { hint: `set PYPE_SECRET_${ref.name.toUpperCase()} or configure a secret provider` });
+    return v;
   }
   if (ref.kind === 'iter') {
     if (!scope.iter) {

@@ -1,0 +1,47 @@
+import { PypeError } from '../errors.js';
+import type { Job } from '../run/load-job.js';
+import { findRefs, TEMPLATE_REF, classifyRef } from '../template/references.js';
+import type { SecretProvider } from './providers.js';
+import type { Redactor } from './redactor.js';
+
+/** Every `{{secret.x}}` a job uses, in configs and valve conditions. */
+export function secretNames(job: Job): string[] {
+  const names = new Set<string>();
+  for (const node of Object.values(job.dag.nodes)) {
+    for (const { ref } of findRefs(node.config)) if (ref.kind === 'secret') names.add(ref.name);
+  }
+  for (const e of job.metadata.control_edges) {
+    for (const m of (e.condition ?? '').matchAll(TEMPLATE_REF)) {
+      const ref = classifyRef(m[1]);
+      if (ref.kind === 'secret') names.add(ref.name);
+    }
+  }
+  return [...names];
+}
+
+/**
+ * Fetches every secret the job needs before anything runs, so a missing one fails fast.
+ * Values go to the redactor at once; they live only in memory.
+ */
+export async function resolveSecrets(job: Job, providers: SecretProvider[], redactor: Redactor): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const missing: string[] = [];
+  for (const name of secretNames(job)) {
+    let value: string | undefined;
+    for (const p of providers) {
+      value = await p.get(name);
+      if (value !== undefined) break;
+    }
+    if (value === undefined) missing.push(name);
+    else {
+      redactor.add(value);
+      out.set(name, value);
+    }
+  }
+  if (missing.length) {
+    throw new PypeError(`secret(s) not found: ${missing.join(', ')} (looked in: ${providers.map((p) => p.name).join(', ')})`, {
+      hint: `set PYPE_SECRET_${missing[0].toUpperCase()}, put a file named ${missing[0]} in PYPE_SECRETS_DIR, or store it in Vault (VAULT_ADDR, PYPE_VAULT_PATH)`,
+    });
+  }
+  return out;
+}
