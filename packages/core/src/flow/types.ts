@@ -18,6 +18,8 @@ export interface Settings {
   /** undefined = PYPELINE_THREADS or the CPU count. */
   threads?: number;
   spill: { threshold_rows: number; max_ram_share: number };
+  /** Paths in configs must stay inside this folder. */
+  allowed_root?: string;
 }
 
 export interface ModuleSpec {

@@ -16,6 +16,8 @@ export interface ConfigProblem {
 
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
 ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
+// `@format path` marks file-system paths; containment is checked at run time (allowed_root).
+ajv.addFormat('path', true);
 const cache = new Map<string, ValidateFunction>();
 
 export function configValidator(key: string, schema: Record<string, any>): ValidateFunction {

@@ -7,6 +7,7 @@ import { resolveTemplates } from '../template/templater.js';
 import { abortable, sleep } from './abortable.js';
 import { attemptSignal } from './attempt-signal.js';
 import { backoffMs } from './backoff.js';
+import { checkPaths } from './path-guard.js';
 import type { NodeStatus } from './events.js';
 import { StreamArtifact, StreamError } from './artifact-store.js';
 import { createModuleContext } from './module-context.js';
@@ -79,6 +80,7 @@ function prepareConfig(state: RunState, node: DagNode): Record<string, unknown> 
     const problems = explainSchemaErrors(validate.errors ?? [], config, { secretPaths: secrets }).map((p) => `${p.path.join('.') || 'config'}: ${p.message}`);
     throw new PypeError(`invalid config for ${node.id} after templating: ${problems.join('; ')}`, { hint: 'check the context values it uses' });
   }
+  checkPaths(node, config, state.job.metadata.settings.allowed_root);
   return config;
 }
 

@@ -53,7 +53,7 @@ export const FIXTURES: FixtureModule[] = [
     name: 'write_sink',
     type: 'sink',
     input_ports: ['input'],
-    schema: { type: 'object', additionalProperties: false, required: ['path', 'runs_log'], properties: { path: { type: 'string' }, runs_log: { type: 'string' }, delay_ms: { type: 'integer', default: 0 } } },
+    schema: { type: 'object', additionalProperties: false, required: ['path', 'runs_log'], properties: { path: { type: 'string', format: 'path' }, runs_log: { type: 'string' }, delay_ms: { type: 'integer', default: 0 } } },
     run: `const fs = await import('node:fs');
       await new Promise((r) => setTimeout(r, ctx.config.delay_ms));
       const rows = (await inputs.input.table()).toArray().map((r) => r.toJSON());
