@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, PathSegment } from './diagnostics.js';
 
 export interface Position {
@@ -24,7 +24,9 @@ export function parseYaml(text: string): YamlDocument {
     return { line: p.line, column: p.col };
   };
 
-  const syntaxErrors: Diagnostic[] = [...doc.errors, ...doc.warnings].map((e) => {
+  const MAX_REPORTED = 20;
+  const problems = [...doc.errors, ...doc.warnings];
+  const syntaxErrors: Diagnostic[] = problems.slice(0, MAX_REPORTED).map((e) => {
     const p = pos(e.pos[0]);
     const dup = e.code === 'DUPLICATE_KEY';
     return {
@@ -36,6 +38,10 @@ export function parseYaml(text: string): YamlDocument {
       hint: dup ? 'remove or rename the repeated key' : 'check indentation, colons and quotes around this line',
     };
   });
+  if (problems.length > MAX_REPORTED) {
+    const last = pos(problems[MAX_REPORTED].pos[0]);
+    syntaxErrors.push({ severity: 'error', path: '(yaml)', ...last, message: `… and ${problems.length - MAX_REPORTED} more YAML problems after this line`, hint: 'fix the first ones; later ones often follow from them' });
+  }
 
   const walk = (path: readonly PathSegment[]): { node: Node | null; keyNode: Node | null } => {
     let node: unknown = doc.contents;
@@ -61,7 +67,11 @@ export function parseYaml(text: string): YamlDocument {
   };
 
   let data: unknown;
-  if (!doc.errors.length) {
+  const aliasProblem = doc.errors.length ? null : checkAliases(doc);
+  if (aliasProblem) {
+    const p = pos(aliasProblem.offset);
+    syntaxErrors.push({ severity: 'error', path: '(yaml)', line: p.line, column: p.column, message: `YAML error: ${aliasProblem.message}`, hint: 'flows do not need recursive or massive aliases; write the values out' });
+  } else if (!doc.errors.length) {
     try {
       data = doc.toJS({ maxAliasCount: 100 });
     } catch (err: any) {
@@ -85,4 +95,32 @@ export function parseYaml(text: string): YamlDocument {
 
 function firstLine(message: string): string {
   return message.split('\n')[0];
+}
+
+const MAX_ALIASES = 100;
+
+/**
+ * Recursive aliases (an alias inside its own anchor) and alias floods make YAML expansion
+ * explode in time and memory; they are refused before the document is converted.
+ */
+function checkAliases(doc: Document): { message: string; offset: number } | null {
+  let count = 0;
+  let problem: { message: string; offset: number } | null = null;
+  visit(doc, {
+    Alias(_, alias) {
+      count++;
+      const offset = alias.range?.[0] ?? 0;
+      if (count > MAX_ALIASES) {
+        problem = { message: `more than ${MAX_ALIASES} aliases`, offset };
+        return visit.BREAK;
+      }
+      const target = alias.resolve(doc) as Node | undefined;
+      if (target?.range && offset >= target.range[0] && offset < target.range[2]) {
+        problem = { message: `alias *${alias.source} refers to the node that contains it (a recursive alias)`, offset };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return problem;
 }
