@@ -117,6 +117,36 @@ describe('pype CLI end to end', () => {
     expect(logged).toMatchObject({ event: 'module.failed', node_id: 'source_csv#0' });
   });
 
+  it('hostile flows end in a clean error and exit 1, never a stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pype-e2e-'));
+    const cases = {
+      'alias-bomb.yaml': `a: &a [${'*a,'.repeat(1000)}]\n`,
+      'deep.yaml': `flow:\n  name: deep\nmodules: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+      'binary.yaml': Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 7919) % 256)).toString('latin1'),
+      'unicode.yaml': 'flow:\n  name: "\u202e😀"\nmodules:\n  - id: "é"\n    name: 12\n',
+    };
+    for (const [name, text] of Object.entries(cases)) {
+      writeFileSync(join(dir, name), text);
+      for (const cmd of ['validate', 'build']) {
+        const r = pype([cmd, join(dir, name), ...(cmd === 'build' ? ['--out', dir] : [])]);
+        expect(r.code, `${cmd} ${name}: ${r.stderr}`).toBe(1);
+        expect(r.stderr, `${cmd} ${name}`).toMatch(/✗/);
+        expect(r.stderr, `${cmd} ${name}`).not.toMatch(/\n\s+at .*:\d+:\d+\)?\n/);
+      }
+    }
+  });
+
+  it('never prints a secret, even with --debug', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pype-e2e-'));
+    const flow = join(dir, 'secret.yaml');
+    writeFileSync(flow, `flow:\n  name: secret_flow\nmodules:\n  - id: say\n    name: log_message\n    configs:\n      required:\n        message: "token is {{secret.api_token}}"\n  - id: read\n    name: csv_source\n    configs:\n      required:\n        file_path: "/nonexistent/{{secret.api_token}}.csv"\nconnections:\n  control:\n    - "say (1|) read"\n`);
+    const value = 'hunter2-SECRET-value';
+    const r = spawnSync(process.execPath, [BIN, 'run', flow, '--debug', '-v'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PYPE_SECRET_API_TOKEN: value } });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('token is ***');
+    expect(r.stdout + r.stderr).not.toContain(value);
+  });
+
   it('reports a missing flow file clearly', () => {
     const r = pype(['validate', 'nope.yaml']);
     expect(r.code).toBe(1);

@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+
+/** A temp project with one solo module that naps `ms` and records its node id when done. */
+function project(): string {
+  const root = mkdtempSync(join(tmpdir(), 'pype-sig-'));
+  const dir = join(root, 'node_modules', '@pypeline', 'mod-nap');
+  mkdirSync(join(dir, 'dist'), { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: '@pypeline/mod-nap', version: '1.0.0', type: 'module', pypeline: { manifest: './pypeline.manifest.json' } }));
+  const schema = { type: 'object', additionalProperties: false, required: ['ms'], properties: { ms: { type: 'integer' } } };
+  writeFileSync(join(dir, 'pypeline.manifest.json'), JSON.stringify({ manifest_version: 1, sdk_api: 1, name: 'nap', entry: './dist/index.js', type: 'solo', description: 'naps', category: 'Test', input_ports: [], output_ports: [], globals: [], packages: [], config_schema: { required: { ms: { type: 'integer' } }, optional: {} }, json_schema: schema }));
+  writeFileSync(join(dir, 'dist', 'index.js'), `import { appendFileSync } from 'node:fs';
+export default { name: 'nap', type: 'solo', async run(_, ctx) {
+  await new Promise((r, j) => { const t = setTimeout(r, ctx.config.ms); ctx.signal.addEventListener('abort', () => { clearTimeout(t); j(ctx.signal.reason); }); });
+  appendFileSync(${JSON.stringify(join(root, 'done.log'))}, ctx.nodeId + '\\n');
+}, async teardown(ctx) { appendFileSync(${JSON.stringify(join(root, 'teardown.log'))}, ctx.nodeId + '\\n'); } };\n`);
+  writeFileSync(join(root, 'flow.yaml'), `flow:\n  name: naps\nmodules:\n${['a', 'b', 'c'].map((id) => `  - id: ${id}\n    name: nap\n    configs:\n      required:\n        ms: ${id === 'a' ? 50 : 3000}\n`).join('')}connections:\n  control:\n    - "a (1|) b"\n    - "b (1|) c"\n`);
+  return root;
+}
+
+function run(cwd: string, args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const done = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, done, output: () => out };
+}
+
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+describe('signals', () => {
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s stops cleanly, awaits teardown, exits %i and says how to resume', async (sig, code) => {
+    const root = project();
+    const build = run(root, ['build', 'flow.yaml', '--out', 'jobs']);
+    expect(await build.done).toBe(0);
+    const r = run(root, ['run', 'jobs/naps']);
+    await until(() => r.output().includes('✓ a#0'));
+    r.child.kill(sig);
+    expect(await r.done).toBe(code);
+    expect(r.output()).toMatch(new RegExp(`interrupted by ${sig}`));
+    expect(r.output()).toMatch(/resume with: pype run jobs\/naps --resume/);
+    expect(readFileSync(join(root, 'teardown.log'), 'utf8')).toContain('b#0');
+    expect(existsSync(join(root, 'jobs/naps/.pype.lock'))).toBe(false);
+
+    const resumed = run(root, ['run', 'jobs/naps', '--resume']);
+    expect(await resumed.done).toBe(0);
+    expect(resumed.output()).toMatch(/a#0: completed before, restored from the checkpoint/);
+    expect(readFileSync(join(root, 'done.log'), 'utf8').split('\n').filter(Boolean)).toEqual(['a#0', 'b#0', 'c#0']);
+  });
+
+  it('a second signal exits at once', async () => {
+    const root = project();
+    expect(await run(root, ['build', 'flow.yaml', '--out', 'jobs']).done).toBe(0);
+    const r = run(root, ['run', 'jobs/naps']);
+    await until(() => r.output().includes('✓ a#0'));
+    r.child.kill('SIGINT');
+    await until(() => r.output().includes('press Ctrl-C again'));
+    r.child.kill('SIGINT');
+    expect(await r.done).toBe(130);
+  });
+});
