@@ -50,11 +50,12 @@ function readJson<T>(file: string): T {
  * Imports each node's module from the package pinned in the DAG. The installed major version
  * must match the pinned one; otherwise the run stops before anything executes.
  */
-export async function loadModules(job: Job, searchDirs: string[]): Promise<Map<string, ModuleDefinition<any>>> {
+export async function loadModules(job: Job, searchDirs: string[], only?: Set<string>): Promise<Map<string, ModuleDefinition<any>>> {
   const installed = discoverModules([job.dir, ...searchDirs]).entries;
   const out = new Map<string, ModuleDefinition<any>>();
   const problems: string[] = [];
   for (const node of Object.values(job.dag.nodes)) {
+    if (only && !only.has(node.id)) continue;
     try {
       out.set(node.id, await importNode(node, installed));
     } catch (err: any) {

@@ -4,6 +4,7 @@ import { PypeError } from '../errors.js';
 import { ArtifactStore } from './artifact-store.js';
 import { Checkpoint } from './checkpoint.js';
 import { providersFromEnv, type SecretProvider } from '../secrets/providers.js';
+import type { SubflowExecutor } from './subflow-task.js';
 import { Redactor } from '../secrets/redactor.js';
 import { resolveSecrets } from '../secrets/resolve-secrets.js';
 import { EventBus, type Listener, type RunStatus } from './events.js';
@@ -33,6 +34,10 @@ export interface RunOptions {
   resume?: boolean;
   /** Aborting it stops the run cleanly (SIGINT/SIGTERM); its reason becomes the run's error. */
   signal?: AbortSignal;
+  /** Run sub flows on workers (e.g. a BullMQ queue) instead of in this process. */
+  executor?: SubflowExecutor;
+  /** Shared folder for artifacts that cross processes; default `<job>/artifacts`. */
+  artifactDir?: string;
   /** Where `{{secret.x}}` values come from; default: env, PYPE_SECRETS_DIR, Vault (VAULT_ADDR). */
   secretProviders?: SecretProvider[];
 }
@@ -58,10 +63,12 @@ export async function runJob(jobDir: string, options: RunOptions = {}): Promise<
   const job = loadJob(jobDir);
   const contextName = options.context ?? 'default';
   const context = { ...loadContext(job, contextName), ...options.contextOverrides };
-  const modules = await loadModules(job, options.searchDirs ?? [process.cwd()]);
+  // With an executor, workers load modules and secrets; the coordinator only needs the valves' secrets.
+  const remote = options.executor !== undefined;
+  const modules = remote ? new Map() : await loadModules(job, options.searchDirs ?? [process.cwd()]);
   const runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
   const redactor = new Redactor();
-  const secrets = await resolveSecrets(job, options.secretProviders ?? providersFromEnv(), redactor);
+  const secrets = await resolveSecrets(job, options.secretProviders ?? providersFromEnv(), redactor, remote ? new Set() : undefined);
   const bus = new EventBus(runId, (v) => redactor.deep(v));
   const pending: string[] = [];
   const release = acquireJobLock(job.dir, runId, (stale) => pending.push(`took over a stale lock of run ${stale.runId} (pid ${stale.pid} is gone)`));
@@ -121,6 +128,7 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
     job,
     modules: p.modules,
     context: p.context,
+    contextName: p.contextName,
     globals,
     bus,
     artifacts: new ArtifactStore(settings.spill, () => {}),
@@ -134,6 +142,7 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
     secrets: p.secrets,
     redactor: p.redactor,
     spawned: [],
+    executor: options.executor ? { run: options.executor.run.bind(options.executor), artifactDir: options.artifactDir ?? join(job.dir, 'artifacts') } : undefined,
   };
 
   const t0 = Date.now();

@@ -2,6 +2,7 @@ import type { Artifact, ModuleDefinition } from '@pypeline/sdk';
 import type { Job } from './load-job.js';
 import type { ArtifactStore } from './artifact-store.js';
 import type { Checkpoint } from './checkpoint.js';
+import type { SubflowExecutor } from './subflow-task.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { EventBus, NodeStatus } from './events.js';
 import type { GlobalStore } from './globals.js';
@@ -43,6 +44,7 @@ export interface RunState {
   job: Job;
   modules: Map<string, ModuleDefinition<any>>;
   context: Record<string, unknown>;
+  contextName: string;
   globals: GlobalStore;
   bus: EventBus;
   artifacts: ArtifactStore;
@@ -58,6 +60,8 @@ export interface RunState {
   /** `{{secret.x}}` values, resolved before the run started; memory only. */
   secrets: ReadonlyMap<string, string>;
   redactor: Redactor;
+  /** Set when sub flows run elsewhere (a queue of workers); local otherwise. */
+  executor?: { run: SubflowExecutor['run']; artifactDir: string };
   /** Scopes started by START edges; the run waits for all of them before it ends. */
   spawned: Promise<void>[];
 }

@@ -4,6 +4,7 @@ import { iterate } from './iterate.js';
 import { markSkipped } from './run-node.js';
 import { frameKey, type RunState } from './run-state.js';
 import { runSubflow } from './run-subflow.js';
+import { applyResult, toTask } from './subflow-task.js';
 import { decideValve } from './valve.js';
 
 /** Shared by every frame of one run. */
@@ -70,7 +71,7 @@ async function runOrRestore(state: RunState, sf: SubFlow): Promise<'success' | '
     state.bus.emit({ type: 'subflow.restored', subflow: sf.id, modules: sf.modules, frame });
     return 'success';
   }
-  const status = await runSubflow(state, sf);
+  const status = state.executor ? await runRemote(state, sf) : await runSubflow(state, sf);
   if (status === 'success') {
     for (const e of lists) {
       const art = state.outputs.get(`${e.from}.${e.list_port}`);
@@ -80,6 +81,19 @@ async function runOrRestore(state: RunState, sf: SubFlow): Promise<'success' | '
     state.checkpoint.complete(key, { globals: state.redactor.deep(state.globals.dump()), nodeStatus: Object.fromEntries(state.nodeStatus) });
   }
   return status;
+}
+
+/** Hands a sub flow to the executor and merges its result; the worker's events are re-emitted here. */
+async function runRemote(state: RunState, sf: SubFlow): Promise<'success' | 'failed'> {
+  const { run, artifactDir } = state.executor!;
+  try {
+    const result = await run(toTask(state, sf, artifactDir), (event) => state.bus.emit(event));
+    return await applyResult(state, result);
+  } catch (err: any) {
+    state.errors.push({ subflow: sf.id, message: `${sf.id} (${sf.modules.join(', ')}) could not run on a worker: ${err?.message ?? err}`, hint: err?.hint });
+    for (const id of sf.modules) markSkipped(state, state.job.dag.nodes[id], 'its worker task failed');
+    return 'failed';
+  }
 }
 
 /** Takes one fired edge: dive into its target, loop over its list, or spawn it. */

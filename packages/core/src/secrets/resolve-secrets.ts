@@ -5,9 +5,10 @@ import type { SecretProvider } from './providers.js';
 import type { Redactor } from './redactor.js';
 
 /** Every `{{secret.x}}` a job uses, in configs and valve conditions. */
-export function secretNames(job: Job): string[] {
+export function secretNames(job: Job, only?: Set<string>): string[] {
   const names = new Set<string>();
   for (const node of Object.values(job.dag.nodes)) {
+    if (only && !only.has(node.id)) continue;
     for (const { ref } of findRefs(node.config)) if (ref.kind === 'secret') names.add(ref.name);
   }
   for (const e of job.metadata.control_edges) {
@@ -23,10 +24,10 @@ export function secretNames(job: Job): string[] {
  * Fetches every secret the job needs before anything runs, so a missing one fails fast.
  * Values go to the redactor at once; they live only in memory.
  */
-export async function resolveSecrets(job: Job, providers: SecretProvider[], redactor: Redactor): Promise<Map<string, string>> {
+export async function resolveSecrets(job: Job, providers: SecretProvider[], redactor: Redactor, only?: Set<string>): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const missing: string[] = [];
-  for (const name of secretNames(job)) {
+  for (const name of secretNames(job, only)) {
     let value: string | undefined;
     for (const p of providers) {
       value = await p.get(name);
