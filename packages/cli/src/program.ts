@@ -1,9 +1,15 @@
 import { Command } from 'commander';
 import { PYPELINE_VERSION } from '@pypeline/core';
+import { registerAutoRegister } from './commands/auto-register.js';
 import { registerBuild } from './commands/build.js';
 import { registerClean } from './commands/clean.js';
+import { registerReplay } from './commands/replay.js';
+import { registerClearRegistry } from './commands/clear-registry.js';
 import { registerListModules } from './commands/list-modules.js';
+import { registerNewModule } from './commands/new-module.js';
+import { registerRegisterModule } from './commands/register-module.js';
 import { registerRun } from './commands/run.js';
+import { registerUpgrade } from './commands/upgrade.js';
 import { registerValidate } from './commands/validate.js';
 
 /** The `pype` command line; each command lives in its own file under commands/. */
@@ -17,6 +23,12 @@ export function createProgram(): Command {
   registerBuild(program);
   registerRun(program);
   registerClean(program);
+  registerReplay(program);
   registerListModules(program);
+  registerAutoRegister(program);
+  registerRegisterModule(program);
+  registerClearRegistry(program);
+  registerNewModule(program);
+  registerUpgrade(program);
   return program;
 }

@@ -28,7 +28,9 @@ export type { MigrationStep } from './registry/migrate-config.js';
 
 // Run
 export { runJob } from './run/run-job.js';
-export type { RunOptions, RunResult } from './run/run-job.js';
+export type { RunOptions, RunResult, ModuleResult } from './run/run-job.js';
+export type { Hooks, ModuleHookInfo, ModuleHookResult } from './run/hooks.js';
+export { typePattern } from './run/events.js';
 export { loadJob } from './run/load-job.js';
 export { cleanJob } from './run/clean-job.js';
 export { executeSubflowTask, toTask, applyResult } from './run/subflow-task.js';
@@ -37,6 +39,7 @@ export type { EventPayload } from './run/events.js';
 export { EventBus } from './run/events.js';
 export type { PypeEvent, EventType, EventOf, Listener, RunStatus, NodeStatus } from './run/events.js';
 export { renderSummary, summarize, formatMs } from './run/summary.js';
+export { renderTimeline } from './run/timeline.js';
 export type { ModuleSummary } from './run/summary.js';
 
 export { envProvider, fileProvider, vaultProvider, providersFromEnv } from './secrets/providers.js';

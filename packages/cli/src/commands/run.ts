@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { buildFlow, formatDiagnostic, PypeError, renderSummary, runJob, sortDiagnostics, formatMs, type Listener } from '@pypeline/core';
 import { consoleReporter } from '../console-reporter.js';
 import { stopOnSignals } from '../stop-on-signals.js';
+import { eventRecorder, loadPlugins } from '../run-extras.js';
 
 interface RunCliOptions {
   context: string;
@@ -13,6 +14,8 @@ interface RunCliOptions {
   verbose?: boolean;
   logFile?: string;
   resume?: boolean;
+  events?: string;
+  plugin: string[];
 }
 
 export function registerRun(program: Command): void {
@@ -26,6 +29,8 @@ export function registerRun(program: Command): void {
     .option('-v, --verbose', 'also print debug log lines of modules')
     .option('--log-file <file>', 'where to write the JSON log (default: <job>/logs/run-<id>.jsonl)')
     .option('--resume', 'continue an interrupted or failed run from its checkpoint')
+    .option('--events <file>', 'record every event of the run as JSON Lines (replay it with `pype replay`)')
+    .option('--plugin <package>', 'load hooks from a package whose default export is a Hooks object (repeatable)', collect, [])
     .action(async (target: string, opts: RunCliOptions) => {
       let jobDir = target;
       let tempDir: string | undefined;
@@ -38,10 +43,14 @@ export function registerRun(program: Command): void {
       }
       const out = (line: string) => process.stdout.write(`${line}\n`);
       const listeners: Listener[] = [opts.json ? (e) => out(JSON.stringify(e)) : consoleReporter(out, opts.verbose)];
+      const recorder = opts.events ? eventRecorder(opts.events) : undefined;
+      if (recorder) listeners.push(recorder.listener);
+      const hooks = await loadPlugins(opts.plugin);
       const stop = stopOnSignals();
       try {
         const result = await runJob(jobDir, {
           resume: opts.resume,
+          hooks,
           signal: stop.signal,
           context: opts.context,
           contextOverrides: parseSets(opts.set),
@@ -70,6 +79,7 @@ export function registerRun(program: Command): void {
         process.exitCode = result.interrupted ? stop.exitCode() : result.status === 'success' ? 0 : 1;
       } finally {
         stop.dispose();
+        recorder?.close();
         if (tempDir) rmSync(tempDir, { recursive: true, force: true });
       }
     });

@@ -31,6 +31,7 @@ export interface ModuleSpec {
   retries?: number;
   /** Seconds per attempt. */
   timeout?: number;
+  continue_on_error?: boolean;
   configs: { required: Record<string, unknown>; optional: Record<string, unknown> };
 }
 

@@ -49,7 +49,7 @@ export function planFlow(loaded: LoadedFlow, discovery: Discovery): PlanResult {
   const nodes: Record<string, DagNode> = {};
   for (const spec of flow.modules) {
     const m = modules.get(spec.id)!;
-    nodes[spec.id] = { ...toNode(spec.id, m, subflowOf.get(spec.id)!), retries: spec.retries ?? flow.settings.retries, timeout: spec.timeout ?? null };
+    nodes[spec.id] = { ...toNode(spec.id, m, subflowOf.get(spec.id)!), retries: spec.retries ?? flow.settings.retries, timeout: spec.timeout ?? null, continue_on_error: spec.continue_on_error ?? false };
   }
   return {
     diagnostics: out.diagnostics,
@@ -71,7 +71,7 @@ export function planFlow(loaded: LoadedFlow, discovery: Discovery): PlanResult {
   };
 }
 
-function toNode(id: string, m: ResolvedModule, subflow: string): Omit<DagNode, 'retries' | 'timeout'> {
+function toNode(id: string, m: ResolvedModule, subflow: string): Omit<DagNode, 'retries' | 'timeout' | 'continue_on_error'> {
   const e = m.entry;
   return {
     id,

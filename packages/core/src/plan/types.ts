@@ -26,6 +26,8 @@ export interface DagNode {
   retries: number;
   /** Seconds one attempt may take; null = no limit. */
   timeout: number | null;
+  /** A failure is collected but fails neither the sub flow nor the run. */
+  continue_on_error: boolean;
   config_schema: { required: Record<string, ConfigField>; optional: Record<string, ConfigField> };
   json_schema: Record<string, any>;
   subflow: string;

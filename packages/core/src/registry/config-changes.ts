@@ -6,7 +6,9 @@ export type SectionedConfig = Record<ConfigSection, Record<string, unknown>>;
 /** One edit `pype upgrade` makes to a module's `configs`. */
 export interface ConfigChange {
   key: string;
-  kind: 'added' | 'removed' | 'changed' | 'moved';
+  kind: 'added' | 'removed' | 'changed' | 'moved' | 'renamed';
+  /** The old key of a renamed one (same value under a new key). */
+  oldKey?: string;
   /** Where the key was (removed, changed, moved). */
   from?: ConfigSection;
   /** Where the key goes (added, changed, moved). */
@@ -39,5 +41,18 @@ export function diffConfigs(before: SectionedConfig, after: SectionedConfig): Co
     else if (from && to && from !== to) changes.push({ key, kind: 'moved', from, to, before: old, after: next });
     else if (from && to && !isDeepStrictEqual(old, next)) changes.push({ key, kind: 'changed', from, to, before: old, after: next });
   }
-  return changes;
+  return withRenames(changes);
+}
+
+// A key removed and another added with the same value is a rename: the flow keeps the
+// line (its comments and quoting) and only the key changes.
+function withRenames(changes: ConfigChange[]): ConfigChange[] {
+  const out = [...changes];
+  for (const added of changes.filter((c) => c.kind === 'added')) {
+    const removed = out.find((c) => c.kind === 'removed' && isDeepStrictEqual(c.before, added.after));
+    if (!removed) continue;
+    out[out.indexOf(removed)] = { key: added.key, kind: 'renamed', oldKey: removed.key, from: removed.from, to: added.to, before: removed.before, after: added.after };
+    out.splice(out.indexOf(added), 1);
+  }
+  return out;
 }

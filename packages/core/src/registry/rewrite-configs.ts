@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isMap, isPair, isScalar, type Document, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, type Document, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { ConfigChange, ConfigSection } from './config-changes.js';
 
 /**
@@ -13,7 +13,7 @@ export function rewriteConfigs(doc: Document, index: number, changes: ConfigChan
     if (change.kind === 'removed') sectionOf(doc, path, change.from!)?.delete(change.key);
     else if (change.kind === 'added') ensureSection(doc, path, change.to!).set(change.key, doc.createNode(change.after));
     else if (change.kind === 'changed') sectionOf(doc, path, change.from!)!.set(change.key, doc.createNode(change.after));
-    else movePair(doc, path, change);
+    else moveOrRename(doc, path, change);
   }
   for (const section of ['required', 'optional'] as const) {
     if (sectionOf(doc, path, section)?.items.length === 0) doc.deleteIn([...path, section]);
@@ -22,11 +22,15 @@ export function rewriteConfigs(doc: Document, index: number, changes: ConfigChan
   if (isMap(configs) && configs.items.length === 0) doc.deleteIn(path);
 }
 
-function movePair(doc: Document, path: (string | number)[], change: ConfigChange): void {
+function moveOrRename(doc: Document, path: (string | number)[], change: ConfigChange): void {
   const from = sectionOf(doc, path, change.from!)!;
-  const at = from.items.findIndex((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === change.key);
-  const [pair] = from.items.splice(at, 1) as Pair[];
+  const oldKey = change.oldKey ?? change.key;
+  const at = from.items.findIndex((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === oldKey);
+  const pair = from.items[at] as Pair<Scalar>;
+  pair.key.value = change.key;
   if (!isDeepStrictEqual(change.before, change.after)) pair.value = doc.createNode(change.after);
+  if (change.from === change.to) return;
+  from.items.splice(at, 1);
   ensureSection(doc, path, change.to!).items.push(pair);
 }
 

@@ -59,9 +59,8 @@ describe('upgradeFlow', () => {
       ['bye', '1.4.0', '3.1.0', [{ major: 2, migrated: true }, { major: 3, migrated: false }]],
     ]);
     expect(result.upgrades[0].changes).toEqual([
-      { key: 'text', kind: 'removed', from: 'required', before: 'hello {{context.who}}' },
+      { key: 'message', kind: 'renamed', oldKey: 'text', from: 'required', to: 'required', before: 'hello {{context.who}}', after: 'hello {{context.who}}' },
       { key: 'loud', kind: 'removed', from: 'optional', before: true },
-      { key: 'message', kind: 'added', to: 'required', after: 'hello {{context.who}}' },
       { key: 'volume', kind: 'added', to: 'optional', after: 'loud' },
     ]);
     expect(result.upgrades[0].secrets).toEqual(['token']);
@@ -72,14 +71,14 @@ flow:
 context:
   default: { who: world }
 modules:
-  - id: hello   # the greeter
+  - id: hello # the greeter
     name: greet_solo
     configs:
+      required:
+        message: "hello {{context.who}}"
       optional:
         token: s3cret # from the vault
         volume: loud
-      required:
-        message: "hello {{context.who}}"
   - id: bye
     name: greet_solo
     configs:

@@ -143,5 +143,8 @@ function majorOf(version: string): number {
 function stringifyOptions(text: string): Parameters<Document['toString']>[0] {
   const indent = /^( +)\S/m.exec(text)?.[1].length ?? 2;
   const indentSeq = !/^[A-Za-z_][\w-]*:\s*\n-\s/m.test(text);
-  return { indent, indentSeq, lineWidth: 0, flowCollectionPadding: false };
+  const flow = text.replace(/\{\{[^}]*\}\}/g, '');
+  const padded = (flow.match(/[[{] \S/g) ?? []).length;
+  const tight = (flow.match(/[[{][^\s\]}{[]/g) ?? []).length;
+  return { indent, indentSeq, lineWidth: 0, flowCollectionPadding: padded >= tight };
 }

@@ -3,7 +3,7 @@ import { MemoryArtifact } from '@pypeline/sdk';
 import { describe, expect, it } from 'vitest';
 import { ArtifactStore, ParquetArtifact, StreamArtifact, StreamError } from './artifact-store.js';
 
-const batch = (from: number, n: number) => new Table({ id: vectorFromArray(Int32Array.from({ length: n }, (_, i) => from + i), new Int32()) }).batches[0];
+const batch = (from: number, n: number) => new Table({ id: vectorFromArray(Array.from({ length: n }, (_, i) => from + i), new Int32()) }).batches[0];
 
 async function* produce(batches: number, onPull?: () => void): AsyncGenerator<RecordBatch> {
   for (let i = 0; i < batches; i++) {

@@ -47,6 +47,17 @@ export class EventBus {
     private readonly redact: <T>(value: T) => T = (v) => v,
   ) {}
 
+  /**
+   * Subscribes to events whose type matches a pattern: `module.*`, `run.finished`, `*`
+   * (a `*` stands for one dot-free segment, or everything when alone).
+   */
+  on(pattern: string, listener: Listener): () => void {
+    const match = typePattern(pattern);
+    return this.subscribe((e) => {
+      if (match(e.type)) listener(e);
+    });
+  }
+
   subscribe(listener: Listener): () => void {
     this.listeners.push(listener);
     return () => {
@@ -66,4 +77,11 @@ export class EventBus {
       }
     }
   }
+}
+
+/** A predicate for event types from a pattern like `module.*`. */
+export function typePattern(pattern: string): (type: string) => boolean {
+  if (pattern === '*') return () => true;
+  const re = new RegExp(`^${pattern.split('.').map((seg) => (seg === '*' ? '[^.]+' : seg.replace(/[^\w-]/g, '\\$&'))).join('\\.')}$`);
+  return (type) => re.test(type);
 }

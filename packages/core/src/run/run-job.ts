@@ -5,6 +5,7 @@ import { ArtifactStore } from './artifact-store.js';
 import { Checkpoint } from './checkpoint.js';
 import { providersFromEnv, type SecretProvider } from '../secrets/providers.js';
 import type { SubflowExecutor } from './subflow-task.js';
+import { callHooks, type Hooks } from './hooks.js';
 import { Redactor } from '../secrets/redactor.js';
 import { resolveSecrets } from '../secrets/resolve-secrets.js';
 import { EventBus, type Listener, type RunStatus } from './events.js';
@@ -34,6 +35,8 @@ export interface RunOptions {
   resume?: boolean;
   /** Aborting it stops the run cleanly (SIGINT/SIGTERM); its reason becomes the run's error. */
   signal?: AbortSignal;
+  /** Callbacks around modules and the run (plugins add theirs here too). */
+  hooks?: Hooks | Hooks[];
   /** Run sub flows on workers (e.g. a BullMQ queue) instead of in this process. */
   executor?: SubflowExecutor;
   /** Shared folder for artifacts that cross processes; default `<job>/artifacts`. */
@@ -56,6 +59,22 @@ export interface RunResult {
   resumable: boolean;
   /** Set when the run was stopped through `options.signal`. */
   interrupted: boolean;
+  /** One entry per module id (the last iteration's, inside loops). */
+  results: Record<string, ModuleResult>;
+  /** Failures of modules with continue_on_error (the run may still succeed). */
+  continuedErrors: RunError[];
+  /** Hooks that threw; reported, never fatal. */
+  hookErrors: string[];
+}
+
+export interface ModuleResult {
+  status: ModuleSummary['status'];
+  error?: string;
+  durationMs: number;
+  rowsIn: number;
+  rowsOut: number;
+  /** The globals the module set (its last frame's values). */
+  globals: Record<string, unknown>;
 }
 
 /** `pype run <job>`: loads a built job and runs it to completion. */
@@ -79,7 +98,7 @@ export async function runJob(jobDir: string, options: RunOptions = {}): Promise<
     for (const l of options.listeners ?? []) bus.subscribe(l);
     try {
       const result = await execute(job, { bus, context, contextName, modules, checkpoint, options, pending, secrets, redactor });
-      return { ...result, errors: redactor.deep(result.errors), globals: redactor.deep(result.globals), logFile };
+      return redactor.deep({ ...result, logFile });
     } finally {
       log.close();
     }
@@ -138,6 +157,9 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
     outputs: new Map(),
     nodeStatus,
     errors: [],
+    continuedErrors: [],
+    hooks: options.hooks === undefined ? [] : Array.isArray(options.hooks) ? options.hooks : [options.hooks],
+    hookErrors: [],
     checkpoint,
     secrets: p.secrets,
     redactor: p.redactor,
@@ -167,16 +189,36 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
   if (status === 'success') checkpoint.clear();
   const durationMs = Date.now() - t0;
   bus.emit({ type: 'run.finished', flow: job.name, status, durationMs, error: state.errors[0]?.message });
+  await callHooks(state.hooks, 'onComplete', { runId: bus.runId, flow: job.name, status, durationMs, errors: state.errors.map((e) => e.message) }, (m) => {
+    state.hookErrors.push(m);
+    bus.emit({ type: 'log', level: 'warn', msg: m });
+  });
+  const modules = summarize(bus.history, Object.keys(job.dag.nodes));
   return {
     runId: bus.runId,
     flow: job.name,
     status,
     durationMs,
-    modules: summarize(bus.history, Object.keys(job.dag.nodes)),
+    modules,
+    results: moduleResults(job, modules, state),
+    continuedErrors: state.continuedErrors,
+    hookErrors: state.hookErrors,
     errors: state.errors,
     globals: state.globals.snapshot(),
     events: bus.history,
     resumable: status !== 'success' && Checkpoint.exists(job.dir),
     interrupted: options.signal?.aborted ?? false,
   };
+}
+
+/** Per module id: the summary row of its last node (last iteration) plus the globals it set. */
+function moduleResults(job: Job, rows: ModuleSummary[], state: RunState): Record<string, ModuleResult> {
+  const out: Record<string, ModuleResult> = {};
+  for (const id of Object.keys(job.dag.nodes)) {
+    const row = [...rows].reverse().find((r) => r.nodeId.split('#')[0] === id);
+    const prefix = `${id.toLowerCase()}.`;
+    const globals = Object.fromEntries(Object.entries(state.globals.dump().latest).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    out[id] = { status: row?.status ?? 'not run', error: row?.error, durationMs: row?.durationMs ?? 0, rowsIn: row?.rowsIn ?? 0, rowsOut: row?.rowsOut ?? 0, globals };
+  }
+  return out;
 }

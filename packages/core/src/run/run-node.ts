@@ -8,6 +8,7 @@ import { abortable, sleep } from './abortable.js';
 import { attemptSignal } from './attempt-signal.js';
 import { backoffMs } from './backoff.js';
 import { checkPaths } from './path-guard.js';
+import { callHooks } from './hooks.js';
 import type { NodeStatus } from './events.js';
 import { StreamArtifact, StreamError } from './artifact-store.js';
 import { createModuleContext } from './module-context.js';
@@ -26,6 +27,8 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
   for (let attempt = 1; ; attempt++) {
     const t0 = Date.now();
     state.bus.emit({ type: 'module.started', nodeId, moduleId: node.id, name: node.name, subflow, attempt });
+    const hookInfo = { nodeId, moduleId: node.id, name: node.name, attempt };
+    await callHooks(state.hooks, 'beforeModule', hookInfo, (m) => hookFailed(state, nodeId, m));
     const { signal, dispose } = attemptSignal(state.signal, node.id, node.timeout ?? null);
     try {
       const config = prepareConfig(state, node);
@@ -42,6 +45,7 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
       const durationMs = Date.now() - started;
       setNodeGlobals(state, nodeId, 'success', durationMs, rowsOut);
       state.bus.emit({ type: 'module.finished', nodeId, moduleId: node.id, name: node.name, durationMs, rowsIn, rowsOut, attempts: attempt });
+      await callHooks(state.hooks, 'afterModule', { ...hookInfo, status: 'success', durationMs, rowsIn, rowsOut }, (m) => hookFailed(state, nodeId, m));
       return 'success';
     } catch (err: any) {
       // Duck-typed so a module built against another copy of the SDK is honoured too.
@@ -55,10 +59,20 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
         continue;
       }
       setNodeGlobals(state, nodeId, 'failed', Date.now() - started, 0, message);
-      state.errors.push({ nodeId, subflow, message: `${node.id} (${node.name}) failed: ${message}`, hint, stack: err?.stack });
+      const error = { nodeId, subflow, message: `${node.id} (${node.name}) failed: ${message}`, hint, stack: err?.stack };
+      // continue_on_error: the failure is collected, but neither its sub flow nor the run fails.
+      (node.continue_on_error ? state.continuedErrors : state.errors).push(error);
+      const result = { ...hookInfo, status: 'failed' as const, durationMs: Date.now() - started, rowsIn, rowsOut: 0, error: message };
+      await callHooks(state.hooks, 'onError', result, (m) => hookFailed(state, nodeId, m));
+      await callHooks(state.hooks, 'afterModule', result, (m) => hookFailed(state, nodeId, m));
       return 'failed';
     }
   }
+}
+
+function hookFailed(state: RunState, nodeId: string, message: string): void {
+  state.hookErrors.push(`${nodeId}: ${message}`);
+  state.bus.emit({ type: 'log', level: 'warn', nodeId, msg: message });
 }
 
 function collectInputs(state: RunState, node: DagNode): ModuleInputs {

@@ -2,6 +2,7 @@ import type { Artifact, ModuleDefinition } from '@pypeline/sdk';
 import type { Job } from './load-job.js';
 import type { ArtifactStore } from './artifact-store.js';
 import type { Checkpoint } from './checkpoint.js';
+import type { Hooks } from './hooks.js';
 import type { SubflowExecutor } from './subflow-task.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { EventBus, NodeStatus } from './events.js';
@@ -56,6 +57,10 @@ export interface RunState {
   /** node id (`module#frame`) -> status. */
   nodeStatus: Map<string, NodeStatus>;
   errors: RunError[];
+  /** Failures of modules with continue_on_error: reported, but they fail neither sub flow nor run. */
+  continuedErrors: RunError[];
+  hooks: Hooks[];
+  hookErrors: string[];
   checkpoint: Checkpoint;
   /** `{{secret.x}}` values, resolved before the run started; memory only. */
   secrets: ReadonlyMap<string, string>;

@@ -17,14 +17,15 @@ export async function runSubflow(state: RunState, sf: SubFlow): Promise<'success
         const statusOf = (m: string) => state.nodeStatus.get(nodeIdOf(state, m));
         const blocker = state.job.dag.data_edges.find((e) => e.to === id && statusOf(e.from) !== 'success');
         if (blocker) {
-          failed = true;
+          // Downstream of a continue_on_error failure is skipped without failing the sub flow.
+          if (!state.job.dag.nodes[blocker.from].continue_on_error || statusOf(blocker.from) !== 'failed') failed = true;
           return markSkipped(state, node, `upstream ${blocker.from} ${statusOf(blocker.from) ?? 'did not run'}`);
         }
         if (state.signal.aborted) {
           failed = true;
           return markSkipped(state, node, 'run cancelled');
         }
-        if ((await runNode(state, node, sf.id)) !== 'success') failed = true;
+        if ((await runNode(state, node, sf.id)) !== 'success' && !node.continue_on_error) failed = true;
       }),
     );
   }

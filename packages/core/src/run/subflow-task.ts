@@ -43,6 +43,7 @@ export interface SubflowTaskResult {
   globals: { values: Record<string, unknown>; latest: Record<string, unknown> };
   nodeStatus: Record<string, NodeStatus>;
   errors: RunError[];
+  continuedErrors?: RunError[];
   /** `module.port` -> Parquet file in the shared artifact folder. */
   lists: Record<string, string>;
 }
@@ -76,6 +77,7 @@ export async function applyResult(state: RunState, result: SubflowTaskResult): P
   state.globals.restore(result.globals);
   for (const [k, v] of Object.entries(result.nodeStatus)) state.nodeStatus.set(k, v);
   state.errors.push(...result.errors);
+  state.continuedErrors.push(...(result.continuedErrors ?? []));
   for (const [key, file] of Object.entries(result.lists)) state.outputs.set(key, new MemoryArtifact(await readParquetFile(file)));
   return result.status;
 }
@@ -115,6 +117,9 @@ export async function executeSubflowTask(task: SubflowTask, options: TaskRunOpti
     outputs: new Map(),
     nodeStatus: new Map(Object.entries(task.nodeStatus)),
     errors: [],
+    continuedErrors: [],
+    hooks: [],
+    hookErrors: [],
     checkpoint: Checkpoint.fresh(job.dir, task.runId, job.name, task.contextName),
     secrets,
     redactor,
@@ -133,7 +138,7 @@ export async function executeSubflowTask(task: SubflowTask, options: TaskRunOpti
         lists[key] = file;
       }
     }
-    return redactor.deep({ status, globals: globals.dump(), nodeStatus: Object.fromEntries(state.nodeStatus), errors: state.errors, lists });
+    return redactor.deep({ status, globals: globals.dump(), nodeStatus: Object.fromEntries(state.nodeStatus), errors: state.errors, continuedErrors: state.continuedErrors, lists });
   } finally {
     state.artifacts.cleanup();
     await state.pool.close();

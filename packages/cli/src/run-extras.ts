@@ -1,0 +1,31 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PypeError, type Hooks, type Listener } from '@pypeline/core';
+
+/** `--events out.jsonl`: one JSON line per event, written as it happens. */
+export function eventRecorder(file: string): { listener: Listener; close: () => void } {
+  mkdirSync(dirname(resolve(file)), { recursive: true });
+  const fd = openSync(file, 'w');
+  return { listener: (e) => writeSync(fd, `${JSON.stringify(e)}\n`), close: () => closeSync(fd) };
+}
+
+/** `--plugin <pkg>`: packages (resolved from cwd) or files whose default export is a Hooks object. */
+export async function loadPlugins(specs: string[]): Promise<Hooks[]> {
+  const require = createRequire(join(process.cwd(), 'noop.js'));
+  const out: Hooks[] = [];
+  for (const spec of specs) {
+    let url: string;
+    try {
+      url = pathToFileURL(spec.startsWith('.') || spec.startsWith('/') ? resolve(spec) : require.resolve(spec)).href;
+    } catch {
+      throw new PypeError(`plugin ${spec} is not installed`, { hint: `npm install ${spec}, or pass a path to a .js file` });
+    }
+    const mod = await import(url);
+    const hooks = mod.default ?? mod.hooks;
+    if (!hooks || typeof hooks !== 'object') throw new PypeError(`plugin ${spec} has no default export of hooks`, { hint: 'export default { beforeModule, afterModule, onError, onComplete }' });
+    out.push(hooks);
+  }
+  return out;
+}
