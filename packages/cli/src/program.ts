@@ -3,6 +3,7 @@ import { PYPELINE_VERSION } from '@pypeline/core';
 import { registerAutoRegister } from './commands/auto-register.js';
 import { registerBuild } from './commands/build.js';
 import { registerClean } from './commands/clean.js';
+import { registerExport } from './commands/export.js';
 import { registerReplay } from './commands/replay.js';
 import { registerClearRegistry } from './commands/clear-registry.js';
 import { registerListModules } from './commands/list-modules.js';
@@ -24,6 +25,7 @@ export function createProgram(): Command {
   registerRun(program);
   registerClean(program);
   registerReplay(program);
+  registerExport(program);
   registerListModules(program);
   registerAutoRegister(program);
   registerRegisterModule(program);

@@ -1,7 +1,11 @@
+// TypeScript flows
+export { flow, step, FlowBuilder, isFlowBuilder } from './builder/flow-builder.js';
+export type { StepRef, StepSpec, StepOptions, PortRef, Valve } from './builder/flow-builder.js';
+
 // Build: load → plan → job folder
 export { buildFlow, validateFlow } from './build/build.js';
 export type { BuildResult, ValidateOptions, ValidateResult } from './build/build.js';
-export { loadFlowFile, loadFlowText } from './flow/load-flow.js';
+export { loadFlowFile, loadFlowText, readFlowFile } from './flow/load-flow.js';
 export type { LoadedFlow } from './flow/load-flow.js';
 export { flowSchema, FLOW_SCHEMA_PATH } from './flow/flow-schema.js';
 export type { Flow, ModuleSpec, Settings } from './flow/types.js';

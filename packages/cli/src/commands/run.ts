@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { buildFlow, formatDiagnostic, PypeError, renderSummary, runJob, sortDiagnostics, formatMs, type Listener } from '@pypeline/core';
 import { consoleReporter } from '../console-reporter.js';
 import { stopOnSignals } from '../stop-on-signals.js';
+import { flowText, isCodeFlow } from '../flow-source.js';
 import { eventRecorder, loadPlugins } from '../run-extras.js';
 
 interface RunCliOptions {
@@ -34,10 +35,10 @@ export function registerRun(program: Command): void {
     .action(async (target: string, opts: RunCliOptions) => {
       let jobDir = target;
       let tempDir: string | undefined;
-      if (/\.ya?ml$/i.test(target)) {
+      if (/\.ya?ml$/i.test(target) || isCodeFlow(target)) {
         if (opts.resume) throw new PypeError('--resume needs a job folder, not a flow file', { hint: 'build it with `pype build flow.yaml` and run the job folder' });
         tempDir = mkdtempSync(join(tmpdir(), 'pype-build-'));
-        const built = buildFlow(target, { outDir: tempDir });
+        const built = buildFlow(target, { outDir: tempDir, text: await flowText(target) });
         for (const d of sortDiagnostics(built.diagnostics)) process.stderr.write(`${formatDiagnostic(target, d)}\n`);
         jobDir = built.jobDir;
       }

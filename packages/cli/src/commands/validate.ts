@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
 import { formatDiagnostic, sortDiagnostics, validateFlow } from '@pypeline/core';
+import { flowText } from '../flow-source.js';
 
 export function registerValidate(program: Command): void {
   program
     .command('validate')
     .description('check a flow file and report every problem with its line')
-    .argument('<flow>', 'flow YAML file')
+    .argument('<flow>', 'flow file (YAML, or TypeScript exporting a flow())')
     .option('--json', 'print the problems as JSON')
-    .action((file: string, opts: { json?: boolean }) => {
-      const result = validateFlow(file);
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const result = validateFlow(file, { text: await flowText(file) });
       const diags = sortDiagnostics(result.diagnostics);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ file, ok: result.ok, diagnostics: diags }, null, 2)}\n`);

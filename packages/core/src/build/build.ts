@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { FlowValidationError } from '../errors.js';
 import type { Diagnostic } from '../flow/diagnostics.js';
-import { loadFlowFile } from '../flow/load-flow.js';
+import { loadFlowFile, loadFlowText } from '../flow/load-flow.js';
 import { discoverModules, type Discovery } from '../registry/discover.js';
 import { planFlow } from '../plan/plan-flow.js';
 import type { Plan } from '../plan/types.js';
@@ -11,6 +11,8 @@ export interface ValidateOptions {
   /** Folders whose node_modules (and their parents') are searched for modules. Default: the flow's folder and cwd. */
   searchDirs?: string[];
   discovery?: Discovery;
+  /** The flow's YAML text when it does not come from `file` itself (e.g. a TypeScript flow). */
+  text?: string;
 }
 
 export interface ValidateResult {
@@ -23,7 +25,7 @@ export interface ValidateResult {
 
 /** Load and plan a flow file, collecting every problem. Never throws for problems in the flow. */
 export function validateFlow(file: string, options: ValidateOptions = {}): ValidateResult {
-  const loaded = loadFlowFile(file);
+  const loaded = options.text === undefined ? loadFlowFile(file) : loadFlowText(file, options.text);
   const discovery = options.discovery ?? discoverModules(options.searchDirs ?? [dirname(resolve(file)), process.cwd()]);
   const { plan, diagnostics } = planFlow(loaded, discovery);
   const ok = plan !== undefined && !diagnostics.some((d) => d.severity === 'error');

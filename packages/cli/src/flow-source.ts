@@ -1,0 +1,39 @@
+import { rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isFlowBuilder, PypeError, readFlowFile } from '@pypeline/core';
+
+/** True for flows written in TypeScript or JavaScript rather than YAML. */
+export function isCodeFlow(file: string): boolean {
+  return /\.(ts|mts|js|mjs)$/i.test(file);
+}
+
+/**
+ * The YAML text of a flow file. A TypeScript flow is bundled with esbuild (packages stay
+ * external, so it imports the installed @pypeline packages), imported, and its default export
+ * (a `flow()` builder) is turned into the same YAML document the YAML twin would be.
+ */
+export async function flowText(file: string): Promise<string> {
+  if (!isCodeFlow(file)) return readFlowFile(file);
+  const { build } = await import('esbuild');
+  const out = join(dirname(file), `.${basename(file)}.${process.pid}.mjs`);
+  try {
+    await build({ entryPoints: [file], outfile: out, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent' }).catch((err) => {
+      throw new PypeError(`cannot compile ${file}: ${err.errors?.[0]?.text ?? err.message}`, { hint: 'check the file with tsc' });
+    });
+    const mod = await import(`${pathToFileURL(out).href}?t=${Date.now()}`).catch((err) => {
+      if (err?.code === 'ERR_MODULE_NOT_FOUND') {
+        const pkg = /Cannot find package '([^']+)'/.exec(err.message)?.[1] ?? 'a package it imports';
+        throw new PypeError(`${file} imports ${pkg}, which is not installed where the flow is`, { hint: `npm install ${pkg} (next to the flow)` });
+      }
+      throw err;
+    });
+    const exported = mod.default;
+    if (!isFlowBuilder(exported)) {
+      throw new PypeError(`${file} does not export a flow`, { hint: "end it with `export default flow({ name: '...' })...`" });
+    }
+    return exported.toYaml();
+  } finally {
+    rmSync(out, { force: true });
+  }
+}

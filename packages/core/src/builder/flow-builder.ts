@@ -1,0 +1,136 @@
+import { stringify } from 'yaml';
+
+/** A port of a step, made by `step.out('data')` / `step.in('input')`. */
+export interface PortRef {
+  readonly id: string;
+  readonly port: string;
+}
+
+/** A module instance in a built flow. `I`/`O` are its port names, so a wrong port does not compile. */
+export interface StepRef<I extends string = string, O extends string = string> {
+  readonly id: string;
+  in(port: I): PortRef;
+  out(port: O): PortRef;
+}
+
+/** A module instance before it is added: what a factory returns. */
+export interface StepSpec<I extends string = string, O extends string = string> {
+  readonly id: string;
+  /** Required config keys (configs.required); the rest go to configs.optional. */
+  readonly required?: readonly string[];
+  readonly name: string;
+  readonly package?: string;
+  readonly config: Record<string, unknown>;
+  readonly options: StepOptions;
+  /** Phantom fields carrying the port types. */
+  readonly __ports?: { in: I; out: O };
+}
+
+export interface StepOptions {
+  description?: string;
+  retries?: number;
+  timeout?: number;
+  continue_on_error?: boolean;
+}
+
+/**
+ * A typed factory for one module: `step<Config, 'input', 'output'>('filter_mod')` returns
+ * `(id, config, options?) => StepSpec`. The codegen writes one per module from its Config type;
+ * `required` lists the required config keys so the flow's configs are split as in YAML.
+ */
+export function step<C, I extends string = never, O extends string = never>(name: string, meta: { package?: string; required?: readonly string[] } = {}) {
+  return (id: string, config: C, options: StepOptions = {}): StepSpec<I, O> => ({ id, name, package: meta.package, config: config as Record<string, unknown>, options, ...(meta.required ? { required: meta.required } : {}) });
+}
+
+export interface Valve {
+  /** 1..N or 'Last'; default 1. */
+  order?: number | 'Last';
+  /** Expression over {{context.x}}, {{module__var}}, {{iter.item.col}}. */
+  condition?: string;
+  kind?: 'iterate' | 'start';
+}
+
+interface FlowMeta {
+  name: string;
+  version?: string;
+  description?: string;
+  authors?: string[];
+  created?: string;
+}
+
+/** Builds a flow in TypeScript; `toDocument()` is exactly what the equivalent YAML parses to. */
+export class FlowBuilder<Ctx extends Record<string, unknown> = Record<string, unknown>> {
+  private readonly steps: StepSpec[] = [];
+  private readonly dataEdges: string[] = [];
+  private readonly controlEdges: string[] = [];
+  private readonly contexts: Record<string, Record<string, unknown>> = {};
+  private settingsDoc: Record<string, unknown> | undefined;
+
+  constructor(private readonly meta: FlowMeta) {}
+
+  settings(settings: Record<string, unknown>): this {
+    this.settingsDoc = settings;
+    return this;
+  }
+
+  /** Context values for an environment (`default`, `prod`, ...), typed by the flow's context type. */
+  context(env: string, values: Ctx): this {
+    this.contexts[env] = values;
+    return this;
+  }
+
+  add<I extends string, O extends string>(spec: StepSpec<I, O>): StepRef<I, O> {
+    if (this.steps.some((s) => s.id === spec.id)) throw new Error(`duplicate module id "${spec.id}" in flow ${this.meta.name}`);
+    this.steps.push(spec);
+    return { id: spec.id, in: (port) => ({ id: spec.id, port }), out: (port) => ({ id: spec.id, port }) };
+  }
+
+  data(from: PortRef, to: PortRef): this {
+    this.dataEdges.push(`${from.id}.${from.port} - ${to.id}.${to.port}`);
+    return this;
+  }
+
+  control(from: { id: string }, to: { id: string }, valve: Valve = {}): this {
+    const order = valve.kind ? `${valve.kind}${valve.order !== undefined ? ` ${valve.order}` : ''}` : String(valve.order ?? 1);
+    this.controlEdges.push(`${from.id} (${order}|${valve.condition ?? ''}) ${to.id}`);
+    return this;
+  }
+
+  iterate(from: { id: string }, to: { id: string }, valve: Omit<Valve, 'kind'> = {}): this {
+    return this.control(from, to, { ...valve, kind: 'iterate' });
+  }
+
+  start(from: { id: string }, to: { id: string }, valve: Omit<Valve, 'kind'> = {}): this {
+    return this.control(from, to, { ...valve, kind: 'start' });
+  }
+
+  /** The flow as a plain document, in the YAML format's shape. */
+  toDocument(): Record<string, unknown> {
+    const doc: Record<string, unknown> = { flow: { ...this.meta } };
+    if (this.settingsDoc) doc.settings = this.settingsDoc;
+    if (Object.keys(this.contexts).length) doc.context = this.contexts;
+    doc.modules = this.steps.map((s) => {
+      const required = new Set(s.required ?? Object.keys(s.config));
+      const pick = (want: boolean) => Object.fromEntries(Object.entries(s.config).filter(([k, v]) => v !== undefined && required.has(k) === want));
+      const configs: Record<string, unknown> = {};
+      if (Object.keys(pick(true)).length) configs.required = pick(true);
+      if (Object.keys(pick(false)).length) configs.optional = pick(false);
+      return { id: s.id, name: s.name, ...(s.package ? { package: s.package } : {}), ...s.options, ...(Object.keys(configs).length ? { configs } : {}) };
+    });
+    doc.connections = { data: this.dataEdges, control: this.controlEdges };
+    return doc;
+  }
+
+  toYaml(): string {
+    return stringify(this.toDocument(), { lineWidth: 0 });
+  }
+}
+
+/** `flow({ name })`: start a flow in TypeScript. */
+export function flow<Ctx extends Record<string, unknown> = Record<string, unknown>>(meta: FlowMeta): FlowBuilder<Ctx> {
+  return new FlowBuilder<Ctx>(meta);
+}
+
+export function isFlowBuilder(value: unknown): value is FlowBuilder {
+  return value instanceof FlowBuilder || (typeof value === 'object' && value !== null && typeof (value as FlowBuilder).toYaml === 'function' && typeof (value as FlowBuilder).toDocument === 'function');
+}
