@@ -8,6 +8,9 @@ describe('backoffMs', () => {
     expect(backoffMs(20, () => 1)).toBe(5000);
     const samples = new Set(Array.from({ length: 50 }, () => backoffMs(3)));
     expect(samples.size).toBeGreaterThan(5);
-    for (const s of samples) expect(s).toBeGreaterThanOrEqual(400), expect(s).toBeLessThanOrEqual(800);
+    for (const s of samples) {
+      expect(s).toBeGreaterThanOrEqual(400);
+      expect(s).toBeLessThanOrEqual(800);
+    }
   });
 });

@@ -26,11 +26,12 @@ const logs = (r: RunResult) => r.events.flatMap((e) => (e.type === 'log' ? [`${e
 describe('ITERATE edges', () => {
   it('runs the scope once per list item with iter.item / iter.index and per-iteration node ids', async () => {
     const r = await run(flowYaml({
-      modules: [EMIT('list', 3), SOLO('each', 1, '        note: "item {{iter.item.label}} at {{iter.index}}"'), SOLO('after', 1, '        note: "last slept {{each__slept}}"')].join('\n'),
-      control: ['list (iterate|) each', 'list (2|) after'],
+      modules: [EMIT('list', 3), SOLO('each', 1, '        note: "item {{iter.item.label}} at {{iter.index}}"'), SOLO('after', 1, '        note: "last slept {{each__slept}}, last label {{inner__row_count}}"'), EMIT('inner', '{{iter.index}}')].join('\n'),
+      control: ['list (iterate|) each', 'each (1|) inner', 'list (2|) after'],
     }));
     expect(r.status).toBe('success');
-    expect(logs(r)).toEqual(['each#0: item x0 at 0', 'each#1: item x1 at 1', 'each#2: item x2 at 2', 'after#0: last slept 1']);
+    // After the loop a global reads as its last iteration's value (inner#2 made 2 rows).
+    expect(logs(r)).toEqual(['each#0: item x0 at 0', 'each#1: item x1 at 1', 'each#2: item x2 at 2', 'after#0: last slept 1, last label 2']);
     expect(r.globals).toMatchObject({ 'each#0.slept': 1, 'each#1.slept': 1, 'each#2.slept': 1 });
     expect(r.events.filter((e) => e.type === 'iteration.finished')).toHaveLength(3);
   });

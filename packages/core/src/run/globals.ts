@@ -13,10 +13,13 @@ export class GlobalStore {
     this.latest.set(`${nodeId.split('#')[0]}.${key}`.toLowerCase(), value);
   }
 
-  get(moduleId: string, key: string, frame = '0'): unknown {
+  /** `frame` undefined = outside any loop: the most recent value. */
+  get(moduleId: string, key: string, frame?: string): unknown {
     const m = moduleId.toLowerCase();
     const k = key.toLowerCase();
-    const hit = this.values.get(`${m}#${frame}.${k}`);
+    // WARNING: outside loops node ids also end in #0, like a loop's first iteration; reading the
+    // latest value there keeps `{{x__var}}` after a loop at the last iteration's value.
+    const hit = frame === undefined ? undefined : this.values.get(`${m}#${frame}.${k}`);
     return hit !== undefined ? hit : this.latest.get(`${m}.${k}`);
   }
 

@@ -25,6 +25,6 @@ export function createModuleContext(
     pool: state.pool,
     signal,
     setGlobal: (key, value) => state.globals.set(nodeId, key, value),
-    getGlobal: (id, name) => state.globals.get(id, name, key),
+    getGlobal: (id, name) => state.globals.get(id, name, state.frame.path.length ? key : undefined),
   };
 }
