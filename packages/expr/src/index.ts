@@ -24,3 +24,4 @@ export { compilePredicate } from './compile-predicate.js';
 export { takeRows } from './take-rows.js';
 export { filterTable } from './filter-table.js';
 export { evaluateScalar } from './evaluate-scalar.js';
+export { compileValue, type ValueKernel } from './compile-value.js';

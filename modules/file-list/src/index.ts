@@ -1,0 +1,56 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Int64, Table, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
+import { defineModule, ModuleError } from '@pypeline/sdk';
+import { DEFAULTS, type Config } from './config.js';
+import { listFiles, sortFiles, type FileEntry } from './list-files.js';
+
+export type { Config } from './config.js';
+
+export default defineModule<Config>({
+  name: 'file_list',
+  type: 'source',
+  description: 'Lists the files of a folder that match a glob, one row per file, for an ITERATE loop',
+  category: 'File Sources',
+  outputPorts: ['files'],
+  globals: ['count', 'directory'],
+  async run(_inputs, ctx) {
+    const config = { ...DEFAULTS, ...ctx.config };
+    const directory = resolve(config.directory);
+    await checkDirectory(directory);
+    const entries = sortFiles(
+      await listFiles(directory, { pattern: config.pattern, recursive: config.recursive, includeHidden: config.include_hidden, signal: ctx.signal }),
+      config.sort,
+      config.descending,
+    );
+    if (entries.length === 0 && config.error_if_empty) {
+      throw new ModuleError(`no file in ${directory} matches "${config.pattern}"${config.recursive ? ' (subfolders included)' : ''}`, {
+        retryable: true,
+        hint: 'check directory and pattern, or set error_if_empty: false to carry on with an empty list',
+      });
+    }
+    ctx.setGlobal('count', entries.length);
+    ctx.setGlobal('directory', directory);
+    ctx.logger.info('listed files', { directory, pattern: config.pattern, count: entries.length });
+    return { files: toTable(entries) };
+  },
+});
+
+async function checkDirectory(directory: string): Promise<void> {
+  const info = await stat(directory).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw new ModuleError(`cannot read folder ${directory}: ${error.message}`, { retryable: false, hint: 'check the permissions of directory' });
+  });
+  if (!info) throw new ModuleError(`folder ${directory} does not exist`, { retryable: false, hint: 'check directory (relative paths start at the folder pype runs in)' });
+  if (!info.isDirectory()) throw new ModuleError(`${directory} is a file, not a folder`, { retryable: false, hint: 'set directory to its folder and pattern to its name' });
+}
+
+/** Columns path, name, size (bytes) and modified (UTC, ms): `{{iter.item.path}}` etc. in a loop. */
+function toTable(entries: FileEntry[]): Table {
+  return new Table({
+    path: vectorFromArray(entries.map((e) => e.path), new Utf8()),
+    name: vectorFromArray(entries.map((e) => e.name), new Utf8()),
+    size: vectorFromArray(entries.map((e) => BigInt(e.size)), new Int64()),
+    modified: vectorFromArray(entries.map((e) => new Date(Math.floor(e.modified))), new TimestampMillisecond()),
+  });
+}

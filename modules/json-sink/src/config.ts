@@ -1,0 +1,13 @@
+/** Configuration of `json_sink`. */
+export interface Config {
+  /** Path of the JSON file to write; missing parent folders are created, an existing file is replaced */
+  output_path: string;
+  /**
+   * `jsonl` writes one object per line (JSON Lines); `array` writes one JSON array of objects
+   * @default "jsonl"
+   */
+  format?: 'jsonl' | 'array';
+}
+
+/** The defaults above as values; a test keeps them equal to the generated manifest's. */
+export const DEFAULTS = { format: 'jsonl' } as const satisfies Omit<Required<Config>, 'output_path'>;

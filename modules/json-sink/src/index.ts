@@ -1,0 +1,69 @@
+import { resolve } from 'node:path';
+import { makeVector } from 'apache-arrow';
+import { defineModule, ModuleError, type Artifact } from '@pypeline/sdk';
+import { DEFAULTS, type Config } from './config.js';
+import { jsonValue } from './json-values.js';
+import { writeAtomically } from './write-atomically.js';
+
+export type { Config } from './config.js';
+
+// Retrying cannot fix a path that names a folder or a place the user may not write.
+const USER_ERRORS = new Set(['EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EROFS', 'EEXIST']);
+
+export default defineModule<Config>({
+  name: 'json_sink',
+  type: 'sink',
+  description: 'Writes its input as JSON Lines or a JSON array, atomically (temp file, then rename)',
+  category: 'File Sinks',
+  inputPorts: ['input'],
+  globals: ['row_count', 'output_path'],
+  async run(inputs, ctx) {
+    const config = { ...DEFAULTS, ...ctx.config };
+    const input = inputs.input;
+    if (!input) {
+      throw new ModuleError('json_sink received no data on its "input" port', {
+        retryable: false,
+        hint: 'connect a data edge to it, e.g. "source.data - sink.input"',
+      });
+    }
+    const path = resolve(config.output_path);
+    let rows = 0;
+    const bytes = await writeAtomically(path, serialize(input, config.format, ctx.signal, (n) => (rows += n))).catch((error: NodeJS.ErrnoException) => {
+      if (error instanceof ModuleError || ctx.signal.aborted) throw error;
+      throw new ModuleError(`cannot write JSON file ${path}: ${error.message}`, {
+        retryable: !USER_ERRORS.has(error.code ?? ''),
+        hint: 'check that output_path names a file (not a folder) in a writable place with free space',
+        cause: error,
+      });
+    });
+    ctx.setGlobal('row_count', rows);
+    ctx.setGlobal('output_path', path);
+    ctx.logger.info('wrote JSON', { path, format: config.format, rows, bytes });
+  },
+});
+
+/** The file's text, one chunk per record batch, so a large input is never one giant string. */
+async function* serialize(input: Artifact, format: 'jsonl' | 'array', signal: AbortSignal, counted: (n: number) => void): AsyncGenerator<string> {
+  const fields = input.schema.fields;
+  const convert = fields.map(jsonValue);
+  let first = true;
+  if (format === 'array') yield '[';
+  for await (const batch of input.batches()) {
+    signal.throwIfAborted();
+    const columns = fields.map((_, c) => makeVector(batch.data.children[c]));
+    const lines: string[] = [];
+    for (let i = 0; i < batch.numRows; i++) {
+      const row: Record<string, unknown> = {};
+      for (let c = 0; c < fields.length; c++) row[fields[c].name] = convert[c](columns[c].get(i));
+      lines.push(JSON.stringify(row));
+    }
+    counted(batch.numRows);
+    if (lines.length === 0) continue;
+    if (format === 'jsonl') yield `${lines.join('\n')}\n`;
+    else {
+      yield `${first ? '\n' : ',\n'}${lines.join(',\n')}`;
+      first = false;
+    }
+  }
+  if (format === 'array') yield first ? ']\n' : '\n]\n';
+}

@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ModuleError, type ModuleOutputs } from '@pypeline/sdk';
+import { createTestContext } from '@pypeline/module-testing';
+import type { Table } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import jsonSource from './index.js';
+import { DEFAULTS, type Config } from './config.js';
+
+const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
+
+function file(content: string, name = 'in.json'): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'json-source-')), name);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function read(config: Config) {
+  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'src' });
+  const table = ((await jsonSource.run({}, ctx)) as ModuleOutputs).data as Table;
+  return { table, ctx, rows: table.toArray().map((r) => r.toJSON()), types: table.schema.fields.map((f) => `${f.name}:${f.type}`) };
+}
+
+async function failure(config: Config): Promise<ModuleError> {
+  const error = await read(config).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ModuleError);
+  return error as ModuleError;
+}
+
+describe('json_source', () => {
+  it('keeps its code defaults equal to the generated manifest', () => {
+    const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+    const defaults = Object.fromEntries(Object.entries(manifest.config_schema.optional).map(([k, v]) => [k, (v as { default: unknown }).default]));
+    expect(defaults).toEqual(DEFAULTS);
+  });
+
+  it('reads JSON Lines, typing columns and keeping nested values as JSON text', async () => {
+    const path = file('{"id": 1, "price": 2, "ok": true, "name": "ann", "tags": ["a"]}\n\n{"id": 2, "price": 2.5, "ok": null, "name": null, "extra": {"x": 1}}\n');
+    const { rows, types, ctx } = await read({ file_path: path });
+    expect(types).toEqual(['id:Int32', 'price:Float64', 'ok:Bool', 'name:Utf8', 'tags:Utf8', 'extra:Utf8']);
+    expect(rows).toEqual([
+      { id: 1, price: 2, ok: true, name: 'ann', tags: '["a"]', extra: null },
+      { id: 2, price: 2.5, ok: null, name: null, tags: null, extra: '{"x":1}' },
+    ]);
+    expect(ctx.globals.get('row_count')).toBe(2);
+    expect(ctx.globals.get('format')).toBe('jsonl');
+  });
+
+  it('reads a JSON array, detected from its first character', async () => {
+    const { rows, ctx } = await read({ file_path: file('\uFEFF  [{"a": "x"}, {"a": "y", "b": 1}]') });
+    expect(rows).toEqual([{ a: 'x', b: null }, { a: 'y', b: 1 }]);
+    expect(ctx.globals.get('format')).toBe('array');
+  });
+
+  it('mixes of numbers and text become text', async () => {
+    const { rows, types } = await read({ file_path: file('{"v": 1}\n{"v": "two"}\n') });
+    expect(types).toEqual(['v:Utf8']);
+    expect(rows).toEqual([{ v: '1' }, { v: 'two' }]);
+  });
+
+  it('names the line and key when a later value does not fit, and warns about late keys', async () => {
+    const path = file('{"n": 1}\n{"n": 2}\n{"n": "x", "late": 1}\n');
+    const error = await failure({ file_path: path, sample_rows: 2 });
+    expect(error.message).toBe(`${path}: line 3, key "n": value "x" is not a 32-bit integer, the type chosen for the column from the first 2 rows`);
+    expect(error.hint).toContain('sample_rows to 0');
+    const ok = await read({ file_path: file('{"n": 1}\n{"n": 2, "late": true}\n'), sample_rows: 1 });
+    expect(ok.rows).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(ok.ctx.logs.map((l) => l.msg)).toContain('key "late" first appears at line 2, after the rows used to choose columns; it is not read');
+  });
+
+  it('reports bad JSON, non-object rows and missing files', async () => {
+    expect((await failure({ file_path: file('{"a": 1}\n{"a": \n') })).message).toMatch(/line 2 is not valid JSON/);
+    expect((await failure({ file_path: file('[1, 2]') })).message).toMatch(/element 1 is a number, not an object/);
+    expect((await failure({ file_path: file('{"a": 1}'), format: 'array' })).message).toMatch(/holds an object, not an array of objects$/);
+    expect((await failure({ file_path: '/no/such.json' })).message).toBe('JSON file /no/such.json does not exist');
+  });
+
+  it('gives an empty table for an empty file', async () => {
+    const { table } = await read({ file_path: file('') });
+    expect(table.numRows).toBe(0);
+  });
+});

@@ -1,0 +1,39 @@
+import { stat } from 'node:fs/promises';
+import { defineModule, ModuleError } from '@pypeline/sdk';
+import { DEFAULTS, type Config } from './config.js';
+import { readJson } from './read-json.js';
+import { detectFormat, jsonArray, jsonLines } from './read-records.js';
+
+export type { Config } from './config.js';
+
+export default defineModule<Config>({
+  name: 'json_source',
+  type: 'source',
+  description: 'Reads JSON Lines or a JSON array of objects into a table, typing each column from the first rows',
+  category: 'File Sources',
+  outputPorts: ['data'],
+  globals: ['row_count', 'format'],
+  async run(_inputs, ctx) {
+    const config = { ...DEFAULTS, ...ctx.config };
+    const path = config.file_path;
+    await checkFile(path);
+    const format = config.format === 'auto' ? await detectFormat(path) : config.format;
+    const records = format === 'array' ? jsonArray(path) : jsonLines(path, ctx.signal);
+    const { table, dropped } = await readJson(path, records, config.sample_rows);
+    for (const [key, at] of dropped) {
+      ctx.logger.warn(`key "${key}" first appears at ${at}, after the rows used to choose columns; it is not read`, { path, hint: 'set sample_rows to 0' });
+    }
+    ctx.setGlobal('row_count', table.numRows);
+    ctx.setGlobal('format', format);
+    ctx.logger.info('read JSON', { path, format, rows: table.numRows });
+    return { data: table };
+  },
+});
+
+async function checkFile(path: string): Promise<void> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new ModuleError(`JSON file ${path} does not exist`, { retryable: false, hint: 'check file_path' });
+    throw error;
+  });
+  if (!info.isFile()) throw new ModuleError(`${path} is not a file`, { retryable: false, hint: 'point file_path at a JSON file, not a folder' });
+}

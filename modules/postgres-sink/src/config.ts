@@ -1,0 +1,33 @@
+import type { PostgresConnection } from '@pypeline/postgres';
+
+/** Configuration of `postgres_sink`. */
+export interface Config extends PostgresConnection {
+  /** Table to load into; input columns go into the table columns of the same names */
+  table: string;
+  /** Schema of the table; when left out, the server's search path decides (usually `public`) */
+  schema?: string;
+  /**
+   * `append` adds the rows; `replace` empties the table first (TRUNCATE), in the same transaction as the load
+   * @default "append"
+   */
+  mode?: 'append' | 'replace';
+  /**
+   * Create the table when it does not exist, with column types taken from the input
+   * @default false
+   */
+  create_table?: boolean;
+  /**
+   * `copy` streams the rows with COPY FROM STDIN (fast); `insert` sends batched parameterised INSERT statements (for servers without COPY)
+   * @default "copy"
+   */
+  method?: 'copy' | 'insert';
+  /**
+   * Rows per INSERT statement (method insert)
+   * @asType integer
+   * @default 1000
+   */
+  batch_size?: number;
+}
+
+/** The defaults above as values; a test keeps them equal to the generated manifest's. */
+export const DEFAULTS = { mode: 'append', create_table: false, method: 'copy', batch_size: 1000 } as const;

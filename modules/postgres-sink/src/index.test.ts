@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
+import pg from 'pg';
+import { MemoryArtifact, ModuleError } from '@pypeline/sdk';
+import { createTestContext } from '@pypeline/module-testing';
+import { CONNECTION_DEFAULTS } from '@pypeline/postgres';
+import { describeWithService, postgresTestConfig, uniqueName } from '@pypeline/test-services';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import postgresSink from './index.js';
+import { DEFAULTS, type Config } from './config.js';
+
+const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
+const db = postgresTestConfig();
+
+const people = (ids: number[]) => new Table({
+  id: vectorFromArray(ids, new Int32()),
+  big: vectorFromArray(ids.map((i) => BigInt(i) * 10n ** 12n), new Int64()),
+  score: vectorFromArray(ids.map((i) => (i === 2 ? null : i + 0.5)), new Float64()),
+  ok: vectorFromArray(ids.map((i) => i % 2 === 0), new Bool()),
+  name: vectorFromArray(ids.map((i) => (i === 3 ? 'quote " comma , newline \n end' : `p${i}`)), new Utf8()),
+  day: vectorFromArray(ids.map((i) => new Date(Date.UTC(2024, 0, i))), new DateDay()),
+  at: vectorFromArray(ids.map((i) => new Date(Date.UTC(2024, 0, 1, i, 30))), new TimestampMillisecond()),
+});
+
+describe('postgres_sink manifest', () => {
+  it('keeps its code defaults equal to the generated manifest, and marks the password secret', () => {
+    const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+    const optional = manifest.config_schema.optional;
+    const defaults = Object.fromEntries(Object.entries(optional).filter(([, v]) => 'default' in (v as object)).map(([k, v]) => [k, (v as { default: unknown }).default]));
+    expect(defaults).toEqual({ ...CONNECTION_DEFAULTS, ...DEFAULTS });
+    expect(optional.password.secret).toBe(true);
+  });
+});
+
+describeWithService('postgres', 'postgres_sink against PostgreSQL', () => {
+  const schema = uniqueName('pype_sink');
+  const client = new pg.Client(db);
+  beforeAll(async () => {
+    await client.connect();
+    await client.query(`create schema ${schema}`);
+  });
+  afterAll(async () => {
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.end();
+  });
+
+  async function load(config: Partial<Config> & { table: string }, data: Table) {
+    const ctx = createTestContext<Config>({ config: { ...db, schema, ...config }, manifest: MANIFEST, moduleId: 'load' });
+    await postgresSink.run({ input: new MemoryArtifact(data) }, ctx);
+    return ctx;
+  }
+  const select = async (table: string) =>
+    (await client.query(`select id, big::text, score, ok, name, day::text, at::text from ${schema}.${table} order by id`)).rows;
+
+  it.each(['copy', 'insert'] as const)('creates the table and loads every type with %s', async (method) => {
+    const table = `people_${method}`;
+    const ctx = await load({ table, create_table: true, method, batch_size: 2 }, new Table([...people([1, 2]).batches, ...people([3]).batches]));
+    expect(await select(table)).toEqual([
+      { id: 1, big: '1000000000000', score: 1.5, ok: false, name: 'p1', day: '2024-01-01', at: '2024-01-01 01:30:00' },
+      { id: 2, big: '2000000000000', score: null, ok: true, name: 'p2', day: '2024-01-02', at: '2024-01-01 02:30:00' },
+      { id: 3, big: '3000000000000', score: 3.5, ok: false, name: 'quote " comma , newline \n end', day: '2024-01-03', at: '2024-01-01 03:30:00' },
+    ]);
+    const types = await client.query(`select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position`, [schema, table]);
+    expect(types.rows.map((r) => r.data_type)).toEqual(['integer', 'bigint', 'double precision', 'boolean', 'text', 'date', 'timestamp without time zone']);
+    expect(ctx.globals.get('row_count')).toBe(3);
+    expect(ctx.globals.get('table')).toBe(`"${schema}"."${table}"`);
+  });
+
+  it('appends by default and replaces when asked', async () => {
+    await load({ table: 'modes', create_table: true }, people([1, 2]));
+    await load({ table: 'modes' }, people([3]));
+    expect((await select('modes')).map((r) => r.id)).toEqual([1, 2, 3]);
+    await load({ table: 'modes', mode: 'replace' }, people([4]));
+    expect((await select('modes')).map((r) => r.id)).toEqual([4]);
+  });
+
+  it('leaves nothing half-written when a row fails, and says which line and column', async () => {
+    await client.query(`create table ${schema}.strict (id int primary key, name text not null)`);
+    await client.query(`insert into ${schema}.strict values (100, 'kept')`);
+    const bad = new Table({ id: vectorFromArray([1, 2, 3], new Int32()), name: vectorFromArray(['a', null, 'c'], new Utf8()) });
+    const error = await load({ table: 'strict', mode: 'replace' }, bad).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModuleError);
+    expect((error as ModuleError).message).toMatch(new RegExp(`^cannot load 3 rows into "${schema}"."strict" \\(nothing was written\\): null value in column "name"`));
+    expect((error as ModuleError).message).toMatch(/COPY strict, line 2/);
+    expect((error as ModuleError).retryable).toBe(false);
+    expect((await client.query(`select id, name from ${schema}.strict`)).rows).toEqual([{ id: 100, name: 'kept' }]);
+  });
+
+  it('rolls back a created table too, and explains a value of the wrong type', async () => {
+    const text = new Table({ id: vectorFromArray(['1', 'x'], new Utf8()) });
+    await client.query(`create table ${schema}.typed (id int)`);
+    const error = await load({ table: 'typed' }, text).catch((e: unknown) => e);
+    expect((error as ModuleError).message).toMatch(/invalid input syntax for type integer: "x"/);
+    expect((error as ModuleError).hint).toMatch(/cast or clean/);
+    const missing = await load({ table: 'never_created' }, text).catch((e: unknown) => e);
+    expect((missing as ModuleError).hint).toMatch(/create_table: true/);
+  });
+});

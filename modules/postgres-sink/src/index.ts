@@ -1,0 +1,54 @@
+import { CONNECTION_DEFAULTS, connect, pgTypeOf, postgresError, qualifiedName, quoteIdent } from '@pypeline/postgres';
+import { defineModule, ModuleError } from '@pypeline/sdk';
+import type { Schema } from 'apache-arrow';
+import { DEFAULTS, type Config } from './config.js';
+import { copyRows, insertRows } from './load-rows.js';
+
+export type { Config } from './config.js';
+
+export default defineModule<Config>({
+  name: 'postgres_sink',
+  type: 'sink',
+  description: 'Loads its input into a PostgreSQL table with COPY or batched INSERT, all in one transaction',
+  category: 'Database Sinks',
+  inputPorts: ['input'],
+  globals: ['row_count', 'table'],
+  async run(inputs, ctx) {
+    const config = { ...CONNECTION_DEFAULTS, ...DEFAULTS, ...ctx.config };
+    const input = inputs.input;
+    if (!input) {
+      throw new ModuleError('postgres_sink received no data on its "input" port', { retryable: false, hint: 'connect a data edge to it, e.g. "source.data - load.input"' });
+    }
+    if (input.schema.fields.length === 0) {
+      throw new ModuleError('postgres_sink received a table without columns', { retryable: false, hint: 'check the module that feeds it' });
+    }
+    const target = qualifiedName(config.table, config.schema);
+    const columns = input.schema.fields.map((f) => quoteIdent(f.name)).join(', ');
+    const client = await connect(config, ctx.signal);
+    let rows = 0;
+    try {
+      // One transaction: DDL is transactional in PostgreSQL, so a failure leaves the table as it was.
+      await client.query('BEGIN');
+      if (config.create_table) await client.query(createTableSql(target, input.schema));
+      if (config.mode === 'replace') await client.query(`TRUNCATE ${target}`);
+      rows = config.method === 'copy'
+        ? await copyRows(client, target, columns, input, ctx.signal)
+        : await insertRows(client, target, columns, input, config.batch_size, ctx.signal);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      if (error instanceof ModuleError || ctx.signal.aborted) throw error;
+      throw postgresError(error, `cannot load ${input.numRows} rows into ${target} (nothing was written)`);
+    } finally {
+      await client.end().catch(() => {});
+    }
+    ctx.setGlobal('row_count', rows);
+    ctx.setGlobal('table', target);
+    ctx.logger.info('loaded rows', { table: target, rows, method: config.method, mode: config.mode });
+  },
+});
+
+function createTableSql(target: string, schema: Schema): string {
+  const columns = schema.fields.map((f) => `${quoteIdent(f.name)} ${pgTypeOf(f.type)}`);
+  return `CREATE TABLE IF NOT EXISTS ${target} (${columns.join(', ')})`;
+}

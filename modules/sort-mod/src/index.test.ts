@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Float64, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { MemoryArtifact, ModuleError, type ModuleOutputs } from '@pypeline/sdk';
+import { createTestContext } from '@pypeline/module-testing';
+import { describe, expect, it } from 'vitest';
+import sortMod from './index.js';
+import { DEFAULTS, type Config } from './config.js';
+
+const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
+const part = (country: (string | null)[], amount: (number | null)[]) =>
+  new Table({ country: vectorFromArray(country, new Utf8()), amount: vectorFromArray(amount, new Float64()) }).batches[0];
+const input = new Table([part(['NL', 'BE', null], [5, 10, 1]), part(['NL', 'BE'], [20, null])]);
+
+async function sort(config: Config, data = input) {
+  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'sort' });
+  const table = ((await sortMod.run({ input: new MemoryArtifact(data) }, ctx)) as ModuleOutputs).output as Table;
+  return { table, ctx, rows: table.toArray().map((r) => [r.country, r.amount]) };
+}
+
+describe('sort_mod', () => {
+  it('keeps its code defaults equal to the generated manifest', () => {
+    const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+    expect(manifest.config_schema.optional.nulls.default).toBe(DEFAULTS.nulls);
+  });
+
+  it('sorts across batches by several keys, asc and desc, nulls last', async () => {
+    const { rows, ctx, table } = await sort({ by: ['country', 'amount desc'] });
+    expect(rows).toEqual([['BE', 10], ['BE', null], ['NL', 20], ['NL', 5], [null, 1]]);
+    expect(table.schema.fields.map((f) => String(f.type))).toEqual(['Utf8', 'Float64']);
+    expect(ctx.globals.get('row_count')).toBe(5);
+  });
+
+  it('puts nulls first when asked', async () => {
+    expect((await sort({ by: ['amount DESC'], nulls: 'first' })).rows.map((r) => r[1])).toEqual([null, 20, 10, 5, 1]);
+  });
+
+  it('passes an empty input through', async () => {
+    expect((await sort({ by: ['amount'] }, input.slice(0, 0))).table.numRows).toBe(0);
+  });
+
+  it('names an unknown column and lists the others', async () => {
+    const error = await sort({ by: ['amout'] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModuleError);
+    expect((error as ModuleError).message).toBe('sort column "amout" does not exist; the columns are: country, amount');
+  });
+});

@@ -1,0 +1,13 @@
+// Gathering rows is @pypeline/expr's kernel; re-exported so modules need one package for table verbs.
+export { takeRows } from '@pypeline/expr';
+export { concatBatches, concatData } from './concat-batches.js';
+export { takeOrNull } from './take-or-null.js';
+export { keyColumn, rowKey, UnknownColumnError } from './key-column.js';
+export type { KeyColumn, KeyValue } from './key-column.js';
+export { compareKeys } from './compare-keys.js';
+export { sortIndices } from './sort-indices.js';
+export type { SortKey } from './sort-indices.js';
+export { groupRows } from './group-rows.js';
+export type { Groups } from './group-rows.js';
+export { hashJoin } from './hash-join.js';
+export type { JoinKind, JoinPairs } from './hash-join.js';

@@ -1,0 +1,112 @@
+import { Bool, DateDay, Dictionary, Float64, Int32, Int64, RecordBatch, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { concatBatches } from './concat-batches.js';
+import { groupRows } from './group-rows.js';
+import { hashJoin } from './hash-join.js';
+import { UnknownColumnError } from './key-column.js';
+import { sortIndices } from './sort-indices.js';
+import { takeOrNull } from './take-or-null.js';
+
+function batch(ids: (number | null)[], names: (string | null)[]): RecordBatch {
+  return new Table({
+    id: vectorFromArray(ids, new Int32()),
+    name: vectorFromArray(names, new Utf8()),
+    ok: vectorFromArray(ids.map((i) => (i === null ? null : i % 2 === 0)), new Bool()),
+  }).batches[0];
+}
+
+const rows = (b: RecordBatch) => new Table([b]).toArray().map((r) => r.toJSON());
+
+describe('concatBatches', () => {
+  it('joins batches (sliced ones too) into one, keeping values and nulls', () => {
+    const a = batch([1, null, 3], ['a', 'bb', null]).slice(1, 3);
+    const b = batch([4, 5], [null, 'ééé']);
+    const c = batch([6], ['x']);
+    const one = concatBatches(a.schema, [a, b, c]);
+    expect(one.numRows).toBe(5);
+    expect(rows(one)).toEqual([
+      { id: null, name: 'bb', ok: null },
+      { id: 3, name: null, ok: false },
+      { id: 4, name: null, ok: true },
+      { id: 5, name: 'ééé', ok: false },
+      { id: 6, name: 'x', ok: true },
+    ]);
+  });
+
+  it('gives an empty batch with the schema for no batches', () => {
+    const schema = batch([1], ['a']).schema;
+    const empty = concatBatches(schema, []);
+    expect(empty.numRows).toBe(0);
+    expect(empty.schema.names).toEqual(['id', 'name', 'ok']);
+    expect(empty.getChild('name')!.length).toBe(0);
+  });
+
+  it('concatenates dictionary, int64 and date columns', () => {
+    const t = (k: string[], n: bigint[]) => new Table({
+      k: vectorFromArray(k, new Dictionary(new Utf8(), new Int32())),
+      n: vectorFromArray(n, new Int64()),
+      d: vectorFromArray(n.map((x) => new Date(Number(x) * 86_400_000)), new DateDay()),
+    }).batches[0];
+    const one = concatBatches(t(['a'], [1n]).schema, [t(['a', 'b'], [1n, 2n]), t(['c'], [3n])]);
+    expect(rows(one).map((r) => [r.k, r.n, r.d])).toEqual([['a', 1n, 86_400_000], ['b', 2n, 172_800_000], ['c', 3n, 259_200_000]]);
+  });
+});
+
+describe('sortIndices', () => {
+  const b = batch([3, 1, null, 2, 1], ['c', 'b', 'z', 'a', 'a']);
+  it('sorts stably by several keys with nulls last ascending and first descending', () => {
+    expect([...sortIndices(b, [{ column: 'id' }, { column: 'name' }])]).toEqual([4, 1, 3, 0, 2]);
+    expect([...sortIndices(b, [{ column: 'id', descending: true }])]).toEqual([2, 0, 3, 1, 4]);
+    expect([...sortIndices(b, [{ column: 'id', nulls: 'first' }])]).toEqual([2, 1, 4, 3, 0]);
+  });
+
+  it('sorts strings by code point', () => {
+    const s = batch([1, 2, 3], ['\u{1F600}', '\uE000', 'Z']);
+    expect([...sortIndices(s, [{ column: 'name' }])]).toEqual([2, 1, 0]);
+  });
+
+  it('names a missing column and lists the others', () => {
+    expect(() => sortIndices(b, [{ column: 'nme' }])).toThrow(UnknownColumnError);
+    expect(() => sortIndices(b, [{ column: 'nme' }])).toThrow('sort column "nme" does not exist; the columns are: id, name, ok');
+  });
+});
+
+describe('groupRows', () => {
+  it('numbers groups by first appearance; nulls group together', () => {
+    const g = groupRows(batch([1, 2, 1, null, null], ['a', 'b', 'a', 'x', 'y']), ['id']);
+    expect([...g.groupOf]).toEqual([0, 1, 0, 2, 2]);
+    expect([...g.firstRow]).toEqual([0, 1, 3]);
+  });
+
+  it('groups by several keys, null parts included', () => {
+    const g = groupRows(batch([1, 1, null, null], ['a', 'a', 'x', 'x']), ['id', 'name']);
+    expect([...g.groupOf]).toEqual([0, 0, 1, 1]);
+  });
+
+  it('makes one group without keys', () => {
+    expect(groupRows(batch([], []), [])).toMatchObject({ count: 1 });
+  });
+});
+
+describe('hashJoin and takeOrNull', () => {
+  const left = batch([1, 2, null, 3], ['a', 'b', 'n', 'c']);
+  const right = new Table({ rid: vectorFromArray([3, 1, 1, null], new Int32()), score: vectorFromArray([30, 10, 11, 0], new Float64()) }).batches[0];
+
+  it('inner join pairs equal keys; null keys never match', () => {
+    const p = hashJoin(left, right, ['id'], ['rid'], 'inner');
+    expect([...p.left]).toEqual([0, 0, 3]);
+    expect([...p.right]).toEqual([1, 2, 0]);
+  });
+
+  it('left join keeps unmatched rows with nulls on the right', () => {
+    const p = hashJoin(left, right, ['id'], ['rid'], 'left');
+    expect([...p.left]).toEqual([0, 0, 1, 2, 3]);
+    expect([...p.right]).toEqual([1, 2, -1, -1, 0]);
+    expect(rows(takeOrNull(right, p.right)).map((r) => r.score)).toEqual([10, 11, null, null, 30]);
+  });
+
+  it('gives null rows when the other side is empty', () => {
+    const empty = right.slice(0, 0);
+    expect(rows(takeOrNull(empty, Int32Array.of(-1, -1)))).toEqual([{ rid: null, score: null }, { rid: null, score: null }]);
+  });
+});
