@@ -1,5 +1,5 @@
 export { defineModule, SDK_API_VERSION } from './module.js';
-export type { ModuleDefinition, ModuleType, ModuleInputs, ModuleOutputs } from './module.js';
+export type { ModuleDefinition, ModuleType, ModuleInputs, ModuleOutputs, ConfigMigration, ConfigMigrations } from './module.js';
 export type { Artifact, ArtifactManager, ModuleOutput } from './artifact.js';
 export type { ModuleContext, ModuleLogger, WorkerPool, PoolTask } from './context.js';
 export { ModuleError } from './errors.js';

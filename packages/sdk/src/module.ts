@@ -14,6 +14,17 @@ export type ModuleType = 'source' | 'mod' | 'sink' | 'solo';
 export const SDK_API_VERSION = 1;
 
 export type ModuleInputs = Record<string, Artifact>;
+
+/**
+ * Converts a config written for the previous major version into one for this major.
+ * Receives a copy (required and optional keys merged, templates unresolved) and returns the
+ * new config; it must not depend on run-time values.
+ * @example (config) => { const { path, ...rest } = config; return { ...rest, file_path: path }; }
+ */
+export type ConfigMigration = (config: Record<string, unknown>) => Record<string, unknown>;
+
+/** Config migrations by the major version they migrate *to*: `{ 2: fromV1toV2, 3: fromV2toV3 }`. */
+export type ConfigMigrations = Record<number, ConfigMigration>;
 export type ModuleOutputs = Record<string, ModuleOutput>;
 
 /** What a module author writes. `C` is the module's `Config` interface. */
@@ -36,6 +47,12 @@ export interface ModuleDefinition<C = Record<string, unknown>> {
   run(inputs: ModuleInputs, ctx: ModuleContext<C>): Promise<ModuleOutputs | void>;
   /** Always awaited, on success, failure and cancellation. */
   teardown?(ctx: ModuleContext<C>): Promise<void> | void;
+  /**
+   * Config migrations between majors, applied by `pype upgrade flow.yaml` to flows built
+   * against an older major. Keep every earlier entry when adding a new major.
+   * @example { 2: ({ path, ...rest }) => ({ ...rest, file_path: path }) }
+   */
+  migrations?: ConfigMigrations;
 }
 
 /** Declares a module; the identity function that gives authors type checking. */

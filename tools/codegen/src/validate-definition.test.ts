@@ -22,6 +22,8 @@ describe('validateDefinition', () => {
     ['camelCase name', { name: 'csvSource' }, 'e.g. "csv_source"'],
     ['duplicate global', { globals: ['a', 'a'] }, 'globals lists "a" twice'],
     ['empty category', { category: '' }, 'category is empty'],
+    ['migration keyed by a name', { migrations: { v2: (c: object) => c } }, 'migrations key "v2" is not a major version'],
+    ['migration that is not a function', { migrations: { 2: 'rename' } }, 'migrations[2] is not a function'],
   ])('reports a %s', (_label, patch, message) => {
     const pkg = 'name' in patch ? packageNameFor(patch.name as string) : PKG;
     const { value, errors } = validateDefinition({ ...base, ...patch }, pkg);

@@ -43,6 +43,7 @@ export function validateDefinition(def: unknown, packageName: string): Definitio
   const outputPorts = checkNames(d.outputPorts, 'outputPorts', errors);
   const globals = checkNames(d.globals, 'globals', errors);
   if (type) checkPorts(type, inputPorts, outputPorts, errors);
+  checkMigrations(d.migrations, errors);
   if (errors.length > 0) return { errors };
   return { value: { name, type: type!, description, category, inputPorts, outputPorts, globals }, errors };
 }
@@ -101,6 +102,19 @@ function checkPorts(type: ModuleType, inputs: string[], outputs: string[], error
     } else if (want === 'some' && ports.length === 0) {
       errors.push(`a ${type} module needs at least one ${field === 'inputPorts' ? 'input' : 'output'} port: set ${field}, e.g. ["${field === 'inputPorts' ? 'input' : 'output'}"]`);
     }
+  }
+}
+
+// Keyed by the major a migration leads to; `pype upgrade` chains them from the pinned major up.
+function checkMigrations(value: unknown, errors: string[]): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    errors.push('migrations must be an object keyed by major version: { 2: (config) => newConfig }');
+    return;
+  }
+  for (const [key, fn] of Object.entries(value)) {
+    if (!/^[1-9][0-9]*$/.test(key)) errors.push(`migrations key "${key}" is not a major version: key each migration by the major it migrates to, e.g. 2`);
+    if (typeof fn !== 'function') errors.push(`migrations[${key}] is not a function: write (config) => newConfig`);
   }
 }
 

@@ -1,27 +1,33 @@
 import type { Command } from 'commander';
-import { discoverModules } from '@pypeline/core';
+import { discoverProject, nameConflicts, PypeError } from '@pypeline/core';
+import { discoveryWarnings, moduleTable } from '../module-table.js';
 
 export function registerListModules(program: Command): void {
   program
     .command('list-modules')
-    .description('list the installed module packages')
-    .option('--json', 'print the registry entries as JSON')
-    .option('--category <name>', 'only modules of this category')
+    .description('list the installed module packages (node_modules and workspace), without importing them')
+    .option('--json', 'print the registry entries, broken packages and name clashes as JSON')
+    .option('--category <name>', 'only modules of this category (case-insensitive)')
     .action((opts: { json?: boolean; category?: string }) => {
-      const { entries, problems } = discoverModules([process.cwd()]);
-      const shown = entries
+      const discovery = discoverProject(process.cwd());
+      const shown = discovery.entries
         .filter((e) => !opts.category || e.category.toLowerCase() === opts.category.toLowerCase())
         .sort((a, b) => a.name.localeCompare(b.name));
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ modules: shown, problems }, null, 2)}\n`);
+        const conflicts = nameConflicts(discovery.entries);
+        process.stdout.write(`${JSON.stringify({ modules: shown, problems: discovery.problems, conflicts }, null, 2)}\n`);
         return;
       }
-      const rows = shown.map((e) => [e.name, e.type, e.category, `${e.package}@${e.version}`, e.description]);
-      const header = ['name', 'type', 'category', 'package', 'description'];
-      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-      const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-      process.stdout.write(`${[line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')}\n`);
-      if (!shown.length) process.stdout.write('(no modules found; install @pypeline/mod-* packages in this project)\n');
-      for (const p of problems) process.stderr.write(`! skipped ${p.package_dir}: ${p.message}\n`);
+      if (opts.category && !shown.length && discovery.entries.length) {
+        const categories = [...new Set(discovery.entries.map((e) => e.category))].sort();
+        throw new PypeError(`no installed module is in category "${opts.category}"`, { hint: `categories: ${categories.join(', ')}` });
+      }
+      process.stdout.write(`${moduleTable(shown)}\n`);
+      if (!discovery.entries.length) {
+        process.stdout.write('(no modules found: npm install @pypeline/mod-* or pypeline-mod-* packages, or create one with `pype new-module <name>`)\n');
+      } else {
+        process.stdout.write(`${shown.length} module${shown.length === 1 ? '' : 's'}\n`);
+      }
+      for (const w of discoveryWarnings(discovery)) process.stderr.write(`${w}\n`);
     });
 }

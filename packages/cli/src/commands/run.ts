@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildFlow, formatDiagnostic, PypeError, renderSummary, runJob, sortDiagnostics, formatMs, type Listener } from '@pypeline/core';
+import { executorFromOptions } from '@pypeline/executor-bullmq';
 import { consoleReporter } from '../console-reporter.js';
 import { stopOnSignals } from '../stop-on-signals.js';
 import { flowText, isCodeFlow } from '../flow-source.js';
@@ -15,6 +16,8 @@ interface RunCliOptions {
   verbose?: boolean;
   logFile?: string;
   resume?: boolean;
+  executor?: string;
+  redis?: string;
   events?: string;
   plugin: string[];
 }
@@ -30,6 +33,8 @@ export function registerRun(program: Command): void {
     .option('-v, --verbose', 'also print debug log lines of modules')
     .option('--log-file <file>', 'where to write the JSON log (default: <job>/logs/run-<id>.jsonl)')
     .option('--resume', 'continue an interrupted or failed run from its checkpoint')
+    .option('--executor <kind>', 'where sub flows run: local (this process, the default) or bullmq (workers on a Redis queue)')
+    .option('--redis <url>', 'Redis of the bullmq executor (default: PYPE_REDIS_URL, else redis://127.0.0.1:6379)')
     .option('--events <file>', 'record every event of the run as JSON Lines (replay it with `pype replay`)')
     .option('--plugin <package>', 'load hooks from a package whose default export is a Hooks object (repeatable)', collect, [])
     .action(async (target: string, opts: RunCliOptions) => {
@@ -47,10 +52,12 @@ export function registerRun(program: Command): void {
       const recorder = opts.events ? eventRecorder(opts.events) : undefined;
       if (recorder) listeners.push(recorder.listener);
       const hooks = await loadPlugins(opts.plugin);
+      const executor = await executorFromOptions(opts);
       const stop = stopOnSignals();
       try {
         const result = await runJob(jobDir, {
           resume: opts.resume,
+          executor,
           hooks,
           signal: stop.signal,
           context: opts.context,
@@ -80,6 +87,7 @@ export function registerRun(program: Command): void {
         process.exitCode = result.interrupted ? stop.exitCode() : result.status === 'success' ? 0 : 1;
       } finally {
         stop.dispose();
+        await executor?.close();
         recorder?.close();
         if (tempDir) rmSync(tempDir, { recursive: true, force: true });
       }

@@ -45,7 +45,7 @@ describe('pype CLI end to end', () => {
       expect(existsSync(join(job, f)), f).toBe(true);
     }
     const dag = JSON.parse(readFileSync(join(job, 'sample_etl_dag.json'), 'utf8'));
-    expect(dag.nodes.source_csv).toMatchObject({ package: '@pypeline/mod-csv-source', type: 'source', entry: './dist/index.js', output_ports: ['data'] });
+    expect(dag.nodes.source_csv).toMatchObject({ package: '@pypeline/mod-csv-source', type: 'source', entry: './dist/index.js', output_ports: ['data', 'reject'] });
     expect(dag.nodes.source_csv.version).toMatch(/^\d+\.\d+\.\d+/);
     const meta = JSON.parse(readFileSync(join(job, 'sample_etl_execution_metadata.json'), 'utf8'));
     expect(meta.subflows.map((s: any) => s.modules)).toEqual([['source_csv', 'transform_data', 'output_parquet'], ['report']]);

@@ -19,13 +19,13 @@ function project(): string {
 export default { name: 'nap', type: 'solo', async run(_, ctx) {
   await new Promise((r, j) => { const t = setTimeout(r, ctx.config.ms); ctx.signal.addEventListener('abort', () => { clearTimeout(t); j(ctx.signal.reason); }); });
   appendFileSync(${JSON.stringify(join(root, 'done.log'))}, ctx.nodeId + '\\n');
-}, async teardown(ctx) { appendFileSync(${JSON.stringify(join(root, 'teardown.log'))}, ctx.nodeId + '\\n'); } };\n`);
+}, async teardown(ctx) { if (process.env.NAP_SLOW_TEARDOWN) await new Promise((r) => setTimeout(r, 5000)); appendFileSync(${JSON.stringify(join(root, 'teardown.log'))}, ctx.nodeId + '\\n'); } };\n`);
   writeFileSync(join(root, 'flow.yaml'), `flow:\n  name: naps\nmodules:\n${['a', 'b', 'c'].map((id) => `  - id: ${id}\n    name: nap\n    configs:\n      required:\n        ms: ${id === 'a' ? 50 : 3000}\n`).join('')}connections:\n  control:\n    - "a (1|) b"\n    - "b (1|) c"\n`);
   return root;
 }
 
-function run(cwd: string, args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(cwd: string, args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -60,11 +60,15 @@ describe('signals', () => {
   it('a second signal exits at once', async () => {
     const root = project();
     expect(await run(root, ['build', 'flow.yaml', '--out', 'jobs']).done).toBe(0);
-    const r = run(root, ['run', 'jobs/naps']);
+    // A teardown that takes 5 s keeps the first, clean stop busy while the second signal arrives.
+    const r = run(root, ['run', 'jobs/naps'], { NAP_SLOW_TEARDOWN: '1' });
     await until(() => r.output().includes('✓ a#0'));
     r.child.kill('SIGINT');
     await until(() => r.output().includes('press Ctrl-C again'));
+    const t0 = Date.now();
     r.child.kill('SIGINT');
     expect(await r.done).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(4000);
+    expect(r.output()).toMatch(/SIGINT again: exiting now/);
   });
 });

@@ -3,6 +3,7 @@ import { FlowValidationError } from '../errors.js';
 import type { Diagnostic } from '../flow/diagnostics.js';
 import { loadFlowFile, loadFlowText } from '../flow/load-flow.js';
 import { discoverModules, type Discovery } from '../registry/discover.js';
+import { discoverProject } from '../registry/discover-project.js';
 import { planFlow } from '../plan/plan-flow.js';
 import type { Plan } from '../plan/types.js';
 import { writeJob } from './write-job.js';
@@ -26,7 +27,7 @@ export interface ValidateResult {
 /** Load and plan a flow file, collecting every problem. Never throws for problems in the flow. */
 export function validateFlow(file: string, options: ValidateOptions = {}): ValidateResult {
   const loaded = options.text === undefined ? loadFlowFile(file) : loadFlowText(file, options.text);
-  const discovery = options.discovery ?? discoverModules(options.searchDirs ?? [dirname(resolve(file)), process.cwd()]);
+  const discovery = options.discovery ?? defaultDiscovery(file, options.searchDirs);
   const { plan, diagnostics } = planFlow(loaded, discovery);
   const ok = plan !== undefined && !diagnostics.some((d) => d.severity === 'error');
   return { file, plan: ok ? plan : undefined, text: loaded.text, diagnostics, ok };
@@ -43,4 +44,13 @@ export function buildFlow(file: string, options: ValidateOptions & { outDir?: st
   if (!result.ok || !result.plan) throw new FlowValidationError(file, result.diagnostics);
   const jobDir = writeJob(result.plan, result.text, options.outDir ?? 'jobs');
   return { ...result, plan: result.plan, jobDir };
+}
+
+/** Installed packages near the flow and the working directory, plus workspace packages nothing depends on yet. */
+function defaultDiscovery(file: string, searchDirs?: string[]): Discovery {
+  if (searchDirs) return discoverModules(searchDirs);
+  const project = discoverProject(process.cwd());
+  const near = discoverModules([dirname(resolve(file))]);
+  for (const e of near.entries) if (!project.entries.some((p) => p.package === e.package && p.version === e.version)) project.entries.push(e);
+  return project;
 }

@@ -30,6 +30,11 @@ function moveOrRename(doc: Document, path: (string | number)[], change: ConfigCh
   pair.key.value = change.key;
   if (!isDeepStrictEqual(change.before, change.after)) pair.value = doc.createNode(change.after);
   if (change.from === change.to) return;
+  // WARNING: yaml keeps the comment above a map's first key on the map, not on the key.
+  if (at === 0 && from.commentBefore) {
+    pair.key.commentBefore = from.commentBefore;
+    from.commentBefore = undefined;
+  }
   from.items.splice(at, 1);
   ensureSection(doc, path, change.to!).items.push(pair);
 }

@@ -64,7 +64,7 @@ export async function loadModules(job: Job, searchDirs: string[], only?: Set<str
   }
   if (problems.length) {
     throw new PypeError(`cannot load the job's modules:\n  - ${problems.join('\n  - ')}`, {
-      hint: 'install the pinned packages (npm install <package>@<version>) or rebuild the job with `pype build`',
+      hint: 'install the pinned packages (npm install <package>@<version>) or rebuild the job with `pype build`; after a major upgrade, run `pype upgrade <flow.yaml>` first if the module ships config migrations',
     });
   }
   return out;

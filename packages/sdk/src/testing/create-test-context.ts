@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { MemoryArtifact, toTable, type ArtifactManager, type ModuleContext } from '@pypeline/sdk';
+import type { ArtifactManager } from '../artifact.js';
+import type { ModuleContext } from '../context.js';
+import { MemoryArtifact, toTable } from '../memory-artifact.js';
 import { createInProcessPool, type InProcessPool } from './in-process-pool.js';
 import { createRecordingLogger, type LogRecord } from './recording-logger.js';
 

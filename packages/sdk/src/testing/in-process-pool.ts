@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { PoolTask, WorkerPool } from '@pypeline/sdk';
+import type { PoolTask, WorkerPool } from '../context.js';
 
 /** A WorkerPool that runs tasks on the calling thread, remembering which files it ran. */
 export interface InProcessPool extends WorkerPool {

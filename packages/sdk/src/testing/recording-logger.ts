@@ -1,4 +1,4 @@
-import type { ModuleLogger } from '@pypeline/sdk';
+import type { ModuleLogger } from '../context.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { PypeError } from '@pypeline/core';
+import { assertRedisReachable, DEFAULT_REDIS_URL, queueFromEnv, safeRedisUrl, startWorker } from '@pypeline/executor-bullmq';
+
+interface WorkerCliOptions {
+  redis?: string;
+  queue?: string;
+  concurrency: string;
+  project: string;
+  stallTimeout?: string;
+}
+
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('run sub flows from a Redis (BullMQ) queue for coordinators started with `pype run --executor bullmq`')
+    .option('--redis <url>', `Redis to take tasks from (default: PYPE_REDIS_URL, else ${DEFAULT_REDIS_URL})`)
+    .option('--queue <name>', 'queue to work on (default: PYPE_QUEUE, else pype)')
+    .option('--concurrency <n>', 'tasks run at once in this process', '1')
+    .option('--project <dir>', 'folder whose node_modules hold the installed modules', process.cwd())
+    .option('--stall-timeout <ms>', 'how long a silent worker keeps a task before another worker takes it over (default 30000)')
+    .action(async (opts: WorkerCliOptions) => {
+      const redis = opts.redis ?? process.env.PYPE_REDIS_URL ?? DEFAULT_REDIS_URL;
+      const concurrency = positiveInt(opts.concurrency, '--concurrency');
+      const stall = opts.stallTimeout === undefined ? undefined : positiveInt(opts.stallTimeout, '--stall-timeout');
+      await assertRedisReachable(redis);
+      const queue = opts.queue ?? queueFromEnv();
+      const out = (line: string) => process.stdout.write(`${line}\n`);
+      const worker = startWorker({ redis, queue, concurrency, searchDirs: [opts.project], lockDurationMs: stall, stalledIntervalMs: stall && Math.max(500, Math.floor(stall / 2)), report: out });
+      await worker.ready;
+      out(`▶ worker ${worker.name} on queue ${queue} at ${safeRedisUrl(redis)} (concurrency ${concurrency}, modules from ${opts.project})`);
+      await untilSignal(async (sig, second) => {
+        if (second) {
+          out(`✗ ${sig} again: exiting now; running tasks go back to the queue after the stall timeout`);
+          process.exit(sig === 'SIGINT' ? 130 : 143);
+        }
+        out(`! ${sig}: finishing running tasks, then stopping (press Ctrl-C again to exit at once)`);
+        await worker.close();
+        out('✓ worker stopped');
+      });
+    });
+}
+
+/** Resolves after the first SIGINT/SIGTERM has been handled; a second one is passed on at once. */
+function untilSignal(handle: (sig: NodeJS.Signals, second: boolean) => Promise<void>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = false;
+    const on = (sig: NodeJS.Signals) => {
+      const second = seen;
+      seen = true;
+      handle(sig, second).then(resolve, reject);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new PypeError(`${flag} ${value}: expected a whole number ≥ 1`);
+  return n;
+}

@@ -1,0 +1,77 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+import { buildFlow } from '@pypeline/core';
+import { removeQueues } from '@pypeline/executor-bullmq';
+import { describeWithService, serviceAddress, uniqueName } from '@pypeline/test-services';
+import { installFakeModule } from './fake-modules.js';
+
+const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+const { host, port } = serviceAddress('redis');
+const REDIS = `redis://${host}:${port}`;
+
+describeWithService('redis', 'pype worker, pype run --executor bullmq, pype dlq', () => {
+  const queue = uniqueName('pype_test_cli');
+  const env = { ...process.env, FORCE_COLOR: '0', PYPE_QUEUE: queue };
+  const workers: ReturnType<typeof spawn>[] = [];
+  const pype = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env });
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    await removeQueues(REDIS, queue);
+  });
+
+  it('runs a flow on two worker processes, and dead-letters a task a worker cannot run', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pype-cli-dist-'));
+    installFakeModule(root, { package: '@pypeline/mod-say', version: '1.0.0', name: 'say', properties: { text: { type: 'string' } }, required: ['text'] });
+    const gone = installFakeModule(root, { package: '@pypeline/mod-gone', version: '1.0.0', name: 'gone', properties: { text: { type: 'string' } }, required: ['text'] });
+    const say = (id: string, text: string, name = 'say') => `  - id: ${id}\n    name: ${name}\n    configs:\n      required:\n        text: "${text}"\n`;
+    writeFileSync(join(root, 'fan.yaml'), `flow:\n  name: fan\nmodules:\n${say('a', 'hello')}${say('b', '{{a__said}} from b')}${say('c', '{{a__said}} from c')}connections:\n  control:\n    - "a (1|) b"\n    - "a (1|) c"\n`);
+    writeFileSync(join(root, 'lost.yaml'), `flow:\n  name: lost\nmodules:\n${say('x', 'never', 'gone')}`);
+    for (const f of ['fan.yaml', 'lost.yaml']) buildFlow(join(root, f), { searchDirs: [root], outDir: join(root, 'jobs') });
+    rmSync(gone, { recursive: true });
+
+    const outputs = ['', ''];
+    const ready = [0, 1].map((i) => new Promise<void>((resolve, reject) => {
+      const w = spawn(process.execPath, [BIN, 'worker', '--redis', REDIS, '--concurrency', '2'], { cwd: root, env });
+      workers.push(w);
+      w.stdout!.on('data', (d) => {
+        outputs[i] += d;
+        if (outputs[i].includes('▶ worker')) resolve();
+      });
+      w.stderr!.on('data', (d) => (outputs[i] += d));
+      w.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${outputs[i]}`)));
+    }));
+    await Promise.all(ready);
+    expect(outputs[0]).toMatch(new RegExp(`on queue ${queue} at ${REDIS.replace(/\./g, '\\.')} \\(concurrency 2`));
+
+    const ok = pype(['run', 'jobs/fan', '--executor', 'bullmq', '--redis', REDIS], root);
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/✓ c#0 .*\n|✓ b#0/);
+    expect(ok.stdout).toMatch(/✓ fan succeeded/);
+    // spawnSync blocked this process: let the workers' buffered output arrive before reading it.
+    for (let i = 0; i < 100 && (outputs.join('').match(/^✓ fan\/subflow_\d#0/gm) ?? []).length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(outputs.join('').match(/^✓ fan\/subflow_\d#0/gm)).toHaveLength(3);
+
+    const refused = pype(['run', 'jobs/lost', '--executor', 'bullmq', '--redis', REDIS], root);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/could not run on a worker: worker \S+ refused the task: cannot load the job's modules:\n\s+- x: package @pypeline\/mod-gone@1\.0\.0 is not installed/);
+    expect(refused.stderr).toMatch(/fix: install the pinned packages/);
+
+    const listed = pype(['dlq', 'list', '--redis', REDIS], root);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toMatch(/✗ \S+\.subflow_1\.0\n\s+lost\/subflow_1#0 of run/);
+    expect(listed.stdout).toMatch(/attempt 1 on \S+: failed/);
+    expect(listed.stdout).toMatch(/1 dead letter;/);
+    const dropped = pype(['dlq', 'drop', '--all', '--redis', REDIS], root);
+    expect(dropped.stdout).toMatch(/✓ dropped \S+\.subflow_1\.0/);
+
+    const stopped = workers.map((w) => new Promise((r) => w.removeAllListeners('exit').once('exit', r)));
+    for (const w of workers) w.kill('SIGTERM');
+    expect(await Promise.all(stopped)).toEqual([0, 0]);
+    expect(outputs.join('')).toMatch(/✓ worker stopped/);
+  });
+});

@@ -1,0 +1,88 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import nodePlop from 'node-plop';
+import { InternalError, PypeError } from '@pypeline/core';
+import { findMonorepoRoot } from './find-monorepo.js';
+import { scaffoldVersions, templatesDir } from './locate-templates.js';
+import { DEFAULT_CATEGORY, packageNameFor, toModuleNames, typeFromName, type ModuleType } from './module-names.js';
+import { packageFields } from './package-fields.js';
+
+export interface ScaffoldOptions {
+  name: string;
+  type?: ModuleType;
+  category?: string;
+  description?: string;
+  /** The package folder to create. Default: <repo>/modules/<kebab>, or ./pypeline-mod-<kebab>. */
+  dir?: string;
+  /** npm scope of a standalone package, e.g. @acme. */
+  scope?: string;
+  /** Create a standalone package even inside the PYpeline repository. */
+  standalone?: boolean;
+  cwd: string;
+}
+
+export interface ScaffoldResult {
+  dir: string;
+  packageName: string;
+  moduleName: string;
+  type: ModuleType;
+  /** The repository root when the package was created inside it. */
+  monorepoRoot?: string;
+  /** Every file written, absolute. */
+  files: string[];
+}
+
+/** `pype new-module`: renders templates/module through plop into a new package folder. */
+export async function scaffoldModule(options: ScaffoldOptions): Promise<ScaffoldResult> {
+  const names = toModuleNames(options.name);
+  const type = options.type ?? typeFromName(names.snake);
+  const explicitDir = options.dir ? resolve(options.cwd, options.dir) : undefined;
+  const root = options.standalone ? undefined : findMonorepoRoot(explicitDir ?? options.cwd);
+  const packageName = packageNameFor(names, root !== undefined, options.scope);
+  const dir = explicitDir ?? (root ? join(root, 'modules', names.kebab) : join(options.cwd, packageName.replace(/^@[^/]+\//, '')));
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    throw new PypeError(`${dir} already exists and is not empty`, { hint: 'choose another name, or pass --dir <new folder>' });
+  }
+  const templates = templatesDir();
+  const answers = {
+    dir,
+    monorepo: root !== undefined,
+    snake: names.snake,
+    kebab: names.kebab,
+    type,
+    packageName,
+    category: options.category ?? DEFAULT_CATEGORY[type],
+    description: options.description ?? `TODO: say in one sentence what ${names.snake} does`,
+    tsconfigBase: root ? posix(relative(dir, join(root, 'tsconfig.base.json'))) : undefined,
+    changesetDir: root ? join(root, '.changeset') : join(dir, '.changeset'),
+    ...packageFields(type, root !== undefined, scaffoldVersions(templates)),
+  };
+  const plop = await nodePlop(join(templates, 'plopfile.js'), { destBasePath: dir, force: false });
+  const { failures } = await plop.getGenerator('module').runActions(answers);
+  if (failures.length) {
+    throw new InternalError(`scaffolding ${packageName} failed: ${failures.map((f) => `${f.path || f.type}: ${f.error}`).join('; ')}`);
+  }
+  tidyPackageJson(join(dir, 'package.json'));
+  const files = [...filesUnder(dir), ...(root ? [join(answers.changesetDir, `${names.kebab}-initial.md`)] : [])];
+  return { dir, packageName, moduleName: names.snake, type, monorepoRoot: root, files };
+}
+
+// The template writes compact JSON; rewrite it as npm would and drop empty dependency maps.
+function tidyPackageJson(file: string): void {
+  const pkg = JSON.parse(readFileSync(file, 'utf8'));
+  for (const key of ['dependencies', 'peerDependencies', 'devDependencies']) {
+    if (Object.keys(pkg[key] ?? {}).length === 0) delete pkg[key];
+  }
+  writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name))
+    .sort();
+}
+
+function posix(path: string): string {
+  return path.split(sep).join('/');
+}
