@@ -18,6 +18,8 @@ const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose
 ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
 // `@format path` marks file-system paths; containment is checked at run time (allowed_root).
 ajv.addFormat('path', true);
+// `@format expression` marks expression-language fields: templates in them are bound as literals.
+ajv.addFormat('expression', true);
 const cache = new Map<string, ValidateFunction>();
 
 export function configValidator(key: string, schema: Record<string, any>): ValidateFunction {

@@ -1,3 +1,4 @@
+import { columnsOf, parseExpression } from '@pypeline/expr';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,5 +189,20 @@ describe('per-module retries and timeout', () => {
     expect(r.status).toBe('failed');
     expect(r.events.filter((e) => e.type === 'module.started')).toHaveLength(1);
     expect(r.errors[0].message).toMatch(/failed for good/);
+  });
+});
+
+describe('templates in expression fields', () => {
+  it('bind values as literals, so a quote cannot change the expression', async () => {
+    const r = await run(flowYaml({
+      context: `  default:\n    who: "x' or 1 == 1 or name == '"\n    n: 3`,
+      modules: SOLO('a', 1, '        expr: "name == {{context.who}} and age > {{context.n}}"'),
+    }));
+    expect(r.status).toBe('success');
+    const log = r.events.find((e) => e.type === 'log' && e.msg.startsWith('expr: '));
+    expect(log).toMatchObject({ msg: "expr: name == 'x\\' or 1 == 1 or name == \\'' and age > 3" });
+    const parsed = parseExpression((log as any).msg.slice('expr: '.length));
+    expect(parsed.errors).toEqual([]);
+    expect(columnsOf(parsed.expr!)).toEqual(['name', 'age']);
   });
 });

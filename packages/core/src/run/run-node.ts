@@ -3,7 +3,7 @@ import { PypeError } from '../errors.js';
 import { configValidator, secretKeys } from '../plan/check-config.js';
 import { explainSchemaErrors } from '../flow/schema-errors.js';
 import type { DagNode } from '../plan/types.js';
-import { resolveTemplates } from '../template/templater.js';
+import { resolveExpressionTemplates, resolveTemplates } from '../template/templater.js';
 import { abortable, sleep } from './abortable.js';
 import { attemptSignal } from './attempt-signal.js';
 import { backoffMs } from './backoff.js';
@@ -87,7 +87,12 @@ function collectInputs(state: RunState, node: DagNode): ModuleInputs {
 
 function prepareConfig(state: RunState, node: DagNode): Record<string, unknown> {
   const scope = templateScope(state);
-  const config = resolveTemplates(node.config, scope, `${node.id}.configs`) as Record<string, unknown>;
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node.config)) {
+    const where = `${node.id}.configs.${key}`;
+    // Expression fields bind template values as literals (never as expression text).
+    config[key] = node.json_schema.properties?.[key]?.format === 'expression' && typeof value === 'string' ? resolveExpressionTemplates(value, scope, where) : resolveTemplates(value, scope, where);
+  }
   const validate = configValidator(`${node.package}@${node.version}`, node.json_schema);
   if (!validate(config)) {
     const secrets = secretKeys(node.json_schema);

@@ -62,6 +62,21 @@ export function lookupRef(name: string, scope: TemplateScope, where: string): un
   throw new PypeError(`"{{${name}}}" in ${where} is not a variable reference`, { hint: 'use {{context.name}}, {{module_id__variable}} or {{iter.item.field}}' });
 }
 
+/**
+ * Resolves templates in an expression (a field with `format: expression`): every value goes in
+ * as a literal of the expression language, so a quote in a value cannot change the expression.
+ */
+export function resolveExpressionTemplates(text: string, scope: TemplateScope, where: string): string {
+  return text.replace(TEMPLATE_REF, (_, name: string) => toLiteral(lookupRef(name, scope, where)));
+}
+
+function toLiteral(v: unknown): string {
+  if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return 'null';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'bigint') return v.toString();
+  return `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
 function resolveString(text: string, scope: TemplateScope, where: string): unknown {
   const whole = /^\{\{\s*([^{}]*?)\s*\}\}$/.exec(text);
   // A value that is one reference keeps the referenced type (a number stays a number).

@@ -68,7 +68,7 @@ export const FIXTURES: FixtureModule[] = [
     globals: ['slept'],
     schema: {
       type: 'object', additionalProperties: false, required: ['ms'],
-      properties: { ms: { type: 'integer' }, fail: { type: 'boolean', default: false }, fatal: { type: 'boolean', default: false }, note: { type: 'string' }, fail_times: { type: 'integer', default: 0 } },
+      properties: { ms: { type: 'integer' }, expr: { type: 'string', format: 'expression' }, fail: { type: 'boolean', default: false }, fatal: { type: 'boolean', default: false }, note: { type: 'string' }, fail_times: { type: 'integer', default: 0 } },
     },
     run: `globalThis.__attempts = globalThis.__attempts ?? {};
       const n = (globalThis.__attempts[ctx.nodeId] = (globalThis.__attempts[ctx.nodeId] ?? 0) + 1);
@@ -76,6 +76,7 @@ export const FIXTURES: FixtureModule[] = [
       if (ctx.config.fatal) throw Object.assign(new Error(ctx.nodeId + ' failed for good'), { retryable: false });
       if (ctx.config.fail || n <= ctx.config.fail_times) throw new Error(ctx.nodeId + ' failed on purpose');
       if (ctx.config.note) ctx.logger.info(ctx.config.note);
+      if (ctx.config.expr) ctx.logger.info('expr: ' + ctx.config.expr);
       ctx.setGlobal('slept', ctx.config.ms);`,
   },
 ];
