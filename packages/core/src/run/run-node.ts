@@ -90,8 +90,12 @@ function prepareConfig(state: RunState, node: DagNode): Record<string, unknown> 
   const config: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node.config)) {
     const where = `${node.id}.configs.${key}`;
-    // Expression fields bind template values as literals (never as expression text).
-    config[key] = node.json_schema.properties?.[key]?.format === 'expression' && typeof value === 'string' ? resolveExpressionTemplates(value, scope, where) : resolveTemplates(value, scope, where);
+    const prop = node.json_schema.properties?.[key];
+    // Expression fields (a string, or a map of strings) bind template values as literals, never as expression text.
+    if (prop?.format === 'expression' && typeof value === 'string') config[key] = resolveExpressionTemplates(value, scope, where);
+    else if (prop?.additionalProperties?.format === 'expression' && value && typeof value === 'object') {
+      config[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? resolveExpressionTemplates(v, scope, `${where}.${k}`) : v]));
+    } else config[key] = resolveTemplates(value, scope, where);
   }
   const validate = configValidator(`${node.package}@${node.version}`, node.json_schema);
   if (!validate(config)) {
