@@ -19,10 +19,17 @@ export function consoleReporter(write: (line: string) => void, verbose = false):
       case 'artifact.spilled':
         return write(`  ↓ ${e.nodeId}: ${e.rows} rows spilled to ${e.uri}`);
       case 'log':
-        if (verbose || e.level !== 'debug') write(`  ${e.level === 'info' || e.level === 'debug' ? '·' : '!'} ${e.nodeId ?? ''} ${e.msg}`);
+        if (verbose || e.level !== 'debug') write(`  ${e.level === 'info' || e.level === 'debug' ? '·' : '!'} ${e.nodeId ?? ''} ${e.msg}${fieldText(e.fields)}`);
         return;
       default:
         return;
     }
   };
+}
+
+/** ` k=v k=v` for a log line's scalar fields. */
+function fieldText(fields: Record<string, unknown> | undefined): string {
+  if (!fields) return '';
+  const parts = Object.entries(fields).filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v)).map(([k, v]) => `${k}=${v}`);
+  return parts.length ? `  (${parts.join(' ')})` : '';
 }

@@ -21,7 +21,8 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
   const def = state.modules.get(node.id)!;
   const maxAttempts = 1 + (node.retries ?? state.job.metadata.settings.retries);
   const inputs = collectInputs(state, node);
-  const rowsIn = Object.values(inputs).reduce((n, a) => n + a.numRows, 0);
+  // Stream inputs know their row count only once read, so rows in are counted after the run.
+  const countRowsIn = () => Object.values(inputs).reduce((n, a) => n + a.numRows, 0);
   const started = Date.now();
 
   for (let attempt = 1; ; attempt++) {
@@ -41,11 +42,21 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
         dispose();
         await runTeardown(state, nodeId, () => def.teardown?.(ctx));
       }
-      const rowsOut = await storeOutputs(state, node, nodeId, result ?? {});
-      const durationMs = Date.now() - started;
-      setNodeGlobals(state, nodeId, 'success', durationMs, rowsOut);
-      state.bus.emit({ type: 'module.finished', nodeId, moduleId: node.id, name: node.name, durationMs, rowsIn, rowsOut, attempts: attempt });
-      await callHooks(state.hooks, 'afterModule', { ...hookInfo, status: 'success', durationMs, rowsIn, rowsOut }, (m) => hookFailed(state, nodeId, m));
+      const { rowsOut, streams } = await storeOutputs(state, node, nodeId, result ?? {});
+      setNodeGlobals(state, nodeId, 'success', Date.now() - started, rowsOut);
+      const finish = async (rows: number) => {
+        const durationMs = Date.now() - started;
+        const rowsIn = countRowsIn();
+        setNodeGlobals(state, nodeId, 'success', durationMs, rows);
+        state.bus.emit({ type: 'module.finished', nodeId, moduleId: node.id, name: node.name, durationMs, rowsIn, rowsOut: rows, attempts: attempt });
+        await callHooks(state.hooks, 'afterModule', { ...hookInfo, status: 'success', durationMs, rowsIn, rowsOut: rows }, (m) => hookFailed(state, nodeId, m));
+      };
+      if (!streams.length) await finish(rowsOut);
+      else {
+        // A streaming producer is done when its readers have read its streams: one module.finished then,
+        // with the final counts. Its readers may start before (the run waits for this before it ends).
+        state.spawned.push(Promise.all(streams).then((counts) => (state.nodeStatus.get(nodeId) === 'failed' ? undefined : finish(rowsOut + counts.reduce((a, b) => a + b, 0)))));
+      }
       return 'success';
     } catch (err: any) {
       // Duck-typed so a module built against another copy of the SDK is honoured too.
@@ -62,7 +73,7 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
       const error = { nodeId, subflow, message: `${node.id} (${node.name}) failed: ${message}`, hint, stack: err?.stack };
       // continue_on_error: the failure is collected, but neither its sub flow nor the run fails.
       (node.continue_on_error ? state.continuedErrors : state.errors).push(error);
-      const result = { ...hookInfo, status: 'failed' as const, durationMs: Date.now() - started, rowsIn, rowsOut: 0, error: message };
+      const result = { ...hookInfo, status: 'failed' as const, durationMs: Date.now() - started, rowsIn: countRowsIn(), rowsOut: 0, error: message };
       await callHooks(state.hooks, 'onError', result, (m) => hookFailed(state, nodeId, m));
       await callHooks(state.hooks, 'afterModule', result, (m) => hookFailed(state, nodeId, m));
       return 'failed';
@@ -113,7 +124,7 @@ function prepareConfig(state: RunState, node: DagNode): Record<string, unknown> 
  * the node's module.finished is emitted again with the final count (the summary keeps the
  * last one); an error inside it marks this node failed as well as its reader.
  */
-async function storeOutputs(state: RunState, node: DagNode, nodeId: string, result: ModuleOutputs): Promise<number> {
+async function storeOutputs(state: RunState, node: DagNode, nodeId: string, result: ModuleOutputs): Promise<{ rowsOut: number; streams: Promise<number>[] }> {
   let rowsOut = 0;
   const streams: Promise<number>[] = [];
   const producer = `${node.id} (${node.name})`;
@@ -140,22 +151,10 @@ async function storeOutputs(state: RunState, node: DagNode, nodeId: string, resu
       throw new PypeError(`${node.id} (${node.name}) produced nothing on port "${e.from_port}", which ${e.to} reads`, { hint: `this is a bug in ${node.package}` });
     }
   }
-  if (streams.length) void reportStreamsEnd(state, node, nodeId, rowsOut, streams);
-  return rowsOut;
+  return { rowsOut, streams };
 }
 
 /** When every stream of a node has ended: its final rows_out, duration and module.finished. */
-async function reportStreamsEnd(state: RunState, node: DagNode, nodeId: string, rowsBefore: number, streams: Promise<number>[]): Promise<void> {
-  const rowsOut = rowsBefore + (await Promise.all(streams)).reduce((a, b) => a + b, 0);
-  if (state.nodeStatus.get(nodeId) === 'failed') return;
-  const started = state.bus.history.findLast((e) => e.type === 'module.started' && e.nodeId === nodeId)?.time ?? Date.now();
-  const durationMs = Date.now() - started;
-  const attempts = state.bus.history.filter((e) => e.type === 'module.started' && e.nodeId === nodeId).length;
-  const rowsIn = Object.values(collectInputs(state, node)).reduce((n, a) => n + a.numRows, 0);
-  setNodeGlobals(state, nodeId, 'success', durationMs, rowsOut);
-  state.bus.emit({ type: 'module.finished', nodeId, moduleId: node.id, name: node.name, durationMs, rowsIn, rowsOut, attempts });
-}
-
 /** A stream failed while its reader read it: the producer failed too (its reader reports the error). */
 function streamFailed(state: RunState, node: DagNode, nodeId: string, error: unknown): void {
   if (state.nodeStatus.get(nodeId) === 'failed') return;
