@@ -1,3 +1,6 @@
+/** A column type `schema` can set (the types inference chooses from). */
+export type CsvColumnType = 'int32' | 'int64' | 'float64' | 'boolean' | 'date' | 'utf8';
+
 /** Configuration of `csv_source`. */
 export interface Config {
   /** Path to CSV file */
@@ -23,11 +26,33 @@ export interface Config {
    */
   quote?: string;
   /**
+   * Character that escapes a quote inside a quoted field; empty means the quote itself (RFC 4180 doubled quotes)
+   * @default ""
+   */
+  escape?: string;
+  /**
    * Rows read to infer each column's type; 0 reads the whole file before choosing
    * @asType integer
    * @default 1000
    */
   sample_rows?: number;
+  /**
+   * Column types that override inference, by column name, e.g. { zip: utf8, amount: float64 }
+   * @default {}
+   */
+  schema?: Record<string, CsvColumnType>;
+  /**
+   * What a row that cannot be read does (a value that does not fit its column, a wrong field count):
+   * fail stops the run with its line number, skip drops it, reject sends it with its line and the reason to the reject port
+   * @default "fail"
+   */
+  on_error?: 'fail' | 'skip' | 'reject';
+  /**
+   * Bytes of CSV parsed per record batch; chunks are parsed in parallel on the worker pool
+   * @asType integer
+   * @default 4194304
+   */
+  chunk_bytes?: number;
 }
 
 /** The defaults above as values; a test keeps them equal to the generated manifest's. */
@@ -36,5 +61,9 @@ export const DEFAULTS = {
   delimiter: ',',
   header: true,
   quote: '"',
+  escape: '',
   sample_rows: 1000,
+  schema: {},
+  on_error: 'fail',
+  chunk_bytes: 4 * 1024 * 1024,
 } as const satisfies Omit<Required<Config>, 'file_path'>;

@@ -1,12 +1,5 @@
 import { ModuleError } from '@pypeline/sdk';
-import { KIND_LABELS, type ColumnKind } from './column-kinds.js';
-
-/** What a type error needs to say about the sample the type came from. */
-export interface SampleInfo {
-  path: string;
-  /** Data rows the types were inferred from. */
-  rows: number;
-}
+import type { BadRecord } from './parse-chunk.js';
 
 export function fileNotFound(path: string, cause: unknown): ModuleError {
   return new ModuleError(`CSV file ${path} does not exist`, {
@@ -16,24 +9,20 @@ export function fileNotFound(path: string, cause: unknown): ModuleError {
   });
 }
 
-export function valueMismatch(sample: SampleInfo, line: number, column: string, index: number, kind: ColumnKind, text: string): ModuleError {
-  const shown = text.length > 40 ? `${text.slice(0, 40)}...` : text;
-  return new ModuleError(
-    `${sample.path}: line ${line}, column "${column}" (${index + 1}): value ${JSON.stringify(shown)} is not ${KIND_LABELS[kind]}, ` +
-      `the type inferred for the column from the first ${sample.rows} rows`,
-    {
+/**
+ * The error `on_error: fail` stops with. `typeOrigin` says where the column's type came from,
+ * so the user knows whether to fix the data, the sample or the schema.
+ */
+export function badRecord(path: string, line: number, bad: BadRecord, typeOrigin: (column: number) => string): ModuleError {
+  if (bad.column < 0) {
+    return new ModuleError(`${path}: cannot parse CSV at line ${line}: ${bad.reason}`, {
       retryable: false,
-      hint: 'fix the value, or set sample_rows to 0 so the whole file is read before types are chosen',
-    },
-  );
-}
-
-export function parseFailure(path: string, error: Error & { lines?: number }): ModuleError {
-  const where = error.lines === undefined ? '' : ` at line ${error.lines}`;
-  return new ModuleError(`${path}: cannot parse CSV${where}: ${error.message}`, {
+      hint: 'check that delimiter, quote and encoding match the file and that every row has as many fields as the header, or set on_error to skip or reject',
+    });
+  }
+  return new ModuleError(`${path}: line ${line}, ${bad.reason}, ${typeOrigin(bad.column)}`, {
     retryable: false,
-    hint: 'check that delimiter, quote and encoding match the file, and that every row has as many fields as the header',
-    cause: error,
+    hint: 'fix the value, set sample_rows to 0 so the whole file is read before types are chosen, set the column type in schema, or set on_error to skip or reject',
   });
 }
 
@@ -41,5 +30,19 @@ export function duplicateColumn(path: string, name: string, first: number, secon
   return new ModuleError(`${path}: the header names column "${name}" twice (columns ${first + 1} and ${second + 1})`, {
     retryable: false,
     hint: 'rename one of them in the file, or set header to false to name columns column_1, column_2, ...',
+  });
+}
+
+export function unknownSchemaColumns(path: string, unknown: string[], names: string[]): ModuleError {
+  return new ModuleError(`${path}: schema sets the type of ${unknown.map((n) => `"${n}"`).join(', ')}, which the file does not have (its columns: ${names.join(', ')})`, {
+    retryable: false,
+    hint: 'use the column names of the header (or column_1, column_2, ... without one) as the keys of schema',
+  });
+}
+
+export function badDialect(key: string, value: string): ModuleError {
+  return new ModuleError(`${key} must be one single-byte character, got ${JSON.stringify(value)}`, {
+    retryable: false,
+    hint: `set configs.optional.${key} to one ASCII character such as "," ";" "|" or "\\t"`,
   });
 }

@@ -1,31 +1,57 @@
-import { defineModule } from '@pypeline/sdk';
+import type { RecordBatch } from 'apache-arrow';
+import { defineModule, type ModuleOutputs } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { fileSize } from './file-size.js';
-import { readCsv } from './read-csv.js';
+import { splitPorts } from './port-streams.js';
+import { openCsv, type CsvChunk } from './read-csv.js';
+import { REJECT_SCHEMA, rejectBatch } from './reject-batch.js';
 
-export type { Config } from './config.js';
+export type { Config, CsvColumnType } from './config.js';
 
 export default defineModule<Config>({
   name: 'csv_source',
   type: 'source',
-  description: 'Reads a CSV file into a table, inferring each column type from the first rows',
+  description: 'Streams a CSV file as Arrow record batches, parsed in parallel, with inferred or declared column types',
   category: 'File Sources',
-  outputPorts: ['data'],
-  globals: ['row_count', 'file_size'],
+  outputPorts: ['data', 'reject'],
+  globals: ['row_count', 'file_size', 'skipped_count', 'reject_count'],
   async run(_inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
-    const size = await fileSize(config.file_path);
-    const table = await readCsv(config.file_path, {
+    const path = config.file_path;
+    const size = await fileSize(path);
+    ctx.setGlobal('file_size', size);
+    const csv = await openCsv(path, {
       encoding: config.encoding,
       delimiter: config.delimiter,
       quote: config.quote,
+      escape: config.escape,
       header: config.header,
       sampleRows: config.sample_rows,
+      schema: config.schema,
+      onError: config.on_error,
+      chunkBytes: config.chunk_bytes,
+      pool: ctx.pool,
       signal: ctx.signal,
     });
-    ctx.setGlobal('row_count', table.numRows);
-    ctx.setGlobal('file_size', size);
-    ctx.logger.info('read CSV', { path: config.file_path, rows: table.numRows, bytes: size });
-    return { data: table };
+    const names = csv.schema.names as string[];
+    async function* chunks(): AsyncGenerator<CsvChunk> {
+      yield* csv.chunks();
+      const { rows, skipped, rejected } = csv.stats;
+      ctx.setGlobal('row_count', rows);
+      ctx.setGlobal('skipped_count', skipped);
+      ctx.setGlobal('reject_count', rejected);
+      ctx.logger.info('read CSV', { path, rows, bytes: size, skipped, rejected });
+    }
+    const ports = splitPorts(
+      chunks(),
+      ({ batch, rejects }) => {
+        const reject: RecordBatch[] = rejects.length ? [rejectBatch(rejects, names)] : [];
+        return { data: [batch], reject };
+      },
+      { data: csv.schema, reject: REJECT_SCHEMA },
+    );
+    const outputs: ModuleOutputs = { data: ports.data };
+    if (config.on_error === 'reject') outputs.reject = ports.reject;
+    return outputs;
   },
 });

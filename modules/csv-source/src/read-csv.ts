@@ -1,89 +1,163 @@
-import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream';
-import { Table, type Vector } from 'apache-arrow';
-import { parse, type Info } from 'csv-parse';
-import { ModuleError } from '@pypeline/sdk';
+import type { RecordBatch, Schema } from 'apache-arrow';
+import type { WorkerPool } from '@pypeline/sdk';
 import { headerNames, positionalNames } from './column-names.js';
-import { CsvColumn } from './csv-column.js';
-import { parseFailure } from './csv-errors.js';
-import { inferColumnKind } from './infer-column-kind.js';
+import type { ColumnKind } from './column-kinds.js';
+import { badDialect, badRecord, unknownSchemaColumns } from './csv-errors.js';
+import { readFirstRecord } from './first-record.js';
+import { ALL_KINDS, inferChunk, kindOf, mergeInferred, type InferTask, type Inferred } from './infer-kinds.js';
+import type { BadRecord, CsvDialect, OnError, ParseTask, ParsedChunk } from './parse-chunk.js';
+import { readChunks } from './read-chunks.js';
+import { csvSchema, toRecordBatch } from './to-record-batch.js';
+import { csvWorkerFile } from './worker-file.js';
 
 export interface CsvReadOptions {
   encoding: 'utf-8' | 'latin1';
   delimiter: string;
   quote: string;
+  escape: string;
   header: boolean;
-  /** Data rows buffered to infer types; 0 buffers the whole file. */
+  /** Data rows read to infer types; 0 reads the whole file. */
   sampleRows: number;
+  /** Column types that override inference. */
+  schema: Record<string, ColumnKind>;
+  onError: OnError;
+  /** Bytes of CSV per chunk (and so per record batch). */
+  chunkBytes: number;
+  pool: WorkerPool;
   signal?: AbortSignal;
 }
 
-interface Row {
-  fields: string[];
-  line: number;
+/** A bad record with its line in the file. */
+export type Reject = BadRecord;
+
+export interface CsvChunk {
+  batch: RecordBatch;
+  rejects: Reject[];
 }
+
+export interface CsvRead {
+  schema: Schema;
+  /** The file's rows, one batch per chunk in file order. Read once. */
+  chunks(): AsyncGenerator<CsvChunk>;
+  /** Counts so far; final when `chunks()` is done. */
+  readonly stats: { rows: number; skipped: number; rejected: number };
+}
+
+interface Layout {
+  names: string[];
+  /** Offset of the first data record in the first chunk. */
+  dataStart: number;
+  /** Line number of that offset. */
+  firstLine: number;
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
 /**
- * Reads a CSV file (RFC 4180: quoted fields, CRLF or LF, optional BOM) into an Arrow table,
- * each column typed from a sample of the first rows. Everything format-specific stays behind
- * this function so the parser can be replaced without touching the module.
+ * Opens a CSV file for a streaming read: the header and column types are settled now (so a
+ * missing file or a bad header fails before any data flows), the rows are parsed chunk by
+ * chunk in the worker pool as `chunks()` is read, a few chunks ahead and in file order.
  */
-export async function readCsv(path: string, options: CsvReadOptions): Promise<Table> {
-  let names: string[] | undefined;
-  let columns: CsvColumn[] | undefined;
-  const sample: Row[] = [];
-  try {
-    for await (const row of records(path, options)) {
-      options.signal?.throwIfAborted();
-      if (!names) {
-        names = options.header ? headerNames(path, row.fields) : positionalNames(row.fields.length);
-        if (options.header) continue;
+export async function openCsv(path: string, options: CsvReadOptions): Promise<CsvRead> {
+  const dialect = dialectOf(options);
+  const first = await firstChunk(path, dialect, options);
+  const layout = first ? readLayout(path, first, dialect, options) : { names: [], dataStart: 0, firstLine: 1 };
+  const inferred = await inferKinds(path, dialect, layout, options);
+  const unknown = Object.keys(options.schema).filter((name) => !layout.names.includes(name));
+  if (unknown.length) throw unknownSchemaColumns(path, unknown, layout.names);
+  const kinds = layout.names.map((name, i) => options.schema[name] ?? kindOf(inferred.masks[i], inferred.seen[i]));
+  const schema = csvSchema(layout.names, kinds);
+  const sampled = Math.max(inferred.rows, 1);
+  const rowBytes = Math.max(inferred.recordBytes / sampled, 2);
+  const template: Omit<ParseTask, 'bytes' | 'start'> = {
+    dialect,
+    kinds,
+    names: layout.names,
+    onError: options.onError,
+    rowsHint: Math.ceil((options.chunkBytes / rowBytes) * 1.1),
+    bytesPerRow: inferred.bytes.map((n) => Math.ceil((n / sampled) * 1.2) + 1),
+  };
+  const stats = { rows: 0, skipped: 0, rejected: 0 };
+  const typeOrigin = (column: number) =>
+    options.schema[layout.names[column]] ? 'the type set for the column in schema' : `the type inferred for the column from the first ${inferred.rows} rows`;
+
+  async function* chunks(): AsyncGenerator<CsvChunk> {
+    const pending: Promise<ParsedChunk>[] = [];
+    const ahead = Math.max(2, options.pool.size + 1);
+    let lineBase = layout.firstLine - 1;
+    let start = layout.dataStart;
+    const finish = (parsed: ParsedChunk): CsvChunk => {
+      const rejects = parsed.bad.map((bad) => ({ ...bad, line: lineBase + bad.line }));
+      lineBase += parsed.lines;
+      if (options.onError === 'fail' && rejects.length) throw badRecord(path, rejects[0].line, rejects[0], typeOrigin);
+      stats.rows += parsed.rows;
+      stats.skipped += parsed.skipped;
+      stats.rejected += rejects.length;
+      return { batch: toRecordBatch(schema, parsed.rows, parsed.columns), rejects };
+    };
+    try {
+      for await (const bytes of readChunks(path, dialect, options.chunkBytes, options.signal)) {
+        const task: ParseTask = { ...template, bytes, start };
+        start = 0;
+        pending.push(options.pool.run<ParsedChunk>(task, { filename: csvWorkerFile, transferList: [bytes.buffer as ArrayBuffer], signal: options.signal }));
+        if (pending.length >= ahead) yield finish(await pending.shift()!);
       }
-      if (columns) {
-        appendRow(columns, row);
-      } else {
-        sample.push(row);
-        if (sample.length === options.sampleRows) columns = startColumns(path, names, sample);
-      }
+      while (pending.length) yield finish(await pending.shift()!);
+    } finally {
+      // Tasks still running when the reader stops early must not surface as unhandled rejections.
+      for (const p of pending) p.catch(() => {});
     }
-  } catch (error) {
-    if (error instanceof ModuleError || options.signal?.aborted) throw error;
-    throw parseFailure(path, error as Error);
   }
-  columns ??= startColumns(path, names ?? [], sample);
-  return toTable(columns);
+
+  return { schema, chunks, stats };
 }
 
-async function* records(path: string, options: CsvReadOptions): AsyncGenerator<Row> {
-  const parser = parse({
-    bom: true,
-    delimiter: options.delimiter,
-    quote: options.quote,
-    encoding: options.encoding === 'utf-8' ? 'utf8' : 'latin1',
-    skip_empty_lines: true,
-    info: true,
-  });
-  // Read errors reach the parser (and so this loop) through pipeline; the callback has nothing left to do.
-  pipeline(createReadStream(path), parser, () => {});
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-    yield { fields: record, line: info.lines };
+function dialectOf(options: CsvReadOptions): CsvDialect {
+  const byte = (key: string, value: string) => {
+    if (value.length !== 1 || value.charCodeAt(0) > 0x7f) throw badDialect(key, value);
+    return value.charCodeAt(0);
+  };
+  return {
+    delimiter: byte('delimiter', options.delimiter),
+    quote: byte('quote', options.quote),
+    escape: byte('escape', options.escape || options.quote),
+    latin1: options.encoding === 'latin1',
+  };
+}
+
+async function firstChunk(path: string, dialect: CsvDialect, options: CsvReadOptions): Promise<Uint8Array | undefined> {
+  const reader = readChunks(path, dialect, options.chunkBytes, options.signal);
+  const { value } = await reader.next();
+  await reader.return(undefined);
+  return value ?? undefined;
+}
+
+function readLayout(path: string, first: Uint8Array, dialect: CsvDialect, options: CsvReadOptions): Layout {
+  const bom = !dialect.latin1 && UTF8_BOM.every((byte, i) => first[i] === byte) ? 3 : 0;
+  const record = readFirstRecord(first, bom, dialect);
+  if (!record) return { names: [], dataStart: bom, firstLine: 1 };
+  if (!options.header) return { names: positionalNames(record.fields.length), dataStart: bom, firstLine: 1 };
+  return { names: headerNames(path, record.fields), dataStart: record.next, firstLine: 1 + record.lines };
+}
+
+/** Inference over the sample (the first chunks), or over the whole file in the pool for sample_rows 0. */
+async function inferKinds(path: string, dialect: CsvDialect, layout: Layout, options: CsvReadOptions): Promise<Inferred> {
+  const columns = layout.names.length;
+  let result: Inferred = { rows: 0, masks: Array(columns).fill(ALL_KINDS), seen: Array(columns).fill(false), bytes: Array(columns).fill(0), recordBytes: 0 };
+  let start = layout.dataStart;
+  const whole = options.sampleRows <= 0;
+  const pending: Promise<Inferred>[] = [];
+  for await (const bytes of readChunks(path, dialect, options.chunkBytes, options.signal)) {
+    const task: InferTask = { bytes, start, dialect, columns, maxRows: whole ? Infinity : options.sampleRows - result.rows };
+    start = 0;
+    if (!whole) {
+      result = mergeInferred(result, inferChunk(task));
+      if (result.rows >= options.sampleRows) break;
+      continue;
+    }
+    pending.push(options.pool.run<Inferred>(task, { filename: csvWorkerFile, name: 'infer', transferList: [bytes.buffer as ArrayBuffer], signal: options.signal }));
+    if (pending.length > options.pool.size) result = mergeInferred(result, await pending.shift()!);
   }
-}
-
-function startColumns(path: string, names: string[], sample: Row[]): CsvColumn[] {
-  const info = { path, rows: sample.length };
-  const columns = names.map((name, i) => new CsvColumn(name, i, inferColumnKind(sample.map((row) => row.fields[i])), info));
-  for (const row of sample) appendRow(columns, row);
-  sample.length = 0;
-  return columns;
-}
-
-function appendRow(columns: CsvColumn[], row: Row): void {
-  for (const column of columns) column.append(row.fields[column.index], row.line);
-}
-
-function toTable(columns: CsvColumn[]): Table {
-  const vectors: Record<string, Vector> = {};
-  for (const column of columns) vectors[column.name] = column.finish();
-  return new Table(vectors);
+  for (const p of pending) result = mergeInferred(result, await p);
+  return result;
 }

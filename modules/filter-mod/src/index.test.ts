@@ -15,7 +15,10 @@ function people(): Table {
 async function filter(condition: string, upstreamGlobals?: Record<string, Record<string, unknown>>) {
   const ctx = createTestContext<Config>({ config: { condition }, moduleId: 'adults', upstreamGlobals });
   const outputs = (await filterMod.run({ input: new MemoryArtifact(people()) }, ctx)) as ModuleOutputs;
-  return { table: outputs.output as Table, ctx };
+  const stream = outputs.output as AsyncIterable<RecordBatch> & { schema: Table['schema'] };
+  const batches: RecordBatch[] = [];
+  for await (const batch of stream) batches.push(batch);
+  return { table: new Table(stream.schema, batches), batches, stream, ctx };
 }
 
 async function failure(condition: string): Promise<ModuleError> {
@@ -26,15 +29,29 @@ async function failure(condition: string): Promise<ModuleError> {
 }
 
 describe('filter_mod', () => {
-  it('keeps matching rows batch by batch and counts rows in and out', async () => {
-    const { table, ctx } = await filter('age > 18');
+  it('fails before reading any row when the condition is bad', async () => {
+    const ctx = createTestContext<Config>({ config: { condition: 'age >' } });
+    let read = false;
+    const input = new MemoryArtifact(people());
+    input.batches = () => {
+      read = true;
+      return people().batches as unknown as AsyncIterable<RecordBatch>;
+    };
+    await expect(filterMod.run({ input }, ctx)).rejects.toThrow('is invalid');
+    expect(read).toBe(false);
+  });
+
+  it('streams the matching rows batch by batch and counts rows in and out when the stream ends', async () => {
+    const { table, batches, stream, ctx } = await filter('age > 18');
+    expect(stream.schema.names).toEqual(['age', 'name']);
+    expect(batches.map((b) => b.numRows)).toEqual([1, 1]);
     expect(table.toArray().map((r) => r.name)).toEqual(['bob', 'dee']);
     expect(table.schema.names).toEqual(['age', 'name']);
     expect(ctx.globals.get('rows_in')).toBe(6);
     expect(ctx.globals.get('rows_out')).toBe(2);
   });
 
-  it('returns an empty table with the input schema when nothing matches', async () => {
+  it('yields one empty batch with the input schema when nothing matches', async () => {
     const { table, ctx } = await filter("name == 'nobody'");
     expect(table.numRows).toBe(0);
     expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(['age:Int32', 'name:Utf8']);

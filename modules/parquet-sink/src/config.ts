@@ -10,7 +10,7 @@ export interface Config {
    */
   compression?: ParquetCompression;
   /**
-   * Maximum rows per row group
+   * Maximum rows per row group; each row group is encoded on the worker pool, several at once
    * @asType integer
    * @default 1000000
    */

@@ -1,21 +1,23 @@
 import { tableToIPC, type Table } from 'apache-arrow';
-import { parquetWorkerFile, type ParquetCompression, type ParquetEncodeTask } from '@pypeline/parquet';
+import { canPack, packBatches, parquetWorkerFile, type ParquetCompression, type ParquetEncodeTask } from '@pypeline/parquet';
 import type { ModuleContext } from '@pypeline/sdk';
 
 /**
- * Encodes `table` as Parquet on the worker pool, so compression does not block the event
- * loop. The IPC buffer is transferred, not copied, and must not be used afterwards.
+ * Encodes `table` as a Parquet file image on the worker pool. Its batches travel packed (shared
+ * or copied buffers, serialised to IPC by the worker), so this thread does no per-row work;
+ * tables with dictionary columns go as one IPC buffer, transferred, not copied.
  */
 export async function encodeInPool(
   table: Table,
   options: { compression: ParquetCompression; rowGroupSize: number },
   ctx: Pick<ModuleContext, 'pool' | 'signal'>,
 ): Promise<Uint8Array> {
+  const base = { compression: options.compression, rowGroupSize: options.rowGroupSize };
+  if (canPack(table.schema)) {
+    const task: ParquetEncodeTask = { ...base, packed: packBatches(table.schema, table.batches) };
+    return ctx.pool.run<Uint8Array>(task, { filename: parquetWorkerFile, signal: ctx.signal });
+  }
   const ipc = tableToIPC(table, 'stream');
-  const task: ParquetEncodeTask = { ipc, compression: options.compression, rowGroupSize: options.rowGroupSize };
-  return ctx.pool.run<Uint8Array>(task, {
-    filename: parquetWorkerFile,
-    transferList: [ipc.buffer as ArrayBuffer],
-    signal: ctx.signal,
-  });
+  const task: ParquetEncodeTask = { ...base, ipc };
+  return ctx.pool.run<Uint8Array>(task, { filename: parquetWorkerFile, transferList: [ipc.buffer as ArrayBuffer], signal: ctx.signal });
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Float64, Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import { parquetWorkerFile, readParquetFile } from '@pypeline/parquet';
+import { openParquetBatches, parquetWorkerFile, readParquetFile } from '@pypeline/parquet';
 import { MemoryArtifact, ModuleError } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/module-testing';
 import { describe, expect, it } from 'vitest';
@@ -35,7 +35,9 @@ describe('parquet_sink', () => {
     expect(await parquetSink.run({ input: new MemoryArtifact(table) }, ctx)).toBeUndefined();
     const back = await readParquetFile(path);
     expect(back.toArray().map((r) => r.toJSON())).toEqual(table.toArray().map((r) => r.toJSON()));
-    expect(ctx.pool.ran.map((task) => task.filename)).toEqual([parquetWorkerFile]);
+    // One pool task per row group, stitched into one file.
+    expect(ctx.pool.ran.map((task) => task.filename)).toEqual([parquetWorkerFile, parquetWorkerFile]);
+    expect((await openParquetBatches(path)).numRowGroups).toBe(2);
     expect(ctx.globals.get('row_count')).toBe(3);
     expect(ctx.globals.get('output_path')).toBe(path);
     expect(readdirSync(join(path, '..'))).toEqual(['out.parquet']);
@@ -49,6 +51,27 @@ describe('parquet_sink', () => {
     expect((error as ModuleError).message).toContain(`cannot write Parquet file ${join(dir, 'out.parquet')}`);
     expect((error as ModuleError).retryable).toBe(false);
     expect(readdirSync(dir)).toEqual(['out.parquet']);
+  });
+
+  it('streams its input: row groups cut across batches, nothing held but the groups being encoded', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'parquet-sink-')), 'stream.parquet');
+    let produced = 0;
+    async function* batches() {
+      for (let i = 0; i < 10; i++) {
+        produced += 1000;
+        yield new Table({ id: vectorFromArray(Int32Array.from({ length: 1000 }, (_, k) => i * 1000 + k)) }).batches[0];
+      }
+    }
+    const input = new MemoryArtifact(new Table({ id: vectorFromArray([0], new Int32()) }));
+    input.batches = batches;
+    const ctx = context({ output_path: path, row_group_size: 3000 });
+    await parquetSink.run({ input }, ctx);
+    expect(produced).toBe(10_000);
+    const file = await openParquetBatches(path);
+    expect([file.numRowGroups, file.numRows]).toEqual([4, 10_000]);
+    const back = await readParquetFile(path);
+    expect(back.getChild('id')!.get(9999)).toBe(9999);
+    expect(ctx.globals.get('row_count')).toBe(10_000);
   });
 
   it('explains a missing input', async () => {

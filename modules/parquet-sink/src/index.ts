@@ -1,15 +1,16 @@
 import { resolve } from 'node:path';
+import { writeParquetStream } from '@pypeline/parquet';
 import { defineModule, ModuleError } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { encodeInPool } from './encode-in-pool.js';
-import { writeOutput } from './write-output.js';
+import { writeError } from './write-output.js';
 
 export type { Config } from './config.js';
 
 export default defineModule<Config>({
   name: 'parquet_sink',
   type: 'sink',
-  description: 'Writes its input to a Parquet file, atomically, encoding on the worker pool',
+  description: 'Streams its input into a Parquet file row group by row group, encoding row groups in parallel on the worker pool; atomic',
   category: 'File Sinks',
   inputPorts: ['input'],
   globals: ['row_count', 'output_path'],
@@ -22,12 +23,20 @@ export default defineModule<Config>({
         hint: 'connect a data edge to it, e.g. "source.data - sink.input"',
       });
     }
-    const table = await input.table();
-    const bytes = await encodeInPool(table, { compression: config.compression, rowGroupSize: config.row_group_size }, ctx);
     const path = resolve(config.output_path);
-    await writeOutput(path, bytes);
-    ctx.setGlobal('row_count', table.numRows);
+    const options = { compression: config.compression, rowGroupSize: config.row_group_size };
+    const written = await writeParquetStream(path, input.batches(), {
+      ...options,
+      schema: input.schema,
+      encode: (rows) => encodeInPool(rows, options, ctx),
+      // One row group per pool thread, plus one being cut from the stream.
+      concurrency: Math.max(1, ctx.pool.size),
+      signal: ctx.signal,
+    }).catch((error: unknown) => {
+      throw writeError(path, error);
+    });
+    ctx.setGlobal('row_count', written.rows);
     ctx.setGlobal('output_path', path);
-    ctx.logger.info('wrote Parquet', { path, rows: table.numRows, bytes: bytes.byteLength });
+    ctx.logger.info('wrote Parquet', { path, rows: written.rows, row_groups: written.rowGroups });
   },
 });

@@ -1,0 +1,12 @@
+import { inferChunk, type InferTask, type Inferred } from './infer-kinds.js';
+import { parseChunk, type ParseTask, type ParsedChunk } from './parse-chunk.js';
+
+/** Pool task: parses one chunk of whole records into column buffers (shared, so nothing is copied back). */
+export default function parse(task: ParseTask): ParsedChunk {
+  return parseChunk(task);
+}
+
+/** Pool task: the kinds a chunk's values fit, for `sample_rows: 0`. */
+export function infer(task: InferTask): Inferred {
+  return inferChunk(task);
+}
