@@ -2,7 +2,7 @@
 import { createProgram } from './program.js';
 import { reportError } from './report-error.js';
 
-const program = createProgram();
+const program = await createProgram();
 const debug = process.argv.includes('--debug');
 try {
   await program.parseAsync(process.argv);

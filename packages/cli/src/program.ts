@@ -1,42 +1,42 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { PYPELINE_VERSION } from '@pypeline/core';
-import { registerAutoRegister } from './commands/auto-register.js';
-import { registerBuild } from './commands/build.js';
-import { registerClean } from './commands/clean.js';
-import { registerDlq } from './commands/dlq.js';
-import { registerExport } from './commands/export.js';
-import { registerReplay } from './commands/replay.js';
-import { registerClearRegistry } from './commands/clear-registry.js';
-import { registerListModules } from './commands/list-modules.js';
-import { registerNewModule } from './commands/new-module.js';
-import { registerRegisterModule } from './commands/register-module.js';
-import { registerRun } from './commands/run.js';
-import { registerServe } from './commands/serve.js';
-import { registerUpgrade } from './commands/upgrade.js';
-import { registerValidate } from './commands/validate.js';
-import { registerWorker } from './commands/worker.js';
 
-/** The `pype` command line; each command lives in its own file under commands/. */
-export function createProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Every command, in help order, each in its own file under commands/. Files are imported only
+ * for the command being run (all of them for help or an unknown command), so `pype run` does
+ * not pay for loading the HTTP server, the queue client or the scaffolding templates.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  validate: async () => (await import('./commands/validate.js')).registerValidate,
+  build: async () => (await import('./commands/build.js')).registerBuild,
+  run: async () => (await import('./commands/run.js')).registerRun,
+  worker: async () => (await import('./commands/worker.js')).registerWorker,
+  serve: async () => (await import('./commands/serve.js')).registerServe,
+  dlq: async () => (await import('./commands/dlq.js')).registerDlq,
+  clean: async () => (await import('./commands/clean.js')).registerClean,
+  replay: async () => (await import('./commands/replay.js')).registerReplay,
+  export: async () => (await import('./commands/export.js')).registerExport,
+  'list-modules': async () => (await import('./commands/list-modules.js')).registerListModules,
+  'auto-register': async () => (await import('./commands/auto-register.js')).registerAutoRegister,
+  'register-module': async () => (await import('./commands/register-module.js')).registerRegisterModule,
+  'clear-registry': async () => (await import('./commands/clear-registry.js')).registerClearRegistry,
+  'new-module': async () => (await import('./commands/new-module.js')).registerNewModule,
+  upgrade: async () => (await import('./commands/upgrade.js')).registerUpgrade,
+};
+
+const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+/** The `pype` command line, with the commands `argv` needs registered. */
+export async function createProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('pype')
     .description('PYpeline: build and run Talend-style ETL flows')
-    .version(PYPELINE_VERSION)
+    .version(VERSION)
     .option('--debug', 'show stack traces for errors')
     .showHelpAfterError('(run `pype --help` for usage)');
-  registerValidate(program);
-  registerBuild(program);
-  registerRun(program);
-  registerWorker(program);
-  registerServe(program);
-  registerDlq(program);
-  registerClean(program);
-  registerReplay(program);
-  registerExport(program);
-  registerListModules(program);
-  registerAutoRegister(program);
-  registerRegisterModule(program);
-  registerClearRegistry(program);
-  registerNewModule(program);
-  registerUpgrade(program);
+  const name = argv.slice(2).find((a) => !a.startsWith('-'));
+  const wanted = name && name in COMMANDS && name !== 'help' ? [name] : Object.keys(COMMANDS);
+  for (const register of await Promise.all(wanted.map((n) => COMMANDS[n]()))) register(program);
   return program;
 }
