@@ -36,7 +36,8 @@ export async function createProgram(argv: readonly string[] = process.argv): Pro
     .option('--debug', 'show stack traces for errors')
     .showHelpAfterError('(run `pype --help` for usage)');
   const name = argv.slice(2).find((a) => !a.startsWith('-'));
-  const wanted = name && name in COMMANDS && name !== 'help' ? [name] : Object.keys(COMMANDS);
+  const versionOnly = !name && argv.some((a) => a === '-V' || a === '--version');
+  const wanted = versionOnly ? [] : name && name in COMMANDS ? [name] : Object.keys(COMMANDS);
   for (const register of await Promise.all(wanted.map((n) => COMMANDS[n]()))) register(program);
   return program;
 }
