@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildFlow, formatDiagnostic, PypeError, renderSummary, runJob, sortDiagnostics, formatMs, type Listener } from '@pypeline/core';
-import { executorFromOptions } from '@pypeline/executor-bullmq';
 import { consoleReporter } from '../console-reporter.js';
 import { stopOnSignals } from '../stop-on-signals.js';
 import { flowText, isCodeFlow } from '../flow-source.js';
@@ -52,7 +51,8 @@ export function registerRun(program: Command): void {
       const recorder = opts.events ? eventRecorder(opts.events) : undefined;
       if (recorder) listeners.push(recorder.listener);
       const hooks = await loadPlugins(opts.plugin);
-      const executor = await executorFromOptions(opts);
+      // The queue client is loaded only for runs that use it (startup time of plain runs).
+      const executor = opts.executor || opts.redis ? await (await import('@pypeline/executor-bullmq')).executorFromOptions(opts) : undefined;
       const stop = stopOnSignals();
       try {
         const result = await runJob(jobDir, {

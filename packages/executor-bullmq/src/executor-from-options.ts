@@ -1,0 +1,24 @@
+import { PypeError } from '@pypeline/core';
+import { BullmqExecutor } from './bullmq-executor.js';
+import { queueFromEnv } from './queue-names.js';
+import { DEFAULT_REDIS_URL } from './redis-url.js';
+
+export interface ExecutorChoice {
+  /** `local` (default: sub flows run in this process) or `bullmq`. */
+  executor?: string;
+  /** Redis URL for `bullmq`; default PYPE_REDIS_URL, else redis://127.0.0.1:6379. */
+  redis?: string;
+  /** Work queue for `bullmq`; default PYPE_QUEUE, else `pype`. */
+  queue?: string;
+}
+
+/** The executor `--executor` names: undefined for local runs, a connected BullMQ executor otherwise. */
+export async function executorFromOptions(choice: ExecutorChoice, env: NodeJS.ProcessEnv = process.env): Promise<BullmqExecutor | undefined> {
+  const kind = choice.executor ?? 'local';
+  if (kind === 'local') {
+    if (choice.redis) throw new PypeError('--redis only applies to --executor bullmq', { hint: 'add --executor bullmq to run sub flows on workers' });
+    return undefined;
+  }
+  if (kind !== 'bullmq') throw new PypeError(`unknown executor "${kind}"`, { hint: 'use --executor local (the default) or --executor bullmq' });
+  return BullmqExecutor.connect({ redis: choice.redis ?? env.PYPE_REDIS_URL ?? DEFAULT_REDIS_URL, queue: choice.queue ?? queueFromEnv(env) });
+}

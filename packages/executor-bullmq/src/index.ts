@@ -1,0 +1,18 @@
+export { BullmqExecutor } from './bullmq-executor.js';
+export type { BullmqExecutorOptions } from './bullmq-executor.js';
+export { executorFromOptions } from './executor-from-options.js';
+export type { ExecutorChoice } from './executor-from-options.js';
+export { startWorker } from './task-worker.js';
+export type { TaskWorker, WorkerOptions } from './task-worker.js';
+export { DeadLetterQueue } from './dead-letter.js';
+export { removeQueues } from './remove-queues.js';
+export type { DeadLetter } from './dead-letter.js';
+export type { AttemptRecord } from './attempt-log.js';
+export { acquireLock, acquireLocks } from './redis-lock.js';
+export type { Lease, LockOptions } from './redis-lock.js';
+export { exclusiveResources } from './exclusive-resources.js';
+export { SharedDirectoryStore } from './shared-artifacts.js';
+export type { SharedArtifactStore } from './shared-artifacts.js';
+export { assertRedisReachable } from './check-redis.js';
+export { DEFAULT_REDIS_URL, parseRedisUrl, safeRedisUrl } from './redis-url.js';
+export { DEFAULT_QUEUE, deadLetterQueueName, queueFromEnv } from './queue-names.js';

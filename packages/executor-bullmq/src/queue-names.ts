@@ -1,0 +1,20 @@
+/** Key prefix of every BullMQ queue and lock PYpeline creates in Redis. */
+export const KEY_PREFIX = 'pype';
+
+/** The work queue workers take tasks from, unless --queue names another. */
+export const DEFAULT_QUEUE = 'pype';
+
+/** Tasks that failed for good wait here, with their context, error and attempts. */
+export function deadLetterQueueName(queue: string): string {
+  return `${queue}-dlq`;
+}
+
+/** Redis key of an exclusive resource's lock. */
+export function lockKey(resource: string): string {
+  return `${KEY_PREFIX}:lock:${resource}`;
+}
+
+/** Where a queue name comes from when no option gives one. */
+export function queueFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PYPE_QUEUE || DEFAULT_QUEUE;
+}

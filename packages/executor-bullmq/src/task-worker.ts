@@ -1,0 +1,147 @@
+import { hostname } from 'node:os';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { executeSubflowTask, formatMs, PypeError, type SubflowTaskResult } from '@pypeline/core';
+import { logAttempt } from './attempt-log.js';
+import { deadLetter } from './dead-letter.js';
+import { deadLetterQueueName, DEFAULT_QUEUE, KEY_PREFIX } from './queue-names.js';
+import { acquireLocks, releaseAll, type Lease } from './redis-lock.js';
+import { parseRedisUrl } from './redis-url.js';
+import { SharedDirectoryStore, type SharedArtifactStore } from './shared-artifacts.js';
+import { EventForwarder } from './task-events.js';
+import { decodeFailure, encodeFailure } from './task-failure.js';
+import { taskLabel, type TaskJobData } from './task-job.js';
+
+export interface WorkerOptions {
+  redis: string;
+  queue?: string;
+  /** Tasks run at once in this process. Default 1. */
+  concurrency?: number;
+  /** Where this worker finds installed modules (its project folder). Default: cwd. */
+  searchDirs?: string[];
+  artifacts?: SharedArtifactStore;
+  /** A task whose worker stops renewing its lock this long is stalled and handed to another worker. Default 30000 ms. */
+  lockDurationMs?: number;
+  /** How often workers look for stalled tasks. Default 30000 ms (at most lockDurationMs is sensible). */
+  stalledIntervalMs?: number;
+  /** Stalls a task may survive before it is dead-lettered. Default 2. */
+  maxStalledCount?: number;
+  /** Lease of exclusive-resource locks: how long a dead holder blocks others. Default 30000 ms. */
+  lockLeaseMs?: number;
+  /** Progress lines for a person (`pype worker` prints them). */
+  report?: (line: string) => void;
+  /** The engine entry point; replaced in tests to simulate failures. */
+  execute?: typeof executeSubflowTask;
+}
+
+export interface TaskWorker {
+  /** `host:pid`, as attempts and messages name this worker. */
+  name: string;
+  /** Resolves once the worker listens on the queue. */
+  ready: Promise<void>;
+  /** Stops taking tasks and waits for running ones (`force`: abandons them to the stalled check). */
+  close(force?: boolean): Promise<void>;
+}
+
+/** A lock that expired under a running task: the task is retried, not dead-lettered. */
+class LockLostError extends Error {}
+
+/**
+ * `pype worker`: takes sub-flow tasks from the queue and runs them with the engine. Errors the
+ * user must fix (a module package or major version this worker lacks, a job folder it cannot
+ * read) fail the task at once into the dead-letter queue; other errors are retried with
+ * backoff; a worker that dies mid-task leaves it to the stalled check of the others.
+ */
+export function startWorker(options: WorkerOptions): TaskWorker {
+  const name = `${hostname()}:${process.pid}`;
+  const queueName = options.queue ?? DEFAULT_QUEUE;
+  const connection = parseRedisUrl(options.redis);
+  const report = options.report ?? (() => {});
+  const execute = options.execute ?? executeSubflowTask;
+  const store = options.artifacts ?? new SharedDirectoryStore();
+  const locks = new Redis({ ...connection, maxRetriesPerRequest: null });
+  const work = new Queue(queueName, { connection, prefix: KEY_PREFIX });
+  const dlq = new Queue(deadLetterQueueName(queueName), { connection, prefix: KEY_PREFIX });
+  // Tasks the processor dead-lettered itself, so the 'failed' listener does not write them again
+  // (after `pype dlq drop`, a late second write would bring a letter back).
+  const lettered = new Set<string>();
+
+  const processor = async (job: Job<TaskJobData>, _token?: string, signal?: AbortSignal): Promise<SubflowTaskResult> => {
+    const label = taskLabel(job.data);
+    const attempt = job.attemptsStarted;
+    const forward = new EventForwarder((batch) => job.updateProgress(batch));
+    // Not awaited: commands on the worker's connection reach Redis in order, before the result.
+    void logAttempt(job, { attempt, event: 'started', worker: name, at: new Date().toISOString() });
+    if (attempt > 1) forward.push({ type: 'log', level: 'warn', msg: `${label}: attempt ${attempt}, on worker ${name}` });
+    report(`→ ${label}  run ${job.data.task.runId}${attempt > 1 ? `  attempt ${attempt}` : ''}`);
+    const t0 = Date.now();
+    const controller = new AbortController();
+    signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+    let leases: Lease[] = [];
+    try {
+      leases = await acquireLocks(locks, job.data.locks, {
+        leaseMs: options.lockLeaseMs, holder: `${name} (${label})`, signal: controller.signal,
+        onWait: (resource, heldBy) => forward.push({ type: 'log', level: 'info', msg: `${label}: waiting for exclusive resource ${resource}, held by ${heldBy}` }),
+      });
+      for (const l of leases) l.lost.addEventListener('abort', () => controller.abort(new LockLostError((l.lost.reason as Error).message)), { once: true });
+      const task = { ...job.data.task, artifactDir: store.stagingDir(job.data.task) };
+      const result = await execute(task, { searchDirs: options.searchDirs ?? [process.cwd()], onEvent: forward.push, signal: controller.signal });
+      if (controller.signal.reason instanceof LockLostError) throw controller.signal.reason;
+      result.lists = await store.publish(result.lists);
+      await forward.flush();
+      void logAttempt(job, { attempt, event: 'finished', at: new Date().toISOString() });
+      report(`${result.status === 'success' ? '✓' : '✗'} ${label}  ${formatMs(Date.now() - t0)}${result.status === 'success' ? '' : `  ${result.errors[0]?.message.split('\n')[0] ?? 'failed'}`}`);
+      return result;
+    } catch (err: any) {
+      throw await failAttempt(job, err, attempt, forward, label);
+    } finally {
+      await releaseAll(leases);
+    }
+  };
+
+  /** Records the failed attempt, dead-letters a final one, and returns what BullMQ should see. */
+  const failAttempt = async (job: Job<TaskJobData>, err: any, attempt: number, forward: EventForwarder, label: string): Promise<Error> => {
+    const refused = err instanceof PypeError;
+    const message = refused ? `worker ${name} refused the task: ${err.message}` : `on worker ${name}: ${err?.message ?? err}`;
+    const final = refused || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    await logAttempt(job, { attempt, event: 'failed', error: message, at: new Date().toISOString() });
+    if (final) {
+      lettered.add(job.id!);
+      await deadLetter(dlq, work, job, { message, hint: err?.hint });
+    }
+    else forward.push({ type: 'log', level: 'warn', msg: `${label}: attempt ${attempt} failed (${message}); it will be retried` });
+    await forward.flush();
+    report(`✗ ${label}  ${message.split('\n')[0]}${final ? '  (dead-lettered)' : '  (will retry)'}`);
+    const encoded = encodeFailure(message, err?.hint);
+    return refused ? new UnrecoverableError(encoded) : new Error(encoded);
+  };
+
+  const worker = new Worker<TaskJobData, SubflowTaskResult>(queueName, processor, {
+    connection, prefix: KEY_PREFIX, name,
+    concurrency: options.concurrency ?? 1,
+    lockDuration: options.lockDurationMs ?? 30_000,
+    stalledInterval: options.stalledIntervalMs ?? 30_000,
+    maxStalledCount: options.maxStalledCount ?? 2,
+  });
+  // Tasks that stalled too often fail without reaching the processor: dead-letter them here.
+  worker.on('failed', (job, err) => {
+    if (!job?.finishedOn || lettered.delete(job.id!)) return;
+    void deadLetter(dlq, work, job, decodeFailure(err?.message)).catch(() => {});
+  });
+  worker.on('stalled', (jobId) => report(`! task ${jobId} stalled (its worker stopped answering); back to the queue`));
+  worker.on('error', (err) => report(`! ${err.message}`));
+
+  let closed: Promise<void> | undefined;
+  return {
+    name,
+    ready: worker.waitUntilReady().then(() => {}),
+    close(force = false) {
+      closed ??= (async () => {
+        await worker.close(force);
+        await Promise.all([work.close(), dlq.close()]);
+        locks.disconnect();
+      })();
+      return closed;
+    },
+  };
+}

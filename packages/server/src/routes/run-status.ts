@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../http-error.js';
+import type { RunRecord, RunRegistry } from '../run-registry.js';
+
+/** GET /runs/:id: status, per-module results (from the event stream) and errors. */
+export function runStatusRoute(app: FastifyInstance, runs: RunRegistry): void {
+  app.get<{ Params: { id: string } }>('/runs/:id', async (request) => runs.view(findRun(runs, request.params.id)));
+}
+
+export function findRun(runs: RunRegistry, id: string): RunRecord {
+  const run = runs.get(id);
+  if (!run) throw new HttpError(404, `no run ${id} on this server`, { hint: 'run ids come from POST /jobs/:name/runs; finished runs are forgotten after a while and on restart' });
+  return run;
+}
