@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { PypeError } from '../errors.js';
 import { ArtifactStore } from './artifact-store.js';
@@ -132,6 +133,8 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
   const { bus, checkpoint, options } = p;
   const { settings } = job.metadata;
   const controller = new AbortController();
+  // Every running module listens on the run's signal; wide fan-outs exceed Node's default of 10.
+  setMaxListeners(0, controller.signal);
   const timer = settings.timeout
     ? setTimeout(() => controller.abort(new PypeError(`run timed out after ${settings.timeout} s (settings.timeout)`, { hint: 'raise settings.timeout or make the slow module faster' })), settings.timeout * 1000)
     : undefined;
