@@ -1,8 +1,9 @@
 import type { Schema } from 'apache-arrow';
-import type { ColumnExpr, Expr, VariableExpr } from './ast.js';
+import type { Expr, VariableExpr } from './ast.js';
 import type { ExprDiagnostic } from './diagnostic.js';
-import { describeType, typeOfField, type ExprType } from './expr-type.js';
-import { inferTypes, unknownNameDiagnostic, type TypedExpr } from './infer-types.js';
+import { describeType, type ExprType } from './expr-type.js';
+import { inferTypes, type TypedExpr } from './infer-types.js';
+import { columnType } from './batch-columns.js';
 
 /**
  * Checks a filter condition against the columns it will run on: unknown columns (with a "did you
@@ -32,15 +33,3 @@ export function checkAgainstSchema(expr: Expr, schema: Schema, variableType: (e:
   return typed;
 }
 
-function columnType(e: ColumnExpr, schema: Schema): ExprType | ExprDiagnostic {
-  const field = schema.fields.find((f) => f.name === e.name);
-  if (!field) return unknownNameDiagnostic('column', e, schema.fields.map((f) => f.name));
-  const type = typeOfField(field);
-  if (type) return type;
-  return {
-    message: `column \`${e.name}\` has type ${String(field.type)}, which expressions cannot read`,
-    start: e.start,
-    end: e.end,
-    hint: 'expressions read numbers, strings, booleans, dates and timestamps; cast the column in the step that produces it',
-  };
-}

@@ -1,9 +1,10 @@
-import type { Data, RecordBatch, Schema } from 'apache-arrow';
+import type { RecordBatch, Schema } from 'apache-arrow';
 import type { Expr, VariableExpr } from './ast.js';
+import { checkedColumns } from './batch-columns.js';
+import { typeOfField } from './expr-type.js';
 import { checkAgainstSchema } from './check-expression.js';
 import { ExprError, type ExprDiagnostic } from './diagnostic.js';
 import { evaluateTyped } from './evaluate-typed.js';
-import { describeType, typeOfField, type ExprType } from './expr-type.js';
 import { resolveVariable, type ResolvedVariable } from './resolve-variable.js';
 import { columnsOf } from './references.js';
 import { batchInput, compileVector } from './vector/compile-vector.js';
@@ -32,29 +33,10 @@ export function compilePredicate(expr: Expr, schema: Schema, vars?: (name: strin
 
   return (batch) => {
     const n = batch.numRows;
-    const result = kernel(batchInput(columnsFor(batch, wanted), n));
+    const result = kernel(batchInput(checkedColumns(batch, wanted, 'condition').data, n));
     if (result.kind === 'const') return result.value === true ? allIndices(n) : new Uint32Array(0);
     if (result.kind !== 'bool') throw new ExprError([{ message: 'a filter condition must be true/false', start: expr.start, end: expr.end }]);
     return maskToIndices(result.values, result.valid, n);
   };
 }
 
-/**
- * The batch's Data for each column the condition reads, checked against the types it was compiled
- * for: a batch from a different source with a changed column must fail loudly, not misread bytes.
- */
-function columnsFor(batch: RecordBatch, wanted: Map<string, ExprType>): Map<string, Data> {
-  const out = new Map<string, Data>();
-  const fields = batch.schema.fields;
-  for (const [name, type] of wanted) {
-    const i = fields.findIndex((f) => f.name === name);
-    const got = i === -1 ? null : typeOfField(fields[i]);
-    if (got !== type) {
-      const what = i === -1 ? 'is missing from this batch' : `is ${got ? describeType(got) : String(fields[i].type)} in this batch`;
-      throw new ExprError([{ message: `column \`${name}\` ${what}, but the condition was compiled for ${describeType(type)}`, start: 0, end: 0,
-        hint: 'compile the condition with the schema of the batches it filters' }]);
-    }
-    out.set(name, batch.data.children[i]);
-  }
-  return out;
-}

@@ -1,9 +1,10 @@
-import type { Data, RecordBatch, Schema, Vector } from 'apache-arrow';
-import type { ColumnExpr, Expr, VariableExpr } from './ast.js';
+import type { RecordBatch, Schema, Vector } from 'apache-arrow';
+import type { Expr, VariableExpr } from './ast.js';
 import { ExprError, type ExprDiagnostic } from './diagnostic.js';
 import { evaluateTyped } from './evaluate-typed.js';
-import { describeType, typeOfField, type ExprType } from './expr-type.js';
-import { inferTypes, unknownNameDiagnostic } from './infer-types.js';
+import { typeOfField, type ExprType } from './expr-type.js';
+import { inferTypes } from './infer-types.js';
+import { checkedColumns, columnType } from './batch-columns.js';
 import { columnsOf } from './references.js';
 import { resolveVariable, type ResolvedVariable } from './resolve-variable.js';
 import { valueToVector } from './value-to-vector.js';
@@ -43,7 +44,7 @@ export function compileValue(expr: Expr, schema: Schema, vars?: (name: string) =
   if (expr.kind === 'column') {
     const name = expr.name;
     return Object.assign((batch: RecordBatch) => {
-      const i = checkedColumns(batch, wanted).index.get(name)!;
+      const i = checkedColumns(batch, wanted, 'expression').index.get(name)!;
       return batch.getChildAt(i)!;
     }, { type });
   }
@@ -52,39 +53,8 @@ export function compileValue(expr: Expr, schema: Schema, vars?: (name: string) =
   );
   return Object.assign((batch: RecordBatch) => {
     const n = batch.numRows;
-    return valueToVector(kernel(batchInput(checkedColumns(batch, wanted).data, n)), type, n);
+    return valueToVector(kernel(batchInput(checkedColumns(batch, wanted, 'expression').data, n)), type, n);
   }, { type });
 }
 
-// The same column lookup as the filter checker; kept here so check-expression.ts stays as it is.
-function columnType(e: ColumnExpr, schema: Schema): ExprType | ExprDiagnostic {
-  const field = schema.fields.find((f) => f.name === e.name);
-  if (!field) return unknownNameDiagnostic('column', e, schema.fields.map((f) => f.name));
-  const type = typeOfField(field);
-  if (type) return type;
-  return {
-    message: `column \`${e.name}\` has type ${String(field.type)}, which expressions cannot read`,
-    start: e.start,
-    end: e.end,
-    hint: 'expressions read numbers, strings, booleans, dates and timestamps; cast the column in the step that produces it',
-  };
-}
 
-/** The batch's columns the expression reads, refusing a batch whose types differ from the schema compiled for. */
-function checkedColumns(batch: RecordBatch, wanted: Map<string, ExprType>): { data: Map<string, Data>; index: Map<string, number> } {
-  const data = new Map<string, Data>();
-  const index = new Map<string, number>();
-  const fields = batch.schema.fields;
-  for (const [name, type] of wanted) {
-    const i = fields.findIndex((f) => f.name === name);
-    const got = i === -1 ? null : typeOfField(fields[i]);
-    if (got !== type) {
-      const what = i === -1 ? 'is missing from this batch' : `is ${got ? describeType(got) : String(fields[i].type)} in this batch`;
-      throw new ExprError([{ message: `column \`${name}\` ${what}, but the expression was compiled for ${describeType(type)}`, start: 0, end: 0,
-        hint: 'compile the expression with the schema of the batches it reads' }]);
-    }
-    data.set(name, batch.data.children[i]);
-    index.set(name, i);
-  }
-  return { data, index };
-}
