@@ -5,3 +5,5 @@ export type { ModuleContext, ModuleLogger, WorkerPool, PoolTask } from './contex
 export { ModuleError } from './errors.js';
 export type { ModuleErrorOptions } from './errors.js';
 export { MemoryArtifact, isArtifact, toTable } from './memory-artifact.js';
+export { MANIFEST_VERSION, MANIFEST_FILE } from './manifest.js';
+export type { Manifest, ConfigSchema, ConfigField } from './manifest.js';
