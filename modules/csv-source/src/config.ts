@@ -3,7 +3,10 @@ export type CsvColumnType = 'int32' | 'int64' | 'float64' | 'boolean' | 'date' |
 
 /** Configuration of `csv_source`. */
 export interface Config {
-  /** Path to CSV file */
+  /**
+   * Path to CSV file
+   * @format path
+   */
   file_path: string;
   /**
    * File encoding

@@ -12,6 +12,8 @@ export default defineModule<Config>({
   type: 'source',
   description: 'Lists the files of a folder that match a glob, one row per file, for an ITERATE loop',
   category: 'File Sources',
+  // The folder's files can change between runs without the config changing.
+  cacheable: false,
   outputPorts: ['files'],
   globals: ['count', 'directory'],
   async run(_inputs, ctx) {

@@ -1,6 +1,9 @@
 /** Configuration of `json_source`. */
 export interface Config {
-  /** Path to the JSON file: JSON Lines (one object per line) or one JSON array of objects */
+  /**
+   * Path to the JSON file: JSON Lines (one object per line) or one JSON array of objects
+   * @format path
+   */
   file_path: string;
   /**
    * `jsonl` (one object per line), `array` (a JSON array of objects), or `auto`: an array when the file starts with `[`

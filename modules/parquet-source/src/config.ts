@@ -1,6 +1,9 @@
 /** Configuration of `parquet_source`. */
 export interface Config {
-  /** Path of the Parquet file to read */
+  /**
+   * Path of the Parquet file to read
+   * @format path
+   */
   file_path: string;
   /**
    * Columns to read, in this order; only their bytes are read from the file. Empty reads every column

@@ -10,6 +10,8 @@ export default defineModule<Config>({
   type: 'source',
   description: 'Runs a parameterised PostgreSQL query and reads the rows into a table, a batch at a time',
   category: 'Database Sources',
+  // The table can change between runs without the query changing.
+  cacheable: false,
   outputPorts: ['data'],
   globals: ['row_count'],
   async run(_inputs, ctx) {

@@ -10,6 +10,8 @@ export function consoleReporter(write: (line: string) => void, verbose = false):
         return write(`  ✓ ${e.nodeId.padEnd(24)} ${formatMs(e.durationMs).padStart(9)}  ${e.rowsIn} → ${e.rowsOut} rows`);
       case 'module.failed':
         return write(`  ✗ ${e.nodeId.padEnd(24)} ${formatMs(e.durationMs).padStart(9)}  ${e.error.split('\n')[0]}${e.willRetry ? ` (attempt ${e.attempt}, retrying)` : ''}`);
+      case 'module.cached':
+        return write(`  ≡ ${e.nodeId.padEnd(24)} ${'cached'.padStart(9)}  ${e.rowsOut} rows from the cache (key ${e.key.slice(0, 12)}; unchanged version, config and inputs)`);
       case 'module.skipped':
         return write(`  - ${e.nodeId.padEnd(24)} ${'skipped'.padStart(9)}  ${e.reason}`);
       case 'subflow.restored':

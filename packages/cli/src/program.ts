@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   dlq: async () => (await import('./commands/dlq.js')).registerDlq,
   clean: async () => (await import('./commands/clean.js')).registerClean,
   replay: async () => (await import('./commands/replay.js')).registerReplay,
+  cache: async () => (await import('./commands/cache.js')).registerCache,
   export: async () => (await import('./commands/export.js')).registerExport,
   'list-modules': async () => (await import('./commands/list-modules.js')).registerListModules,
   'auto-register': async () => (await import('./commands/auto-register.js')).registerAutoRegister,

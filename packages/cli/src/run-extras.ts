@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PypeError, type Hooks, type Listener } from '@pypeline/core';
+import { parseSize, PypeError, type CacheOptions, type Hooks, type Listener } from '@pypeline/core';
 
 /** `--events out.jsonl`: one JSON line per event, written as it happens. */
 export function eventRecorder(file: string): { listener: Listener; close: () => void } {
@@ -28,4 +28,10 @@ export async function loadPlugins(specs: string[]): Promise<Hooks[]> {
     out.push(hooks);
   }
   return out;
+}
+
+/** `--cache [--cache-dir d] [--cache-max-size 2GiB]`; the folder and size options imply `--cache`. */
+export function cacheOption(opts: { cache?: boolean; cacheDir?: string; cacheMaxSize?: string }): CacheOptions | undefined {
+  if (!opts.cache && !opts.cacheDir && !opts.cacheMaxSize) return undefined;
+  return { dir: opts.cacheDir, maxBytes: opts.cacheMaxSize === undefined ? undefined : parseSize(opts.cacheMaxSize) };
 }

@@ -32,7 +32,11 @@ export type { MigrationStep } from './registry/migrate-config.js';
 
 // Run
 export { runJob } from './run/run-job.js';
-export type { RunOptions, RunResult, ModuleResult } from './run/run-job.js';
+export type { RunOptions, RunResult, ModuleResult, CacheOptions } from './run/run-job.js';
+
+// Cached re-runs (`pype run --cache`, `pype cache ls|clear`)
+export { listCache, clearCache, resolveCacheDir, parseSize, formatBytes, DEFAULT_CACHE_MAX_BYTES, CACHE_DIR_ENV } from './cache/cache-folder.js';
+export type { CacheEntry } from './cache/cache-folder.js';
 export type { Hooks, ModuleHookInfo, ModuleHookResult } from './run/hooks.js';
 export { typePattern } from './run/events.js';
 export { loadJob } from './run/load-job.js';

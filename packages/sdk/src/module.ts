@@ -41,6 +41,15 @@ export interface ModuleDefinition<C = Record<string, unknown>> {
   outputPorts?: string[];
   /** Globals this module sets through `ctx.setGlobal`, readable as `{{module_id__name}}`. */
   globals?: string[];
+  /**
+   * Whether `pype run --cache` may skip this module and reuse its stored outputs when its
+   * package version, resolved config, the files named by its `@format path` fields and its
+   * inputs' content are unchanged. Set `false` when the output depends on anything else
+   * (a database, the clock, globals read with `ctx.getGlobal`) or the module has side effects.
+   * Sinks and solos always run, whatever this says.
+   * @default true for sources and mods
+   */
+  cacheable?: boolean;
   /** Runs once per node before the first `run`. */
   setup?(ctx: ModuleContext<C>): Promise<void> | void;
   /** The work. Returns one output per output port (an Arrow table, record batches, or an artifact). */

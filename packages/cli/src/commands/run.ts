@@ -6,7 +6,7 @@ import { buildFlow, formatDiagnostic, PypeError, renderSummary, runJob, sortDiag
 import { consoleReporter } from '../console-reporter.js';
 import { stopOnSignals } from '../stop-on-signals.js';
 import { flowText, isCodeFlow } from '../flow-source.js';
-import { eventRecorder, loadPlugins } from '../run-extras.js';
+import { cacheOption, eventRecorder, loadPlugins } from '../run-extras.js';
 
 interface RunCliOptions {
   context: string;
@@ -19,6 +19,9 @@ interface RunCliOptions {
   redis?: string;
   events?: string;
   plugin: string[];
+  cache?: boolean;
+  cacheDir?: string;
+  cacheMaxSize?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -36,6 +39,9 @@ export function registerRun(program: Command): void {
     .option('--redis <url>', 'Redis of the bullmq executor (default: PYPE_REDIS_URL, else redis://127.0.0.1:6379)')
     .option('--events <file>', 'record every event of the run as JSON Lines (replay it with `pype replay`)')
     .option('--plugin <package>', 'load hooks from a package whose default export is a Hooks object (repeatable)', collect, [])
+    .option('--cache', 'skip modules whose version, resolved config and inputs are unchanged, reusing their stored outputs')
+    .option('--cache-dir <dir>', 'the cache folder (default: PYPE_CACHE_DIR, else .pype-cache in the working directory)')
+    .option('--cache-max-size <size>', 'size limit of the cache, least recently used entries go first (default 1GiB)')
     .action(async (target: string, opts: RunCliOptions) => {
       let jobDir = target;
       let tempDir: string | undefined;
@@ -57,6 +63,7 @@ export function registerRun(program: Command): void {
       try {
         const result = await runJob(jobDir, {
           resume: opts.resume,
+          cache: cacheOption(opts),
           executor,
           hooks,
           signal: stop.signal,

@@ -20,6 +20,8 @@ export type PypeEvent = Base &
     | { type: 'module.finished'; nodeId: string; moduleId: string; name: string; durationMs: number; rowsIn: number; rowsOut: number; attempts: number }
     | { type: 'module.failed'; nodeId: string; moduleId: string; name: string; durationMs: number; error: string; hint?: string; attempt: number; willRetry: boolean }
     | { type: 'module.skipped'; nodeId: string; moduleId: string; name: string; reason: string }
+    /** `--cache`: the module's key was unchanged, so its stored outputs stand in for a run. */
+    | { type: 'module.cached'; nodeId: string; moduleId: string; name: string; key: string; durationMs: number; rowsIn: number; rowsOut: number }
     | { type: 'edge.fired'; from: string; to: string; order: number; condition: string | null }
     | { type: 'iteration.started'; from: string; to: string; index: number; total: number }
     | { type: 'iteration.finished'; from: string; to: string; index: number; total: number; status: 'success' | 'failed' }

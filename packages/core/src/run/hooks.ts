@@ -13,6 +13,8 @@ export interface ModuleHookResult extends ModuleHookInfo {
   rowsIn: number;
   rowsOut: number;
   error?: string;
+  /** True when `--cache` reused the module's stored outputs instead of running it. */
+  cached?: boolean;
 }
 
 /**

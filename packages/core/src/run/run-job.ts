@@ -3,6 +3,8 @@ import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { PypeError } from '../errors.js';
 import { ArtifactStore } from './artifact-store.js';
+import { DEFAULT_CACHE_MAX_BYTES, formatBytes, resolveCacheDir } from '../cache/cache-folder.js';
+import { RunCache } from '../cache/run-cache.js';
 import { Checkpoint } from './checkpoint.js';
 import { providersFromEnv, type SecretProvider } from '../secrets/providers.js';
 import type { SubflowExecutor } from './subflow-task.js';
@@ -44,6 +46,19 @@ export interface RunOptions {
   artifactDir?: string;
   /** Where `{{secret.x}}` values come from; default: env, PYPE_SECRETS_DIR, Vault (VAULT_ADDR). */
   secretProviders?: SecretProvider[];
+  /**
+   * Cached re-runs: skip cacheable modules whose key (module version, resolved config, path
+   * fingerprints, input content) is unchanged and reuse their stored outputs. `true` uses
+   * `PYPE_CACHE_DIR` or `.pype-cache` in the working directory, with a 1 GiB limit.
+   */
+  cache?: boolean | CacheOptions;
+}
+
+export interface CacheOptions {
+  /** The cache folder; default `PYPE_CACHE_DIR`, else `.pype-cache` in the working directory. */
+  dir?: string;
+  /** Size limit in bytes; least recently used entries are evicted after the run. @default 1 GiB */
+  maxBytes?: number;
 }
 
 export interface RunResult {
@@ -85,6 +100,7 @@ export async function runJob(jobDir: string, options: RunOptions = {}): Promise<
   const context = { ...loadContext(job, contextName), ...options.contextOverrides };
   // With an executor, workers load modules and secrets; the coordinator only needs the valves' secrets.
   const remote = options.executor !== undefined;
+  if (remote && options.cache) throw new PypeError('--cache works with local runs only', { hint: 'drop --cache, or run without --executor' });
   const modules = remote ? new Map() : await loadModules(job, options.searchDirs ?? [process.cwd()]);
   const runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
   const redactor = new Redactor();
@@ -105,6 +121,22 @@ export async function runJob(jobDir: string, options: RunOptions = {}): Promise<
     }
   } finally {
     release();
+  }
+}
+
+function openCache(option: RunOptions['cache'], id: string): RunCache | undefined {
+  if (!option) return undefined;
+  const o = option === true ? {} : option;
+  return new RunCache(resolveCacheDir(o.dir), o.maxBytes ?? DEFAULT_CACHE_MAX_BYTES, id);
+}
+
+function closeCache(state: RunState): void {
+  if (!state.cache) return;
+  try {
+    const evicted = state.cache.finish();
+    if (evicted.length) state.bus.emit({ type: 'log', level: 'info', msg: `cache: evicted ${evicted.length} least recently used entr${evicted.length === 1 ? 'y' : 'ies'} (${formatBytes(evicted.reduce((n, e) => n + e.bytes, 0))}) to stay under ${formatBytes(state.cache.maxBytes)}` });
+  } catch (err: any) {
+    state.bus.emit({ type: 'log', level: 'warn', msg: `cache: could not tidy ${state.cache.dir}: ${err?.message ?? err}` });
   }
 }
 
@@ -167,6 +199,7 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
     secrets: p.secrets,
     redactor: p.redactor,
     spawned: [],
+    cache: openCache(options.cache, bus.runId),
     executor: options.executor ? { run: options.executor.run.bind(options.executor), artifactDir: options.artifactDir ?? join(job.dir, 'artifacts') } : undefined,
   };
 
@@ -183,6 +216,7 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
     options.signal?.removeEventListener('abort', onSignal);
     state.artifacts.cleanup();
     await state.pool.close();
+    closeCache(state);
   }
   if (controller.signal.aborted) {
     const reason = controller.signal.reason;

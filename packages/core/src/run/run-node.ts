@@ -11,6 +11,7 @@ import { checkPaths } from './path-guard.js';
 import { callHooks } from './hooks.js';
 import type { NodeStatus } from './events.js';
 import { StreamArtifact, StreamError } from './artifact-store.js';
+import { isCacheable, probeCache, saveToCache, useCached } from './cache-node.js';
 import { createModuleContext } from './module-context.js';
 import { nodeIdOf, type RunState } from './run-state.js';
 import { templateScope } from './template-scope.js';
@@ -33,6 +34,18 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
     const { signal, dispose } = attemptSignal(state.signal, node.id, node.timeout ?? null);
     try {
       const config = prepareConfig(state, node);
+      let key: string | undefined;
+      if (attempt === 1 && isCacheable(state, node)) {
+        const probe = await probeCache(state, node, config, inputs);
+        if (probe.hit) {
+          dispose();
+          useCached(state, node, nodeId, probe.hit, Date.now() - started, countRowsIn());
+          setNodeGlobals(state, nodeId, 'success', Date.now() - started, probe.hit.entry.rows_out);
+          await callHooks(state.hooks, 'afterModule', { ...hookInfo, status: 'success', cached: true, durationMs: Date.now() - started, rowsIn: countRowsIn(), rowsOut: probe.hit.entry.rows_out }, (m) => hookFailed(state, nodeId, m));
+          return 'success';
+        }
+        key = probe.key;
+      }
       const ctx = createModuleContext(state, node.id, config, signal);
       let result: ModuleOutputs | void;
       try {
@@ -43,6 +56,7 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
         await runTeardown(state, nodeId, () => def.teardown?.(ctx));
       }
       const { rowsOut, streams } = await storeOutputs(state, node, nodeId, result ?? {});
+      if (key) await saveToCache(state, node, nodeId, key, countRowsIn);
       setNodeGlobals(state, nodeId, 'success', Date.now() - started, rowsOut);
       const finish = async (rows: number) => {
         const durationMs = Date.now() - started;

@@ -2,6 +2,7 @@ import type { Artifact, ModuleDefinition } from '@pypeline/sdk';
 import type { Job } from './load-job.js';
 import type { ArtifactStore } from './artifact-store.js';
 import type { Checkpoint } from './checkpoint.js';
+import type { RunCache } from '../cache/run-cache.js';
 import type { Hooks } from './hooks.js';
 import type { SubflowExecutor } from './subflow-task.js';
 import type { Redactor } from '../secrets/redactor.js';
@@ -69,4 +70,6 @@ export interface RunState {
   executor?: { run: SubflowExecutor['run']; artifactDir: string };
   /** Scopes started by START edges; the run waits for all of them before it ends. */
   spawned: Promise<void>[];
+  /** `--cache`: where module outputs are looked up and stored; undefined when caching is off. */
+  cache?: RunCache;
 }

@@ -3,13 +3,15 @@ import type { PypeEvent } from './events.js';
 export interface ModuleSummary {
   nodeId: string;
   name: string;
-  status: 'success' | 'failed' | 'skipped' | 'restored' | 'not run';
+  status: 'success' | 'failed' | 'skipped' | 'restored' | 'cached' | 'not run';
   durationMs: number;
   rowsIn: number;
   rowsOut: number;
   attempts: number;
   error?: string;
   hint?: string;
+  /** A remark for the table, e.g. the cache key of a cached module. */
+  note?: string;
 }
 
 /** One row per module, in the order modules started (then the ones that never did). */
@@ -24,6 +26,7 @@ export function summarize(events: readonly PypeEvent[], nodeIds: readonly string
     if (e.type === 'module.started') row(e.nodeId, e.name).attempts = e.attempt;
     else if (e.type === 'module.finished') Object.assign(row(e.nodeId, e.name), { status: 'success', durationMs: e.durationMs, rowsIn: e.rowsIn, rowsOut: e.rowsOut, attempts: e.attempts });
     else if (e.type === 'module.failed' && !e.willRetry) Object.assign(row(e.nodeId, e.name), { status: 'failed', durationMs: e.durationMs, error: e.error, hint: e.hint });
+    else if (e.type === 'module.cached') Object.assign(row(e.nodeId, e.name), { status: 'cached', durationMs: e.durationMs, rowsIn: e.rowsIn, rowsOut: e.rowsOut, error: undefined, note: `cache ${e.key.slice(0, 12)}` });
     else if (e.type === 'module.skipped') Object.assign(row(e.nodeId, e.name), { status: 'skipped', error: e.reason });
     else if (e.type === 'subflow.restored') for (const m of e.modules) Object.assign(row(`${m}#${e.frame}`, ''), { status: 'restored', error: 'completed before; restored from the checkpoint' });
   }
@@ -38,10 +41,10 @@ export function renderSummary(events: readonly PypeEvent[], nodeIds: readonly st
   const body = rows.map((r) => [
     r.nodeId,
     r.status,
-    r.status === 'success' || r.status === 'failed' ? formatMs(r.durationMs) : '',
-    r.status === 'success' ? String(r.rowsIn) : '',
-    r.status === 'success' ? String(r.rowsOut) : '',
-    r.error ? truncate(r.error.split('\n')[0], 70) : r.attempts > 1 ? `${r.attempts} attempts` : '',
+    r.status === 'success' || r.status === 'failed' || r.status === 'cached' ? formatMs(r.durationMs) : '',
+    r.status === 'success' || r.status === 'cached' ? String(r.rowsIn) : '',
+    r.status === 'success' || r.status === 'cached' ? String(r.rowsOut) : '',
+    r.error ? truncate(r.error.split('\n')[0], 70) : r.note ? r.note : r.attempts > 1 ? `${r.attempts} attempts` : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();

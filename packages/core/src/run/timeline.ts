@@ -10,9 +10,9 @@ export function renderTimeline(events: readonly PypeEvent[], width = 50): string
   const open = new Map<string, number>();
   for (const e of events) {
     if (e.type === 'module.started') open.set(e.nodeId, e.time);
-    else if (e.type === 'module.finished' || e.type === 'module.failed') {
+    else if (e.type === 'module.finished' || e.type === 'module.failed' || e.type === 'module.cached') {
       const from = open.get(e.nodeId) ?? e.time;
-      bars.push({ nodeId: e.nodeId, from, to: e.time, mark: e.type === 'module.finished' ? '█' : '▒' });
+      bars.push({ nodeId: e.nodeId, from, to: e.time, mark: e.type === 'module.finished' ? '█' : e.type === 'module.cached' ? '░' : '▒' });
       open.delete(e.nodeId);
     }
   }
@@ -23,5 +23,5 @@ export function renderTimeline(events: readonly PypeEvent[], width = 50): string
     const len = Math.max(1, col(b.to) - a);
     return `${b.nodeId.padEnd(label)} |${' '.repeat(a)}${b.mark.repeat(len)}${' '.repeat(Math.max(0, width - a - len))}| ${formatMs(b.to - b.from)}`;
   });
-  return [`${'module'.padEnd(label)} |0${' '.repeat(width - 1 - formatMs(span).length)}${formatMs(span)}|`, ...lines, `(█ succeeded, ▒ failed attempt)`].join('\n');
+  return [`${'module'.padEnd(label)} |0${' '.repeat(width - 1 - formatMs(span).length)}${formatMs(span)}|`, ...lines, `(█ succeeded, ▒ failed attempt, ░ taken from the cache)`].join('\n');
 }

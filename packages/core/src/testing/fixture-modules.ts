@@ -12,6 +12,8 @@ interface FixtureModule {
   schema: Record<string, any>;
   /** Body of `async run(inputs, ctx)`, plain JS. */
   run: string;
+  /** The definition's `cacheable` flag, when it sets one. */
+  cacheable?: boolean;
 }
 
 const arrowUrl = new URL(import.meta.resolve('apache-arrow'));
@@ -40,6 +42,28 @@ export const FIXTURES: FixtureModule[] = [
     schema: { type: 'object', additionalProperties: false, properties: { fail: { type: 'boolean', default: false } } },
     run: `if (ctx.config.fail) throw new Error('pass_rows was told to fail');
       return { output: await inputs.input.table() };`,
+  },
+  {
+    name: 'keep_rows',
+    type: 'mod',
+    input_ports: ['input'],
+    output_ports: ['output'],
+    globals: ['kept'],
+    schema: { type: 'object', additionalProperties: false, required: ['min_id'], properties: { min_id: { type: 'integer' }, token: { type: 'string', secret: true }, note: { type: 'string' } } },
+    run: `const rows = [];
+      for await (const batch of inputs.input.batches()) for (const r of batch) if (r.id >= ctx.config.min_id) rows.push(r.toJSON());
+      ctx.setGlobal('kept', rows.length);
+      async function* out() { yield* arrow.tableFromArrays({ id: Int32Array.from(rows, (r) => r.id), label: rows.map((r) => r.label) }).batches; }
+      return { output: out() };`,
+  },
+  {
+    name: 'stamp_rows',
+    type: 'mod',
+    input_ports: ['input'],
+    output_ports: ['output'],
+    cacheable: false,
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    run: `return { output: await inputs.input.table() };`,
   },
   {
     name: 'count_sink',
@@ -101,7 +125,7 @@ export function createFixtureProject(): string {
       json_schema: m.schema,
     }));
     writeFileSync(join(dir, 'dist', 'index.js'), `import * as arrow from ${JSON.stringify(arrowUrl.href)};
-export default { name: ${JSON.stringify(m.name)}, type: ${JSON.stringify(m.type)}, async run(inputs, ctx) { ${m.run} } };\n`);
+export default { name: ${JSON.stringify(m.name)}, type: ${JSON.stringify(m.type)},${m.cacheable === undefined ? '' : ` cacheable: ${m.cacheable},`} async run(inputs, ctx) { ${m.run} } };\n`);
   }
   return root;
 }
