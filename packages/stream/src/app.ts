@@ -1,0 +1,220 @@
+import type { RecordBatch } from 'apache-arrow';
+import type { Aggregate } from './aggregates.js';
+import type { Row, SchemaSpec } from './arrow-rows.js';
+import type { StreamSink, StreamSource } from './connector.js';
+import { toMs, type Duration } from './duration.js';
+import type { WindowSpec } from './windows.js';
+
+export interface SourceOptions {
+  /** Column holding each event's time (timestamp, epoch ms number, or ISO text). Needed for windows. */
+  eventTime?: string;
+  /** How far out of order events may arrive: the watermark trails the largest event time by this much. Default 0. */
+  maxOutOfOrder?: Duration;
+  /**
+   * When the source has been silent this long (processing time), its watermark advances with the
+   * wall clock (now − maxOutOfOrder) so windows close without new events. Off by default: it
+   * assumes event times are close to the wall clock.
+   */
+  idleTimeout?: Duration;
+}
+
+export interface WindowOptions {
+  /** How long after a window fires late events still update it (each update fires again). Default 0. */
+  allowedLateness?: Duration;
+}
+
+export type OperatorSpec =
+  | { kind: 'filter'; condition: string | ((row: Row) => boolean) }
+  | { kind: 'derive'; columns: Record<string, string> }
+  | { kind: 'select'; columns: string[] }
+  | { kind: 'mapRows'; fn: (row: Row) => Row | Row[] | null | undefined; schema?: SchemaSpec }
+  | { kind: 'mapBatches'; fn: (batch: RecordBatch) => RecordBatch | null | undefined }
+  | { kind: 'windowAggregate'; key: string; time: string; window: WindowSpec; allowedLateness: number; aggregates: Record<string, Aggregate> }
+  | { kind: 'windowReduce'; key: string; time: string; window: WindowSpec; allowedLateness: number; reduce: (acc: unknown, row: Row) => unknown; initial: unknown; merge?: (a: unknown, b: unknown) => unknown }
+  | { kind: 'windowJoin'; keys: [string, string]; times: [string, string]; window: WindowSpec; allowedLateness: number };
+
+export type GraphNode =
+  | { id: string; kind: 'source'; connector: StreamSource; options: SourceOptions; inputs: [] }
+  | { id: string; kind: 'operator'; op: OperatorSpec; inputs: NodeInput[] }
+  | { id: string; kind: 'sink'; connector: StreamSink; inputs: NodeInput[] };
+
+/** An edge: the output port of an upstream node. Window operators have a `late` port. */
+export interface NodeInput { node: string; port: 'out' | 'late' }
+
+export interface AppOptions {
+  /** How often a checkpoint is taken. Default 10s. */
+  checkpointInterval?: Duration;
+}
+
+/** A stream application: a graph of sources, operators and sinks. Build it with `streamApp()`. */
+export class StreamApp {
+  readonly nodes: GraphNode[] = [];
+  private counters = new Map<string, number>();
+  constructor(readonly name: string, readonly options: AppOptions = {}) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new Error(`stream app name "${name}" may contain only letters, digits, "_", "." and "-"`);
+  }
+
+  /** Adds a source; `id` names it in checkpoints, logs and `pype inspect`. */
+  source(id: string, connector: StreamSource, options: SourceOptions = {}): Stream {
+    this.checkId(id);
+    if (options.maxOutOfOrder !== undefined) toMs(options.maxOutOfOrder, `source "${id}" maxOutOfOrder`);
+    if (options.idleTimeout !== undefined) toMs(options.idleTimeout, `source "${id}" idleTimeout`);
+    this.nodes.push({ id, kind: 'source', connector, options, inputs: [] });
+    return new Stream(this, { node: id, port: 'out' }, options.eventTime);
+  }
+
+  /** @internal */
+  nextId(kind: string, name?: string): string {
+    if (name) {
+      this.checkId(name);
+      return name;
+    }
+    const n = (this.counters.get(kind) ?? 0) + 1;
+    this.counters.set(kind, n);
+    let id = `${kind}_${n}`;
+    while (this.nodes.some((x) => x.id === id)) id += '_';
+    return id;
+  }
+
+  /** @internal */
+  add(node: GraphNode): void { this.nodes.push(node); }
+
+  node(id: string): GraphNode | undefined { return this.nodes.find((n) => n.id === id); }
+
+  private checkId(id: string) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(id)) throw new Error(`"${id}" is not a valid node id (letters, digits, "_", "." and "-")`);
+    if (this.nodes.some((n) => n.id === id)) throw new Error(`node id "${id}" is used twice in app "${this.name}"`);
+  }
+
+  /** A fingerprint of the topology; checkpoints from another topology are refused. */
+  topology(): string {
+    return JSON.stringify(this.nodes.map((n) => ({
+      id: n.id, kind: n.kind, inputs: n.inputs,
+      what: n.kind === 'operator' ? { kind: n.op.kind, ...('key' in n.op ? { key: n.op.key } : {}), ...('window' in n.op ? { window: n.op.window } : {}), ...('aggregates' in n.op ? { aggregates: n.op.aggregates } : {}) } : n.connector.kind,
+    })));
+  }
+}
+
+/** Starts a stream app. */
+export function streamApp(name: string, options: AppOptions = {}): StreamApp {
+  return new StreamApp(name, options);
+}
+
+export interface NameOption { /** Node id (default `<kind>_<n>`). Keep ids stable: checkpoints are keyed by them. */ name?: string }
+
+/** A stream of record batches. Every method adds a node and returns the new stream. */
+export class Stream {
+  constructor(readonly app: StreamApp, readonly from: NodeInput, readonly timeColumn: string | undefined) {}
+
+  protected op(kind: string, op: OperatorSpec, opts: NameOption = {}): string {
+    const id = this.app.nextId(kind, opts.name);
+    this.app.add({ id, kind: 'operator', op, inputs: [this.from] });
+    return id;
+  }
+
+  /** Keeps the rows where `condition` is true: an expression (`amount > 0 and country = 'FR'`) or a row function. */
+  filter(condition: string | ((row: Row) => boolean), opts?: NameOption): Stream {
+    return new Stream(this.app, { node: this.op('filter', { kind: 'filter', condition }, opts), port: 'out' }, this.timeColumn);
+  }
+
+  /** Adds or replaces columns computed by expressions: `{ total: 'price * qty' }`. */
+  map(columns: Record<string, string>, opts?: NameOption): Stream {
+    return new Stream(this.app, { node: this.op('map', { kind: 'derive', columns }, opts), port: 'out' }, this.timeColumn);
+  }
+
+  /** Keeps only `columns`, in that order. */
+  select(columns: string[], opts?: NameOption): Stream {
+    return new Stream(this.app, { node: this.op('select', { kind: 'select', columns }, opts), port: 'out' }, this.timeColumn && columns.includes(this.timeColumn) ? this.timeColumn : undefined);
+  }
+
+  /**
+   * A function per row (returns a row, several rows, or null to drop). Slower than `map` and
+   * `filter`, which run vectorised. Declare `schema` for stable output types.
+   */
+  mapRows(fn: (row: Row) => Row | Row[] | null | undefined, opts: NameOption & { schema?: SchemaSpec } = {}): Stream {
+    return new Stream(this.app, { node: this.op('map_rows', { kind: 'mapRows', fn, schema: opts.schema }, opts), port: 'out' }, this.timeColumn);
+  }
+
+  /** A function per record batch (return null to drop the batch). */
+  mapBatches(fn: (batch: RecordBatch) => RecordBatch | null | undefined, opts?: NameOption): Stream {
+    return new Stream(this.app, { node: this.op('map_batches', { kind: 'mapBatches', fn }, opts), port: 'out' }, this.timeColumn);
+  }
+
+  /** Partitions the stream by the value of `column`: windows, aggregates and joins then work per key. */
+  keyBy(column: string): KeyedStream {
+    return new KeyedStream(this.app, this.from, this.timeColumn, column);
+  }
+
+  /** Sends the stream to a sink. */
+  to(sink: StreamSink, opts: NameOption = {}): void {
+    const id = this.app.nextId('sink', opts.name);
+    this.app.add({ id, kind: 'sink', connector: sink, inputs: [this.from] });
+  }
+}
+
+export class KeyedStream {
+  constructor(readonly app: StreamApp, readonly from: NodeInput, readonly timeColumn: string | undefined, readonly key: string) {}
+
+  /** Groups each key's events into event-time windows: `tumbling('1m')`, `sliding('1m', '10s')`, `session('30s')`. */
+  window(spec: WindowSpec, options: WindowOptions = {}): WindowedStream {
+    if (!this.timeColumn) throw new Error(`window on key "${this.key}" needs event time: declare { eventTime: '<column>' } on the source`);
+    return new WindowedStream(this, spec, toMs(options.allowedLateness ?? 0, 'allowedLateness'));
+  }
+
+  /**
+   * Joins with another keyed stream: rows of both sides with equal keys in the same window,
+   * emitted when the window closes. Columns of the right side whose names clash get a `right_` prefix.
+   */
+  join(other: KeyedStream, options: { window: WindowSpec; allowedLateness?: Duration } & NameOption): WindowResult {
+    if (other.app !== this.app) throw new Error('join: both streams must belong to the same app');
+    if (!this.timeColumn || !other.timeColumn) throw new Error('join needs event time on both sides: declare { eventTime: \'<column>\' } on their sources');
+    if (options.window.kind === 'session') throw new Error('join: session windows are not supported; use tumbling() or sliding()');
+    const id = this.app.nextId('join', options.name);
+    this.app.add({
+      id, kind: 'operator', inputs: [this.from, other.from],
+      op: { kind: 'windowJoin', keys: [this.key, other.key], times: [this.timeColumn, other.timeColumn], window: options.window, allowedLateness: toMs(options.allowedLateness ?? 0, 'allowedLateness') },
+    });
+    return new WindowResult(this.app, id);
+  }
+}
+
+export class WindowedStream {
+  constructor(readonly keyed: KeyedStream, readonly spec: WindowSpec, readonly allowedLateness: number) {}
+
+  /** Named aggregates per key and window: `{ n: count(), total: sum('amount') }`. */
+  aggregate(aggregates: Record<string, Aggregate>, opts: NameOption = {}): WindowResult {
+    const reserved = [this.keyed.key, 'window_start', 'window_end'].filter((c) => c in aggregates);
+    if (reserved.length > 0) throw new Error(`aggregate: output name "${reserved[0]}" clashes with a window column; rename it`);
+    if (Object.keys(aggregates).length === 0) throw new Error('aggregate: name at least one aggregate, e.g. { n: count() }');
+    const { app, from, key } = this.keyed;
+    const id = app.nextId('window', opts.name);
+    app.add({ id, kind: 'operator', inputs: [from], op: { kind: 'windowAggregate', key, time: this.keyed.timeColumn!, window: this.spec, allowedLateness: this.allowedLateness, aggregates } });
+    return new WindowResult(app, id);
+  }
+
+  /**
+   * Folds each key's window with a function over rows. The result column is `value`, or the
+   * fields of the accumulator when it is an object. Session windows also need `merge`.
+   */
+  reduce<A>(fn: (acc: A, row: Row) => A, initial: A, opts: NameOption & { merge?: (a: A, b: A) => A } = {}): WindowResult {
+    if (this.spec.kind === 'session' && !opts.merge) throw new Error('reduce over session windows needs { merge: (a, b) => … } to combine sessions that meet');
+    const { app, from, key } = this.keyed;
+    const id = app.nextId('window', opts.name);
+    app.add({
+      id, kind: 'operator', inputs: [from],
+      op: { kind: 'windowReduce', key, time: this.keyed.timeColumn!, window: this.spec, allowedLateness: this.allowedLateness, reduce: fn as (a: unknown, r: Row) => unknown, initial, merge: opts.merge as ((a: unknown, b: unknown) => unknown) | undefined },
+    });
+    return new WindowResult(app, id);
+  }
+}
+
+/** The results of a window: one row per key and window, with `window_start` and `window_end`. */
+export class WindowResult extends Stream {
+  constructor(app: StreamApp, readonly windowNode: string) {
+    super(app, { node: windowNode, port: 'out' }, 'window_start');
+  }
+  /** Events that arrived after their windows closed (past the allowed lateness), unchanged. */
+  late(): Stream {
+    return new Stream(this.app, { node: this.windowNode, port: 'late' }, undefined);
+  }
+}

@@ -1,0 +1,139 @@
+import {
+  Bool, DataType, Field, Float64, Int32, Int64, RecordBatch, Schema, Struct, TimestampMillisecond, Type, Utf8,
+  makeData, vectorFromArray, type Vector,
+} from 'apache-arrow';
+
+/** Column types a stream schema can declare. */
+export type ColumnTypeName = 'string' | 'float64' | 'int32' | 'int64' | 'bool' | 'timestamp';
+/** A stream schema written by hand: `{ sensor: 'string', value: 'float64', ts: 'timestamp' }`. */
+export type SchemaSpec = Record<string, ColumnTypeName>;
+export type Row = Record<string, unknown>;
+
+const TYPES: Record<ColumnTypeName, () => DataType> = {
+  string: () => new Utf8(),
+  float64: () => new Float64(),
+  int32: () => new Int32(),
+  int64: () => new Int64(),
+  bool: () => new Bool(),
+  timestamp: () => new TimestampMillisecond(),
+};
+
+export function schemaFromSpec(spec: SchemaSpec): Schema {
+  return new Schema(Object.entries(spec).map(([name, t]) => {
+    const make = TYPES[t];
+    if (!make) throw new Error(`schema: column "${name}" has unknown type "${String(t)}" (use one of ${Object.keys(TYPES).join(', ')})`);
+    return new Field(name, make(), true);
+  }));
+}
+
+/** A schema guessed from rows: numbers → float64, booleans → bool, Date → timestamp, bigint → int64, else string. */
+export function inferSchema(rows: readonly Row[]): Schema {
+  const spec: SchemaSpec = {};
+  for (const row of rows) {
+    for (const [k, v] of Object.entries(row)) {
+      if (v === null || v === undefined || spec[k]) continue;
+      spec[k] = typeof v === 'number' ? 'float64' : typeof v === 'boolean' ? 'bool' : typeof v === 'bigint' ? 'int64' : v instanceof Date ? 'timestamp' : 'string';
+    }
+  }
+  return schemaFromSpec(spec);
+}
+
+/** Milliseconds since the epoch from a number, Date, bigint or ISO-8601 text; null when absent or unreadable. */
+export function toEpochMs(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) return v.getTime();
+  if (typeof v === 'string') {
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? null : t;
+  }
+  return null;
+}
+
+function coerce(v: unknown, type: DataType): unknown {
+  if (v === null || v === undefined) return null;
+  switch (type.typeId) {
+    case Type.Utf8: return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    case Type.Float:
+    case Type.Int: {
+      if ((type as Int64).bitWidth === 64 && type.typeId === Type.Int) {
+        if (typeof v === 'bigint') return v;
+        const n = Number(v);
+        return Number.isFinite(n) ? BigInt(Math.trunc(n)) : null;
+      }
+      const n = typeof v === 'number' ? v : Number(v);
+      return Number.isFinite(n) || Number.isNaN(n) && typeof v === 'number' ? n : null;
+    }
+    case Type.Bool: return typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : Boolean(v);
+    case Type.Timestamp: return toEpochMs(v);
+    default: return v;
+  }
+}
+
+/** Rows to one record batch with `schema`; values are coerced to the column types (unreadable → null). */
+export function rowsToBatch(rows: readonly Row[], schema: Schema): RecordBatch {
+  const vectors = schema.fields.map((f) => vectorFromArray(rows.map((r) => coerce(r[f.name], f.type)), f.type));
+  return batchFromVectors(schema, vectors, rows.length);
+}
+
+/** Builds a batch from one vector per field of `schema`. */
+export function batchFromVectors(schema: Schema, vectors: readonly Vector[], length: number): RecordBatch {
+  const children = vectors.map((v) => (v.data.length === 1 ? v.data[0] : vectorConcatData(v)));
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, nullCount: 0, children }));
+}
+
+function vectorConcatData(v: Vector) {
+  // A vector built from one array has one chunk; rebuild otherwise.
+  return vectorFromArray([...v], v.type).data[0];
+}
+
+/** A plain JS value for a cell: bigint → number when safe, timestamps stay epoch milliseconds. */
+export function plainValue(v: unknown): unknown {
+  if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
+  return v;
+}
+
+/** The batch's rows as plain objects (the slow path: for row functions, sinks and tests). */
+export function batchToRows(batch: RecordBatch): Row[] {
+  const cols = batch.schema.fields.map((f, i) => [f.name, batch.getChildAt(i)!] as const);
+  const rows: Row[] = new Array(batch.numRows);
+  for (let r = 0; r < batch.numRows; r++) {
+    const row: Row = {};
+    for (const [name, col] of cols) row[name] = plainValue(col.get(r));
+    rows[r] = row;
+  }
+  return rows;
+}
+
+/**
+ * The column `name` as epoch milliseconds, one Float64 per row (NaN for null). Accepts
+ * timestamps (any unit), dates, integers and floats (taken as milliseconds) and ISO-8601 text.
+ */
+export function timeColumnMs(batch: RecordBatch, name: string): Float64Array {
+  const i = batch.schema.fields.findIndex((f) => f.name === name);
+  if (i < 0) throw new Error(`event time column "${name}" is not in the stream (columns: ${batch.schema.fields.map((f) => f.name).join(', ')})`);
+  const col = batch.getChildAt(i)!;
+  const n = batch.numRows;
+  const out = new Float64Array(n);
+  const type = col.type as DataType;
+  let scale = 1;
+  if (type.typeId === Type.Timestamp) {
+    const unit = (type as unknown as { unit: number }).unit; // 0 s, 1 ms, 2 us, 3 ns
+    scale = [1000, 1, 1e-3, 1e-6][unit];
+  }
+  const fast = col.data.length === 1 && col.nullCount === 0 && (type.typeId === Type.Float || type.typeId === Type.Int || type.typeId === Type.Timestamp);
+  if (fast) {
+    const values = col.data[0].values as ArrayLike<number | bigint>;
+    if (typeof values[0] === 'bigint') for (let r = 0; r < n; r++) out[r] = Number(values[r] as bigint) * scale;
+    else for (let r = 0; r < n; r++) out[r] = (values[r] as number) * scale;
+    return out;
+  }
+  for (let r = 0; r < n; r++) {
+    const v = col.get(r);
+    if (v === null || v === undefined) out[r] = NaN;
+    else if (type.typeId === Type.Timestamp) out[r] = Number(v); // Arrow's get() gives milliseconds for any unit
+    else out[r] = toEpochMs(v) ?? NaN;
+  }
+  return out;
+}

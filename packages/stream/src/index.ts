@@ -1,0 +1,17 @@
+export { streamApp, StreamApp, Stream, KeyedStream, WindowedStream, WindowResult } from './app.js';
+export type { AppOptions, SourceOptions, WindowOptions, GraphNode, OperatorSpec, NameOption, NodeInput } from './app.js';
+export { tumbling, sliding, session, assignWindows, describeWindow } from './windows.js';
+export type { WindowSpec, TimeWindow } from './windows.js';
+export { count, sum, min, max, avg, first, last } from './aggregates.js';
+export type { Aggregate } from './aggregates.js';
+export { toMs, formatDuration, type Duration } from './duration.js';
+export { rowsToBatch, batchToRows, inferSchema, schemaFromSpec, timeColumnMs, toEpochMs } from './arrow-rows.js';
+export type { Row, SchemaSpec, ColumnTypeName } from './arrow-rows.js';
+export type { StreamSource, StreamSink, SourceBatch, SourceContext, SinkContext, StreamLogger, LogLevel } from './connector.js';
+export type { StateStore, IntakeLog, CheckpointMeta, StateDelta } from './state/state-store.js';
+export { LmdbStateStore } from './state/lmdb-store.js';
+export { MemoryStateStore } from './state/memory-store.js';
+export { Engine, NodeError, type NodeMetrics } from './runtime/engine.js';
+export { runStream, StreamRunError, METRICS_FILE } from './runtime/run-stream.js';
+export type { RunStreamOptions, StreamRunResult, MetricsFile } from './runtime/run-stream.js';
+export { memorySource, collectSink, consoleSink } from './connectors/memory.js';

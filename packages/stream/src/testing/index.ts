@@ -1,0 +1,1 @@
+export { TestRunner } from './test-runner.js';
