@@ -1,0 +1,70 @@
+import type { RecordBatch, Schema } from 'apache-arrow';
+import { batchToRows, inferSchema, rowsToBatch, schemaFromSpec, type Row, type SchemaSpec, type StreamLogger } from '@pypeline/stream';
+
+/** How message payloads become rows. */
+export interface DecodeOptions {
+  /** `json` (default): each message is a JSON object, or an array of objects. `text`: one row `{ value }`. */
+  format?: 'json' | 'text';
+  /** Column types; without it they are inferred from the first batch and then kept. */
+  schema?: SchemaSpec;
+  /** A message that cannot be decoded: `fail` (default) stops the app; `skip` logs and drops it. */
+  onError?: 'fail' | 'skip';
+}
+
+/** Message metadata added as columns when asked (e.g. the MQTT topic). */
+export type Meta = Record<string, unknown>;
+
+/**
+ * Decodes payloads into one record batch with a stable schema. Keeps the schema across calls
+ * (declared, or inferred from the first messages). Throws a message naming the connector and
+ * the bad payload when `onError` is `fail`.
+ */
+export class Decoder {
+  private schema: Schema | undefined;
+  private skipped = 0;
+  constructor(private readonly where: string, private readonly options: DecodeOptions = {}, private readonly log?: StreamLogger) {
+    if (options.schema) this.schema = schemaFromSpec(options.schema);
+  }
+
+  decode(payloads: ReadonlyArray<Uint8Array | string>, meta?: ReadonlyArray<Meta>): RecordBatch | undefined {
+    const rows: Row[] = [];
+    const text = new TextDecoder();
+    payloads.forEach((p, i) => {
+      const s = typeof p === 'string' ? p : text.decode(p);
+      if ((this.options.format ?? 'json') === 'text') {
+        rows.push({ value: s, ...meta?.[i] });
+        return;
+      }
+      let v: unknown;
+      try {
+        v = JSON.parse(s);
+      } catch (e) {
+        return this.bad(`is not JSON (${(e as Error).message})`, s);
+      }
+      const items = Array.isArray(v) ? v : [v];
+      for (const item of items) {
+        if (item === null || typeof item !== 'object' || Array.isArray(item)) return this.bad('is not a JSON object', s);
+        rows.push({ ...(item as Row), ...meta?.[i] });
+      }
+    });
+    if (rows.length === 0) return undefined;
+    this.schema ??= inferSchema(rows);
+    return rowsToBatch(rows, this.schema);
+  }
+
+  private bad(why: string, payload: string): void {
+    const shown = payload.length > 200 ? `${payload.slice(0, 200)}…` : payload;
+    if ((this.options.onError ?? 'fail') === 'fail') {
+      throw new Error(`${this.where}: a message ${why}: ${shown} (fix the producer, or set onError: 'skip' to drop such messages)`);
+    }
+    this.skipped++;
+    this.log?.('warn', `${this.where}: skipped a message that ${why}`, { skipped: this.skipped, payload: shown });
+  }
+}
+
+const replacer = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
+
+/** Each row of a batch as JSON text (bigints as text). */
+export function encodeRows(batch: RecordBatch): string[] {
+  return batchToRows(batch).map((r) => JSON.stringify(r, replacer));
+}
