@@ -32,6 +32,8 @@ export type { MigrationStep } from './registry/migrate-config.js';
 
 // Run
 export { runJob } from './run/run-job.js';
+export { run } from './run/run-flow.js';
+export type { FlowRunOptions } from './run/run-flow.js';
 export type { RunOptions, RunResult, ModuleResult, CacheOptions } from './run/run-job.js';
 
 // Cached re-runs (`pype run --cache`, `pype cache ls|clear`)

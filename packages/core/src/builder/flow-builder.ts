@@ -59,23 +59,42 @@ interface FlowMeta {
 }
 
 /** Builds a flow in TypeScript; `toDocument()` is exactly what the equivalent YAML parses to. */
-export class FlowBuilder<Ctx extends Record<string, unknown> = Record<string, unknown>> {
+export class FlowBuilder<Ctx extends object = Record<string, unknown>> {
   private readonly steps: StepSpec[] = [];
   private readonly dataEdges: string[] = [];
   private readonly controlEdges: string[] = [];
   private readonly contexts: Record<string, Record<string, unknown>> = {};
   private settingsDoc: Record<string, unknown> | undefined;
+  private contextSchemaDoc: Record<string, unknown> | undefined;
 
   constructor(private readonly meta: FlowMeta) {}
+
+  /** The flow's name (`flow.name`), which names its job folder. */
+  get name(): string {
+    return this.meta.name;
+  }
 
   settings(settings: Record<string, unknown>): this {
     this.settingsDoc = settings;
     return this;
   }
 
+  /**
+   * The JSON Schema every context of the flow must satisfy (`context_schema`). `pype build app.ts`
+   * sets it from the file's exported `Context` type when the flow does not set one.
+   */
+  contextSchema(schema: Record<string, unknown>): this {
+    this.contextSchemaDoc = schema;
+    return this;
+  }
+
+  get hasContextSchema(): boolean {
+    return this.contextSchemaDoc !== undefined;
+  }
+
   /** Context values for an environment (`default`, `prod`, ...), typed by the flow's context type. */
   context(env: string, values: Ctx): this {
-    this.contexts[env] = values;
+    this.contexts[env] = values as Record<string, unknown>;
     return this;
   }
 
@@ -108,6 +127,7 @@ export class FlowBuilder<Ctx extends Record<string, unknown> = Record<string, un
   toDocument(): Record<string, unknown> {
     const doc: Record<string, unknown> = { flow: { ...this.meta } };
     if (this.settingsDoc) doc.settings = this.settingsDoc;
+    if (this.contextSchemaDoc) doc.context_schema = this.contextSchemaDoc;
     if (Object.keys(this.contexts).length) doc.context = this.contexts;
     doc.modules = this.steps.map((s) => {
       const required = new Set(s.required ?? Object.keys(s.config));
@@ -127,7 +147,7 @@ export class FlowBuilder<Ctx extends Record<string, unknown> = Record<string, un
 }
 
 /** `flow({ name })`: start a flow in TypeScript. */
-export function flow<Ctx extends Record<string, unknown> = Record<string, unknown>>(meta: FlowMeta): FlowBuilder<Ctx> {
+export function flow<Ctx extends object = Record<string, unknown>>(meta: FlowMeta): FlowBuilder<Ctx> {
   return new FlowBuilder<Ctx>(meta);
 }
 

@@ -97,11 +97,12 @@ export class StreamArtifact implements Artifact {
     return (await this.whole).table();
   }
 
-  /** Closes the producer of a stream nobody read (its file handles, its pool tasks). */
+  /** Closes the producer of a stream nobody read (its file handles, its pool tasks); its producer is then done. */
   close(): void {
     if (this.read) return;
     this.read = true;
     void Promise.resolve(this.source.return?.(undefined)).catch(() => {});
+    this.hooks.onEnd?.(this.rows);
   }
 
   private async *fromWhole(): AsyncIterable<RecordBatch> {

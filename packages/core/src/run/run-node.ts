@@ -84,6 +84,8 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
         continue;
       }
       setNodeGlobals(state, nodeId, 'failed', Date.now() - started, 0, message);
+      // A stream this module never read would keep its producer (and so the run) waiting for its end.
+      for (const art of Object.values(inputs)) if (art instanceof StreamArtifact) art.close();
       const error = { nodeId, subflow, message: `${node.id} (${node.name}) failed: ${message}`, hint, stack: err?.stack };
       // continue_on_error: the failure is collected, but neither its sub flow nor the run fails.
       (node.continue_on_error ? state.continuedErrors : state.errors).push(error);
