@@ -86,11 +86,15 @@ export class StreamApp {
     if (this.nodes.some((n) => n.id === id)) throw new Error(`node id "${id}" is used twice in app "${this.name}"`);
   }
 
-  /** A fingerprint of the topology; checkpoints from another topology are refused. */
+  /**
+   * A fingerprint of what checkpoints depend on (node ids and edges, source kinds, keyed
+   * operators' keys, windows and aggregates); state from another topology is refused. Sinks
+   * may change freely.
+   */
   topology(): string {
     return JSON.stringify(this.nodes.map((n) => ({
       id: n.id, kind: n.kind, inputs: n.inputs,
-      what: n.kind === 'operator' ? { kind: n.op.kind, ...('key' in n.op ? { key: n.op.key } : {}), ...('window' in n.op ? { window: n.op.window } : {}), ...('aggregates' in n.op ? { aggregates: n.op.aggregates } : {}) } : n.connector.kind,
+      what: n.kind === 'sink' ? undefined : n.kind === 'operator' ? { kind: n.op.kind, ...('key' in n.op ? { key: n.op.key } : {}), ...('window' in n.op ? { window: n.op.window } : {}), ...('aggregates' in n.op ? { aggregates: n.op.aggregates } : {}) } : n.connector.kind,
     })));
   }
 }

@@ -22,6 +22,8 @@ interface WindowEntry {
 
 /** How a window folds its rows: built-in aggregates or a user reduce function. */
 export interface Folder {
+  /** The input schema is known (first batch, or restored from a checkpoint). */
+  bind(input: Schema): void;
   init(): unknown[];
   /** Per batch: folds row `r` with event time `t` into `accs` in place. */
   prepare(batch: RecordBatch): (accs: unknown[], r: number, t: number) => void;
@@ -36,7 +38,8 @@ export function aggregateFolder(aggregates: Record<string, Aggregate>): Folder {
   let compiled: CompiledAggregate[] | undefined;
   const compile = (schema: Schema) => (compiled ??= Object.entries(aggregates).map(([name, a]) => compileAggregate(name, a, schema)));
   return {
-    init: () => (compiled ?? Object.entries(aggregates).map(([name, a]) => compileAggregate(name, a, undefined))).map((a) => a.init()),
+    bind: (input) => void compile(input),
+    init: () => compile(new Schema([])).map((a) => a.init()),
     prepare(batch) {
       const ups = compile(batch.schema).map((a) => a.prepare(batch));
       const n = ups.length;
@@ -61,6 +64,7 @@ export function aggregateFolder(aggregates: Record<string, Aggregate>): Folder {
 
 export function reduceFolder(fn: (acc: unknown, row: Row) => unknown, initial: unknown, merge?: (a: unknown, b: unknown) => unknown): Folder {
   return {
+    bind: () => {},
     init: () => [structuredClone(initial)],
     prepare(batch) {
       const cols = batch.schema.fields.map((f, i) => [f.name, batch.getChildAt(i)!] as const);
@@ -247,6 +251,7 @@ export class WindowOperator implements Operator {
 
   private learnSchema(schema: Schema) {
     this.input = schema;
+    this.folder.bind(schema);
     this.schemaDirty = true;
   }
 
@@ -265,6 +270,7 @@ export class WindowOperator implements Operator {
     for (const [sk, value] of entries) {
       if (sk === SCHEMA_KEY) {
         this.input = schemaFromSpec(value as Record<string, never>);
+        this.folder.bind(this.input);
         continue;
       }
       const e = value as WindowEntry;

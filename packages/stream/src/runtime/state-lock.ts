@@ -10,14 +10,21 @@ function alive(pid: number): boolean {
   }
 }
 
+const heldHere = new Set<string>();
+
 /** One running instance per state folder: a lock file with the holder's pid; stale locks are taken over. */
 export function lockStateDir(dir: string): () => void {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'app.lock');
+  if (heldHere.has(path)) throw new Error(`${dir} is in use by another app in this process; give each app its own state folder`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(path, String(process.pid), { flag: 'wx' });
-      return () => rmSync(path, { force: true });
+      heldHere.add(path);
+      return () => {
+        heldHere.delete(path);
+        rmSync(path, { force: true });
+      };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(readFileSync(path, 'utf8'));
