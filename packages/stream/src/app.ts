@@ -51,6 +51,8 @@ export class StreamApp {
   readonly nodes: GraphNode[] = [];
   private counters = new Map<string, number>();
   constructor(readonly name: string, readonly options: AppOptions = {}) {
+    // Lets `pype run` recognise an app without loading this package (see isStreamApp).
+    Object.defineProperty(this, Symbol.for('pypeline.stream-app'), { value: true });
     if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new Error(`stream app name "${name}" may contain only letters, digits, "_", "." and "-"`);
   }
 
@@ -97,6 +99,11 @@ export class StreamApp {
       what: n.kind === 'sink' ? undefined : n.kind === 'operator' ? { kind: n.op.kind, ...('key' in n.op ? { key: n.op.key } : {}), ...('window' in n.op ? { window: n.op.window } : {}), ...('aggregates' in n.op ? { aggregates: n.op.aggregates } : {}) } : n.connector.kind,
     })));
   }
+}
+
+/** True for a stream app, even one built with another copy of this package. */
+export function isStreamApp(value: unknown): value is StreamApp {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[Symbol.for('pypeline.stream-app')] === true;
 }
 
 /** Starts a stream app. */

@@ -1,4 +1,4 @@
-export { streamApp, StreamApp, Stream, KeyedStream, WindowedStream, WindowResult } from './app.js';
+export { streamApp, isStreamApp, StreamApp, Stream, KeyedStream, WindowedStream, WindowResult } from './app.js';
 export type { AppOptions, SourceOptions, WindowOptions, GraphNode, OperatorSpec, NameOption, NodeInput } from './app.js';
 export { tumbling, sliding, session, assignWindows, describeWindow } from './windows.js';
 export type { WindowSpec, TimeWindow } from './windows.js';

@@ -20,6 +20,8 @@ export interface RunStreamOptions {
   fsync?: boolean;
   /** How often `metrics.json` is rewritten (ms, default 1000). */
   metricsInterval?: number;
+  /** Called with the live metrics each time they are written. */
+  onMetrics?(metrics: MetricsFile): void;
   /** Called after each checkpoint is durable. */
   onCheckpoint?(meta: CheckpointMeta, durationMs: number): void;
 }
@@ -99,6 +101,7 @@ export async function runStream(app: StreamApp, options: RunStreamOptions): Prom
       })),
     };
     prev = { at: now, rows };
+    options.onMetrics?.(file);
     const tmp = join(dir, `${METRICS_FILE}.tmp`);
     writeFileSync(tmp, JSON.stringify(file, null, 2));
     renameSync(tmp, join(dir, METRICS_FILE));
