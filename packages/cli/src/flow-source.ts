@@ -32,8 +32,25 @@ export async function flowText(file: string): Promise<string> {
     if (!isFlowBuilder(exported)) {
       throw new PypeError(`${file} does not export a flow`, { hint: "end it with `export default flow({ name: '...' })...`" });
     }
+    // A flow's context type becomes its context_schema here, so every command that loads the file checks contexts alike.
+    if (!exported.hasContextSchema) {
+      const schema = await contextSchemaOf(file);
+      if (schema) exported.contextSchema(schema);
+    }
     return exported.toYaml();
   } finally {
     rmSync(out, { force: true });
+  }
+}
+
+/** The JSON Schema of the `Context` type the flow file exports, through the module codegen (loaded only here: it brings TypeScript). */
+async function contextSchemaOf(file: string): Promise<Record<string, unknown> | undefined> {
+  const { generateContextSchema, CONTEXT_TYPE } = await import('@pypeline/codegen');
+  try {
+    return generateContextSchema(file);
+  } catch (err: any) {
+    throw new PypeError(`cannot generate the JSON Schema of ${CONTEXT_TYPE} in ${file}: ${String(err?.message ?? err).trim()}`, {
+      hint: `declare \`export interface ${CONTEXT_TYPE} { ... }\` with JSON-compatible property types (string, number, boolean, null, literal unions)`,
+    });
   }
 }

@@ -1,6 +1,6 @@
 // TypeScript flows
 export { flow, step, FlowBuilder, isFlowBuilder } from './builder/flow-builder.js';
-export type { StepRef, StepSpec, StepOptions, PortRef, Valve } from './builder/flow-builder.js';
+export type { StepRef, StepSpec, StepOptions, StepConfig, Template, PortRef, Valve } from './builder/flow-builder.js';
 
 // Build: load → plan → job folder
 export { buildFlow, validateFlow } from './build/build.js';
@@ -9,7 +9,9 @@ export { loadFlowFile, loadFlowText, readFlowFile } from './flow/load-flow.js';
 export type { LoadedFlow } from './flow/load-flow.js';
 export { flowSchema, FLOW_SCHEMA_PATH } from './flow/flow-schema.js';
 export type { Flow, ModuleSpec, Settings } from './flow/types.js';
-export { formatDiagnostic, sortDiagnostics } from './flow/diagnostics.js';
+export { formatDiagnostic, sortDiagnostics, formatPath } from './flow/diagnostics.js';
+export { contextProblems, contextValidator } from './flow/context-schema.js';
+export type { SchemaProblem } from './flow/schema-errors.js';
 export type { Diagnostic } from './flow/diagnostics.js';
 export { planFlow } from './plan/plan-flow.js';
 export type { Plan, Dag, DagNode, DataEdge, ControlEdge, SubFlow, ExecutionMetadata } from './plan/types.js';
@@ -56,3 +58,11 @@ export { envProvider, fileProvider, vaultProvider, providersFromEnv } from './se
 export type { SecretProvider, VaultOptions } from './secrets/providers.js';
 export { PypeError, FlowValidationError, InternalError } from './errors.js';
 export { PYPELINE_VERSION } from './version.js';
+
+// Templates (used by runtimes beside core, e.g. stream flows)
+export { resolveTemplates, resolveExpressionTemplates } from './template/templater.js';
+export type { TemplateScope } from './template/templater.js';
+export { findRefs } from './template/references.js';
+export { parseDataEdge } from './plan/parse-connections.js';
+export type { ParsedDataEdge } from './plan/parse-connections.js';
+export type { YamlDocument } from './flow/yaml-document.js';

@@ -7,3 +7,4 @@ export type { ModuleErrorOptions } from './errors.js';
 export { MemoryArtifact, isArtifact, toTable } from './memory-artifact.js';
 export { MANIFEST_VERSION, MANIFEST_FILE } from './manifest.js';
 export type { Manifest, ConfigSchema, ConfigField } from './manifest.js';
+export type { PortRef, StepRef, StepOptions, StepSpec, StepConfig, Template } from './flow-step.js';

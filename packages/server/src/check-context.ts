@@ -1,13 +1,11 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { contextValidator, PypeError } from '@pypeline/core';
 import { HttpError } from './http-error.js';
 
 export interface ContextProblem {
   path: string;
   message: string;
 }
-
-const ajv = new Ajv({ allErrors: true, strict: false });
-const compiled = new WeakMap<object, ValidateFunction>();
 
 /**
  * Every problem with a run's context at once: values must be scalars (as in a flow's
@@ -24,18 +22,14 @@ export function contextProblems(context: Record<string, unknown>, schema: unknow
   return problems;
 }
 
+// The same validator `pype build` and `pype run` use; a broken schema is the job's fault, not the request's.
 function compile(schema: unknown, jobName: string): ValidateFunction {
-  if (typeof schema !== 'object' || schema === null) throw new HttpError(500, `job ${jobName}: context_schema must be a mapping (a JSON Schema)`, { hint: 'fix the flow and rebuild the job' });
-  let fn = compiled.get(schema);
-  if (!fn) {
-    try {
-      fn = ajv.compile(schema);
-    } catch (err: any) {
-      throw new HttpError(500, `job ${jobName} declares a context_schema that is not a valid JSON Schema: ${err?.message ?? err}`, { hint: 'fix the flow and rebuild the job' });
-    }
-    compiled.set(schema, fn);
+  try {
+    return contextValidator(schema, `job ${jobName}`);
+  } catch (err) {
+    if (err instanceof PypeError) throw new HttpError(500, err.message, { hint: err.hint });
+    throw err;
   }
-  return fn;
 }
 
 function describe(e: ErrorObject): ContextProblem {

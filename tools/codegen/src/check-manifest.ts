@@ -10,8 +10,13 @@ export interface ManifestCheck {
 
 /** Compares freshly generated manifest text with the committed file. */
 export function compareManifest(packageDir: string, packageName: string, fresh: string): ManifestCheck {
-  const path = join(packageDir, MANIFEST_FILE);
-  const fix = `run \`pnpm build\` (tsc, then pypeline-codegen) in ${packageDir} and commit ${MANIFEST_FILE}`;
+  return compareGenerated(packageDir, packageName, MANIFEST_FILE, fresh);
+}
+
+/** Compares one freshly generated file (the manifest, the typed factory) with the committed one. */
+export function compareGenerated(packageDir: string, packageName: string, file: string, fresh: string): ManifestCheck {
+  const path = join(packageDir, file);
+  const fix = `run \`pnpm build\` (tsc, then pypeline-codegen) in ${packageDir} and commit ${file}`;
   if (!existsSync(path)) {
     return { ok: false, message: `${packageName}: ${path} is missing: ${fix}` };
   }

@@ -24,9 +24,21 @@ describe('pypeline-codegen', () => {
     expect(await main(['--cwd', dir, '--write'], recorder())).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'pypeline.manifest.json'), 'utf8'));
     expect(manifest.name).toBe('sample_source');
+    expect(readFileSync(join(dir, 'pypeline.flow.js'), 'utf8')).toContain('export function sampleSource(id, config, options = {})');
+    expect(readFileSync(join(dir, 'pypeline.flow.d.ts'), 'utf8')).toContain("import type { Config } from './lib/config.js';");
     const io = recorder();
     expect(await main(['--cwd', dir, '--check'], io)).toBe(0);
-    expect(io.lines.join('\n')).toContain('is up to date');
+    expect(io.lines.filter((l) => l.includes('is up to date'))).toHaveLength(3);
+  });
+
+  it('--check fails on a stale typed factory too', async () => {
+    const dir = copyFixture();
+    await main(['--cwd', dir, '--write'], recorder());
+    const path = join(dir, 'pypeline.flow.d.ts');
+    writeFileSync(path, readFileSync(path, 'utf8').replace("'data'", "'rows'"));
+    const io = recorder();
+    expect(await main(['--cwd', dir, '--check'], io)).toBe(1);
+    expect(io.lines.join('\n')).toContain(`${path} is stale`);
   });
 
   it('--check fails naming the stale file and the fix', async () => {

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compareManifest } from './check-manifest.js';
+import { compareGenerated } from './check-manifest.js';
 import { CodegenError } from './codegen-error.js';
+import { FLOW_DTS, FLOW_JS, generateFlowFactory } from './generate-flow-factory.js';
 import { generateManifest } from './generate-manifest.js';
 import { MANIFEST_FILE } from './manifest.js';
 import { readPackage } from './read-package.js';
@@ -11,9 +12,10 @@ import { serializeManifest } from './serialize-manifest.js';
 const USAGE = `Usage: pypeline-codegen [--check] [--cwd <dir>] [--debug]
 
 Run in a module package after \`tsc\`: generates ${MANIFEST_FILE} from src/config.ts
-(interface Config) and the default export of the built entry.
+(interface Config) and the default export of the built entry, and the typed factory for
+TypeScript flows (${FLOW_JS}, ${FLOW_DTS}; export them as "./flow").
 
-  --check      regenerate in memory; exit 1 if the committed ${MANIFEST_FILE} differs
+  --check      regenerate in memory; exit 1 if a committed file differs
                (the default when the CI environment variable is set, as with test snapshots)
   --write      write even under CI
   --cwd <dir>  the module package directory (default: the current directory)
@@ -45,8 +47,13 @@ export async function main(argv: string[], io: CliIO = consoleIO, env: NodeJS.Pr
   const dir = resolve(args.cwd ?? process.cwd());
   try {
     const manifest = await generateManifest(dir);
-    const text = serializeManifest(manifest);
-    return shouldCheck(args, env) ? check(dir, text, io) : write(dir, text, io);
+    const factory = generateFlowFactory(manifest);
+    const files: Generated[] = [
+      { file: MANIFEST_FILE, text: serializeManifest(manifest) },
+      { file: FLOW_JS, text: factory.js },
+      { file: FLOW_DTS, text: factory.dts },
+    ];
+    return shouldCheck(args, env) ? check(dir, files, io) : write(dir, files, io);
   } catch (error) {
     if (error instanceof CodegenError) {
       io.err(`pypeline-codegen: ${error.packageName} has ${error.problems.length} problem(s):`);
@@ -66,24 +73,35 @@ function shouldCheck(args: { check?: boolean; write?: boolean }, env: NodeJS.Pro
   return env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
 }
 
-function check(dir: string, text: string, io: CliIO): number {
-  const result = compareManifest(dir, readPackage(dir).name, text);
-  if (result.ok) {
-    io.out(`pypeline-codegen: ${join(dir, MANIFEST_FILE)} is up to date`);
-    return 0;
+interface Generated {
+  file: string;
+  text: string;
+}
+
+function check(dir: string, files: Generated[], io: CliIO): number {
+  const name = readPackage(dir).name;
+  let code = 0;
+  for (const { file, text } of files) {
+    const result = compareGenerated(dir, name, file, text);
+    if (result.ok) io.out(`pypeline-codegen: ${join(dir, file)} is up to date`);
+    else {
+      io.err(`pypeline-codegen: ${result.message}`);
+      code = 1;
+    }
   }
-  io.err(`pypeline-codegen: ${result.message}`);
-  return 1;
+  return code;
 }
 
 // Skips the write when nothing changed so file watchers and build caches stay quiet.
-function write(dir: string, text: string, io: CliIO): number {
-  const path = join(dir, MANIFEST_FILE);
-  if (existsSync(path) && readFileSync(path, 'utf8') === text) {
-    io.out(`pypeline-codegen: ${path} is up to date`);
-  } else {
-    writeFileSync(path, text);
-    io.out(`pypeline-codegen: wrote ${path}`);
+function write(dir: string, files: Generated[], io: CliIO): number {
+  for (const { file, text } of files) {
+    const path = join(dir, file);
+    if (existsSync(path) && readFileSync(path, 'utf8') === text) {
+      io.out(`pypeline-codegen: ${path} is up to date`);
+    } else {
+      writeFileSync(path, text);
+      io.out(`pypeline-codegen: wrote ${path}`);
+    }
   }
   return 0;
 }

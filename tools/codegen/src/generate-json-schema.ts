@@ -20,20 +20,8 @@ export function generateJsonSchema(packageDir: string, packageName: string): Rec
     ]);
   }
   const tsconfig = join(packageDir, 'tsconfig.json');
-  const config: GeneratorConfig = {
-    path,
-    tsconfig: existsSync(tsconfig) ? tsconfig : undefined,
-    type: CONFIG_TYPE,
-    expose: 'none',
-    topRef: false,
-    jsDoc: 'extended',
-    additionalProperties: false,
-    extraTags: ['secret'],
-    // tsc has already checked the package; checking again only costs time.
-    skipTypeCheck: true,
-  };
   try {
-    return withoutEmptyDefinitions(createGenerator(config).createSchema(CONFIG_TYPE) as Record<string, unknown>);
+    return typeSchema(path, CONFIG_TYPE, existsSync(tsconfig) ? tsconfig : undefined);
   } catch (error) {
     throw new CodegenError(packageName, [
       `cannot generate the JSON Schema of ${CONFIG_TYPE} in ${CONFIG_SOURCE}: ${(error as Error).message.trim()}. ` +
@@ -46,4 +34,25 @@ export function generateJsonSchema(packageDir: string, packageName: string): Rec
 function withoutEmptyDefinitions(schema: Record<string, unknown>): Record<string, unknown> {
   const { definitions, ...rest } = schema;
   return definitions && Object.keys(definitions).length > 0 ? schema : rest;
+}
+
+/**
+ * The draft-07 JSON Schema of the exported type `type` in the TypeScript file `path`, read the
+ * way module configs are: JSDoc descriptions, `@default`, `@asType integer`, `@secret`, and no
+ * properties beyond the declared ones. Throws the generator's error when the type is missing.
+ */
+export function typeSchema(path: string, type: string, tsconfig?: string): Record<string, unknown> {
+  const config: GeneratorConfig = {
+    path,
+    tsconfig,
+    type,
+    expose: 'none',
+    topRef: false,
+    jsDoc: 'extended',
+    additionalProperties: false,
+    extraTags: ['secret'],
+    // tsc (or esbuild for a flow file) has already read the source; checking types again only costs time.
+    skipTypeCheck: true,
+  };
+  return withoutEmptyDefinitions(createGenerator(config).createSchema(type) as Record<string, unknown>);
 }

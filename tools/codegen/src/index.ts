@@ -1,8 +1,10 @@
 export { generateManifest } from './generate-manifest.js';
 export { serializeManifest } from './serialize-manifest.js';
-export { compareManifest } from './check-manifest.js';
+export { compareManifest, compareGenerated } from './check-manifest.js';
+export { generateFlowFactory, factoryName, FLOW_JS, FLOW_DTS } from './generate-flow-factory.js';
 export type { ManifestCheck } from './check-manifest.js';
-export { generateJsonSchema, CONFIG_SOURCE, CONFIG_TYPE } from './generate-json-schema.js';
+export { generateJsonSchema, typeSchema, CONFIG_SOURCE, CONFIG_TYPE } from './generate-json-schema.js';
+export { generateContextSchema, CONTEXT_TYPE } from './generate-context-schema.js';
 export { toConfigSchema } from './to-config-schema.js';
 export { validateDefinition, packageNameFor } from './validate-definition.js';
 export type { ValidDefinition, DefinitionCheck } from './validate-definition.js';

@@ -31,6 +31,25 @@ describe('TypeScript flows', () => {
     expect(parse(r.stdout)).toEqual(twin);
   });
 
+  it('type-checks the factories: misspelled keys, wrong types, missing keys and ports do not compile', () => {
+    // examples/typed-flow-errors.ts marks each mistake with @ts-expect-error; tsc fails when one compiles.
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'examples/tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status, r.stdout).toBe(0);
+  });
+
+  it('turns the exported Context type into the job\'s context_schema and checks every run\'s context against it', () => {
+    const out = mkdtempSync(join(tmpdir(), 'pype-ts-'));
+    expect(pype(['build', 'examples/sample_etl.ts', '--out', out]).status).toBe(0);
+    const meta = JSON.parse(readFileSync(join(out, 'sample_etl', 'sample_etl_execution_metadata.json'), 'utf8'));
+    expect(meta.context_schema).toMatchObject({ type: 'object', required: ['data_dir', 'out_dir'], additionalProperties: false, properties: { data_dir: { type: 'string' } } });
+    const r = pype(['run', join(out, 'sample_etl'), '--set', 'data_dir=42', '--set', 'dta_dir=x']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/does not match the flow's context_schema, 2 problems/);
+    expect(r.stderr).toMatch(/- data_dir: "data_dir" must be a string \(got number 42\)/);
+    expect(r.stderr).toMatch(/- dta_dir: unknown key "dta_dir". Did you mean "data_dir"\?/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('reports a file that exports no flow', () => {
     const r = pype(['export', 'packages/cli/src/index.ts']);
     expect(r.status).toBe(1);

@@ -1,37 +1,7 @@
 import { stringify } from 'yaml';
+import type { PortRef, StepConfig, StepOptions, StepRef, StepSpec, Template } from '@pypeline/sdk';
 
-/** A port of a step, made by `step.out('data')` / `step.in('input')`. */
-export interface PortRef {
-  readonly id: string;
-  readonly port: string;
-}
-
-/** A module instance in a built flow. `I`/`O` are its port names, so a wrong port does not compile. */
-export interface StepRef<I extends string = string, O extends string = string> {
-  readonly id: string;
-  in(port: I): PortRef;
-  out(port: O): PortRef;
-}
-
-/** A module instance before it is added: what a factory returns. */
-export interface StepSpec<I extends string = string, O extends string = string> {
-  readonly id: string;
-  /** Required config keys (configs.required); the rest go to configs.optional. */
-  readonly required?: readonly string[];
-  readonly name: string;
-  readonly package?: string;
-  readonly config: Record<string, unknown>;
-  readonly options: StepOptions;
-  /** Phantom fields carrying the port types. */
-  readonly __ports?: { in: I; out: O };
-}
-
-export interface StepOptions {
-  description?: string;
-  retries?: number;
-  timeout?: number;
-  continue_on_error?: boolean;
-}
+export type { PortRef, StepConfig, StepOptions, StepRef, StepSpec, Template };
 
 /**
  * A typed factory for one module: `step<Config, 'input', 'output'>('filter_mod')` returns
@@ -39,7 +9,7 @@ export interface StepOptions {
  * `required` lists the required config keys so the flow's configs are split as in YAML.
  */
 export function step<C, I extends string = never, O extends string = never>(name: string, meta: { package?: string; required?: readonly string[] } = {}) {
-  return (id: string, config: C, options: StepOptions = {}): StepSpec<I, O> => ({ id, name, package: meta.package, config: config as Record<string, unknown>, options, ...(meta.required ? { required: meta.required } : {}) });
+  return (id: string, config: StepConfig<C>, options: StepOptions = {}): StepSpec<I, O> => ({ id, name, package: meta.package, config: config as Record<string, unknown>, options, ...(meta.required ? { required: meta.required } : {}) });
 }
 
 export interface Valve {

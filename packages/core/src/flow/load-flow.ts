@@ -66,6 +66,7 @@ function withDefaults(raw: any): Flow {
       spill: { ...DEFAULT_SETTINGS.spill, ...raw.settings?.spill },
     },
     context: { default: {}, ...raw.context },
+    ...(raw.context_schema === undefined ? {} : { context_schema: raw.context_schema }),
     modules: raw.modules.map((m: any) => ({
       ...m,
       configs: { required: m.configs?.required ?? {}, optional: m.configs?.optional ?? {} },

@@ -3,6 +3,8 @@ export interface Flow {
   flow: { name: string; version?: string; description?: string; authors?: string[]; created?: string };
   settings: Settings;
   context: Record<string, Record<string, ContextValue>>;
+  /** A JSON Schema every context must satisfy, checked at build and at run. */
+  context_schema?: Record<string, unknown>;
   modules: ModuleSpec[];
   connections: { data: string[]; control: string[] };
 }
@@ -15,6 +17,8 @@ export interface Settings {
   retries: number;
   fail_strategy: 'halt' | 'continue';
   execution_mode: 'batch' | 'stream';
+  /** Stream flows: how often a checkpoint is taken (duration text or ms). */
+  checkpoint_interval?: string | number;
   /** undefined = PYPELINE_THREADS or the CPU count. */
   threads?: number;
   spill: { threshold_rows: number; max_ram_share: number };

@@ -3,6 +3,7 @@ import type { LoadedFlow } from '../flow/load-flow.js';
 import type { Discovery } from '../registry/discover.js';
 import { findRefs } from '../template/references.js';
 import { PYPELINE_VERSION } from '../version.js';
+import { checkContexts } from './check-contexts.js';
 import { checkControlEdges } from './check-control-edges.js';
 import { checkDataEdges } from './check-data-edges.js';
 import { checkModules, type ResolvedModule } from './check-modules.js';
@@ -26,6 +27,7 @@ export function planFlow(loaded: LoadedFlow, discovery: Discovery): PlanResult {
   const out = new Collector(doc);
   out.diagnostics.push(...loaded.diagnostics);
 
+  checkContexts(flow, Object.keys((doc.data as { context?: object } | null)?.context ?? {}), out);
   const modules = checkModules(flow, discovery, out);
   checkConfigRefs(flow, modules, out);
   const dataEdges = checkDataEdges(flow, modules, out);
@@ -65,6 +67,7 @@ export function planFlow(loaded: LoadedFlow, discovery: Discovery): PlanResult {
         roots,
         execution_order: staticExecutionOrder(roots, controlEdges),
         context_envs: Object.keys(flow.context),
+        ...(flow.context_schema === undefined ? {} : { context_schema: flow.context_schema }),
       },
       context: flow.context,
     },

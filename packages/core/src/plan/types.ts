@@ -86,6 +86,8 @@ export interface ExecutionMetadata {
   /** Visiting order of the priority DFS when every valve fires. */
   execution_order: string[];
   context_envs: string[];
+  /** The flow's `context_schema`, checked against each run's context. */
+  context_schema?: Record<string, unknown>;
 }
 
 /** What `pype build` produces. */

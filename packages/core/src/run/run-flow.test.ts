@@ -8,8 +8,8 @@ import { fixtureProject } from '../testing/flow-files.js';
 import type { ModuleResult, RunResult } from './run-job.js';
 import { run } from './run-flow.js';
 
-const emitRows = step<{ rows: number | string }, never, 'data'>('emit_rows', { required: ['rows'] });
-const keepRows = step<{ min_id: number | string }, 'input', 'output'>('keep_rows', { required: ['min_id'] });
+const emitRows = step<{ rows: number }, never, 'data'>('emit_rows', { required: ['rows'] });
+const keepRows = step<{ min_id: number }, 'input', 'output'>('keep_rows', { required: ['min_id'] });
 const passRows = step<{ fail?: boolean }, 'input', 'output'>('pass_rows');
 const countSink = step<{ limit?: number }, 'input', never>('count_sink');
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { PypeError } from '../errors.js';
+import { checkRunContext } from '../flow/context-schema.js';
 import { ArtifactStore } from './artifact-store.js';
 import { DEFAULT_CACHE_MAX_BYTES, formatBytes, resolveCacheDir } from '../cache/cache-folder.js';
 import { RunCache } from '../cache/run-cache.js';
@@ -98,6 +99,7 @@ export async function runJob(jobDir: string, options: RunOptions = {}): Promise<
   const job = loadJob(jobDir);
   const contextName = options.context ?? 'default';
   const context = { ...loadContext(job, contextName), ...options.contextOverrides };
+  checkRunContext(context, job.metadata.context_schema, job.name, contextName);
   // With an executor, workers load modules and secrets; the coordinator only needs the valves' secrets.
   const remote = options.executor !== undefined;
   if (remote && options.cache) throw new PypeError('--cache works with local runs only', { hint: 'drop --cache, or run without --executor' });
