@@ -40,6 +40,12 @@ export interface Manifest {
   input_ports: string[];
   output_ports: string[];
   globals: string[];
+  /**
+   * Whether `pype run --cache` may reuse this module's stored outputs: the definition's
+   * `cacheable` for sources and mods (default true), always false for sinks and solos.
+   * Absent in manifests written before caching existed.
+   */
+  cacheable?: boolean;
   /** Third-party runtime dependencies (package.json dependencies minus `@pypeline/*`). */
   packages: string[];
   config_schema: ConfigSchema;

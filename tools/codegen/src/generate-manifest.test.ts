@@ -29,6 +29,7 @@ describe('generateManifest', () => {
       input_ports: [],
       output_ports: ['data'],
       globals: ['row_count'],
+      cacheable: true,
       packages: ['apache-arrow', 'csv-parse'],
     });
   });
@@ -71,7 +72,7 @@ describe('generateManifest', () => {
     expect(text.endsWith('}\n')).toBe(true);
     expect(Object.keys(JSON.parse(text))).toEqual([
       'manifest_version', 'sdk_api', 'name', 'entry', 'type', 'description', 'category',
-      'input_ports', 'output_ports', 'globals', 'packages', 'config_schema', 'json_schema',
+      'input_ports', 'output_ports', 'globals', 'cacheable', 'packages', 'config_schema', 'json_schema',
     ]);
     expect(serializeManifest(await generateManifest(copyFixture()))).toBe(text);
   });

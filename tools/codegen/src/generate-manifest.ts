@@ -32,6 +32,7 @@ export async function generateManifest(packageDir: string): Promise<Manifest> {
     input_ports: def.inputPorts,
     output_ports: def.outputPorts,
     globals: def.globals,
+    cacheable: def.cacheable,
     packages: pkg.packages,
     config_schema: configSchema,
     json_schema: jsonSchema,

@@ -7,7 +7,7 @@ const PKG = '@pypeline/mod-csv-source';
 describe('validateDefinition', () => {
   it('accepts a valid source and fills absent lists', () => {
     expect(validateDefinition(base, PKG)).toEqual({
-      value: { name: 'csv_source', type: 'source', description: 'Reads CSV', category: 'File Sources', inputPorts: [], outputPorts: ['data'], globals: [] },
+      value: { name: 'csv_source', type: 'source', description: 'Reads CSV', category: 'File Sources', inputPorts: [], outputPorts: ['data'], globals: [], cacheable: true },
       errors: [],
     });
   });
@@ -24,11 +24,18 @@ describe('validateDefinition', () => {
     ['empty category', { category: '' }, 'category is empty'],
     ['migration keyed by a name', { migrations: { v2: (c: object) => c } }, 'migrations key "v2" is not a major version'],
     ['migration that is not a function', { migrations: { 2: 'rename' } }, 'migrations[2] is not a function'],
+    ['cacheable that is not a boolean', { cacheable: 'no' }, 'cacheable must be true or false'],
   ])('reports a %s', (_label, patch, message) => {
     const pkg = 'name' in patch ? packageNameFor(patch.name as string) : PKG;
     const { value, errors } = validateDefinition({ ...base, ...patch }, pkg);
     expect(value).toBeUndefined();
     expect(errors.join('\n')).toContain(message);
+  });
+
+  it('resolves cacheable: sources and mods unless they opt out, never sinks and solos', () => {
+    expect(validateDefinition({ ...base, cacheable: false }, PKG).value?.cacheable).toBe(false);
+    const sink = { ...base, name: 'csv_sink', type: 'sink', inputPorts: ['input'], outputPorts: [], cacheable: true };
+    expect(validateDefinition(sink, packageNameFor('csv_sink')).value?.cacheable).toBe(false);
   });
 
   it('requires @pypeline packages to follow the name rule', () => {

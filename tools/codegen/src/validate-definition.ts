@@ -20,6 +20,8 @@ export interface ValidDefinition {
   inputPorts: string[];
   outputPorts: string[];
   globals: string[];
+  /** Resolved: false for sinks and solos, else the definition's flag (default true). */
+  cacheable: boolean;
 }
 
 export interface DefinitionCheck {
@@ -44,8 +46,10 @@ export function validateDefinition(def: unknown, packageName: string): Definitio
   const globals = checkNames(d.globals, 'globals', errors);
   if (type) checkPorts(type, inputPorts, outputPorts, errors);
   checkMigrations(d.migrations, errors);
+  if (d.cacheable !== undefined && typeof d.cacheable !== 'boolean') errors.push(`cacheable must be true or false, not ${JSON.stringify(d.cacheable)}: set cacheable: false when the module's output depends on more than its config and inputs`);
   if (errors.length > 0) return { errors };
-  return { value: { name, type: type!, description, category, inputPorts, outputPorts, globals }, errors };
+  const cacheable = (type === 'source' || type === 'mod') && d.cacheable !== false;
+  return { value: { name, type: type!, description, category, inputPorts, outputPorts, globals, cacheable }, errors };
 }
 
 /** `csv_source` -> `@pypeline/mod-csv-source`. */
