@@ -1,2 +1,12 @@
 export { Decoder, encodeRows } from './formats.js';
 export type { DecodeOptions, Meta } from './formats.js';
+export { postgresSink, COMMIT_TABLE } from './postgres.js';
+export type { PostgresSinkOptions } from './postgres.js';
+export type { PostgresTarget } from './postgres-connection.js';
+export { httpSource, httpSink } from './http.js';
+export type { HttpSourceOptions, HttpSinkOptions } from './http.js';
+export { fileTailSource, folderSource, fileSink } from './files.js';
+export type { FileTailOptions, FolderSourceOptions, FolderPosition, FileSinkOptions } from './files.js';
+export type { LineFormat, LineFileOptions } from './file-lines.js';
+export { kafkaSource, kafkaSink } from './kafka.js';
+export type { KafkaSourceOptions, KafkaSinkOptions, KafkaClientOptions, KafkaPosition } from './kafka.js';
