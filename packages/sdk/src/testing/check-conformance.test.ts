@@ -59,6 +59,12 @@ describe('checkConformance', () => {
     ]);
   });
 
+  it('finds a stale cacheable flag (a solo is never cached)', async () => {
+    const { errors } = await checkConformance(modulePackage({ manifest: { cacheable: true } }));
+    expect(errors).toEqual([expect.stringContaining('the manifest is stale: cacheable is true there but false in the code')]);
+    expect((await checkConformance(modulePackage({ manifest: { cacheable: false } }))).ok).toBe(true);
+  });
+
   it('refuses migrations to a major the package has not reached', async () => {
     const dir = modulePackage({ pkg: { version: '1.4.0' } });
     expect((await checkConformance(dir)).errors).toEqual([expect.stringContaining('migrations[2] targets a major above this package\'s version 1.4.0')]);

@@ -33,6 +33,7 @@ interface Manifest extends ManifestConfig {
   input_ports: string[];
   output_ports: string[];
   globals: string[];
+  cacheable?: boolean;
 }
 
 /**
@@ -95,6 +96,8 @@ function compareDefinition(def: ModuleDefinition, manifest: Manifest, errors: st
     name: def.name, type: def.type, description: def.description, category: def.category,
     input_ports: def.inputPorts ?? [], output_ports: def.outputPorts ?? [], globals: def.globals ?? [],
   };
+  // Manifests from before caching have no `cacheable`; a present one must match the code.
+  if (manifest.cacheable !== undefined) fromCode.cacheable = (def.type === 'source' || def.type === 'mod') && def.cacheable !== false;
   for (const [field, value] of Object.entries(fromCode)) {
     const inManifest = (manifest as unknown as Record<string, unknown>)[field];
     if (JSON.stringify(inManifest) !== JSON.stringify(value)) {
