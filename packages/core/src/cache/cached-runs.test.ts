@@ -82,6 +82,22 @@ describe('pype run --cache', () => {
     expect(statuses(other)).toMatchObject({ src: 'cached', keep: 'success' });
   });
 
+  it('shares one entry between two modules with the same key in one run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pype-cache-'));
+    const cache = { dir: join(dir, 'cache') };
+    const twin = (id: string) => `  - id: ${id}\n    name: keep_rows\n    configs:\n      required:\n        min_id: 3`;
+    const sink = (id: string) => `  - id: ${id}\n    name: write_sink\n    configs:\n      required:\n        path: ${JSON.stringify(join(dir, `${id}.json`))}\n        runs_log: ${JSON.stringify(join(dir, 'runs.log'))}`;
+    const yaml = flowYaml({
+      modules: [`  - id: src\n    name: emit_rows\n    configs:\n      required:\n        rows: 5`, twin('a'), twin('b'), sink('out_a'), sink('out_b')].join('\n'),
+      data: ['src.data - a.input', 'src.data - b.input', 'a.output - out_a.input', 'b.output - out_b.input'],
+    });
+    expect((await runFlow(yaml, cache)).status).toBe('success');
+    const again = await runFlow(yaml, cache);
+    expect(statuses(again)).toMatchObject({ src: 'cached', a: 'cached', b: 'cached' });
+    expect(listCache(cache.dir)).toHaveLength(2);
+    for (const id of ['out_a', 'out_b']) expect(JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')).map((r: { id: number }) => r.id)).toEqual([3, 4]);
+  });
+
   it('lists its entries and evicts least recently used ones over the size limit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pype-cache-'));
     const cache = { dir: join(dir, 'cache') };

@@ -91,8 +91,14 @@ export class RunCache {
     writeEntry(tmp, entry);
     const dir = join(entriesDir(this.dir), key);
     mkdirSync(entriesDir(this.dir), { recursive: true });
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(tmp, dir);
+    const existing = readEntry(dir);
+    // WARNING: an equal key means equal content; an entry another module of this run (or another run)
+    // just wrote may be in use, so it is kept rather than replaced unless it lacks a port.
+    if (existing && ports.every((p) => existing.outputs[p])) rmSync(tmp, { recursive: true, force: true });
+    else {
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+    }
     this.used.add(key);
     return Object.fromEntries(ports.map((port, i) => [port, new CachedArtifact(join(dir, `${port}.parquet`), written[i].numRows, written[i].schema, written[i].contentHash)]));
   }
