@@ -10,3 +10,9 @@ export type { FileTailOptions, FolderSourceOptions, FolderPosition, FileSinkOpti
 export type { LineFormat, LineFileOptions } from './file-lines.js';
 export { kafkaSource, kafkaSink } from './kafka.js';
 export type { KafkaSourceOptions, KafkaSinkOptions, KafkaClientOptions, KafkaPosition } from './kafka.js';
+export { mqttSource, mqttSink } from './mqtt.js';
+export type { MqttSourceOptions, MqttSinkOptions, MqttConnectOptions } from './mqtt.js';
+export { natsJetStreamSource, natsSink } from './nats.js';
+export type { NatsJetStreamSourceOptions, NatsSinkOptions, NatsConnectOptions } from './nats.js';
+export { redisStreamSource, redisStreamSink } from './redis-streams.js';
+export type { RedisStreamSourceOptions, RedisStreamSinkOptions, RedisStreamOptions } from './redis-streams.js';

@@ -1,0 +1,233 @@
+import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import { batchToRows, type IntakeLog, type SourceBatch, type SourceContext, type StreamLogger, type StreamSink, type StreamSource } from '@pypeline/stream';
+import { safeUrl } from './broker-url.js';
+import { Decoder, encodeRows, type DecodeOptions } from './formats.js';
+import { withColumn } from './meta-column.js';
+import { topicTemplate } from './topic-template.js';
+
+export interface MqttConnectOptions {
+  /** Broker URL, e.g. `mqtt://127.0.0.1:1883` (`mqtts://` for TLS). */
+  url: string;
+  username?: string;
+  /** @secret */
+  password?: string;
+  /** How long to wait for the broker on start (ms). @default 10000 */
+  connectTimeoutMs?: number;
+}
+
+export interface MqttSourceOptions extends MqttConnectOptions, DecodeOptions {
+  /** Topic filter(s), wildcards allowed: `sensors/#`, `['a/+/temp', 'b/#']`. */
+  topic: string | string[];
+  /**
+   * Required and fixed: the broker keeps this client's persistent session (subscriptions and
+   * QoS 1 messages published while the app is stopped) under this id.
+   */
+  clientId: string;
+  /** @default 1 — QoS 0 messages are neither queued while stopped nor redelivered. */
+  qos?: 0 | 1;
+  /** Adds each message's topic as this column. */
+  topicColumn?: string;
+  /** Rows per batch at most. @default 1000 */
+  batchSize?: number;
+}
+
+/** One received message as kept in the intake log (msgpack in LMDB). */
+export interface MqttIntakeRecord {
+  /** Topic. */
+  t: string;
+  /** Payload. */
+  p: Uint8Array;
+  /** MQTT message id (QoS 1), to recognise a redelivery of a message already logged. */
+  m?: number;
+}
+
+/**
+ * Reads MQTT topics at least once. A broker cannot replay, so every message is appended to the
+ * app's durable intake log before it is acknowledged (PUBACK); batches are read from the log
+ * and a restart replays what the last checkpoint had not consumed. The session is persistent
+ * (clean: false), so QoS 1 messages published while the app is stopped arrive after a restart.
+ *
+ * WARNING: brokers bound each session's queue and drop what overflows it, even at QoS 1
+ * (Mosquitto: `max_queued_messages`, default 1000). Raise it for bursts or long stops.
+ */
+export function mqttSource(options: MqttSourceOptions): StreamSource {
+  if (!options.clientId) {
+    throw new Error(`mqttSource(${options.url} ${[options.topic].flat().join(',')}): clientId is required: the broker keeps a persistent session under it, so messages published while the app is stopped are delivered after a restart; give a fixed id unique to this app and source, e.g. clientId: 'my-app-sensors'`);
+  }
+  const topics = [options.topic].flat();
+  const where = `${safeUrl(options.url)} ${topics.join(',')}`;
+  const batchSize = options.batchSize ?? 1000;
+  let ctx: SourceContext;
+  let intake: IntakeLog;
+  let decoder: Decoder;
+  let client: MqttClient | undefined;
+  let after = 0;
+  // Fails `batches()` when a message could not be logged (it is then not acknowledged).
+  const failed = new AbortController();
+  let failure: Error | undefined;
+  // MQTT message id → sequence number of the last message logged under it.
+  const lastById = new Map<number, number>();
+
+  const isRedelivery = (packet: IPublishPacket): boolean => {
+    const seq = packet.messageId === undefined ? undefined : lastById.get(packet.messageId);
+    if (!packet.dup || seq === undefined) return false;
+    const { records, last } = intake.read(seq - 1, 1);
+    if (last !== seq) return false; // trimmed by a checkpoint: cannot compare, keep it (at least once)
+    const r = records[0] as MqttIntakeRecord;
+    return r.t === packet.topic && Buffer.from(r.p).equals(Buffer.from(packet.payload));
+  };
+
+  const handleMessage = (packet: IPublishPacket, done: () => void) => {
+    if (failure) return; // never acknowledged: the broker redelivers it to the next run
+    try {
+      if (isRedelivery(packet)) {
+        ctx.log('debug', `mqtt ${where}: dropped a redelivery of message ${packet.messageId}, already logged`);
+        return done();
+      }
+      const record: MqttIntakeRecord = { t: packet.topic, p: Buffer.from(packet.payload), ...(packet.messageId !== undefined ? { m: packet.messageId } : {}) };
+      const seq = intake.append([record]);
+      if (packet.messageId !== undefined) lastById.set(packet.messageId, seq);
+      // WARNING: the PUBACK is sent by done(), so it must come after the append above.
+      done();
+    } catch (e) {
+      failure = new Error(`mqtt ${where}: could not log a received message, so it was not acknowledged: ${(e as Error).message}`);
+      failed.abort();
+    }
+  };
+
+  return {
+    kind: 'mqtt',
+    describe: () => where,
+    async open(c) {
+      ctx = c;
+      intake = c.intake();
+      decoder = new Decoder(`mqtt source "${c.id}" (${where})`, withColumn(options, options.topicColumn), c.log);
+      after = startSeq(c, intake, where);
+      rememberMessageIds(intake, after, lastById);
+      client = await connectMqtt(options, { clientId: options.clientId, clean: false }, c.log, (cl) => (cl.handleMessage = handleMessage));
+      const granted = await client.subscribeAsync(topics, { qos: options.qos ?? 1 });
+      const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
+      if (refused.length > 0) {
+        await this.close(); // the runner closes only sources that opened
+        throw new Error(`the broker refused the subscription to ${refused.join(', ')} (check the topic filter and the broker's ACL for user "${options.username ?? ''}")`);
+      }
+    },
+    async *batches(): AsyncIterable<SourceBatch> {
+      const signal = AbortSignal.any([ctx.signal, failed.signal]);
+      while (!signal.aborted) {
+        const { records, last } = intake.read(after, batchSize);
+        if (records.length === 0) {
+          await intake.waitFor(after, signal);
+          continue;
+        }
+        const rs = records as MqttIntakeRecord[];
+        const meta = options.topicColumn ? rs.map((r) => ({ [options.topicColumn!]: r.t })) : undefined;
+        const batch = decoder.decode(rs.map((r) => r.p), meta);
+        after = last;
+        // A batch whose messages were all skipped moves `after` on; its position is stored with the next one.
+        if (batch) yield { batch, position: last };
+      }
+      if (failure) throw failure;
+    },
+    lag: () => (intake ? intake.lastSeq() - after : undefined),
+    async close() {
+      await client?.endAsync(true);
+      client = undefined;
+    },
+  };
+}
+
+export interface MqttSinkOptions extends MqttConnectOptions {
+  /** Topic to publish to; `{column}` placeholders take the row's value: `alerts/{site}`. */
+  topic: string;
+  /** @default 1 — with QoS 1 a write completes when the broker acknowledged every message. */
+  qos?: 0 | 1 | 2;
+  /** Publish as retained messages. @default false */
+  retain?: boolean;
+  /** @default a random id with a clean session */
+  clientId?: string;
+}
+
+/** Publishes each row as a JSON message. At least once with QoS ≥ 1. */
+export function mqttSink(options: MqttSinkOptions): StreamSink {
+  const where = `${safeUrl(options.url)} ${options.topic}`;
+  const topicOf = topicTemplate(options.topic, `mqtt sink (${where})`);
+  const publish = { qos: options.qos ?? 1, retain: options.retain ?? false } as const;
+  let client: MqttClient | undefined;
+  return {
+    kind: 'mqtt',
+    describe: () => where,
+    async open(c) {
+      client = await connectMqtt(options, { clientId: options.clientId ?? `pype-${c.app}-${c.id}-${Math.random().toString(36).slice(2, 8)}`, clean: true }, c.log);
+    },
+    async write(batch) {
+      const texts = encodeRows(batch);
+      const rows = topicOf ? batchToRows(batch) : undefined;
+      await Promise.all(texts.map((text, i) => client!.publishAsync(rows ? topicOf!(rows[i], i) : options.topic, text, publish)));
+    },
+    flush() {},
+    async close() {
+      await client?.endAsync();
+      client = undefined;
+    },
+  };
+}
+
+/** The sequence number to read after: the checkpoint's, unless the intake log lost records. */
+function startSeq(ctx: SourceContext, intake: IntakeLog, where: string): number {
+  const position = typeof ctx.position === 'number' ? ctx.position : 0;
+  if (intake.lastSeq() >= position) return position;
+  // The intake log is written without fsync; after a machine crash it can end before the checkpoint.
+  ctx.log('warn', `mqtt ${where}: the intake log ends at ${intake.lastSeq()}, before the checkpoint's position ${position}; messages acknowledged in between were lost`);
+  return intake.lastSeq();
+}
+
+/** Rebuilds the message id map from the records not yet checkpointed (redeliveries can only be of those). */
+function rememberMessageIds(intake: IntakeLog, after: number, lastById: Map<number, number>): void {
+  for (let from = after; ;) {
+    const { records, last } = intake.read(from, 1000);
+    if (records.length === 0) return;
+    records.forEach((r, i) => {
+      const m = (r as MqttIntakeRecord).m;
+      if (m !== undefined) lastById.set(m, from + i + 1);
+    });
+    from = last;
+  }
+}
+
+/**
+ * Connects and waits for the broker's answer, so a wrong URL fails the start with a clear
+ * message; later disconnections are retried by mqtt.js. `prepare` runs before any packet can
+ * arrive (a persistent session delivers queued messages right after connecting).
+ */
+async function connectMqtt(options: MqttConnectOptions, session: Pick<IClientOptions, 'clientId' | 'clean'>, log: StreamLogger, prepare?: (client: MqttClient) => void): Promise<MqttClient> {
+  const url = safeUrl(options.url);
+  const client = connect(options.url, {
+    ...session, username: options.username, password: options.password,
+    protocolVersion: 4, // 3.1.1: clean: false keeps the session after a disconnect
+    connectTimeout: options.connectTimeoutMs ?? 10_000, reconnectPeriod: 1000, manualConnect: true,
+  });
+  prepare?.(client);
+  let settle!: (error?: Error) => void;
+  const answered = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
+  const onConnect = () => settle();
+  const onError = (e: Error) => settle(e);
+  const onClose = () => settle(new Error('the connection closed before the broker answered'));
+  client.once('connect', onConnect).once('error', onError).once('close', onClose);
+  try {
+    client.connect();
+    await answered;
+  } catch (e) {
+    client.on('error', () => {}); // a late socket error must not crash the process
+    await client.endAsync(true).catch(() => {});
+    const code = (e as { code?: unknown }).code;
+    const fix = code === 4 || code === 5 ? 'check username and password' : 'start Mosquitto (or another MQTT broker), or set url to where it runs';
+    throw new Error(`cannot connect to the MQTT broker at ${url} (${(e as Error).message}): ${fix}`);
+  } finally {
+    client.off('connect', onConnect).off('error', onError).off('close', onClose);
+  }
+  client.on('error', (e) => log('warn', `mqtt ${url}: ${e.message}`));
+  client.on('offline', () => log('warn', `mqtt ${url}: disconnected, reconnecting`));
+  client.on('connect', () => log('info', `mqtt ${url}: reconnected`));
+  return client;
+}

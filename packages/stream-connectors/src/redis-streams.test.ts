@@ -1,0 +1,129 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { collectSink, memorySource, runStream, streamApp, type StreamSink } from '@pypeline/stream';
+import { describeWithService, serviceAddress, uniqueName } from '@pypeline/test-services';
+import { redisStreamSink, redisStreamSource, type RedisStreamSourceOptions } from './redis-streams.js';
+import { opened, startStream, stateDirs, until } from './test-run.js';
+
+describeWithService('redis', 'Redis Streams connectors against Redis', () => {
+  const { host, port } = serviceAddress('redis');
+  const url = `redis://${host}:${port}`;
+  const dirs = stateDirs('redis');
+  const keys: string[] = [];
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(url);
+  });
+  afterEach(async () => {
+    dirs.clean();
+    if (keys.length > 0) await redis.del(...keys.splice(0));
+  });
+  afterAll(() => redis.disconnect());
+
+  const key = () => {
+    const k = `pype-test:${uniqueName('s')}`;
+    keys.push(k);
+    return k;
+  };
+  const add = (stream: string, value: unknown) => redis.xadd(stream, '*', 'data', JSON.stringify(value));
+  const reading = (options: Omit<RedisStreamSourceOptions, 'url'>, sink: StreamSink) => {
+    const source = redisStreamSource({ url, schema: { n: 'int64' }, blockMs: 200, ...options });
+    const app = streamApp('redis-test');
+    app.source('in', source).to(sink);
+    return { app, source, ready: opened(source) };
+  };
+
+  it('reads JSON entries from the first one, with the entry id column and lag', async () => {
+    const stream = key();
+    const ids = [await add(stream, { n: 1 }), await add(stream, { n: 2 })];
+    const sink = collectSink();
+    const r = reading({ stream, idColumn: 'id' }, sink);
+    expect(r.source.describe?.()).toBe(`${url} ${stream}`);
+    const run = startStream(r.app, dirs.make());
+    await r.ready;
+    await until(() => sink.rows.length >= 2, '2 rows');
+    ids.push(await add(stream, { n: 3 }));
+    await until(() => sink.rows.length >= 3, 'row 3');
+    expect(await r.source.lag?.()).toBe(0);
+    await run.stop();
+    expect(sink.rows).toEqual([1, 2, 3].map((n, i) => ({ n, id: ids[i] })));
+  });
+
+  it("reads each entry's fields as columns, typed by the schema", async () => {
+    const stream = key();
+    await redis.xadd(stream, '*', 'sensor', 's1', 'value', '1.5');
+    await redis.xadd(stream, '*', 'sensor', 's2', 'value', '-2');
+    const sink = collectSink();
+    const r = reading({ stream, format: 'fields', schema: { sensor: 'string', value: 'float64' } }, sink);
+    const run = startStream(r.app, dirs.make());
+    await until(() => sink.rows.length >= 2, '2 rows');
+    await run.stop();
+    expect(sink.rows).toEqual([{ sensor: 's1', value: 1.5 }, { sensor: 's2', value: -2 }]);
+  });
+
+  it('after a restart, resumes after the checkpointed entry id', async () => {
+    const stream = key();
+    const dir = dirs.make();
+    for (const n of [1, 2, 3]) await add(stream, { n });
+    const first = collectSink();
+    const a = reading({ stream, batchSize: 2 }, first);
+    const run1 = startStream(a.app, dir);
+    await until(() => first.rows.length >= 3, 'the first 3 rows');
+    expect((await run1.stop()).checkpoints).toBe(1);
+
+    for (const n of [4, 5]) await add(stream, { n });
+    const second = collectSink();
+    const b = reading({ stream }, second);
+    const run2 = startStream(b.app, dir);
+    await b.ready;
+    await add(stream, { n: 6 });
+    await until(() => second.rows.length >= 3, 'rows 4 to 6');
+    expect((await run2.stop()).restoredFrom).toBe(1);
+    expect(first.rows.map((r) => r.n)).toEqual([1, 2, 3]);
+    expect(second.rows.map((r) => r.n)).toEqual([4, 5, 6]);
+  });
+
+  it("with startAt: 'new', skips what the stream held before the first start", async () => {
+    const stream = key();
+    await add(stream, { n: 1 });
+    const sink = collectSink();
+    const r = reading({ stream, startAt: 'new' }, sink);
+    const run = startStream(r.app, dirs.make());
+    await r.ready;
+    await add(stream, { n: 2 });
+    await until(() => sink.rows.length >= 1, 'row 2');
+    await run.stop();
+    expect(sink.rows.map((x) => x.n)).toEqual([2]);
+  });
+
+  it('appends rows as JSON or as fields, trimmed to maxLen', async () => {
+    const json = key();
+    const fields = key();
+    const rows = Array.from({ length: 300 }, (_, i) => ({ k: `k${i}`, v: i }));
+    const app = streamApp('redis-sink');
+    const input = app.source('in', memorySource(rows, { batchSize: 100 }));
+    input.to(redisStreamSink({ url, stream: json }));
+    input.to(redisStreamSink({ url, stream: fields, format: 'fields', maxLen: 10 }));
+    expect((await runStream(app, { stateDir: dirs.make(), fsync: false })).reason).toBe('ended');
+    expect(await redis.xlen(json)).toBe(300);
+    expect((await redis.xrange(json, '-', '+', 'COUNT', 1))[0][1]).toEqual(['data', '{"k":"k0","v":0}']);
+    const trimmed = await redis.xlen(fields);
+    expect(trimmed).toBeGreaterThanOrEqual(10);
+    expect(trimmed).toBeLessThan(300);
+    expect((await redis.xrevrange(fields, '+', '-', 'COUNT', 1))[0][1]).toEqual(['k', 'k299', 'v', '299']);
+  });
+
+  it('explains a Redis that is down, and an entry without the payload field', async () => {
+    const down = streamApp('redis-down');
+    down.source('in', redisStreamSource({ url: 'redis://127.0.0.1:1', stream: 's' })).to(collectSink());
+    await expect(runStream(down, { stateDir: dirs.make(), fsync: false })).rejects.toThrow(
+      /source "in" \(redis:\/\/127\.0\.0\.1:1 s\) could not open: cannot connect to Redis at redis:\/\/127\.0\.0\.1:1 \(connect ECONNREFUSED 127\.0\.0\.1:1\): start Redis/,
+    );
+    const stream = key();
+    await redis.xadd(stream, '1-1', 'other', 'x');
+    const r = reading({ stream }, collectSink());
+    await expect(runStream(r.app, { stateDir: dirs.make(), fsync: false })).rejects.toThrow(
+      `entry 1-1 of ${url} ${stream} has no field "data" (it has other): set field, or format: 'fields', or onError: 'skip'`,
+    );
+  });
+});

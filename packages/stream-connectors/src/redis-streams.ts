@@ -1,0 +1,207 @@
+import { Redis } from 'ioredis';
+import { batchToRows, type SourceBatch, type SourceContext, type StreamLogger, type StreamSink, type StreamSource } from '@pypeline/stream';
+import { safeUrl } from './broker-url.js';
+import { Decoder, encodeRows, type DecodeOptions } from './formats.js';
+import { withColumn } from './meta-column.js';
+
+export interface RedisStreamOptions {
+  /** `redis://[:password@]host:port[/db]` (`rediss://` for TLS). */
+  url: string;
+  /** The stream's key. */
+  stream: string;
+  /**
+   * `json` (default): one field (`field`) holds the row as JSON. `text`: that field's text is
+   * the row `{ value }`. `fields`: each entry's field/value pairs are the columns (text; give a
+   * `schema` for other types).
+   */
+  format?: 'json' | 'text' | 'fields';
+  /** The field holding the payload with `json` and `text`. @default 'data' */
+  field?: string;
+}
+
+export interface RedisStreamSourceOptions extends RedisStreamOptions, Omit<DecodeOptions, 'format'> {
+  /** Where a first start begins: the stream's first entry, or entries added after the start. @default 'first' */
+  startAt?: 'first' | 'new';
+  /** Adds each entry's id as this column. */
+  idColumn?: string;
+  /** Entries per XREAD at most. @default 1000 */
+  batchSize?: number;
+  /** How long one XREAD waits for new entries (ms); stopping does not wait for it. @default 5000 */
+  blockMs?: number;
+}
+
+type Entry = [id: string, fields: string[]];
+
+/**
+ * Reads a Redis stream with XREAD (no consumer group: the stream keeps its entries). The
+ * position is the id of the last entry processed, and a restart reads the entries after it.
+ */
+export function redisStreamSource(options: RedisStreamSourceOptions): StreamSource {
+  const where = `${safeUrl(options.url)} ${options.stream}`;
+  const field = options.field ?? 'data';
+  const format = options.format ?? 'json';
+  let ctx: SourceContext;
+  let redis: Redis | undefined;
+  let infoClient: Redis | undefined;
+  let decoder: Decoder;
+  let last = '0-0';
+
+  // Each entry's payload for the decoder, or undefined for an entry without the payload field.
+  const payload = ([id, fields]: Entry): string | undefined => {
+    const obj: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) obj[fields[i]] = fields[i + 1];
+    if (format === 'fields') return JSON.stringify(obj);
+    if (obj[field] !== undefined) return obj[field];
+    const why = `entry ${id} of ${where} has no field "${field}" (it has ${Object.keys(obj).join(', ') || 'none'}): set field, or format: 'fields'`;
+    if ((options.onError ?? 'fail') === 'fail') throw new Error(`${why}, or onError: 'skip'`);
+    ctx.log('warn', `skipped: ${why}`);
+    return undefined;
+  };
+
+  const toBatch = (entries: Entry[]) => {
+    const kept = entries.map((e) => [e, payload(e)] as const).filter((x): x is readonly [Entry, string] => x[1] !== undefined);
+    const meta = options.idColumn ? kept.map(([e]) => ({ [options.idColumn!]: e[0] })) : undefined;
+    return decoder.decode(kept.map((x) => x[1]), meta);
+  };
+
+  return {
+    kind: 'redis-stream',
+    describe: () => where,
+    async open(c) {
+      ctx = c;
+      decoder = new Decoder(`redis stream source "${c.id}" (${where})`, withColumn({ ...options, format: format === 'text' ? 'text' : 'json' }, options.idColumn), c.log);
+      redis = await connectRedis(options.url, c.log);
+      // XREAD blocks `redis`, so lag asks on its own connection, failing fast while Redis is away.
+      infoClient = redis.duplicate({ enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+      infoClient.on('error', () => {}); // reported by the main connection
+      await infoClient.connect().catch(() => {});
+      if (typeof c.position === 'string') last = c.position;
+      else if (options.startAt === 'new') {
+        const info = await streamInfo(redis, options.stream).catch((e: Error) => {
+          this.close(); // the runner closes only sources that opened
+          throw new Error(`cannot read stream "${options.stream}": ${e.message}`);
+        });
+        last = (info?.['last-generated-id'] as string | undefined) ?? '0-0';
+      }
+    },
+    async *batches(): AsyncIterable<SourceBatch> {
+      const client = redis!;
+      // XREAD blocks its connection: closing it is how a stop interrupts the wait.
+      const stop = () => release(client);
+      ctx.signal.addEventListener('abort', stop, { once: true });
+      try {
+        while (!ctx.signal.aborted) {
+          let res: Array<[string, Entry[]]> | null;
+          try {
+            res = (await client.xread('COUNT', options.batchSize ?? 1000, 'BLOCK', options.blockMs ?? 5000, 'STREAMS', options.stream, last)) as Array<[string, Entry[]]> | null;
+          } catch (e) {
+            if (ctx.signal.aborted) return;
+            throw new Error(`redis ${where}: XREAD failed: ${(e as Error).message}${/WRONGTYPE/.test((e as Error).message) ? ` (key "${options.stream}" is not a stream)` : ''}`);
+          }
+          const entries = res?.[0]?.[1];
+          if (!entries?.length) continue;
+          const batch = toBatch(entries);
+          last = entries[entries.length - 1][0];
+          if (batch) yield { batch, position: last };
+        }
+      } finally {
+        ctx.signal.removeEventListener('abort', stop);
+      }
+    },
+    // Redis cannot count the entries after an id cheaply: known only before the first entry read and when caught up.
+    async lag() {
+      const info = infoClient?.status === 'ready' ? await streamInfo(infoClient, options.stream) : undefined;
+      if (!info) return undefined;
+      if (last === info['last-generated-id']) return 0;
+      return last === '0-0' ? (info.length as number) : undefined;
+    },
+    close() {
+      release(redis);
+      release(infoClient);
+      redis = infoClient = undefined;
+    },
+  };
+}
+
+export interface RedisStreamSinkOptions extends RedisStreamOptions {
+  /** Trims the stream to about this many entries (XADD MAXLEN ~). */
+  maxLen?: number;
+}
+
+/** Appends each row as an entry (XADD, one pipeline per batch); a write completes when Redis has them all. */
+export function redisStreamSink(options: RedisStreamSinkOptions): StreamSink {
+  const where = `${safeUrl(options.url)} ${options.stream}`;
+  const trim = options.maxLen !== undefined ? ['MAXLEN', '~', String(options.maxLen)] : [];
+  let redis: Redis | undefined;
+
+  const entries = (batch: Parameters<StreamSink['write']>[0]): string[][] => {
+    if (options.format === 'fields') {
+      return batchToRows(batch).map((row) => Object.entries(row).filter(([, v]) => v !== null && v !== undefined).flatMap(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]));
+    }
+    return encodeRows(batch).map((text) => [options.field ?? 'data', text]);
+  };
+
+  return {
+    kind: 'redis-stream',
+    describe: () => where,
+    async open(c) {
+      redis = await connectRedis(options.url, c.log);
+    },
+    async write(batch) {
+      const pipeline = redis!.pipeline();
+      for (const fields of entries(batch)) pipeline.xadd(options.stream, ...trim, '*', ...fields);
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([e]) => e);
+      if (failed) throw new Error(`redis ${where}: XADD failed: ${failed[0]!.message}`);
+    },
+    flush() {},
+    close() {
+      release(redis);
+      redis = undefined;
+    },
+  };
+}
+
+/**
+ * Closes a connection now. WARNING: ioredis arms a 2 s timer on each disconnect() that only the
+ * socket closing clears, so a second call on a closed connection keeps the process alive.
+ */
+function release(redis: Redis | undefined): void {
+  if (redis && redis.status !== 'end' && redis.status !== 'close') redis.disconnect();
+}
+
+/** XINFO STREAM as an object; undefined when the key does not exist yet. */
+async function streamInfo(redis: Redis, key: string): Promise<Record<string, unknown> | undefined> {
+  let reply: unknown[];
+  try {
+    reply = (await redis.call('XINFO', 'STREAM', key)) as unknown[];
+  } catch (e) {
+    if (/no such key/i.test((e as Error).message)) return undefined;
+    throw e;
+  }
+  const info: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < reply.length; i += 2) info[String(reply[i])] = reply[i + 1];
+  return info;
+}
+
+/**
+ * Connects, failing the start with the fix when Redis does not answer; afterwards ioredis
+ * reconnects and retries commands for as long as it takes (maxRetriesPerRequest: null).
+ */
+async function connectRedis(url: string, log: StreamLogger): Promise<Redis> {
+  let lastError: Error | undefined;
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null });
+  redis.on('error', (e: Error) => {
+    lastError = e;
+    log('warn', `redis ${safeUrl(url)}: ${e.message}`);
+  });
+  try {
+    await redis.connect();
+  } catch (e) {
+    redis.disconnect();
+    const why = (lastError ?? (e as Error)).message;
+    const fix = /NOAUTH|WRONGPASS|AUTH/i.test(why) ? 'check the password in url' : 'start Redis (redis-server), or set url to where it runs';
+    throw new Error(`cannot connect to Redis at ${safeUrl(url)} (${why}): ${fix}`);
+  }
+  return redis;
+}

@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runStream, type RunStreamOptions, type StreamApp, type StreamRunResult, type StreamSource } from '@pypeline/stream';
+
+// For the connector tests: run an app through the real runner, wait for rows, stop it.
+
+/** A running app: `stop()` aborts it (final checkpoint) and returns its result. */
+export interface RunningStream {
+  result: Promise<StreamRunResult>;
+  stop(): Promise<StreamRunResult>;
+}
+
+export function startStream(app: StreamApp, stateDir: string, options: Partial<RunStreamOptions> = {}): RunningStream {
+  const controller = new AbortController();
+  const result = runStream(app, { checkpointInterval: '1h', fsync: false, ...options, stateDir, signal: controller.signal });
+  result.catch(() => {}); // awaited by the test
+  return {
+    result,
+    stop: () => {
+      controller.abort();
+      return result;
+    },
+  };
+}
+
+/** Resolves once the runner has opened `source` (e.g. subscribed), so the test can publish. */
+export function opened(source: StreamSource): Promise<void> {
+  const open = source.open.bind(source);
+  return new Promise((resolve, reject) => {
+    source.open = async (ctx) => {
+      try {
+        await open(ctx);
+        resolve();
+      } catch (e) {
+        reject(e as Error);
+        throw e;
+      }
+    };
+  });
+}
+
+/** Polls `ready` until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(ready: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Temporary state folders, removed by `clean()`. */
+export function stateDirs(prefix: string): { make(): string; clean(): void } {
+  const made: string[] = [];
+  return {
+    make: () => {
+      const dir = mkdtempSync(join(tmpdir(), `pype-${prefix}-`));
+      made.push(dir);
+      return dir;
+    },
+    clean: () => {
+      for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
