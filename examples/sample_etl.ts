@@ -11,7 +11,7 @@ import { parquetSink } from '@pypeline/mod-parquet-sink/flow';
 // `pype build` turns this type into the job's context_schema and checks every context against it.
 /** Where the sample flow reads and writes */
 export interface Context {
-  /** Folder holding people.csv */
+  /** Folder holding the input CSV */
   data_dir: string;
   /** Folder the Parquet file is written to */
   out_dir: string;
