@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { generateCsv } from './generate-csv.js';
 import { measureNode, type Measured } from './measure.js';
 import { profileStages } from './profile-stages.js';
+import { streamBench, type StreamFigure } from './stream-bench.js';
+import { natsLatency } from './stream-latency.js';
 
 const BENCH = fileURLToPath(new URL('../', import.meta.url));
 const ROOT = join(BENCH, '..');
@@ -20,6 +22,10 @@ const HELP = `pnpm bench [-- options]
   --threads N     worker threads for PYpeline (default: CPU count)
   --no-profile    skip the per-stage profile of PYpeline
   --keep          keep the generated CSV in bench/data (it is reused when kept)
+  --suite LIST    batch,stream (default both): CSV→Parquet, and the streaming cases
+  --stream-events N   events per streaming throughput case (default 2000000, batches of 8192)
+  --latency-events N  events through NATS for the latency case (default 20000, at 5000/s)
+  --nats URL      NATS server for the latency case (default 127.0.0.1:4222; skipped when down)
 `;
 
 interface Result {
@@ -39,14 +45,66 @@ async function main(): Promise<void> {
       threads: { type: 'string', default: String(cpus().length) },
       'no-profile': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      suite: { type: 'string', default: 'batch,stream' },
+      'stream-events': { type: 'string', default: '2000000' },
+      'latency-events': { type: 'string', default: '20000' },
+      nats: { type: 'string', default: '127.0.0.1:4222' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return void process.stdout.write(HELP);
+  const suites = values.suite!.split(',');
+  if (suites.includes('batch')) await batchSuite(values);
+  if (suites.includes('stream')) await streamSuite(Number(values['stream-events']), Number(values.runs), Number(values['latency-events']), values.nats!);
+}
+
+async function streamSuite(events: number, runs: number, latencyEvents: number, nats: string): Promise<void> {
+  log(`streaming: ${events} events per case, ${runs} runs each ...`);
+  const all: StreamFigure[][] = [];
+  for (let i = 0; i < runs; i++) {
+    const figs = await streamBench(events, 8192);
+    for (const f of figs) log(`  ${f.case} / ${f.tool} run ${i + 1}/${runs}: ${(f.wallMs / 1000).toFixed(2)} s wall, ${(f.cpuMs / 1000).toFixed(2)} s CPU`);
+    all.push(figs);
+  }
+  const goals: Record<string, number> = { 'map/filter': 1e6, 'key_by + tumbling count': 3e5 };
+  const rowsOf = all[0].map((f, i) => {
+    const wall = median(all.map((r) => r[i].wallMs));
+    const cpu = median(all.map((r) => r[i].cpuMs));
+    return { f, wall, cpu, perCore: (f.events / cpu) * 1000 };
+  });
+  const table = rowsOf.map(({ f, wall, cpu, perCore }) => {
+    const peer = rowsOf.find((r) => r.f.case === f.case && r.f.tool !== 'pypeline');
+    return {
+      case: f.case,
+      tool: f.tool,
+      'wall (median)': `${(wall / 1000).toFixed(2)} s`,
+      'CPU (median)': `${(cpu / 1000).toFixed(2)} s`,
+      'events/s per core': `${(perCore / 1e6).toFixed(2)} M`,
+      goal: f.tool === 'pypeline' ? `${(goals[f.case] / 1e6).toFixed(1)} M ${perCore >= goals[f.case] ? '✓' : '✗'}` : '-',
+      'vs plain JS': f.tool === 'pypeline' && peer ? `${(perCore / peer.perCore).toFixed(2)}x` : '-',
+      'rows out': f.outRows,
+    };
+  });
+  process.stdout.write(`\nstreaming throughput, in-memory source of record batches, ${events} events, ${runs} runs each (events/s per core = events / CPU seconds)\n`);
+  console.table(table);
+  let latency: Awaited<ReturnType<typeof natsLatency>> | string;
+  try {
+    latency = await natsLatency(nats, latencyEvents, 5000);
+    process.stdout.write(`\nend-to-end latency through NATS JetStream (${nats}), ${latencyEvents} events at 5000/s, publish → sink\n`);
+    console.table(latency.map((l) => ({ tool: l.tool, received: l.events, p50: `${l.p50} ms`, p99: `${l.p99} ms`, max: `${l.max} ms` })));
+  } catch (e) {
+    latency = `skipped: ${(e as Error).message}`;
+    process.stdout.write(`\nNATS latency case ${latency} (start nats-server -js, or pass --nats)\n`);
+  }
+  mkdirSync(join(BENCH, 'out'), { recursive: true });
+  writeFileSync(join(BENCH, 'out', 'last-stream-run.json'), JSON.stringify({ events, runs, table, latency }, null, 2));
+}
+
+async function batchSuite(values: Record<string, string | boolean | undefined>): Promise<void> {
   const rows = Number(values.rows);
   const runs = Number(values.runs);
   const threads = Number(values.threads);
-  const tools = values.tools!.split(',');
+  const tools = (values.tools as string).split(',');
   const dataDir = join(BENCH, 'data');
   const outDir = join(BENCH, 'out');
   mkdirSync(outDir, { recursive: true });

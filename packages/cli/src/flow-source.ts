@@ -8,13 +8,19 @@ export function isCodeFlow(file: string): boolean {
   return /\.(ts|mts|js|mjs)$/i.test(file);
 }
 
+/** Marks stream apps (`streamApp()` from @pypeline/stream) without loading that package. */
+const STREAM_APP = Symbol.for('pypeline.stream-app');
+
+/** True for a `streamApp()` (duck-typed, so an app importing another copy of the package is recognised). */
+export function isStreamApp(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[STREAM_APP] === true;
+}
+
 /**
- * The YAML text of a flow file. A TypeScript flow is bundled with esbuild (packages stay
- * external, so it imports the installed @pypeline packages), imported, and its default export
- * (a `flow()` builder) is turned into the same YAML document the YAML twin would be.
+ * The default export of a TypeScript or JavaScript flow file: bundled with esbuild (packages
+ * stay external, so it imports the installed @pypeline packages) and imported.
  */
-export async function flowText(file: string): Promise<string> {
-  if (!isCodeFlow(file)) return readFlowFile(file);
+export async function importCodeFlow(file: string): Promise<unknown> {
   const { build } = await import('esbuild');
   const out = join(dirname(file), `.${basename(file)}.${process.pid}.mjs`);
   try {
@@ -26,18 +32,15 @@ export async function flowText(file: string): Promise<string> {
         const pkg = /Cannot find package '([^']+)'/.exec(err.message)?.[1] ?? 'a package it imports';
         throw new PypeError(`${file} imports ${pkg}, which is not installed where the flow is`, { hint: `npm install ${pkg} (next to the flow)` });
       }
-      throw err;
+      throw new PypeError(`${file} failed while loading: ${err instanceof Error ? err.message : String(err)}`, { hint: 'fix the error in the file (run with --debug for the stack trace)' });
     });
     const exported = mod.default;
-    if (!isFlowBuilder(exported)) {
-      throw new PypeError(`${file} does not export a flow`, { hint: "end it with `export default flow({ name: '...' })...`" });
-    }
     // A flow's context type becomes its context_schema here, so every command that loads the file checks contexts alike.
-    if (!exported.hasContextSchema) {
+    if (isFlowBuilder(exported) && !exported.hasContextSchema) {
       const schema = await contextSchemaOf(file);
       if (schema) exported.contextSchema(schema);
     }
-    return exported.toYaml();
+    return exported;
   } finally {
     rmSync(out, { force: true });
   }
@@ -53,4 +56,24 @@ async function contextSchemaOf(file: string): Promise<Record<string, unknown> | 
       hint: `declare \`export interface ${CONTEXT_TYPE} { ... }\` with JSON-compatible property types (string, number, boolean, null, literal unions)`,
     });
   }
+}
+
+/**
+ * The YAML text of a flow file. A TypeScript flow's default export (a `flow()` builder) is
+ * turned into the same YAML document the YAML twin would be.
+ */
+export async function flowText(file: string): Promise<string> {
+  if (!isCodeFlow(file)) return readFlowFile(file);
+  return codeFlowText(file, await importCodeFlow(file));
+}
+
+/** The YAML of an imported code flow's default export. */
+export function codeFlowText(file: string, exported: unknown): string {
+  if (isStreamApp(exported)) {
+    throw new PypeError(`${file} exports a stream app, which runs without a job folder`, { hint: `run it with \`pype run ${file}\`` });
+  }
+  if (!isFlowBuilder(exported)) {
+    throw new PypeError(`${file} does not export a flow`, { hint: "end it with `export default flow({ name: '...' })...` (or `export default app` for a streamApp)" });
+  }
+  return exported.toYaml();
 }

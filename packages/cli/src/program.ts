@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   serve: async () => (await import('./commands/serve.js')).registerServe,
   dlq: async () => (await import('./commands/dlq.js')).registerDlq,
   clean: async () => (await import('./commands/clean.js')).registerClean,
+  inspect: async () => (await import('./commands/inspect.js')).registerInspect,
   replay: async () => (await import('./commands/replay.js')).registerReplay,
   cache: async () => (await import('./commands/cache.js')).registerCache,
   export: async () => (await import('./commands/export.js')).registerExport,

@@ -21,6 +21,7 @@ async function opened(source: StreamSource, position?: unknown) {
     id: 'src', position, signal: stop.signal,
     log: (level, message) => logs.push(`${level}: ${message}`),
     intake: () => { throw new Error('no intake'); },
+    setPosition: () => {},
   };
   await source.open(ctx);
   const it = source.batches()[Symbol.asyncIterator]();

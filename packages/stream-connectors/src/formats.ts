@@ -43,8 +43,9 @@ export class Decoder {
       }
       const items = Array.isArray(v) ? v : [v];
       for (const item of items) {
-        if (item === null || typeof item !== 'object' || Array.isArray(item)) return this.bad('is not a JSON object', s);
-        rows.push({ ...(item as Row), ...meta?.[i] });
+        // A bad item is skipped (or fails the app) on its own; the others of the message stay.
+        if (item === null || typeof item !== 'object' || Array.isArray(item)) this.bad(Array.isArray(v) ? 'holds an item that is not a JSON object' : 'is not a JSON object', s);
+        else rows.push({ ...(item as Row), ...meta?.[i] });
       }
     });
     if (rows.length === 0) return undefined;

@@ -25,7 +25,7 @@ describe('httpSource', () => {
     const stop = new AbortController();
     stops.push(stop);
     const source = httpSource({ port: 0, path: '/hook', ...options });
-    const ctx: SourceContext = { id: 'web', position, signal: stop.signal, log: () => {}, intake: () => store.intake('web') };
+    const ctx: SourceContext = { id: 'web', position, signal: stop.signal, log: () => {}, intake: () => store.intake('web'), setPosition: () => {} };
     await source.open(ctx);
     return { source, stop, store, intake: store.intake('web') };
   }

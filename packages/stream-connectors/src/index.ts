@@ -1,5 +1,8 @@
 export { Decoder, encodeRows } from './formats.js';
 export type { DecodeOptions, Meta } from './formats.js';
+export { streamAppFromFlow, validateStreamFlow, checkStreamFlow, isStreamFlow, streamPalette } from './flow/stream-flow.js';
+export type { StreamFlowOptions } from './flow/stream-flow.js';
+export type { PaletteEntry, FieldSpec } from './flow/palette.js';
 export { postgresSink, COMMIT_TABLE } from './postgres.js';
 export type { PostgresSinkOptions } from './postgres.js';
 export type { PostgresTarget } from './postgres-connection.js';

@@ -22,7 +22,7 @@ describe('kafka positions and errors (no broker needed)', () => {
     const client = { connectionTimeout: 300, retry: { retries: 0 } };
     const source = kafkaSource({ brokers: ['127.0.0.1:1'], topic: 't', client });
     const stop = new AbortController();
-    await expect(Promise.resolve(source.open({ id: 'k', position: undefined, signal: stop.signal, log: () => {}, intake: () => { throw new Error('no intake'); } })))
+    await expect(Promise.resolve(source.open({ id: 'k', position: undefined, signal: stop.signal, log: () => {}, intake: () => { throw new Error('no intake'); }, setPosition: () => {} })))
       .rejects.toThrow(/^cannot reach Kafka at 127\.0\.0\.1:1 \(topic t\): .* \(check brokers, and that Kafka is running and the topic exists\)$/);
     // The idempotent producer needs at least one retry.
     const sink = kafkaSink({ brokers: ['127.0.0.1:1'], topic: 't', client: { connectionTimeout: 300, retry: { retries: 1, initialRetryTime: 50 } } });

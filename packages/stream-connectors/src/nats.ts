@@ -59,6 +59,7 @@ export function natsJetStreamSource(options: NatsJetStreamSourceOptions): Stream
     });
     // 'new' is fixed here, at open: a message published before the consumer exists is still read.
     const after = typeof position === 'number' ? position : options.startAt === 'new' ? info.state.last_seq : 0;
+    if (typeof position !== 'number' && options.startAt === 'new') ctx.setPosition(after); // a restart before the first message starts here too
     // WARNING: not DeliverPolicy.All: the ordered consumer adds opt_start_seq, and the server then creates no consumer (silently).
     const start = { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after + 1 };
     return conn.jetstream().consumers.get(options.stream, { ...start, ...(subjects.length ? { filterSubjects: subjects.length === 1 ? subjects[0] : subjects } : {}) });

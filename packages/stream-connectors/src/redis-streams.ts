@@ -82,6 +82,7 @@ export function redisStreamSource(options: RedisStreamSourceOptions): StreamSour
           throw new Error(`cannot read stream "${options.stream}": ${e.message}`);
         });
         last = (info?.['last-generated-id'] as string | undefined) ?? '0-0';
+        c.setPosition(last); // a restart before the first entry still starts here
       }
     },
     async *batches(): AsyncIterable<SourceBatch> {

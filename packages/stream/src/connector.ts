@@ -24,6 +24,11 @@ export interface SourceContext {
    * message before acknowledging it, then read batches from the log; positions are sequence numbers.
    */
   intake(): IntakeLog;
+  /**
+   * Records where the source stands without yielding a batch (e.g. the stream's end when a
+   * first start begins at new messages), so a restart before any message keeps that start.
+   */
+  setPosition(position: unknown): void;
 }
 
 /**
@@ -36,6 +41,7 @@ export interface StreamSource {
   readonly kind: string;
   /** Where it reads from, for logs (e.g. `mqtt://127.0.0.1:1883 sensors/#`). */
   describe?(): string;
+  /** Connects. If it throws, `close()` is still called: release what was acquired. */
   open(ctx: SourceContext): Promise<void> | void;
   batches(): AsyncIterable<SourceBatch>;
   /** A checkpoint including `position` is durable: acknowledge or commit upstream. */
@@ -62,6 +68,7 @@ export interface SinkContext {
 export interface StreamSink {
   readonly kind: string;
   describe?(): string;
+  /** Connects. If it throws, `close()` is still called: release what was acquired. */
   open(ctx: SinkContext): Promise<void> | void;
   write(batch: RecordBatch): Promise<void> | void;
   flush(): Promise<void> | void;

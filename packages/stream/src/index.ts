@@ -13,5 +13,6 @@ export { LmdbStateStore } from './state/lmdb-store.js';
 export { MemoryStateStore } from './state/memory-store.js';
 export { Engine, NodeError, type NodeMetrics } from './runtime/engine.js';
 export { runStream, StreamRunError, METRICS_FILE } from './runtime/run-stream.js';
+export { processAlive } from './runtime/state-lock.js';
 export type { RunStreamOptions, StreamRunResult, MetricsFile } from './runtime/run-stream.js';
 export { memorySource, collectSink, consoleSink } from './connectors/memory.js';

@@ -5,7 +5,9 @@ import type { Command } from 'commander';
 import { buildFlow, formatDiagnostic, PypeError, renderSummary, runJob, sortDiagnostics, formatMs, type Listener } from '@pypeline/core';
 import { consoleReporter } from '../console-reporter.js';
 import { stopOnSignals } from '../stop-on-signals.js';
-import { flowText, isCodeFlow } from '../flow-source.js';
+import { codeFlowText, importCodeFlow, isCodeFlow, isStreamApp } from '../flow-source.js';
+import { readFlowFile } from '@pypeline/core';
+import type { StreamApp } from '@pypeline/stream';
 import { cacheOption, eventRecorder, loadPlugins } from '../run-extras.js';
 
 interface RunCliOptions {
@@ -22,6 +24,9 @@ interface RunCliOptions {
   cache?: boolean;
   cacheDir?: string;
   cacheMaxSize?: string;
+  stateDir?: string;
+  checkpointInterval?: string;
+  progress?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -42,13 +47,34 @@ export function registerRun(program: Command): void {
     .option('--cache', 'skip modules whose version, resolved config and inputs are unchanged, reusing their stored outputs')
     .option('--cache-dir <dir>', 'the cache folder (default: PYPE_CACHE_DIR, else .pype-cache in the working directory)')
     .option('--cache-max-size <size>', 'size limit of the cache, least recently used entries go first (default 1GiB)')
+    .option('--state-dir <dir>', 'stream apps: folder for state and checkpoints (default .pype-stream/<app>)')
+    .option('--checkpoint-interval <duration>', 'stream apps: how often to checkpoint, e.g. 5s (default: the app\'s, else 10s)')
+    .option('--progress <seconds>', 'stream apps: seconds between progress lines (0 = none)', '10')
     .action(async (target: string, opts: RunCliOptions) => {
       let jobDir = target;
       let tempDir: string | undefined;
       if (/\.ya?ml$/i.test(target) || isCodeFlow(target)) {
+        // Stream apps (a TypeScript streamApp, or YAML with execution_mode: stream) run without a job folder.
+        let text: string;
+        if (isCodeFlow(target)) {
+          const exported = await importCodeFlow(target);
+          if (isStreamApp(exported)) {
+            process.exitCode = await runStream(target, exported as StreamApp, opts);
+            return;
+          }
+          text = codeFlowText(target, exported);
+        } else {
+          text = readFlowFile(target);
+          if (/^\s*execution_mode\s*:\s*["']?stream\b/m.test(text)) {
+            const { streamAppFromFlow } = await import('@pypeline/stream-connectors');
+            const app = await streamAppFromFlow(target, text, { context: opts.context, overrides: parseSets(opts.set) });
+            process.exitCode = await runStream(target, app, opts);
+            return;
+          }
+        }
         if (opts.resume) throw new PypeError('--resume needs a job folder, not a flow file', { hint: 'build it with `pype build flow.yaml` and run the job folder' });
         tempDir = mkdtempSync(join(tmpdir(), 'pype-build-'));
-        const built = buildFlow(target, { outDir: tempDir, text: await flowText(target) });
+        const built = buildFlow(target, { outDir: tempDir, text });
         for (const d of sortDiagnostics(built.diagnostics)) process.stderr.write(`${formatDiagnostic(target, d)}\n`);
         jobDir = built.jobDir;
       }
@@ -99,6 +125,11 @@ export function registerRun(program: Command): void {
         if (tempDir) rmSync(tempDir, { recursive: true, force: true });
       }
     });
+}
+
+async function runStream(label: string, app: StreamApp, opts: RunCliOptions): Promise<number> {
+  const { runStreamAppCli } = await import('../stream-app-run.js');
+  return runStreamAppCli(label, app, opts);
 }
 
 function collect(value: string, previous: string[]): string[] {

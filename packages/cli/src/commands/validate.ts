@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { formatDiagnostic, sortDiagnostics, validateFlow } from '@pypeline/core';
-import { flowText } from '../flow-source.js';
+import { codeFlowText, importCodeFlow, isCodeFlow, isStreamApp } from '../flow-source.js';
+import { readFlowFile } from '@pypeline/core';
+
+const STREAM_MODE = /^\s*execution_mode\s*:\s*["']?stream\b/m;
 
 export function registerValidate(program: Command): void {
   program
@@ -9,7 +12,33 @@ export function registerValidate(program: Command): void {
     .argument('<flow>', 'flow file (YAML, or TypeScript exporting a flow())')
     .option('--json', 'print the problems as JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
-      const result = validateFlow(file, { text: await flowText(file) });
+      let text: string;
+      if (isCodeFlow(file)) {
+        const exported = await importCodeFlow(file);
+        if (isStreamApp(exported)) {
+          // Building the app checked it; connectors are checked when they open.
+          const nodes = (exported as { nodes: unknown[] }).nodes.length;
+          if (opts.json) process.stdout.write(`${JSON.stringify({ file, ok: true, diagnostics: [] }, null, 2)}\n`);
+          else process.stdout.write(`✓ ${file} is a valid stream app: ${nodes} nodes\n`);
+          return;
+        }
+        text = codeFlowText(file, exported);
+      } else text = readFlowFile(file);
+      if (STREAM_MODE.test(text)) {
+        const { validateStreamFlow } = await import('@pypeline/stream-connectors');
+        const r = validateStreamFlow(file, text);
+        const diags = sortDiagnostics(r.diagnostics);
+        if (opts.json) process.stdout.write(`${JSON.stringify({ file, ok: r.ok, diagnostics: diags }, null, 2)}\n`);
+        else {
+          for (const d of diags) process.stderr.write(`${formatDiagnostic(file, d)}\n`);
+          const errors = diags.filter((d) => d.severity === 'error').length;
+          if (r.ok) process.stdout.write(`✓ ${file} is a valid stream flow: ${r.modules} modules\n`);
+          else process.stderr.write(`\n✗ ${file}: ${errors} problem${errors === 1 ? '' : 's'} found\n`);
+        }
+        process.exitCode = r.ok ? 0 : 1;
+        return;
+      }
+      const result = validateFlow(file, { text });
       const diags = sortDiagnostics(result.diagnostics);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ file, ok: result.ok, diagnostics: diags }, null, 2)}\n`);

@@ -2,6 +2,7 @@ import { Field, Schema, TimestampMillisecond, type RecordBatch } from 'apache-ar
 import { takeRows } from '@pypeline/expr';
 import { compileAggregate, type Aggregate, type CompiledAggregate } from '../aggregates.js';
 import { inferSchema, plainValue, rowsToBatch, timeColumnMs, type Row } from '../arrow-rows.js';
+import { keyReader, type KeyReader } from '../key-reader.js';
 import { schemaFromSpec, specOf } from '../schema-spec.js';
 import type { StateDelta } from '../state/state-store.js';
 import { assignWindows, type TimeWindow, type WindowSpec } from '../windows.js';
@@ -82,6 +83,8 @@ export function reduceFolder(fn: (acc: unknown, row: Row) => unknown, initial: u
 
 const SCHEMA_KEY = '\u0000schema';
 
+type Fold = (accs: unknown[], r: number, t: number) => void;
+
 /**
  * Keyed event-time windows (tumbling, sliding, session) with watermarks and allowed lateness.
  * A window fires once when the watermark passes its end; an event for it that arrives later but
@@ -113,60 +116,70 @@ export class WindowOperator implements Operator {
     if (!this.input) this.learnSchema(batch.schema);
     const keyIndex = batch.schema.fields.findIndex((f) => f.name === this.key);
     if (keyIndex < 0) throw new Error(`window "${this.id}": key column "${this.key}" is not in the stream (columns: ${batch.schema.fields.map((f) => f.name).join(', ')})`);
-    const keyCol = batch.getChildAt(keyIndex)!;
+    const keys = keyReader(batch.getChildAt(keyIndex)!);
     const times = timeColumnMs(batch, this.time);
     const fold = this.folder.prepare(batch);
     const late: number[] = [];
     const refire = new Set<string>();
     const session = this.spec.kind === 'session';
+    const tumblingSize = this.spec.kind === 'tumbling' ? this.spec.size : 0;
+    const tumblingOffset = this.spec.kind === 'tumbling' ? this.spec.offset : 0;
     for (let r = 0; r < batch.numRows; r++) {
       const t = times[r];
       if (t !== t) {
         late.push(r); // no event time: cannot be placed in a window
         continue;
       }
-      const k = plainValue(keyCol.get(r));
-      const ks = typeof k === 'string' ? 's' + k : 'n' + String(k);
-      const accepted = session ? this.addToSession(k, ks, t, r, fold, refire) : this.addToWindows(k, ks, t, r, fold, refire);
+      const ks = keys.id(r);
+      const accepted = session ? this.addToSession(keys, ks, t, r, fold, refire) : tumblingSize ? this.addToTumbling(keys, ks, t, r, fold, refire, tumblingSize, tumblingOffset) : this.addToWindows(keys, ks, t, r, fold, refire);
       if (!accepted) late.push(r);
     }
     if (late.length > 0) emit('late', takeRows(batch, Uint32Array.from(late)));
     if (refire.size > 0) this.emitResults([...refire].map((sk) => this.entries.get(sk)!).filter(Boolean), emit);
   }
 
-  private addToWindows(k: unknown, ks: string, t: number, r: number, fold: (a: unknown[], r: number, t: number) => void, refire: Set<string>): boolean {
+  /** The hot path: one window per event, computed inline. */
+  private addToTumbling(keys: KeyReader, ks: string, t: number, r: number, fold: Fold, refire: Set<string>, size: number, offset: number): boolean {
+    const start = t - ((((t - offset) % size) + size) % size);
+    return this.addToWindow(keys, ks, start, start + size, t, r, fold, refire);
+  }
+
+  private addToWindows(keys: KeyReader, ks: string, t: number, r: number, fold: Fold, refire: Set<string>): boolean {
     let accepted = false;
-    for (const w of assignWindows(this.spec, t, this.tmp)) {
-      const maxTs = w.end - 1;
-      if (maxTs + this.lateness <= this.wm) continue;
-      const sk = ks + '\u0001' + w.start;
-      let entry = this.entries.get(sk);
-      if (!entry) {
-        entry = { k, s: w.start, e: w.end, a: this.folder.init(), f: 0 };
-        this.entries.set(sk, entry);
-        this.deleted.delete(sk);
-        this.fireQ.add(maxTs, sk);
-        this.cleanQ.add(maxTs + this.lateness, sk);
-      }
-      fold(entry.a, r, t);
-      this.dirty.add(sk);
-      if (entry.f === 1 || maxTs <= this.wm) {
-        entry.f = 1;
-        refire.add(sk);
-      }
-      accepted = true;
-    }
+    for (const w of assignWindows(this.spec, t, this.tmp)) accepted = this.addToWindow(keys, ks, w.start, w.end, t, r, fold, refire) || accepted;
     return accepted;
   }
 
-  private addToSession(k: unknown, ks: string, t: number, r: number, fold: (a: unknown[], r: number, t: number) => void, refire: Set<string>): boolean {
+  /** Folds row `r` into its key's window `[start, end)`; false when the window is past its lateness. */
+  private addToWindow(keys: KeyReader, ks: string, start: number, end: number, t: number, r: number, fold: Fold, refire: Set<string>): boolean {
+    const maxTs = end - 1;
+    if (maxTs + this.lateness <= this.wm) return false;
+    const sk = ks + '\u0001' + start;
+    let entry = this.entries.get(sk);
+    if (!entry) {
+      entry = { k: keys.value(r), s: start, e: end, a: this.folder.init(), f: 0 };
+      this.entries.set(sk, entry);
+      this.deleted.delete(sk);
+      this.fireQ.add(maxTs, sk);
+      this.cleanQ.add(maxTs + this.lateness, sk);
+    }
+    fold(entry.a, r, t);
+    this.dirty.add(sk);
+    if (entry.f === 1 || maxTs <= this.wm) {
+      entry.f = 1; // fired before, or a late event for a window whose time has passed: fire (again) now
+      refire.add(sk);
+    }
+    return true;
+  }
+
+  private addToSession(keys: KeyReader, ks: string, t: number, r: number, fold: Fold, refire: Set<string>): boolean {
     const gap = (this.spec as { gap: number }).gap;
     let start = t;
     let end = t + gap;
-    const keys = this.sessions.get(ks);
+    const open = this.sessions.get(ks);
     const overlapping: string[] = [];
-    if (keys) {
-      for (const sk of keys) {
+    if (open) {
+      for (const sk of open) {
         const e = this.entries.get(sk)!;
         if (e.s <= end && e.e >= start) overlapping.push(sk);
       }
@@ -185,7 +198,7 @@ export class WindowOperator implements Operator {
       this.removeEntry(sk);
     }
     const sk = ks + '\u0001' + start;
-    const entry: WindowEntry = { k, s: start, e: end, a: accs, f: 0 };
+    const entry: WindowEntry = { k: keys.value(r), s: start, e: end, a: accs, f: 0 };
     fold(entry.a, r, t);
     this.entries.set(sk, entry);
     this.deleted.delete(sk);

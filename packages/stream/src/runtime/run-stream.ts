@@ -52,6 +52,20 @@ export interface MetricsFile {
 
 export const METRICS_FILE = 'metrics.json';
 
+/**
+ * Fault injection for recovery tests: `PYPE_STREAM_KILL_AT=<phase>:<n>` SIGKILLs the process at
+ * that phase of the n-th checkpoint this run takes. Phases: `flushed` (sinks flushed, nothing
+ * stored), `staged` (checkpoint staged, sinks not committed), `committed` (sinks committed,
+ * checkpoint not applied).
+ */
+function killPoint(): (phase: 'flushed' | 'staged' | 'committed', n: number) => void {
+  const at = process.env.PYPE_STREAM_KILL_AT;
+  if (!at) return () => {};
+  return (phase, n) => {
+    if (at === `${phase}:${n}`) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
 /** A stream app failed; `node` names where. */
 export class StreamRunError extends Error {
   constructor(message: string, readonly node?: string) {
@@ -86,6 +100,7 @@ export async function runStream(app: StreamApp, options: RunStreamOptions): Prom
 
   const engine = new Engine(app, (id, batch) => sinks.get(id)!.write(batch));
   const lagBySource = new Map<string, number | undefined>();
+  const lagAsked = new Set<string>();
   let prev: { at: number; rows: Map<string, number> } | undefined;
   const writeMetrics = () => {
     const now = Date.now();
@@ -127,6 +142,7 @@ export async function runStream(app: StreamApp, options: RunStreamOptions): Prom
   let checkpointId = 0;
   let taken = 0;
   let checkpointing: Promise<void> | undefined;
+  const crashAt = killPoint();
 
   const doCheckpoint = async () => {
     const started = Date.now();
@@ -142,10 +158,12 @@ export async function runStream(app: StreamApp, options: RunStreamOptions): Prom
           throw new StreamRunError(`${id}: ${(e as Error).message}`, id);
         }
       }
+      crashAt('flushed', taken + 1);
       const delta = engine.snapshot();
       for (const id of intakeSources) if (typeof positions[id] === 'number') delta.trims[id] = positions[id] as number;
       const meta: CheckpointMeta = { id: ++checkpointId, positions: { ...positions }, time: Date.now(), topology: app.topology(), watermarks: engine.watermarks() };
       await store.stage({ meta, delta });
+      crashAt('staged', taken + 1);
       for (const [id, sink] of sinks) {
         if (!sink.commit) continue;
         try {
@@ -154,6 +172,7 @@ export async function runStream(app: StreamApp, options: RunStreamOptions): Prom
           throw new StreamRunError(`${id}: commit of checkpoint ${meta.id} failed: ${(e as Error).message}`, id);
         }
       }
+      crashAt('committed', taken + 1);
       await store.applyStaged();
       taken++;
       const durationMs = Date.now() - started;
@@ -171,12 +190,12 @@ export async function runStream(app: StreamApp, options: RunStreamOptions): Prom
   let restoredFrom: number | undefined;
   try {
     for (const node of engine.sinks()) {
+      sinks.set(node.id, node.connector); // closed in `finally`, also when open fails
       try {
         await node.connector.open({ id: node.id, app: app.name, log });
       } catch (e) {
         throw new StreamRunError(`sink "${node.id}" (${node.connector.describe?.() ?? node.connector.kind}) could not open: ${(e as Error).message}`, node.id);
       }
-      sinks.set(node.id, node.connector);
     }
 
     // Recovery: a checkpoint staged but not applied means the process died mid-checkpoint.
@@ -206,18 +225,27 @@ export async function runStream(app: StreamApp, options: RunStreamOptions): Prom
 
     for (const node of engine.sources()) {
       const id = node.id;
+      sources.set(id, node.connector); // closed in `finally`, also when open fails
       try {
         await node.connector.open({
           id, position: positions[id], signal: stop.signal, log,
           intake: () => {
             intakeSources.add(id);
-            return store.intake(id);
+            const intake = store.intake(id);
+            const at = positions[id];
+            if (typeof at === 'number' && intake.lastSeq() < at) {
+              log('warn', `source "${id}": its intake log ends at ${intake.lastSeq()}, before the checkpointed position ${at} (the machine crashed before the log reached the disk); messages it held after ${intake.lastSeq()} are lost, new ones continue after ${at}`);
+              intake.skipTo(at);
+            }
+            return intake;
+          },
+          setPosition: (position) => {
+            positions[id] = position;
           },
         });
       } catch (e) {
         throw new StreamRunError(`source "${id}" (${node.connector.describe?.() ?? node.connector.kind}) could not open: ${(e as Error).message}`, id);
       }
-      sources.set(id, node.connector);
     }
     status = 'running';
     writeMetrics();
@@ -243,7 +271,11 @@ export async function runStream(app: StreamApp, options: RunStreamOptions): Prom
       }, Math.max(10, Math.min(...idles) / 2)));
     }
     timers.push(setInterval(() => {
-      for (const [id, s] of sources) Promise.resolve(s.lag?.()).then((l) => lagBySource.set(id, l), () => {});
+      for (const [id, s] of sources) {
+        if (!s.lag || lagAsked.has(id)) continue; // one question at a time per source
+        lagAsked.add(id);
+        Promise.resolve(s.lag()).then((l) => lagBySource.set(id, l), () => {}).finally(() => lagAsked.delete(id));
+      }
       try {
         writeMetrics();
       } catch { /* metrics are best effort */ }

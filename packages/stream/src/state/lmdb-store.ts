@@ -108,6 +108,11 @@ class LmdbIntake implements IntakeLog {
     return { records, last };
   }
   lastSeq() { return this.last; }
+  skipTo(seq: number) {
+    if (seq <= this.last) return;
+    this.last = seq;
+    this.db.putSync([this.source, 0], Math.max(seq, (this.db.get([this.source, 0]) as number | undefined) ?? 0));
+  }
   waitFor(after: number, signal: AbortSignal) { return this.waiters.wait(() => this.last > after, signal); }
   trim(upTo: number) {
     this.db.transactionSync(() => {

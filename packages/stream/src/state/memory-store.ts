@@ -57,6 +57,7 @@ class MemoryIntake implements IntakeLog {
     return { records: out, last };
   }
   lastSeq() { return this.last; }
+  skipTo(seq: number) { this.last = Math.max(this.last, seq); }
   waitFor(after: number, signal: AbortSignal) { return this.waiters.wait(() => this.last > after, signal); }
   trim(upTo: number) { for (const s of [...this.records.keys()]) if (s <= upTo) this.records.delete(s); }
 }

@@ -55,6 +55,11 @@ export interface IntakeLog {
   /** Up to `limit` records after sequence number `after`, with the sequence number of the last one. */
   read(after: number, limit: number): { records: unknown[]; last: number };
   lastSeq(): number;
+  /**
+   * Numbers the next record after `seq` at least. Used when a checkpoint is ahead of the log
+   * (the log lost its tail in a machine crash), so new records are not taken as already read.
+   */
+  skipTo(seq: number): void;
   /** Resolves when a record after `after` exists, or when `signal` aborts. */
   waitFor(after: number, signal: AbortSignal): Promise<void>;
 }

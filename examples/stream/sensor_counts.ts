@@ -1,0 +1,35 @@
+// A stream app: sensor readings from MQTT, counted per sensor in 1-second event-time windows,
+// written to PostgreSQL exactly once. Run it from the repository root:
+//   pnpm pype run examples/stream/sensor_counts.ts
+// (its YAML twin, sensor_counts.yaml, builds the same topology) and publish readings such as {"sensor":"s1","value":21.5,"ts":"2026-11-22T10:00:00.250Z"}
+// to sensors/<anything>. Settings come from the environment (defaults: the local services).
+import { avg, consoleSink, count, streamApp, tumbling } from '@pypeline/stream';
+import { mqttSource, postgresSink } from '@pypeline/stream-connectors';
+
+const env = process.env;
+const app = streamApp(env.SENSOR_APP ?? 'sensor_counts', { checkpointInterval: env.CHECKPOINT_INTERVAL ?? '5s' });
+
+const readings = app.source('readings', mqttSource({
+  url: env.MQTT_URL ?? 'mqtt://127.0.0.1:1883',
+  topic: env.MQTT_TOPIC ?? 'sensors/#',
+  clientId: env.MQTT_CLIENT_ID ?? 'pypeline-sensor-counts',
+  schema: { sensor: 'string', value: 'float64', ts: 'timestamp' },
+}), { eventTime: 'ts', maxOutOfOrder: env.MAX_OUT_OF_ORDER ?? '2s' });
+
+const perSecond = readings
+  .filter('value is not null', { name: 'valid' })
+  .keyBy('sensor')
+  .window(tumbling('1s'))
+  .aggregate({ readings: count(), mean: avg('value') }, { name: 'per_second' });
+
+perSecond.to(postgresSink({
+  connection: env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  table: env.PG_TABLE ?? 'sensor_counts',
+  createTable: true,
+  exactlyOnce: env.PG_EXACTLY_ONCE !== 'false',
+}), { name: 'store' });
+
+// Readings later than the watermark allows are not lost: they are printed.
+perSecond.late().to(consoleSink({ prefix: 'late: ' }), { name: 'late' });
+
+export default app;

@@ -1,0 +1,266 @@
+import {
+  FlowValidationError, findRefs, formatPath, loadFlowText, parseDataEdge, providersFromEnv, resolveExpressionTemplates, resolveTemplates,
+  type Diagnostic, type Flow, type LoadedFlow, type TemplateScope,
+} from '@pypeline/core';
+import { streamApp, toMs, type Stream, type StreamApp } from '@pypeline/stream';
+import { BUILTIN_SINKS, OPERATORS, SOURCE_TIME_FIELDS, aggregateFrom, windowFrom, type FieldSpec, type PaletteEntry } from './palette.js';
+import { CONNECTORS } from './connectors.js';
+
+/** Every name a YAML stream flow can use, by name. */
+export function streamPalette(): Map<string, PaletteEntry> {
+  return new Map([...CONNECTORS, ...OPERATORS, ...BUILTIN_SINKS].map((e) => [e.name, e]));
+}
+
+export function isStreamFlow(loaded: LoadedFlow): boolean {
+  return loaded.flow?.settings.execution_mode === 'stream';
+}
+
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+function suggest(name: string, options: string[]): string | undefined {
+  const best = options.map((o) => [o, distance(name, o)] as const).sort((x, y) => x[1] - y[1])[0];
+  return best && best[1] <= Math.max(2, Math.floor(name.length / 3)) ? best[0] : undefined;
+}
+
+function typeProblem(value: unknown, spec: FieldSpec): string | undefined {
+  if (typeof value === 'string' && findRefs(value).length > 0 && !['window', 'aggregates', 'schema', 'object', 'expressions', 'string[]'].includes(spec.type)) return undefined; // checked after templates resolve
+  const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  switch (spec.type) {
+    case 'string':
+    case 'expression':
+      return typeof value === 'string' ? undefined : 'must be text';
+    case 'number': return typeof value === 'number' ? undefined : 'must be a number';
+    case 'integer': return Number.isInteger(value) ? undefined : 'must be a whole number';
+    case 'boolean': return typeof value === 'boolean' ? undefined : 'must be true or false';
+    case 'duration':
+      try {
+        toMs(value as string | number);
+        return undefined;
+      } catch {
+        return 'must be a duration such as 500ms, 10s, 5m or a number of milliseconds';
+      }
+    case 'object': return isObj(value) ? undefined : 'must be a mapping';
+    case 'string[]': return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : 'must be a list of text';
+    case 'string|string[]': return typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')) ? undefined : 'must be text or a list of text';
+    case 'expressions': return isObj(value) && Object.values(value as object).every((v) => typeof v === 'string') ? undefined : 'must map column names to expressions';
+    case 'schema': {
+      if (!isObj(value)) return 'must map column names to types';
+      const bad = Object.entries(value as Record<string, unknown>).find(([, t]) => !['string', 'float64', 'int32', 'int64', 'bool', 'timestamp'].includes(t as string));
+      return bad ? `column "${bad[0]}" has type "${String(bad[1])}"; use string, float64, int32, int64, bool or timestamp` : undefined;
+    }
+    case 'window':
+      try {
+        windowFrom(value);
+        return undefined;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    case 'aggregates': {
+      if (!isObj(value) || Object.keys(value as object).length === 0) return 'must map output names to aggregates, e.g. { n: count, total: sum(amount) }';
+      for (const [name, text] of Object.entries(value as Record<string, unknown>)) {
+        try {
+          aggregateFrom(String(text));
+        } catch (e) {
+          return `${name}: ${(e as Error).message}`;
+        }
+      }
+      return undefined;
+    }
+  }
+}
+
+interface Checked {
+  entries: Map<string, PaletteEntry>;
+  edges: Array<{ from: string; fromPort: string; to: string; toPort: string }>;
+  diagnostics: Diagnostic[];
+}
+
+/** Checks a stream flow against the stream palette; every problem is reported with its line. */
+export function checkStreamFlow(loaded: LoadedFlow): Checked {
+  const flow = loaded.flow as Flow;
+  const palette = streamPalette();
+  const diagnostics: Diagnostic[] = [];
+  const at = (path: (string | number)[], message: string, hint?: string, severity: 'error' | 'warning' = 'error') => {
+    const pos = loaded.doc.locate(path);
+    diagnostics.push({ severity, path: formatPath(path), line: pos.line, column: pos.column, message, hint });
+  };
+  const entries = new Map<string, PaletteEntry>();
+  flow.modules.forEach((m, i) => {
+    const entry = palette.get(m.name);
+    if (!entry) {
+      const s = suggest(m.name, [...palette.keys()]);
+      at(['modules', i, 'name'], `"${m.name}" is not available in stream flows${s ? ` (did you mean "${s}"?)` : ''}`, `stream flows use: ${[...palette.keys()].join(', ')} (see docs/streaming.md)`);
+      return;
+    }
+    entries.set(m.id, entry);
+    const required = entry.required;
+    const optional = { ...entry.optional, ...(entry.role === 'source' ? SOURCE_TIME_FIELDS : {}) };
+    for (const [section, known, other] of [['required', required, optional], ['optional', optional, required]] as const) {
+      for (const [key, value] of Object.entries(m.configs[section])) {
+        const spec = known[key] ?? other[key];
+        if (!spec) {
+          const s = suggest(key, [...Object.keys(required), ...Object.keys(optional)]);
+          at(['modules', i, 'configs', section, key], `${m.name} has no config "${key}"${s ? ` (did you mean "${s}"?)` : ''}`, `its keys: ${[...Object.keys(required), ...Object.keys(optional)].join(', ') || 'none'}`);
+          continue;
+        }
+        const problem = typeProblem(value, spec);
+        if (problem) at(['modules', i, 'configs', section, key], `${m.name} config "${key}" ${problem}`, spec.description);
+      }
+    }
+    for (const key of Object.keys(required)) {
+      if (!(key in m.configs.required) && !(key in m.configs.optional)) {
+        at(['modules', i, 'configs', 'required'], `${m.name} "${m.id}" needs config "${key}"`, `add ${key}: … under configs.required (${required[key].description})`);
+      }
+    }
+  });
+
+  const edges: Checked['edges'] = [];
+  const ids = new Set(flow.modules.map((m) => m.id));
+  const inputsTaken = new Map<string, number>();
+  const outputsUsed = new Set<string>();
+  flow.connections.data.forEach((text, i) => {
+    const e = parseDataEdge(text, i);
+    if ('message' in e) return at(['connections', 'data', i], e.message, e.hint);
+    let ok = true;
+    for (const [id, port, dir] of [[e.from, e.from_port, 'out'], [e.to, e.to_port, 'in']] as const) {
+      if (!ids.has(id)) {
+        at(['connections', 'data', i], `no module "${id}"`, `module ids: ${[...ids].join(', ')}`);
+        ok = false;
+        continue;
+      }
+      const entry = entries.get(id);
+      if (!entry) continue; // an unknown module, reported above: its ports cannot be checked
+      const ports = dir === 'out'
+        ? (entry.role === 'source' ? ['data'] : entry.role === 'operator' ? entry.outputs : [])
+        : (entry.role === 'sink' ? ['input'] : entry.role === 'operator' ? entry.inputs : []);
+      if (!ports.includes(port)) {
+        at(['connections', 'data', i], `${entry.name} "${id}" has no ${dir === 'out' ? 'output' : 'input'} port "${port}"`, ports.length ? `its ${dir === 'out' ? 'outputs' : 'inputs'}: ${ports.join(', ')}` : `a ${entry.role} has no ${dir === 'out' ? 'outputs' : 'inputs'}`);
+        ok = false;
+      }
+    }
+    const inKey = `${e.to}.${e.to_port}`;
+    if (!ok || !entries.has(e.to) || !entries.has(e.from)) {
+      // Reported already; count the modules as connected so nothing is reported twice.
+      inputsTaken.set(inKey, 1);
+      outputsUsed.add(e.from);
+      return;
+    }
+    inputsTaken.set(inKey, (inputsTaken.get(inKey) ?? 0) + 1);
+    if (inputsTaken.get(inKey) === 2) at(['connections', 'data', i], `${inKey} already has an input`, 'a port reads from one stream; use another module (e.g. window_join) to combine streams');
+    outputsUsed.add(e.from);
+    edges.push({ from: e.from, fromPort: e.from_port, to: e.to, toPort: e.to_port });
+  });
+  flow.modules.forEach((m, i) => {
+    const entry = entries.get(m.id);
+    if (!entry) return;
+    const inputs = entry.role === 'operator' ? entry.inputs : entry.role === 'sink' ? ['input'] : [];
+    for (const port of inputs) if (!inputsTaken.has(`${m.id}.${port}`)) at(['modules', i, 'id'], `"${m.id}" has nothing connected to its input "${port}"`, `add a data connection "<module>.<port> - ${m.id}.${port}"`);
+    if (entry.role !== 'sink' && !outputsUsed.has(m.id)) at(['modules', i, 'id'], `the output of "${m.id}" goes nowhere`, `connect it to a sink, e.g. "${m.id}.${entry.role === 'source' ? 'data' : 'output'} - <sink>.input"`);
+  });
+  flow.connections.control.forEach((_, i) => at(['connections', 'control', i], 'control connections have no meaning in a stream flow (everything runs at once, until stopped)', 'remove them, or use execution_mode: batch'));
+  return { entries, edges, diagnostics };
+}
+
+export interface StreamFlowOptions {
+  /** Context environment (default `default`). */
+  context?: string;
+  /** Context values overriding the flow's (`--set`). */
+  overrides?: Record<string, unknown>;
+}
+
+/**
+ * Builds a stream app from a YAML flow with `execution_mode: stream`: modules from the stream
+ * palette (connectors, filter/derive/select, window_aggregate, window_join, console_sink),
+ * data connections as edges, `{{context.x}}` and `{{secret.x}}` resolved (expressions bind
+ * values as literals). Throws FlowValidationError with every problem found.
+ */
+export async function streamAppFromFlow(file: string, text: string, options: StreamFlowOptions = {}): Promise<StreamApp> {
+  const loaded = loadFlowText(file, text);
+  if (loaded.diagnostics.some((d) => d.severity === 'error') || !loaded.flow) throw new FlowValidationError(file, loaded.diagnostics);
+  const checked = checkStreamFlow(loaded);
+  const problems = [...loaded.diagnostics, ...checked.diagnostics];
+  if (problems.some((d) => d.severity === 'error')) throw new FlowValidationError(file, problems);
+  const flow = loaded.flow;
+
+  const contextName = options.context ?? 'default';
+  if (contextName !== 'default' && !flow.context[contextName]) {
+    throw new FlowValidationError(file, [{ severity: 'error', path: 'context', line: loaded.doc.locate(['context']).line, column: 1, message: `no context "${contextName}"`, hint: `contexts: ${Object.keys(flow.context).join(', ')}` }]);
+  }
+  const context = { ...flow.context.default, ...flow.context[contextName], ...options.overrides };
+  const secretNames = new Set(findRefs(flow.modules.map((m) => m.configs)).filter((r) => r.ref.kind === 'secret').map((r) => (r.ref as { name: string }).name));
+  const secrets = new Map<string, string>();
+  const providers = providersFromEnv();
+  for (const name of secretNames) {
+    for (const p of providers) {
+      const v = await p.get(name);
+      if (v !== undefined) {
+        secrets.set(name, v);
+        break;
+      }
+    }
+  }
+  const scope: TemplateScope = { context, secrets, global: () => undefined };
+
+  const app = streamApp(flow.flow.name, { checkpointInterval: flow.settings.checkpoint_interval });
+  const outputs = new Map<string, Stream>();
+  const done = new Set<string>();
+  const pending = [...flow.modules];
+  while (pending.length > 0) {
+    const idx = pending.findIndex((m) => checked.edges.filter((e) => e.to === m.id).every((e) => done.has(e.from)));
+    if (idx < 0) {
+      const ids = pending.map((m) => m.id).join(' → ');
+      throw new FlowValidationError(file, [{ severity: 'error', path: 'connections.data', line: loaded.doc.locate(['connections', 'data']).line, column: 1, message: `the data connections form a cycle among ${ids}`, hint: 'a stream flows one way: remove the connection that loops back' }]);
+    }
+    const m = pending.splice(idx, 1)[0];
+    const entry = checked.entries.get(m.id)!;
+    const where = `modules.${m.id}.configs`;
+    const config: Record<string, unknown> = {};
+    const specs = { ...entry.required, ...entry.optional, ...(entry.role === 'source' ? SOURCE_TIME_FIELDS : {}) };
+    for (const [key, value] of Object.entries({ ...m.configs.required, ...m.configs.optional })) {
+      const spec = specs[key];
+      if (spec?.type === 'expression' && typeof value === 'string') config[key] = resolveExpressionTemplates(value, scope, `${where}.${key}`);
+      else if (spec?.type === 'expressions' && value && typeof value === 'object') {
+        config[key] = Object.fromEntries(Object.entries(value as Record<string, string>).map(([k, v]) => [k, resolveExpressionTemplates(v, scope, `${where}.${key}.${k}`)]));
+      } else config[key] = resolveTemplates(value, scope, `${where}.${key}`);
+    }
+    const fail = (e: unknown) => {
+      const pos = loaded.doc.locate(['modules', flow.modules.indexOf(m)]);
+      return new FlowValidationError(file, [{ severity: 'error', path: `modules[${flow.modules.indexOf(m)}]`, line: pos.line, column: pos.column, message: `${m.name} "${m.id}": ${(e as Error).message}` }]);
+    };
+    try {
+      if (entry.role === 'source') {
+        const s = app.source(m.id, entry.create(config), {
+          eventTime: config.event_time as string | undefined,
+          maxOutOfOrder: config.max_out_of_order as string | number | undefined,
+          idleTimeout: config.idle_timeout as string | number | undefined,
+        });
+        outputs.set(`${m.id}.data`, s);
+      } else if (entry.role === 'operator') {
+        const inputs = Object.fromEntries(checked.edges.filter((e) => e.to === m.id).map((e) => [e.toPort, outputs.get(`${e.from}.${e.fromPort}`)!]));
+        for (const [port, s] of Object.entries(entry.apply(inputs, config, m.id))) outputs.set(`${m.id}.${port}`, s);
+      } else {
+        const input = checked.edges.find((e) => e.to === m.id)!;
+        outputs.get(`${input.from}.${input.fromPort}`)!.to(entry.create(config), { name: m.id });
+      }
+    } catch (e) {
+      if (e instanceof FlowValidationError) throw e;
+      throw fail(e);
+    }
+    done.add(m.id);
+  }
+  return app;
+}
+
+/** Every problem of a YAML stream flow (syntax, schema, palette, configs, connections), and its module count. */
+export function validateStreamFlow(file: string, text: string): { ok: boolean; diagnostics: Diagnostic[]; modules: number } {
+  const loaded = loadFlowText(file, text);
+  if (!loaded.flow || loaded.diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics: loaded.diagnostics, modules: 0 };
+  const checked = checkStreamFlow(loaded);
+  const diagnostics = [...loaded.diagnostics, ...checked.diagnostics];
+  return { ok: !diagnostics.some((d) => d.severity === 'error'), diagnostics, modules: loaded.flow.modules.length };
+}
