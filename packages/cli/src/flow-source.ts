@@ -1,11 +1,17 @@
 import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isFlowBuilder, PypeError, readFlowFile } from '@pypeline/core';
+import { isFlowBuilder, loadFlowText, PypeError, readFlowFile } from '@pypeline/core';
 
 /** True for flows written in TypeScript or JavaScript rather than YAML. */
 export function isCodeFlow(file: string): boolean {
   return /\.(ts|mts|js|mjs)$/i.test(file);
+}
+
+/** True for a YAML flow with `settings.execution_mode: stream` (even one with other problems). */
+export function isStreamFlowText(file: string, text: string): boolean {
+  const data = loadFlowText(file, text).doc.data as { settings?: { execution_mode?: unknown } } | null;
+  return typeof data === 'object' && data !== null && data.settings?.execution_mode === 'stream';
 }
 
 /** Marks stream apps (`streamApp()` from @pypeline/stream) without loading that package. */

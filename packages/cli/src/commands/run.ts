@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { buildFlow, formatDiagnostic, PypeError, renderSummary, runJob, sortDiagnostics, formatMs, type Listener } from '@pypeline/core';
 import { consoleReporter } from '../console-reporter.js';
 import { stopOnSignals } from '../stop-on-signals.js';
-import { codeFlowText, importCodeFlow, isCodeFlow, isStreamApp } from '../flow-source.js';
+import { codeFlowText, importCodeFlow, isCodeFlow, isStreamApp, isStreamFlowText } from '../flow-source.js';
 import { readFlowFile } from '@pypeline/core';
 import type { StreamApp } from '@pypeline/stream';
 import { cacheOption, eventRecorder, loadPlugins } from '../run-extras.js';
@@ -65,7 +65,7 @@ export function registerRun(program: Command): void {
           text = codeFlowText(target, exported);
         } else {
           text = readFlowFile(target);
-          if (/^\s*execution_mode\s*:\s*["']?stream\b/m.test(text)) {
+          if (isStreamFlowText(target, text)) {
             const { streamAppFromFlow } = await import('@pypeline/stream-connectors');
             const app = await streamAppFromFlow(target, text, { context: opts.context, overrides: parseSets(opts.set) });
             process.exitCode = await runStream(target, app, opts);

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { formatDiagnostic, sortDiagnostics, validateFlow } from '@pypeline/core';
-import { codeFlowText, importCodeFlow, isCodeFlow, isStreamApp } from '../flow-source.js';
+import { codeFlowText, importCodeFlow, isCodeFlow, isStreamApp, isStreamFlowText } from '../flow-source.js';
 import { readFlowFile } from '@pypeline/core';
 
-const STREAM_MODE = /^\s*execution_mode\s*:\s*["']?stream\b/m;
 
 export function registerValidate(program: Command): void {
   program
@@ -24,7 +23,7 @@ export function registerValidate(program: Command): void {
         }
         text = codeFlowText(file, exported);
       } else text = readFlowFile(file);
-      if (STREAM_MODE.test(text)) {
+      if (isStreamFlowText(file, text)) {
         const { validateStreamFlow } = await import('@pypeline/stream-connectors');
         const r = validateStreamFlow(file, text);
         const diags = sortDiagnostics(r.diagnostics);
