@@ -1,8 +1,11 @@
 // A stream app: sensor readings from MQTT, counted per sensor in 1-second event-time windows,
-// written to PostgreSQL exactly once. Run it from the repository root:
-//   pnpm pype run examples/stream/sensor_counts.ts
-// (its YAML twin, sensor_counts.yaml, builds the same topology) and publish readings such as {"sensor":"s1","value":21.5,"ts":"2026-11-22T10:00:00.250Z"}
-// to sensors/<anything>. Settings come from the environment (defaults: the local services).
+// written to PostgreSQL exactly once; late readings are printed. Its YAML twin,
+// sensor_counts.yaml, builds the same topology. From the repository root:
+//   pnpm pype run examples/stream/sensor_counts.ts             (Ctrl-C stops it cleanly)
+//   pnpm pype run examples/stream/simulate_sensors.ts          (in another terminal: readings)
+//   pnpm pype inspect examples/stream/sensor_counts.ts         (the live topology)
+// Readings are JSON on sensors/<anything>: {"sensor":"s1","value":21.5,"ts":"2026-11-22T10:00:00.250Z"}.
+// Settings come from the environment (defaults: the local services).
 import { avg, consoleSink, count, streamApp, tumbling } from '@pypeline/stream';
 import { mqttSource, postgresSink } from '@pypeline/stream-connectors';
 
@@ -14,7 +17,12 @@ const readings = app.source('readings', mqttSource({
   topic: env.MQTT_TOPIC ?? 'sensors/#',
   clientId: env.MQTT_CLIENT_ID ?? 'pypeline-sensor-counts',
   schema: { sensor: 'string', value: 'float64', ts: 'timestamp' },
-}), { eventTime: 'ts', maxOutOfOrder: env.MAX_OUT_OF_ORDER ?? '2s' });
+}), {
+  eventTime: 'ts',
+  maxOutOfOrder: env.MAX_OUT_OF_ORDER ?? '2s',
+  // Readings carry wall-clock times: when they stop for 5 s, close the open windows anyway.
+  idleTimeout: env.IDLE_TIMEOUT === '0' ? undefined : (env.IDLE_TIMEOUT ?? '5s'),
+});
 
 const perSecond = readings
   .filter('value is not null', { name: 'valid' })

@@ -37,6 +37,7 @@ describeWithService('mqtt', 'stream app under SIGKILL', () => {
       PG_TABLE: id,
       CHECKPOINT_INTERVAL: '250ms',
       MAX_OUT_OF_ORDER: '0s',
+      IDLE_TIMEOUT: '0', // event times here are synthetic, not the wall clock
     };
     const client = new pg.Client(db);
     const logs: string[] = [];
