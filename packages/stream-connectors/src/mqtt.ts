@@ -205,7 +205,9 @@ async function connectMqtt(options: MqttConnectOptions, session: Pick<IClientOpt
   const client = connect(options.url, {
     ...session, username: options.username, password: options.password,
     protocolVersion: 4, // 3.1.1: clean: false keeps the session after a disconnect
-    connectTimeout: options.connectTimeoutMs ?? 10_000, reconnectPeriod: 1000, manualConnect: true,
+    // No reconnect timer until the first connection succeeds: a failed start must leave nothing
+    // scheduled (a pending reconnect kept the process alive after the error was reported).
+    connectTimeout: options.connectTimeoutMs ?? 10_000, reconnectPeriod: 0, manualConnect: true,
   });
   prepare?.(client);
   let settle!: (error?: Error) => void;
@@ -226,6 +228,7 @@ async function connectMqtt(options: MqttConnectOptions, session: Pick<IClientOpt
   } finally {
     client.off('connect', onConnect).off('error', onError).off('close', onClose);
   }
+  client.options.reconnectPeriod = 1000;
   client.on('error', (e) => log('warn', `mqtt ${url}: ${e.message}`));
   client.on('offline', () => log('warn', `mqtt ${url}: disconnected, reconnecting`));
   client.on('connect', () => log('info', `mqtt ${url}: reconnected`));

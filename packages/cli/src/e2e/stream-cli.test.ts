@@ -5,7 +5,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -58,6 +58,18 @@ describe('stream flows on the command line', () => {
     expect(run.out).toMatch(/2 problems found/);
   });
 
+  it('a broker that is down: a clear error naming the node and the fix, exit 1, and the process ends', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pype-stream-cli-'));
+    const r = spawnSync(process.execPath, [BIN, 'run', 'examples/stream/sensor_counts.ts', '--state-dir', dir], {
+      cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, FORCE_COLOR: '0', MQTT_URL: 'mqtt://127.0.0.1:1' },
+    });
+    expect(r.error).toBeUndefined(); // not killed by the timeout: nothing kept the process alive
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/✗ stream app sensor_counts failed: source "readings" \(mqtt:\/\/127\.0\.0\.1:1 sensors\/#\) could not open: cannot connect to the MQTT broker/);
+    expect(r.stderr).toMatch(/start Mosquitto \(or another MQTT broker\), or set url/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('runs until Ctrl-C with a final checkpoint, shows a live topology in pype inspect, and resumes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pype-stream-cli-'));
     flow(dir);
@@ -76,6 +88,7 @@ describe('stream flows on the command line', () => {
     };
 
     const first = start();
+    onTestFinished(() => void first.child.kill('SIGKILL'));
     await until(() => rows().length >= 2); // [0 s, 1 s) closed by events up to 2.4 s
     // metrics.json is rewritten every second: wait for one written after the rows went through
     let live = pype(['inspect', 'counts.yaml'], dir);
@@ -96,6 +109,7 @@ describe('stream flows on the command line', () => {
 
     appendFileSync(join(dir, 'in.jsonl'), events(25, 50));
     const second = start();
+    onTestFinished(() => void second.child.kill('SIGKILL'));
     await until(() => rows().length >= 8); // windows of 0–4 s, two keys
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
