@@ -11,15 +11,63 @@ export interface KeyReader {
   id(row: number): string;
 }
 
-export function keyReader(col: Vector): KeyReader {
+/**
+ * Strings seen as keys, by a hash of their UTF-8 bytes: a key repeats across events, so reading
+ * it again costs a hash and a byte comparison instead of decoding and allocating a new string.
+ */
+class KeyInterner {
+  private byHash = new Map<number, Array<{ bytes: Uint8Array; id: string; text: string }>>();
+  private size = 0;
+
+  constructor(private readonly limit = 100_000) {}
+
+  intern(values: Uint8Array, start: number, end: number, buf: Buffer): { id: string; text: string } {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ values[i], 0x01000193);
+    const bucket = this.byHash.get(h);
+    if (bucket) {
+      const len = end - start;
+      outer: for (const c of bucket) {
+        if (c.bytes.length !== len) continue;
+        for (let i = 0; i < len; i++) if (c.bytes[i] !== values[start + i]) continue outer;
+        return c;
+      }
+    }
+    const text = buf.toString('utf8', start, end);
+    const entry = { bytes: values.slice(start, end), id: 's' + text, text };
+    if (this.size >= this.limit) {
+      this.byHash.clear(); // many distinct keys: start over rather than grow without bound
+      this.size = 0;
+    }
+    if (bucket && this.byHash.has(h)) bucket.push(entry);
+    else this.byHash.set(h, [entry]);
+    this.size++;
+    return entry;
+  }
+}
+
+const interners = new WeakMap<object, KeyInterner>();
+
+/** A key reader; pass the same `owner` (an operator) across batches to reuse decoded keys. */
+export function keyReader(col: Vector, owner?: object): KeyReader {
   const data = col.data.length === 1 ? col.data[0] : undefined;
   const validity = data && data.nullCount > 0 ? data.nullBitmap : undefined;
   const offset = data?.offset ?? 0;
   const isNull = (r: number) => validity !== undefined && ((validity[(r + offset) >> 3] >> ((r + offset) & 7)) & 1) === 0;
   if (data && col.type.typeId === Type.Utf8) {
+    // Arrow slices the offsets buffer with the data (so no `offset` here), not the null bitmap.
     const offsets = data.valueOffsets as Int32Array;
     const values = data.values as Uint8Array;
     const buf = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+    if (owner) {
+      let interner = interners.get(owner);
+      if (!interner) interners.set(owner, (interner = new KeyInterner()));
+      const at = (r: number) => interner.intern(values, offsets[r], offsets[r + 1], buf);
+      return {
+        value: (r) => (isNull(r) ? null : at(r).text),
+        id: (r) => (isNull(r) ? 'nnull' : at(r).id),
+      };
+    }
     const text = (r: number) => buf.toString('utf8', offsets[r], offsets[r + 1]);
     return {
       value: (r) => (isNull(r) ? null : text(r)),

@@ -1,9 +1,9 @@
-/** Times (epoch ms) with sets of state keys due at each, popped in time order. */
-export class TimerQueue {
+/** Times (epoch ms) with sets of items (state keys, entries) due at each, popped in time order. */
+export class TimerQueue<T = string> {
   private heap: number[] = [];
-  private due = new Map<number, Set<string>>();
+  private due = new Map<number, Set<T>>();
 
-  add(time: number, key: string): void {
+  add(time: number, key: T): void {
     let set = this.due.get(time);
     if (!set) {
       set = new Set();
@@ -14,8 +14,8 @@ export class TimerQueue {
   }
 
   /** Removes and returns the keys due at or before `t`, earliest time first. */
-  popUntil(t: number): Array<[time: number, keys: Set<string>]> {
-    const out: Array<[number, Set<string>]> = [];
+  popUntil(t: number): Array<[time: number, keys: Set<T>]> {
+    const out: Array<[number, Set<T>]> = [];
     while (this.heap.length > 0 && this.heap[0] <= t) {
       const time = this.pop();
       out.push([time, this.due.get(time)!]);

@@ -85,17 +85,29 @@ const SCHEMA_KEY = '\u0000schema';
 
 type Fold = (accs: unknown[], r: number, t: number) => void;
 
+/** An entry while in memory: with its key's id, whether it still exists, and the snapshot epoch it last changed in. */
+interface LiveEntry extends WindowEntry {
+  ks: string;
+  live: boolean;
+  d: number;
+}
+
 /**
  * Keyed event-time windows (tumbling, sliding, session) with watermarks and allowed lateness.
  * A window fires once when the watermark passes its end; an event for it that arrives later but
  * within the allowed lateness updates it and fires it again; events past that go to `late`.
+ *
+ * State is a map per key of windows by start time (numbers, so the per-event lookup hashes only
+ * the key); each window is one entry of keyed state, stored under `<key id>\u0001<start>`.
+ * Only the windows changed since the last checkpoint are written to it.
  */
 export class WindowOperator implements Operator {
-  private entries = new Map<string, WindowEntry>();
-  private sessions = new Map<string, Set<string>>();
-  private fireQ = new TimerQueue();
-  private cleanQ = new TimerQueue();
-  private dirty = new Set<string>();
+  private byKey = new Map<string, Map<number, LiveEntry>>();
+  private count = 0;
+  private fireQ = new TimerQueue<LiveEntry>();
+  private cleanQ = new TimerQueue<LiveEntry>();
+  private changed: LiveEntry[] = [];
+  private epoch = 1;
   private deleted = new Set<string>();
   private wm = -Infinity;
   private input: Schema | undefined;
@@ -116,11 +128,11 @@ export class WindowOperator implements Operator {
     if (!this.input) this.learnSchema(batch.schema);
     const keyIndex = batch.schema.fields.findIndex((f) => f.name === this.key);
     if (keyIndex < 0) throw new Error(`window "${this.id}": key column "${this.key}" is not in the stream (columns: ${batch.schema.fields.map((f) => f.name).join(', ')})`);
-    const keys = keyReader(batch.getChildAt(keyIndex)!);
+    const keys = keyReader(batch.getChildAt(keyIndex)!, this);
     const times = timeColumnMs(batch, this.time);
     const fold = this.folder.prepare(batch);
     const late: number[] = [];
-    const refire = new Set<string>();
+    const refire = new Set<LiveEntry>();
     const session = this.spec.kind === 'session';
     const tumblingSize = this.spec.kind === 'tumbling' ? this.spec.size : 0;
     const tumblingOffset = this.spec.kind === 'tumbling' ? this.spec.offset : 0;
@@ -131,60 +143,54 @@ export class WindowOperator implements Operator {
         continue;
       }
       const ks = keys.id(r);
-      const accepted = session ? this.addToSession(keys, ks, t, r, fold, refire) : tumblingSize ? this.addToTumbling(keys, ks, t, r, fold, refire, tumblingSize, tumblingOffset) : this.addToWindows(keys, ks, t, r, fold, refire);
+      let accepted: boolean;
+      if (session) accepted = this.addToSession(keys, ks, t, r, fold, refire);
+      else if (tumblingSize) {
+        const start = t - ((((t - tumblingOffset) % tumblingSize) + tumblingSize) % tumblingSize);
+        accepted = this.addToWindow(keys, ks, start, start + tumblingSize, t, r, fold, refire);
+      } else {
+        accepted = false;
+        for (const w of assignWindows(this.spec, t, this.tmp)) accepted = this.addToWindow(keys, ks, w.start, w.end, t, r, fold, refire) || accepted;
+      }
       if (!accepted) late.push(r);
     }
     if (late.length > 0) emit('late', takeRows(batch, Uint32Array.from(late)));
-    if (refire.size > 0) this.emitResults([...refire].map((sk) => this.entries.get(sk)!).filter(Boolean), emit);
-  }
-
-  /** The hot path: one window per event, computed inline. */
-  private addToTumbling(keys: KeyReader, ks: string, t: number, r: number, fold: Fold, refire: Set<string>, size: number, offset: number): boolean {
-    const start = t - ((((t - offset) % size) + size) % size);
-    return this.addToWindow(keys, ks, start, start + size, t, r, fold, refire);
-  }
-
-  private addToWindows(keys: KeyReader, ks: string, t: number, r: number, fold: Fold, refire: Set<string>): boolean {
-    let accepted = false;
-    for (const w of assignWindows(this.spec, t, this.tmp)) accepted = this.addToWindow(keys, ks, w.start, w.end, t, r, fold, refire) || accepted;
-    return accepted;
+    if (refire.size > 0) this.emitResults([...refire].filter((e) => e.live), emit);
   }
 
   /** Folds row `r` into its key's window `[start, end)`; false when the window is past its lateness. */
-  private addToWindow(keys: KeyReader, ks: string, start: number, end: number, t: number, r: number, fold: Fold, refire: Set<string>): boolean {
+  private addToWindow(keys: KeyReader, ks: string, start: number, end: number, t: number, r: number, fold: Fold, refire: Set<LiveEntry>): boolean {
     const maxTs = end - 1;
     if (maxTs + this.lateness <= this.wm) return false;
-    const sk = ks + '\u0001' + start;
-    let entry = this.entries.get(sk);
+    let windows = this.byKey.get(ks);
+    if (!windows) {
+      windows = new Map();
+      this.byKey.set(ks, windows);
+    }
+    let entry = windows.get(start);
     if (!entry) {
-      entry = { k: keys.value(r), s: start, e: end, a: this.folder.init(), f: 0 };
-      this.entries.set(sk, entry);
-      this.deleted.delete(sk);
-      this.fireQ.add(maxTs, sk);
-      this.cleanQ.add(maxTs + this.lateness, sk);
+      entry = this.create(windows, { k: keys.value(r), s: start, e: end, a: this.folder.init(), f: 0 }, ks);
+      this.fireQ.add(maxTs, entry);
+      this.cleanQ.add(maxTs + this.lateness, entry);
     }
     fold(entry.a, r, t);
-    this.dirty.add(sk);
+    this.touch(entry);
     if (entry.f === 1 || maxTs <= this.wm) {
       entry.f = 1; // fired before, or a late event for a window whose time has passed: fire (again) now
-      refire.add(sk);
+      refire.add(entry);
     }
     return true;
   }
 
-  private addToSession(keys: KeyReader, ks: string, t: number, r: number, fold: Fold, refire: Set<string>): boolean {
+  private addToSession(keys: KeyReader, ks: string, t: number, r: number, fold: Fold, refire: Set<LiveEntry>): boolean {
     const gap = (this.spec as { gap: number }).gap;
     let start = t;
     let end = t + gap;
-    const open = this.sessions.get(ks);
-    const overlapping: string[] = [];
+    const open = this.byKey.get(ks);
+    const overlapping: LiveEntry[] = [];
     if (open) {
-      for (const sk of open) {
-        const e = this.entries.get(sk)!;
-        if (e.s <= end && e.e >= start) overlapping.push(sk);
-      }
-      for (const sk of overlapping) {
-        const e = this.entries.get(sk)!;
+      for (const e of open.values()) if (e.s <= end && e.e >= start) overlapping.push(e);
+      for (const e of overlapping) {
         start = Math.min(start, e.s);
         end = Math.max(end, e.e);
       }
@@ -192,62 +198,68 @@ export class WindowOperator implements Operator {
     const maxTs = end - 1;
     if (maxTs + this.lateness <= this.wm) return false;
     let accs = this.folder.init();
-    for (const sk of overlapping) {
-      const e = this.entries.get(sk)!;
+    for (const e of overlapping) {
       accs = this.folder.merge(accs, e.a);
-      this.removeEntry(sk);
+      this.remove(e);
     }
-    const sk = ks + '\u0001' + start;
-    const entry: WindowEntry = { k: keys.value(r), s: start, e: end, a: accs, f: 0 };
+    let windows = this.byKey.get(ks);
+    if (!windows) {
+      windows = new Map();
+      this.byKey.set(ks, windows);
+    }
+    const entry = this.create(windows, { k: keys.value(r), s: start, e: end, a: accs, f: 0 }, ks);
     fold(entry.a, r, t);
-    this.entries.set(sk, entry);
-    this.deleted.delete(sk);
-    this.dirty.add(sk);
-    if (!this.sessions.has(ks)) this.sessions.set(ks, new Set());
-    this.sessions.get(ks)!.add(sk);
+    this.touch(entry);
     if (maxTs <= this.wm) {
       entry.f = 1;
-      refire.add(sk);
+      refire.add(entry);
     } else {
-      this.fireQ.add(maxTs, sk);
+      this.fireQ.add(maxTs, entry);
     }
-    this.cleanQ.add(maxTs + this.lateness, sk);
+    this.cleanQ.add(maxTs + this.lateness, entry);
     return true;
   }
 
-  private removeEntry(sk: string) {
-    const e = this.entries.get(sk);
-    if (!e) return;
-    this.entries.delete(sk);
-    this.dirty.delete(sk);
-    this.deleted.add(sk);
-    if (this.spec.kind === 'session') {
-      const ks = sk.slice(0, sk.lastIndexOf('\u0001'));
-      const set = this.sessions.get(ks);
-      set?.delete(sk);
-      if (set && set.size === 0) this.sessions.delete(ks);
-    }
+  private create(windows: Map<number, LiveEntry>, data: WindowEntry, ks: string): LiveEntry {
+    const entry: LiveEntry = { ...data, ks, live: true, d: 0 };
+    windows.set(entry.s, entry);
+    this.count++;
+    if (this.deleted.size > 0) this.deleted.delete(stateKey(entry));
+    return entry;
+  }
+
+  /** Marks an entry changed since the last snapshot. */
+  private touch(entry: LiveEntry) {
+    if (entry.d === this.epoch) return;
+    entry.d = this.epoch;
+    this.changed.push(entry);
+  }
+
+  private remove(entry: LiveEntry) {
+    if (!entry.live) return;
+    entry.live = false;
+    const windows = this.byKey.get(entry.ks)!;
+    windows.delete(entry.s);
+    if (windows.size === 0) this.byKey.delete(entry.ks);
+    this.count--;
+    this.deleted.add(stateKey(entry));
   }
 
   onWatermark(wm: number, emit: Emit): void {
     if (wm <= this.wm) return;
     this.wm = wm;
-    const fired: WindowEntry[] = [];
-    for (const [time, keys] of this.fireQ.popUntil(wm)) {
-      for (const sk of keys) {
-        const e = this.entries.get(sk);
-        if (!e || e.f === 1 || e.e - 1 !== time) continue;
+    const fired: LiveEntry[] = [];
+    for (const [time, due] of this.fireQ.popUntil(wm)) {
+      for (const e of due) {
+        if (!e.live || e.f === 1 || e.e - 1 !== time) continue;
         e.f = 1;
-        this.dirty.add(sk);
+        this.touch(e);
         fired.push(e);
       }
     }
     if (fired.length > 0) this.emitResults(fired, emit);
-    for (const [time, keys] of this.cleanQ.popUntil(wm)) {
-      for (const sk of keys) {
-        const e = this.entries.get(sk);
-        if (e && e.e - 1 + this.lateness === time) this.removeEntry(sk);
-      }
+    for (const [time, due] of this.cleanQ.popUntil(wm)) {
+      for (const e of due) if (e.live && e.e - 1 + this.lateness === time) this.remove(e);
     }
   }
 
@@ -273,10 +285,13 @@ export class WindowOperator implements Operator {
       delta.puts.push([this.id, SCHEMA_KEY, specOf(this.input)]);
       this.schemaDirty = false;
     }
-    for (const sk of this.dirty) delta.puts.push([this.id, sk, this.entries.get(sk)]);
+    for (const e of this.changed) {
+      if (e.live) delta.puts.push([this.id, stateKey(e), { k: e.k, s: e.s, e: e.e, a: e.a, f: e.f } satisfies WindowEntry]);
+    }
     for (const sk of this.deleted) delta.deletes.push([this.id, sk]);
-    this.dirty.clear();
+    this.changed = [];
     this.deleted.clear();
+    this.epoch++;
   }
 
   restore(entries: Iterable<[string, unknown]>): void {
@@ -286,17 +301,22 @@ export class WindowOperator implements Operator {
         this.folder.bind(this.input);
         continue;
       }
-      const e = value as WindowEntry;
-      this.entries.set(sk, e);
-      if (e.f === 0) this.fireQ.add(e.e - 1, sk);
-      this.cleanQ.add(e.e - 1 + this.lateness, sk);
-      if (this.spec.kind === 'session') {
-        const ks = sk.slice(0, sk.lastIndexOf('\u0001'));
-        if (!this.sessions.has(ks)) this.sessions.set(ks, new Set());
-        this.sessions.get(ks)!.add(sk);
+      const ks = sk.slice(0, sk.lastIndexOf('\u0001'));
+      let windows = this.byKey.get(ks);
+      if (!windows) {
+        windows = new Map();
+        this.byKey.set(ks, windows);
       }
+      const e = this.create(windows, value as WindowEntry, ks);
+      if (e.f === 0) this.fireQ.add(e.e - 1, e);
+      this.cleanQ.add(e.e - 1 + this.lateness, e);
     }
   }
 
-  stateSize(): number { return this.entries.size; }
+  stateSize(): number { return this.count; }
+}
+
+/** The key of a window in the state store: `<key id>\u0001<start>`. */
+function stateKey(e: LiveEntry): string {
+  return e.ks + '\u0001' + e.s;
 }
