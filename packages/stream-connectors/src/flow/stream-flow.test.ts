@@ -26,6 +26,9 @@ modules:
         aggregates: { n: count, m: median(value) }
       optional:
         allowed_latenes: 5s
+  - id: out2
+    name: postgres_sink
+    configs: { required: { connection: "postgres://x", table: t }, optional: { mode: merge } }
   - id: out
     name: console_sink
     configs: {}
@@ -33,6 +36,7 @@ connections:
   data:
     - "in.data - w.input"
     - "w.result - out.input"
+    - "w.output - out2.input"
   control:
     - "in (1|) w"
 `;
@@ -44,10 +48,11 @@ connections:
       expect.stringMatching(/^12: window_aggregate config "window" tumbling window size: "soon" is not a duration/),
       expect.stringMatching(/^13: window_aggregate config "aggregates" m: "median\(value\)" is not an aggregate/),
       expect.stringMatching(/^15: window_aggregate has no config "allowed_latenes" \(did you mean "allowed_lateness"\?\)/),
-      expect.stringMatching(/^22: window_aggregate "w" has no output port "result"/),
-      expect.stringMatching(/^24: control connections have no meaning in a stream flow/),
+      expect.stringMatching(/^18: postgres_sink config "mode" must be one of "append", "upsert" \(not "merge"\)/),
+      expect.stringMatching(/^25: window_aggregate "w" has no output port "result"/),
+      expect.stringMatching(/^28: control connections have no meaning in a stream flow/),
     ]));
-    expect(r.diagnostics).toHaveLength(6);
+    expect(r.diagnostics).toHaveLength(7);
     expect(r.diagnostics.find((d) => d.message.includes('no output port'))?.hint).toBe('its outputs: output, late');
   });
 

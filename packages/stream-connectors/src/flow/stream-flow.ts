@@ -28,6 +28,9 @@ function suggest(name: string, options: string[]): string | undefined {
 }
 
 function typeProblem(value: unknown, spec: FieldSpec): string | undefined {
+  if (spec.enum && !(typeof value === 'string' && findRefs(value).length > 0) && !spec.enum.includes(value as string | number)) {
+    return `must be one of ${spec.enum.map((v) => JSON.stringify(v)).join(', ')} (not ${JSON.stringify(value)})`;
+  }
   if (typeof value === 'string' && findRefs(value).length > 0 && !['window', 'aggregates', 'schema', 'object', 'expressions', 'string[]'].includes(spec.type)) return undefined; // checked after templates resolve
   const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
   switch (spec.type) {
