@@ -41,12 +41,11 @@ export async function runStreamAppCli(label: string, app: StreamApp, opts: Strea
   const { runStream, StreamRunError } = await import('@pypeline/stream');
   const stateDir = resolve(opts.stateDir ?? defaultStateDir(app.name));
   const out = (line: string) => process.stderr.write(`${line}\n`);
-  const log: StreamLogger = opts.json
-    ? (level, message, fields) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, app: app.name, message, ...fields })}\n`)
-    : (level, message) => {
-      if (level === 'debug' && !opts.verbose) return;
-      out(`${level === 'error' ? '✗' : level === 'warn' ? '!' : '·'} ${message}`);
-    };
+  const log: StreamLogger = (level, message, fields) => {
+    if (level === 'debug' && !opts.verbose) return;
+    if (opts.json) process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, app: app.name, message, ...fields })}\n`);
+    else out(`${level === 'error' ? '✗' : level === 'warn' ? '!' : '·'} ${message}`);
+  };
   const progressEvery = Number(opts.progress ?? 10) * 1000;
   let lastProgress = Date.now();
   const onMetrics = (m: MetricsFile) => {
