@@ -3,7 +3,7 @@ export { flow, step, FlowBuilder, isFlowBuilder } from './builder/flow-builder.j
 export type { StepRef, StepSpec, StepOptions, StepConfig, Template, PortRef, Valve } from './builder/flow-builder.js';
 
 // Build: load → plan → job folder
-export { buildFlow, validateFlow } from './build/build.js';
+export { buildFlow, validateFlow, defaultDiscovery } from './build/build.js';
 export type { BuildResult, ValidateOptions, ValidateResult } from './build/build.js';
 export { loadFlowFile, loadFlowText, readFlowFile } from './flow/load-flow.js';
 export type { LoadedFlow } from './flow/load-flow.js';
@@ -64,5 +64,7 @@ export { resolveTemplates, resolveExpressionTemplates } from './template/templat
 export type { TemplateScope } from './template/templater.js';
 export { findRefs } from './template/references.js';
 export { parseDataEdge } from './plan/parse-connections.js';
+export { checkConfig } from './plan/check-config.js';
+export type { ConfigProblem } from './plan/check-config.js';
 export type { ParsedDataEdge } from './plan/parse-connections.js';
 export type { YamlDocument } from './flow/yaml-document.js';

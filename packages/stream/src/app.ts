@@ -4,6 +4,8 @@ import type { Row, SchemaSpec } from './arrow-rows.js';
 import type { StreamSink, StreamSource } from './connector.js';
 import { toMs, type Duration } from './duration.js';
 import type { WindowSpec } from './windows.js';
+import type { ModuleDefinition } from '@pypeline/sdk';
+import { modulePorts, type ModulePorts } from './operators/module-operator.js';
 
 export interface SourceOptions {
   /** Column holding each event's time (timestamp, epoch ms number, or ISO text). Needed for windows. */
@@ -31,6 +33,7 @@ export type OperatorSpec =
   | { kind: 'mapBatches'; fn: (batch: RecordBatch) => RecordBatch | null | undefined }
   | { kind: 'windowAggregate'; key: string; time: string; window: WindowSpec; allowedLateness: number; aggregates: Record<string, Aggregate> }
   | { kind: 'windowReduce'; key: string; time: string; window: WindowSpec; allowedLateness: number; reduce: (acc: unknown, row: Row) => unknown; initial: unknown; merge?: (a: unknown, b: unknown) => unknown }
+  | { kind: 'module'; definition: ModuleDefinition<any>; config: Record<string, unknown>; ports: ModulePorts }
   | { kind: 'windowJoin'; keys: [string, string]; times: [string, string]; window: WindowSpec; allowedLateness: number };
 
 export type GraphNode =
@@ -149,6 +152,18 @@ export class Stream {
   /** A function per record batch (return null to drop the batch). */
   mapBatches(fn: (batch: RecordBatch) => RecordBatch | null | undefined, opts?: NameOption): Stream {
     return new Stream(this.app, { node: this.op('map_batches', { kind: 'mapBatches', fn }, opts), port: 'out' }, this.timeColumn);
+  }
+
+  /**
+   * Runs a batch module (type `mod`, e.g. `@pypeline/mod-derive-mod`) on every record batch:
+   * its `run` gets the batch as its input artifact, and its output continues the stream.
+   * `config` is the module's config, as in a flow (no templates). Runs in `runStream` only.
+   */
+  module<C>(definition: ModuleDefinition<C>, config: C, opts: NameOption & Partial<ModulePorts> = {}): Stream {
+    const def = definition as ModuleDefinition<any>;
+    const ports = modulePorts(def, opts);
+    if (typeof ports === 'string') throw new Error(ports);
+    return new Stream(this.app, { node: this.op(def.name, { kind: 'module', definition: def, config: config as Record<string, unknown>, ports }, opts), port: 'out' }, this.timeColumn);
   }
 
   /** Partitions the stream by the value of `column`: windows, aggregates and joins then work per key. */

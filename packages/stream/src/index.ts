@@ -16,3 +16,4 @@ export { runStream, StreamRunError, METRICS_FILE } from './runtime/run-stream.js
 export { processAlive } from './runtime/state-lock.js';
 export type { RunStreamOptions, StreamRunResult, MetricsFile } from './runtime/run-stream.js';
 export { memorySource, collectSink, consoleSink } from './connectors/memory.js';
+export { moduleOperator, modulePorts, type ModulePorts } from './operators/module-operator.js';

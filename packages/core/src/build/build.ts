@@ -47,7 +47,7 @@ export function buildFlow(file: string, options: ValidateOptions & { outDir?: st
 }
 
 /** Installed packages near the flow and the working directory, plus workspace packages nothing depends on yet. */
-function defaultDiscovery(file: string, searchDirs?: string[]): Discovery {
+export function defaultDiscovery(file: string, searchDirs?: string[]): Discovery {
   if (searchDirs) return discoverModules(searchDirs);
   const project = discoverProject(process.cwd());
   const near = discoverModules([dirname(resolve(file))]);

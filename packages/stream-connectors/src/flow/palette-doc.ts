@@ -39,6 +39,14 @@ export function paletteMarkdown(): string {
     '',
     ...fields({}, SOURCE_TIME_FIELDS),
   ];
+  out.push(
+    'Besides the modules below, any installed transform module (type `mod`, one input port; see',
+    '`pype list-modules --category` … or [modules](modules.md)) can be used by its name: it runs once per',
+    'record batch, with its configs checked against its schema as in batch flows. The stream-native',
+    '`filter_mod`, `derive_mod` and `select_mod` below take precedence over the installed packages of the',
+    'same names (same configs, but synchronous and vectorised).',
+    '',
+  );
   for (const [title, role] of [['Sources', 'source'], ['Operators', 'operator'], ['Sinks', 'sink']] as const) {
     out.push(`## ${title}`, '');
     const list = role === 'operator' ? OPERATORS : entries.filter((e) => e.role === role);

@@ -108,6 +108,41 @@ connections:
     ]);
   });
 
+  it('runs installed transform modules (here sort_mod) once per record batch, with their configs checked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pype-stream-flow-'));
+    const input = join(dir, 'in.jsonl');
+    const output = join(dir, 'out.jsonl');
+    writeFileSync(input, [3, 1, 2].map((v) => JSON.stringify({ v })).join('\n') + '\n');
+    const flow = (config: string) => `flow: { name: sorted }
+settings: { execution_mode: stream }
+modules:
+  - id: lines
+    name: file_tail_source
+    configs: { required: { path: "${input}" }, optional: { schema: { v: float64 } } }
+  - id: sorted
+    name: sort_mod
+    configs: ${config}
+  - id: out
+    name: file_sink
+    configs: { required: { path: "${output}" } }
+connections:
+  data: ["lines.data - sorted.input", "sorted.output - out.input"]
+`;
+    const bad = validateStreamFlow('sorted.yaml', flow('{ required: { by: ["v"], order: up } }'));
+    expect(bad.diagnostics.map((d) => `${d.line}: ${d.message}`)).toEqual([expect.stringMatching(/^9: unknown config key "order" for sort_mod/)]);
+    const app = await streamAppFromFlow('sorted.yaml', flow('{ required: { by: ["v desc"] } }'));
+    const stop = new AbortController();
+    const run = runStream(app, { stateDir: join(dir, 'state'), signal: stop.signal });
+    for (let i = 0; i < 500 && !existsSync(output); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && readFileSync(output, 'utf8').split('\n').length < 4; i++) await new Promise((r) => setTimeout(r, 10));
+    stop.abort();
+    const result = await run;
+    expect(readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l).v)).toEqual([3, 2, 1]);
+    expect(result.metrics.find((m) => m.id === 'sorted')).toMatchObject({ type: 'module', rowsIn: 3, rowsOut: 3 });
+    const sink = validateStreamFlow('x.yaml', flow('{ required: { by: ["v"] } }').replace('name: sort_mod', 'name: parquet_sink'));
+    expect(sink.diagnostics[0].message).toMatch(/the installed module "parquet_sink" is a sink; only transform modules with one input run in a stream/);
+  });
+
   it('names the module when a connector refuses its config at build', async () => {
     const text = `flow: { name: bad }
 settings: { execution_mode: stream }

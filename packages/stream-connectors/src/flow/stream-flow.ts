@@ -1,9 +1,12 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
-  FlowValidationError, findRefs, formatPath, loadFlowText, parseDataEdge, providersFromEnv, resolveExpressionTemplates, resolveTemplates,
-  type Diagnostic, type Flow, type LoadedFlow, type TemplateScope,
+  checkConfig, defaultDiscovery, FlowValidationError, findRefs, formatPath, loadFlowText, parseDataEdge, providersFromEnv, resolveExpressionTemplates, resolveModule, resolveTemplates,
+  type Diagnostic, type Flow, type LoadedFlow, type RegistryEntry, type TemplateScope,
 } from '@pypeline/core';
+import type { ModuleDefinition } from '@pypeline/sdk';
 import { streamApp, toMs, type Stream, type StreamApp } from '@pypeline/stream';
-import { BUILTIN_SINKS, OPERATORS, SOURCE_TIME_FIELDS, aggregateFrom, windowFrom, type FieldSpec, type PaletteEntry } from './palette.js';
+import { BUILTIN_SINKS, OPERATORS, SOURCE_TIME_FIELDS, aggregateFrom, windowFrom, type FieldSpec, type OperatorEntry, type PaletteEntry } from './palette.js';
 import { CONNECTORS } from './connectors.js';
 
 /** Every name a YAML stream flow can use, by name. */
@@ -77,6 +80,21 @@ function typeProblem(value: unknown, spec: FieldSpec): string | undefined {
   }
 }
 
+/** An installed batch module (type mod) used in a stream flow: run once per record batch. */
+interface ModuleEntry extends OperatorEntry {
+  registry: RegistryEntry;
+}
+
+function moduleEntry(registry: RegistryEntry): ModuleEntry {
+  return {
+    name: registry.name, role: 'operator', description: registry.description, required: {}, optional: {},
+    inputs: registry.input_ports, outputs: registry.output_ports, registry,
+    apply: () => {
+      throw new Error('load the module first'); // replaced in streamAppFromFlow, which imports it
+    },
+  };
+}
+
 interface Checked {
   entries: Map<string, PaletteEntry>;
   edges: Array<{ from: string; fromPort: string; to: string; toPort: string }>;
@@ -93,11 +111,21 @@ export function checkStreamFlow(loaded: LoadedFlow): Checked {
     diagnostics.push({ severity, path: formatPath(path), line: pos.line, column: pos.column, message, hint });
   };
   const entries = new Map<string, PaletteEntry>();
+  let discovery: ReturnType<typeof defaultDiscovery> | undefined;
   flow.modules.forEach((m, i) => {
     const entry = palette.get(m.name);
     if (!entry) {
+      // Not in the stream palette: an installed transform module runs once per record batch.
+      discovery ??= defaultDiscovery(loaded.file);
+      const found = resolveModule(discovery, m.name, m.package);
+      if ('entry' in found && found.entry.type === 'mod' && found.entry.input_ports.length === 1 && found.entry.output_ports.length >= 1) {
+        entries.set(m.id, moduleEntry(found.entry));
+        for (const p of checkConfig(m, found.entry).problems) at(['modules', i, ...p.path], p.message, p.hint, p.severity);
+        return;
+      }
       const s = suggest(m.name, [...palette.keys()]);
-      at(['modules', i, 'name'], `"${m.name}" is not available in stream flows${s ? ` (did you mean "${s}"?)` : ''}`, `stream flows use: ${[...palette.keys()].join(', ')} (see docs/streaming.md)`);
+      const why = 'entry' in found ? ` (the installed module "${m.name}" is a ${found.entry.type}${found.entry.type === 'mod' ? ` with ${found.entry.input_ports.length} inputs` : ''}; only transform modules with one input run in a stream)` : '';
+      at(['modules', i, 'name'], `"${m.name}" is not available in stream flows${why}${s && !why ? ` (did you mean "${s}"?)` : ''}`, `stream flows use: ${[...palette.keys()].join(', ')}, and installed transform modules (see docs/stream-palette.md)`);
       return;
     }
     entries.set(m.id, entry);
@@ -165,6 +193,11 @@ export function checkStreamFlow(loaded: LoadedFlow): Checked {
     for (const port of inputs) if (!inputsTaken.has(`${m.id}.${port}`)) at(['modules', i, 'id'], `"${m.id}" has nothing connected to its input "${port}"`, `add a data connection "<module>.<port> - ${m.id}.${port}"`);
     if (entry.role !== 'sink' && !outputsUsed.has(m.id)) at(['modules', i, 'id'], `the output of "${m.id}" goes nowhere`, `connect it to a sink, e.g. "${m.id}.${entry.role === 'source' ? 'data' : 'output'} - <sink>.input"`);
   });
+  flow.modules.forEach((m, i) => {
+    if (!(entries.get(m.id) && 'registry' in entries.get(m.id)!)) return;
+    const ports = new Set(edges.filter((e) => e.from === m.id).map((e) => e.fromPort));
+    if (ports.size > 1) at(['modules', i, 'id'], `"${m.id}" runs module ${m.name} per record batch, which continues the stream from one output port, not ${[...ports].join(' and ')}`, 'connect one of its output ports');
+  });
   flow.connections.control.forEach((_, i) => at(['connections', 'control', i], 'control connections have no meaning in a stream flow (everything runs at once, until stopped)', 'remove them, or use execution_mode: batch'));
   return { entries, edges, diagnostics };
 }
@@ -209,6 +242,17 @@ export async function streamAppFromFlow(file: string, text: string, options: Str
   }
   const scope: TemplateScope = { context, secrets, global: () => undefined };
 
+  const definitions = new Map<string, ModuleDefinition<any>>();
+  for (const [id, entry] of checked.entries) {
+    if (!('registry' in entry)) continue;
+    const r = (entry as ModuleEntry).registry;
+    const mod = (await import(pathToFileURL(join(r.package_dir, r.entry)).href)) as { default?: ModuleDefinition<any> };
+    if (!mod.default || typeof mod.default.run !== 'function') {
+      throw new FlowValidationError(file, [{ severity: 'error', path: `modules.${id}`, line: 0, column: 0, message: `${r.package} does not export a module (expected \`export default defineModule({...})\`)` }]);
+    }
+    definitions.set(id, mod.default);
+  }
+
   const app = streamApp(flow.flow.name, { checkpointInterval: flow.settings.checkpoint_interval });
   const outputs = new Map<string, Stream>();
   const done = new Set<string>();
@@ -224,8 +268,9 @@ export async function streamAppFromFlow(file: string, text: string, options: Str
     const where = `modules.${m.id}.configs`;
     const config: Record<string, unknown> = {};
     const specs = { ...entry.required, ...entry.optional, ...(entry.role === 'source' ? SOURCE_TIME_FIELDS : {}) };
+    const jsonProps = 'registry' in entry ? ((entry as ModuleEntry).registry.json_schema.properties ?? {}) as Record<string, { format?: string }> : {};
     for (const [key, value] of Object.entries({ ...m.configs.required, ...m.configs.optional })) {
-      const spec = specs[key];
+      const spec = jsonProps[key]?.format === 'expression' ? { type: 'expression' as const, description: '' } : specs[key];
       if (spec?.type === 'expression' && typeof value === 'string') config[key] = resolveExpressionTemplates(value, scope, `${where}.${key}`);
       else if (spec?.type === 'expressions' && value && typeof value === 'object') {
         config[key] = Object.fromEntries(Object.entries(value as Record<string, string>).map(([k, v]) => [k, resolveExpressionTemplates(v, scope, `${where}.${key}.${k}`)]));
@@ -244,8 +289,16 @@ export async function streamAppFromFlow(file: string, text: string, options: Str
         });
         outputs.set(`${m.id}.data`, s);
       } else if (entry.role === 'operator') {
-        const inputs = Object.fromEntries(checked.edges.filter((e) => e.to === m.id).map((e) => [e.toPort, outputs.get(`${e.from}.${e.fromPort}`)!]));
-        for (const [port, s] of Object.entries(entry.apply(inputs, config, m.id))) outputs.set(`${m.id}.${port}`, s);
+        const edgesIn = checked.edges.filter((e) => e.to === m.id);
+        const inputs = Object.fromEntries(edgesIn.map((e) => [e.toPort, outputs.get(`${e.from}.${e.fromPort}`)!]));
+        const def = definitions.get(m.id);
+        if (def) {
+          // One output port is used per module: the one connected onwards.
+          const used = checked.edges.find((e) => e.from === m.id)?.fromPort ?? entry.outputs[0];
+          outputs.set(`${m.id}.${used}`, inputs[edgesIn[0].toPort].module(def, config, { name: m.id, input: edgesIn[0].toPort, output: used }));
+        } else {
+          for (const [port, s] of Object.entries(entry.apply(inputs, config, m.id))) outputs.set(`${m.id}.${port}`, s);
+        }
       } else {
         const input = checked.edges.find((e) => e.to === m.id)!;
         outputs.get(`${input.from}.${input.fromPort}`)!.to(entry.create(config), { name: m.id });

@@ -1,10 +1,12 @@
 import type { RecordBatch } from 'apache-arrow';
 import type { GraphNode, StreamApp } from '../app.js';
+import type { StreamLogger } from '../connector.js';
 import { timeColumnMs } from '../arrow-rows.js';
 import { toMs } from '../duration.js';
 import type { Emit, Operator, Port } from '../operators/operator.js';
 import { deriveOperator, filterOperator, mapBatchesOperator, mapRowsOperator, selectOperator } from '../operators/stateless.js';
 import { WindowJoinOperator } from '../operators/window-join.js';
+import { moduleOperator } from '../operators/module-operator.js';
 import { WindowOperator, aggregateFolder, reduceFolder } from '../operators/window-operator.js';
 import type { StateDelta, StateStore } from '../state/state-store.js';
 
@@ -46,7 +48,7 @@ export class NodeError extends Error {
   }
 }
 
-function makeOperator(node: Extract<GraphNode, { kind: 'operator' }>): Operator {
+function makeOperator(node: Extract<GraphNode, { kind: 'operator' }>, log?: StreamLogger): Operator {
   const { id, op } = node;
   switch (op.kind) {
     case 'filter': return filterOperator(id, op.condition);
@@ -57,6 +59,7 @@ function makeOperator(node: Extract<GraphNode, { kind: 'operator' }>): Operator 
     case 'windowAggregate': return new WindowOperator(id, op.key, op.time, op.window, op.allowedLateness, aggregateFolder(op.aggregates));
     case 'windowReduce': return new WindowOperator(id, op.key, op.time, op.window, op.allowedLateness, reduceFolder(op.reduce, op.initial, op.merge));
     case 'windowJoin': return new WindowJoinOperator(id, op.keys, op.times, op.window, op.allowedLateness);
+    case 'module': return moduleOperator(id, op.definition, op.config, op.ports, log);
   }
 }
 
@@ -69,13 +72,13 @@ export class Engine {
   readonly nodes = new Map<string, RuntimeNode>();
   private pending: Array<Promise<void>> = [];
 
-  constructor(readonly app: StreamApp, private readonly write: (sinkId: string, batch: RecordBatch) => Promise<void> | void) {
+  constructor(readonly app: StreamApp, private readonly write: (sinkId: string, batch: RecordBatch) => Promise<void> | void, log?: StreamLogger) {
     if (!app.nodes.some((n) => n.kind === 'source')) throw new Error(`stream app "${app.name}" has no source`);
     if (!app.nodes.some((n) => n.kind === 'sink')) throw new Error(`stream app "${app.name}" has no sink: end a stream with .to(sink)`);
     for (const spec of app.nodes) {
       this.nodes.set(spec.id, {
         spec,
-        op: spec.kind === 'operator' ? makeOperator(spec) : undefined,
+        op: spec.kind === 'operator' ? makeOperator(spec, log) : undefined,
         children: [],
         inputWms: spec.inputs.map(() => -Infinity),
         wm: -Infinity,
@@ -174,11 +177,13 @@ export class Engine {
         if (result) this.pending.push(result.catch((e: unknown) => { throw e instanceof NodeError ? e : new NodeError(child.spec.id, e); }));
         continue;
       }
+      let result: void | Promise<void>;
       try {
-        child.op!.process(batch, edge.input, this.emitter(child));
+        result = child.op!.process(batch, edge.input, this.emitter(child));
       } catch (e) {
         throw e instanceof NodeError ? e : new NodeError(child.spec.id, e);
       }
+      if (result) this.pending.push(result.catch((e: unknown) => { throw e instanceof NodeError ? e : new NodeError(child.spec.id, e); }));
     }
   }
 
@@ -197,6 +202,14 @@ export class Engine {
       child.inputWms[edge.input] = Math.max(child.inputWms[edge.input], wm);
       const next = Math.min(...child.inputWms);
       if (next <= child.wm) continue;
+      if (child.op?.idle) {
+        // An asynchronous operator may still hold batches: the watermark follows its output.
+        this.pending.push(child.op.idle().then(() => {
+          const now = Math.min(...child.inputWms);
+          if (now > child.wm) this.advance(child, now);
+        }));
+        continue;
+      }
       if (child.op?.onWatermark) {
         try {
           child.op.onWatermark(next, this.emitter(child));
@@ -206,6 +219,11 @@ export class Engine {
       }
       this.advance(child, next);
     }
+  }
+
+  /** Operators with a lifecycle (modules): opened before the first batch, closed at the stop. */
+  operators(): Operator[] {
+    return [...this.nodes.values()].flatMap((n) => (n.op ? [n.op] : []));
   }
 
   /** State changed since the last snapshot. */

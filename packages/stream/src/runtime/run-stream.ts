@@ -98,7 +98,8 @@ export async function runStream(app: StreamApp, options: RunStreamOptions): Prom
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const engine = new Engine(app, (id, batch) => sinks.get(id)!.write(batch));
+  const engine = new Engine(app, (id, batch) => sinks.get(id)!.write(batch), log);
+  const opened: Array<{ close?(): Promise<void> }> = [];
   const lagBySource = new Map<string, number | undefined>();
   const lagAsked = new Set<string>();
   let prev: { at: number; rows: Map<string, number> } | undefined;
@@ -195,6 +196,16 @@ export async function runStream(app: StreamApp, options: RunStreamOptions): Prom
         await node.connector.open({ id: node.id, app: app.name, log });
       } catch (e) {
         throw new StreamRunError(`sink "${node.id}" (${node.connector.describe?.() ?? node.connector.kind}) could not open: ${(e as Error).message}`, node.id);
+      }
+    }
+
+    for (const op of engine.operators()) {
+      if (!op.open) continue;
+      opened.push(op);
+      try {
+        await op.open();
+      } catch (e) {
+        throw new StreamRunError(`${op.id}: could not start: ${(e as Error).message}`, op.id);
       }
     }
 
@@ -327,6 +338,7 @@ export async function runStream(app: StreamApp, options: RunStreamOptions): Prom
       writeMetrics();
     } catch { /* best effort */ }
     for (const [, s] of sources) await Promise.resolve(s.close()).catch(() => {});
+    for (const op of opened) await op.close?.().catch(() => {});
     for (const [, s] of sinks) await Promise.resolve(s.close()).catch(() => {});
     await store.close();
     unlock();

@@ -25,6 +25,8 @@ export class TestRunner {
   now: number;
 
   constructor(readonly app: StreamApp, options: { now?: number } = {}) {
+    const mod = app.nodes.find((n) => n.kind === 'operator' && n.op.kind === 'module');
+    if (mod) throw new Error(`"${mod.id}" runs a module, which is asynchronous: test the app with runStream (e.g. memorySource → collectSink), or the module with @pypeline/sdk/testing`);
     this.now = options.now ?? 0;
     for (const s of app.nodes) if (s.kind === 'source') {
       this.log.set(s.id, []);
