@@ -1,11 +1,11 @@
 // Publishes simulated sensor readings to MQTT, for trying sensor_counts.ts / .yaml:
-//   pnpm pype run examples/stream/simulate_sensors.ts      (ends after SECONDS, default 10)
+//   pnpm pype run examples/stream/simulate_sensors.ts      (ends after SIM_SECONDS, default 10)
 // It is itself a small stream app: a generated source → mqttSink, topic sensors/<sensor>.
 import { rowsToBatch, schemaFromSpec, streamApp, type SourceContext, type StreamSource } from '@pypeline/stream';
 import { mqttSink } from '@pypeline/stream-connectors';
 
 const env = process.env;
-const seconds = Number(env.SECONDS ?? 10);
+const seconds = Number(env.SIM_SECONDS ?? 10);
 const perSecond = Number(env.READINGS_PER_SECOND ?? 50);
 const schema = schemaFromSpec({ sensor: 'string', value: 'float64', ts: 'timestamp' });
 
