@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { collectSink, LmdbStateStore, memorySource, runStream, streamApp, type StreamSink } from '@pypeline/stream';
 import { describeWithService, serviceAddress, uniqueName } from '@pypeline/test-services';
 import { mqttSink, mqttSource, type MqttIntakeRecord } from './mqtt.js';
-import { opened, startStream, stateDirs, until } from './test-run.js';
+import { opened, startStream, stateDirs, until } from './testing/start-stream.js';
 
 describeWithService('mqtt', 'MQTT connectors against Mosquitto', () => {
   const { host, port } = serviceAddress('mqtt');

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { collectSink, memorySource, runStream, streamApp, type StreamSink } from '@pypeline/stream';
 import { describeWithService, serviceAddress, uniqueName } from '@pypeline/test-services';
 import { natsJetStreamSource, natsSink, type NatsJetStreamSourceOptions } from './nats.js';
-import { opened, startStream, stateDirs, until } from './test-run.js';
+import { opened, startStream, stateDirs, until } from './testing/start-stream.js';
 
 describeWithService('nats', 'NATS connectors against nats-server with JetStream', () => {
   const { host, port } = serviceAddress('nats');

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { collectSink, memorySource, runStream, streamApp, type StreamSink } from '@pypeline/stream';
 import { describeWithService, serviceAddress, uniqueName } from '@pypeline/test-services';
 import { redisStreamSink, redisStreamSource, type RedisStreamSourceOptions } from './redis-streams.js';
-import { opened, startStream, stateDirs, until } from './test-run.js';
+import { opened, startStream, stateDirs, until } from './testing/start-stream.js';
 
 describeWithService('redis', 'Redis Streams connectors against Redis', () => {
   const { host, port } = serviceAddress('redis');
