@@ -1,8 +1,9 @@
 import { Job, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { loadJob, PypeError, type EventPayload, type SubflowExecutor, type SubflowTask, type SubflowTaskResult } from '@pypeline/core';
 import { assertRedisReachable } from './check-redis.js';
 import { exclusiveResources } from './exclusive-resources.js';
-import { deadLetterQueueName, DEFAULT_QUEUE, KEY_PREFIX } from './queue-names.js';
+import { cancelChannel, deadLetterQueueName, DEFAULT_QUEUE, KEY_PREFIX, type CancelRequest } from './queue-names.js';
 import { parseRedisUrl } from './redis-url.js';
 import { SharedDirectoryStore, type SharedArtifactStore } from './shared-artifacts.js';
 import { isEventBatch } from './task-events.js';
@@ -75,8 +76,9 @@ export class BullmqExecutor implements SubflowExecutor {
     return this.queue.name;
   }
 
-  async run(task: SubflowTask, onEvent: (event: EventPayload) => void): Promise<SubflowTaskResult> {
+  async run(task: SubflowTask, onEvent: (event: EventPayload) => void, signal?: AbortSignal): Promise<SubflowTaskResult> {
     await this.ready;
+    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new PypeError('interrupted');
     const run = this.runInfo(task);
     const data: TaskJobData = { task, locks: run.locks.get(task.subflow) ?? [], flow: run.flow };
     const id = taskJobId(task);
@@ -95,10 +97,39 @@ export class BullmqExecutor implements SubflowExecutor {
       throw new PypeError(`cannot queue ${label}: ${err?.message ?? err}`, { hint: 'check that Redis is reachable and has memory left' });
     }
     onEvent({ type: 'log', level: 'debug', msg: `${label}: queued on ${this.queue.name} as ${id}` });
-    const result = await done;
+    const cancel = () => void this.cancel(id, signal!.reason);
+    signal?.addEventListener('abort', cancel, { once: true });
+    let result: SubflowTaskResult;
+    try {
+      result = await done;
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
     result.lists = await this.store.fetch(result.lists);
     run.files.push(...Object.values(result.lists));
     return result;
+  }
+
+  /**
+   * Withdraws a task the run no longer wants: removed from the queue if no worker took it yet,
+   * else its worker is asked (Redis pub/sub) to abort it. The waiting run is answered at once.
+   */
+  private async cancel(jobId: string, reason: unknown): Promise<void> {
+    const w = this.waiters.get(jobId);
+    this.waiters.delete(jobId);
+    const why = reason instanceof Error ? reason.message : 'the run was interrupted';
+    w?.onEvent({ type: 'log', level: 'info', msg: `${w.label}: cancelling its task on the workers (${why})` });
+    w?.reject(reason instanceof Error ? reason : new PypeError(why));
+    try {
+      const removed = await this.queue.remove(jobId);
+      if (removed === 1) return; // not started: nothing runs it
+      const message: CancelRequest = { jobId, reason: why };
+      // BullMQ's connection is an ioredis client.
+      const client = (await this.queue.client) as unknown as Redis;
+      await client.publish(cancelChannel(this.queue.name), JSON.stringify(message));
+    } catch {
+      // Redis is away: the task finishes on its worker; its result is ignored.
+    }
   }
 
   /** Forgets a finished run: its list artifacts are deleted (the checkpoint keeps its own copies). */

@@ -5,7 +5,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runJob, type RunResult } from '@pypeline/core';
 import { readParquetFile } from '@pypeline/parquet';
 import { describeWithService, serviceAddress, uniqueName } from '@pypeline/test-services';
+import { Queue } from 'bullmq';
 import { BullmqExecutor } from './bullmq-executor.js';
+import { deadLetterQueueName, KEY_PREFIX } from './queue-names.js';
+import { parseRedisUrl } from './redis-url.js';
 import { napFlow, napProject } from './testing/fixture-project.js';
 import { buildJob, obliterateQueues, PACKAGE_DIR, readTrace } from './testing/jobs.js';
 import { spawnWorkers, type WorkerProcess } from './testing/spawn-workers.js';
@@ -175,6 +178,52 @@ describeWithService('redis', 'a worker killed with SIGKILL mid-task', () => {
     const s1Starts = readTrace(trace).filter((l) => l.nodeId === 's1#0' && l.what === 'start' && workers.some((w) => w.pid === l.pid));
     expect(s1Starts.map((l) => l.pid)).toEqual([victim, workers.find((w) => w.pid !== victim)!.pid]);
     expect(result.events.some((e) => e.type === 'log' && /stopped answering/.test(e.msg))).toBe(true);
+  });
+});
+
+describeWithService('redis', 'an interrupted run', () => {
+  const queue = uniqueName('pype_test_cancel');
+  let workers: WorkerProcess[] = [];
+  let executor: BullmqExecutor;
+
+  beforeAll(async () => {
+    executor = await BullmqExecutor.connect({ redis: REDIS, queue });
+  });
+  afterAll(async () => {
+    await executor?.close();
+    await Promise.all(workers.map((w) => w.stop()));
+    await obliterateQueues(REDIS, queue);
+  });
+
+  it('cancels its running task on the worker and withdraws queued ones, without dead letters', async () => {
+    const project = napProject();
+    workers = await spawnWorkers(1, { redis: REDIS, queue, concurrency: 1, searchDirs: [project] });
+    const shared = mkdtempSync(join(tmpdir(), 'pype-shared-'));
+    const trace = join(shared, 'trace.log');
+    // s1 and s2 are independent sub flows of equal order: with one worker, s2 waits in the queue.
+    const yaml = napFlow('cancelme', [{ id: 'root', ms: 1 }, { id: 's1', ms: 30_000, trace }, { id: 's2', ms: 30_000, trace }], ['root (1|) s1', 'root (1|) s2']);
+    const jobDir = buildJob(project, 'cancelme', yaml, join(shared, 'jobs'));
+    const stop = new AbortController();
+    const run = runJob(jobDir, { executor, searchDirs: ['/nonexistent'], signal: stop.signal });
+    while (!readTrace(trace).some((l) => l.what === 'start')) await new Promise((r) => setTimeout(r, 20));
+    const t0 = Date.now();
+    stop.abort(new Error('interrupted by the test'));
+    const result = await run;
+    expect(result.interrupted).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    // The worker aborted the running nap: it logs the cancellation and is free again.
+    for (let i = 0; i < 250 && !workers[0].output().includes('cancelled by its coordinator'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(workers[0].output()).toMatch(/cancelled by its coordinator/);
+    expect(readTrace(trace).filter((l) => l.what === 'end')).toEqual([]);
+    expect(readTrace(trace).filter((l) => l.what === 'start')).toHaveLength(1); // the queued one never started
+    const dlq = new Queue(deadLetterQueueName(queue), { connection: parseRedisUrl(REDIS), prefix: KEY_PREFIX });
+    const work = new Queue(queue, { connection: parseRedisUrl(REDIS), prefix: KEY_PREFIX });
+    try {
+      expect(await dlq.count()).toBe(0);
+      expect(await work.getJobCounts('active', 'waiting', 'delayed')).toMatchObject({ active: 0, waiting: 0, delayed: 0 });
+    } finally {
+      await Promise.all([dlq.close(), work.close()]);
+    }
   });
 });
 

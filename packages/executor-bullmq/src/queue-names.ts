@@ -18,3 +18,14 @@ export function lockKey(resource: string): string {
 export function queueFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return env.PYPE_QUEUE || DEFAULT_QUEUE;
 }
+
+/** Redis pub/sub channel on which coordinators ask workers to cancel a queue's running tasks. */
+export function cancelChannel(queue: string): string {
+  return `${KEY_PREFIX}:${queue}:cancel`;
+}
+
+/** A cancellation request: the task's job id and why. */
+export interface CancelRequest {
+  jobId: string;
+  reason: string;
+}

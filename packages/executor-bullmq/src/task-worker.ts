@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { executeSubflowTask, formatMs, PypeError, type SubflowTaskResult } from '@pypeline/core';
 import { logAttempt } from './attempt-log.js';
 import { deadLetter } from './dead-letter.js';
-import { deadLetterQueueName, DEFAULT_QUEUE, KEY_PREFIX } from './queue-names.js';
+import { cancelChannel, deadLetterQueueName, DEFAULT_QUEUE, KEY_PREFIX, type CancelRequest } from './queue-names.js';
 import { acquireLocks, releaseAll, type Lease } from './redis-lock.js';
 import { parseRedisUrl } from './redis-url.js';
 import { SharedDirectoryStore, type SharedArtifactStore } from './shared-artifacts.js';
@@ -65,6 +65,8 @@ export function startWorker(options: WorkerOptions): TaskWorker {
   // Tasks the processor dead-lettered itself, so the 'failed' listener does not write them again
   // (after `pype dlq drop`, a late second write would bring a letter back).
   const lettered = new Set<string>();
+  // Tasks their coordinator cancelled (the run was interrupted): failed, not dead-lettered.
+  const cancelled = new Set<string>();
 
   const processor = async (job: Job<TaskJobData>, _token?: string, signal?: AbortSignal): Promise<SubflowTaskResult> => {
     const label = taskLabel(job.data);
@@ -87,6 +89,12 @@ export function startWorker(options: WorkerOptions): TaskWorker {
       const task = { ...job.data.task, artifactDir: store.stagingDir(job.data.task) };
       const result = await execute(task, { searchDirs: options.searchDirs ?? [process.cwd()], onEvent: forward.push, signal: controller.signal });
       if (controller.signal.reason instanceof LockLostError) throw controller.signal.reason;
+      if (cancelled.delete(job.id!)) {
+        await forward.flush();
+        void logAttempt(job, { attempt, event: 'failed', error: 'cancelled by its coordinator', at: new Date().toISOString() });
+        report(`✗ ${label}  cancelled by its coordinator (the run was interrupted)`);
+        return result; // nobody waits for it; completing it keeps it out of retries and dead letters
+      }
       result.lists = await store.publish(result.lists);
       await forward.flush();
       void logAttempt(job, { attempt, event: 'finished', at: new Date().toISOString() });
@@ -101,6 +109,12 @@ export function startWorker(options: WorkerOptions): TaskWorker {
 
   /** Records the failed attempt, dead-letters a final one, and returns what BullMQ should see. */
   const failAttempt = async (job: Job<TaskJobData>, err: any, attempt: number, forward: EventForwarder, label: string): Promise<Error> => {
+    if (cancelled.has(job.id!)) {
+      await logAttempt(job, { attempt, event: 'failed', error: 'cancelled by its coordinator', at: new Date().toISOString() });
+      await forward.flush();
+      report(`✗ ${label}  cancelled by its coordinator (the run was interrupted)`);
+      return new UnrecoverableError('cancelled: the run was interrupted');
+    }
     const refused = err instanceof PypeError;
     const message = refused ? `worker ${name} refused the task: ${err.message}` : `on worker ${name}: ${err?.message ?? err}`;
     const final = refused || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -125,11 +139,26 @@ export function startWorker(options: WorkerOptions): TaskWorker {
   });
   // Tasks that stalled too often fail without reaching the processor: dead-letter them here.
   worker.on('failed', (job, err) => {
-    if (!job?.finishedOn || lettered.delete(job.id!)) return;
+    if (!job?.finishedOn || lettered.delete(job.id!) || cancelled.delete(job.id!)) return;
     void deadLetter(dlq, work, job, decodeFailure(err?.message)).catch(() => {});
   });
   worker.on('stalled', (jobId) => report(`! task ${jobId} stalled (its worker stopped answering); back to the queue`));
   worker.on('error', (err) => report(`! ${err.message}`));
+
+  // Coordinators ask every worker to cancel a task; the one running it aborts it.
+  const subscriber = new Redis({ ...connection, maxRetriesPerRequest: null });
+  subscriber.on('error', () => {}); // the worker's own connection reports Redis problems
+  void subscriber.subscribe(cancelChannel(queueName)).catch(() => {});
+  subscriber.on('message', (_channel, text: string) => {
+    let request: CancelRequest;
+    try {
+      request = JSON.parse(text) as CancelRequest;
+    } catch {
+      return;
+    }
+    cancelled.add(request.jobId);
+    if (!worker.cancelJob(request.jobId, request.reason)) cancelled.delete(request.jobId); // not running here
+  });
 
   let closed: Promise<void> | undefined;
   return {
@@ -137,6 +166,7 @@ export function startWorker(options: WorkerOptions): TaskWorker {
     ready: worker.waitUntilReady().then(() => {}),
     close(force = false) {
       closed ??= (async () => {
+        subscriber.disconnect();
         await worker.close(force);
         await Promise.all([work.close(), dlq.close()]);
         locks.disconnect();

@@ -87,9 +87,14 @@ async function runOrRestore(state: RunState, sf: SubFlow): Promise<'success' | '
 async function runRemote(state: RunState, sf: SubFlow): Promise<'success' | 'failed'> {
   const { run, artifactDir } = state.executor!;
   try {
-    const result = await run(toTask(state, sf, artifactDir), (event) => state.bus.emit(event));
+    const result = await run(toTask(state, sf, artifactDir), (event) => state.bus.emit(event), state.signal);
     return await applyResult(state, result);
   } catch (err: any) {
+    if (state.signal.aborted) {
+      // Interrupted: the task was cancelled on its worker; the run reports the interruption.
+      for (const id of sf.modules) markSkipped(state, state.job.dag.nodes[id], 'the run was interrupted');
+      return 'failed';
+    }
     state.errors.push({ subflow: sf.id, message: `${sf.id} (${sf.modules.join(', ')}) could not run on a worker: ${err?.message ?? err}`, hint: err?.hint });
     for (const id of sf.modules) markSkipped(state, state.job.dag.nodes[id], 'its worker task failed');
     return 'failed';

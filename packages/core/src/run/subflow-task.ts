@@ -50,8 +50,12 @@ export interface SubflowTaskResult {
 
 /** Runs sub flows somewhere else (a queue of workers); the scheduler stays the coordinator. */
 export interface SubflowExecutor {
-  /** Runs one task; `onEvent` receives the worker's events as they happen. */
-  run(task: SubflowTask, onEvent: (event: EventPayload) => void): Promise<SubflowTaskResult>;
+  /**
+   * Runs one task; `onEvent` receives the worker's events as they happen. When `signal` aborts
+   * (the run was interrupted), the task is withdrawn or cancelled on its worker, and the promise
+   * rejects.
+   */
+  run(task: SubflowTask, onEvent: (event: EventPayload) => void, signal?: AbortSignal): Promise<SubflowTaskResult>;
   close?(): Promise<void>;
 }
 
