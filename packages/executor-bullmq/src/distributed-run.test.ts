@@ -129,22 +129,11 @@ describeWithService('redis', 'sub flows on BullMQ workers in three processes', (
 });
 
 describeWithService('redis', 'a worker killed with SIGKILL mid-task', () => {
-  const queue = uniqueName('pype_test_kill');
-  let workers: WorkerProcess[] = [];
-  let executor: BullmqExecutor;
-
-  beforeAll(async () => {
-    executor = await BullmqExecutor.connect({ redis: REDIS, queue });
-  });
-  afterAll(async () => {
-    await executor?.close();
-    await Promise.all(workers.map((w) => w.stop()));
-    await obliterateQueues(REDIS, queue);
-  });
+  const q = queueFixture('pype_test_kill');
 
   it('its task is taken over by another worker and the output is identical to a run without the kill', async () => {
     const project = napProject();
-    workers = await spawnWorkers(2, { redis: REDIS, queue, concurrency: 1, searchDirs: [project], lockDurationMs: 2000, stalledIntervalMs: 1000 });
+    q.workers = await spawnWorkers(2, { redis: REDIS, queue: q.queue, concurrency: 1, searchDirs: [project], lockDurationMs: 2000, stalledIntervalMs: 1000 });
     const shared = mkdtempSync(join(tmpdir(), 'pype-shared-'));
     const trace = join(shared, 'trace.log');
     const out = '{{context.out}}';
@@ -158,10 +147,10 @@ describeWithService('redis', 'a worker killed with SIGKILL mid-task', () => {
     const local = await runJob(jobDir, { searchDirs: [project], contextOverrides: { out: join(shared, 'local') } });
     expect(local.status).toBe('success');
 
-    const remote = runJob(jobDir, { executor, searchDirs: ['/nonexistent'], contextOverrides: { out: join(shared, 'remote') } });
+    const remote = runJob(jobDir, { executor: q.executor, searchDirs: ['/nonexistent'], contextOverrides: { out: join(shared, 'remote') } });
     let victim = 0;
     while (!victim) {
-      victim = readTrace(trace).find((l) => l.nodeId === 's1#0' && l.what === 'start' && workers.some((w) => w.pid === l.pid))?.pid ?? 0;
+      victim = readTrace(trace).find((l) => l.nodeId === 's1#0' && l.what === 'start' && q.workers.some((w) => w.pid === l.pid))?.pid ?? 0;
       await new Promise((r) => setTimeout(r, 20));
     }
     process.kill(victim, 'SIGKILL');
@@ -175,36 +164,25 @@ describeWithService('redis', 'a worker killed with SIGKILL mid-task', () => {
     }
     expect(readFileText(join(shared, 'remote', 'final-0.txt'))).toBe('one+two');
     expect(withoutTimes(result, join(shared, 'remote'))).toEqual(withoutTimes(local, join(shared, 'local')));
-    const s1Starts = readTrace(trace).filter((l) => l.nodeId === 's1#0' && l.what === 'start' && workers.some((w) => w.pid === l.pid));
-    expect(s1Starts.map((l) => l.pid)).toEqual([victim, workers.find((w) => w.pid !== victim)!.pid]);
+    const s1Starts = readTrace(trace).filter((l) => l.nodeId === 's1#0' && l.what === 'start' && q.workers.some((w) => w.pid === l.pid));
+    expect(s1Starts.map((l) => l.pid)).toEqual([victim, q.workers.find((w) => w.pid !== victim)!.pid]);
     expect(result.events.some((e) => e.type === 'log' && /stopped answering/.test(e.msg))).toBe(true);
   });
 });
 
 describeWithService('redis', 'an interrupted run', () => {
-  const queue = uniqueName('pype_test_cancel');
-  let workers: WorkerProcess[] = [];
-  let executor: BullmqExecutor;
-
-  beforeAll(async () => {
-    executor = await BullmqExecutor.connect({ redis: REDIS, queue });
-  });
-  afterAll(async () => {
-    await executor?.close();
-    await Promise.all(workers.map((w) => w.stop()));
-    await obliterateQueues(REDIS, queue);
-  });
+  const q = queueFixture('pype_test_cancel');
 
   it('cancels its running task on the worker and withdraws queued ones, without dead letters', async () => {
     const project = napProject();
-    workers = await spawnWorkers(1, { redis: REDIS, queue, concurrency: 1, searchDirs: [project] });
+    q.workers = await spawnWorkers(1, { redis: REDIS, queue: q.queue, concurrency: 1, searchDirs: [project] });
     const shared = mkdtempSync(join(tmpdir(), 'pype-shared-'));
     const trace = join(shared, 'trace.log');
     // s1 and s2 are independent sub flows of equal order: with one worker, s2 waits in the queue.
     const yaml = napFlow('cancelme', [{ id: 'root', ms: 1 }, { id: 's1', ms: 30_000, trace }, { id: 's2', ms: 30_000, trace }], ['root (1|) s1', 'root (1|) s2']);
     const jobDir = buildJob(project, 'cancelme', yaml, join(shared, 'jobs'));
     const stop = new AbortController();
-    const run = runJob(jobDir, { executor, searchDirs: ['/nonexistent'], signal: stop.signal });
+    const run = runJob(jobDir, { executor: q.executor, searchDirs: ['/nonexistent'], signal: stop.signal });
     while (!readTrace(trace).some((l) => l.what === 'start')) await new Promise((r) => setTimeout(r, 20));
     const t0 = Date.now();
     stop.abort(new Error('interrupted by the test'));
@@ -212,12 +190,12 @@ describeWithService('redis', 'an interrupted run', () => {
     expect(result.interrupted).toBe(true);
     expect(Date.now() - t0).toBeLessThan(5000);
     // The worker aborted the running nap: it logs the cancellation and is free again.
-    for (let i = 0; i < 250 && !workers[0].output().includes('cancelled by its coordinator'); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(workers[0].output()).toMatch(/cancelled by its coordinator/);
+    for (let i = 0; i < 250 && !q.workers[0].output().includes('cancelled by its coordinator'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(q.workers[0].output()).toMatch(/cancelled by its coordinator/);
     expect(readTrace(trace).filter((l) => l.what === 'end')).toEqual([]);
     expect(readTrace(trace).filter((l) => l.what === 'start')).toHaveLength(1); // the queued one never started
-    const dlq = new Queue(deadLetterQueueName(queue), { connection: parseRedisUrl(REDIS), prefix: KEY_PREFIX });
-    const work = new Queue(queue, { connection: parseRedisUrl(REDIS), prefix: KEY_PREFIX });
+    const dlq = new Queue(deadLetterQueueName(q.queue), { connection: parseRedisUrl(REDIS), prefix: KEY_PREFIX });
+    const work = new Queue(q.queue, { connection: parseRedisUrl(REDIS), prefix: KEY_PREFIX });
     try {
       expect(await dlq.count()).toBe(0);
       expect(await work.getJobCounts('active', 'waiting', 'delayed')).toMatchObject({ active: 0, waiting: 0, delayed: 0 });
@@ -226,6 +204,20 @@ describeWithService('redis', 'an interrupted run', () => {
     }
   });
 });
+
+/** A queue of its own for a describe block, its coordinator, and the workers the test starts. */
+function queueFixture(prefix: string) {
+  const q = { queue: uniqueName(prefix), workers: [] as WorkerProcess[], executor: undefined as unknown as BullmqExecutor };
+  beforeAll(async () => {
+    q.executor = await BullmqExecutor.connect({ redis: REDIS, queue: q.queue });
+  });
+  afterAll(async () => {
+    await q.executor?.close();
+    await Promise.all(q.workers.map((w) => w.stop()));
+    await obliterateQueues(REDIS, q.queue);
+  });
+  return q;
+}
 
 function readFileText(file: string): string {
   return readFileSync(file, 'utf8');
