@@ -1,5 +1,5 @@
 import { Field, RecordBatch, Schema, Struct, Table, makeData } from 'apache-arrow';
-import { defineModule, ModuleError } from '@pypeline/sdk';
+import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { concatBatches, groupRows, takeRows, UnknownColumnError, type Groups } from '@pypeline/verbs';
 import { aggregateColumn } from './aggregate-columns.js';
 import type { Config } from './config.js';
@@ -16,10 +16,7 @@ export default defineModule<Config>({
   outputPorts: ['output'],
   globals: ['group_count'],
   async run(inputs, ctx) {
-    const input = inputs.input;
-    if (!input) {
-      throw new ModuleError('aggregate_mod received no data on its "input" port', { retryable: false, hint: 'connect a data edge to it, e.g. "source.data - totals.input"' });
-    }
+    const input = requireInput(inputs, 'input', 'aggregate_mod', 'connect a data edge to it, e.g. "source.data - totals.input"');
     const groupBy = ctx.config.group_by ?? [];
     const specs = parseAggregates(ctx.config.aggregates);
     const clash = specs.find((s) => groupBy.includes(s.name));

@@ -1,6 +1,6 @@
 import { RecordBatch, Struct, makeData, type Data } from 'apache-arrow';
 import { ExprError } from '@pypeline/expr';
-import { defineModule, ModuleError } from '@pypeline/sdk';
+import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { compileColumns } from './compile-columns.js';
 import type { Config } from './config.js';
 
@@ -14,10 +14,7 @@ export default defineModule<Config>({
   inputPorts: ['input'],
   outputPorts: ['output'],
   async run(inputs, ctx) {
-    const input = inputs.input;
-    if (!input) {
-      throw new ModuleError('derive_mod received no data on its "input" port', { retryable: false, hint: 'connect a data edge to it, e.g. "source.data - derive.input"' });
-    }
+    const input = requireInput(inputs, 'input', 'derive_mod', 'connect a data edge to it, e.g. "source.data - derive.input"');
     const { derived } = compileColumns(input.schema, ctx.config.columns, globalLookup(ctx.getGlobal));
     const batches: RecordBatch[] = [];
     for await (const batch of input.batches()) {

@@ -1,6 +1,6 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { ExprError, takeRows } from '@pypeline/expr';
-import { defineModule, ModuleError } from '@pypeline/sdk';
+import { defineModule, requireInput } from '@pypeline/sdk';
 import { compileCondition, conditionError, type RowPredicate } from './compile-condition.js';
 import type { Config } from './config.js';
 import { globalLookup } from './global-lookup.js';
@@ -17,13 +17,7 @@ export default defineModule<Config>({
   globals: ['rows_in', 'rows_out'],
   async run(inputs, ctx) {
     const { condition } = ctx.config;
-    const input = inputs.input;
-    if (!input) {
-      throw new ModuleError('filter_mod received no data on its "input" port', {
-        retryable: false,
-        hint: 'connect a data edge to it, e.g. "source.data - filter.input"',
-      });
-    }
+    const input = requireInput(inputs, 'input', 'filter_mod', 'connect a data edge to it, e.g. "source.data - filter.input"');
     // Compiled before any row is read, so a bad condition fails the module itself.
     const predicate = compileCondition(condition, input.schema, globalLookup(ctx));
     const schema = input.schema;

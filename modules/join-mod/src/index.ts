@@ -1,5 +1,5 @@
 import { RecordBatch, Schema, Struct, Table, makeData } from 'apache-arrow';
-import { defineModule, ModuleError, type Artifact } from '@pypeline/sdk';
+import { defineModule, requireInput, type Artifact } from '@pypeline/sdk';
 import { concatBatches, hashJoin, takeOrNull, takeRows } from '@pypeline/verbs';
 import { checkKeys } from './check-keys.js';
 import { DEFAULTS, type Config } from './config.js';
@@ -17,7 +17,8 @@ export default defineModule<Config>({
   globals: ['row_count', 'unmatched_left'],
   async run(inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
-    const [left, right] = [need(inputs.left, 'left'), need(inputs.right, 'right')];
+    const both = 'connect both inputs, e.g. "orders.data - join.left" and "customers.data - join.right"';
+    const [left, right] = [requireInput(inputs, 'left', 'join_mod', both), requireInput(inputs, 'right', 'join_mod', both)];
     const rightOn = config.right_on ?? config.on;
     checkKeys(left.schema, right.schema, config.on, rightOn);
     const extra = rightColumns(left.schema, right.schema, config.on, rightOn, config.suffix);
@@ -36,11 +37,6 @@ export default defineModule<Config>({
     return { output };
   },
 });
-
-function need(input: Artifact | undefined, port: 'left' | 'right'): Artifact {
-  if (input) return input;
-  throw new ModuleError(`join_mod received no data on its "${port}" port`, { retryable: false, hint: `connect both inputs, e.g. "orders.data - join.left" and "customers.data - join.right"` });
-}
 
 async function oneBatch(input: Artifact): Promise<RecordBatch> {
   const table = await input.table();

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { makeVector } from 'apache-arrow';
-import { defineModule, ModuleError, type Artifact } from '@pypeline/sdk';
+import { defineModule, ModuleError, type Artifact, requireInput } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { jsonValue } from './json-values.js';
 import { writeAtomically } from './write-atomically.js';
@@ -19,13 +19,7 @@ export default defineModule<Config>({
   globals: ['row_count', 'output_path'],
   async run(inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
-    const input = inputs.input;
-    if (!input) {
-      throw new ModuleError('json_sink received no data on its "input" port', {
-        retryable: false,
-        hint: 'connect a data edge to it, e.g. "source.data - sink.input"',
-      });
-    }
+    const input = requireInput(inputs, 'input', 'json_sink', 'connect a data edge to it, e.g. "source.data - sink.input"');
     const path = resolve(config.output_path);
     let rows = 0;
     const bytes = await writeAtomically(path, serialize(input, config.format, ctx.signal, (n) => (rows += n))).catch((error: NodeJS.ErrnoException) => {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { writeParquetStream } from '@pypeline/parquet';
-import { defineModule, ModuleError } from '@pypeline/sdk';
+import { defineModule, requireInput } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { encodeInPool } from './encode-in-pool.js';
 import { writeError } from './write-output.js';
@@ -16,13 +16,7 @@ export default defineModule<Config>({
   globals: ['row_count', 'output_path'],
   async run(inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
-    const input = inputs.input;
-    if (!input) {
-      throw new ModuleError('parquet_sink received no data on its "input" port', {
-        retryable: false,
-        hint: 'connect a data edge to it, e.g. "source.data - sink.input"',
-      });
-    }
+    const input = requireInput(inputs, 'input', 'parquet_sink', 'connect a data edge to it, e.g. "source.data - sink.input"');
     const path = resolve(config.output_path);
     const options = { compression: config.compression, rowGroupSize: config.row_group_size };
     const written = await writeParquetStream(path, input.batches(), {

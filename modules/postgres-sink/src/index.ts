@@ -1,5 +1,5 @@
 import { CONNECTION_DEFAULTS, connect, pgTypeOf, postgresError, qualifiedName, quoteIdent } from '@pypeline/postgres';
-import { defineModule, ModuleError } from '@pypeline/sdk';
+import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import type { Schema } from 'apache-arrow';
 import { DEFAULTS, type Config } from './config.js';
 import { copyRows, insertRows } from './load-rows.js';
@@ -15,10 +15,7 @@ export default defineModule<Config>({
   globals: ['row_count', 'table'],
   async run(inputs, ctx) {
     const config = { ...CONNECTION_DEFAULTS, ...DEFAULTS, ...ctx.config };
-    const input = inputs.input;
-    if (!input) {
-      throw new ModuleError('postgres_sink received no data on its "input" port', { retryable: false, hint: 'connect a data edge to it, e.g. "source.data - load.input"' });
-    }
+    const input = requireInput(inputs, 'input', 'postgres_sink', 'connect a data edge to it, e.g. "source.data - load.input"');
     if (input.schema.fields.length === 0) {
       throw new ModuleError('postgres_sink received a table without columns', { retryable: false, hint: 'check the module that feeds it' });
     }

@@ -1,5 +1,5 @@
 import { Field, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
-import { defineModule, ModuleError, type Artifact, type ModuleContext } from '@pypeline/sdk';
+import { defineModule, ModuleError, type Artifact, type ModuleContext, requireInput } from '@pypeline/sdk';
 import { castColumn } from './cast-column.js';
 import { CAST_TYPES } from './cast-value.js';
 import { DEFAULTS, type Config } from './config.js';
@@ -17,10 +17,7 @@ export default defineModule<Config>({
   globals: ['cast_errors'],
   async run(inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
-    const input = inputs.input;
-    if (!input) {
-      throw new ModuleError('select_mod received no data on its "input" port', { retryable: false, hint: 'connect a data edge to it, e.g. "source.data - select.input"' });
-    }
+    const input = requireInput(inputs, 'input', 'select_mod', 'connect a data edge to it, e.g. "source.data - select.input"');
     const selected = planSelection(input.schema, config);
     const schema = new Schema(selected.map((c) => outputField(input.schema.fields[c.index], c)));
     const { batches, castErrors } = await selectBatches(input, selected, schema, config.on_cast_error, ctx);

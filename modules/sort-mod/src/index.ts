@@ -1,5 +1,5 @@
 import { Table } from 'apache-arrow';
-import { defineModule, ModuleError } from '@pypeline/sdk';
+import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { concatBatches, sortIndices, takeRows, UnknownColumnError } from '@pypeline/verbs';
 import { DEFAULTS, type Config } from './config.js';
 import { parseSortKeys } from './parse-sort-keys.js';
@@ -16,10 +16,7 @@ export default defineModule<Config>({
   globals: ['row_count'],
   async run(inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
-    const input = inputs.input;
-    if (!input) {
-      throw new ModuleError('sort_mod received no data on its "input" port', { retryable: false, hint: 'connect a data edge to it, e.g. "source.data - sort.input"' });
-    }
+    const input = requireInput(inputs, 'input', 'sort_mod', 'connect a data edge to it, e.g. "source.data - sort.input"');
     const keys = parseSortKeys(config.by, config.nulls);
     const table = await input.table();
     // A sort needs every row at once: the batches become one, then one gather puts them in order.

@@ -5,6 +5,7 @@ export type { ModuleContext, ModuleLogger, WorkerPool, PoolTask } from './contex
 export { ModuleError } from './errors.js';
 export type { ModuleErrorOptions } from './errors.js';
 export { MemoryArtifact, isArtifact, toTable } from './memory-artifact.js';
+export { requireInput } from './inputs.js';
 export { MANIFEST_VERSION, MANIFEST_FILE } from './manifest.js';
 export type { Manifest, ConfigSchema, ConfigField } from './manifest.js';
 export type { PortRef, StepRef, StepOptions, StepSpec, StepConfig, Template } from './flow-step.js';
