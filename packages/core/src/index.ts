@@ -10,6 +10,7 @@ export type { LoadedFlow } from './flow/load-flow.js';
 export { flowSchema, FLOW_SCHEMA_PATH } from './flow/flow-schema.js';
 export type { Flow, ModuleSpec, Settings } from './flow/types.js';
 export { formatDiagnostic, sortDiagnostics, formatPath } from './flow/diagnostics.js';
+export { didYouMean } from './flow/did-you-mean.js';
 export { contextProblems, contextValidator } from './flow/context-schema.js';
 export type { SchemaProblem } from './flow/schema-errors.js';
 export type { Diagnostic } from './flow/diagnostics.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  checkConfig, defaultDiscovery, FlowValidationError, findRefs, formatPath, loadFlowText, parseDataEdge, providersFromEnv, resolveExpressionTemplates, resolveModule, resolveTemplates,
+  checkConfig, defaultDiscovery, didYouMean, FlowValidationError, findRefs, formatPath, loadFlowText, parseDataEdge, providersFromEnv, resolveExpressionTemplates, resolveModule, resolveTemplates,
   type Diagnostic, type Flow, type LoadedFlow, type RegistryEntry, type TemplateScope,
 } from '@pypeline/core';
 import type { ModuleDefinition } from '@pypeline/sdk';
@@ -16,18 +16,6 @@ export function streamPalette(): Map<string, PaletteEntry> {
 
 export function isStreamFlow(loaded: LoadedFlow): boolean {
   return loaded.flow?.settings.execution_mode === 'stream';
-}
-
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
-}
-
-function suggest(name: string, options: string[]): string | undefined {
-  const best = options.map((o) => [o, distance(name, o)] as const).sort((x, y) => x[1] - y[1])[0];
-  return best && best[1] <= Math.max(2, Math.floor(name.length / 3)) ? best[0] : undefined;
 }
 
 function typeProblem(value: unknown, spec: FieldSpec): string | undefined {
@@ -123,7 +111,7 @@ export function checkStreamFlow(loaded: LoadedFlow): Checked {
         for (const p of checkConfig(m, found.entry).problems) at(['modules', i, ...p.path], p.message, p.hint, p.severity);
         return;
       }
-      const s = suggest(m.name, [...palette.keys()]);
+      const s = didYouMean(m.name, [...palette.keys()]);
       const why = 'entry' in found ? ` (the installed module "${m.name}" is a ${found.entry.type}${found.entry.type === 'mod' ? ` with ${found.entry.input_ports.length} inputs` : ''}; only transform modules with one input run in a stream)` : '';
       at(['modules', i, 'name'], `"${m.name}" is not available in stream flows${why}${s && !why ? ` (did you mean "${s}"?)` : ''}`, `stream flows use: ${[...palette.keys()].join(', ')}, and installed transform modules (see docs/stream-palette.md)`);
       return;
@@ -135,7 +123,7 @@ export function checkStreamFlow(loaded: LoadedFlow): Checked {
       for (const [key, value] of Object.entries(m.configs[section])) {
         const spec = known[key] ?? other[key];
         if (!spec) {
-          const s = suggest(key, [...Object.keys(required), ...Object.keys(optional)]);
+          const s = didYouMean(key, [...Object.keys(required), ...Object.keys(optional)]);
           at(['modules', i, 'configs', section, key], `${m.name} has no config "${key}"${s ? ` (did you mean "${s}"?)` : ''}`, `its keys: ${[...Object.keys(required), ...Object.keys(optional)].join(', ') || 'none'}`);
           continue;
         }
