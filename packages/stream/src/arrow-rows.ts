@@ -107,10 +107,24 @@ export function batchToRows(batch: RecordBatch): Row[] {
 }
 
 /**
- * The column `name` as epoch milliseconds, one Float64 per row (NaN for null). Accepts
+ * The column `name` as epoch milliseconds, one Float64 per row (NaN for null); do not modify it. Accepts
  * timestamps (any unit), dates, integers and floats (taken as milliseconds) and ISO-8601 text.
  */
 export function timeColumnMs(batch: RecordBatch, name: string): Float64Array {
+  // The engine reads a batch's event times for the watermark, then a window reads them again.
+  let byName = timeCache.get(batch);
+  const cached = byName?.get(name);
+  if (cached) return cached;
+  const out = readTimeColumn(batch, name);
+  if (!byName) timeCache.set(batch, (byName = new Map()));
+  byName.set(name, out);
+  return out;
+}
+
+/** Event times already read, per batch (read-only arrays). */
+const timeCache = new WeakMap<RecordBatch, Map<string, Float64Array>>();
+
+function readTimeColumn(batch: RecordBatch, name: string): Float64Array {
   const i = batch.schema.fields.findIndex((f) => f.name === name);
   if (i < 0) throw new Error(`event time column "${name}" is not in the stream (columns: ${batch.schema.fields.map((f) => f.name).join(', ')})`);
   const col = batch.getChildAt(i)!;
