@@ -32,7 +32,7 @@ export function session(gap: Duration): WindowSpec {
 }
 
 /** Start of the window of `size` (aligned to `offset`) containing `t`. */
-function windowStart(t: number, size: number, offset: number): number {
+export function windowStart(t: number, size: number, offset: number): number {
   return t - ((((t - offset) % size) + size) % size);
 }
 

@@ -5,7 +5,7 @@ import { inferSchema, plainValue, rowsToBatch, timeColumnMs, type Row } from '..
 import { keyReader, type KeyReader } from '../key-reader.js';
 import { schemaFromSpec, specOf } from '../schema-spec.js';
 import type { StateDelta } from '../state/state-store.js';
-import { assignWindows, type TimeWindow, type WindowSpec } from '../windows.js';
+import { assignWindows, windowStart, type TimeWindow, type WindowSpec } from '../windows.js';
 import type { Emit, Operator } from './operator.js';
 import { TimerQueue } from './timer-queue.js';
 
@@ -146,7 +146,7 @@ export class WindowOperator implements Operator {
       let accepted: boolean;
       if (session) accepted = this.addToSession(keys, ks, t, r, fold, refire);
       else if (tumblingSize) {
-        const start = t - ((((t - tumblingOffset) % tumblingSize) + tumblingSize) % tumblingSize);
+        const start = windowStart(t, tumblingSize, tumblingOffset);
         accepted = this.addToWindow(keys, ks, start, start + tumblingSize, t, r, fold, refire);
       } else {
         accepted = false;
