@@ -35,13 +35,41 @@ export function explainSchemaErrors(
 ): SchemaProblem[] {
   const seen = new Set<string>();
   const out: SchemaProblem[] = [];
-  for (const e of errors) {
+  for (const e of oneErrorPerCause(errors)) {
     const problem = explain(e, data, options.secretPaths ?? new Set());
     if (!problem) continue;
     const key = `${problem.path.join('/')}|${problem.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(problem);
+  }
+  return out;
+}
+
+/**
+ * Generated schemas say one thing two ways: a literal union is `type` plus `enum` (the enum
+ * names the allowed values, so the type error goes), and `string | integer` is an `anyOf`
+ * of one `type` per branch (merged into one error naming every type).
+ */
+function oneErrorPerCause(errors: readonly ErrorObject[]): ErrorObject[] {
+  const at = (e: ErrorObject, keyword: string) => `${e.instancePath}|${e.schemaPath.slice(0, -keyword.length)}`;
+  const enums = new Set(errors.filter((e) => e.keyword === 'enum').map((e) => at(e, 'enum')));
+  const anyOfTypes = new Map<string, { type: string[] }>();
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'type') {
+      out.push(e);
+      continue;
+    }
+    if (enums.has(at(e, 'type'))) continue;
+    const params = { type: [e.params.type as string | string[]].flat() };
+    const branch = /\/anyOf\/\d+\/type$/.test(e.schemaPath) ? `${e.instancePath}|${e.schemaPath.replace(/\/\d+\/type$/, '')}` : undefined;
+    const first = branch === undefined ? undefined : anyOfTypes.get(branch);
+    if (first) first.type.push(...params.type);
+    else {
+      if (branch !== undefined) anyOfTypes.set(branch, params);
+      out.push({ ...e, params });
+    }
   }
   return out;
 }

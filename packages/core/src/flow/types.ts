@@ -1,42 +1,189 @@
-/** The flow document after schema validation, with defaults applied. */
-export interface Flow {
-  flow: { name: string; version?: string; description?: string; authors?: string[]; created?: string };
-  settings: Settings;
-  context: Record<string, Record<string, ContextValue>>;
-  /** A JSON Schema every context must satisfy, checked at build and at run. */
+// WARNING: `FlowDocument` and the types it names are the source of schema/flow.schema.json
+// (generated: `npx vitest run src/flow/flow-schema.test.ts -u` in packages/core). Their JSDoc
+// text becomes each key's description, which the loader prints as the hint of a pattern error,
+// and docs/flow-reference.md must mention every key.
+
+/**
+ * A PYpeline flow: modules joined by data and control connections.
+ * @title PYpeline flow
+ * @id https://pypeline.dev/schema/flow.schema.json
+ */
+export interface FlowDocument {
+  /** Metadata naming the flow; `name` names the job folder. */
+  flow: FlowMeta;
+  /** How the flow runs. */
+  settings?: SettingsDocument;
+  /**
+   * A JSON Schema (draft-07) every context must satisfy: `pype build` checks the declared
+   * contexts, `pype run` and `pype serve` each run's context, listing every error. A TypeScript
+   * flow generates it from its exported `Context` type.
+   */
   context_schema?: Record<string, unknown>;
-  modules: ModuleSpec[];
-  connections: { data: string[]; control: string[] };
+  /**
+   * Context variables per environment (`default`, `prod`, ...), read in configs as
+   * `{{context.name}}`. Each becomes `context/<flow>_<env>.json` in the job folder.
+   * @propertyNames {"pattern": "^[A-Za-z0-9_-]+$"}
+   */
+  context?: Record<string, ContextVariables>;
+  /**
+   * The modules of the flow.
+   * @minItems 1
+   */
+  modules: ModuleDocument[];
+  /** How modules are joined. */
+  connections?: Connections;
+}
+
+export interface FlowMeta {
+  /**
+   * Job name: letters, digits, `_` and `-`, starting with a letter.
+   * @pattern ^[A-Za-z][A-Za-z0-9_-]*$
+   */
+  name: string;
+  /** The flow's own version, free text (e.g. 1.0.0). */
+  version?: string;
+  /** What the flow does. */
+  description?: string;
+  /** Who maintains the flow. */
+  authors?: string[];
+  /** Creation date, free text (e.g. 2025-01-15). */
+  created?: string;
+}
+
+export interface SettingsDocument {
+  /**
+   * Run-level timeout in seconds; the run is cancelled and fails when it is exceeded. Default: none.
+   * @exclusiveMinimum 0
+   */
+  timeout?: number;
+  /**
+   * How many times a failed module is retried before its sub flow fails. Default 0.
+   * @asType integer
+   * @minimum 0
+   */
+  retries?: number;
+  /** `halt` stops at the first failed sub flow; `continue` runs everything that does not depend on it. Default halt. */
+  fail_strategy?: 'halt' | 'continue';
+  /**
+   * `batch` (default) runs each sub flow to completion; `stream` runs the flow on the streaming
+   * runtime until stopped (see docs/streaming.md).
+   */
+  execution_mode?: 'batch' | 'stream';
+  /** Stream flows: how often a checkpoint is taken, as a duration (`10s`, `1m`) or milliseconds. Default 10s. */
+  checkpoint_interval?: string | Integer;
+  /**
+   * Size of the worker pool for CPU-heavy work. Default: PYPELINE_THREADS, else the number of CPUs.
+   * @asType integer
+   * @minimum 1
+   */
+  threads?: number;
+  /** When artifacts move from memory to Parquet files in a temp folder. */
+  spill?: SpillDocument;
+  /**
+   * When set, every config value that is a path (fields marked `@format path` in a module's
+   * Config) must stay inside this folder after templating; relative paths resolve from the
+   * working directory.
+   */
+  allowed_root?: string;
+}
+
+export interface SpillDocument {
+  /**
+   * Artifacts with more rows are spilled. Default 10000000.
+   * @asType integer
+   * @minimum 0
+   */
+  threshold_rows?: number;
+  /**
+   * Spill when the process RSS exceeds this share of total memory. Default 0.5.
+   * @exclusiveMinimum 0
+   * @maximum 1
+   */
+  max_ram_share?: number;
 }
 
 export type ContextValue = string | number | boolean | null;
 
-export interface Settings {
-  /** Seconds; undefined = no run timeout. */
+/** @propertyNames {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"} */
+export type ContextVariables = Record<string, ContextValue>;
+
+export interface ModuleDocument {
+  /**
+   * Unique id in this flow: letters, digits and single `_` (a double `__` separates module and
+   * variable in `{{id__var}}`).
+   * @pattern ^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*_?$
+   */
+  id: string;
+  /** The module to use, e.g. `csv_source` (see `pype list-modules`). */
+  name: string;
+  /** The npm package providing the module, when several provide the same name. */
+  package?: string;
+  /** What this step does, for readers of the flow. */
+  description?: string;
+  /**
+   * Retries for this module; overrides settings.retries.
+   * @asType integer
+   * @minimum 0
+   */
+  retries?: number;
+  /**
+   * Seconds one attempt of this module may take; a slower attempt is cancelled and counts as a
+   * failure (retried if retries remain).
+   * @exclusiveMinimum 0
+   */
   timeout?: number;
+  /**
+   * Run at most one instance at a time across workers and runs (a Redis lock with a lease when
+   * sub flows run on a queue): `true` locks this module, a string names a resource shared by
+   * every module naming it (e.g. `warehouse.orders`).
+   */
+  exclusive?: boolean | string;
+  /**
+   * When true, a failure of this module is collected in the run's result but fails neither its
+   * sub flow nor the run; modules that need its data are skipped. Default false.
+   */
+  continue_on_error?: boolean;
+  /** The module's configuration, split as in its CONFIG_SCHEMA. */
+  configs?: ModuleConfigs;
+}
+
+export interface ModuleConfigs {
+  /** Values for the module's required config keys. */
+  required?: Record<string, unknown>;
+  /** Values for optional config keys; omitted keys take their defaults. */
+  optional?: Record<string, unknown>;
+}
+
+export interface Connections {
+  /** Data connections `"from_id.port - to_id.port"`: data flows inside a sub flow. */
+  data?: string[];
+  /** Control connections `"from_id (order|condition) to_id"`: order 1..N or `Last`, condition optional. */
+  control?: string[];
+}
+
+/** @asType integer */
+type Integer = number;
+
+/** The flow document after schema validation, with defaults applied. */
+export interface Flow {
+  flow: FlowMeta;
+  settings: Settings;
+  context: Record<string, Record<string, ContextValue>>;
+  context_schema?: Record<string, unknown>;
+  modules: ModuleSpec[];
+  connections: Required<Connections>;
+}
+
+/** Settings with the defaults of DEFAULT_SETTINGS filled in. */
+export interface Settings extends Omit<SettingsDocument, 'retries' | 'fail_strategy' | 'execution_mode' | 'spill'> {
   retries: number;
   fail_strategy: 'halt' | 'continue';
   execution_mode: 'batch' | 'stream';
-  /** Stream flows: how often a checkpoint is taken (duration text or ms). */
-  checkpoint_interval?: string | number;
-  /** undefined = PYPELINE_THREADS or the CPU count. */
-  threads?: number;
-  spill: { threshold_rows: number; max_ram_share: number };
-  /** Paths in configs must stay inside this folder. */
-  allowed_root?: string;
+  spill: Required<SpillDocument>;
 }
 
-export interface ModuleSpec {
-  id: string;
-  name: string;
-  package?: string;
-  description?: string;
-  /** Overrides settings.retries. */
-  retries?: number;
-  /** Seconds per attempt. */
-  timeout?: number;
-  continue_on_error?: boolean;
-  configs: { required: Record<string, unknown>; optional: Record<string, unknown> };
+export interface ModuleSpec extends Omit<ModuleDocument, 'configs'> {
+  configs: Required<ModuleConfigs>;
 }
 
 export const DEFAULT_SETTINGS: Settings = {

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { assertConformance, checkConformance } from './check-conformance.js';
 
@@ -63,6 +64,15 @@ describe('checkConformance', () => {
     const { errors } = await checkConformance(modulePackage({ manifest: { cacheable: true } }));
     expect(errors).toEqual([expect.stringContaining('the manifest is stale: cacheable is true there but false in the code')]);
     expect((await checkConformance(modulePackage({ manifest: { cacheable: false } }))).ok).toBe(true);
+  });
+
+  it('compares the code\'s DEFAULTS with the manifest\'s defaults when given them', async () => {
+    const dir = modulePackage();
+    expect(await checkConformance(pathToFileURL(`${dir}/`), { defaults: { greeting: 'hi' } })).toEqual({ ok: true, errors: [] });
+    expect((await checkConformance(dir, { defaults: { greeting: 'hello', loud: false } })).errors).toEqual([
+      'config "greeting" defaults to "hello" in the code (DEFAULTS) but "hi" in the manifest: make its @default in src/config.ts match, then rebuild',
+      expect.stringContaining('DEFAULTS has "loud", which is not an optional config key in the manifest'),
+    ]);
   });
 
   it('refuses migrations to a major the package has not reached', async () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { SDK_API_VERSION, type ModuleDefinition } from '../module.js';
 import { checkConfigSchema, type ManifestConfig } from './check-config-schema.js';
 
@@ -11,6 +12,15 @@ export interface Conformance {
   ok: boolean;
   /** Every problem found, each naming the file and the fix. */
   errors: string[];
+}
+
+export interface ConformanceOptions {
+  /**
+   * The defaults the module's code applies (its `DEFAULTS`): each must equal the `@default`
+   * the manifest declares for that optional key, since the engine fills missing keys from the
+   * manifest and a module's own tests from the code.
+   */
+  defaults?: object;
 }
 
 interface PackageJson {
@@ -40,9 +50,11 @@ interface Manifest extends ManifestConfig {
  * Checks a built module package the way the registry and the engine will see it: its
  * package.json makes it discoverable and publishable, its manifest declares this SDK's API,
  * agrees with the code's definition (so it is not stale) and has sound defaults, and its
- * migrations target real majors. Imports the package's entry.
+ * migrations target real majors; with `defaults`, that the code's defaults are the manifest's.
+ * Imports the package's entry. `packageDir` may be a file URL (`new URL('..', import.meta.url)`).
  */
-export async function checkConformance(packageDir: string): Promise<Conformance> {
+export async function checkConformance(packageDir: string | URL, options: ConformanceOptions = {}): Promise<Conformance> {
+  packageDir = typeof packageDir === 'string' ? packageDir : fileURLToPath(packageDir);
   const errors: string[] = [];
   const pkg = readJson<PackageJson>(join(packageDir, 'package.json'), errors);
   if (!pkg) return { ok: false, errors };
@@ -65,13 +77,14 @@ export async function checkConformance(packageDir: string): Promise<Conformance>
     }
   }
   errors.push(...checkConfigSchema(manifest));
+  if (options.defaults) checkDefaults(options.defaults, manifest, errors);
   return { ok: errors.length === 0, errors };
 }
 
 /** checkConformance for any test runner: throws one error listing every problem. */
-export async function assertConformance(packageDir: string): Promise<void> {
-  const { ok, errors } = await checkConformance(packageDir);
-  if (!ok) throw new Error(`module package ${packageDir} does not conform:\n  - ${errors.join('\n  - ')}`);
+export async function assertConformance(packageDir: string | URL, options: ConformanceOptions = {}): Promise<void> {
+  const { ok, errors } = await checkConformance(packageDir, options);
+  if (!ok) throw new Error(`module package ${typeof packageDir === 'string' ? packageDir : fileURLToPath(packageDir)} does not conform:\n  - ${errors.join('\n  - ')}`);
 }
 
 function checkPackage(pkg: PackageJson, errors: string[]): void {
@@ -102,6 +115,17 @@ function compareDefinition(def: ModuleDefinition, manifest: Manifest, errors: st
     const inManifest = (manifest as unknown as Record<string, unknown>)[field];
     if (JSON.stringify(inManifest) !== JSON.stringify(value)) {
       errors.push(`the manifest is stale: ${field} is ${JSON.stringify(inManifest)} there but ${JSON.stringify(value)} in the code: run the build (tsc, then pypeline-codegen)`);
+    }
+  }
+}
+
+function checkDefaults(defaults: object, manifest: Manifest, errors: string[]): void {
+  const optional = manifest.config_schema?.optional ?? {};
+  for (const [key, value] of Object.entries(defaults)) {
+    if (!(key in optional)) {
+      errors.push(`DEFAULTS has "${key}", which is not an optional config key in the manifest: make it optional in Config (with @default) or drop it from DEFAULTS`);
+    } else if (!isDeepStrictEqual(optional[key].default, value)) {
+      errors.push(`config "${key}" defaults to ${JSON.stringify(value)} in the code (DEFAULTS) but ${JSON.stringify(optional[key].default)} in the manifest: make its @default in src/config.ts match, then rebuild`);
     }
   }
 }

@@ -25,6 +25,15 @@ describe('createTestContext', () => {
     expect(ctx.getGlobal('other', 'x')).toBeUndefined();
   });
 
+  it('gives every context a fresh run id unless one is passed (a resumed run), and a frame', () => {
+    const a = createTestContext({ config: {}, moduleId: 'load' });
+    const b = createTestContext({ config: {}, moduleId: 'load' });
+    expect(a.runId).not.toBe(b.runId);
+    const resumed = createTestContext({ config: {}, moduleId: 'load', runId: a.runId, frame: '2.1', iterIndex: 1 });
+    expect([resumed.runId, resumed.frame, resumed.nodeId]).toEqual([a.runId, '2.1', 'load#2.1']);
+    expect(createTestContext({ config: {}, iterIndex: 3 }).frame).toBe('3');
+  });
+
   it('registers outputs as memory artifacts', async () => {
     const ctx = createTestContext({ config: {} });
     const artifact = await ctx.artifacts.register(new Table({ x: vectorFromArray([1, 2], new Int32()) }));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ArtifactManager } from '../artifact.js';
 import type { ModuleContext } from '../context.js';
@@ -14,8 +15,18 @@ export interface TestContextOptions<C> {
   config: C;
   /** @default 'test_module' */
   moduleId?: string;
+  /**
+   * `ctx.runId`. Pass the same id to two contexts to play a resumed run (as `pype run --resume`
+   * does); by default every context is a fresh run of its own.
+   * @default a new random id
+   */
+  runId?: string;
+  /** `ctx.frame`, e.g. `2.1` for a nested loop. @default `iterIndex` as text */
+  frame?: string;
   iterIndex?: number;
   iterItem?: unknown;
+  /** `ctx.allowedRoot`: the flow's settings.allowed_root. @default none */
+  allowedRoot?: string;
   /** Globals other modules set, by module id then key, for `ctx.getGlobal`. */
   upstreamGlobals?: Record<string, Record<string, unknown>>;
   /**
@@ -37,15 +48,19 @@ export interface TestContext<C> extends ModuleContext<C> {
 export function createTestContext<C>(options: TestContextOptions<C>): TestContext<C> {
   const moduleId = options.moduleId ?? 'test_module';
   const iterIndex = options.iterIndex ?? 0;
+  const frame = options.frame ?? String(iterIndex);
   const logs: LogRecord[] = [];
   const globals = new Map<string, unknown>();
   const controller = new AbortController();
   const artifacts: ArtifactManager = { register: async (data) => new MemoryArtifact(await toTable(data)) };
   return {
-    nodeId: `${moduleId}#${iterIndex}`,
+    runId: options.runId ?? `test-${randomBytes(4).toString('hex')}`,
+    frame,
+    nodeId: `${moduleId}#${frame}`,
     moduleId,
     iterIndex,
     iterItem: options.iterItem,
+    allowedRoot: options.allowedRoot,
     config: withDefaults(options.config, options.manifest),
     logger: createRecordingLogger(logs),
     artifacts,

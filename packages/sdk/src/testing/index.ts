@@ -2,7 +2,7 @@
 export { runModule } from './run-module.js';
 export type { RunModuleOptions, RunModuleResult } from './run-module.js';
 export { checkConformance, assertConformance } from './check-conformance.js';
-export type { Conformance } from './check-conformance.js';
+export type { Conformance, ConformanceOptions } from './check-conformance.js';
 export { createTestContext } from './create-test-context.js';
 export type { TestContext, TestContextOptions } from './create-test-context.js';
 export { createInProcessPool } from './in-process-pool.js';
