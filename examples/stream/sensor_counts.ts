@@ -6,6 +6,7 @@
 //   pnpm pype inspect examples/stream/sensor_counts.ts         (the live topology)
 // Readings are JSON on sensors/<anything>: {"sensor":"s1","value":21.5,"ts":"2026-11-22T10:00:00.250Z"}.
 // Settings come from the environment (defaults: the local services).
+import filterMod from '@pypeline/mod-filter-mod';
 import { avg, consoleSink, count, streamApp, tumbling } from '@pypeline/stream';
 import { mqttSource, postgresSink } from '@pypeline/stream-connectors';
 
@@ -24,8 +25,9 @@ const readings = app.source('readings', mqttSource({
   idleTimeout: env.IDLE_TIMEOUT === '0' ? undefined : (env.IDLE_TIMEOUT ?? '5s'),
 });
 
+// The installed filter_mod, as the YAML twin runs it (`.filter('value is not null')` is the builder's own, vectorised form).
 const perSecond = readings
-  .filter('value is not null', { name: 'valid' })
+  .module(filterMod, { condition: 'value is not null' }, { name: 'valid' })
   .keyBy('sensor')
   .window(tumbling('1s'))
   .aggregate({ readings: count(), mean: avg('value') }, { name: 'per_second' });

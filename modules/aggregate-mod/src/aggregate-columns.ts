@@ -1,7 +1,7 @@
-import { DataType, Field, Float64, Int64, makeData, type Data, type RecordBatch } from 'apache-arrow';
+import { Field, Float64, Int64, makeData, type Data, type RecordBatch } from 'apache-arrow';
+import { aggregateColumnProblem, type AggregateSpec } from '@pypeline/expr';
 import { ModuleError } from '@pypeline/sdk';
 import { compareKeys, keyColumn, takeOrNull, type Groups, type KeyColumn } from '@pypeline/verbs';
-import type { AggregateSpec } from './parse-aggregates.js';
 
 /** One output column: its field and its values, one per group. */
 export interface AggregateColumn {
@@ -10,9 +10,10 @@ export interface AggregateColumn {
 }
 
 /**
- * Computes one aggregate per group, SQL style: nulls are skipped; sum, avg, min and max of a
- * group with no non-null value are null; count counts non-null values (count(*) counts rows).
- * min and max keep the column's type (they gather the winning row); sum and avg are Float64.
+ * Computes one aggregate per group by the rules of @pypeline/expr's AGGREGATE_FUNCTIONS, SQL
+ * style: nulls are skipped; sum, avg, min and max of a group with no non-null value are null;
+ * count counts non-null values (count(*) counts rows). min, max, first and last keep the
+ * column's type (they gather the chosen row); sum and avg are Float64.
  */
 export function aggregateColumn(batch: RecordBatch, groups: Groups, spec: AggregateSpec): AggregateColumn {
   if (spec.column === null) return countColumn(spec.name, groups, () => true);
@@ -20,8 +21,10 @@ export function aggregateColumn(batch: RecordBatch, groups: Groups, spec: Aggreg
   const reader = keyColumn(batch, spec.column);
   if (spec.fn === 'count') return countColumn(spec.name, groups, (i) => reader.get(i) !== null);
   if (spec.fn === 'min' || spec.fn === 'max') return extremeColumn(batch, groups, spec, reader.get, source);
-  if (!DataType.isInt(source.type) && !DataType.isFloat(source.type)) {
-    throw new ModuleError(`aggregate_mod: ${spec.name}: ${spec.fn}(${spec.column}) needs a numeric column, but "${spec.column}" is ${source.type}`, {
+  if (spec.fn === 'first' || spec.fn === 'last') return rowColumn(batch, groups, spec, source);
+  const problem = aggregateColumnProblem(spec.fn, source);
+  if (problem) {
+    throw new ModuleError(`aggregate_mod: ${spec.name}: ${problem}`, {
       retryable: false,
       hint: 'cast the column to a number with select_mod first (cast: { column: float64 })',
     });
@@ -62,8 +65,23 @@ function extremeColumn(batch: RecordBatch, groups: Groups, spec: AggregateSpec, 
     const g = groups.groupOf[i];
     if (best[g] === -1 || sign * compareKeys(v, get(best[g])!) < 0) best[g] = i;
   }
+  return gathered(batch, spec, source, best);
+}
+
+/** first/last: the value of each group's first or last row in input order (null values included). */
+function rowColumn(batch: RecordBatch, groups: Groups, spec: AggregateSpec, source: Field): AggregateColumn {
+  const chosen = new Int32Array(groups.count).fill(-1);
+  for (let i = 0; i < batch.numRows; i++) {
+    const g = groups.groupOf[i];
+    if (spec.fn === 'last' || chosen[g] === -1) chosen[g] = i;
+  }
+  return gathered(batch, spec, source, chosen);
+}
+
+/** The source column's values at one row per group (-1: null), keeping its type. */
+function gathered(batch: RecordBatch, spec: AggregateSpec, source: Field, rows: Int32Array): AggregateColumn {
   const column = batch.schema.fields.indexOf(source);
-  const taken = takeOrNull(batch.selectAt([column]), best);
+  const taken = takeOrNull(batch.selectAt([column]), rows);
   return { field: new Field(spec.name, source.type, true), data: taken.data.children[0] };
 }
 

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { DateDay, Float64, Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { MemoryArtifact, ModuleError, type ModuleOutputs } from '@pypeline/sdk';
-import { createTestContext } from '@pypeline/module-testing';
+import { createTestContext } from '@pypeline/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import aggregateMod from './index.js';
 import type { Config } from './config.js';
@@ -43,10 +43,21 @@ describe('aggregate_mod', () => {
     expect((await aggregate({ group_by: ['customer'], aggregates: { n: 'count(*)' } }, new Table(orders.schema))).table.numRows).toBe(0);
   });
 
-  it('reports every malformed aggregate at once', async () => {
+  it('reports every malformed aggregate at once, listing the functions', async () => {
     const error = await aggregate({ aggregates: { a: 'median(amount)', b: 'sum(*)' } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModuleError);
-    expect((error as ModuleError).message).toBe('aggregate_mod: a: "median(amount)" is not fn(column); b: sum(*) is not defined; only count(*) takes *');
+    expect((error as ModuleError).message).toBe('aggregate_mod: a: "median(amount)": no aggregate function "median"; the functions: count(*), count(col), sum(col), avg(col), min(col), max(col), first(col), last(col); b: "sum(*)": sum(*) is not defined; only count(*) takes *');
+    expect((error as ModuleError).hint).toMatch(/^write aggregates as \{ output_name: "fn\(column\)" \}/);
+  });
+
+  it('takes each group\'s first and last row in input order, keeping the column type', async () => {
+    const { rows, types } = await aggregate({ group_by: ['customer'], aggregates: { first_amount: 'first(amount)', last_qty: 'last(qty)', last_day: 'last(on)' } });
+    expect(types).toEqual(['customer:Utf8', 'first_amount:Float64', 'last_qty:Int32', 'last_day:Date32<DAY>']);
+    expect(rows).toEqual([
+      { customer: 'ann', first_amount: 10, last_qty: 4, last_day: day(1).getTime() },
+      { customer: 'bob', first_amount: 5, last_qty: 2, last_day: day(2).getTime() },
+      { customer: null, first_amount: 7, last_qty: 5, last_day: day(3).getTime() },
+    ]);
   });
 
   it('refuses sums of text and unknown columns', async () => {

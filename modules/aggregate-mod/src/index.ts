@@ -1,16 +1,16 @@
 import { Field, RecordBatch, Schema, Struct, Table, makeData } from 'apache-arrow';
+import { AGGREGATE_HINT, parseAggregates } from '@pypeline/expr';
 import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { concatBatches, groupRows, takeRows, UnknownColumnError, type Groups } from '@pypeline/verbs';
 import { aggregateColumn } from './aggregate-columns.js';
 import type { Config } from './config.js';
-import { parseAggregates } from './parse-aggregates.js';
 
 export type { Config } from './config.js';
 
 export default defineModule<Config>({
   name: 'aggregate_mod',
   type: 'mod',
-  description: 'Groups rows by key columns and computes count, sum, min, max and avg per group (SQL GROUP BY)',
+  description: 'Groups rows by key columns and computes count, sum, avg, min, max, first and last per group (SQL GROUP BY)',
   category: 'Transforms',
   inputPorts: ['input'],
   outputPorts: ['output'],
@@ -18,7 +18,8 @@ export default defineModule<Config>({
   async run(inputs, ctx) {
     const input = requireInput(inputs, 'input', 'aggregate_mod', 'connect a data edge to it, e.g. "source.data - totals.input"');
     const groupBy = ctx.config.group_by ?? [];
-    const specs = parseAggregates(ctx.config.aggregates);
+    const { specs, problems } = parseAggregates(ctx.config.aggregates);
+    if (problems.length > 0) throw new ModuleError(`aggregate_mod: ${problems.join('; ')}`, { retryable: false, hint: AGGREGATE_HINT });
     const clash = specs.find((s) => groupBy.includes(s.name));
     if (clash) throw new ModuleError(`aggregate_mod: output column "${clash.name}" is also a group_by column`, { retryable: false, hint: 'give the aggregate another name' });
     const table = await input.table();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModuleError, toTable, type ModuleOutputs } from '@pypeline/sdk';
-import { createTestContext } from '@pypeline/module-testing';
+import { createTestContext } from '@pypeline/sdk/testing';
 import type { RecordBatch, Schema, Table } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import csvSource from './index.js';
@@ -114,7 +114,7 @@ describe('csv_source', () => {
       const { table } = await read({ file_path: join(SPECTRUM, 'csvs', `${name}.csv`), schema });
       expect(rows(table), name).toEqual(expected);
     }
-  });
+  }, 60_000); // a dozen files read one after another: seconds on a busy machine
 
   it('gives the same rows whatever the chunk size, with quoted line breaks across chunk boundaries', async () => {
     const lines = ['id,text,n'];

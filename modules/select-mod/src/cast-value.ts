@@ -1,4 +1,5 @@
 import { Bool, DataType, DateDay, Float64, Int32, Int64, TimestampMillisecond, Utf8 } from 'apache-arrow';
+import { parseBoolean, parseInt64, parseNumber, parseTime } from '@pypeline/sdk';
 import type { CastType } from './config.js';
 
 /** Returned when a value cannot be cast. */
@@ -15,9 +16,6 @@ export const CAST_TYPES: Record<CastType, () => DataType> = {
 };
 
 const DAY_MS = 86_400_000;
-const TRUE = new Set(['true', 't', 'yes', 'y', '1']);
-const FALSE = new Set(['false', 'f', 'no', 'n', '0']);
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * Converts one value (as Arrow's getters return it: number, bigint, boolean, string, epoch ms
@@ -41,22 +39,25 @@ export function castValue(v: unknown, to: CastType, fromType: DataType): unknown
 function fromText(text: string, raw: string, to: CastType): unknown {
   switch (to) {
     case 'string': return raw;
-    case 'boolean': {
-      const lower = text.toLowerCase();
-      return TRUE.has(lower) ? true : FALSE.has(lower) ? false : INVALID;
-    }
+    case 'boolean': return parseBoolean(text) ?? INVALID;
     case 'date':
     case 'timestamp': {
-      const ms = parseInstant(text);
+      const ms = parseTime(text);
       if (ms === null) return INVALID;
       return to === 'date' ? Math.floor(ms / DAY_MS) * DAY_MS : ms;
     }
-    default:
-      return NUMBER.test(text) ? fromNumber(Number(text), to, text) : INVALID;
+    case 'int64': {
+      // Integer text keeps its exact digits, beyond 2^53 too.
+      const exact = parseInt64(text);
+      if (exact !== null) return exact;
+      break;
+    }
   }
+  const n = parseNumber(text);
+  return n === null ? INVALID : fromNumber(n, to);
 }
 
-function fromNumber(v: number | bigint, to: CastType, text?: string): unknown {
+function fromNumber(v: number | bigint, to: CastType): unknown {
   switch (to) {
     case 'string': return String(v);
     case 'float64': return Number(v);
@@ -67,9 +68,8 @@ function fromNumber(v: number | bigint, to: CastType, text?: string): unknown {
     }
     case 'int64': {
       if (typeof v === 'bigint') return v;
-      // Integer text beyond 2^53 keeps its exact digits.
-      if (text !== undefined && /^[+-]?\d+$/.test(text)) return BigInt(text);
-      return Number.isFinite(v) ? BigInt(Math.round(v)) : INVALID;
+      const n = Math.round(v);
+      return Number.isFinite(n) && n >= -(2 ** 63) && n < 2 ** 63 ? BigInt(n) : INVALID;
     }
     case 'date':
     case 'timestamp':
@@ -89,19 +89,4 @@ function fromInstant(ms: number, isDate: boolean, to: CastType): unknown {
     case 'float64': return ms;
     default: return INVALID;
   }
-}
-
-/** `2024-01-31`, `2024-01-31T10:00:00Z`, `2024-01-31 10:00:00+02:00`; no zone means UTC. */
-function parseInstant(text: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(text);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
-  const ms = Date.UTC(y, mo, d, Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0);
-  const check = new Date(Date.UTC(y, mo, d));
-  if (check.getUTCMonth() !== mo || check.getUTCDate() !== d) return null;
-  const zone = m[8];
-  if (!zone || zone.toUpperCase() === 'Z') return ms;
-  const sign = zone[0] === '-' ? -1 : 1;
-  const digits = zone.slice(1).replace(':', '');
-  return ms - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
 }

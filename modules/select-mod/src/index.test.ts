@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DateDay, Float64, Int32, Table, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
 import { MemoryArtifact, ModuleError, toTable, type ModuleOutputs } from '@pypeline/sdk';
-import { createTestContext } from '@pypeline/module-testing';
+import { createTestContext } from '@pypeline/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import selectMod from './index.js';
 import { DEFAULTS, type Config } from './config.js';

@@ -3,7 +3,7 @@ import { isArithmeticOp, isComparisonOp } from './ast.js';
 import { ExprError, internalError } from './diagnostic.js';
 import type { ExprType } from './expr-type.js';
 import { findFunction } from './functions.js';
-import { parseIsoTime } from './parse-iso-time.js';
+import { parseTime } from '@pypeline/sdk';
 import { andScalars, arithmeticScalars, compareScalars, notScalar, orScalars, type Scalar } from './scalar-ops.js';
 
 /**
@@ -14,7 +14,7 @@ export function evaluateTyped(root: Expr, types: Map<Expr, ExprType>, lookup: (e
   // A date/time compared with a string: the checker made sure the string is a constant; read it as ISO.
   const asInstant = (e: Expr, v: Scalar, other: Expr): Scalar => {
     if (typeof v !== 'string' || types.get(other) !== 'temporal') return v;
-    const ms = parseIsoTime(v);
+    const ms = parseTime(v);
     if (ms === null) throw new ExprError([{ message: `'${v}' is not an ISO date or date-time`, start: e.start, end: e.end, hint: "write '2024-01-31' or '2024-01-31T08:30:00Z'" }]);
     return ms;
   };

@@ -25,3 +25,8 @@ export { takeRows } from './take-rows.js';
 export { filterTable } from './filter-table.js';
 export { evaluateScalar } from './evaluate-scalar.js';
 export { compileValue, type ValueKernel } from './compile-value.js';
+export {
+  AGGREGATE_FUNCTIONS, findAggregate, aggregateSignatures, aggregateResultType, aggregateColumnProblem,
+  type AggregateFunctionSpec, type AggregateName,
+} from './aggregate-functions.js';
+export { parseAggregate, parseAggregates, AGGREGATE_HINT, type AggregateCall, type AggregateSpec } from './parse-aggregates.js';

@@ -2,7 +2,7 @@ import { childrenOf, isArithmeticOp, isComparisonOp, type CallExpr, type ColumnE
 import type { ExprDiagnostic } from './diagnostic.js';
 import { describeType, type ExprType } from './expr-type.js';
 import { FUNCTIONS, findFunction } from './functions.js';
-import { parseIsoTime } from './parse-iso-time.js';
+import { parseTime } from '@pypeline/sdk';
 import { suggestName } from './suggest-name.js';
 
 /** Where names get their types: a schema for filters, variable values for valves. */
@@ -52,7 +52,7 @@ export function inferTypes(root: Expr, env: TypeEnv): TypedExpr {
       report(e, 'a date/time can only be compared with a constant string, not a string column', "write an ISO date such as '2024-01-31'");
       return false;
     }
-    if (e.kind === 'literal' && parseIsoTime(String(e.value)) === null) {
+    if (e.kind === 'literal' && parseTime(String(e.value)) === null) {
       report(e, `'${e.value}' is not an ISO date or date-time`, "write '2024-01-31' or '2024-01-31T08:30:00Z'");
       return false;
     }

@@ -1,23 +1,45 @@
-import { Float64, Int64, Type, type DataType, type RecordBatch, type Schema } from 'apache-arrow';
+import { DataType, type RecordBatch, type Schema } from 'apache-arrow';
+import { AGGREGATE_HINT, aggregateColumnProblem, aggregateResultType, parseAggregates, type AggregateName } from '@pypeline/expr';
+import { compareKeys, type KeyValue } from '@pypeline/verbs';
 import { plainValue } from './arrow-rows.js';
 
-/** One aggregate computed per key and window. */
+/**
+ * One aggregate computed per key and window. The functions and their rules (argument, result
+ * type, nulls) are @pypeline/expr's AGGREGATE_FUNCTIONS, shared with the batch aggregate_mod.
+ */
 export type Aggregate =
-  | { fn: 'count' }
-  | { fn: 'sum' | 'min' | 'max' | 'avg'; column: string }
-  | { fn: 'first' | 'last'; column: string };
+  | { fn: 'count'; column?: string }
+  | { fn: Exclude<AggregateName, 'count'>; column: string };
 
-/** Number of events in the window. Int64. */
-export const count = (): Aggregate => ({ fn: 'count' });
+/** Number of events in the window, or of non-null values of `column`. Int64. */
+export const count = (column?: string): Aggregate => (column === undefined ? { fn: 'count' } : { fn: 'count', column });
 /** Sum of a numeric column (nulls ignored; null when all are null). Float64. */
 export const sum = (column: string): Aggregate => ({ fn: 'sum', column });
+/** Smallest non-null value (numbers, text, times), in the column's type. */
 export const min = (column: string): Aggregate => ({ fn: 'min', column });
+/** Largest non-null value, in the column's type. */
 export const max = (column: string): Aggregate => ({ fn: 'max', column });
 export const avg = (column: string): Aggregate => ({ fn: 'avg', column });
 /** The value of the event with the earliest event time (ties: the first to arrive). */
 export const first = (column: string): Aggregate => ({ fn: 'first', column });
 /** The value of the event with the latest event time (ties: the last to arrive). */
 export const last = (column: string): Aggregate => ({ fn: 'last', column });
+
+/**
+ * Aggregates given as objects (`count()`) or as the language writes them (`'count(*)'`,
+ * `'sum(amount)'`, as in aggregate_mod), as objects; throws naming every bad entry.
+ */
+export function toAggregates(aggregates: Record<string, Aggregate | string>): Record<string, Aggregate> {
+  const texts = Object.fromEntries(Object.entries(aggregates).filter(([, a]) => typeof a === 'string'));
+  const { specs, problems } = parseAggregates(texts);
+  if (problems.length > 0 && Object.keys(texts).length > 0) throw new Error(`aggregate: ${problems.join('; ')} (${AGGREGATE_HINT})`);
+  const parsed = new Map(specs.map((s) => [s.name, s]));
+  return Object.fromEntries(Object.entries(aggregates).map(([name, a]) => {
+    if (typeof a !== 'string') return [name, a];
+    const { fn, column } = parsed.get(name)!;
+    return [name, column === null ? count() : ({ fn, column } as Aggregate)];
+  }));
+}
 
 /** Accumulators are plain data (they are checkpointed): numbers, or small arrays. */
 export type Acc = unknown;
@@ -34,13 +56,12 @@ export interface CompiledAggregate {
   type: DataType;
 }
 
-function numericColumn(batch: RecordBatch, column: string, what: string): (row: number) => number | null {
-  const i = batch.schema.fields.findIndex((f) => f.name === column);
-  if (i < 0) throw new Error(`${what}: column "${column}" is not in the stream (columns: ${batch.schema.fields.map((f) => f.name).join(', ')})`);
+function numericColumn(batch: RecordBatch, agg: Aggregate & { column: string }, what: string): (row: number) => number | null {
+  const i = columnIndex(batch, agg.column, what);
+  const problem = aggregateColumnProblem(agg.fn, batch.schema.fields[i]);
+  if (problem) throw new Error(`${what}: ${problem}`);
   const col = batch.getChildAt(i)!;
-  const t = col.type.typeId;
-  if (t !== Type.Float && t !== Type.Int && t !== Type.Decimal) throw new Error(`${what}: column "${column}" is ${String(col.type)}, not a number`);
-  if (col.data.length === 1 && col.nullCount === 0 && t !== Type.Decimal) {
+  if (col.data.length === 1 && col.nullCount === 0) {
     const values = col.data[0].values as ArrayLike<number | bigint>;
     return typeof values[0] === 'bigint' ? (r) => Number(values[r] as bigint) : (r) => values[r] as number;
   }
@@ -51,17 +72,36 @@ function numericColumn(batch: RecordBatch, column: string, what: string): (row: 
 }
 
 function anyColumn(batch: RecordBatch, column: string, what: string): (row: number) => unknown {
+  const col = batch.getChildAt(columnIndex(batch, column, what))!;
+  return (r) => plainValue(col.get(r));
+}
+
+function columnIndex(batch: RecordBatch, column: string, what: string): number {
   const i = batch.schema.fields.findIndex((f) => f.name === column);
   if (i < 0) throw new Error(`${what}: column "${column}" is not in the stream (columns: ${batch.schema.fields.map((f) => f.name).join(', ')})`);
-  const col = batch.getChildAt(i)!;
-  return (r) => plainValue(col.get(r));
+  return i;
+}
+
+/** The output type of `agg` by the shared rule (the column's own type for min, max, first and last). */
+function resultType(agg: Aggregate, schema: Schema | undefined): DataType {
+  const field = agg.column === undefined ? undefined : schema?.fields.find((f) => f.name === agg.column);
+  return aggregateResultType(agg.fn, field ?? null);
 }
 
 export function compileAggregate(name: string, agg: Aggregate, schema: Schema | undefined): CompiledAggregate {
   const what = `aggregate "${name}"`;
+  const type = resultType(agg, schema);
   switch (agg.fn) {
-    case 'count':
-      return { name, init: () => 0, prepare: () => (acc) => (acc as number) + 1, merge: (a, b) => (a as number) + (b as number), result: (a) => a, type: new Int64() };
+    case 'count': {
+      const column = agg.column;
+      const prepare = column === undefined
+        ? () => (acc: Acc) => (acc as number) + 1
+        : (batch: RecordBatch) => {
+          const col = batch.getChildAt(columnIndex(batch, column, what))!;
+          return (acc: Acc, r: number) => (col.isValid(r) ? (acc as number) + 1 : acc);
+        };
+      return { name, init: () => 0, prepare, merge: (a, b) => (a as number) + (b as number), result: (a) => a, type };
+    }
     case 'sum':
     case 'avg': {
       // [sum, n]
@@ -76,39 +116,43 @@ export function compileAggregate(name: string, agg: Aggregate, schema: Schema | 
       return {
         name,
         init: () => [0, 0],
-        prepare: (batch) => update(numericColumn(batch, agg.column, what)),
+        prepare: (batch) => update(numericColumn(batch, agg, what)),
         merge: (a, b) => [(a as number[])[0] + (b as number[])[0], (a as number[])[1] + (b as number[])[1]],
         result: (acc) => {
           const [s, n] = acc as [number, number];
           return n === 0 ? null : agg.fn === 'sum' ? s : s / n;
         },
-        type: new Float64(),
+        type,
       };
     }
     case 'min':
     case 'max': {
-      const better = agg.fn === 'min' ? (a: number, b: number) => b < a : (a: number, b: number) => b > a;
+      // Any comparable value, ordered as aggregate_mod orders it (text by code point).
+      const sign = agg.fn === 'min' ? 1 : -1;
+      const better = (a: unknown, b: unknown) => sign * compareKeys(b as NonNullable<KeyValue>, a as NonNullable<KeyValue>) < 0;
       return {
         name,
         init: () => null,
         prepare: (batch) => {
-          const col = numericColumn(batch, agg.column, what);
+          // Numbers straight from the typed array (the common case); other types through Arrow's getter.
+          const { type } = batch.schema.fields[columnIndex(batch, agg.column, what)];
+          const numeric = DataType.isInt(type) || DataType.isFloat(type);
+          const col = numeric ? numericColumn(batch, agg, what) : anyColumn(batch, agg.column, what);
           return (acc, r) => {
             const v = col(r);
-            if (v === null) return acc;
-            return acc === null || better(acc as number, v) ? v : acc;
+            if (v === null || v === undefined) return acc;
+            return acc === null || better(acc, v) ? v : acc;
           };
         },
-        merge: (a, b) => (a === null ? b : b === null ? a : better(a as number, b as number) ? b : a),
+        merge: (a, b) => (a === null ? b : b === null ? a : better(a, b) ? b : a),
         result: (a) => a,
-        type: new Float64(),
+        type,
       };
     }
     case 'first':
     case 'last': {
       // [time, value] or null
       const wins = agg.fn === 'first' ? (cur: number, t: number) => t < cur : (cur: number, t: number) => t >= cur;
-      const field = schema?.fields.find((f) => f.name === agg.column);
       return {
         name,
         init: () => null,
@@ -118,7 +162,7 @@ export function compileAggregate(name: string, agg: Aggregate, schema: Schema | 
         },
         merge: (a, b) => (a === null ? b : b === null ? a : wins((a as [number])[0], (b as [number])[0]) ? b : a),
         result: (a) => (a === null ? null : (a as [number, unknown])[1]),
-        type: field?.type ?? new Float64(),
+        type,
       };
     }
   }

@@ -1,5 +1,5 @@
 import type { RecordBatch } from 'apache-arrow';
-import type { Aggregate } from './aggregates.js';
+import { toAggregates, type Aggregate } from './aggregates.js';
 import type { Row, SchemaSpec } from './arrow-rows.js';
 import type { StreamSink, StreamSource } from './connector.js';
 import { toMs, type Duration } from './duration.js';
@@ -31,8 +31,8 @@ export type OperatorSpec =
   | { kind: 'select'; columns: string[] }
   | { kind: 'mapRows'; fn: (row: Row) => Row | Row[] | null | undefined; schema?: SchemaSpec }
   | { kind: 'mapBatches'; fn: (batch: RecordBatch) => RecordBatch | null | undefined }
-  | { kind: 'windowAggregate'; key: string; time: string; window: WindowSpec; allowedLateness: number; aggregates: Record<string, Aggregate> }
-  | { kind: 'windowReduce'; key: string; time: string; window: WindowSpec; allowedLateness: number; reduce: (acc: unknown, row: Row) => unknown; initial: unknown; merge?: (a: unknown, b: unknown) => unknown }
+  | { kind: 'windowAggregate'; keys: string[]; time: string; window: WindowSpec; allowedLateness: number; aggregates: Record<string, Aggregate> }
+  | { kind: 'windowReduce'; keys: string[]; time: string; window: WindowSpec; allowedLateness: number; reduce: (acc: unknown, row: Row) => unknown; initial: unknown; merge?: (a: unknown, b: unknown) => unknown }
   | { kind: 'module'; definition: ModuleDefinition<any>; config: Record<string, unknown>; ports: ModulePorts }
   | { kind: 'windowJoin'; keys: [string, string]; times: [string, string]; window: WindowSpec; allowedLateness: number };
 
@@ -97,9 +97,11 @@ export class StreamApp {
    * may change freely.
    */
   topology(): string {
+    // One key column is written as before multi-column keys existed, so older checkpoints still match.
+    const keyOf = (op: OperatorSpec) => (op.kind === 'windowAggregate' || op.kind === 'windowReduce' ? { key: op.keys.length === 1 ? op.keys[0] : op.keys } : {});
     return JSON.stringify(this.nodes.map((n) => ({
       id: n.id, kind: n.kind, inputs: n.inputs,
-      what: n.kind === 'sink' ? undefined : n.kind === 'operator' ? { kind: n.op.kind, ...('key' in n.op ? { key: n.op.key } : {}), ...('window' in n.op ? { window: n.op.window } : {}), ...('aggregates' in n.op ? { aggregates: n.op.aggregates } : {}) } : n.connector.kind,
+      what: n.kind === 'sink' ? undefined : n.kind === 'operator' ? { kind: n.op.kind, ...keyOf(n.op), ...('window' in n.op ? { window: n.op.window } : {}), ...('aggregates' in n.op ? { aggregates: n.op.aggregates } : {}) } : n.connector.kind,
     })));
   }
 }
@@ -166,9 +168,13 @@ export class Stream {
     return new Stream(this.app, { node: this.op(def.name, { kind: 'module', definition: def, config: config as Record<string, unknown>, ports }, opts), port: 'out' }, this.timeColumn);
   }
 
-  /** Partitions the stream by the value of `column`: windows, aggregates and joins then work per key. */
-  keyBy(column: string): KeyedStream {
-    return new KeyedStream(this.app, this.from, this.timeColumn, column);
+  /**
+   * Partitions the stream by the value of `column` (or of several columns, as group_by does):
+   * windows and aggregates then work per key; joins take one key column per side.
+   * An empty list makes one key for every event.
+   */
+  keyBy(columns: string | string[]): KeyedStream {
+    return new KeyedStream(this.app, this.from, this.timeColumn, typeof columns === 'string' ? [columns] : [...columns]);
   }
 
   /** Sends the stream to a sink. */
@@ -179,11 +185,11 @@ export class Stream {
 }
 
 export class KeyedStream {
-  constructor(readonly app: StreamApp, readonly from: NodeInput, readonly timeColumn: string | undefined, readonly key: string) {}
+  constructor(readonly app: StreamApp, readonly from: NodeInput, readonly timeColumn: string | undefined, readonly keys: string[]) {}
 
   /** Groups each key's events into event-time windows: `tumbling('1m')`, `sliding('1m', '10s')`, `session('30s')`. */
   window(spec: WindowSpec, options: WindowOptions = {}): WindowedStream {
-    if (!this.timeColumn) throw new Error(`window on key "${this.key}" needs event time: declare { eventTime: '<column>' } on the source`);
+    if (!this.timeColumn) throw new Error(`window on key ${this.keys.map((k) => `"${k}"`).join(', ') || '(none)'} needs event time: declare { eventTime: '<column>' } on the source`);
     return new WindowedStream(this, spec, toMs(options.allowedLateness ?? 0, 'allowedLateness'));
   }
 
@@ -195,10 +201,12 @@ export class KeyedStream {
     if (other.app !== this.app) throw new Error('join: both streams must belong to the same app');
     if (!this.timeColumn || !other.timeColumn) throw new Error('join needs event time on both sides: declare { eventTime: \'<column>\' } on their sources');
     if (options.window.kind === 'session') throw new Error('join: session windows are not supported; use tumbling() or sliding()');
+    const several = [this.keys, other.keys].find((k) => k.length !== 1);
+    if (several) throw new Error(`join: key each side by one column, e.g. keyBy('id') (not ${several.length === 0 ? 'none' : several.join(', ')}); joins on several columns are not supported`);
     const id = this.app.nextId('join', options.name);
     this.app.add({
       id, kind: 'operator', inputs: [this.from, other.from],
-      op: { kind: 'windowJoin', keys: [this.key, other.key], times: [this.timeColumn, other.timeColumn], window: options.window, allowedLateness: toMs(options.allowedLateness ?? 0, 'allowedLateness') },
+      op: { kind: 'windowJoin', keys: [this.keys[0], other.keys[0]], times: [this.timeColumn, other.timeColumn], window: options.window, allowedLateness: toMs(options.allowedLateness ?? 0, 'allowedLateness') },
     });
     return new WindowResult(this.app, id);
   }
@@ -207,14 +215,18 @@ export class KeyedStream {
 export class WindowedStream {
   constructor(readonly keyed: KeyedStream, readonly spec: WindowSpec, readonly allowedLateness: number) {}
 
-  /** Named aggregates per key and window: `{ n: count(), total: sum('amount') }`. */
-  aggregate(aggregates: Record<string, Aggregate>, opts: NameOption = {}): WindowResult {
-    const reserved = [this.keyed.key, 'window_start', 'window_end'].filter((c) => c in aggregates);
-    if (reserved.length > 0) throw new Error(`aggregate: output name "${reserved[0]}" clashes with a window column; rename it`);
+  /**
+   * Named aggregates per key and window: `{ n: count(), total: sum('amount') }`, or as text
+   * in aggregate_mod's syntax: `{ n: 'count(*)', total: 'sum(amount)' }`.
+   */
+  aggregate(aggregates: Record<string, Aggregate | string>, opts: NameOption = {}): WindowResult {
+    const reserved = [...this.keyed.keys, 'window_start', 'window_end'].filter((c) => c in aggregates);
+    if (reserved.length > 0) throw new Error(`aggregate: output name "${reserved[0]}" clashes with a ${this.keyed.keys.includes(reserved[0]) ? 'key' : 'window'} column; rename it`);
     if (Object.keys(aggregates).length === 0) throw new Error('aggregate: name at least one aggregate, e.g. { n: count() }');
-    const { app, from, key } = this.keyed;
+    const { app, from, keys } = this.keyed;
+    const parsed = toAggregates(aggregates);
     const id = app.nextId('window', opts.name);
-    app.add({ id, kind: 'operator', inputs: [from], op: { kind: 'windowAggregate', key, time: this.keyed.timeColumn!, window: this.spec, allowedLateness: this.allowedLateness, aggregates } });
+    app.add({ id, kind: 'operator', inputs: [from], op: { kind: 'windowAggregate', keys, time: this.keyed.timeColumn!, window: this.spec, allowedLateness: this.allowedLateness, aggregates: parsed } });
     return new WindowResult(app, id);
   }
 
@@ -224,11 +236,11 @@ export class WindowedStream {
    */
   reduce<A>(fn: (acc: A, row: Row) => A, initial: A, opts: NameOption & { merge?: (a: A, b: A) => A } = {}): WindowResult {
     if (this.spec.kind === 'session' && !opts.merge) throw new Error('reduce over session windows needs { merge: (a, b) => … } to combine sessions that meet');
-    const { app, from, key } = this.keyed;
+    const { app, from, keys } = this.keyed;
     const id = app.nextId('window', opts.name);
     app.add({
       id, kind: 'operator', inputs: [from],
-      op: { kind: 'windowReduce', key, time: this.keyed.timeColumn!, window: this.spec, allowedLateness: this.allowedLateness, reduce: fn as (a: unknown, r: Row) => unknown, initial, merge: opts.merge as ((a: unknown, b: unknown) => unknown) | undefined },
+      op: { kind: 'windowReduce', keys, time: this.keyed.timeColumn!, window: this.spec, allowedLateness: this.allowedLateness, reduce: fn as (a: unknown, r: Row) => unknown, initial, merge: opts.merge as ((a: unknown, b: unknown) => unknown) | undefined },
     });
     return new WindowResult(app, id);
   }

@@ -2,6 +2,7 @@ import {
   Bool, DataType, Field, Float64, Int32, Int64, RecordBatch, Schema, Struct, TimestampMillisecond, Type, Utf8,
   makeData, vectorFromArray, type Vector,
 } from 'apache-arrow';
+import { parseBoolean, parseInt64, parseNumber, parseTime } from '@pypeline/sdk';
 
 /** Column types a stream schema can declare. */
 export type ColumnTypeName = 'string' | 'float64' | 'int32' | 'int64' | 'bool' | 'timestamp';
@@ -17,6 +18,9 @@ const TYPES: Record<ColumnTypeName, () => DataType> = {
   bool: () => new Bool(),
   timestamp: () => new TimestampMillisecond(),
 };
+
+/** The type names a stream schema accepts. */
+export const COLUMN_TYPES = Object.keys(TYPES) as ColumnTypeName[];
 
 export function schemaFromSpec(spec: SchemaSpec): Schema {
   return new Schema(Object.entries(spec).map(([name, t]) => {
@@ -38,19 +42,20 @@ export function inferSchema(rows: readonly Row[]): Schema {
   return schemaFromSpec(spec);
 }
 
-/** Milliseconds since the epoch from a number, Date, bigint or ISO-8601 text; null when absent or unreadable. */
+/**
+ * Milliseconds since the epoch from a number, Date, bigint or ISO-8601 text (read by the shared
+ * rule of @pypeline/sdk's parseTime: no zone means UTC); null when absent or unreadable.
+ */
 export function toEpochMs(v: unknown): number | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Date) return v.getTime();
-  if (typeof v === 'string') {
-    const t = Date.parse(v);
-    return Number.isNaN(t) ? null : t;
-  }
+  if (typeof v === 'string') return parseTime(v);
   return null;
 }
 
+/** A decoded value as a column of `type`; text is read by the shared rules of @pypeline/sdk, unreadable → null. */
 function coerce(v: unknown, type: DataType): unknown {
   if (v === null || v === undefined) return null;
   switch (type.typeId) {
@@ -59,16 +64,23 @@ function coerce(v: unknown, type: DataType): unknown {
     case Type.Int: {
       if ((type as Int64).bitWidth === 64 && type.typeId === Type.Int) {
         if (typeof v === 'bigint') return v;
-        const n = Number(v);
-        return Number.isFinite(n) ? BigInt(Math.trunc(n)) : null;
+        if (typeof v === 'string' && parseInt64(v) !== null) return parseInt64(v);
+        const n = toNumber(v);
+        return n !== null && Math.abs(n) < 2 ** 63 ? BigInt(Math.trunc(n)) : null;
       }
-      const n = typeof v === 'number' ? v : Number(v);
-      return Number.isFinite(n) || Number.isNaN(n) && typeof v === 'number' ? n : null;
+      return toNumber(v);
     }
-    case Type.Bool: return typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : Boolean(v);
+    case Type.Bool: return typeof v === 'boolean' ? v : typeof v === 'string' ? parseBoolean(v) : typeof v === 'number' || typeof v === 'bigint' ? Number(v) !== 0 : null;
     case Type.Timestamp: return toEpochMs(v);
     default: return v;
   }
+}
+
+function toNumber(v: unknown): number | null {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return parseNumber(v);
+  if (typeof v === 'bigint' || typeof v === 'boolean') return Number(v);
+  return null;
 }
 
 /** Rows to one record batch with `schema`; values are coerced to the column types (unreadable → null). */

@@ -5,7 +5,7 @@ export type { WindowSpec, TimeWindow } from './windows.js';
 export { count, sum, min, max, avg, first, last } from './aggregates.js';
 export type { Aggregate } from './aggregates.js';
 export { toMs, formatDuration, type Duration } from './duration.js';
-export { rowsToBatch, batchToRows, inferSchema, schemaFromSpec, timeColumnMs, toEpochMs } from './arrow-rows.js';
+export { rowsToBatch, batchToRows, inferSchema, schemaFromSpec, timeColumnMs, toEpochMs, COLUMN_TYPES } from './arrow-rows.js';
 export type { Row, SchemaSpec, ColumnTypeName } from './arrow-rows.js';
 export type { StreamSource, StreamSink, SourceBatch, SourceContext, SinkContext, StreamLogger, LogLevel } from './connector.js';
 export type { StateStore, IntakeLog, CheckpointMeta, StateDelta } from './state/state-store.js';

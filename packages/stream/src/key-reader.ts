@@ -1,4 +1,4 @@
-import { Type, type Vector } from 'apache-arrow';
+import { Type, type RecordBatch, type Vector } from 'apache-arrow';
 import { plainValue } from './arrow-rows.js';
 
 /**
@@ -85,6 +85,31 @@ export function keyReader(col: Vector, owner?: object): KeyReader {
     id: (r) => {
       const v = plainValue(col.get(r));
       return typeof v === 'string' ? 's' + v : 'n' + String(v);
+    },
+  };
+}
+
+/**
+ * The key of a row over `columns` (`what` names the operator in errors). One column reads as
+ * keyReader does; several give a list of values and an id joining theirs (length-prefixed, so
+ * no value can fake a boundary); none give one key for every row.
+ */
+export function keysReader(batch: RecordBatch, columns: readonly string[], what: string, owner?: object): KeyReader {
+  const readers = columns.map((name) => {
+    const i = batch.schema.fields.findIndex((f) => f.name === name);
+    if (i < 0) throw new Error(`${what}: key column "${name}" is not in the stream (columns: ${batch.schema.fields.map((f) => f.name).join(', ')})`);
+    return keyReader(batch.getChildAt(i)!, owner);
+  });
+  if (readers.length === 1) return readers[0];
+  return {
+    value: (r) => readers.map((k) => k.value(r)),
+    id: (r) => {
+      let id = '';
+      for (const k of readers) {
+        const part = k.id(r);
+        id += `${part.length}:${part}`;
+      }
+      return id;
     },
   };
 }

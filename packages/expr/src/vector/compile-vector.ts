@@ -2,7 +2,7 @@ import type { Data } from 'apache-arrow';
 import { childrenOf, isArithmeticOp, isComparisonOp, type Expr } from '../ast.js';
 import { ExprError, internalError } from '../diagnostic.js';
 import type { ExprType } from '../expr-type.js';
-import { parseIsoTime } from '../parse-iso-time.js';
+import { parseTime } from '@pypeline/sdk';
 import type { Scalar } from '../scalar-ops.js';
 import { arithmetic, negate } from './arithmetic.js';
 import { callFunction } from './call-function.js';
@@ -38,7 +38,7 @@ export function compileVector(root: Expr, types: Map<Expr, ExprType>, fold: (e: 
     if (types.get(e) !== 'string' || types.get(other) !== 'temporal') return compile(e);
     if (hasColumn(e)) throw internalError('a date/time compared with a string column passed the checker');
     const text = fold(e);
-    const ms = text === null ? null : parseIsoTime(String(text));
+    const ms = text === null ? null : parseTime(String(text));
     if (text !== null && ms === null) {
       throw new ExprError([{ message: `'${text}' is not an ISO date or date-time`, start: e.start, end: e.end, hint: "write '2024-01-31' or '2024-01-31T08:30:00Z'" }]);
     }

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  checkConfig, defaultDiscovery, didYouMean, FlowValidationError, findRefs, formatPath, loadFlowText, parseDataEdge, providersFromEnv, resolveExpressionTemplates, resolveModule, resolveTemplates,
+  checkConfig, configProblems, defaultDiscovery, didYouMean, FlowValidationError, findRefs, formatPath, loadFlowText, parseDataEdge, providersFromEnv, resolveConfigTemplates, resolveModule,
   type Diagnostic, type Flow, type LoadedFlow, type RegistryEntry, type TemplateScope,
 } from '@pypeline/core';
 import type { ModuleDefinition } from '@pypeline/sdk';
-import { streamApp, toMs, type Stream, type StreamApp } from '@pypeline/stream';
-import { BUILTIN_SINKS, OPERATORS, SOURCE_TIME_FIELDS, aggregateFrom, windowFrom, type FieldSpec, type OperatorEntry, type PaletteEntry } from './palette.js';
+import { streamApp, type Stream, type StreamApp } from '@pypeline/stream';
+import { BUILTIN_SINKS, OPERATORS, type OperatorEntry, type PaletteEntry } from './palette.js';
 import { CONNECTORS } from './connectors.js';
 
 /** Every name a YAML stream flow can use, by name. */
@@ -18,55 +18,8 @@ export function isStreamFlow(loaded: LoadedFlow): boolean {
   return loaded.flow?.settings.execution_mode === 'stream';
 }
 
-function typeProblem(value: unknown, spec: FieldSpec): string | undefined {
-  if (spec.enum && !(typeof value === 'string' && findRefs(value).length > 0) && !spec.enum.includes(value as string | number)) {
-    return `must be one of ${spec.enum.map((v) => JSON.stringify(v)).join(', ')} (not ${JSON.stringify(value)})`;
-  }
-  if (typeof value === 'string' && findRefs(value).length > 0 && !['window', 'aggregates', 'schema', 'object', 'expressions', 'string[]'].includes(spec.type)) return undefined; // checked after templates resolve
-  const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
-  switch (spec.type) {
-    case 'string':
-    case 'expression':
-      return typeof value === 'string' ? undefined : 'must be text';
-    case 'number': return typeof value === 'number' ? undefined : 'must be a number';
-    case 'integer': return Number.isInteger(value) ? undefined : 'must be a whole number';
-    case 'boolean': return typeof value === 'boolean' ? undefined : 'must be true or false';
-    case 'duration':
-      try {
-        toMs(value as string | number);
-        return undefined;
-      } catch {
-        return 'must be a duration such as 500ms, 10s, 5m or a number of milliseconds';
-      }
-    case 'object': return isObj(value) ? undefined : 'must be a mapping';
-    case 'string[]': return Array.isArray(value) && value.every((v) => typeof v === 'string') ? undefined : 'must be a list of text';
-    case 'string|string[]': return typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')) ? undefined : 'must be text or a list of text';
-    case 'expressions': return isObj(value) && Object.values(value as object).every((v) => typeof v === 'string') ? undefined : 'must map column names to expressions';
-    case 'schema': {
-      if (!isObj(value)) return 'must map column names to types';
-      const bad = Object.entries(value as Record<string, unknown>).find(([, t]) => !['string', 'float64', 'int32', 'int64', 'bool', 'timestamp'].includes(t as string));
-      return bad ? `column "${bad[0]}" has type "${String(bad[1])}"; use string, float64, int32, int64, bool or timestamp` : undefined;
-    }
-    case 'window':
-      try {
-        windowFrom(value);
-        return undefined;
-      } catch (e) {
-        return (e as Error).message;
-      }
-    case 'aggregates': {
-      if (!isObj(value) || Object.keys(value as object).length === 0) return 'must map output names to aggregates, e.g. { n: count, total: sum(amount) }';
-      for (const [name, text] of Object.entries(value as Record<string, unknown>)) {
-        try {
-          aggregateFrom(String(text));
-        } catch (e) {
-          return `${name}: ${(e as Error).message}`;
-        }
-      }
-      return undefined;
-    }
-  }
-}
+/** Batch modules whose work needs the whole input, by the stream module doing it per window. */
+const STREAM_COUNTERPARTS: Record<string, string> = { aggregate_mod: 'window_aggregate', join_mod: 'window_join' };
 
 /** An installed batch module (type mod) used in a stream flow: run once per record batch. */
 interface ModuleEntry extends OperatorEntry {
@@ -75,13 +28,16 @@ interface ModuleEntry extends OperatorEntry {
 
 function moduleEntry(registry: RegistryEntry): ModuleEntry {
   return {
-    name: registry.name, role: 'operator', description: registry.description, required: {}, optional: {},
+    name: registry.name, role: 'operator', description: registry.description, config_schema: registry.config_schema, json_schema: registry.json_schema as ModuleEntry['json_schema'],
     inputs: registry.input_ports, outputs: registry.output_ports, registry,
     apply: () => {
       throw new Error('load the module first'); // replaced in streamAppFromFlow, which imports it
     },
   };
 }
+
+/** Whose schema checks an entry's configs: an installed module's registry entry (cached by package and version), or the palette entry. */
+const ownerOf = (entry: PaletteEntry) => ('registry' in entry ? (entry as ModuleEntry).registry : entry);
 
 interface Checked {
   entries: Map<string, PaletteEntry>;
@@ -100,42 +56,27 @@ export function checkStreamFlow(loaded: LoadedFlow): Checked {
   };
   const entries = new Map<string, PaletteEntry>();
   let discovery: ReturnType<typeof defaultDiscovery> | undefined;
+  /** Not in the stream palette: an installed transform module with one input runs once per record batch. */
+  const installedModule = (name: string, pkg: string | undefined, i: number): ModuleEntry | undefined => {
+    const counterpart = STREAM_COUNTERPARTS[name];
+    if (counterpart) {
+      at(['modules', i, 'name'], `${name} needs its whole input, which a stream never ends; use ${counterpart}, which does its work per event-time window`, `write name: ${counterpart} (the same configs plus a window; see docs/stream-palette.md)`);
+      return undefined;
+    }
+    discovery ??= defaultDiscovery(loaded.file);
+    const found = resolveModule(discovery, name, pkg);
+    if ('entry' in found && found.entry.type === 'mod' && found.entry.input_ports.length === 1 && found.entry.output_ports.length >= 1) return moduleEntry(found.entry);
+    const s = didYouMean(name, [...palette.keys()]);
+    const why = 'entry' in found ? ` (the installed module "${name}" is a ${found.entry.type}${found.entry.type === 'mod' ? ` with ${found.entry.input_ports.length} inputs` : ''}; only transform modules with one input run in a stream)` : '';
+    at(['modules', i, 'name'], `"${name}" is not available in stream flows${why}${s && !why ? ` (did you mean "${s}"?)` : ''}`, `stream flows use: ${[...palette.keys()].join(', ')}, and installed transform modules (see docs/stream-palette.md)`);
+    return undefined;
+  };
   flow.modules.forEach((m, i) => {
-    const entry = palette.get(m.name);
-    if (!entry) {
-      // Not in the stream palette: an installed transform module runs once per record batch.
-      discovery ??= defaultDiscovery(loaded.file);
-      const found = resolveModule(discovery, m.name, m.package);
-      if ('entry' in found && found.entry.type === 'mod' && found.entry.input_ports.length === 1 && found.entry.output_ports.length >= 1) {
-        entries.set(m.id, moduleEntry(found.entry));
-        for (const p of checkConfig(m, found.entry).problems) at(['modules', i, ...p.path], p.message, p.hint, p.severity);
-        return;
-      }
-      const s = didYouMean(m.name, [...palette.keys()]);
-      const why = 'entry' in found ? ` (the installed module "${m.name}" is a ${found.entry.type}${found.entry.type === 'mod' ? ` with ${found.entry.input_ports.length} inputs` : ''}; only transform modules with one input run in a stream)` : '';
-      at(['modules', i, 'name'], `"${m.name}" is not available in stream flows${why}${s && !why ? ` (did you mean "${s}"?)` : ''}`, `stream flows use: ${[...palette.keys()].join(', ')}, and installed transform modules (see docs/stream-palette.md)`);
-      return;
-    }
+    const entry = palette.get(m.name) ?? installedModule(m.name, m.package, i);
+    if (!entry) return;
     entries.set(m.id, entry);
-    const required = entry.required;
-    const optional = { ...entry.optional, ...(entry.role === 'source' ? SOURCE_TIME_FIELDS : {}) };
-    for (const [section, known, other] of [['required', required, optional], ['optional', optional, required]] as const) {
-      for (const [key, value] of Object.entries(m.configs[section])) {
-        const spec = known[key] ?? other[key];
-        if (!spec) {
-          const s = didYouMean(key, [...Object.keys(required), ...Object.keys(optional)]);
-          at(['modules', i, 'configs', section, key], `${m.name} has no config "${key}"${s ? ` (did you mean "${s}"?)` : ''}`, `its keys: ${[...Object.keys(required), ...Object.keys(optional)].join(', ') || 'none'}`);
-          continue;
-        }
-        const problem = typeProblem(value, spec);
-        if (problem) at(['modules', i, 'configs', section, key], `${m.name} config "${key}" ${problem}`, spec.description);
-      }
-    }
-    for (const key of Object.keys(required)) {
-      if (!(key in m.configs.required) && !(key in m.configs.optional)) {
-        at(['modules', i, 'configs', 'required'], `${m.name} "${m.id}" needs config "${key}"`, `add ${key}: … under configs.required (${required[key].description})`);
-      }
-    }
+    // Palette entries and installed modules alike: their schema, core's checker, batch's messages.
+    for (const p of checkConfig(m, ownerOf(entry)).problems) at(['modules', i, ...p.path], `${m.id} (${m.name}): ${p.message}`, p.hint, p.severity);
   });
 
   const edges: Checked['edges'] = [];
@@ -199,8 +140,8 @@ export interface StreamFlowOptions {
 
 /**
  * Builds a stream app from a YAML flow with `execution_mode: stream`: modules from the stream
- * palette (connectors, filter/derive/select, window_aggregate, window_join, console_sink),
- * data connections as edges, `{{context.x}}` and `{{secret.x}}` resolved (expressions bind
+ * palette (connectors, window_aggregate, window_join, console_sink) and installed transform
+ * modules (filter_mod, select_mod, … run per record batch), data connections as edges, `{{context.x}}` and `{{secret.x}}` resolved (expressions bind
  * values as literals). Throws FlowValidationError with every problem found.
  */
 export async function streamAppFromFlow(file: string, text: string, options: StreamFlowOptions = {}): Promise<StreamApp> {
@@ -253,20 +194,17 @@ export async function streamAppFromFlow(file: string, text: string, options: Str
     }
     const m = pending.splice(idx, 1)[0];
     const entry = checked.entries.get(m.id)!;
-    const where = `modules.${m.id}.configs`;
-    const config: Record<string, unknown> = {};
-    const specs = { ...entry.required, ...entry.optional, ...(entry.role === 'source' ? SOURCE_TIME_FIELDS : {}) };
-    const jsonProps = 'registry' in entry ? ((entry as ModuleEntry).registry.json_schema.properties ?? {}) as Record<string, { format?: string }> : {};
-    for (const [key, value] of Object.entries({ ...m.configs.required, ...m.configs.optional })) {
-      const spec = jsonProps[key]?.format === 'expression' ? { type: 'expression' as const, description: '' } : specs[key];
-      if (spec?.type === 'expression' && typeof value === 'string') config[key] = resolveExpressionTemplates(value, scope, `${where}.${key}`);
-      else if (spec?.type === 'expressions' && value && typeof value === 'object') {
-        config[key] = Object.fromEntries(Object.entries(value as Record<string, string>).map(([k, v]) => [k, resolveExpressionTemplates(v, scope, `${where}.${key}.${k}`)]));
-      } else config[key] = resolveTemplates(value, scope, `${where}.${key}`);
+    const index = flow.modules.indexOf(m);
+    const config = resolveConfigTemplates({ ...m.configs.optional, ...m.configs.required }, entry.json_schema, scope, `modules.${m.id}.configs`);
+    // Templates are only known now: check the resolved configs (and apply defaults) as a batch run does.
+    const problems = configProblems(ownerOf(entry), config);
+    if (problems.length > 0) {
+      const pos = loaded.doc.locate(['modules', index, 'configs']);
+      throw new FlowValidationError(file, problems.map((p) => ({ severity: 'error' as const, path: `modules[${index}].configs`, line: pos.line, column: pos.column, message: `${m.id} (${m.name}) after templating: config ${p.message}`, hint: p.hint ?? 'check the context values it uses' })));
     }
     const fail = (e: unknown) => {
-      const pos = loaded.doc.locate(['modules', flow.modules.indexOf(m)]);
-      return new FlowValidationError(file, [{ severity: 'error', path: `modules[${flow.modules.indexOf(m)}]`, line: pos.line, column: pos.column, message: `${m.name} "${m.id}": ${(e as Error).message}` }]);
+      const pos = loaded.doc.locate(['modules', index]);
+      return new FlowValidationError(file, [{ severity: 'error', path: `modules[${index}]`, line: pos.line, column: pos.column, message: `${m.name} "${m.id}": ${(e as Error).message}` }]);
     };
     try {
       if (entry.role === 'source') {

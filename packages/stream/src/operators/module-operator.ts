@@ -47,6 +47,9 @@ export function moduleOperator(id: string, def: ModuleDefinition<any>, config: R
   const globals = new Map<string, unknown>();
   const say = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) => log?.(level, `${id}: ${msg}`, fields);
   const ctx: ModuleContext<any> = {
+    // Only transforms run here, never sinks: nothing is committed, so nothing needs keying by run.
+    runId: `stream:${id}`,
+    frame: '0',
     nodeId: `${id}#0`,
     moduleId: id,
     iterIndex: 0,

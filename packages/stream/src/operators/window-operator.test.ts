@@ -60,6 +60,48 @@ describe('tumbling windows', () => {
   });
 });
 
+describe('keys and aggregates as aggregate_mod writes them', () => {
+  const source = (name: string) => {
+    const a = streamApp(name);
+    return { a, src: a.source('in', { kind: 'test', open() {}, async *batches() {}, close() {} }, { eventTime: 't' }) };
+  };
+  const rows = [
+    { shop: 'x', day: 'mon', v: 5, name: 'pear', t: s(1) },
+    { shop: 'x', day: 'tue', v: null, name: 'apple', t: s(2) },
+    { shop: 'x', day: 'mon', v: 7, name: 'fig', t: s(3) },
+    { shop: 'y', day: 'mon', v: 1, name: null, t: s(4) },
+  ];
+
+  it('groups by several columns, with count(*), count(col), min/max of text in the column\'s type', () => {
+    const { a, src } = source('multi');
+    src.keyBy(['shop', 'day']).window(tumbling('1m')).aggregate({ n: 'count(*)', priced: 'count(v)', lo: 'min(name)', hi: max('name'), total: 'sum(v)' }).to(collectSink(), { name: 'out' });
+    const t = new TestRunner(a);
+    t.push('in', rows).end();
+    expect(t.output('out')).toEqual([
+      { shop: 'x', day: 'mon', window_start: 0, window_end: 60_000, n: 2, priced: 2, lo: 'fig', hi: 'pear', total: 12 },
+      { shop: 'x', day: 'tue', window_start: 0, window_end: 60_000, n: 1, priced: 0, lo: 'apple', hi: 'apple', total: null },
+      { shop: 'y', day: 'mon', window_start: 0, window_end: 60_000, n: 1, priced: 1, lo: null, hi: null, total: 1 },
+    ]);
+  });
+
+  it('makes one key for every event with no key columns', () => {
+    const { a, src } = source('none');
+    src.keyBy([]).window(tumbling('1m')).aggregate({ n: count(), first_name: 'first(name)', last_v: 'last(v)' }).to(collectSink(), { name: 'out' });
+    const t = new TestRunner(a);
+    t.push('in', rows).end();
+    expect(t.output('out')).toEqual([{ window_start: 0, window_end: 60_000, n: 4, first_name: 'pear', last_v: 1 }]);
+  });
+
+  it('refuses every bad aggregate text at once, and joins on several columns', () => {
+    const { src } = source('bad');
+    expect(() => src.keyBy('shop').window(tumbling('1m')).aggregate({ a: 'median(v)', b: 'count', ok: 'sum(v)' })).toThrow(
+      /^aggregate: a: "median\(v\)": no aggregate function "median"; .*; b: "count" needs its column in parentheses: write count\(\*\) to count rows \(write aggregates as/,
+    );
+    expect(() => src.keyBy('shop').window(tumbling('1m')).aggregate({ shop: count() })).toThrow('aggregate: output name "shop" clashes with a key column; rename it');
+    expect(() => src.keyBy(['shop', 'day']).join(src.keyBy('shop'), { window: tumbling('1m') })).toThrow(/^join: key each side by one column, e.g. keyBy\('id'\) \(not shop, day\)/);
+  });
+});
+
 describe('sliding windows', () => {
   it('counts an event in every window that contains it', () => {
     const t = new TestRunner(app(sliding('10s', '5s')));

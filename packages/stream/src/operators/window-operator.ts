@@ -2,7 +2,7 @@ import { Field, Schema, TimestampMillisecond, type RecordBatch } from 'apache-ar
 import { takeRows } from '@pypeline/expr';
 import { compileAggregate, type Aggregate, type CompiledAggregate } from '../aggregates.js';
 import { inferSchema, plainValue, rowsToBatch, timeColumnMs, type Row } from '../arrow-rows.js';
-import { keyReader, type KeyReader } from '../key-reader.js';
+import { keysReader, type KeyReader } from '../key-reader.js';
 import { schemaFromSpec, specOf } from '../schema-spec.js';
 import type { StateDelta } from '../state/state-store.js';
 import { assignWindows, windowStart, type TimeWindow, type WindowSpec } from '../windows.js';
@@ -11,7 +11,7 @@ import { TimerQueue } from './timer-queue.js';
 
 /** One key's window: the checkpointed unit of keyed state. */
 interface WindowEntry {
-  /** key value */
+  /** key value (one key column), or the values of the key columns */
   k: unknown;
   s: number;
   e: number;
@@ -31,8 +31,8 @@ export interface Folder {
   merge(a: unknown[], b: unknown[]): unknown[];
   /** The result columns of a window. */
   result(accs: unknown[]): Row;
-  /** Output schema given the input schema, or undefined to infer it from the rows. */
-  outputSchema(input: Schema, key: string): Schema | undefined;
+  /** Output schema given the input schema and the key columns, or undefined to infer it from the rows. */
+  outputSchema(input: Schema, keys: string[]): Schema | undefined;
 }
 
 export function aggregateFolder(aggregates: Record<string, Aggregate>): Folder {
@@ -50,11 +50,10 @@ export function aggregateFolder(aggregates: Record<string, Aggregate>): Folder {
     },
     merge: (a, b) => compiled!.map((agg, i) => agg.merge(a[i], b[i])),
     result: (accs) => Object.fromEntries(compiled!.map((agg, i) => [agg.name, agg.result(accs[i])])),
-    outputSchema(input, key) {
+    outputSchema(input, keys) {
       const aggs = compile(input);
-      const keyField = input.fields.find((f) => f.name === key)!;
       return new Schema([
-        keyField,
+        ...keys.map((k) => input.fields.find((f) => f.name === k)!),
         new Field('window_start', new TimestampMillisecond(), false),
         new Field('window_end', new TimestampMillisecond(), false),
         ...aggs.map((a) => new Field(a.name, a.type, true)),
@@ -117,7 +116,7 @@ export class WindowOperator implements Operator {
 
   constructor(
     readonly id: string,
-    private readonly key: string,
+    private readonly keys: string[],
     private readonly time: string,
     private readonly spec: WindowSpec,
     private readonly lateness: number,
@@ -126,9 +125,7 @@ export class WindowOperator implements Operator {
 
   process(batch: RecordBatch, _input: number, emit: Emit): void {
     if (!this.input) this.learnSchema(batch.schema);
-    const keyIndex = batch.schema.fields.findIndex((f) => f.name === this.key);
-    if (keyIndex < 0) throw new Error(`window "${this.id}": key column "${this.key}" is not in the stream (columns: ${batch.schema.fields.map((f) => f.name).join(', ')})`);
-    const keys = keyReader(batch.getChildAt(keyIndex)!, this);
+    const keys = keysReader(batch, this.keys, `window "${this.id}"`, this);
     const times = timeColumnMs(batch, this.time);
     const fold = this.folder.prepare(batch);
     const late: number[] = [];
@@ -264,13 +261,17 @@ export class WindowOperator implements Operator {
   }
 
   private emitResults(entries: WindowEntry[], emit: Emit) {
-    const rows = entries.map((e) => ({ [this.key]: e.k, window_start: e.s, window_end: e.e, ...this.folder.result(e.a) }));
+    const single = this.keys.length === 1 ? this.keys[0] : undefined;
+    const rows = entries.map((e) => ({
+      ...(single !== undefined ? { [single]: e.k } : Object.fromEntries(this.keys.map((k, i) => [k, (e.k as unknown[])[i]]))),
+      window_start: e.s, window_end: e.e, ...this.folder.result(e.a),
+    }));
     const schema = this.outputSchema() ?? inferSchema(rows);
     emit('out', rowsToBatch(rows, schema));
   }
 
   private outputSchema(): Schema | undefined {
-    if (!this.output && this.input) this.output = this.folder.outputSchema(this.input, this.key);
+    if (!this.output && this.input) this.output = this.folder.outputSchema(this.input, this.keys);
     return this.output;
   }
 

@@ -56,8 +56,8 @@ function makeOperator(node: Extract<GraphNode, { kind: 'operator' }>, log?: Stre
     case 'select': return selectOperator(id, op.columns);
     case 'mapRows': return mapRowsOperator(id, op.fn, op.schema);
     case 'mapBatches': return mapBatchesOperator(id, op.fn);
-    case 'windowAggregate': return new WindowOperator(id, op.key, op.time, op.window, op.allowedLateness, aggregateFolder(op.aggregates));
-    case 'windowReduce': return new WindowOperator(id, op.key, op.time, op.window, op.allowedLateness, reduceFolder(op.reduce, op.initial, op.merge));
+    case 'windowAggregate': return new WindowOperator(id, op.keys, op.time, op.window, op.allowedLateness, aggregateFolder(op.aggregates));
+    case 'windowReduce': return new WindowOperator(id, op.keys, op.time, op.window, op.allowedLateness, reduceFolder(op.reduce, op.initial, op.merge));
     case 'windowJoin': return new WindowJoinOperator(id, op.keys, op.times, op.window, op.allowedLateness);
     case 'module': return moduleOperator(id, op.definition, op.config, op.ports, log);
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { until } from '@pypeline/test-services';
 import { count, sum } from '../aggregates.js';
 import { streamApp } from '../app.js';
 import { rowsToBatch, schemaFromSpec, type Row } from '../arrow-rows.js';
@@ -71,14 +72,14 @@ describe('runStream', () => {
     };
     const stop = new AbortController();
     const run = runStream(build(), { stateDir: dir, signal: stop.signal, checkpointInterval: 20 });
-    while (out.rows.length < 30) await new Promise((r) => setTimeout(r, 5));
+    await until(() => out.rows.length >= 30, () => `30 windows from the first run (got ${out.rows.length})`);
     stop.abort();
     const r1 = await run;
     expect(r1.reason).toBe('stopped');
     const stop2 = new AbortController();
     const run2 = runStream(build(), { stateDir: dir, signal: stop2.signal, checkpointInterval: 20 });
     const seen = out.rows.length;
-    while (out.rows.length < seen + 30) await new Promise((r) => setTimeout(r, 5));
+    await until(() => out.rows.length >= seen + 30, () => `30 more windows from the resumed run (got ${out.rows.length - seen})`);
     stop2.abort();
     await run2;
     // Every window (per key) was emitted exactly once, with 10 events each (1 s of 100 ms events... per key ≈ 10/3)
@@ -108,7 +109,7 @@ describe('runStream', () => {
     app.source('in', counterSource(100, produced)).filter('v > 0').to(slow, { name: 'out' });
     const stop = new AbortController();
     const run = runStream(app, { stateDir: stateDir(), signal: stop.signal });
-    while (written < 50) await new Promise((r) => setTimeout(r, 5));
+    await until(() => written >= 50, () => `50 batches through the slow sink (got ${written})`);
     stop.abort();
     await run;
     expect(maxAhead).toBeLessThanOrEqual(1);
@@ -153,10 +154,11 @@ describe('runStream', () => {
 
     const stop = new AbortController();
     const app = streamApp('locked');
-    app.source('in', counterSource(1, { n: 0 })).to(collectSink(), { name: 'out' });
+    const produced = { n: 0 };
+    app.source('in', counterSource(1, produced)).to(collectSink(), { name: 'out' });
     const dir2 = stateDir();
     const running = runStream(app, { stateDir: dir2, signal: stop.signal });
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => produced.n > 0, 'the first app to hold its state folder and read');
     const app2 = streamApp('locked');
     app2.source('in', counterSource(1, { n: 0 })).to(collectSink(), { name: 'out' });
     await expect(runStream(app2, { stateDir: dir2 })).rejects.toThrow(/is in use by another app in this process/);
