@@ -35,3 +35,15 @@ export function cacheOption(opts: { cache?: boolean; cacheDir?: string; cacheMax
   if (!opts.cache && !opts.cacheDir && !opts.cacheMaxSize) return undefined;
   return { dir: opts.cacheDir, maxBytes: opts.cacheMaxSize === undefined ? undefined : parseSize(opts.cacheMaxSize) };
 }
+
+/** `--set key=value` (repeatable): numbers and booleans typed, the rest as text. */
+export function parseSets(sets: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new PypeError(`--set ${s}: expected key=value`, { hint: 'e.g. --set input_dir=/data' });
+    const raw = s.slice(eq + 1);
+    out[s.slice(0, eq)] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw === 'true' ? true : raw === 'false' ? false : raw;
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { PypeError } from '@pypeline/core';
-import type { MetricsFile, StreamApp, StreamLogger, NodeMetrics } from '@pypeline/stream';
-import { stopOnSignals } from './stop-on-signals.js';
+import { formatTable, PypeError } from '@pypeline/core';
+import type { MetricsFile, RunStreamOptions, StreamApp, StreamLogger, NodeMetrics } from '@pypeline/stream';
+import { sayOnStderr, stopOnSignals } from './stop-on-signals.js';
 
 export interface StreamRunCliOptions {
   stateDir?: string;
@@ -27,17 +27,16 @@ export function renderNodes(nodes: Array<NodeMetrics & { rowsPerSec?: number; la
     n.id, n.type, n.inputs.join(', ') || '—', n.kind === 'source' ? '—' : fmt(n.rowsIn), n.kind === 'sink' ? '—' : fmt(n.rowsOut),
     n.rowsPerSec === undefined ? '—' : fmt(n.rowsPerSec), n.lateRows ? fmt(n.lateRows) : '0', fmt(n.stateEntries), n.lag === undefined ? '—' : fmt(n.lag), when(n.watermark),
   ]);
-  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i])).join('  ').trimEnd();
-  return [line(head), line(width.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+  return formatTable(head, rows);
 }
 
 /**
  * Runs a stream app in the foreground until its sources end or Ctrl-C / SIGTERM, which takes a
  * final checkpoint and stops cleanly (exit 0). A second signal exits at once; the last
- * checkpoint is then still intact.
+ * checkpoint is then still intact. `hooks` pass runStream options no flag sets (a test's
+ * checkpoint-phase hook).
  */
-export async function runStreamAppCli(label: string, app: StreamApp, opts: StreamRunCliOptions): Promise<number> {
+export async function runStreamAppCli(label: string, app: StreamApp, opts: StreamRunCliOptions, hooks: Pick<RunStreamOptions, 'onCheckpointPhase'> = {}): Promise<number> {
   const { runStream, StreamRunError } = await import('@pypeline/stream');
   const stateDir = resolve(opts.stateDir ?? defaultStateDir(app.name));
   const out = (line: string) => process.stderr.write(`${line}\n`);
@@ -59,10 +58,10 @@ export async function runStreamAppCli(label: string, app: StreamApp, opts: Strea
     out(`· ${fmt(read)} rows read (${fmt(rate)}/s), ${fmt(written)} written${m.checkpoint ? `, checkpoint ${m.checkpoint.id}` : ''}`);
   };
   if (!opts.json) out(`▶ stream app ${app.name} (${label}), state in ${stateDir}`);
-  const signals = stopOnSignals('stream');
+  const signals = stopOnSignals({ say: sayOnStderr, stopping: 'taking a final checkpoint and stopping', keeps: 'the last checkpoint stays intact' });
   const started = Date.now();
   try {
-    const result = await runStream(app, { stateDir, checkpointInterval: opts.checkpointInterval, signal: signals.signal, log, onMetrics });
+    const result = await runStream(app, { ...hooks, stateDir, checkpointInterval: opts.checkpointInterval, signal: signals.signal, log, onMetrics });
     if (opts.json) {
       process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', app: app.name, message: 'stopped', ...result })}\n`);
     } else {

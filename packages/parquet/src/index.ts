@@ -3,7 +3,6 @@ export type { ParquetWriteOptions } from './encode-parquet.js';
 export { writeParquetFile } from './write-parquet-file.js';
 export { readParquetFile, decodeParquet } from './read-parquet-file.js';
 export type { ParquetReadOptions } from './read-parquet-file.js';
-export { writeFileAtomically } from './write-file-atomically.js';
 export { parquetWorkerFile } from './worker-file.js';
 export type { ParquetEncodeTask } from './parquet-worker.js';
 export { PARQUET_COMPRESSIONS } from './compression.js';

@@ -33,5 +33,5 @@ describe('parquetWorkerFile', () => {
     } finally {
       await pool.destroy();
     }
-  });
+  }, 60_000); // a worker thread that loads the Parquet WASM module: seconds on a busy machine
 });

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { openAtomicFile, type AtomicFile } from '@pypeline/sdk';
 import { ParquetError } from './parquet-error.js';
 import { T, readStruct, writeStruct, type TList, type TStruct } from './thrift-compact.js';
 
@@ -18,26 +16,21 @@ const META = { totalCompressed: 7, dataPage: 9, indexPage: 10, dictionaryPage: 1
  * behind the ones before, their offsets shifted, and one footer lists them all at `close()`.
  * All images must come from the same Arrow schema. Page indexes and bloom filters of the
  * images are dropped (their offsets point into the image); the column chunks are untouched.
- * Nothing is at `path` until `close()`: the file is written beside it and renamed.
+ * Nothing is at `path` until `close()`: the file is written beside it and renamed (openAtomicFile).
  */
 export class RowGroupFileWriter {
-  private pos = 0;
   private numRows = 0n;
   private readonly rowGroups: TStruct[] = [];
   private head: TStruct | undefined;
 
   private constructor(
     readonly path: string,
-    private readonly temp: string,
-    private readonly file: FileHandle,
+    private readonly file: AtomicFile,
   ) {}
 
   static async create(path: string): Promise<RowGroupFileWriter> {
-    const dir = dirname(path);
-    await mkdir(dir, { recursive: true });
-    const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    const writer = new RowGroupFileWriter(path, temp, await open(temp, 'wx'));
-    await writer.write(MAGIC);
+    const writer = new RowGroupFileWriter(path, await openAtomicFile(path));
+    await writer.file.write(MAGIC);
     return writer;
   }
 
@@ -52,15 +45,15 @@ export class RowGroupFileWriter {
     const groups = (footer.get(FILE.rowGroups)?.value as TList | undefined)?.items ?? [];
     for (const group of groups as TStruct[]) {
       const [lo, hi] = chunkSpan(group);
-      const delta = BigInt(this.pos - lo);
-      await this.write(image.subarray(lo, hi));
+      const delta = BigInt(this.file.size - lo);
+      await this.file.write(image.subarray(lo, hi));
       shiftRowGroup(group, delta, this.rowGroups.length);
       this.rowGroups.push(group);
       this.numRows += group.get(ROW_GROUP.numRows)!.value as bigint;
     }
   }
 
-  /** Writes the footer, syncs and renames the file into place. */
+  /** Writes the footer and commits the file into place. */
   async close(): Promise<void> {
     if (!this.head) throw new ParquetError(`cannot write Parquet file ${this.path}: no row group was written`, this.path);
     const meta: TStruct = new Map();
@@ -73,27 +66,15 @@ export class RowGroupFileWriter {
     const footer = writeStruct(meta);
     const length = new Uint8Array(4);
     new DataView(length.buffer).setUint32(0, footer.length, true);
-    await this.write(footer);
-    await this.write(length);
-    await this.write(MAGIC);
-    await this.file.sync();
-    await this.file.close();
-    await rename(this.temp, this.path);
+    await this.file.write(footer);
+    await this.file.write(length);
+    await this.file.write(MAGIC);
+    await this.file.commit();
   }
 
   /** Removes the partial file; safe to call after a failure at any point. */
-  async abort(): Promise<void> {
-    await this.file.close().catch(() => {});
-    await rm(this.temp, { force: true });
-  }
-
-  private async write(bytes: Uint8Array): Promise<void> {
-    let done = 0;
-    while (done < bytes.length) {
-      const { bytesWritten } = await this.file.write(bytes, done, bytes.length - done, this.pos);
-      done += bytesWritten;
-      this.pos += bytesWritten;
-    }
+  abort(): Promise<void> {
+    return this.file.abort();
   }
 }
 

@@ -1,6 +1,12 @@
 import { DataType, type Field } from 'apache-arrow';
 
-/** The PostgreSQL column type `create_table` uses for an Arrow field. */
+/**
+ * The PostgreSQL column type a table created from Arrow data gets: the one map the batch
+ * postgres_sink and the stream postgresSink share. Timestamps follow the project's value rule:
+ * an Arrow timestamp is an instant, in UTC when it names no zone, so every timestamp becomes
+ * `timestamptz`. The value then means the same moment in any session's time zone (values are
+ * written as UTC and sessions run in UTC), where a `timestamp` column would drop the "UTC".
+ */
 export function pgTypeOf(type: DataType): string {
   if (DataType.isInt(type)) {
     if (type.bitWidth <= 16 && type.isSigned) return 'smallint';
@@ -10,7 +16,7 @@ export function pgTypeOf(type: DataType): string {
   if (DataType.isFloat(type)) return type.precision === 2 ? 'double precision' : 'real';
   if (DataType.isBool(type)) return 'boolean';
   if (DataType.isDate(type)) return 'date';
-  if (DataType.isTimestamp(type)) return type.timezone ? 'timestamptz' : 'timestamp';
+  if (DataType.isTimestamp(type)) return 'timestamptz';
   if (DataType.isDecimal(type)) return 'numeric';
   if (DataType.isBinary(type) || DataType.isLargeBinary(type) || DataType.isFixedSizeBinary(type)) return 'bytea';
   return 'text';

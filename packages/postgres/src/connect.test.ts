@@ -30,6 +30,15 @@ describeWithService('postgres', 'connect', () => {
     }
   });
 
+  it('connects with a postgres:// URL too', async () => {
+    const client = await connect(`postgres://${db.user}@${db.host}:${db.port}/${db.database}`);
+    try {
+      expect((await client.query('select current_database() as d')).rows[0].d).toBe(db.database);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('names the server and database when the login fails', async () => {
     const error = await connect({ ...db, database: 'no_such_database_pype' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModuleError);
@@ -42,4 +51,4 @@ describeWithService('postgres', 'connect', () => {
     controller.abort(new Error('run cancelled'));
     await expect(connect(db, controller.signal)).rejects.toThrow(/run cancelled/);
   });
-});
+}, 60_000);

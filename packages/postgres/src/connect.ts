@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { CONNECTION_DEFAULTS, type PostgresConnection } from './connection-config.js';
+import { connectionConfig, type PostgresTarget } from './connection-config.js';
 import { postgresError } from './postgres-error.js';
 
 /** Every value arrives as PostgreSQL's text; the modules parse it into Arrow types themselves. */
@@ -9,8 +9,8 @@ export const TEXT_TYPES = { getTypeParser: () => (value: string) => value } as u
  * A connected client with the session time zone set to UTC, so timestamptz values come back
  * with a known offset. Aborting `signal` closes the connection, which fails any query running.
  */
-export async function connect(config: PostgresConnection, signal?: AbortSignal): Promise<pg.Client> {
-  const c = { ...CONNECTION_DEFAULTS, ...config };
+export async function connect(target: PostgresTarget, signal?: AbortSignal): Promise<pg.Client> {
+  const c = connectionConfig(target);
   const client = new pg.Client({
     host: c.host,
     port: c.port,

@@ -24,9 +24,9 @@ describe('PostgreSQL text to Arrow', () => {
 });
 
 describe('Arrow to PostgreSQL text', () => {
-  it('chooses column types', () => {
+  it('chooses column types; every timestamp is an instant (no zone means UTC), so timestamptz', () => {
     expect([new Int32(), new Int64(), new Float64(), new Bool(), new Utf8(), new DateDay(), new TimestampMillisecond(), new TimestampMillisecond('UTC')].map(pgTypeOf)).toEqual([
-      'integer', 'bigint', 'double precision', 'boolean', 'text', 'date', 'timestamp', 'timestamptz',
+      'integer', 'bigint', 'double precision', 'boolean', 'text', 'date', 'timestamptz', 'timestamptz',
     ]);
   });
 

@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchToRows, memorySource, rowsToBatch, runStream, schemaFromSpec, streamApp, type SourceBatch, type SourceContext, type StreamSource } from '@pypeline/stream';
+import { until } from '@pypeline/test-services';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fileSink, fileTailSource, folderSource } from './files.js';
 
@@ -32,7 +33,8 @@ async function opened(source: StreamSource, position?: unknown) {
   });
   // A call that timed out still waits for its batch: the next call takes it over.
   let pending: Promise<IteratorResult<SourceBatch>> | undefined;
-  const next = async (ms = 3000): Promise<SourceBatch & { rows: unknown[] }> => {
+  // A batch is due within one poll; the long default is for a busy machine, where a poll can lag.
+  const next = async (ms = 20_000): Promise<SourceBatch & { rows: unknown[] }> => {
     pending ??= it.next();
     let timer: NodeJS.Timeout | undefined;
     const r = await Promise.race([pending, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no batch in time')), ms)))]);
@@ -121,8 +123,8 @@ describe('fileTailSource', () => {
       app.source('tail', fileTailSource({ path, schema: { n: 'int64' }, pollMs: 10 })).to(fileSink({ path: out }));
       const stop = new AbortController();
       const running = runStream(app, { stateDir: dir, signal: stop.signal, fsync: false });
-      const end = Date.now() + 5000;
-      while (readFileSync(out, 'utf8').split('\n').filter(Boolean).length < expected && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      const written = () => readFileSync(out, 'utf8').split('\n').filter(Boolean).length;
+      await until(() => written() >= expected, () => `${expected} lines in ${out} (got ${written()})`);
       stop.abort();
       await running;
     };

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { sleep } from '@pypeline/sdk';
 import type { SourceBatch, SourceContext, StreamSink, StreamSource } from '@pypeline/stream';
 import picomatch from 'picomatch';
 import { encodeRows } from './formats.js';
@@ -107,20 +108,6 @@ async function readHeader(fh: FileHandle, size: number, lines: LineDecoder): Pro
 async function rotated(path: string, ino: number): Promise<boolean> {
   const now = await stat(path).catch(() => undefined);
   return now !== undefined && now.ino !== ino;
-}
-
-/** Waits `ms`, or less when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 export interface FolderSourceOptions extends LineFileOptions {

@@ -3,18 +3,11 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchToRows, collectSink, MemoryStateStore, rowsToBatch, runStream, schemaFromSpec, streamApp, type Row, type SourceContext } from '@pypeline/stream';
+import { until } from '@pypeline/test-services';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { httpSink, httpSource } from './http.js';
 
 const post = (url: string, body: string, method = 'POST') => fetch(url, { method, body: method === 'GET' ? undefined : body });
-
-async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('httpSource', () => {
   const stops: AbortController[] = [];

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { backoffMs, sleep } from '@pypeline/sdk';
 import type { IntakeLog, SourceBatch, SourceContext, StreamSink, StreamSource } from '@pypeline/stream';
 import { Decoder, encodeRows, type DecodeOptions } from './formats.js';
 
@@ -142,7 +143,11 @@ export interface HttpSinkOptions {
   batchSize?: number;
   /** Retries after a 5xx, 429 or network error. @default 3 */
   retries?: number;
-  /** Wait before the first retry, doubled for each next one (ms). @default { initialMs: 200, maxMs: 5000 } */
+  /**
+   * Waits between retries: exponential from `initialMs` (the longest first wait), capped at
+   * `maxMs`, each with equal jitter (see backoffMs in @pypeline/sdk).
+   * @default { initialMs: 200, maxMs: 5000 }
+   */
   backoff?: { initialMs?: number; maxMs?: number };
   /** Time one request may take (ms). @default 10000 */
   timeoutMs?: number;
@@ -150,7 +155,7 @@ export interface HttpSinkOptions {
 
 /**
  * Sends rows as JSON arrays of up to `batchSize` objects (bigints as text, timestamps as epoch
- * milliseconds). Retries 5xx, 429 and network errors with exponential backoff; a 4xx fails the
+ * milliseconds). Retries 5xx, 429 and network errors with jittered exponential backoff; a 4xx fails the
  * app with the receiver's answer. At least once: `flush` sends what is buffered before each
  * checkpoint, and a replay after a crash may send rows again.
  */
@@ -185,13 +190,12 @@ export function httpSink(options: HttpSinkOptions): StreamSink {
 async function postWithRetries(where: string, options: HttpSinkOptions, body: string): Promise<void> {
   const method = options.method ?? 'POST';
   const retries = options.retries ?? 3;
-  const { initialMs = 200, maxMs = 5000 } = options.backoff ?? {};
   for (let attempt = 0; ; attempt++) {
     const outcome = await request(options, method, body);
     if (outcome.ok) return;
     if (!outcome.retry) throw new Error(`${where}: ${outcome.failure} (the receiver refused the rows; not retried: fix the rows or the endpoint)`);
     if (attempt >= retries) throw new Error(`${where}: ${outcome.failure} (gave up after ${retries + 1} attempts; check that the receiver is up, or raise retries)`);
-    await new Promise((r) => setTimeout(r, Math.min(maxMs, initialMs * 2 ** attempt)));
+    await sleep(backoffMs(attempt + 1, options.backoff));
   }
 }
 

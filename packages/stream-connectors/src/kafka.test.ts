@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectSink, memorySource, runStream, streamApp, type CheckpointMeta, type Row } from '@pypeline/stream';
+import { until } from '@pypeline/test-services';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaSink, kafkaSource, parsePosition } from './kafka.js';
@@ -43,7 +44,7 @@ describe.skipIf(BROKERS.length === 0)(`kafka against a broker${BROKERS.length ==
   beforeAll(async () => {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
-  }, 20_000);
+  }, 60_000);
   afterAll(async () => {
     await admin.deleteTopics({ topics: [topic] }).catch(() => {});
     await admin.disconnect();
@@ -64,10 +65,11 @@ describe.skipIf(BROKERS.length === 0)(`kafka against a broker${BROKERS.length ==
     const stop = new AbortController();
     let last: CheckpointMeta | undefined;
     const running = runStream(app, { stateDir: dir, signal: stop.signal, fsync: false, checkpointInterval: '200ms', onCheckpoint: (m) => (last = m) });
-    const end = Date.now() + 15_000;
-    while (sink.rows.length < want && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    // Wait a little for rows that should not come.
-    await new Promise((r) => setTimeout(r, 500));
+    const end = (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+    await until(() => sink.rows.length >= want, () => `${want} rows from Kafka (got ${sink.rows.length})`, 60_000, 50);
+    // Rows that should not come (repeats) would arrive before a checkpoint reaches the topic's end.
+    const checkpointed = () => Object.values((last?.positions.k ?? {}) as Record<string, string>).reduce((sum, o) => sum + Number(o), 0);
+    await until(() => checkpointed() >= end, () => `a checkpoint at the end of the topic (offset ${end}, checkpointed ${checkpointed()})`, 30_000, 50);
     stop.abort();
     await running;
     return { rows: sink.rows, last };
@@ -88,5 +90,5 @@ describe.skipIf(BROKERS.length === 0)(`kafka against a broker${BROKERS.length ==
     await produce(rows(10, 15));
     const second = await consume(dir, `${topic}-g2`, 5);
     expect([...second.rows].sort(byN)).toEqual(rows(10, 15));
-  }, 30_000);
+  }, 180_000);
 });

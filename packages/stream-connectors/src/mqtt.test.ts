@@ -1,9 +1,9 @@
 import { connect, connectAsync, type IPublishPacket, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { collectSink, LmdbStateStore, memorySource, runStream, streamApp, type StreamSink } from '@pypeline/stream';
-import { describeWithService, serviceAddress, uniqueName } from '@pypeline/test-services';
+import { describeWithService, serviceAddress, uniqueName, until } from '@pypeline/test-services';
 import { mqttSink, mqttSource, type MqttIntakeRecord } from './mqtt.js';
-import { opened, startStream, stateDirs, until } from './testing/start-stream.js';
+import { opened, startStream, stateDirs } from './testing/start-stream.js';
 
 describeWithService('mqtt', 'MQTT connectors against Mosquitto', () => {
   const { host, port } = serviceAddress('mqtt');
@@ -180,4 +180,4 @@ describeWithService('mqtt', 'MQTT connectors against Mosquitto', () => {
   it('requires a fixed clientId and says why', () => {
     expect(() => mqttSource({ url, topic: 'x/#' } as never)).toThrow(/clientId is required: the broker keeps a persistent session/);
   });
-});
+}, 90_000);

@@ -1,9 +1,9 @@
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { collectSink, memorySource, runStream, streamApp, type StreamSink } from '@pypeline/stream';
-import { describeWithService, serviceAddress, uniqueName } from '@pypeline/test-services';
+import { describeWithService, serviceAddress, uniqueName, until } from '@pypeline/test-services';
 import { natsJetStreamSource, natsSink, type NatsJetStreamSourceOptions } from './nats.js';
-import { opened, startStream, stateDirs, until } from './testing/start-stream.js';
+import { opened, startStream, stateDirs } from './testing/start-stream.js';
 
 describeWithService('nats', 'NATS connectors against nats-server with JetStream', () => {
   const { host, port } = serviceAddress('nats');
@@ -126,4 +126,4 @@ describeWithService('nats', 'NATS connectors against nats-server with JetStream'
     nowhere.source('in', memorySource([{ v: 1 }])).to(natsSink({ servers, subject: `pype.${uniqueName('none')}`, jetstream: true }));
     await expect(runStream(nowhere, { stateDir: dirs.make(), fsync: false })).rejects.toThrow(/no JetStream stream stores subject "pype\.none_.*": add the subject to a stream, or set jetstream: false/);
   });
-});
+}, 90_000);

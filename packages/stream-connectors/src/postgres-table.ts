@@ -1,5 +1,3 @@
-import { pgTypeOf, quoteIdent } from '@pypeline/postgres';
-import { DataType, type Field, type Schema } from 'apache-arrow';
 import type pg from 'pg';
 
 /** The table's columns (name → SQL type), or undefined when the table does not exist. */
@@ -23,21 +21,6 @@ export async function hasUniqueKey(client: pg.Client, target: string, key: reado
   );
   const want = [...key].sort().join('\u0000');
   return rows.some((r) => [...r.cols].sort().join('\u0000') === want);
-}
-
-/**
- * The SQL type a stream column gets. Stream timestamps are instants (epoch milliseconds), so a
- * timestamp without a zone still becomes timestamptz: the stored value then means the same
- * moment whatever the session's time zone.
- */
-export function streamPgType(field: Field): string {
-  return DataType.isTimestamp(field.type) ? 'timestamptz' : pgTypeOf(field.type);
-}
-
-export function createTableSql(target: string, schema: Schema, key: readonly string[] | undefined): string {
-  const columns = schema.fields.map((f) => `${quoteIdent(f.name)} ${streamPgType(f)}`);
-  if (key && key.length > 0) columns.push(`PRIMARY KEY (${key.map(quoteIdent).join(', ')})`);
-  return `CREATE TABLE IF NOT EXISTS ${target} (${columns.join(', ')})`;
 }
 
 /** Creates the table recording each app's and sink's last committed checkpoint, if missing. */

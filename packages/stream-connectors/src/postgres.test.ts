@@ -2,17 +2,39 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { count, memorySource, rowsToBatch, runStream, schemaFromSpec, streamApp, tumbling, type Row, type SourceContext, type StreamLogger, type StreamSink, type StreamSource } from '@pypeline/stream';
+import postgresSinkModule from '@pypeline/mod-postgres-sink';
+import { MemoryArtifact } from '@pypeline/sdk';
+import { createTestContext } from '@pypeline/sdk/testing';
 import { describeWithService, postgresTestConfig, uniqueName } from '@pypeline/test-services';
-import type { RecordBatch } from 'apache-arrow';
+import {
+  Binary, Bool, DateDay, Float32, Float64, Int16, Int32, Int64, Table, TimestampMicrosecond, TimestampMillisecond, Uint64, Utf8, vectorFromArray, type RecordBatch,
+} from 'apache-arrow';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionFromUrl } from './postgres-connection.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { postgresSink, type PostgresSinkOptions } from './postgres.js';
 
 const db = postgresTestConfig();
 const EVENTS = { sensor: 'string', ts: 'timestamp', value: 'float64' } as const;
 const T0 = Date.UTC(2024, 0, 1);
 const MINUTE = 60_000;
+
+const AT = Date.UTC(2024, 0, 31, 10, 0, 0, 500);
+
+/** One row of every type the two sinks map, for comparing the tables they create. */
+const EVERY_TYPE = new Table({
+  small: vectorFromArray([7], new Int16()),
+  int: vectorFromArray([70_000], new Int32()),
+  big: vectorFromArray([10n ** 12n], new Int64()),
+  huge: vectorFromArray([2n ** 63n + 1n], new Uint64()),
+  real: vectorFromArray([1.5], new Float32()),
+  double: vectorFromArray([0.1], new Float64()),
+  ok: vectorFromArray([true], new Bool()),
+  name: vectorFromArray(['ann'], new Utf8()),
+  day: vectorFromArray([new Date(Date.UTC(2024, 0, 31))], new DateDay()),
+  at_utc: vectorFromArray([AT], new TimestampMillisecond()),
+  at_paris: vectorFromArray([AT], new TimestampMicrosecond('Europe/Paris')),
+  bytes: vectorFromArray([new Uint8Array([1, 255])], new Binary()),
+});
 
 /** Minute k holds k + 1 events of sensor a and 2 of sensor b: one batch per minute. */
 function minuteBatches(minutes: number): RecordBatch[] {
@@ -67,15 +89,6 @@ function crashAt(sink: StreamSink, id: number, when: 'before-commit' | 'after-co
     },
   };
 }
-
-describe('connectionFromUrl', () => {
-  it('reads user, password, host, port, database and sslmode from a postgres:// URL', () => {
-    expect(connectionFromUrl('postgresql://ann:p%40ss@db.local:6543/sales?sslmode=require')).toEqual({ host: 'db.local', port: 6543, user: 'ann', password: 'p@ss', database: 'sales', ssl: true });
-    expect(connectionFromUrl('postgres://127.0.0.1/test')).toEqual({ host: '127.0.0.1', database: 'test' });
-    expect(() => connectionFromUrl('mysql://x/y')).toThrow(/postgres:\/\//);
-    expect(() => connectionFromUrl('postgres://host')).toThrow(/names no database/);
-  });
-});
 
 describeWithService('postgres', 'postgresSink against PostgreSQL', () => {
   const schema = uniqueName('pype_stream');
@@ -216,4 +229,46 @@ describeWithService('postgres', 'postgresSink against PostgreSQL', () => {
     await expect(Promise.resolve(down.open({ id: 'pg', app: 'down', log: () => {} })))
       .rejects.toThrow(/cannot connect to PostgreSQL at 127\.0\.0\.1:1 .*ECONNREFUSED.*check host and port, and that PostgreSQL is running/s);
   });
-});
+
+  const columns = async (name: string) =>
+    (await client.query(`SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`, [schema, name])).rows;
+  const rows = async (name: string) => (await client.query(`SELECT to_jsonb(t) AS row FROM ${schema}.${name} t`)).rows;
+
+  // The batch postgres_sink and this sink create tables from one type map (pgTypeOf of @pypeline/postgres).
+  it('creates the same column types as the batch postgres_sink from the same Arrow schema, and stores the same values', async () => {
+    const ctx = createTestContext({ config: { ...db, schema, table: 'from_batch', create_table: true } });
+    await postgresSinkModule.run({ input: new MemoryArtifact(EVERY_TYPE) }, ctx);
+
+    const sink = postgresSink({ connection: db, schema, table: 'from_stream', createTable: true, exactlyOnce: false });
+    await sink.open({ id: 'pg', app: 'types', log: () => {} });
+    try {
+      for (const batch of EVERY_TYPE.batches) await sink.write(batch);
+      await sink.flush();
+    } finally {
+      await sink.close();
+    }
+
+    const batchColumns = await columns('from_batch');
+    expect(batchColumns).toEqual([
+      { name: 'small', type: 'smallint' },
+      { name: 'int', type: 'integer' },
+      { name: 'big', type: 'bigint' },
+      { name: 'huge', type: 'numeric' },
+      { name: 'real', type: 'real' },
+      { name: 'double', type: 'double precision' },
+      { name: 'ok', type: 'boolean' },
+      { name: 'name', type: 'text' },
+      { name: 'day', type: 'date' },
+      // One rule for both sinks: a timestamp without a zone means UTC, so it is an instant too.
+      { name: 'at_utc', type: 'timestamp with time zone' },
+      { name: 'at_paris', type: 'timestamp with time zone' },
+      { name: 'bytes', type: 'bytea' },
+    ]);
+    expect(await columns('from_stream')).toEqual(batchColumns);
+    const stored = await rows('from_batch');
+    expect(stored).toHaveLength(1);
+    expect(await rows('from_stream')).toEqual(stored);
+    const instants = await client.query(`SELECT (extract(epoch FROM at_utc) * 1000)::bigint::text AS utc, (extract(epoch FROM at_paris) * 1000)::bigint::text AS paris FROM ${schema}.from_stream`);
+    expect(instants.rows[0]).toEqual({ utc: String(AT), paris: String(AT) });
+  }, 60_000);
+}, 90_000);

@@ -1,9 +1,9 @@
-import { qualifiedName, quoteIdent, textFormatter } from '@pypeline/postgres';
+import { connectionConfig, createTableSql, describeConnection, pgTypeOf, qualifiedName, quoteIdent, textFormatter, type PostgresTarget, type ResolvedConnection } from '@pypeline/postgres';
 import type { SinkContext, StreamSink } from '@pypeline/stream';
 import type { RecordBatch } from 'apache-arrow';
 import type pg from 'pg';
-import { connectionConfig, describeConnection, openClient, pgFailure, type PostgresTarget } from './postgres-connection.js';
-import { createTableSql, ensureCommitTable, hasUniqueKey, streamPgType, tableColumns } from './postgres-table.js';
+import { openClient, pgFailure } from './postgres-connection.js';
+import { ensureCommitTable, hasUniqueKey, tableColumns } from './postgres-table.js';
 
 export interface PostgresSinkOptions {
   /** A `postgres://` URL or the connection fields `@pypeline/postgres` takes (host, port, database, user, password, ssl). */
@@ -61,7 +61,7 @@ export function postgresSink(options: PostgresSinkOptions): StreamSink {
 
 class PostgresSink {
   readonly exactlyOnce: boolean;
-  private readonly conn;
+  private readonly conn: ResolvedConnection;
   private readonly target: string;
   private readonly commits: string;
   private readonly key: string[];
@@ -198,7 +198,7 @@ class PostgresSink {
     }
     const missing = batch.schema.fields.filter((f) => !this.columns!.has(f.name));
     if (missing.length > 0) {
-      const add = missing.map((f) => `ADD COLUMN ${quoteIdent(f.name)} ${streamPgType(f)}`).join(', ');
+      const add = missing.map((f) => `ADD COLUMN ${quoteIdent(f.name)} ${pgTypeOf(f.type)}`).join(', ');
       throw new Error(`${this.where()}: the stream has column${missing.length > 1 ? 's' : ''} ${missing.map((f) => `"${f.name}"`).join(', ')} that the table lacks (its columns: ${[...this.columns!.keys()].join(', ')}): ALTER TABLE ${this.target} ${add}, or drop or rename ${missing.length > 1 ? 'them' : 'it'} before the sink with select() or map()`);
     }
     const noKey = this.options.mode === 'upsert' ? this.key.filter((k) => !batch.schema.fields.some((f) => f.name === k)) : [];

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { collectSink, memorySource, runStream, streamApp, type StreamSink } from '@pypeline/stream';
-import { describeWithService, serviceAddress, uniqueName } from '@pypeline/test-services';
+import { describeWithService, serviceAddress, uniqueName, until } from '@pypeline/test-services';
 import { redisStreamSink, redisStreamSource, type RedisStreamSourceOptions } from './redis-streams.js';
-import { opened, startStream, stateDirs, until } from './testing/start-stream.js';
+import { opened, startStream, stateDirs } from './testing/start-stream.js';
 
 describeWithService('redis', 'Redis Streams connectors against Redis', () => {
   const { host, port } = serviceAddress('redis');
@@ -126,4 +126,4 @@ describeWithService('redis', 'Redis Streams connectors against Redis', () => {
       `entry 1-1 of ${url} ${stream} has no field "data" (it has other): set field, or format: 'fields', or onError: 'skip'`,
     );
   });
-});
+}, 90_000);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { clearCache, formatBytes, listCache, resolveCacheDir } from '@pypeline/core';
+import { clearCache, formatBytes, formatTable, listCache, resolveCacheDir } from '@pypeline/core';
 
 export function registerCache(program: Command): void {
   const cache = program.command('cache').description('list or clear the cache of `pype run --cache`');
@@ -17,11 +17,9 @@ export function registerCache(program: Command): void {
       if (!entries.length) return void process.stdout.write(`the cache ${dir} is empty (fill it with \`pype run <job> --cache\`)\n`);
       const now = Date.now();
       const rows = entries.map((e) => [e.key.slice(0, 12), `${e.module_id} (${e.name})`, `${e.package}@${e.version}`, formatBytes(e.bytes), String(e.rows_out), age(now - Date.parse(e.created)), age(now - Date.parse(e.last_used))]);
-      const header = ['key', 'module', 'package', 'size', 'rows', 'age', 'last used'];
-      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-      const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+      const table = formatTable(['key', 'module', 'package', 'size', 'rows', 'age', 'last used'], rows);
       const total = entries.reduce((n, e) => n + e.bytes, 0);
-      process.stdout.write(`${[line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')}\n\n${entries.length} entries, ${formatBytes(total)} in ${dir}\n`);
+      process.stdout.write(`${table}\n\n${entries.length} entries, ${formatBytes(total)} in ${dir}\n`);
     });
   cache
     .command('clear')

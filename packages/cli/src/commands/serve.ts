@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { PypeError } from '@pypeline/core';
 import { executorFromOptions } from '@pypeline/executor-bullmq';
 import { createServer } from '@pypeline/server';
+import { stopOnSignals } from '../stop-on-signals.js';
 
 interface ServeCliOptions {
   host: string;
@@ -41,15 +42,11 @@ export function registerServe(program: Command): void {
       });
       const address = await server.app.listen({ host: opts.host, port: bytes(opts.port, '--port') });
       process.stdout.write(`▶ pype serve on ${address} (jobs: ${opts.jobs}, executor: ${executor ? `bullmq queue ${executor.queueName}` : 'local'})\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (sig: NodeJS.Signals) => {
-          process.stdout.write(`! ${sig}: stopping; running runs are cancelled cleanly (their checkpoints are kept)\n`);
-          process.once(sig, () => process.exit(sig === 'SIGINT' ? 130 : 143));
-          void server.close().then(() => executor?.close()).then(resolve);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      const stop = stopOnSignals({ say: (line) => void process.stdout.write(`${line}\n`), stopping: 'stopping; running runs are cancelled cleanly', keeps: 'their checkpoints are kept' });
+      await stop.stopped;
+      await server.close();
+      await executor?.close();
+      stop.dispose();
       process.stdout.write('✓ stopped\n');
     });
 }

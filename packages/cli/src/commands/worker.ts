@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { PypeError } from '@pypeline/core';
 import { assertRedisReachable, DEFAULT_REDIS_URL, queueFromEnv, safeRedisUrl, startWorker } from '@pypeline/executor-bullmq';
+import { stopOnSignals } from '../stop-on-signals.js';
 
 interface WorkerCliOptions {
   redis?: string;
@@ -29,30 +30,12 @@ export function registerWorker(program: Command): void {
       const worker = startWorker({ redis, queue, concurrency, searchDirs: [opts.project], lockDurationMs: stall, stalledIntervalMs: stall && Math.max(500, Math.floor(stall / 2)), report: out });
       await worker.ready;
       out(`▶ worker ${worker.name} on queue ${queue} at ${safeRedisUrl(redis)} (concurrency ${concurrency}, modules from ${opts.project})`);
-      await untilSignal(async (sig, second) => {
-        if (second) {
-          out(`✗ ${sig} again: exiting now; running tasks go back to the queue after the stall timeout`);
-          process.exit(sig === 'SIGINT' ? 130 : 143);
-        }
-        out(`! ${sig}: finishing running tasks, then stopping (press Ctrl-C again to exit at once)`);
-        await worker.close();
-        out('✓ worker stopped');
-      });
+      const stop = stopOnSignals({ say: out, stopping: 'finishing running tasks, then stopping', exitNote: 'running tasks go back to the queue after the stall timeout' });
+      await stop.stopped;
+      await worker.close();
+      stop.dispose();
+      out('✓ worker stopped');
     });
-}
-
-/** Resolves after the first SIGINT/SIGTERM has been handled; a second one is passed on at once. */
-function untilSignal(handle: (sig: NodeJS.Signals, second: boolean) => Promise<void>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = false;
-    const on = (sig: NodeJS.Signals) => {
-      const second = seen;
-      seen = true;
-      handle(sig, second).then(resolve, reject);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
 }
 
 function positiveInt(value: string, flag: string): number {

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../fs/atomic-write.js';
+import { writeFileAtomicSync } from '@pypeline/sdk';
 import type { Plan } from '../plan/types.js';
 import { jobFiles } from './job-files.js';
 
@@ -9,9 +9,9 @@ export function writeJob(plan: Plan, flowText: string, outDir: string): string {
   const jobDir = resolve(join(outDir, name));
   const files = jobFiles(jobDir, name);
   const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
-  writeFileAtomic(files.flow, flowText);
-  writeFileAtomic(files.dag, json(plan.dag));
-  writeFileAtomic(files.metadata, json(plan.metadata));
-  for (const [env, vars] of Object.entries(plan.context)) writeFileAtomic(files.context(env), json(vars));
+  writeFileAtomicSync(files.flow, flowText);
+  writeFileAtomicSync(files.dag, json(plan.dag));
+  writeFileAtomicSync(files.metadata, json(plan.metadata));
+  for (const [env, vars] of Object.entries(plan.context)) writeFileAtomicSync(files.context(env), json(vars));
   return jobDir;
 }

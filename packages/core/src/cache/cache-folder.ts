@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PypeError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
+import { writeFileAtomicSync } from '@pypeline/sdk';
 
 export const DEFAULT_CACHE_DIR = '.pype-cache';
 export const DEFAULT_CACHE_MAX_BYTES = 1024 ** 3;
@@ -51,7 +51,7 @@ export function readEntry(dir: string): CacheEntry | undefined {
 }
 
 export function writeEntry(dir: string, entry: CacheEntry): void {
-  writeFileAtomic(join(dir, ENTRY_FILE), `${JSON.stringify(entry, null, 2)}\n`);
+  writeFileAtomicSync(join(dir, ENTRY_FILE), `${JSON.stringify(entry, null, 2)}\n`);
 }
 
 /** Every complete entry, least recently used first. */

@@ -35,6 +35,7 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
 }
 
+// Several engine runs per test, each with its worker pool: seconds on a busy machine.
 describe('pype run --cache', () => {
   it('reruns only the edited module and what is downstream of it, with the output of an uncached run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pype-cache-'));
@@ -114,4 +115,4 @@ describe('pype run --cache', () => {
     writeFileSync(join(cache.dir, 'stray.txt'), 'not mine');
     expect(() => clearCache(cache.dir)).toThrow(/does not look like a PYpeline cache/);
   });
-});
+}, 60_000);

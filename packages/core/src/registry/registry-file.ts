@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
-import { writeFileAtomic } from '../fs/atomic-write.js';
+import { writeFileAtomicSync } from '@pypeline/sdk';
 import { PypeError } from '../errors.js';
 import type { ModuleManifest, RegistryEntry } from './manifest.js';
 
@@ -92,7 +92,7 @@ export function readRegistryFile(path: string): RegistryFile {
 }
 
 export function writeRegistryFile(path: string, registry: RegistryFile): void {
-  writeFileAtomic(path, `${JSON.stringify(registry, null, 2)}\n`);
+  writeFileAtomicSync(path, `${JSON.stringify(registry, null, 2)}\n`);
 }
 
 function toFileEntry(e: RegistryEntry, registryPath: string): RegistryFileEntry {

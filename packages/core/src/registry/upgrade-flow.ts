@@ -1,9 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseDocument, type Document } from 'yaml';
-import type { ModuleDefinition } from '@pypeline/sdk';
+import { writeFileAtomicSync, type ModuleDefinition } from '@pypeline/sdk';
 import { PypeError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
 import { readFlowFile } from '../flow/load-flow.js';
 import { diffConfigs, splitConfig, type ConfigChange } from './config-changes.js';
 import { discoverModules } from './discover.js';
@@ -90,7 +89,7 @@ export async function upgradeFlow(file: string, options: UpgradeOptions = {}): P
   if (result.upgrades.some((u) => u.changes.length)) {
     result.text = doc.toString(stringifyOptions(text));
     if (!options.dryRun) {
-      writeFileAtomic(file, result.text);
+      writeFileAtomicSync(file, result.text);
       result.written = true;
     }
   }

@@ -16,13 +16,3 @@ export function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
     );
   });
 }
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
-}

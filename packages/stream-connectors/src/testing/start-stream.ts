@@ -40,15 +40,6 @@ export function opened(source: StreamSource): Promise<void> {
   });
 }
 
-/** Polls `ready` until it holds; fails naming `what` after `timeoutMs`. */
-export async function until(ready: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Temporary state folders, removed by `clean()`. */
 export function stateDirs(prefix: string): { make(): string; clean(): void } {
   const made: string[] = [];
