@@ -1,4 +1,5 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.config.js';
 
 // Runs go through the real engine; on a loaded 2-core machine one takes a second or more.
-export default defineConfig({ test: { testTimeout: 60_000, hookTimeout: 60_000 } });
+export default mergeConfig(shared, defineConfig({ test: { testTimeout: 60_000 } }));

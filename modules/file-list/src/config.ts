@@ -1,9 +1,13 @@
 /** Configuration of `file_list`. */
 export interface Config {
-  /** Folder to list; relative paths are resolved against the working directory of the run */
+  /**
+   * Folder to list; relative paths are resolved against the working directory of the run
+   * @format path
+   */
   directory: string;
   /**
-   * Glob the file names must match, e.g. `*.csv` or `{orders,returns}_*.json`; with recursive, it is matched in every subfolder
+   * Glob the file names must match, e.g. `*.csv` or `{orders,returns}_*.json`; with recursive, it is matched in every subfolder.
+   * It cannot climb out of directory (`..`); with settings.allowed_root, every match must lie inside the root
    * @default "*"
    */
   pattern?: string;

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { Int64, Table, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
-import { defineModule, ModuleError } from '@pypeline/sdk';
+import { defineModule, guardPath, ModuleError } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { listFiles, sortFiles, type FileEntry } from './list-files.js';
 
@@ -19,12 +19,18 @@ export default defineModule<Config>({
   async run(_inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const directory = resolve(config.directory);
+    if (config.pattern.split(/[\\/]/).includes('..')) throw climbsOut(config.pattern);
     await checkDirectory(directory);
-    const entries = sortFiles(
-      await listFiles(directory, { pattern: config.pattern, recursive: config.recursive, includeHidden: config.include_hidden, signal: ctx.signal }),
-      config.sort,
-      config.descending,
-    );
+    const found = await listFiles(directory, { pattern: config.pattern, recursive: config.recursive, includeHidden: config.include_hidden, signal: ctx.signal });
+    // A safety net: whatever the glob library makes of a pattern, no match may lie above directory.
+    if (found.some((e) => relative(directory, e.path).startsWith(`..${sep}`))) throw climbsOut(config.pattern);
+    // directory itself was checked before run; a symlinked entry or subfolder may still lead out of the root.
+    const root = ctx.allowedRoot;
+    if (root) {
+      const fix = `remove the link or move its target under ${root}, or list a folder without it`;
+      for (const e of found) guardPath(e.path, root, { where: `${ctx.moduleId}: listed file ${e.path}`, rootName: 'settings.allowed_root', fix });
+    }
+    const entries = sortFiles(found, config.sort, config.descending);
     if (entries.length === 0 && config.error_if_empty) {
       throw new ModuleError(`no file in ${directory} matches "${config.pattern}"${config.recursive ? ' (subfolders included)' : ''}`, {
         retryable: true,
@@ -37,6 +43,11 @@ export default defineModule<Config>({
     return { files: toTable(entries) };
   },
 });
+
+/** A pattern names files under directory; listing its parents is what directory (a checked path) is for. */
+function climbsOut(pattern: string): ModuleError {
+  return new ModuleError(`pattern "${pattern}" climbs out of the folder with ".."`, { retryable: false, hint: 'set directory to the folder to list and keep pattern to names below it' });
+}
 
 async function checkDirectory(directory: string): Promise<void> {
   const info = await stat(directory).catch((error: NodeJS.ErrnoException) => {

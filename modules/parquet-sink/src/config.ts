@@ -2,7 +2,10 @@ import type { ParquetCompression } from '@pypeline/parquet';
 
 /** Configuration of `parquet_sink`. */
 export interface Config {
-  /** Path of the Parquet file to write; missing parent directories are created */
+  /**
+   * Path of the Parquet file to write; missing parent directories are created
+   * @format path
+   */
   output_path: string;
   /**
    * Compression codec

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Float64, Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { openParquetBatches, parquetWorkerFile, readParquetFile } from '@pypeline/parquet';
 import { MemoryArtifact, ModuleError } from '@pypeline/sdk';
-import { createTestContext } from '@pypeline/module-testing';
+import { createTestContext } from '@pypeline/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import parquetSink from './index.js';
 import { DEFAULTS, type Config } from './config.js';

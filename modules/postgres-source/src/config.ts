@@ -2,9 +2,13 @@ import type { PostgresConnection } from '@pypeline/postgres';
 
 /** Configuration of `postgres_source`. */
 export interface Config extends PostgresConnection {
-  /** The SQL query, e.g. `select * from orders where region = $1`; values go in params as $1, $2, ..., never spliced into the text */
+  /**
+   * The SQL query, e.g. `select * from orders where region = $1`. A template in it is bound as a query parameter, never spliced:
+   * `region = {{context.region}}` and `region = '{{context.region}}'` both become `region = $n`; inside a quoted name, `from "{{context.table}}"`, the value is quoted as one identifier
+   * @format sql
+   */
   query: string;
-  /** Values for $1, $2, ... in the query, in order; templates such as "{{iter.item.name}}" are safe here */
+  /** Values for $1, $2, ... in the query, in order; templates such as "{{iter.item.name}}" are safe here. Templates in query are numbered after these */
   params?: (string | number | boolean | null)[];
   /**
    * Rows fetched per round trip, and rows per Arrow record batch

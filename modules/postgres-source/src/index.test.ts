@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ModuleError, type ModuleOutputs } from '@pypeline/sdk';
-import { createTestContext } from '@pypeline/module-testing';
+import { createTestContext } from '@pypeline/sdk/testing';
 import { CONNECTION_DEFAULTS } from '@pypeline/postgres';
 import { describeWithService, postgresTestConfig } from '@pypeline/test-services';
 import type { Table } from 'apache-arrow';
@@ -71,4 +71,4 @@ describeWithService('postgres', 'postgres_source against PostgreSQL', () => {
   it('refuses a result with two columns of one name', async () => {
     await expect(query('select 1 as id, 2 as id')).rejects.toThrow('the query returns two columns named "id"');
   });
-});
+}, 60_000);

@@ -4,7 +4,10 @@ export interface Config {
   command: string;
   /** Arguments, one per item; each is passed to the program as is (templates such as "{{iter.item.path}}" cannot inject shell syntax, as no shell is involved) */
   args?: string[];
-  /** Working folder of the program; the run's working folder when left out */
+  /**
+   * Working folder of the program; the run's working folder when left out
+   * @format path
+   */
   cwd?: string;
   /** Extra environment variables for the program, added to the run's own */
   env?: Record<string, string>;

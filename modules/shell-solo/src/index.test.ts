@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModuleError } from '@pypeline/sdk';
-import { createTestContext } from '@pypeline/module-testing';
+import { createTestContext } from '@pypeline/sdk/testing';
+import { until } from '@pypeline/test-services';
 import { describe, expect, it } from 'vitest';
 import shellSolo from './index.js';
 import { DEFAULTS, type Config } from './config.js';
@@ -23,6 +24,7 @@ async function failure(config: Config): Promise<ModuleError> {
   return error as ModuleError;
 }
 
+// Every test but the first starts a real program: seconds each on a busy machine.
 describe('shell_solo', () => {
   it('keeps its code defaults equal to the generated manifest', () => {
     const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
@@ -78,8 +80,13 @@ describe('shell_solo', () => {
   });
 
   it('stops the program when the run is aborted', async () => {
-    const ctx = createTestContext<Config>({ config: { command: NODE, args: ['-e', 'setTimeout(() => {}, 10000)'] }, manifest: MANIFEST });
-    setTimeout(() => ctx.abort(new Error('run cancelled')), 100);
-    await expect(shellSolo.run({}, ctx)).rejects.toThrow('run cancelled');
+    // The program says it started by creating a file; the run is aborted once it is there.
+    const started = join(mkdtempSync(join(tmpdir(), 'shell-solo-')), 'started');
+    const program = `require('node:fs').writeFileSync(${JSON.stringify(started)}, ''); setTimeout(() => {}, 10000)`;
+    const ctx = createTestContext<Config>({ config: { command: NODE, args: ['-e', program] }, manifest: MANIFEST });
+    const running = shellSolo.run({}, ctx);
+    await until(() => existsSync(started), 'the program to start');
+    ctx.abort(new Error('run cancelled'));
+    await expect(running).rejects.toThrow('run cancelled');
   });
-});
+}, 60_000);

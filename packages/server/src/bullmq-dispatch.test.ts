@@ -43,4 +43,4 @@ describeWithService('redis', 'pype serve dispatching runs to BullMQ workers', ()
     expect((await readParquetFile(join(dataDir, 'batch_9.parquet'))).numRows).toBe(3);
     expect(await json(await fetch(`${base}/health`))).toMatchObject({ executor: 'bullmq' });
   });
-});
+}, 90_000);

@@ -2,9 +2,11 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readParquetFile } from '@pypeline/parquet';
+import { until } from '@pypeline/test-services';
 import { createServer, type PypeServer } from './create-server.js';
 import { json, jobsFolder, PACKAGE_DIR, readSse, TOKEN } from './testing/http-fixtures.js';
 
+// Every run goes through the real engine and the worker pool: seconds each on a busy machine.
 describe('pype serve over real HTTP (local executor)', () => {
   let server: PypeServer;
   let base: string;
@@ -16,11 +18,9 @@ describe('pype serve over real HTTP (local executor)', () => {
     fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const get = (path: string, headers: Record<string, string> = auth) => fetch(`${base}${path}`, { headers });
   async function finished(id: string): Promise<any> {
-    for (;;) {
-      const run = await json(await get(`/runs/${id}`));
-      if (run.finishedAt) return run;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    let run: any;
+    await until(async () => Boolean((run = await json(await get(`/runs/${id}`))).finishedAt), () => `run ${id} to finish; last seen ${JSON.stringify(run)}`, 60_000, 50);
+    return run;
   }
 
   beforeAll(async () => {
@@ -133,4 +133,4 @@ describe('pype serve over real HTTP (local executor)', () => {
     expect(text).not.toMatch(/\bat \S+ \(/);
     expect(logged.join('\n')).toMatch(/SyntaxError|JSON/);
   });
-});
+}, 90_000);

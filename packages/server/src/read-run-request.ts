@@ -2,7 +2,11 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
+import { guardPath, PathOutsideRootError } from '@pypeline/core';
 import { HttpError } from './http-error.js';
+
+/** A multipart field becomes a context variable, so its name must be one (as `{{context.name}}` reads it). */
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface RunRequest {
   context: Record<string, unknown>;
@@ -26,10 +30,11 @@ export async function readRunRequest(request: FastifyRequest, uploadDir: string)
   let saved = false;
   try {
     for await (const part of request.parts()) {
+      checkFieldName(part.fieldname);
       if (part.type === 'file') {
-        mkdirSync(uploadDir, { recursive: true });
-        const file = join(uploadDir, `${part.fieldname}-${safeName(part.filename)}`);
         saved = true;
+        mkdirSync(uploadDir, { recursive: true });
+        const file = uploadPath(uploadDir, part.fieldname, part.filename);
         await pipeline(part.file, createWriteStream(file));
         context[part.fieldname] = file;
       } else if (part.fieldname === 'context') {
@@ -43,6 +48,24 @@ export async function readRunRequest(request: FastifyRequest, uploadDir: string)
     throw err;
   }
   return { context, uploadDir: saved ? uploadDir : undefined };
+}
+
+function checkFieldName(name: string): void {
+  if (FIELD_NAME.test(name)) return;
+  throw new HttpError(422, `multipart field "${name}" is not a context variable name`, {
+    hint: 'name each field after the context variable it sets: letters, digits and _, not starting with a digit',
+    errors: [{ path: `/${name}`, message: 'is not a context variable name' }],
+  });
+}
+
+/** `<uploadDir>/<field>-<clean file name>`, through the one path guard as well. */
+function uploadPath(uploadDir: string, field: string, filename: string): string {
+  try {
+    return guardPath(join(uploadDir, `${field}-${safeName(filename)}`), uploadDir, { where: `multipart field "${field}"`, rootName: 'the upload folder', fix: 'send a plain file name' });
+  } catch (err) {
+    if (err instanceof PathOutsideRootError) throw new HttpError(422, err.message, { hint: err.hint });
+    throw err;
+  }
 }
 
 function parseContextField(text: string): Record<string, unknown> {

@@ -35,7 +35,7 @@ export async function resolveSecrets(job: Job, providers: SecretProvider[], reda
     }
     if (value === undefined) missing.push(name);
     else {
-      redactor.add(value);
+      redactor.add(value, name);
       out.set(name, value);
     }
   }
