@@ -56,8 +56,10 @@ function artifact(stream: AsyncIterable<RecordBatch> & { schema: Schema }): Arti
 function context(pool: WorkerPool, config: Record<string, unknown>): ModuleContext<any> {
   const noop = () => {};
   return {
+    runId: 'bench',
     nodeId: 'bench#0',
     moduleId: 'bench',
+    frame: '0',
     iterIndex: 0,
     iterItem: undefined,
     config,

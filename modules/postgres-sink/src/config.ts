@@ -7,6 +7,10 @@ export interface Config extends PostgresConnection {
   /** Schema of the table; when left out, the server's search path decides (usually `public`) */
   schema?: string;
   /**
+   * Schema of the ledger table `pypeline_loads`, where each load records itself in its own transaction so a resumed run (`pype run --resume`) never loads a file twice; when left out, the table's `schema`
+   */
+  ledger_schema?: string;
+  /**
    * `append` adds the rows; `replace` empties the table first (TRUNCATE), in the same transaction as the load
    * @default "append"
    */

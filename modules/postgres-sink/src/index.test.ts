@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
 import pg from 'pg';
 import { MemoryArtifact, ModuleError } from '@pypeline/sdk';
-import { createTestContext } from '@pypeline/module-testing';
+import { createTestContext, type TestContextOptions } from '@pypeline/sdk/testing';
 import { CONNECTION_DEFAULTS } from '@pypeline/postgres';
 import { describeWithService, postgresTestConfig, uniqueName } from '@pypeline/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,13 +45,14 @@ describeWithService('postgres', 'postgres_sink against PostgreSQL', () => {
     await client.end();
   });
 
-  async function load(config: Partial<Config> & { table: string }, data: Table) {
-    const ctx = createTestContext<Config>({ config: { ...db, schema, ...config }, manifest: MANIFEST, moduleId: 'load' });
+  /** One load; `where` names its run and frame (the same runId plays a resumed run). */
+  async function load(config: Partial<Config> & { table: string }, data: Table, where: Partial<TestContextOptions<Config>> = {}) {
+    const ctx = createTestContext<Config>({ config: { ...db, schema, ...config }, manifest: MANIFEST, moduleId: 'load', ...where });
     await postgresSink.run({ input: new MemoryArtifact(data) }, ctx);
     return ctx;
   }
   const select = async (table: string) =>
-    (await client.query(`select id, big::text, score, ok, name, day::text, at::text from ${schema}.${table} order by id`)).rows;
+    (await client.query(`select id, big::text, score, ok, name, day::text, (at at time zone 'UTC')::text as at from ${schema}.${table} order by id`)).rows;
 
   it.each(['copy', 'insert'] as const)('creates the table and loads every type with %s', async (method) => {
     const table = `people_${method}`;
@@ -62,7 +63,7 @@ describeWithService('postgres', 'postgres_sink against PostgreSQL', () => {
       { id: 3, big: '3000000000000', score: 3.5, ok: false, name: 'quote " comma , newline \n end', day: '2024-01-03', at: '2024-01-01 03:30:00' },
     ]);
     const types = await client.query(`select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position`, [schema, table]);
-    expect(types.rows.map((r) => r.data_type)).toEqual(['integer', 'bigint', 'double precision', 'boolean', 'text', 'date', 'timestamp without time zone']);
+    expect(types.rows.map((r) => r.data_type)).toEqual(['integer', 'bigint', 'double precision', 'boolean', 'text', 'date', 'timestamp with time zone']);
     expect(ctx.globals.get('row_count')).toBe(3);
     expect(ctx.globals.get('table')).toBe(`"${schema}"."${table}"`);
   });
@@ -96,4 +97,75 @@ describeWithService('postgres', 'postgres_sink against PostgreSQL', () => {
     const missing = await load({ table: 'never_created' }, text).catch((e: unknown) => e);
     expect((missing as ModuleError).hint).toMatch(/create_table: true/);
   });
-});
+
+  describe('the ledger: each load records itself, so a resumed run never loads twice', () => {
+    const idsIn = async (table: string) => (await client.query(`select id from ${schema}.${table} order by id`)).rows.map((r) => r.id);
+
+    it('a resumed run skips a load its interrupted run committed, with the recorded count; a new run loads again', async () => {
+      const first = await load({ table: 'ledger_orders', create_table: true }, people([1, 2, 3]), { runId: 'run-a', frame: '2' });
+      expect(first.globals.get('row_count')).toBe(3);
+
+      const resumed = await load({ table: 'ledger_orders', create_table: true }, people([1, 2, 3]), { runId: 'run-a', frame: '2' });
+      expect(await idsIn('ledger_orders')).toEqual([1, 2, 3]);
+      expect(resumed.globals.get('row_count')).toBe(3);
+      expect(resumed.globals.get('table')).toBe(`"${schema}"."ledger_orders"`);
+      expect(resumed.logs.map((l) => l.msg)).toEqual([expect.stringMatching(/^already loaded: the interrupted run run-a committed this load at .*; not loading it again$/)]);
+
+      // Another frame of the same run, and a fresh run, are loads of their own (append mode).
+      await load({ table: 'ledger_orders' }, people([4]), { runId: 'run-a', frame: '3' });
+      await load({ table: 'ledger_orders' }, people([5]), { runId: 'run-b', frame: '2' });
+      expect(await idsIn('ledger_orders')).toEqual([1, 2, 3, 4, 5]);
+      const ledger = await client.query(`select run_id, node_key, target, rows::int from ${schema}.pypeline_loads where target like '%ledger_orders%' order by run_id, node_key`);
+      expect(ledger.rows).toEqual([
+        { run_id: 'run-a', node_key: 'load#2', target: `"${schema}"."ledger_orders"`, rows: 3 },
+        { run_id: 'run-a', node_key: 'load#3', target: `"${schema}"."ledger_orders"`, rows: 1 },
+        { run_id: 'run-b', node_key: 'load#2', target: `"${schema}"."ledger_orders"`, rows: 1 },
+      ]);
+    });
+
+    it('records nothing for a load that failed, so its retry loads', async () => {
+      await client.query(`create table ${schema}.ledger_strict (id int primary key, big text, score float8, ok bool, name text, day date, at timestamptz)`);
+      await client.query(`insert into ${schema}.ledger_strict (id) values (2)`);
+      await expect(load({ table: 'ledger_strict' }, people([1, 2]), { runId: 'run-c' })).rejects.toThrow(/duplicate key/);
+      await client.query(`delete from ${schema}.ledger_strict`);
+      const retried = await load({ table: 'ledger_strict' }, people([1, 2]), { runId: 'run-c' });
+      expect(retried.globals.get('row_count')).toBe(2);
+      expect(await idsIn('ledger_strict')).toEqual([1, 2]);
+    });
+
+    it('two attempts of one load at once: one loads, the other waits for it and skips', async () => {
+      const attempt = () => load({ table: 'ledger_racing', create_table: true }, people([1, 2]), { runId: 'run-d' });
+      const both = await Promise.all([attempt(), attempt()]);
+      expect(await idsIn('ledger_racing')).toEqual([1, 2]);
+      expect(both.map((ctx) => ctx.globals.get('row_count'))).toEqual([2, 2]);
+      expect(both.flatMap((ctx) => ctx.logs.map((l) => l.msg.split(':')[0])).sort()).toEqual(['already loaded', 'loaded rows']);
+    });
+
+    it('keeps the ledger in ledger_schema when given', async () => {
+      await client.query(`create schema ${schema}_meta`);
+      try {
+        await load({ table: 'ledger_elsewhere', create_table: true, ledger_schema: `${schema}_meta` }, people([7]), { runId: 'run-e' });
+        expect((await client.query(`select node_key from ${schema}_meta.pypeline_loads where run_id = 'run-e'`)).rows).toEqual([{ node_key: 'load#0' }]);
+      } finally {
+        await client.query(`drop schema ${schema}_meta cascade`);
+      }
+    });
+
+    it('names the ledger table and the fix when the user may not create it', async () => {
+      const role = uniqueName('pype_nocreate');
+      await client.query(`create role ${role} login`);
+      await client.query(`create schema ${schema}_ro`);
+      await client.query(`grant usage on schema ${schema}_ro to ${role}`);
+      try {
+        const error = await load({ table: 'target', user: role, schema: `${schema}_ro` }, people([1])).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ModuleError);
+        expect((error as ModuleError).message).toMatch(new RegExp(`^postgres_sink cannot create its ledger table "${schema}_ro"."pypeline_loads", .*permission denied for schema`));
+        expect((error as ModuleError).hint).toMatch(/CREATE TABLE IF NOT EXISTS .*pypeline_loads.*GRANT SELECT, INSERT, UPDATE ON .* TO <this user>\. Or set ledger_schema/);
+        expect((error as ModuleError).retryable).toBe(false);
+      } finally {
+        await client.query(`drop schema ${schema}_ro cascade`);
+        await client.query(`drop role ${role}`);
+      }
+    });
+  });
+}, 60_000);

@@ -1,7 +1,7 @@
-import { CONNECTION_DEFAULTS, connect, pgTypeOf, postgresError, qualifiedName, quoteIdent } from '@pypeline/postgres';
+import { CONNECTION_DEFAULTS, connect, createTableSql, postgresError, qualifiedName, quoteIdent } from '@pypeline/postgres';
 import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
-import type { Schema } from 'apache-arrow';
 import { DEFAULTS, type Config } from './config.js';
+import { claimLoad, ensureLedger, LEDGER_TABLE, recordLoad, type RecordedLoad } from './load-ledger.js';
 import { copyRows, insertRows } from './load-rows.js';
 
 export type { Config } from './config.js';
@@ -20,18 +20,28 @@ export default defineModule<Config>({
       throw new ModuleError('postgres_sink received a table without columns', { retryable: false, hint: 'check the module that feeds it' });
     }
     const target = qualifiedName(config.table, config.schema);
+    const ledger = qualifiedName(LEDGER_TABLE, config.ledger_schema ?? config.schema);
+    const key = { runId: ctx.runId, nodeKey: ctx.nodeId };
     const columns = input.schema.fields.map((f) => quoteIdent(f.name)).join(', ');
     const client = await connect(config, ctx.signal);
     let rows = 0;
+    let earlier: RecordedLoad | undefined;
     try {
-      // One transaction: DDL is transactional in PostgreSQL, so a failure leaves the table as it was.
+      await ensureLedger(client, ledger);
+      // One transaction holds the load and its ledger row: DDL is transactional in PostgreSQL, so a
+      // failure leaves the table as it was, and a commit is never without its record.
       await client.query('BEGIN');
-      if (config.create_table) await client.query(createTableSql(target, input.schema));
-      if (config.mode === 'replace') await client.query(`TRUNCATE ${target}`);
-      rows = config.method === 'copy'
-        ? await copyRows(client, target, columns, input, ctx.signal)
-        : await insertRows(client, target, columns, input, config.batch_size, ctx.signal);
-      await client.query('COMMIT');
+      earlier = await claimLoad(client, ledger, key, target);
+      if (earlier) await client.query('ROLLBACK');
+      else {
+        if (config.create_table) await client.query(createTableSql(target, input.schema));
+        if (config.mode === 'replace') await client.query(`TRUNCATE ${target}`);
+        rows = config.method === 'copy'
+          ? await copyRows(client, target, columns, input, ctx.signal)
+          : await insertRows(client, target, columns, input, config.batch_size, ctx.signal);
+        await recordLoad(client, ledger, key, rows);
+        await client.query('COMMIT');
+      }
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       if (error instanceof ModuleError || ctx.signal.aborted) throw error;
@@ -39,13 +49,11 @@ export default defineModule<Config>({
     } finally {
       await client.end().catch(() => {});
     }
+    if (earlier) {
+      rows = earlier.rows;
+      ctx.logger.info(`already loaded: the interrupted run ${ctx.runId} committed this load at ${earlier.committedAt}; not loading it again`, { table: target, rows, ledger });
+    } else ctx.logger.info('loaded rows', { table: target, rows, method: config.method, mode: config.mode });
     ctx.setGlobal('row_count', rows);
     ctx.setGlobal('table', target);
-    ctx.logger.info('loaded rows', { table: target, rows, method: config.method, mode: config.mode });
   },
 });
-
-function createTableSql(target: string, schema: Schema): string {
-  const columns = schema.fields.map((f) => `${quoteIdent(f.name)} ${pgTypeOf(f.type)}`);
-  return `CREATE TABLE IF NOT EXISTS ${target} (${columns.join(', ')})`;
-}

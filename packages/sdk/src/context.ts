@@ -25,7 +25,23 @@ export interface WorkerPool {
 
 /** Everything a module sees while it runs (the spec's RunContext). */
 export interface ModuleContext<C = Record<string, unknown>> {
-  /** `module_id#iter_index`. */
+  /**
+   * The run this work belongs to. `pype run --resume` continues the interrupted run under the
+   * same id (however often it is resumed), and every worker of a distributed run sees it too;
+   * a fresh `pype run` gets a new one. With `nodeId` it keys what a sink records about its
+   * commit, so a resumed run can tell a write that happened from one that did not (see
+   * "How a sink makes its commit idempotent" in docs/module-authoring.md).
+   * @example "20250114T093012-a3f9c1"
+   */
+  readonly runId: string;
+  /**
+   * The iteration frame: `0` outside ITERATE loops, else the iteration indexes from the
+   * outermost loop in, joined by `.` (`3`, or `3.1` in a nested loop), so every frame of a run
+   * has its own. A resumed loop iterates over the same list (saved in the checkpoint), so a
+   * frame names the same item again.
+   */
+  readonly frame: string;
+  /** `module_id#frame`: unique per module and frame within a run (`load#2`, `load#2.0`). */
   readonly nodeId: string;
   readonly moduleId: string;
   readonly iterIndex: number;
@@ -37,6 +53,12 @@ export interface ModuleContext<C = Record<string, unknown>> {
   readonly pool: WorkerPool;
   /** Aborted on run timeout or shutdown; long work should check it. */
   readonly signal: AbortSignal;
+  /**
+   * `settings.allowed_root` when the flow sets one. Config fields marked `@format path` are
+   * checked against it before `run`; a path the module finds by itself (a listing, a glob
+   * match) must be checked with `guardPath` from this package.
+   */
+  readonly allowedRoot?: string;
   /** Sets `{node_id}.{key}`; readable by later modules as `{{module_id__key}}`. */
   setGlobal(key: string, value: unknown): void;
   /** Reads a global of a module (case-insensitive); undefined when unset. */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { until } from '@pypeline/test-services';
 import { buildFlow } from '../build/build.js';
 import { fixtureProject, flowYaml, writeFlow } from '../testing/flow-files.js';
 import { runJob } from './run-job.js';
@@ -55,14 +56,6 @@ process.exit(r.status === 'success' ? 0 : 1);\n`);
   return spawn(process.execPath, [runner], { stdio: 'ignore' });
 }
 
-async function waitFor(cond: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('checkpoint and resume', () => {
   it('resumes after SIGKILL at several points with output identical to an uninterrupted run', async () => {
     const baseline = buildChain();
@@ -78,7 +71,7 @@ describe('checkpoint and resume', () => {
       const { dir, job } = buildChain();
       const runsLog = join(dir, 'runs.log');
       const child = startChild(job, dir);
-      await waitFor(() => completedCount(job) >= killAfter);
+      await until(() => completedCount(job) >= killAfter, `the child run to checkpoint ${killAfter} sub flows`, 60_000);
       child.kill('SIGKILL');
       await new Promise((r) => child.on('exit', r));
       const before = lines(runsLog);
@@ -104,14 +97,17 @@ describe('checkpoint and resume', () => {
       expect(new Set([...before, ...rerun])).toEqual(new Set(['w1#0', 'w2#0', 'w3#0', 'w4#0', 'wi#0', 'wi#1', 'wi#2']));
       expect(existsSync(join(job, 'checkpoint'))).toBe(false);
     }
-  }, 120_000);
+  }, 300_000);
 
-  it('a fresh run ignores an old checkpoint; --resume without one is a clear error', async () => {
+  it('a fresh run ignores an old checkpoint; --resume without one starts the run from the beginning', async () => {
     const { dir, job } = buildChain();
-    await expect(runJob(job, { searchDirs: [fixtureProject()], resume: true })).rejects.toThrow(/nothing to resume/);
+    const started = await runJob(job, { searchDirs: [fixtureProject()], resume: true });
+    expect(started.status).toBe('success');
+    expect(started.events.some((e) => e.type === 'log' && /nothing to resume: .* has no checkpoint .*so this run starts from the beginning/.test(e.msg))).toBe(true);
+    expect(lines(join(dir, 'runs.log'))).toHaveLength(7);
     const controller = new AbortController();
     const first = runJob(job, { searchDirs: [fixtureProject()], signal: controller.signal });
-    await waitFor(() => lines(join(dir, 'runs.log')).length >= 2);
+    await until(() => lines(join(dir, 'runs.log')).length >= 9, 'the second run to write its first two sinks');
     controller.abort(new Error('stop'));
     expect((await first).resumable).toBe(true);
     const fresh = await runJob(job, { searchDirs: [fixtureProject()] });
@@ -123,7 +119,7 @@ describe('checkpoint and resume', () => {
   it('refuses a second run of the same job while one is active', async () => {
     const { dir, job } = buildChain();
     const child = startChild(job, dir);
-    await waitFor(() => existsSync(join(job, '.pype.lock')));
+    await until(() => existsSync(join(job, '.pype.lock')), 'the first run to take the job lock', 45_000);
     await expect(runJob(job, { searchDirs: [fixtureProject()] })).rejects.toThrow(/is already running/);
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
@@ -134,7 +130,7 @@ describe('checkpoint and resume', () => {
     const controller = new AbortController();
     const runsLog = join(dir, 'runs.log');
     const first = runJob(job, { searchDirs: [fixtureProject()], signal: controller.signal });
-    await waitFor(() => lines(runsLog).length >= 2);
+    await until(() => lines(runsLog).length >= 2, 'the run to write its first two sinks');
     controller.abort(new Error('interrupted by SIGTERM'));
     const r = await first;
     expect(r).toMatchObject({ status: 'failed', interrupted: true, resumable: true });

@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readParquetFile, writeParquetFile } from '@pypeline/parquet';
-import { MemoryArtifact, type Artifact } from '@pypeline/sdk';
+import { MemoryArtifact, writeFileAtomicSync, type Artifact } from '@pypeline/sdk';
 import { PypeError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
 import type { NodeStatus } from './events.js';
 
 export const CHECKPOINT_DIR = 'checkpoint';
@@ -81,8 +80,17 @@ export class Checkpoint {
   /** Records a finished sub flow with the run state at that moment. */
   complete(key: string, snapshot: Pick<CheckpointState, 'globals' | 'nodeStatus'>): void {
     if (!this.state.completed.includes(key)) this.state.completed.push(key);
-    this.state = { ...this.state, ...snapshot, updated: new Date().toISOString() };
-    writeFileAtomic(join(this.dir, 'state.json'), JSON.stringify(this.state, (_, v) => (typeof v === 'bigint' ? Number(v) : v), 2));
+    this.state = { ...this.state, ...snapshot };
+    this.save();
+  }
+
+  /**
+   * Writes `state.json`. A fresh run saves it before any module runs, so the run's id is on disk
+   * before a sink can commit: a run killed at any point can be resumed under the same id.
+   */
+  save(): void {
+    this.state.updated = new Date().toISOString();
+    writeFileAtomicSync(join(this.dir, 'state.json'), JSON.stringify(this.state, (_, v) => (typeof v === 'bigint' ? Number(v) : v), 2));
   }
 
   /** Removes the checkpoint (a run that completes leaves none behind). */

@@ -15,6 +15,9 @@ export function createModuleContext(
   const logger: ModuleLogger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
   const artifacts: ArtifactManager = state.artifacts.forNode((uri, rows) => state.bus.emit({ type: 'artifact.spilled', nodeId, uri, rows }));
   return {
+    // The checkpoint holds the run's identity: the interrupted run's id when this one resumed it.
+    runId: state.checkpoint.data.runId,
+    frame: key,
     nodeId,
     moduleId,
     iterIndex: state.frame.path.at(-1) ?? 0,
@@ -24,6 +27,7 @@ export function createModuleContext(
     artifacts,
     pool: state.pool,
     signal,
+    allowedRoot: state.job.metadata.settings.allowed_root,
     setGlobal: (key, value) => state.globals.set(nodeId, key, value),
     getGlobal: (id, name) => state.globals.get(id, name, state.frame.path.length ? key : undefined),
   };

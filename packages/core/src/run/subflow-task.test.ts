@@ -4,22 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildFlow } from '../build/build.js';
 import { fixtureProject, flowYaml, writeFlow } from '../testing/flow-files.js';
+import { loopbackExecutor } from '../testing/loopback-executor.js';
 import { runJob } from './run-job.js';
-import { executeSubflowTask, type SubflowExecutor, type SubflowTask } from './subflow-task.js';
 
-/** Runs every task through the worker entry point, after a JSON round trip as a queue would do. */
-function loopbackExecutor(): SubflowExecutor & { tasks: SubflowTask[] } {
-  const tasks: SubflowTask[] = [];
-  return {
-    tasks,
-    async run(task, onEvent) {
-      const wire: SubflowTask = JSON.parse(JSON.stringify(task));
-      tasks.push(wire);
-      return JSON.parse(JSON.stringify(await executeSubflowTask(wire, { searchDirs: [fixtureProject()], onEvent })));
-    },
-  };
-}
-
+// Two engine runs (one per sub flow task), each with its worker pool: seconds on a busy machine.
 describe('sub flows as tasks (the executor seam)', () => {
   it('gives the same results as a local run, including ITERATE lists and globals', async () => {
     const yaml = flowYaml({
@@ -39,4 +27,4 @@ describe('sub flows as tasks (the executor seam)', () => {
     expect(logs(remote)).toEqual(logs(local));
     expect(remote.modules.map((m) => [m.nodeId, m.status])).toEqual(local.modules.map((m) => [m.nodeId, m.status]));
   });
-});
+}, 60_000);

@@ -24,7 +24,13 @@ import { PiscinaPool, poolSize } from './worker-pool.js';
  */
 export interface SubflowTask {
   version: 1;
+  /** This process's run: names the task's queue job and its events. */
   runId: string;
+  /**
+   * The run's identity modules see as `ctx.runId`: the id the run was started with, kept when
+   * it is resumed (then it differs from `runId`), so sinks on workers key commits alike.
+   */
+  originRunId: string;
   jobDir: string;
   subflow: string;
   frame: Frame;
@@ -64,6 +70,7 @@ export function toTask(state: RunState, sf: SubFlow, artifactDir: string): Subfl
   return {
     version: 1,
     runId: state.bus.runId,
+    originRunId: state.checkpoint.data.runId,
     jobDir: state.job.dir,
     subflow: sf.id,
     frame: state.frame,
@@ -104,6 +111,7 @@ export async function executeSubflowTask(task: SubflowTask, options: TaskRunOpti
   const secrets = await resolveSecrets(job, options.secretProviders ?? providersFromEnv(), redactor, new Set(sf.modules));
   const bus = new EventBus(task.runId, (v) => redactor.deep(v));
   if (options.onEvent) bus.subscribe(options.onEvent);
+  for (const msg of redactor.warnings()) bus.emit({ type: 'log', level: 'warn', msg });
   const globals = new GlobalStore();
   globals.restore(task.globals);
   const { settings } = job.metadata;
@@ -124,7 +132,8 @@ export async function executeSubflowTask(task: SubflowTask, options: TaskRunOpti
     continuedErrors: [],
     hooks: [],
     hookErrors: [],
-    checkpoint: Checkpoint.fresh(job.dir, task.runId, job.name, task.contextName),
+    // Never saved on a worker: it only carries the run's identity to the modules' contexts.
+    checkpoint: Checkpoint.fresh(job.dir, task.originRunId, job.name, task.contextName),
     secrets,
     redactor,
     spawned: [],

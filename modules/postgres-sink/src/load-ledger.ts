@@ -1,0 +1,73 @@
+import { postgresError } from '@pypeline/postgres';
+import { ModuleError } from '@pypeline/sdk';
+import type pg from 'pg';
+
+/** The table where every load records itself, inside the load's own transaction. */
+export const LEDGER_TABLE = 'pypeline_loads';
+
+/** What identifies one load: the run (the same across `--resume`) and the node in its frame. */
+export interface LoadKey {
+  runId: string;
+  nodeKey: string;
+}
+
+/** A load an earlier attempt of the same run committed. */
+export interface RecordedLoad {
+  rows: number;
+  committedAt: string;
+}
+
+const ledgerDdl = (ledger: string) =>
+  `CREATE TABLE IF NOT EXISTS ${ledger} (run_id text NOT NULL, node_key text NOT NULL, target text NOT NULL, rows bigint NOT NULL, committed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (run_id, node_key))`;
+
+/**
+ * Creates the ledger when it is missing. Checked first, because CREATE TABLE IF NOT EXISTS needs
+ * the CREATE privilege on the schema even when the table exists.
+ */
+export async function ensureLedger(client: pg.Client, ledger: string): Promise<void> {
+  const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [ledger]);
+  if (rows[0]?.found) return;
+  try {
+    await client.query(ledgerDdl(ledger));
+  } catch (error) {
+    // Two loads creating it at once: one wins, the other sees a duplicate type or table.
+    const code = (error as { code?: string }).code;
+    if (code === '23505' || code === '42P07') return;
+    if (code === '42501') {
+      throw new ModuleError(`postgres_sink cannot create its ledger table ${ledger}, where each load records itself so a resumed run never loads twice: ${(error as Error).message}`, {
+        retryable: false,
+        hint: `create it once as a user who may, then let this user write to it: ${ledgerDdl(ledger)}; GRANT SELECT, INSERT, UPDATE ON ${ledger} TO <this user>. Or set ledger_schema to a schema this user may create tables in`,
+        cause: error,
+      });
+    }
+    throw postgresError(error, `cannot create the ledger table ${ledger}`);
+  }
+}
+
+/**
+ * Inside the load's transaction: claims the load's row in the ledger, or returns the load an
+ * earlier attempt of this run committed. A concurrent attempt with the same key waits here for
+ * the first one's transaction to end, so two attempts never both load.
+ */
+export async function claimLoad(client: pg.Client, ledger: string, key: LoadKey, target: string): Promise<RecordedLoad | undefined> {
+  const claimed = await ledgerQuery(client, ledger, `INSERT INTO ${ledger} (run_id, node_key, target, rows) VALUES ($1, $2, $3, 0) ON CONFLICT (run_id, node_key) DO NOTHING RETURNING run_id`, [key.runId, key.nodeKey, target]);
+  if (claimed.rowCount) return undefined;
+  const earlier = await ledgerQuery(client, ledger, `SELECT rows::text AS rows, committed_at::text AS committed_at FROM ${ledger} WHERE run_id = $1 AND node_key = $2`, [key.runId, key.nodeKey]);
+  const row = earlier.rows[0] as { rows: string; committed_at: string };
+  return { rows: Number(row.rows), committedAt: row.committed_at };
+}
+
+/** Inside the load's transaction, after the rows: the count the load commits with. */
+export async function recordLoad(client: pg.Client, ledger: string, key: LoadKey, rows: number): Promise<void> {
+  await ledgerQuery(client, ledger, `UPDATE ${ledger} SET rows = $3, committed_at = now() WHERE run_id = $1 AND node_key = $2`, [key.runId, key.nodeKey, rows]);
+}
+
+async function ledgerQuery(client: pg.Client, ledger: string, sql: string, params: unknown[]): Promise<pg.QueryResult> {
+  try {
+    return await client.query(sql, params);
+  } catch (error) {
+    const failure = postgresError(error, `cannot record the load in the ledger table ${ledger}`);
+    if ((error as { code?: string }).code !== '42501') throw failure;
+    throw new ModuleError(failure.message, { retryable: false, hint: `GRANT SELECT, INSERT, UPDATE ON ${ledger} TO <this user> (as its owner), or set ledger_schema to a schema where this user has a ledger of its own`, cause: error });
+  }
+}
