@@ -37,6 +37,8 @@ export interface StreamHooks {
   producer: string;
   onEnd?(rows: number): void;
   onError?(error: unknown): void;
+  /** The stream was closed before its end (its reader stopped or failed): the producer should release its own inputs. */
+  onClose?(): void;
 }
 
 /**
@@ -66,6 +68,8 @@ export class StreamArtifact implements Artifact {
   readonly uri = `stream://artifact-${++streamCounter}`;
   private rows = 0;
   private read = false;
+  /** The producer has ended or was closed: onEnd was called. */
+  private settled = false;
   private whole: Promise<Artifact> | undefined;
 
   constructor(
@@ -97,11 +101,23 @@ export class StreamArtifact implements Artifact {
     return (await this.whole).table();
   }
 
-  /** Closes the producer of a stream nobody read (its file handles, its pool tasks); its producer is then done. */
+  /**
+   * Closes the producer of a stream its reader left unfinished (its file handles, its pool tasks);
+   * the producer is then done. Safe to call at any time, and more than once.
+   */
   close(): void {
-    if (this.read) return;
     this.read = true;
+    if (this.settled) return;
+    // WARNING: a reader that failed after asking for `batches()` but before iterating never runs
+    // flow()'s finally; without this the producer (and the run waiting for it) would wait forever.
     void Promise.resolve(this.source.return?.(undefined)).catch(() => {});
+    this.settle();
+    this.hooks.onClose?.();
+  }
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
     this.hooks.onEnd?.(this.rows);
   }
 
@@ -131,8 +147,10 @@ export class StreamArtifact implements Artifact {
       ended = true;
     } finally {
       // A reader that stops early still ends the stream: the producer is closed and counted.
-      if (!ended) await this.source.return?.(undefined);
-      this.hooks.onEnd?.(this.rows);
+      const early = !ended && !this.settled;
+      if (early) await this.source.return?.(undefined);
+      this.settle();
+      if (early) this.hooks.onClose?.();
     }
   }
 }

@@ -108,15 +108,15 @@ export async function runJob(jobDir: string, options: RunOptions = {}): Promise<
   const redactor = new Redactor();
   const secrets = await resolveSecrets(job, options.secretProviders ?? providersFromEnv(), redactor, remote ? new Set() : undefined);
   const bus = new EventBus(runId, (v) => redactor.deep(v));
-  const pending: string[] = [];
+  const pending: string[] = [...redactor.warnings()];
   const release = acquireJobLock(job.dir, runId, (stale) => pending.push(`took over a stale lock of run ${stale.runId} (pid ${stale.pid} is gone)`));
   try {
-    const checkpoint = openCheckpoint(job, runId, contextName, options.resume ?? false, pending);
+    const { checkpoint, resumed } = openCheckpoint(job, runId, contextName, options.resume ?? false, pending);
     const logFile = options.logFile ?? join(options.logDir ?? join(job.dir, 'logs'), `run-${runId}.jsonl`);
     const log = attachJsonLog(bus, logFile);
     for (const l of options.listeners ?? []) bus.subscribe(l);
     try {
-      const result = await execute(job, { bus, context, contextName, modules, checkpoint, options, pending, secrets, redactor });
+      const result = await execute(job, { bus, context, contextName, modules, checkpoint, resumed, options, pending, secrets, redactor });
       return redactor.deep({ ...result, logFile });
     } finally {
       log.close();
@@ -142,13 +142,21 @@ function closeCache(state: RunState): void {
   }
 }
 
-function openCheckpoint(job: Job, runId: string, contextName: string, resume: boolean, notes: string[]): Checkpoint {
-  if (resume) return Checkpoint.load(job.dir);
-  if (Checkpoint.exists(job.dir)) {
+/**
+ * The checkpoint to continue (`--resume` with one on disk) or a fresh one, saved at once: from
+ * then on a kill at any point leaves a checkpoint whose run id the resumed run takes over.
+ */
+function openCheckpoint(job: Job, runId: string, contextName: string, resume: boolean, notes: string[]): { checkpoint: Checkpoint; resumed: boolean } {
+  const found = Checkpoint.exists(job.dir);
+  if (resume && found) return { checkpoint: Checkpoint.load(job.dir), resumed: true };
+  if (resume) notes.push(`nothing to resume: ${job.dir} has no checkpoint (its last run finished, or was stopped before it began), so this run starts from the beginning`);
+  else if (found) {
     notes.push('a checkpoint of an earlier interrupted run was replaced by this fresh run (use --resume to continue a run instead)');
     Checkpoint.load(job.dir).clear();
   }
-  return Checkpoint.fresh(job.dir, runId, job.name, contextName);
+  const checkpoint = Checkpoint.fresh(job.dir, runId, job.name, contextName);
+  checkpoint.save();
+  return { checkpoint, resumed: false };
 }
 
 interface Prepared {
@@ -157,6 +165,8 @@ interface Prepared {
   contextName: string;
   modules: RunState['modules'];
   checkpoint: Checkpoint;
+  /** True when `checkpoint` is an interrupted run's, loaded to continue it. */
+  resumed: boolean;
   options: RunOptions;
   pending: string[];
   secrets: ReadonlyMap<string, string>;
@@ -176,7 +186,7 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
   options.signal?.addEventListener('abort', onSignal, { once: true });
   const globals = new GlobalStore();
   const nodeStatus = new Map<string, any>();
-  if (options.resume) {
+  if (p.resumed) {
     globals.restore(checkpoint.data.globals);
     for (const [k, v] of Object.entries(checkpoint.data.nodeStatus)) nodeStatus.set(k, v);
   }
@@ -208,7 +218,7 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
   const t0 = Date.now();
   bus.emit({ type: 'run.started', flow: job.name, jobDir: job.dir, context: p.contextName, subflows: job.metadata.subflows.length, modules: Object.keys(job.dag.nodes).length });
   for (const msg of p.pending) bus.emit({ type: 'log', level: 'warn', msg });
-  if (options.resume) bus.emit({ type: 'log', level: 'info', msg: `resuming run ${checkpoint.data.runId}: ${checkpoint.data.completed.length} sub flow(s) already completed` });
+  if (p.resumed) bus.emit({ type: 'log', level: 'info', msg: `resuming run ${checkpoint.data.runId}: ${checkpoint.data.completed.length} sub flow(s) already completed` });
   try {
     await schedule(state);
   } catch (err: any) {
@@ -225,9 +235,11 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
     state.errors.unshift({ message: String(reason?.message ?? reason), hint: reason?.hint });
   }
   const status: RunStatus = state.errors.length ? 'failed' : 'success';
-  if (status === 'success') checkpoint.clear();
   const durationMs = Date.now() - t0;
   bus.emit({ type: 'run.finished', flow: job.name, status, durationMs, error: state.errors[0]?.message });
+  // WARNING: after run.finished is in the log: a run killed in between resumes to a no-op, and a
+  // missing checkpoint always comes with a log that says the run finished.
+  if (status === 'success') checkpoint.clear();
   await callHooks(state.hooks, 'onComplete', { runId: bus.runId, flow: job.name, status, durationMs, errors: state.errors.map((e) => e.message) }, (m) => {
     state.hookErrors.push(m);
     bus.emit({ type: 'log', level: 'warn', msg: m });

@@ -1,12 +1,11 @@
-import { type Artifact, type ModuleInputs, type ModuleOutputs } from '@pypeline/sdk';
+import { backoffMs, sleep, type Artifact, type ModuleInputs, type ModuleOutputs } from '@pypeline/sdk';
 import { PypeError } from '../errors.js';
 import { configValidator, secretKeys } from '../plan/check-config.js';
 import { explainSchemaErrors } from '../flow/schema-errors.js';
 import type { DagNode } from '../plan/types.js';
-import { resolveExpressionTemplates, resolveTemplates } from '../template/templater.js';
-import { abortable, sleep } from './abortable.js';
+import { resolveConfigTemplates } from '../template/resolve-config.js';
+import { abortable } from './abortable.js';
 import { attemptSignal } from './attempt-signal.js';
-import { backoffMs } from './backoff.js';
 import { checkPaths } from './path-guard.js';
 import { callHooks } from './hooks.js';
 import type { NodeStatus } from './events.js';
@@ -55,7 +54,10 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
         dispose();
         await runTeardown(state, nodeId, () => def.teardown?.(ctx));
       }
-      const { rowsOut, streams } = await storeOutputs(state, node, nodeId, result ?? {});
+      const { rowsOut, streams } = await storeOutputs(state, node, nodeId, result ?? {}, () => closeUnread(inputs));
+      // A module that returned no output reads its inputs no more; a stream it left unread (a sink
+      // whose load an interrupted run already committed) would keep its producer, and the run, waiting.
+      if (Object.keys(result ?? {}).length === 0) closeUnread(inputs);
       if (key) await saveToCache(state, node, nodeId, key, countRowsIn);
       setNodeGlobals(state, nodeId, 'success', Date.now() - started, rowsOut);
       const finish = async (rows: number) => {
@@ -85,7 +87,7 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
       }
       setNodeGlobals(state, nodeId, 'failed', Date.now() - started, 0, message);
       // A stream this module never read would keep its producer (and so the run) waiting for its end.
-      for (const art of Object.values(inputs)) if (art instanceof StreamArtifact) art.close();
+      closeUnread(inputs);
       const error = { nodeId, subflow, message: `${node.id} (${node.name}) failed: ${message}`, hint, stack: err?.stack };
       // continue_on_error: the failure is collected, but neither its sub flow nor the run fails.
       (node.continue_on_error ? state.continuedErrors : state.errors).push(error);
@@ -95,6 +97,10 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
       return 'failed';
     }
   }
+}
+
+function closeUnread(inputs: ModuleInputs): void {
+  for (const art of Object.values(inputs)) if (art instanceof StreamArtifact) art.close();
 }
 
 function hookFailed(state: RunState, nodeId: string, message: string): void {
@@ -113,17 +119,8 @@ function collectInputs(state: RunState, node: DagNode): ModuleInputs {
 }
 
 function prepareConfig(state: RunState, node: DagNode): Record<string, unknown> {
-  const scope = templateScope(state);
-  const config: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node.config)) {
-    const where = `${node.id}.configs.${key}`;
-    const prop = node.json_schema.properties?.[key];
-    // Expression fields (a string, or a map of strings) bind template values as literals, never as expression text.
-    if (prop?.format === 'expression' && typeof value === 'string') config[key] = resolveExpressionTemplates(value, scope, where);
-    else if (prop?.additionalProperties?.format === 'expression' && value && typeof value === 'object') {
-      config[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? resolveExpressionTemplates(v, scope, `${where}.${k}`) : v]));
-    } else config[key] = resolveTemplates(value, scope, where);
-  }
+  // Expression and SQL fields bind template values (as literals, as query parameters), never as text.
+  const config = resolveConfigTemplates(node.config, node.json_schema, templateScope(state), `${node.id}.configs`);
   const validate = configValidator(`${node.package}@${node.version}`, node.json_schema);
   if (!validate(config)) {
     const secrets = secretKeys(node.json_schema);
@@ -140,7 +137,7 @@ function prepareConfig(state: RunState, node: DagNode): Record<string, unknown> 
  * the node's module.finished is emitted again with the final count (the summary keeps the
  * last one); an error inside it marks this node failed as well as its reader.
  */
-async function storeOutputs(state: RunState, node: DagNode, nodeId: string, result: ModuleOutputs): Promise<{ rowsOut: number; streams: Promise<number>[] }> {
+async function storeOutputs(state: RunState, node: DagNode, nodeId: string, result: ModuleOutputs, releaseInputs: () => void): Promise<{ rowsOut: number; streams: Promise<number>[] }> {
   let rowsOut = 0;
   const streams: Promise<number>[] = [];
   const producer = `${node.id} (${node.name})`;
@@ -155,7 +152,9 @@ async function storeOutputs(state: RunState, node: DagNode, nodeId: string, resu
     const readers = edges.filter((e) => e.from_port === port).length || (read.size ? 1 : 0);
     let ended!: (rows: number) => void;
     const end = new Promise<number>((resolve) => (ended = resolve));
-    const hooks = { producer, onEnd: ended, onError: (error: unknown) => streamFailed(state, node, nodeId, error) };
+    // A stream closed before its end (its reader failed or stopped) releases this module's inputs in turn,
+    // so the close travels up a chain of streaming modules to the source.
+    const hooks = { producer, onEnd: ended, onError: (error: unknown) => streamFailed(state, node, nodeId, error), onClose: releaseInputs };
     const onSpill = (uri: string, rows: number) => state.bus.emit({ type: 'artifact.spilled', nodeId, uri, rows });
     const art = await state.artifacts.register(value, onSpill, { readers, whole }, hooks);
     state.outputs.set(`${node.id}.${port}`, art);

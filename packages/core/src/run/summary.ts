@@ -1,3 +1,4 @@
+import { formatTable } from '../format/format-table.js';
 import type { PypeEvent } from './events.js';
 
 export interface ModuleSummary {
@@ -46,9 +47,7 @@ export function renderSummary(events: readonly PypeEvent[], nodeIds: readonly st
     r.status === 'success' || r.status === 'cached' ? String(r.rowsOut) : '',
     r.error ? truncate(r.error.split('\n')[0], 70) : r.note ? r.note : r.attempts > 1 ? `${r.attempts} attempts` : '',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  return formatTable(header, body, { align: ['left', 'left', 'left', 'right', 'right'] });
 }
 
 export function formatMs(ms: number): string {

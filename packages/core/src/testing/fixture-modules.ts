@@ -77,14 +77,43 @@ export const FIXTURES: FixtureModule[] = [
     name: 'write_sink',
     type: 'sink',
     input_ports: ['input'],
-    schema: { type: 'object', additionalProperties: false, required: ['path', 'runs_log'], properties: { path: { type: 'string', format: 'path' }, runs_log: { type: 'string' }, delay_ms: { type: 'integer', default: 0 } } },
+    schema: { type: 'object', additionalProperties: false, required: ['path', 'runs_log'], properties: { path: { type: 'string', format: 'path' }, runs_log: { type: 'string' }, delay_ms: { type: 'integer', default: 0 }, ids_log: { type: 'string' } } },
     run: `const fs = await import('node:fs');
       await new Promise((r) => setTimeout(r, ctx.config.delay_ms));
       const rows = (await inputs.input.table()).toArray().map((r) => r.toJSON());
       fs.writeFileSync(ctx.config.path + '.tmp', JSON.stringify(rows));
       fs.renameSync(ctx.config.path + '.tmp', ctx.config.path);
       fs.appendFileSync(ctx.config.runs_log, ctx.nodeId + '\\n');
+      if (ctx.config.ids_log) fs.appendFileSync(ctx.config.ids_log, [ctx.runId, ctx.frame, ctx.nodeId].join(' ') + '\\n');
       return {};`,
+  },
+  {
+    name: 'stream_rows',
+    type: 'source',
+    output_ports: ['data'],
+    schema: { type: 'object', additionalProperties: false, required: ['batches'], properties: { batches: { type: 'integer' } } },
+    run: `async function* out() {
+        for (let b = 0; b < ctx.config.batches; b++) yield* arrow.tableFromArrays({ id: Int32Array.from({ length: 10 }, (_, i) => b * 10 + i) }).batches;
+      }
+      return { data: out() };`,
+  },
+  {
+    name: 'stream_pass',
+    type: 'mod',
+    input_ports: ['input'],
+    output_ports: ['output'],
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    run: `async function* out() { for await (const b of inputs.input.batches()) yield b; }
+      return { output: out() };`,
+  },
+  {
+    name: 'refusing_sink',
+    type: 'sink',
+    input_ports: ['input'],
+    schema: { type: 'object', additionalProperties: false, properties: { read_first: { type: 'integer', default: 0 } } },
+    run: `const it = inputs.input.batches()[Symbol.asyncIterator]();
+      for (let i = 0; i < ctx.config.read_first; i++) await it.next();
+      throw Object.assign(new Error('cannot open the output'), { retryable: false });`,
   },
   {
     name: 'sleep_solo',
