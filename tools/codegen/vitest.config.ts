@@ -1,9 +1,6 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.config.js';
 
-export default defineConfig({
-  test: {
-    // Each test runs the TypeScript compiler over a fixture (~1 s alone); when nx runs other
-    // packages' tasks beside it on a 2-core machine that can pass the 5 s default.
-    testTimeout: 30_000,
-  },
-});
+// Each test runs the TypeScript compiler over a fixture (~1 s alone); the shared 30 s default
+// covers it when nx runs other packages' tasks beside it on a 2-core machine.
+export default mergeConfig(shared, defineConfig({ test: {} }));

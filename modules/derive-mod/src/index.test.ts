@@ -1,6 +1,6 @@
 import { Float64, Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { MemoryArtifact, ModuleError, toTable, type ModuleOutputs } from '@pypeline/sdk';
-import { createTestContext } from '@pypeline/module-testing';
+import { createTestContext } from '@pypeline/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import deriveMod from './index.js';
 import type { Config } from './config.js';

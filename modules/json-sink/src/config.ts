@@ -1,6 +1,9 @@
 /** Configuration of `json_sink`. */
 export interface Config {
-  /** Path of the JSON file to write; missing parent folders are created, an existing file is replaced */
+  /**
+   * Path of the JSON file to write; missing parent folders are created, an existing file is replaced
+   * @format path
+   */
   output_path: string;
   /**
    * `jsonl` writes one object per line (JSON Lines); `array` writes one JSON array of objects

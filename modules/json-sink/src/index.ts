@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import { makeVector } from 'apache-arrow';
-import { defineModule, ModuleError, type Artifact, requireInput } from '@pypeline/sdk';
+import { defineModule, ModuleError, type Artifact, requireInput, writeFileAtomic } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { jsonValue } from './json-values.js';
-import { writeAtomically } from './write-atomically.js';
 
 export type { Config } from './config.js';
 
@@ -22,7 +21,7 @@ export default defineModule<Config>({
     const input = requireInput(inputs, 'input', 'json_sink', 'connect a data edge to it, e.g. "source.data - sink.input"');
     const path = resolve(config.output_path);
     let rows = 0;
-    const bytes = await writeAtomically(path, serialize(input, config.format, ctx.signal, (n) => (rows += n))).catch((error: NodeJS.ErrnoException) => {
+    const bytes = await writeFileAtomic(path, serialize(input, config.format, ctx.signal, (n) => (rows += n))).catch((error: NodeJS.ErrnoException) => {
       if (error instanceof ModuleError || ctx.signal.aborted) throw error;
       throw new ModuleError(`cannot write JSON file ${path}: ${error.message}`, {
         retryable: !USER_ERRORS.has(error.code ?? ''),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModuleError, type ModuleOutputs } from '@pypeline/sdk';
-import { createTestContext } from '@pypeline/module-testing';
+import { createTestContext } from '@pypeline/sdk/testing';
 import type { Table } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import jsonSource from './index.js';

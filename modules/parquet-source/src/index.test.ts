@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Bool, DateDay, Float64, Table, Utf8, vectorFromArray, type RecordBatch } from 'apache-arrow';
 import { writeParquetFile } from '@pypeline/parquet';
 import { ModuleError, toTable, type ModuleOutputs } from '@pypeline/sdk';
-import { createTestContext } from '@pypeline/module-testing';
+import { createTestContext } from '@pypeline/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import parquetSource from './index.js';
 import { DEFAULTS, type Config } from './config.js';

@@ -52,20 +52,25 @@ export type { EventPayload } from './run/events.js';
 export { EventBus } from './run/events.js';
 export type { PypeEvent, EventType, EventOf, Listener, RunStatus, NodeStatus } from './run/events.js';
 export { renderSummary, summarize, formatMs } from './run/summary.js';
+export { formatTable } from './format/format-table.js';
+export type { FormatTableOptions } from './format/format-table.js';
 export { renderTimeline } from './run/timeline.js';
 export type { ModuleSummary } from './run/summary.js';
 
 export { envProvider, fileProvider, vaultProvider, providersFromEnv } from './secrets/providers.js';
 export type { SecretProvider, VaultOptions } from './secrets/providers.js';
 export { PypeError, FlowValidationError, InternalError } from './errors.js';
+// The one path guard (settings.allowed_root, server uploads); it lives in the SDK so modules use it too.
+export { guardPath, PathOutsideRootError } from '@pypeline/sdk';
 export { PYPELINE_VERSION } from './version.js';
 
 // Templates (used by runtimes beside core, e.g. stream flows)
 export { resolveTemplates, resolveExpressionTemplates } from './template/templater.js';
+export { resolveConfigTemplates } from './template/resolve-config.js';
 export type { TemplateScope } from './template/templater.js';
 export { findRefs } from './template/references.js';
 export { parseDataEdge } from './plan/parse-connections.js';
-export { checkConfig } from './plan/check-config.js';
-export type { ConfigProblem } from './plan/check-config.js';
+export { checkConfig, configProblems, addValueCheck } from './plan/check-config.js';
+export type { ConfigProblem, ConfigOwner, ValueCheck } from './plan/check-config.js';
 export type { ParsedDataEdge } from './plan/parse-connections.js';
 export type { YamlDocument } from './flow/yaml-document.js';

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { executeSubflowTask, runJob } from '@pypeline/core';
-import { describeWithService, serviceAddress, uniqueName } from '@pypeline/test-services';
+import { describeWithService, serviceAddress, uniqueName, until } from '@pypeline/test-services';
 import { BullmqExecutor } from './bullmq-executor.js';
 import { DeadLetterQueue } from './dead-letter.js';
 import { KEY_PREFIX } from './queue-names.js';
 import { startWorker, type TaskWorker } from './task-worker.js';
 import { napFlow, napProject } from './testing/fixture-project.js';
-import { buildJob, obliterateQueues, readTrace, until } from './testing/jobs.js';
+import { buildJob, obliterateQueues, readTrace } from './testing/jobs.js';
 import { spawnWorker } from './testing/spawn-workers.js';
 
 const { host, port } = serviceAddress('redis');
@@ -100,11 +100,11 @@ describeWithService('redis', 'tasks that fail for good: refusals, retries, the d
     expect(await dlq.list()).toEqual([]);
     const q = new Queue(queue, { connection: { host, port }, prefix: KEY_PREFIX });
     let job: Job | undefined;
-    for (let i = 0; i < 200 && !job?.finishedOn; i++) {
-      job = await Job.fromId(q, again);
-      await new Promise((r) => setTimeout(r, 50));
+    try {
+      await until(async () => Boolean((job = await Job.fromId(q, again))?.finishedOn), `the retried job ${again} to finish`, 60_000, 50);
+    } finally {
+      await q.close();
     }
-    await q.close();
     expect(job?.returnvalue?.status).toBe('success');
     expect(readFileSync(join(out, 'write-0.txt'), 'utf8')).toBe('hello');
     await expect(dlq.drop(['no-such-letter'])).rejects.toThrow(/no dead letter no-such-letter/);
@@ -120,7 +120,7 @@ describeWithService('redis', 'tasks that fail for good: refusals, retries, the d
     const trace = join(shared, 'stall-trace.log');
     const jobDir = buildJob(project, 'stalls', napFlow('stalls', [{ id: 'slow', ms: 20_000, trace }], []), join(shared, 'jobs'));
     const run = runJob(jobDir, { executor, searchDirs: ['/nonexistent'] });
-    await until(() => readTrace(trace).some((l) => l.pid === doomed.pid));
+    await until(() => readTrace(trace).some((l) => l.pid === doomed.pid), () => `the doomed worker to start the task; its output:\n${doomed.output()}`, 60_000);
     process.kill(doomed.pid, 'SIGKILL');
     const survivor = startWorker({ redis: REDIS, queue, searchDirs: [project], ...stall });
     workers.push(survivor);
@@ -131,8 +131,8 @@ describeWithService('redis', 'tasks that fail for good: refusals, retries, the d
     const dlq = new DeadLetterQueue(REDIS, queue);
     dlqs.push(dlq);
     let letters = await dlq.list();
-    for (let i = 0; i < 50 && !letters.length; i++) letters = (await new Promise((r) => setTimeout(r, 50)), await dlq.list());
+    await until(async () => (letters = await dlq.list()).length > 0, 'the stalled task in the dead-letter queue', 30_000, 50);
     expect(letters).toHaveLength(1);
     expect(letters[0].attempts).toEqual([expect.objectContaining({ attempt: 1, worker: expect.stringMatching(new RegExp(`:${doomed.pid}$`)), outcome: 'stalled' })]);
   });
-});
+}, 120_000);

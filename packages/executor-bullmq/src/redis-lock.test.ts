@@ -1,9 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithService, serviceAddress, uniqueName } from '@pypeline/test-services';
+import { describeWithService, serviceAddress, uniqueName, until } from '@pypeline/test-services';
 import { lockKey } from './queue-names.js';
-import { acquireLock, acquireLocks } from './redis-lock.js';
-import { sleep } from './testing/jobs.js';
+import { acquireLock, acquireLocks, releaseAll } from './redis-lock.js';
 
 describeWithService('redis', 'exclusive-resource locks on Redis', () => {
   const { host, port } = serviceAddress('redis');
@@ -17,7 +16,7 @@ describeWithService('redis', 'exclusive-resource locks on Redis', () => {
     const waits: string[] = [];
     let second: Awaited<ReturnType<typeof acquireLock>> | undefined;
     const pending = acquireLock(redis, r, { retryMs: 20, onWait: (_, by) => waits.push(by) }).then((l) => (second = l));
-    await sleep(200);
+    await until(() => waits.length > 0, 'the second caller to find the lock busy');
     expect(second).toBeUndefined();
     expect(waits).toEqual([expect.stringMatching(/^worker-a since /)]);
     await first.release();
@@ -29,8 +28,13 @@ describeWithService('redis', 'exclusive-resource locks on Redis', () => {
 
   it('keeps a live holder past its lease, and frees a dead holder\'s lock when the lease expires', async () => {
     const r = uniqueName('res');
-    const live = await acquireLock(redis, r, { leaseMs: 300 });
-    await sleep(700);
+    // What is awaited here is time itself: two leases, with the holder renewing all along. The
+    // lease is long enough that a busy machine still renews (every third of it) in time.
+    const leaseMs = 1000;
+    const live = await acquireLock(redis, r, { leaseMs });
+    await new Promise((resolve) => setTimeout(resolve, 2 * leaseMs));
+    expect(live.lost.aborted).toBe(false);
+    expect(await redis.exists(lockKey(r))).toBe(1);
     await expect(acquireLock(redis, r, { retryMs: 20, signal: AbortSignal.timeout(200) })).rejects.toThrow();
     await live.release();
 
@@ -45,9 +49,8 @@ describeWithService('redis', 'exclusive-resource locks on Redis', () => {
   it('tells a holder it lost the lock, and never deletes the new holder\'s key', async () => {
     const r = uniqueName('res');
     const lease = await acquireLock(redis, r, { leaseMs: 300 });
-    await redis.set(lockKey(r), 'someone-else', 'PX', 5000);
-    await sleep(250);
-    expect(lease.lost.aborted).toBe(true);
+    await redis.set(lockKey(r), 'someone-else', 'PX', 60_000);
+    await until(() => lease.lost.aborted, 'the holder\'s next renewal to find the key taken');
     await lease.release();
     expect(await redis.get(lockKey(r))).toBe('someone-else');
     await redis.del(lockKey(r));
@@ -55,7 +58,12 @@ describeWithService('redis', 'exclusive-resource locks on Redis', () => {
 
   it('takes several locks in name order, so opposite requests cannot deadlock', async () => {
     const [a, b] = [uniqueName('a'), uniqueName('b')];
-    const results = await Promise.all([acquireLocks(redis, [a, b], { retryMs: 10 }).then(async (l) => (await sleep(50), await Promise.all(l.map((x) => x.release())), 1)), acquireLocks(redis, [b, a], { retryMs: 10 }).then(async (l) => (await Promise.all(l.map((x) => x.release())), 2))]);
-    expect(results).toEqual([1, 2]);
+    // Whoever gets the locks first keeps them until the other is seen waiting, so the two
+    // requests really overlap; in any other order than by name they would deadlock here.
+    let otherWaits!: () => void;
+    const contended = new Promise<void>((resolve) => (otherWaits = resolve));
+    const take = (names: string[], result: number) =>
+      acquireLocks(redis, names, { retryMs: 10, onWait: () => otherWaits() }).then(async (held) => (await contended, await releaseAll(held), result));
+    expect(await Promise.all([take([a, b], 1), take([b, a], 2)])).toEqual([1, 2]);
   });
-});
+}, 60_000);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { PypeError } from '@pypeline/core';
+import { sleep } from '@pypeline/sdk';
 import { lockKey } from './queue-names.js';
 
 // Renew and release only while the key still holds our token: a lease that expired and was
@@ -94,16 +95,4 @@ function holderOf(value: string | null): string {
   } catch {
     return value;
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

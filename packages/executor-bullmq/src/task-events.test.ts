@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { until } from '@pypeline/test-services';
 import { EventForwarder, type EventBatch } from './task-events.js';
 
 describe('EventForwarder', () => {
@@ -7,7 +8,7 @@ describe('EventForwarder', () => {
     const f = new EventForwarder(async (b) => void sent.push(b), 5);
     f.push({ type: 'log', level: 'info', msg: 'a', runId: 'r', time: 1 } as any);
     f.push({ type: 'log', level: 'info', msg: 'b' });
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => sent.length === 1, 'the first batch to go out on its timer');
     f.push({ type: 'log', level: 'info', msg: 'c' });
     await f.flush();
     expect(sent.map((b) => b.events.map((e: any) => e.msg))).toEqual([['a', 'b'], ['c']]);

@@ -3,14 +3,15 @@ import { probeService, servicesRequired, type ServiceStatus } from './probe.js';
 import type { ServiceName } from './services.js';
 
 /**
- * `describe(title, fn)` when the service answers. When it does not, the block is skipped with
- * the reason in its title (and a warning on stderr), unless PYPE_REQUIRE_SERVICES=1: then one
- * failing test says which service is missing and how to start or point at it.
+ * `describe(title, fn, timeoutMs)` when the service answers. When it does not, the block is
+ * skipped with the reason in its title (and a warning on stderr), unless PYPE_REQUIRE_SERVICES=1:
+ * then one failing test says which service is missing and how to start or point at it.
+ * `timeoutMs` is each test's timeout, as for `describe`: size it for a busy machine.
  */
-export function describeWithService(name: ServiceName, title: string, fn: () => void): void {
+export function describeWithService(name: ServiceName, title: string, fn: () => void, timeoutMs?: number): void {
   const status = probeService(name);
   if (status.up) {
-    describe(title, fn);
+    describe(title, fn, timeoutMs);
     return;
   }
   const why = downMessage(status);
@@ -23,7 +24,7 @@ export function describeWithService(name: ServiceName, title: string, fn: () => 
     return;
   }
   process.stderr.write(`[test-services] skipping "${title}": ${why} (set PYPE_REQUIRE_SERVICES=1 to fail instead)\n`);
-  describe.skip(`${title} (skipped: ${why})`, fn);
+  describe.skip(`${title} (skipped: ${why})`, fn, timeoutMs);
 }
 
 export function downMessage(status: ServiceStatus): string {

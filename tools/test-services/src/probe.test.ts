@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeService, servicesRequired } from './probe.js';
@@ -29,8 +30,20 @@ describe('probeService', () => {
     expect(probeService('nats')).toMatchObject({ up: true, port });
     server.close();
     process.env.PYPE_MQTT_PORT = String(port);
-    expect(probeService('mqtt')).toMatchObject({ up: false, reason: 'ECONNREFUSED' });
+    expect(probeService('mqtt', { waitMs: 1000 })).toMatchObject({ up: false, reason: expect.stringMatching(/^ECONNREFUSED \(\d+ attempts in 1000 ms\)$/) });
     delete process.env.PYPE_NATS_PORT;
     delete process.env.PYPE_MQTT_PORT;
-  });
+  }, 60_000);
+
+  it('keeps trying for a while, so a service that answers late is still seen as up', () => {
+    // Another process starts listening a second after the (synchronous) probe began.
+    const late = spawn(process.execPath, ['-e', `setTimeout(() => require('node:net').createServer((s) => s.destroy()).listen(${port}, '127.0.0.1'), 1000)`], { stdio: 'ignore' });
+    try {
+      process.env.PYPE_RABBITMQ_PORT = String(port);
+      expect(probeService('rabbitmq', { waitMs: 20_000 })).toMatchObject({ up: true, port });
+    } finally {
+      late.kill();
+      delete process.env.PYPE_RABBITMQ_PORT;
+    }
+  }, 60_000);
 });

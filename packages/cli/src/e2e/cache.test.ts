@@ -10,7 +10,8 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/dist/bin.js');
 
 function pype(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', ...env } });
+  // The timeout ends a hung child: spawnSync blocks this process, so vitest's timeout could not.
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', ...env }, timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -87,4 +88,4 @@ describe('pype run --cache', () => {
     expect(r.stderr).toMatch(/cannot read the size "lots"/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
-});
+}, 300_000);

@@ -10,7 +10,8 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/dist/bin.js');
 
 function pype(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  // The timeout ends a hung child: spawnSync blocks this process, so vitest's timeout could not.
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -141,7 +142,7 @@ describe('pype CLI end to end', () => {
     const flow = join(dir, 'secret.yaml');
     writeFileSync(flow, `flow:\n  name: secret_flow\nmodules:\n  - id: say\n    name: log_message\n    configs:\n      required:\n        message: "token is {{secret.api_token}}"\n  - id: read\n    name: csv_source\n    configs:\n      required:\n        file_path: "/nonexistent/{{secret.api_token}}.csv"\nconnections:\n  control:\n    - "say (1|) read"\n`);
     const value = 'hunter2-SECRET-value';
-    const r = spawnSync(process.execPath, [BIN, 'run', flow, '--debug', '-v'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PYPE_SECRET_API_TOKEN: value } });
+    const r = spawnSync(process.execPath, [BIN, 'run', flow, '--debug', '-v'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PYPE_SECRET_API_TOKEN: value }, timeout: 120_000 });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('token is ***');
     expect(r.stdout + r.stderr).not.toContain(value);
@@ -152,4 +153,4 @@ describe('pype CLI end to end', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/flow file not found: nope.yaml/);
   });
-});
+}, 300_000);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { buildFlow } from '@pypeline/core';
 import { removeQueues } from '@pypeline/executor-bullmq';
-import { describeWithService, serviceAddress, uniqueName } from '@pypeline/test-services';
+import { describeWithService, serviceAddress, uniqueName, until } from '@pypeline/test-services';
 import { installFakeModule } from './fake-modules.js';
 
 const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
@@ -17,7 +17,8 @@ describeWithService('redis', 'pype worker, pype run --executor bullmq, pype dlq'
   const queue = uniqueName('pype_test_cli');
   const env = { ...process.env, FORCE_COLOR: '0', PYPE_QUEUE: queue };
   const workers: ReturnType<typeof spawn>[] = [];
-  const pype = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env });
+  // The timeout ends a hung child: spawnSync blocks this process, so vitest's timeout could not.
+  const pype = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env, timeout: 120_000 });
   afterAll(async () => {
     for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
     await removeQueues(REDIS, queue);
@@ -53,8 +54,9 @@ describeWithService('redis', 'pype worker, pype run --executor bullmq, pype dlq'
     expect(ok.stdout).toMatch(/✓ c#0 .*\n|✓ b#0/);
     expect(ok.stdout).toMatch(/✓ fan succeeded/);
     // spawnSync blocked this process: let the workers' buffered output arrive before reading it.
-    for (let i = 0; i < 100 && (outputs.join('').match(/^✓ fan\/subflow_\d#0/gm) ?? []).length < 3; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(outputs.join('').match(/^✓ fan\/subflow_\d#0/gm)).toHaveLength(3);
+    const finished = () => outputs.join('').match(/^✓ fan\/subflow_\d#0/gm) ?? [];
+    await until(() => finished().length >= 3, () => `the workers to report 3 finished sub flows; their output:\n${outputs.join('\n')}`);
+    expect(finished()).toHaveLength(3);
 
     const refused = pype(['run', 'jobs/lost', '--executor', 'bullmq', '--redis', REDIS], root);
     expect(refused.status).toBe(1);
@@ -74,4 +76,4 @@ describeWithService('redis', 'pype worker, pype run --executor bullmq, pype dlq'
     expect(await Promise.all(stopped)).toEqual([0, 0]);
     expect(outputs.join('')).toMatch(/✓ worker stopped/);
   });
-});
+}, 300_000);

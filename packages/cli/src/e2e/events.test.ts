@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/dist/bin.js');
-const pype = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+// The timeout ends a hung child: spawnSync blocks this process, so vitest's timeout could not.
+const pype = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
 
 describe('--events, pype replay and --plugin', () => {
   it('records a run, replays its summary and timeline, and runs plugin hooks', () => {
@@ -34,4 +35,4 @@ describe('--events, pype replay and --plugin', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/flow.yaml:1 is not an event line/);
   });
-});
+}, 180_000);

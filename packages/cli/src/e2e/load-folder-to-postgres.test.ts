@@ -15,7 +15,8 @@ import { describeWithService, postgresTestConfig, uniqueName } from '@pypeline/t
 import pg from 'pg';
 
 function pype(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  // The timeout ends a hung child: spawnSync blocks this process, so vitest's timeout could not.
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -89,4 +90,4 @@ describeWithService('postgres', 'examples/load_folder_to_postgres.yaml end to en
     expect(r.stdout).toMatch(/summary_query#0\s+skipped\s+halted after a failure/);
     expect(r.stdout).not.toMatch(/read#2/);
   });
-});
+}, 180_000);

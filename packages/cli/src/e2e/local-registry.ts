@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '@pypeline/test-services';
 
 export interface LocalRegistry {
   url: string;
@@ -73,17 +74,11 @@ function freePort(): Promise<number> {
 
 // Polls /-/ping for up to 60 s: Verdaccio loads its plugins before it listens.
 async function waitUntilUp(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
+  const answers = async () => {
     if (child.exitCode !== null) throw new Error(`verdaccio exited with ${child.exitCode}:\n${log()}`);
-    try {
-      if ((await fetch(`${url}-/ping`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`verdaccio did not answer on ${url} within 60 s:\n${log()}`);
+    return (await fetch(`${url}-/ping`).catch(() => undefined))?.ok === true; // undefined: not listening yet
+  };
+  await until(answers, () => `verdaccio to answer on ${url}:\n${log()}`, 60_000, 250);
 }
 
 async function createUser(url: string): Promise<string> {

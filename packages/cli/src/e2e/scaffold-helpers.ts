@@ -13,8 +13,12 @@ export function devEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, FORCE_COLOR: '0', NO_COLOR: '1', ...extra };
 }
 
+// Ends a command that hangs (a build on a busy machine takes a minute at most): spawnSync blocks
+// the test process, so vitest's own timeout could not.
+const COMMAND_TIMEOUT_MS = 300_000;
+
 export function run(cmd: string, args: string[], cwd: string, env = devEnv()): SpawnSyncReturns<string> {
-  return spawnSync(cmd, args, { cwd, env, encoding: 'utf8' });
+  return spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS });
 }
 
 export interface Finished {
@@ -26,7 +30,7 @@ export interface Finished {
 /** `run` without blocking, so independent packages build side by side. */
 export function runAsync(cmd: string, args: string[], cwd: string, env = devEnv()): Promise<Finished> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: COMMAND_TIMEOUT_MS }, (error, stdout, stderr) => {
       const status = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ status, stdout, stderr });
     });

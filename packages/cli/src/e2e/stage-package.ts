@@ -6,7 +6,7 @@ import { ROOT } from './scaffold-helpers.js';
 /** Workspace packages by name → folder relative to the repository root. */
 function workspacePackages(): Map<string, string> {
   const found = new Map<string, string>();
-  for (const group of ['packages', 'tools']) {
+  for (const group of ['packages', 'modules', 'tools']) {
     for (const dir of readdirSync(join(ROOT, group))) {
       const file = join(ROOT, group, dir, 'package.json');
       if (existsSync(file)) found.set(JSON.parse(readFileSync(file, 'utf8')).name, `${group}/${dir}`);

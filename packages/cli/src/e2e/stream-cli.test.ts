@@ -6,12 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { until } from '@pypeline/test-services';
 
 const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 function pype(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  // The timeout ends a hung child: spawnSync blocks this process, so vitest's timeout could not.
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, timeout: 120_000 });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
@@ -27,7 +29,7 @@ modules:
       optional: { event_time: ts, schema: { k: string, v: float64, ts: timestamp }, poll_ms: 20 }
   - id: per_second
     name: window_aggregate
-    configs: { required: { key: k, window: { tumbling: 1s }, aggregates: { n: count, total: sum(v) } } }
+    configs: { required: { window: { tumbling: 1s }, aggregates: { n: "count(*)", total: "sum(v)" } }, optional: { group_by: [k] } }
   - id: out
     name: file_sink
     configs: { required: { path: out.jsonl } }
@@ -50,7 +52,7 @@ describe('stream flows on the command line', () => {
     writeFileSync(join(dir, 'bad.yaml'), readFileSync(flow(dir), 'utf8').replace('tumbling: 1s', 'tumbling: 1 sec').replace('name: file_sink', 'name: file_snk'));
     const bad = pype(['validate', 'bad.yaml'], dir);
     expect(bad.code).toBe(1);
-    expect(bad.out).toMatch(/bad\.yaml:\d+:\d+ error at modules\[1\]\.configs\.required\.window: window_aggregate config "window" tumbling window size: "1 sec" is not a duration/);
+    expect(bad.out).toMatch(/bad\.yaml:\d+:\d+ error at modules\[1\]\.configs\.required\.window: per_second \(window_aggregate\): config "window": tumbling window size: "1 sec" is not a duration/);
     expect(bad.out).toMatch(/bad\.yaml:13:\d+ error at modules\[2\]\.name: "file_snk" is not available in stream flows \(did you mean "file_sink"\?\)/);
     expect(bad.out).not.toMatch(/\n\s+at /);
     const run = pype(['run', 'bad.yaml'], dir);
@@ -61,7 +63,7 @@ describe('stream flows on the command line', () => {
   it('a broker that is down: a clear error naming the node and the fix, exit 1, and the process ends', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pype-stream-cli-'));
     const r = spawnSync(process.execPath, [BIN, 'run', 'examples/stream/sensor_counts.ts', '--state-dir', dir], {
-      cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, FORCE_COLOR: '0', MQTT_URL: 'mqtt://127.0.0.1:1' },
+      cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, FORCE_COLOR: '0', MQTT_URL: 'mqtt://127.0.0.1:1' },
     });
     expect(r.error).toBeUndefined(); // not killed by the timeout: nothing kept the process alive
     expect(r.status).toBe(1);
@@ -82,20 +84,14 @@ describe('stream flows on the command line', () => {
       return { child, output: () => out, exited: new Promise<number | null>((r) => child.on('exit', r)) };
     };
     const rows = () => (existsSync(join(dir, 'out.jsonl')) ? readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, number | string>) : []);
-    const until = async (cond: () => boolean) => {
-      for (let i = 0; i < 1500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
-      expect(cond()).toBe(true);
-    };
 
     const first = start();
     onTestFinished(() => void first.child.kill('SIGKILL'));
-    await until(() => rows().length >= 2); // [0 s, 1 s) closed by events up to 2.4 s
+    // [0 s, 1 s) closed by events up to 2.4 s
+    await until(() => rows().length >= 2, () => `2 rows in out.jsonl; pype run's output:\n${first.output()}`, 60_000);
     // metrics.json is rewritten every second: wait for one written after the rows went through
     let live = pype(['inspect', 'counts.yaml'], dir);
-    for (let i = 0; i < 50 && !/lines\s+file-tail\s+—\s+—\s+25\s/.test(live.out); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      live = pype(['inspect', 'counts.yaml'], dir);
-    }
+    await until(() => /lines\s+file-tail\s+—\s+—\s+25\s/.test((live = pype(['inspect', 'counts.yaml'], dir)).out), () => `pype inspect to show 25 lines read; it shows:\n${live.out}`, 60_000, 100);
     expect(live.code).toBe(0);
     expect(live.out).toMatch(/app tail_counts · running \(pid \d+/);
     expect(live.out).toMatch(/lines\s+file-tail\s+—\s+—\s+25\s/);
@@ -110,12 +106,12 @@ describe('stream flows on the command line', () => {
     appendFileSync(join(dir, 'in.jsonl'), events(25, 50));
     const second = start();
     onTestFinished(() => void second.child.kill('SIGKILL'));
-    await until(() => rows().length >= 8); // windows of 0–4 s, two keys
+    await until(() => rows().length >= 8, () => `8 rows (windows of 0–4 s, two keys) in out.jsonl; pype run's output:\n${second.output()}`, 60_000);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(second.output()).toMatch(/restored from checkpoint \d+/);
     const got = rows();
     expect(got.map((r) => `${r.k}@${r.window_start}`)).toEqual(['even@0', 'odd@0', 'even@1000', 'odd@1000', 'even@2000', 'odd@2000', 'even@3000', 'odd@3000']);
     expect(got.every((r) => r.n === 5)).toBe(true);
-  }, 60_000);
-});
+  }, 180_000);
+}, 120_000);

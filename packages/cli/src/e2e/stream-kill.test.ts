@@ -3,18 +3,29 @@
 // points while readings arrive, restarted each time; every window count must be right and none
 // written twice.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectAsync } from 'mqtt';
 import pg from 'pg';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithService, postgresTestConfig, serviceAddress, uniqueName } from '@pypeline/test-services';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/dist/bin.js');
 const APP = 'examples/stream/sensor_counts.ts';
+
+// Bundled (its @pypeline imports stay external) where Node resolves them from the CLI's node_modules.
+const KILL_ENTRY = join(ROOT, `packages/cli/node_modules/.cache/pype-test/kill-at-checkpoint.${process.pid}.mjs`);
+
+async function bundleKillEntry(): Promise<void> {
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [join(ROOT, 'packages/cli/src/testing/kill-at-checkpoint.ts')], outfile: KILL_ENTRY,
+    bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent',
+  });
+}
 
 const SENSORS = 10;
 const EVENTS = 2000; // 10 ms of event time apart: 20 windows of 1 s, 10 readings per sensor each
@@ -41,14 +52,20 @@ describeWithService('mqtt', 'stream app under SIGKILL', () => {
     };
     const client = new pg.Client(db);
     const logs: string[] = [];
+    beforeAll(async () => {
+      await bundleKillEntry();
+    }, 120_000);
     afterAll(async () => {
+      rmSync(KILL_ENTRY, { force: true });
       await client.query(`DROP TABLE IF EXISTS "${id}"`).catch(() => {});
       await client.query(`DELETE FROM pypeline_stream_commits WHERE app = $1`, [id]).catch(() => {});
       await client.end().catch(() => {});
     });
 
+    // `pype run` itself, or (with killAt) the test-only entry that SIGKILLs itself at that checkpoint phase.
     function start(killAt?: string): { child: ChildProcess; exited: Promise<number | null> } {
-      const child = spawn(process.execPath, [BIN, 'run', APP, '--state-dir', stateDir, '--progress', '0'], { cwd: ROOT, env: { ...env, ...(killAt ? { PYPE_STREAM_KILL_AT: killAt } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const args = killAt ? [KILL_ENTRY, APP, stateDir, killAt] : [BIN, 'run', APP, '--state-dir', stateDir, '--progress', '0'];
+      const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout!.on('data', (d) => (out += d));
       child.stderr!.on('data', (d) => (out += d));
@@ -138,6 +155,6 @@ describeWithService('mqtt', 'stream app under SIGKILL', () => {
       expect(logs.join('\n')).toMatch(/restored from checkpoint/);
       expect(logs.join('\n')).toMatch(/discarded checkpoint \d+: the previous run stopped before its sinks committed it/);
       expect(logs.join('\n')).toMatch(/finished checkpoint \d+, interrupted by the previous run/);
-    }, 120_000);
+    }, 300_000);
   });
 });

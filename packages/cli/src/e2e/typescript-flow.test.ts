@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/dist/bin.js');
-const pype = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+// The timeout ends a hung child: spawnSync blocks this process, so vitest's timeout could not.
+const pype = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
 
 describe('TypeScript flows', () => {
   it('build the same DAG and execution plan as their YAML twin', () => {
@@ -33,7 +34,7 @@ describe('TypeScript flows', () => {
 
   it('type-checks the factories: misspelled keys, wrong types, missing keys and ports do not compile', () => {
     // examples/typed-flow-errors.ts marks each mistake with @ts-expect-error; tsc fails when one compiles.
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'examples/tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'examples/tsconfig.json'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
     expect(r.status, r.stdout).toBe(0);
   });
 
@@ -55,4 +56,4 @@ describe('TypeScript flows', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/does not export a flow/);
   });
-});
+}, 240_000);

@@ -1,6 +1,7 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { parseAggregate } from '@pypeline/expr';
 import type { PathSegment } from '../flow/diagnostics.js';
-import { explainSchemaErrors } from '../flow/schema-errors.js';
+import { explainSchemaErrors, pointerToPath, type SchemaProblem } from '../flow/schema-errors.js';
 import type { ModuleSpec } from '../flow/types.js';
 import type { RegistryEntry } from '../registry/manifest.js';
 import { hasTemplate } from '../template/references.js';
@@ -20,7 +21,60 @@ ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
 ajv.addFormat('path', true);
 // `@format expression` marks expression-language fields: templates in them are bound as literals.
 ajv.addFormat('expression', true);
+// `@format sql` marks SQL text: templates in it are bound as query parameters (see bindSqlTemplates).
+ajv.addFormat('sql', true);
 const cache = new Map<string, ValidateFunction>();
+
+/** A check JSON Schema cannot say: what is wrong with `value`, or undefined when it is fine. */
+export type ValueCheck = (value: unknown) => string | undefined;
+const checks = new Map<string, ValueCheck>();
+
+/**
+ * Names a value check for config schemas: `format: <name>` on text (what codegen writes for a
+ * `@format` tag) or `check: <name>` on a value of any type (e.g. a stream window). A failed check
+ * is reported with its own message. Add checks before the schemas that use them are compiled.
+ */
+export function addValueCheck(name: string, check: ValueCheck): void {
+  checks.set(name, check);
+  ajv.addFormat(name, { type: 'string', validate: (text: string) => passes(check, text) });
+}
+
+ajv.addKeyword({ keyword: 'check', schemaType: 'string', validate: (name: string, data: unknown) => passes(checks.get(name), data) });
+
+/** A value holding a template anywhere is only known at run time: it is checked once resolved. */
+const templated = (v: unknown): boolean => (typeof v === 'string' ? hasTemplate(v) : v !== null && typeof v === 'object' && Object.values(v).some(templated));
+const passes = (check: ValueCheck | undefined, value: unknown) => templated(value) || check?.(value) === undefined;
+// `@format aggregate`: one aggregate of the expression language, e.g. `sum(amount)` or `count(*)`.
+addValueCheck('aggregate', (text) => {
+  const call = parseAggregate(text);
+  return 'problem' in call ? call.problem : undefined;
+});
+
+const isValueCheck = (e: ErrorObject) => e.keyword === 'check' || (e.keyword === 'format' && checks.has((e.params as { format: string }).format));
+
+function explainValueCheck(e: ErrorObject, data: unknown): SchemaProblem {
+  const path = pointerToPath(e.instancePath, data);
+  const name = e.keyword === 'check' ? (e.schema as string) : (e.params as { format: string }).format;
+  const problem = checks.get(name)?.(e.data) ?? `has no check "${name}" (a bug: please report it)`;
+  return { path, atKey: false, message: `"${String(path.at(-1) ?? 'config')}": ${problem}`, hint: (e.parentSchema as { description?: string } | undefined)?.description };
+}
+
+/** What checkConfig needs of a module: its registry entry, or a stream palette entry. */
+export type ConfigOwner = Pick<RegistryEntry, 'name' | 'json_schema' | 'config_schema'> & { package?: string; version?: string };
+
+/**
+ * Every way `config` breaks its owner's schema, value checks included, each explained; `config`
+ * gets the schema's defaults. Used at build (checkConfig) and once templates are resolved.
+ */
+export function configProblems(owner: ConfigOwner, config: Record<string, unknown>): SchemaProblem[] {
+  const validate = configValidator(`${owner.package ?? 'builtin'}@${owner.version ?? ''}/${owner.name}`, owner.json_schema);
+  if (validate(config)) return [];
+  const errors = validate.errors ?? [];
+  return [
+    ...errors.filter(isValueCheck).map((e) => explainValueCheck(e, config)),
+    ...explainSchemaErrors(errors.filter((e) => !isValueCheck(e)), config, { secretPaths: secretKeys(owner.json_schema) }),
+  ];
+}
 
 export function configValidator(key: string, schema: Record<string, any>): ValidateFunction {
   let v = cache.get(key);
@@ -39,7 +93,7 @@ export function secretKeys(schema: Record<string, any>): Set<string> {
  * Checks a module's configs against its generated schema at build time. Values holding
  * templates are only known at run time, so their type is checked then.
  */
-export function checkConfig(spec: ModuleSpec, entry: RegistryEntry): { config: Record<string, unknown>; problems: ConfigProblem[] } {
+export function checkConfig(spec: ModuleSpec, entry: ConfigOwner): { config: Record<string, unknown>; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   const { required, optional } = spec.configs;
   const schemaRequired = new Set<string>(entry.json_schema.required ?? []);
@@ -66,38 +120,34 @@ export function checkConfig(spec: ModuleSpec, entry: RegistryEntry): { config: R
     if (hasTemplate(v)) deferred.add(k);
     else checkable[k] = v;
   }
-  const validate = configValidator(`${entry.package}@${entry.version}`, entry.json_schema);
-  if (!validate(structuredClone(checkable))) {
-    const secrets = secretKeys(entry.json_schema);
-    for (const p of explainSchemaErrors(validate.errors ?? [], checkable, { secretPaths: secrets })) {
-      const key = p.path[0];
-      if (typeof key === 'string' && deferred.has(key) && p.path.length === 1 && !p.atKey) continue;
-      if (p.message.startsWith('missing required key')) {
-        const missing = /"(.+)"/.exec(p.message)?.[1] ?? '';
-        if (deferred.has(missing)) continue;
-        const field = entry.config_schema.required[missing];
-        problems.push({
-          severity: 'error',
-          path: ['configs', 'required'],
-          atKey: false,
-          message: `module is missing required config "${missing}"${field?.description ? ` (${field.description})` : ''}`,
-          hint: `add ${missing}: <${field?.type ?? 'value'}> under configs.required`,
-        });
-        continue;
-      }
-      if (p.atKey && typeof key === 'string' && !known.has(key)) {
-        problems.push({
-          severity: 'error',
-          path: ['configs', sectionOf(key), key],
-          atKey: true,
-          message: `unknown config key "${key}" for ${entry.name}${p.message.includes('Did you mean') ? p.message.slice(p.message.indexOf('.')) : ''}`,
-          hint: p.hint?.startsWith('rename') ? p.hint : `${entry.name} accepts: ${[...known].join(', ')}`,
-        });
-        continue;
-      }
-      const top = typeof key === 'string' ? key : '';
-      problems.push({ severity: 'error', path: ['configs', sectionOf(top), ...p.path], atKey: p.atKey, message: `config ${p.message}`, hint: p.hint });
+  for (const p of configProblems(entry, structuredClone(checkable))) {
+    const key = p.path[0];
+    if (typeof key === 'string' && deferred.has(key) && p.path.length === 1 && !p.atKey) continue;
+    if (p.message.startsWith('missing required key')) {
+      const missing = /"(.+)"/.exec(p.message)?.[1] ?? '';
+      if (deferred.has(missing)) continue;
+      const field = entry.config_schema.required[missing];
+      problems.push({
+        severity: 'error',
+        path: ['configs', 'required'],
+        atKey: false,
+        message: `module is missing required config "${missing}"${field?.description ? ` (${field.description})` : ''}`,
+        hint: `add ${missing}: <${field?.type ?? 'value'}> under configs.required`,
+      });
+      continue;
     }
+    if (p.atKey && typeof key === 'string' && !known.has(key)) {
+      problems.push({
+        severity: 'error',
+        path: ['configs', sectionOf(key), key],
+        atKey: true,
+        message: `unknown config key "${key}" for ${entry.name}${p.message.includes('Did you mean') ? p.message.slice(p.message.indexOf('.')) : ''}`,
+        hint: p.hint?.startsWith('rename') ? p.hint : `${entry.name} accepts: ${[...known].join(', ')}`,
+      });
+      continue;
+    }
+    const top = typeof key === 'string' ? key : '';
+    problems.push({ severity: 'error', path: ['configs', sectionOf(top), ...p.path], atKey: p.atKey, message: `config ${p.message}`, hint: p.hint });
   }
   return { config, problems };
 }

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 /**
  * A solo module that naps `ms` (cancellable), then writes `note` atomically to
  * `<out_dir>/<module>-<iteration>.txt` and sets the global `note`. With `trace`, it appends
- * `<nodeId> <pid> start|end <epoch ms>` lines to that file, so tests see who ran what, when.
+ * `<nodeId> <pid> start|end <epoch ms> <ctx.runId>` lines to that file, so tests see who ran
+ * what, when, and in which run.
  */
 const NAP_SOURCE = `import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-const trace = (ctx, what) => { if (ctx.config.trace) appendFileSync(ctx.config.trace, ctx.nodeId + ' ' + process.pid + ' ' + what + ' ' + Date.now() + '\\n'); };
+const trace = (ctx, what) => { if (ctx.config.trace) appendFileSync(ctx.config.trace, ctx.nodeId + ' ' + process.pid + ' ' + what + ' ' + Date.now() + ' ' + ctx.runId + '\\n'); };
 export default { name: 'nap', type: 'solo', description: 'naps', category: 'Testing', globals: ['note'],
   async run(_inputs, ctx) {
     trace(ctx, 'start');

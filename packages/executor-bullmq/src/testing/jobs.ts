@@ -24,14 +24,16 @@ export interface TraceLine {
   pid: number;
   what: 'start' | 'end';
   at: number;
+  /** The run id the module saw (`ctx.runId`). */
+  runId: string;
 }
 
 /** The lines the nap module appended to its `trace` file. */
 export function readTrace(file: string): TraceLine[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => {
-    const [nodeId, pid, what, at] = l.split(' ');
-    return { nodeId, pid: Number(pid), what: what as TraceLine['what'], at: Number(at) };
+    const [nodeId, pid, what, at, runId] = l.split(' ');
+    return { nodeId, pid: Number(pid), what: what as TraceLine['what'], at: Number(at), runId };
   });
 }
 
@@ -39,16 +41,4 @@ export function readTrace(file: string): TraceLine[] {
 export function folderContents(dir: string): Record<string, string> {
   if (!existsSync(dir)) return {};
   return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-export async function until(cond: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms`);
-    await sleep(20);
-  }
 }

@@ -22,7 +22,8 @@ export async function spawnWorker(options: Omit<WorkerOptions, 'report' | 'execu
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start in 20 s:\n${out}`)), 20_000);
+    // Several workers starting at once on a busy 2-core machine each take seconds to load.
+    const timer = setTimeout(() => reject(new Error(`worker did not print "ready" in 60 s:\n${out}`)), 60_000);
     const check = () => {
       if (out.includes('ready ')) {
         clearTimeout(timer);
