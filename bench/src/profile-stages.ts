@@ -53,7 +53,7 @@ function artifact(stream: AsyncIterable<RecordBatch> & { schema: Schema }): Arti
   };
 }
 
-function context(pool: WorkerPool, config: Record<string, unknown>): ModuleContext<any> {
+function context<C>(pool: WorkerPool, config: C): ModuleContext<C> {
   const noop = () => {};
   return {
     runId: 'bench',
@@ -69,5 +69,5 @@ function context(pool: WorkerPool, config: Record<string, unknown>): ModuleConte
     signal: new AbortController().signal,
     setGlobal: noop,
     getGlobal: () => undefined,
-  } as ModuleContext<any>;
+  } as ModuleContext<C>;
 }

@@ -2,7 +2,7 @@
 // builders, parquet-wasm on the whole table. `node baseline-job.js <csv> <out.parquet>`.
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
-import { DateDay, Float64, Int32, Int64, Utf8, makeBuilder, Table, makeData, Struct, Field, Schema, RecordBatch, type Builder } from 'apache-arrow';
+import { DateDay, Float64, Int32, Int64, Utf8, makeBuilder, Table, makeData, Struct, Field, Schema, RecordBatch, type Builder, type DataType } from 'apache-arrow';
 import { writeParquetFile } from '@pypeline/parquet';
 
 const [csv, output] = process.argv.slice(2);
@@ -11,7 +11,7 @@ const fields = [
   new Field('id', new Int64()), new Field('name', new Utf8()), new Field('age', new Int32()),
   new Field('amount', new Float64()), new Field('category', new Utf8()), new Field('created', new DateDay()),
 ];
-const builders = fields.map((f) => makeBuilder({ type: f.type, nullValues: [null, undefined] }) as Builder<any>);
+const builders = fields.map((f) => makeBuilder({ type: f.type as DataType, nullValues: [null, undefined] }) as Builder<DataType>);
 const parser = createReadStream(csv).pipe(parse({ columns: true }));
 for await (const row of parser as AsyncIterable<Record<string, string>>) {
   const age = Number(row.age);

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isFlowBuilder, loadFlowText, PypeError, readFlowFile } from '@pypeline/core';
+import { errorMessage } from '@pypeline/sdk';
 
 /** True for flows written in TypeScript or JavaScript rather than YAML. */
 export function isCodeFlow(file: string): boolean {
@@ -57,8 +58,8 @@ async function contextSchemaOf(file: string): Promise<Record<string, unknown> | 
   const { generateContextSchema, CONTEXT_TYPE } = await import('@pypeline/codegen');
   try {
     return generateContextSchema(file);
-  } catch (err: any) {
-    throw new PypeError(`cannot generate the JSON Schema of ${CONTEXT_TYPE} in ${file}: ${String(err?.message ?? err).trim()}`, {
+  } catch (err) {
+    throw new PypeError(`cannot generate the JSON Schema of ${CONTEXT_TYPE} in ${file}: ${errorMessage(err).trim()}`, {
       hint: `declare \`export interface ${CONTEXT_TYPE} { ... }\` with JSON-compatible property types (string, number, boolean, null, literal unions)`,
     });
   }

@@ -9,6 +9,7 @@ import { SharedDirectoryStore, type SharedArtifactStore } from './shared-artifac
 import { isEventBatch } from './task-events.js';
 import { failureError } from './task-failure.js';
 import { taskJobId, taskLabel, type TaskJobData } from './task-job.js';
+import { errorMessage } from '@pypeline/sdk';
 
 export interface BullmqExecutorOptions {
   redis: string;
@@ -92,9 +93,9 @@ export class BullmqExecutor implements SubflowExecutor {
         removeOnComplete: { age: 3600 },
         removeOnFail: { age: 7 * 86400 },
       });
-    } catch (err: any) {
+    } catch (err) {
       this.waiters.delete(id);
-      throw new PypeError(`cannot queue ${label}: ${err?.message ?? err}`, { hint: 'check that Redis is reachable and has memory left' });
+      throw new PypeError(`cannot queue ${label}: ${errorMessage(err)}`, { hint: 'check that Redis is reachable and has memory left' });
     }
     onEvent({ type: 'log', level: 'debug', msg: `${label}: queued on ${this.queue.name} as ${id}` });
     const cancel = () => void this.cancel(id, signal!.reason);

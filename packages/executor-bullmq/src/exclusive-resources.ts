@@ -22,9 +22,7 @@ export function exclusiveResources(job: Job): Map<string, string[]> {
 }
 
 function exclusiveModules(job: Job): Array<[string, string]> {
-  const fromDag = Object.values(job.dag.nodes).flatMap((n: any) => (n.exclusive ? [[n.id, n.exclusive] as [string, unknown]] : []));
-  const declared = fromDag.length ? fromDag : fromFlowFile(job);
-  return declared.map(([id, value]) => [id, typeof value === 'string' ? value : `${job.name}.${id}`]);
+  return fromFlowFile(job).map(([id, value]) => [id, typeof value === 'string' ? value : `${job.name}.${id}`]);
 }
 
 function fromFlowFile(job: Job): Array<[string, unknown]> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { PypeError } from '@pypeline/core';
-import { sleep } from '@pypeline/sdk';
+import { sleep, errorMessage } from '@pypeline/sdk';
 import { lockKey } from './queue-names.js';
 
 // Renew and release only while the key still holds our token: a lease that expired and was
@@ -55,8 +55,8 @@ function holdLease(redis: Redis, resource: string, key: string, token: string, l
   const renew = async () => {
     try {
       if ((await redis.eval(RENEW, 1, key, token, String(leaseMs))) !== 1) lost.abort(new PypeError(`lost the exclusive lock on ${resource}: its lease expired and another holder may have taken it`));
-    } catch (err: any) {
-      lost.abort(new PypeError(`cannot renew the exclusive lock on ${resource}: ${err?.message ?? err}`));
+    } catch (err) {
+      lost.abort(new PypeError(`cannot renew the exclusive lock on ${resource}: ${errorMessage(err)}`));
     }
   };
   const timer = setInterval(() => void renew(), Math.max(50, Math.floor(leaseMs / 3)));

@@ -11,6 +11,7 @@ import { SharedDirectoryStore, type SharedArtifactStore } from './shared-artifac
 import { EventForwarder } from './task-events.js';
 import { decodeFailure, encodeFailure } from './task-failure.js';
 import { taskLabel, type TaskJobData } from './task-job.js';
+import { errorMessage, type Thrown } from '@pypeline/sdk';
 
 export interface WorkerOptions {
   redis: string;
@@ -100,7 +101,7 @@ export function startWorker(options: WorkerOptions): TaskWorker {
       void logAttempt(job, { attempt, event: 'finished', at: new Date().toISOString() });
       report(`${result.status === 'success' ? '✓' : '✗'} ${label}  ${formatMs(Date.now() - t0)}${result.status === 'success' ? '' : `  ${result.errors[0]?.message.split('\n')[0] ?? 'failed'}`}`);
       return result;
-    } catch (err: any) {
+    } catch (err) {
       throw await failAttempt(job, err, attempt, forward, label);
     } finally {
       await releaseAll(leases);
@@ -108,7 +109,7 @@ export function startWorker(options: WorkerOptions): TaskWorker {
   };
 
   /** Records the failed attempt, dead-letters a final one, and returns what BullMQ should see. */
-  const failAttempt = async (job: Job<TaskJobData>, err: any, attempt: number, forward: EventForwarder, label: string): Promise<Error> => {
+  const failAttempt = async (job: Job<TaskJobData>, err: unknown, attempt: number, forward: EventForwarder, label: string): Promise<Error> => {
     if (cancelled.has(job.id!)) {
       await logAttempt(job, { attempt, event: 'failed', error: 'cancelled by its coordinator', at: new Date().toISOString() });
       await forward.flush();
@@ -116,17 +117,17 @@ export function startWorker(options: WorkerOptions): TaskWorker {
       return new UnrecoverableError('cancelled: the run was interrupted');
     }
     const refused = err instanceof PypeError;
-    const message = refused ? `worker ${name} refused the task: ${err.message}` : `on worker ${name}: ${err?.message ?? err}`;
+    const message = refused ? `worker ${name} refused the task: ${err.message}` : `on worker ${name}: ${errorMessage(err)}`;
     const final = refused || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     await logAttempt(job, { attempt, event: 'failed', error: message, at: new Date().toISOString() });
     if (final) {
       lettered.add(job.id!);
-      await deadLetter(dlq, work, job, { message, hint: err?.hint });
+      await deadLetter(dlq, work, job, { message, hint: (err as Thrown)?.hint });
     }
     else forward.push({ type: 'log', level: 'warn', msg: `${label}: attempt ${attempt} failed (${message}); it will be retried` });
     await forward.flush();
     report(`✗ ${label}  ${message.split('\n')[0]}${final ? '  (dead-lettered)' : '  (will retry)'}`);
-    const encoded = encodeFailure(message, err?.hint);
+    const encoded = encodeFailure(message, (err as Thrown)?.hint);
     return refused ? new UnrecoverableError(encoded) : new Error(encoded);
   };
 

@@ -59,7 +59,10 @@ export function unpackBatches(packed: PackedBatches): Table {
   return new Table(schema, batches);
 }
 
+/** makeData for a type known only at run time: its per-type overloads need the type statically. */
+const makeAnyData = makeData as (props: { type: DataType; length: number; nullCount: number; offset: number; data: unknown; valueOffsets: unknown; nullBitmap: unknown; children: Data[] }) => Data;
+
 function unpack(type: DataType, p: PackedData): Data {
   const children = p.children.map((c, i) => unpack(type.children[i].type, c));
-  return makeData({ type, length: p.length, nullCount: p.nullCount, offset: p.offset, data: p.values, valueOffsets: p.valueOffsets, nullBitmap: p.nullBitmap, children } as any);
+  return makeAnyData({ type, length: p.length, nullCount: p.nullCount, offset: p.offset, data: p.values, valueOffsets: p.valueOffsets, nullBitmap: p.nullBitmap, children });
 }

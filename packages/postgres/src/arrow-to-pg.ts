@@ -28,7 +28,7 @@ export function pgTypeOf(type: DataType): string {
  */
 export function textFormatter(field: Field): (value: unknown) => string | null {
   const type = field.type;
-  const nullable = (f: (v: any) => string) => (v: unknown) => (v === null || v === undefined ? null : f(v));
+  const nullable = <T,>(f: (v: T) => string) => (v: unknown) => (v === null || v === undefined ? null : f(v as T));
   if (DataType.isDate(type)) return nullable((ms: number) => isoDate(ms));
   if (DataType.isTimestamp(type)) return nullable((ms: number | bigint) => new Date(Number(ms)).toISOString());
   if (DataType.isBool(type)) return nullable((b: boolean) => (b ? 't' : 'f'));
@@ -38,7 +38,7 @@ export function textFormatter(field: Field): (value: unknown) => string | null {
   if (DataType.isInt(type) || DataType.isFloat(type) || DataType.isUtf8(type) || DataType.isLargeUtf8(type) || DataType.isDictionary(type)) {
     return nullable((v: unknown) => String(v));
   }
-  return nullable((v: any) => JSON.stringify(typeof v?.toJSON === 'function' ? v.toJSON() : v, (_, x) => (typeof x === 'bigint' ? x.toString() : x)));
+  return nullable((v: { toJSON?: () => unknown }) => JSON.stringify(typeof v.toJSON === 'function' ? v.toJSON() : v, (_, x) => (typeof x === 'bigint' ? x.toString() : x)));
 }
 
 function isoDate(ms: number): string {

@@ -6,6 +6,25 @@ export const MANIFEST_VERSION = 1;
 /** Where the manifest is written, relative to the module package root. */
 export const MANIFEST_FILE = 'pypeline.manifest.json';
 
+/**
+ * A JSON Schema (draft-07) as the codegen writes it: the keywords PYpeline reads are typed,
+ * every other keyword is kept as `unknown`. `secret` and `format: 'path' | 'sql'` are
+ * PYpeline's own annotations (from `@secret` and `@format` in a module's `Config`).
+ */
+export interface JsonSchema {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  format?: string;
+  secret?: boolean;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema | JsonSchema[];
+  additionalProperties?: boolean | JsonSchema;
+  [keyword: string]: unknown;
+}
+
 /** One config parameter in the spec's CONFIG_SCHEMA form. */
 export interface ConfigField {
   /** A JSON Schema type name (`string`, `integer`, ...), a list of them, or `any`. */
@@ -50,5 +69,5 @@ export interface Manifest {
   packages: string[];
   config_schema: ConfigSchema;
   /** The full JSON Schema (draft-07) of the module's `Config` interface. */
-  json_schema: Record<string, any>;
+  json_schema: JsonSchema;
 }

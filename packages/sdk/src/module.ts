@@ -64,6 +64,13 @@ export interface ModuleDefinition<C = Record<string, unknown>> {
   migrations?: ConfigMigrations;
 }
 
+/**
+ * A module of any config type, as runtimes hold modules they load by name (the config is
+ * checked against the module's JSON Schema before it runs, not by the compiler).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the one place: a module's Config is only known to the module
+export type AnyModuleDefinition = ModuleDefinition<any>;
+
 /** Declares a module; the identity function that gives authors type checking. */
 export function defineModule<C = Record<string, unknown>>(def: ModuleDefinition<C>): ModuleDefinition<C> {
   return def;

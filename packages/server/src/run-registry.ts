@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { runJob, summarize, type ModuleSummary, type PypeEvent, type RunOptions, type SubflowExecutor } from '@pypeline/core';
+import { errorMessage, type Thrown } from '@pypeline/sdk';
 
 export type RunPhase = 'queued' | 'running' | 'success' | 'failed' | 'cancelled';
 
@@ -117,9 +118,9 @@ export class RunRegistry {
       const errors = result.errors.map(({ nodeId, subflow, message, hint }) => ({ nodeId, subflow, message, hint }));
       this.finish(run, result.interrupted ? 'cancelled' : result.status === 'success' ? 'success' : 'failed', errors);
       await this.options.executor?.releaseRun?.(result.runId);
-    } catch (err: any) {
+    } catch (err) {
       // The run could not start (e.g. a `pype run` of the same job folder holds its lock).
-      this.finish(run, 'failed', [{ message: err?.message ?? String(err), hint: err?.hint }]);
+      this.finish(run, 'failed', [{ message: errorMessage(err), hint: (err as Thrown)?.hint }]);
     }
   }
 

@@ -4,7 +4,7 @@ import type { Row, SchemaSpec } from './arrow-rows.js';
 import type { StreamSink, StreamSource } from './connector.js';
 import { toMs, type Duration } from './duration.js';
 import type { WindowSpec } from './windows.js';
-import type { ModuleDefinition } from '@pypeline/sdk';
+import type { ModuleDefinition, AnyModuleDefinition } from '@pypeline/sdk';
 import { modulePorts, type ModulePorts } from './operators/module-operator.js';
 
 export interface SourceOptions {
@@ -33,7 +33,7 @@ export type OperatorSpec =
   | { kind: 'mapBatches'; fn: (batch: RecordBatch) => RecordBatch | null | undefined }
   | { kind: 'windowAggregate'; keys: string[]; time: string; window: WindowSpec; allowedLateness: number; aggregates: Record<string, Aggregate> }
   | { kind: 'windowReduce'; keys: string[]; time: string; window: WindowSpec; allowedLateness: number; reduce: (acc: unknown, row: Row) => unknown; initial: unknown; merge?: (a: unknown, b: unknown) => unknown }
-  | { kind: 'module'; definition: ModuleDefinition<any>; config: Record<string, unknown>; ports: ModulePorts }
+  | { kind: 'module'; definition: AnyModuleDefinition; config: Record<string, unknown>; ports: ModulePorts }
   | { kind: 'windowJoin'; keys: [string, string]; times: [string, string]; window: WindowSpec; allowedLateness: number };
 
 export type GraphNode =
@@ -162,7 +162,7 @@ export class Stream {
    * `config` is the module's config, as in a flow (no templates). Runs in `runStream` only.
    */
   module<C>(definition: ModuleDefinition<C>, config: C, opts: NameOption & Partial<ModulePorts> = {}): Stream {
-    const def = definition as ModuleDefinition<any>;
+    const def = definition as AnyModuleDefinition;
     const ports = modulePorts(def, opts);
     if (typeof ports === 'string') throw new Error(ports);
     return new Stream(this.app, { node: this.op(def.name, { kind: 'module', definition: def, config: config as Record<string, unknown>, ports }, opts), port: 'out' }, this.timeColumn);

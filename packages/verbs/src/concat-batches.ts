@@ -1,4 +1,4 @@
-import { Data, RecordBatch, Struct, Type, makeBuilder, makeData, makeVector, type Schema } from 'apache-arrow';
+import { Data, RecordBatch, Struct, Type, makeBuilder, makeData, makeVector, type DataType, type Null, type Schema } from 'apache-arrow';
 
 const FIXED_WIDTH = new Set<Type>([Type.Int, Type.Float, Type.Date, Type.Timestamp, Type.Time, Type.Duration, Type.Interval, Type.Decimal, Type.FixedSizeBinary]);
 const VARIABLE_WIDTH = new Set<Type>([Type.Utf8, Type.Binary]);
@@ -32,14 +32,14 @@ export function concatData(chunks: readonly Data[]): Data {
   if (typeId === Type.Bool) return build({ data: concatBits(chunks.map((d) => ({ bits: d.values, offset: d.offset, length: d.length })), length) });
   if (VARIABLE_WIDTH.has(typeId)) return build(concatVariable(chunks, length));
   if (typeId === Type.Dictionary && chunks.every((d) => d.dictionary === chunks[0].dictionary)) return build({ data: concatFixed(chunks, length) });
-  if (typeId === Type.Null) return makeData({ type, length } as any);
+  if (typeId === Type.Null) return makeData({ type: type as DataType as Null, length });
   return viaBuilder(chunks);
 }
 
 // Fixed-width values are already sliced to each chunk's rows (Arrow slices DATA for these types).
 function concatFixed(chunks: readonly Data[], length: number): ArrayLike<unknown> {
   const stride = chunks[0].stride;
-  const out = new (chunks[0].values.constructor as new (n: number) => any)(length * stride);
+  const out = new (chunks[0].values.constructor as new (n: number) => ArrayLike<unknown> & { set(values: ArrayLike<unknown>, offset: number): void })(length * stride);
   let at = 0;
   for (const d of chunks) {
     out.set(d.values.subarray(0, d.length * stride), at);

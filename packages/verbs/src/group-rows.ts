@@ -23,7 +23,7 @@ export function groupRows(batch: RecordBatch, keys: readonly string[]): Groups {
   const withNulls = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     let key = rowKey(columns, i);
-    let map: Map<any, number> = ids;
+    let map: Map<KeyValue | string | undefined, number> = ids;
     if (key === null && columns.length > 1) {
       // rowKey gives null as soon as one part is null; spell the parts out so they still group.
       key = JSON.stringify(columns.map((c) => c.get(i)));

@@ -31,7 +31,7 @@ function withNulls(data: Data, indices: Int32Array): Data {
   }
   // takeRows output starts at offset 0, so its value buffers line up with the new bitmap.
   const buffers = { 0: data.valueOffsets, 1: data.values, 2: bitmap, 3: data.typeIds };
-  return data.clone(data.type, 0, n, nulls, buffers as any);
+  return data.clone(data.type, 0, n, nulls, buffers as Parameters<Data['clone']>[4]);
 }
 
 function nullBatch(batch: RecordBatch, n: number): RecordBatch {

@@ -4,6 +4,7 @@ import { PypeError } from '@pypeline/core';
 import { executorFromOptions } from '@pypeline/executor-bullmq';
 import { createServer } from '@pypeline/server';
 import { stopOnSignals } from '../stop-on-signals.js';
+import { errorCode, errorMessage } from '@pypeline/sdk';
 
 interface ServeCliOptions {
   host: string;
@@ -65,8 +66,8 @@ function readTokens(file: string | undefined): string[] {
 function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
-  } catch (err: any) {
-    throw new PypeError(`cannot read the token file ${file}: ${err?.code ?? err?.message}`);
+  } catch (err) {
+    throw new PypeError(`cannot read the token file ${file}: ${errorCode(err) ?? errorMessage(err)}`);
   }
 }
 

@@ -43,7 +43,7 @@ export function sha256(text: string | Uint8Array): string {
 // WARNING: the key must never carry a secret: fields marked secret are replaced whole (even values
 // too short for the redactor), and any secret value inside another string is replaced where it occurs.
 function hideSecrets(config: Record<string, unknown>, node: DagNode, secrets: readonly string[]): Record<string, unknown> {
-  const marked = new Set(Object.entries(node.json_schema.properties ?? {}).filter(([, p]: [string, any]) => p?.secret === true).map(([k]) => k));
+  const marked = new Set(Object.entries(node.json_schema.properties ?? {}).filter(([, p]) => p?.secret === true).map(([k]) => k));
   const values = [...secrets].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return values.reduce((s, secret) => (s.includes(secret) ? s.split(secret).join(`<secret:${sha256(secret)}>`) : s), v);
@@ -57,7 +57,7 @@ function hideSecrets(config: Record<string, unknown>, node: DagNode, secrets: re
 /** `size:mtime` of each file a `@format path` field names (relative paths resolve from the working directory, as modules do). */
 function pathFingerprints(config: Record<string, unknown>, node: DagNode): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, prop] of Object.entries<any>(node.json_schema.properties ?? {})) {
+  for (const [key, prop] of Object.entries(node.json_schema.properties ?? {})) {
     const value = config[key];
     if (prop?.format !== 'path' || typeof value !== 'string') continue;
     const stat = statSync(resolve(value), { throwIfNoEntry: false });

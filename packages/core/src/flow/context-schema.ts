@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { PypeError } from '../errors.js';
 import { explainSchemaErrors, type SchemaProblem } from './schema-errors.js';
+import { errorMessage } from '@pypeline/sdk';
 
 // Formats are not checked: a context schema generated from a TypeScript type names none that matter here.
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false });
@@ -18,8 +19,8 @@ export function contextValidator(schema: unknown, flow: string): ValidateFunctio
   if (!fn) {
     try {
       fn = ajv.compile(schema);
-    } catch (err: any) {
-      throw new PypeError(`${flow} declares a context_schema that is not a valid JSON Schema: ${err?.message ?? err}`, { hint: 'fix context_schema in the flow and rebuild the job' });
+    } catch (err) {
+      throw new PypeError(`${flow} declares a context_schema that is not a valid JSON Schema: ${errorMessage(err)}`, { hint: 'fix context_schema in the flow and rebuild the job' });
     }
     compiled.set(schema, fn);
   }

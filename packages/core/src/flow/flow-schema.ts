@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
+import type { JsonSchema } from '@pypeline/sdk';
 
 /** Where the flow JSON Schema lives (shipped with the package). */
 export const FLOW_SCHEMA_PATH = new URL('../../schema/flow.schema.json', import.meta.url);
 
 let compiled: ValidateFunction | undefined;
 
-export function flowSchema(): Record<string, any> {
+export function flowSchema(): JsonSchema {
   return JSON.parse(readFileSync(FLOW_SCHEMA_PATH, 'utf8'));
 }
 

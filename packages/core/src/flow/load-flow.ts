@@ -3,8 +3,9 @@ import { PypeError } from '../errors.js';
 import { formatPath, type Diagnostic } from './diagnostics.js';
 import { validateFlowSchema } from './flow-schema.js';
 import { explainSchemaErrors } from './schema-errors.js';
-import { DEFAULT_SETTINGS, type Flow } from './types.js';
+import { DEFAULT_SETTINGS, type Flow, type FlowDocument } from './types.js';
 import { parseYaml, type YamlDocument } from './yaml-document.js';
+import { errorMessage, errorCode } from '@pypeline/sdk';
 
 export interface LoadedFlow {
   file: string;
@@ -18,10 +19,10 @@ export interface LoadedFlow {
 export function readFlowFile(file: string): string {
   try {
     return readFileSync(file, 'utf8');
-  } catch (err: any) {
-    if (err?.code === 'ENOENT') throw new PypeError(`flow file not found: ${file}`, { hint: 'check the path' });
-    if (err?.code === 'EISDIR') throw new PypeError(`${file} is a folder, not a flow file`, { hint: 'pass the .yaml file' });
-    throw new PypeError(`cannot read flow file ${file}: ${err?.message ?? err}`);
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') throw new PypeError(`flow file not found: ${file}`, { hint: 'check the path' });
+    if (errorCode(err) === 'EISDIR') throw new PypeError(`${file} is a folder, not a flow file`, { hint: 'pass the .yaml file' });
+    throw new PypeError(`cannot read flow file ${file}: ${errorMessage(err)}`);
   }
 }
 
@@ -48,16 +49,16 @@ export function loadFlowText(file: string, text: string): LoadedFlow {
       diagnostics.push({ severity: 'error', path: formatPath(p.path), ...at, message: p.message, hint: p.hint });
     }
     // Keep going when the shape allows it, so module and connection problems are reported in the same pass.
-    return { file, text, doc, diagnostics, flow: isPlannable(data) ? withDefaults(data) : undefined };
+    return { file, text, doc, diagnostics, flow: isPlannable(data) ? withDefaults(data as FlowDocument) : undefined };
   }
-  return { file, text, doc, diagnostics, flow: withDefaults(data as any) };
+  return { file, text, doc, diagnostics, flow: withDefaults(data as FlowDocument) };
 }
 
 export function loadFlowFile(file: string): LoadedFlow {
   return loadFlowText(file, readFlowFile(file));
 }
 
-function withDefaults(raw: any): Flow {
+function withDefaults(raw: FlowDocument): Flow {
   return {
     flow: raw.flow,
     settings: {
@@ -67,7 +68,7 @@ function withDefaults(raw: any): Flow {
     },
     context: { default: {}, ...raw.context },
     ...(raw.context_schema === undefined ? {} : { context_schema: raw.context_schema }),
-    modules: raw.modules.map((m: any) => ({
+    modules: raw.modules.map((m) => ({
       ...m,
       configs: { required: m.configs?.required ?? {}, optional: m.configs?.optional ?? {} },
     })),
@@ -76,13 +77,15 @@ function withDefaults(raw: any): Flow {
 }
 
 /** True when the modules and connections are well-formed enough to plan despite other schema errors. */
-function isPlannable(raw: any): boolean {
+function isPlannable(data: unknown): boolean {
+  type Loose = { [key: string]: Loose } | undefined; // any shape: every step is checked below
+  const raw = data as Loose;
   const strings = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
   const obj = (v: unknown) => v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v));
   return (
-    typeof raw.flow?.name === 'string' &&
+    typeof raw?.flow?.name === 'string' &&
     Array.isArray(raw.modules) &&
-    raw.modules.every((m: any) => obj(m) && m && typeof m.id === 'string' && typeof m.name === 'string' && obj(m.configs) && obj(m.configs?.required) && obj(m.configs?.optional)) &&
+    (raw?.modules as unknown as Loose[]).every((m) => obj(m) && m && typeof m.id === 'string' && typeof m.name === 'string' && obj(m.configs) && obj(m.configs?.required) && obj(m.configs?.optional)) &&
     obj(raw.connections) && strings(raw.connections?.data) && strings(raw.connections?.control) &&
     obj(raw.context) && Object.values(raw.context ?? {}).every(obj)
   );

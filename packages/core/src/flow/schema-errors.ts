@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { PathSegment } from './diagnostics.js';
+import type { JsonSchema } from '@pypeline/sdk';
 import { didYouMean } from './did-you-mean.js';
 
 /** An ajv error turned into a path and a message a person can act on. */
@@ -14,12 +15,12 @@ export interface SchemaProblem {
 export function pointerToPath(pointer: string, data: unknown): PathSegment[] {
   if (!pointer) return [];
   const out: PathSegment[] = [];
-  let node: any = data;
+  let node: unknown = data;
   for (const raw of pointer.slice(1).split('/')) {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     const key: PathSegment = Array.isArray(node) && /^\d+$/.test(seg) ? Number(seg) : seg;
     out.push(key);
-    node = node?.[key];
+    node = (node as Record<PathSegment, unknown> | undefined)?.[key];
   }
   return out;
 }
@@ -77,11 +78,11 @@ function oneErrorPerCause(errors: readonly ErrorObject[]): ErrorObject[] {
 function explain(e: ErrorObject, data: unknown, secretPaths: Set<string>): SchemaProblem | null {
   const path = pointerToPath(e.instancePath, data);
   const where = path.length ? `"${String(path[path.length - 1])}"` : 'the document';
-  const params = e.params as Record<string, any>;
+  const params = e.params as { additionalProperty?: string; missingProperty?: string; type?: string | string[]; allowedValues?: unknown[]; limit?: number };
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
-      const allowed = Object.keys((e.parentSchema as any)?.properties ?? {});
+      const allowed = Object.keys((e.parentSchema as JsonSchema | undefined)?.properties ?? {});
       const hit = didYouMean(key, allowed);
       return {
         path: [...path, key],
@@ -100,7 +101,7 @@ function explain(e: ErrorObject, data: unknown, secretPaths: Set<string>): Schem
     case 'type': {
       const secret = secretPaths.has(path.join('.'));
       const got = secret ? 'a value' : describe(valueAt(data, path));
-      return { path, atKey: false, message: `${where} must be ${article(params.type)} (got ${got})` };
+      return { path, atKey: false, message: `${where} must be ${article(params.type ?? 'value')} (got ${got})` };
     }
     case 'enum':
       return {
@@ -129,13 +130,13 @@ function explain(e: ErrorObject, data: unknown, secretPaths: Set<string>): Schem
 }
 
 function patternHint(e: ErrorObject): string | undefined {
-  const desc = (e.parentSchema as any)?.description as string | undefined;
+  const desc = (e.parentSchema as JsonSchema | undefined)?.description;
   return desc;
 }
 
 function valueAt(data: unknown, path: PathSegment[]): unknown {
-  let node: any = data;
-  for (const seg of path) node = node?.[seg];
+  let node: unknown = data;
+  for (const seg of path) node = (node as Record<PathSegment, unknown> | undefined)?.[seg];
   return node;
 }
 

@@ -1,5 +1,6 @@
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, PathSegment } from './diagnostics.js';
+import { errorMessage } from '@pypeline/sdk';
 
 export interface Position {
   line: number;
@@ -74,9 +75,9 @@ export function parseYaml(text: string): YamlDocument {
   } else if (!doc.errors.length) {
     try {
       data = doc.toJS({ maxAliasCount: 100 });
-    } catch (err: any) {
+    } catch (err) {
       // Unresolved aliases and alias bombs surface only when the document is converted.
-      syntaxErrors.push({ severity: 'error', path: '(yaml)', line: 1, column: 1, message: `YAML error: ${firstLine(String(err?.message ?? err))}`, hint: 'define each &anchor before its *alias, and avoid alias chains' });
+      syntaxErrors.push({ severity: 'error', path: '(yaml)', line: 1, column: 1, message: `YAML error: ${firstLine(errorMessage(err))}`, hint: 'define each &anchor before its *alias, and avoid alias chains' });
     }
   }
   return {

@@ -5,6 +5,7 @@ import { explainSchemaErrors, pointerToPath, type SchemaProblem } from '../flow/
 import type { ModuleSpec } from '../flow/types.js';
 import type { RegistryEntry } from '../registry/manifest.js';
 import { hasTemplate } from '../template/references.js';
+import type { JsonSchema } from '@pypeline/sdk';
 
 export interface ConfigProblem {
   severity: 'error' | 'warning';
@@ -76,7 +77,7 @@ export function configProblems(owner: ConfigOwner, config: Record<string, unknow
   ];
 }
 
-export function configValidator(key: string, schema: Record<string, any>): ValidateFunction {
+export function configValidator(key: string, schema: JsonSchema): ValidateFunction {
   let v = cache.get(key);
   if (!v) {
     v = ajv.compile(schema);
@@ -85,8 +86,8 @@ export function configValidator(key: string, schema: Record<string, any>): Valid
   return v;
 }
 
-export function secretKeys(schema: Record<string, any>): Set<string> {
-  return new Set(Object.entries(schema.properties ?? {}).filter(([, s]: [string, any]) => s?.secret).map(([k]) => k));
+export function secretKeys(schema: JsonSchema): Set<string> {
+  return new Set(Object.entries(schema.properties ?? {}).filter(([, s]) => s?.secret).map(([k]) => k));
 }
 
 /**

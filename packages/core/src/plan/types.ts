@@ -1,4 +1,4 @@
-import type { ModuleType } from '@pypeline/sdk';
+import type { ModuleType, JsonSchema } from '@pypeline/sdk';
 import type { ConfigField } from '../registry/manifest.js';
 import type { Settings } from '../flow/types.js';
 
@@ -29,7 +29,7 @@ export interface DagNode {
   /** A failure is collected but fails neither the sub flow nor the run. */
   continue_on_error: boolean;
   config_schema: { required: Record<string, ConfigField>; optional: Record<string, ConfigField> };
-  json_schema: Record<string, any>;
+  json_schema: JsonSchema;
   subflow: string;
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { SUPPORTED_SDK_APIS, type ModuleManifest, type RegistryEntry } from './manifest.js';
+import { errorMessage } from '@pypeline/sdk';
 
 export interface DiscoveryProblem {
   package_dir: string;
@@ -68,11 +69,11 @@ function safeReaddir(dir: string): string[] {
 
 /** Reads one package; null when it is not a PYpeline module at all. */
 export function readPackage(dir: string): RegistryEntry | DiscoveryProblem | null {
-  let pkg: any;
+  let pkg: { name: string; version: string; keywords?: string[]; pypeline?: { manifest?: string } };
   try {
     pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  } catch (err: any) {
-    return { package_dir: dir, message: `unreadable package.json: ${err.message}` };
+  } catch (err) {
+    return { package_dir: dir, message: `unreadable package.json: ${errorMessage(err)}` };
   }
   const manifestRel: string | undefined = pkg.pypeline?.manifest;
   if (!manifestRel) {
@@ -84,8 +85,8 @@ export function readPackage(dir: string): RegistryEntry | DiscoveryProblem | nul
   let manifest: ModuleManifest;
   try {
     manifest = JSON.parse(readFileSync(join(dir, manifestRel), 'utf8'));
-  } catch (err: any) {
-    return { package_dir: dir, message: `${pkg.name}: cannot read its manifest ${manifestRel}: ${err.message} (was the package built?)` };
+  } catch (err) {
+    return { package_dir: dir, message: `${pkg.name}: cannot read its manifest ${manifestRel}: ${errorMessage(err)} (was the package built?)` };
   }
   if (!SUPPORTED_SDK_APIS.includes(manifest.sdk_api)) {
     return {

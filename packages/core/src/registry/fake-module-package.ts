@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { JsonSchema } from '@pypeline/sdk';
 import { join } from 'node:path';
 
 /** A module package as tests install it: a manifest and a plain-JS entry, no build step. */
@@ -8,7 +9,7 @@ export interface FakeModule {
   name: string;
   type?: 'source' | 'mod' | 'sink' | 'solo';
   /** JSON Schema of the config. */
-  schema?: { properties?: Record<string, any>; required?: string[] };
+  schema?: JsonSchema;
   /** Extra properties of the default export, as JS source, e.g. `migrations: { 2: (c) => c }`. */
   extra?: string;
   /** Body of `async run(inputs, ctx)`. */

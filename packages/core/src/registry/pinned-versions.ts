@@ -1,12 +1,13 @@
 import { PypeError } from '../errors.js';
 import { loadJob } from '../run/load-job.js';
 import type { DagNode } from '../plan/types.js';
+import type { JsonSchema } from '@pypeline/sdk';
 
 /** The version a module's config was written for. */
 export interface Pin {
   version: string;
   /** The config schema of that version, when known from a built job. */
-  json_schema?: Record<string, any>;
+  json_schema?: JsonSchema;
 }
 
 export interface Pins {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
-import { writeFileAtomicSync } from '@pypeline/sdk';
+import { writeFileAtomicSync, errorMessage } from '@pypeline/sdk';
 import { PypeError } from '../errors.js';
 import type { ModuleManifest, RegistryEntry } from './manifest.js';
 
@@ -84,8 +84,8 @@ export function readRegistryFile(path: string): RegistryFile {
     const value = JSON.parse(readFileSync(path, 'utf8'));
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
     return value as RegistryFile;
-  } catch (err: any) {
-    throw new PypeError(`${path} is not a valid module registry: ${err.message}`, {
+  } catch (err) {
+    throw new PypeError(`${path} is not a valid module registry: ${errorMessage(err)}`, {
       hint: 'rebuild it with `pype clear-registry && pype auto-register`',
     });
   }

@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseDocument, type Document } from 'yaml';
-import { writeFileAtomicSync, type ModuleDefinition } from '@pypeline/sdk';
+import { writeFileAtomicSync, type ModuleDefinition, errorMessage } from '@pypeline/sdk';
 import { PypeError } from '../errors.js';
 import { readFlowFile } from '../flow/load-flow.js';
 import { diffConfigs, splitConfig, type ConfigChange } from './config-changes.js';
@@ -11,6 +11,7 @@ import { migrateConfig, type MigrationStep } from './migrate-config.js';
 import { readPins, type Pin } from './pinned-versions.js';
 import { resolveModule } from './resolve-module.js';
 import { rewriteConfigs } from './rewrite-configs.js';
+import type { JsonSchema } from '@pypeline/sdk';
 
 export interface UpgradeOptions {
   /** A job folder built from this flow: its DAG pins the versions the configs were written for. */
@@ -108,8 +109,8 @@ async function upgradeModule(spec: FlowModule, entry: RegistryEntry, pin: Pin): 
   let migrated;
   try {
     migrated = migrateConfig({ ...before.optional, ...before.required }, def.migrations ?? {}, fromMajor, toMajor);
-  } catch (err: any) {
-    throw new PypeError(`${spec.id}: ${entry.package}@${entry.version} failed to migrate its config from ${pin.version}: ${err?.message ?? err}`, {
+  } catch (err) {
+    throw new PypeError(`${spec.id}: ${entry.package}@${entry.version} failed to migrate its config from ${pin.version}: ${errorMessage(err)}`, {
       hint: `fix the config by hand, or report it to the maintainers of ${entry.package}`,
     });
   }
@@ -130,8 +131,8 @@ async function importDefinition(entry: RegistryEntry): Promise<ModuleDefinition>
   return def;
 }
 
-function secretKeys(schema: Record<string, any> | undefined): string[] {
-  return Object.entries(schema?.properties ?? {}).filter(([, s]: [string, any]) => s?.secret === true).map(([k]) => k);
+function secretKeys(schema: JsonSchema | undefined): string[] {
+  return Object.entries(schema?.properties ?? {}).filter(([, s]) => s?.secret === true).map(([k]) => k);
 }
 
 function majorOf(version: string): number {

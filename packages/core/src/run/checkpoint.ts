@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readParquetFile, writeParquetFile } from '@pypeline/parquet';
-import { MemoryArtifact, writeFileAtomicSync, type Artifact } from '@pypeline/sdk';
+import { MemoryArtifact, writeFileAtomicSync, type Artifact, errorMessage } from '@pypeline/sdk';
 import { PypeError } from '../errors.js';
 import type { NodeStatus } from './events.js';
 
@@ -51,8 +51,8 @@ export class Checkpoint {
     }
     try {
       return new Checkpoint(jobDir, JSON.parse(readFileSync(file, 'utf8')));
-    } catch (err: any) {
-      throw new PypeError(`the checkpoint ${file} is unreadable: ${err.message}`, { hint: 'run `pype clean <job>` and run it again without --resume' });
+    } catch (err) {
+      throw new PypeError(`the checkpoint ${file} is unreadable: ${errorMessage(err)}`, { hint: 'run `pype clean <job>` and run it again without --resume' });
     }
   }
 

@@ -6,6 +6,7 @@ import { CHECKPOINT_DIR } from './checkpoint.js';
 import { LOCK_FILE } from './job-lock.js';
 import { loadJob } from './load-job.js';
 import { SPILL_PREFIX, SPILL_OWNER_FILE } from './spill-dir.js';
+import { errorCode } from '@pypeline/sdk';
 
 /**
  * `pype clean <job>`: removes a leftover checkpoint, a stale lock, optionally the logs, and
@@ -53,7 +54,7 @@ function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch (err: any) {
-    return err?.code === 'EPERM';
+  } catch (err) {
+    return errorCode(err) === 'EPERM';
   }
 }

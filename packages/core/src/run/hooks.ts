@@ -1,4 +1,5 @@
 import type { NodeStatus } from './events.js';
+import { errorMessage } from '@pypeline/sdk';
 
 export interface ModuleHookInfo {
   nodeId: string;
@@ -43,8 +44,8 @@ export async function callHooks<K extends HookName>(
     if (!fn) continue;
     try {
       await fn.call(hooks, arg);
-    } catch (err: any) {
-      hookFailed(`hook ${name} failed: ${err?.message ?? err}`);
+    } catch (err) {
+      hookFailed(`hook ${name} failed: ${errorMessage(err)}`);
     }
   }
 }

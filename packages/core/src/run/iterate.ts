@@ -17,7 +17,7 @@ export async function iterate(
 ): Promise<void> {
   const artifact = state.outputs.get(`${edge.from}.${edge.list_port}`);
   if (!artifact) throw new PypeError(`ITERATE ${edge.text}: ${edge.from} produced no list on port "${edge.list_port}"`);
-  const items = (await artifact.table()).toArray().map((row: any) => plainRow(row.toJSON()));
+  const items = (await artifact.table()).toArray().map((row: { toJSON(): Record<string, unknown> }) => plainRow(row.toJSON()));
   const total = items.length;
   for (let index = 0; index < total; index++) {
     if (state.signal.aborted || halted()) break;

@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PypeError } from '../errors.js';
+import { errorCode } from '@pypeline/sdk';
 
 interface LockInfo {
   pid: number;
@@ -25,8 +26,8 @@ export function acquireJobLock(jobDir: string, runId: string, onStale: (info: Lo
       writeSync(fd, JSON.stringify(mine));
       closeSync(fd);
       return () => releaseIfMine(path, runId);
-    } catch (err: any) {
-      if (err?.code !== 'EEXIST') throw err;
+    } catch (err) {
+      if (errorCode(err) !== 'EEXIST') throw err;
     }
     const holder = readLock(path);
     if (holder && isAlive(holder)) {
@@ -55,8 +56,8 @@ function isAlive(info: LockInfo): boolean {
   try {
     process.kill(info.pid, 0);
     return true;
-  } catch (err: any) {
-    return err?.code === 'EPERM';
+  } catch (err) {
+    return errorCode(err) === 'EPERM';
   }
 }
 

@@ -16,11 +16,11 @@ const LEVEL: Partial<Record<PypeEvent['type'], 'debug' | 'info' | 'warn' | 'erro
  * Returns a function that flushes and detaches it.
  */
 export function attachJsonLog(bus: EventBus, destination: string | NodeJS.WritableStream, level = 'debug'): { logger: Logger; close: () => void } {
-  let stream: any = destination;
+  let stream: pino.DestinationStream & { flushSync?: () => void };
   if (typeof destination === 'string') {
     mkdirSync(dirname(destination), { recursive: true });
     stream = pino.destination({ dest: destination, sync: true });
-  }
+  } else stream = destination;
   const logger = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, stream);
   const off = bus.subscribe((e) => write(logger, e));
   return {
@@ -41,6 +41,6 @@ function write(logger: Logger, e: PypeEvent): void {
     logger[log.level]({ ...fields, ...log.fields }, log.msg);
     return;
   }
-  const level = type === 'run.finished' && (e as any).status !== 'success' ? 'error' : (LEVEL[type] ?? 'info');
+  const level = type === 'run.finished' && (e as Extract<PypeEvent, { type: 'run.finished' }>).status !== 'success' ? 'error' : (LEVEL[type] ?? 'info');
   logger[level](fields, type);
 }

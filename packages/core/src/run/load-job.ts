@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ModuleDefinition } from '@pypeline/sdk';
+import type { AnyModuleDefinition } from '@pypeline/sdk';
 import { jobFiles } from '../build/job-files.js';
 import { PypeError } from '../errors.js';
 import { discoverModules } from '../registry/discover.js';
 import type { Dag, DagNode, ExecutionMetadata } from '../plan/types.js';
+import { errorMessage } from '@pypeline/sdk';
 
 export interface Job {
   dir: string;
@@ -41,8 +42,8 @@ export function loadContext(job: Job, env: string): Record<string, unknown> {
 function readJson<T>(file: string): T {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err: any) {
-    throw new PypeError(`cannot read ${basename(file)}: ${err.message}`, { hint: 'rebuild the job with `pype build`' });
+  } catch (err) {
+    throw new PypeError(`cannot read ${basename(file)}: ${errorMessage(err)}`, { hint: 'rebuild the job with `pype build`' });
   }
 }
 
@@ -50,16 +51,16 @@ function readJson<T>(file: string): T {
  * Imports each node's module from the package pinned in the DAG. The installed major version
  * must match the pinned one; otherwise the run stops before anything executes.
  */
-export async function loadModules(job: Job, searchDirs: string[], only?: Set<string>): Promise<Map<string, ModuleDefinition<any>>> {
+export async function loadModules(job: Job, searchDirs: string[], only?: Set<string>): Promise<Map<string, AnyModuleDefinition>> {
   const installed = discoverModules([job.dir, ...searchDirs]).entries;
-  const out = new Map<string, ModuleDefinition<any>>();
+  const out = new Map<string, AnyModuleDefinition>();
   const problems: string[] = [];
   for (const node of Object.values(job.dag.nodes)) {
     if (only && !only.has(node.id)) continue;
     try {
       out.set(node.id, await importNode(node, installed));
-    } catch (err: any) {
-      problems.push(err instanceof PypeError ? err.message : `${node.id}: ${err?.message ?? err}`);
+    } catch (err) {
+      problems.push(err instanceof PypeError ? err.message : `${node.id}: ${errorMessage(err)}`);
     }
   }
   if (problems.length) {
@@ -70,7 +71,7 @@ export async function loadModules(job: Job, searchDirs: string[], only?: Set<str
   return out;
 }
 
-async function importNode(node: DagNode, installed: ReturnType<typeof discoverModules>['entries']): Promise<ModuleDefinition<any>> {
+async function importNode(node: DagNode, installed: ReturnType<typeof discoverModules>['entries']): Promise<AnyModuleDefinition> {
   const candidates = installed.filter((e) => e.package === node.package);
   const sameMajor = candidates.find((e) => major(e.version) === major(node.version));
   let file: string;
@@ -83,7 +84,7 @@ async function importNode(node: DagNode, installed: ReturnType<typeof discoverMo
   else throw new PypeError(`${node.id}: package ${node.package}@${node.version} is not installed`);
 
   const mod = await import(pathToFileURL(file).href);
-  const def = mod.default as ModuleDefinition<any> | undefined;
+  const def = mod.default as AnyModuleDefinition | undefined;
   if (!def || typeof def.run !== 'function') {
     throw new PypeError(`${node.id}: ${node.package} does not export a module (expected \`export default defineModule({...})\` in ${node.entry})`);
   }

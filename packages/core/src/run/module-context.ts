@@ -7,7 +7,7 @@ export function createModuleContext(
   moduleId: string,
   config: Record<string, unknown>,
   signal: AbortSignal,
-): ModuleContext<any> {
+): ModuleContext<Record<string, unknown>> {
   const nodeId = nodeIdOf(state, moduleId);
   const key = frameKey(state.frame);
   const log = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) =>

@@ -8,7 +8,7 @@ import type { DagNode } from '../plan/types.js';
  */
 export function checkPaths(node: DagNode, config: Record<string, unknown>, allowedRoot: string | undefined): void {
   if (!allowedRoot) return;
-  for (const [key, prop] of Object.entries<any>(node.json_schema.properties ?? {})) {
+  for (const [key, prop] of Object.entries(node.json_schema.properties ?? {})) {
     const value = config[key];
     if (prop?.format !== 'path' || typeof value !== 'string') continue;
     guardPath(value, allowedRoot, { where: `${node.id}: config "${key}"`, rootName: 'settings.allowed_root', fix: `use a path under ${allowedRoot}, or change settings.allowed_root` });

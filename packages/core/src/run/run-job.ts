@@ -12,7 +12,7 @@ import type { SubflowExecutor } from './subflow-task.js';
 import { callHooks, type Hooks } from './hooks.js';
 import { Redactor } from '../secrets/redactor.js';
 import { resolveSecrets } from '../secrets/resolve-secrets.js';
-import { EventBus, type Listener, type RunStatus } from './events.js';
+import { EventBus, type Listener, type NodeStatus, type RunStatus } from './events.js';
 import { GlobalStore } from './globals.js';
 import { acquireJobLock } from './job-lock.js';
 import { attachJsonLog } from './json-log.js';
@@ -21,6 +21,7 @@ import type { RunError, RunState } from './run-state.js';
 import { schedule } from './scheduler.js';
 import { summarize, type ModuleSummary } from './summary.js';
 import { PiscinaPool, poolSize } from './worker-pool.js';
+import { errorMessage, type Thrown } from '@pypeline/sdk';
 
 export interface RunOptions {
   /** Context environment; `default` when omitted. */
@@ -137,8 +138,8 @@ function closeCache(state: RunState): void {
   try {
     const evicted = state.cache.finish();
     if (evicted.length) state.bus.emit({ type: 'log', level: 'info', msg: `cache: evicted ${evicted.length} least recently used entr${evicted.length === 1 ? 'y' : 'ies'} (${formatBytes(evicted.reduce((n, e) => n + e.bytes, 0))}) to stay under ${formatBytes(state.cache.maxBytes)}` });
-  } catch (err: any) {
-    state.bus.emit({ type: 'log', level: 'warn', msg: `cache: could not tidy ${state.cache.dir}: ${err?.message ?? err}` });
+  } catch (err) {
+    state.bus.emit({ type: 'log', level: 'warn', msg: `cache: could not tidy ${state.cache.dir}: ${errorMessage(err)}` });
   }
 }
 
@@ -185,7 +186,7 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
   const onSignal = () => controller.abort(options.signal!.reason);
   options.signal?.addEventListener('abort', onSignal, { once: true });
   const globals = new GlobalStore();
-  const nodeStatus = new Map<string, any>();
+  const nodeStatus = new Map<string, NodeStatus>();
   if (p.resumed) {
     globals.restore(checkpoint.data.globals);
     for (const [k, v] of Object.entries(checkpoint.data.nodeStatus)) nodeStatus.set(k, v);
@@ -221,8 +222,8 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
   if (p.resumed) bus.emit({ type: 'log', level: 'info', msg: `resuming run ${checkpoint.data.runId}: ${checkpoint.data.completed.length} sub flow(s) already completed` });
   try {
     await schedule(state);
-  } catch (err: any) {
-    state.errors.push({ message: `internal error: ${err?.message ?? err} (this is a bug in PYpeline; please report it)`, stack: err?.stack });
+  } catch (err) {
+    state.errors.push({ message: `internal error: ${errorMessage(err)} (this is a bug in PYpeline; please report it)`, stack: (err as Thrown)?.stack });
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onSignal);

@@ -1,4 +1,4 @@
-import { backoffMs, sleep, type Artifact, type ModuleInputs, type ModuleOutputs } from '@pypeline/sdk';
+import { backoffMs, sleep, type Artifact, type ModuleInputs, type ModuleOutputs, errorMessage, type Thrown } from '@pypeline/sdk';
 import { PypeError } from '../errors.js';
 import { configValidator, secretKeys } from '../plan/check-config.js';
 import { explainSchemaErrors } from '../flow/schema-errors.js';
@@ -74,12 +74,13 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
         state.spawned.push(Promise.all(streams).then((counts) => (state.nodeStatus.get(nodeId) === 'failed' ? undefined : finish(rowsOut + counts.reduce((a, b) => a + b, 0)))));
       }
       return 'success';
-    } catch (err: any) {
+    } catch (thrown) {
+      const err = thrown as Thrown;
       // Duck-typed so a module built against another copy of the SDK is honoured too.
       const retryable = !(err instanceof PypeError) && err?.retryable !== false && !state.signal.aborted;
       const willRetry = retryable && attempt < maxAttempts;
-      const message = state.signal.aborted && err === state.signal.reason ? String(err?.message ?? err) : describeError(err);
-      const hint = err?.hint as string | undefined;
+      const message = state.signal.aborted && err === state.signal.reason ? errorMessage(err) : describeError(err);
+      const hint = err?.hint;
       state.bus.emit({ type: 'module.failed', nodeId, moduleId: node.id, name: node.name, durationMs: Date.now() - t0, error: message, hint, attempt, willRetry });
       if (willRetry) {
         await sleep(backoffMs(attempt), state.signal);
@@ -183,8 +184,8 @@ function streamFailed(state: RunState, node: DagNode, nodeId: string, error: unk
 async function runTeardown(state: RunState, nodeId: string, teardown: () => unknown): Promise<void> {
   try {
     await teardown();
-  } catch (err: any) {
-    state.bus.emit({ type: 'log', level: 'warn', nodeId, msg: `teardown failed: ${err?.message ?? err}` });
+  } catch (err) {
+    state.bus.emit({ type: 'log', level: 'warn', nodeId, msg: `teardown failed: ${errorMessage(err)}` });
   }
 }
 
@@ -203,7 +204,7 @@ export function markSkipped(state: RunState, node: DagNode, reason: string): voi
   state.bus.emit({ type: 'module.skipped', nodeId, moduleId: node.id, name: node.name, reason });
 }
 
-function describeError(err: any): string {
+function describeError(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   return String(err);
 }

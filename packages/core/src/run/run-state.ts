@@ -1,4 +1,4 @@
-import type { Artifact, ModuleDefinition } from '@pypeline/sdk';
+import type { Artifact, AnyModuleDefinition } from '@pypeline/sdk';
 import type { Job } from './load-job.js';
 import type { ArtifactStore } from './artifact-store.js';
 import type { Checkpoint } from './checkpoint.js';
@@ -44,7 +44,7 @@ export function nodeIdOf(state: RunState, moduleId: string): string {
  */
 export interface RunState {
   job: Job;
-  modules: Map<string, ModuleDefinition<any>>;
+  modules: Map<string, AnyModuleDefinition>;
   context: Record<string, unknown>;
   contextName: string;
   globals: GlobalStore;

@@ -6,6 +6,7 @@ import { frameKey, type RunState } from './run-state.js';
 import { runSubflow } from './run-subflow.js';
 import { applyResult, toTask } from './subflow-task.js';
 import { decideValve } from './valve.js';
+import { errorMessage, type Thrown } from '@pypeline/sdk';
 
 /** Shared by every frame of one run. */
 interface Walk {
@@ -89,13 +90,13 @@ async function runRemote(state: RunState, sf: SubFlow): Promise<'success' | 'fai
   try {
     const result = await run(toTask(state, sf, artifactDir), (event) => state.bus.emit(event), state.signal);
     return await applyResult(state, result);
-  } catch (err: any) {
+  } catch (err) {
     if (state.signal.aborted) {
       // Interrupted: the task was cancelled on its worker; the run reports the interruption.
       for (const id of sf.modules) markSkipped(state, state.job.dag.nodes[id], 'the run was interrupted');
       return 'failed';
     }
-    state.errors.push({ subflow: sf.id, message: `${sf.id} (${sf.modules.join(', ')}) could not run on a worker: ${err?.message ?? err}`, hint: err?.hint });
+    state.errors.push({ subflow: sf.id, message: `${sf.id} (${sf.modules.join(', ')}) could not run on a worker: ${errorMessage(err)}`, hint: (err as Thrown)?.hint });
     for (const id of sf.modules) markSkipped(state, state.job.dag.nodes[id], 'its worker task failed');
     return 'failed';
   }
@@ -123,8 +124,8 @@ function fires(state: RunState, walk: Walk, edge: ControlEdge, sourceStatus: 'su
   let decision: ReturnType<typeof decideValve>;
   try {
     decision = decideValve(state, edge);
-  } catch (err: any) {
-    state.errors.push({ message: `cannot evaluate ${err?.message ?? err}`, hint: err?.hint });
+  } catch (err) {
+    state.errors.push({ message: `cannot evaluate ${errorMessage(err)}`, hint: (err as Thrown)?.hint });
     decision = { fire: false, reason: 'condition could not be evaluated' };
   }
   if (decision.fire && walk.halted && sourceStatus !== 'failed') decision = { fire: false, reason: 'halted after a failure (fail_strategy: halt)' };

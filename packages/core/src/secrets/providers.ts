@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PypeError } from '../errors.js';
+import { errorCode, errorMessage, type Thrown } from '@pypeline/sdk';
 
 /** Where secret values come from; each returns undefined when it does not have the name. */
 export interface SecretProvider {
@@ -34,10 +35,16 @@ export interface VaultOptions {
   appRole?: { roleId: string; secretId: string };
 }
 
+/** The parts of Vault's answers read here: AppRole login and KV v2 reads. */
+interface VaultAnswer {
+  auth?: { client_token?: string };
+  data?: { data?: Record<string, string> };
+}
+
 /** HashiCorp Vault KV v2 over its HTTP API, with token or AppRole auth. */
 export function vaultProvider(opts: VaultOptions): SecretProvider {
   let data: Promise<Record<string, string>> | undefined;
-  const call = async (method: string, path: string, token?: string, body?: unknown): Promise<any> => {
+  const call = async (method: string, path: string, token?: string, body?: unknown): Promise<VaultAnswer> => {
     let res: Response;
     try {
       res = await fetch(new URL(`/v1/${path}`, opts.addr), {
@@ -45,11 +52,11 @@ export function vaultProvider(opts: VaultOptions): SecretProvider {
         headers: { 'content-type': 'application/json', ...(token ? { 'X-Vault-Token': token } : {}) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-    } catch (err: any) {
-      throw new PypeError(`cannot reach Vault at ${opts.addr}: ${err?.cause?.code ?? err?.message}`, { hint: 'check VAULT_ADDR and that Vault is running' });
+    } catch (err) {
+      throw new PypeError(`cannot reach Vault at ${opts.addr}: ${errorCode((err as Thrown)?.cause) ?? errorMessage(err)}`, { hint: 'check VAULT_ADDR and that Vault is running' });
     }
     if (!res.ok) throw new PypeError(`Vault ${method} /v1/${path} answered ${res.status}`, { hint: res.status === 403 ? 'check the token or AppRole credentials and the policy' : 'check the mount and path (PYPE_VAULT_PATH)' });
-    return res.json();
+    return (await res.json()) as VaultAnswer;
   };
   const load = async (): Promise<Record<string, string>> => {
     let token = opts.token;

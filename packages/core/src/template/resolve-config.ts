@@ -1,6 +1,7 @@
 import { PypeError } from '../errors.js';
 import { bindSqlTemplates } from './sql-templates.js';
 import { resolveExpressionTemplates, resolveTemplates, type TemplateScope } from './templater.js';
+import type { JsonSchema } from '@pypeline/sdk';
 
 /**
  * A module's configs with their templates resolved. Fields its JSON Schema marks
@@ -10,7 +11,7 @@ import { resolveExpressionTemplates, resolveTemplates, type TemplateScope } from
  * double-quoted identifiers are quoted instead; see bindSqlTemplates). Every other value takes
  * the template's value. `where` names the module's configs in messages, e.g. `load.configs`.
  */
-export function resolveConfigTemplates(config: Record<string, unknown>, jsonSchema: Record<string, any>, scope: TemplateScope, where: string): Record<string, unknown> {
+export function resolveConfigTemplates(config: Record<string, unknown>, jsonSchema: JsonSchema, scope: TemplateScope, where: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const sql: string[] = [];
   for (const [key, value] of Object.entries(config)) {
@@ -18,7 +19,7 @@ export function resolveConfigTemplates(config: Record<string, unknown>, jsonSche
     const prop = jsonSchema.properties?.[key];
     if (prop?.format === 'sql' && typeof value === 'string') sql.push(key);
     else if (prop?.format === 'expression' && typeof value === 'string') out[key] = resolveExpressionTemplates(value, scope, at);
-    else if (prop?.additionalProperties?.format === 'expression' && value && typeof value === 'object') {
+    else if (typeof prop?.additionalProperties === 'object' && prop.additionalProperties.format === 'expression' && value && typeof value === 'object') {
       out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? resolveExpressionTemplates(v, scope, `${at}.${k}`) : v]));
     } else out[key] = resolveTemplates(value, scope, at);
   }

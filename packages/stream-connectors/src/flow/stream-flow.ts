@@ -4,7 +4,7 @@ import {
   checkConfig, configProblems, defaultDiscovery, didYouMean, FlowValidationError, findRefs, formatPath, loadFlowText, parseDataEdge, providersFromEnv, resolveConfigTemplates, resolveModule,
   type Diagnostic, type Flow, type LoadedFlow, type RegistryEntry, type TemplateScope,
 } from '@pypeline/core';
-import type { ModuleDefinition } from '@pypeline/sdk';
+import type { AnyModuleDefinition } from '@pypeline/sdk';
 import { streamApp, type Stream, type StreamApp } from '@pypeline/stream';
 import { BUILTIN_SINKS, OPERATORS, type OperatorEntry, type PaletteEntry } from './palette.js';
 import { CONNECTORS } from './connectors.js';
@@ -171,11 +171,11 @@ export async function streamAppFromFlow(file: string, text: string, options: Str
   }
   const scope: TemplateScope = { context, secrets, global: () => undefined };
 
-  const definitions = new Map<string, ModuleDefinition<any>>();
+  const definitions = new Map<string, AnyModuleDefinition>();
   for (const [id, entry] of checked.entries) {
     if (!('registry' in entry)) continue;
     const r = (entry as ModuleEntry).registry;
-    const mod = (await import(pathToFileURL(join(r.package_dir, r.entry)).href)) as { default?: ModuleDefinition<any> };
+    const mod = (await import(pathToFileURL(join(r.package_dir, r.entry)).href)) as { default?: AnyModuleDefinition };
     if (!mod.default || typeof mod.default.run !== 'function') {
       throw new FlowValidationError(file, [{ severity: 'error', path: `modules.${id}`, line: 0, column: 0, message: `${r.package} does not export a module (expected \`export default defineModule({...})\`)` }]);
     }

@@ -3,6 +3,7 @@ import { RecordBatch, Table } from 'apache-arrow';
 import { isArtifact, MemoryArtifact, type ModuleContext, type ModuleDefinition, type ModuleOutput, type WorkerPool } from '@pypeline/sdk';
 import type { StreamLogger } from '../connector.js';
 import type { Operator } from './operator.js';
+import type { AnyModuleDefinition } from '@pypeline/sdk';
 
 /** Which ports of the module the stream goes through. */
 export interface ModulePorts { input: string; output: string }
@@ -41,12 +42,12 @@ async function* batchesOf(output: ModuleOutput): AsyncIterable<RecordBatch> {
  * record batch with that batch as its input artifact, and every batch of its output goes on.
  * Batches are handled one after another, in order. `setup` runs at open, `teardown` at close.
  */
-export function moduleOperator(id: string, def: ModuleDefinition<any>, config: Record<string, unknown>, ports: ModulePorts, log?: StreamLogger): Operator {
+export function moduleOperator(id: string, def: AnyModuleDefinition, config: Record<string, unknown>, ports: ModulePorts, log?: StreamLogger): Operator {
   let chain: Promise<void> = Promise.resolve();
   const stop = new AbortController();
   const globals = new Map<string, unknown>();
   const say = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) => log?.(level, `${id}: ${msg}`, fields);
-  const ctx: ModuleContext<any> = {
+  const ctx: ModuleContext<Record<string, unknown>> = {
     // Only transforms run here, never sinks: nothing is committed, so nothing needs keying by run.
     runId: `stream:${id}`,
     frame: '0',
