@@ -100,6 +100,8 @@ export class BullmqExecutor implements SubflowExecutor {
     onEvent({ type: 'log', level: 'debug', msg: `${label}: queued on ${this.queue.name} as ${id}` });
     const cancel = () => void this.cancel(id, signal!.reason);
     signal?.addEventListener('abort', cancel, { once: true });
+    // An abort while the task was being queued fired before the listener existed.
+    if (signal?.aborted) cancel();
     let result: SubflowTaskResult;
     try {
       result = await done;
