@@ -46,6 +46,9 @@ export type { Hooks, ModuleHookInfo, ModuleHookResult } from './run/hooks.js';
 export { typePattern } from './run/events.js';
 export { loadJob } from './run/load-job.js';
 export { cleanJob } from './run/clean-job.js';
+// The job folder's checkpoint: `pype serve` reads whose run it holds before resuming it after a restart.
+export { Checkpoint } from './run/checkpoint.js';
+export type { CheckpointState } from './run/checkpoint.js';
 export { executeSubflowTask, toTask, applyResult } from './run/subflow-task.js';
 export type { SubflowTask, SubflowTaskResult, SubflowExecutor, TaskRunOptions } from './run/subflow-task.js';
 export type { EventPayload } from './run/events.js';

@@ -1,9 +1,12 @@
+import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { SubflowExecutor } from '@pypeline/core';
 import { installBearerAuth } from './bearer-auth.js';
 import { installErrorReplies } from './error-replies.js';
-import { RunRegistry } from './run-registry.js';
+import { RunRegistry, type Recovered } from './run-registry.js';
+import type { RunStore } from './run-store.js';
+import { SqliteRunStore } from './sqlite-run-store.js';
 import { healthRoute } from './routes/health.js';
 import { runEventsRoute } from './routes/run-events.js';
 import { runStatusRoute } from './routes/run-status.js';
@@ -28,6 +31,13 @@ export interface ServerOptions {
   uploadDir?: string;
   /** Finished runs kept for GET /runs/:id. Default 1000. */
   keepRuns?: number;
+  /**
+   * The SQLite file that keeps accepted runs and their events across restarts. Default
+   * `<jobsDir>/.pype-serve/runs.db`; `:memory:` keeps them in this process only.
+   */
+  database?: string;
+  /** Another run store (it wins over `database`); the server closes it. */
+  store?: RunStore;
   /** Server-side log lines (internal errors with their stack). Default: stderr. */
   log?: (line: string) => void;
 }
@@ -35,8 +45,14 @@ export interface ServerOptions {
 export interface PypeServer {
   app: FastifyInstance;
   runs: RunRegistry;
-  /** Stops accepting requests, cancels running runs cleanly and waits for them. */
-  close(): Promise<void>;
+  /** What the server took up from its store at start: runs an earlier process left unfinished. */
+  recovered: Recovered;
+  /**
+   * Stops: new runs are refused with 503, running runs get `graceMs` (default 0) to finish and
+   * are then stopped cleanly for the next start to resume; queued runs stay in the store.
+   * Resolves with the number of runs left unfinished there.
+   */
+  close(graceMs?: number): Promise<{ unfinished: number }>;
 }
 
 /** `pype serve`: the seed's Dispatch as HTTP: answer 202 at once, run in the background. */
@@ -49,17 +65,27 @@ export async function createServer(options: ServerOptions): Promise<PypeServer> 
   await app.register(multipart, { limits: { fileSize: options.uploadLimit ?? 100 * 1024 * 1024, files: 20, fields: 200, fieldSize: 64 * 1024 } });
   installErrorReplies(app, log);
   installBearerAuth(app, options.tokens);
-  const runs = new RunRegistry({ executor: options.executor, searchDirs: options.searchDirs, keepRuns: options.keepRuns });
+  const store = options.store ?? new SqliteRunStore(options.database ?? defaultDatabase(options.jobsDir));
+  const runs = new RunRegistry({ executor: options.executor, searchDirs: options.searchDirs, keepRuns: options.keepRuns, store });
   healthRoute(app, runs, options.executorName ?? (options.executor ? 'bullmq' : 'local'));
   startRunRoute(app, runs, options.jobsDir, options.uploadDir);
   runStatusRoute(app, runs);
   runEventsRoute(app, runs);
+  const recovered = runs.recover();
   return {
     app,
     runs,
-    async close() {
-      await runs.close();
+    recovered,
+    async close(graceMs = 0) {
+      const left = await runs.drain(graceMs);
       await app.close();
+      store.close();
+      return left;
     },
   };
+}
+
+/** The server's state folder is `<jobsDir>/.pype-serve` (no job can be named so). */
+export function defaultDatabase(jobsDir: string): string {
+  return join(jobsDir, '.pype-serve', 'runs.db');
 }

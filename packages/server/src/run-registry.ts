@@ -1,32 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { runJob, summarize, type ModuleSummary, type PypeEvent, type RunOptions, type SubflowExecutor } from '@pypeline/core';
 import { errorMessage, type Thrown } from '@pypeline/sdk';
+import { resumePlan } from './resume-plan.js';
+import type { RunError, RunPhase, RunStore, StoredRun } from './run-store.js';
+import { SqliteRunStore } from './sqlite-run-store.js';
 
-export type RunPhase = 'queued' | 'running' | 'success' | 'failed' | 'cancelled';
+export type { RunPhase } from './run-store.js';
 
 /** One run the service accepted, from 202 to its end. */
-export interface RunRecord {
-  /** The service's id, returned by POST at once (the engine's run id comes later as `runId`). */
-  id: string;
-  job: string;
-  jobDir: string;
-  status: RunPhase;
-  runId?: string;
-  contextName: string;
-  context: Record<string, unknown>;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  durationMs?: number;
-  errors: Array<{ nodeId?: string; subflow?: string; message: string; hint?: string }>;
+export interface RunRecord extends StoredRun {
   events: PypeEvent[];
-  /** Uploaded files, removed when the run ends. */
-  uploadDir?: string;
 }
 
 /** What GET /runs/:id answers. */
-export interface RunView extends Omit<RunRecord, 'events' | 'jobDir' | 'uploadDir'> {
+export interface RunView extends Omit<RunRecord, 'events' | 'jobDir' | 'uploadDir' | 'resume'> {
   modules: ModuleSummary[];
   events: number;
 }
@@ -39,71 +27,158 @@ export interface RegistryOptions {
   searchDirs?: string[];
   /** Finished runs kept for GET /runs/:id; the oldest are forgotten first. Default 1000. */
   keepRuns?: number;
+  /** Where runs are kept; default an in-memory SQLite store (lost with the process). */
+  store?: RunStore;
 }
 
+/** What `recover()` found in the store. */
+export interface Recovered {
+  queued: number;
+  /** Runs whose attempt a stopped server cut off; each is resumed, restarted or failed when its turn comes. */
+  interrupted: number;
+}
+
+type Watcher = (e: PypeEvent | null) => void;
+
 /**
- * The runs of this service, in memory. Runs of one job folder run one after another (the
- * engine keeps one checkpoint and one lock per job folder); runs of different jobs run at once.
+ * The runs of this service. Every run is in the store from its 202 on, so a restart loses none;
+ * the runs not yet finished are also held here while this process works on them. Runs of one
+ * job folder run one after another (the engine keeps one checkpoint and one lock per job
+ * folder); runs of different jobs run at once.
  */
 export class RunRegistry {
-  private readonly runs = new Map<string, RunRecord>();
-  private readonly watchers = new Map<string, Set<(e: PypeEvent | null) => void>>();
+  private readonly active = new Map<string, RunRecord>();
+  private readonly watchers = new Map<string, Set<Watcher>>();
+  private readonly detachers = new Set<() => void>();
   private readonly chains = new Map<string, Promise<void>>();
+  private readonly executing = new Set<Promise<void>>();
   private readonly stop = new AbortController();
+  private readonly store: RunStore;
+  private draining = false;
 
-  constructor(private readonly options: RegistryOptions = {}) {}
+  constructor(private readonly options: RegistryOptions = {}) {
+    this.store = options.store ?? new SqliteRunStore(':memory:');
+  }
 
   static newId(): string {
     return `r${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
   }
 
-  /** Accepts a run and starts it when its job folder is free; returns at once. */
+  /** True once a drain began: no new runs are accepted. */
+  get accepting(): boolean {
+    return !this.draining;
+  }
+
+  /**
+   * Accepts a run: saves it in the store (before the caller answers 202) and starts it when its
+   * job folder is free; returns at once.
+   */
   start(record: Omit<RunRecord, 'status' | 'events' | 'errors' | 'createdAt'>): RunRecord {
     const run: RunRecord = { ...record, status: 'queued', events: [], errors: [], createdAt: new Date().toISOString() };
-    this.runs.set(run.id, run);
-    this.forgetOld();
-    const previous = this.chains.get(run.jobDir) ?? Promise.resolve();
-    const next = previous.then(() => this.execute(run));
-    this.chains.set(run.jobDir, next);
-    void next.finally(() => {
-      if (this.chains.get(run.jobDir) === next) this.chains.delete(run.jobDir);
-    });
+    this.store.add(stored(run));
+    this.active.set(run.id, run);
+    this.enqueue(run);
     return run;
   }
 
+  /** Takes up the runs an earlier process left unfinished in the store, oldest first. */
+  recover(): Recovered {
+    const found: Recovered = { queued: 0, interrupted: 0 };
+    for (const s of this.store.unfinished()) {
+      if (this.active.has(s.id)) continue;
+      const run: RunRecord = { ...s, events: this.store.events(s.id) };
+      const cut = run.status === 'running' || run.resume === true;
+      found[cut ? 'interrupted' : 'queued']++;
+      this.active.set(run.id, run);
+      this.enqueue(run, cut);
+    }
+    return found;
+  }
+
   get(id: string): RunRecord | undefined {
-    return this.runs.get(id);
+    const live = this.active.get(id);
+    if (live) return live;
+    const s = this.store.get(id);
+    return s && { ...s, events: this.store.events(id) };
   }
 
   view(run: RunRecord): RunView {
-    const { events, jobDir: _j, uploadDir: _u, ...rest } = run;
+    const { events, jobDir: _j, uploadDir: _u, resume: _r, ...rest } = run;
     return { ...rest, modules: summarize(events), events: events.length };
   }
 
   /** Calls `fn` for each new event of the run, then with null when it ends; returns an unsubscribe. */
-  watch(id: string, fn: (e: PypeEvent | null) => void): () => void {
+  watch(id: string, fn: Watcher): () => void {
     const set = this.watchers.get(id) ?? new Set();
     set.add(fn);
     this.watchers.set(id, set);
     return () => set.delete(fn);
   }
 
+  /**
+   * Calls `fn` when this process stops working on runs (shutdown) while a run being watched is
+   * unfinished: its followers should reconnect to the next server; returns an unsubscribe.
+   */
+  onDetach(fn: () => void): () => void {
+    this.detachers.add(fn);
+    return () => this.detachers.delete(fn);
+  }
+
   counts(): Record<RunPhase, number> {
-    const out: Record<RunPhase, number> = { queued: 0, running: 0, success: 0, failed: 0, cancelled: 0 };
-    for (const r of this.runs.values()) out[r.status]++;
-    return out;
+    return this.store.counts();
   }
 
-  /** Cancels queued and running runs (cleanly: checkpoints kept) and waits for them. */
-  async close(): Promise<void> {
+  /**
+   * Stops taking runs: queued runs stay queued in the store for the next start; running runs get
+   * `graceMs` to finish, then are stopped cleanly (checkpoints kept) and left for the next start
+   * to resume. Resolves, when no run is executing, with the number of runs left unfinished.
+   */
+  async drain(graceMs: number): Promise<{ unfinished: number }> {
+    this.draining = true;
+    const running = Promise.allSettled([...this.executing]);
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([running, expired]);
+    clearTimeout(timer);
     this.stop.abort(new Error('the server is shutting down'));
-    await Promise.allSettled([...this.chains.values()]);
+    await running;
+    for (const fn of this.detachers) fn();
+    return { unfinished: this.store.unfinished().length };
   }
 
-  private async execute(run: RunRecord): Promise<void> {
-    if (this.stop.signal.aborted) return this.finish(run, 'cancelled', [{ message: 'the server shut down before the run started' }]);
+  /** Drains (running runs get `graceMs`, default none) and closes the store. */
+  async close(graceMs = 0): Promise<{ unfinished: number }> {
+    const left = await this.drain(graceMs);
+    this.store.close();
+    return left;
+  }
+
+  private enqueue(run: RunRecord, interrupted = false): void {
+    const previous = this.chains.get(run.jobDir) ?? Promise.resolve();
+    const next = previous.then(() => this.track(this.execute(run, interrupted)));
+    this.chains.set(run.jobDir, next);
+    void next.finally(() => {
+      if (this.chains.get(run.jobDir) === next) this.chains.delete(run.jobDir);
+    });
+  }
+
+  private track(p: Promise<void>): Promise<void> {
+    this.executing.add(p);
+    return p.finally(() => this.executing.delete(p));
+  }
+
+  private async execute(run: RunRecord, interrupted: boolean): Promise<void> {
+    // Draining: the run stays queued in the store, for the next start.
+    if (this.draining) return;
+    const plan = interrupted ? resumePlan(run, run.events) : { action: 'start' as const, resume: false };
+    if (plan.action === 'finish') return this.finish(run, plan.status, plan.errors);
+    if (run.uploadDir && !existsSync(run.uploadDir)) {
+      return this.finish(run, 'failed', [{ message: `the run's uploaded files are gone: ${run.uploadDir} no longer exists`, hint: 'post the run again with its files' }]);
+    }
     run.status = 'running';
-    run.startedAt = new Date().toISOString();
+    run.startedAt ??= new Date().toISOString();
+    run.resume = false;
+    this.store.update(stored(run));
     const options: RunOptions = {
       context: run.contextName,
       contextOverrides: run.context,
@@ -111,10 +186,12 @@ export class RunRegistry {
       executor: this.options.executor,
       searchDirs: this.options.searchDirs,
       signal: this.stop.signal,
+      resume: plan.resume,
     };
     try {
       const result = await runJob(run.jobDir, options);
       run.runId = result.runId;
+      if (result.interrupted && this.draining) return this.leaveForNextStart(run);
       const errors = result.errors.map(({ nodeId, subflow, message, hint }) => ({ nodeId, subflow, message, hint }));
       this.finish(run, result.interrupted ? 'cancelled' : result.status === 'success' ? 'success' : 'failed', errors);
       await this.options.executor?.releaseRun?.(result.runId);
@@ -124,25 +201,38 @@ export class RunRegistry {
     }
   }
 
+  /** A drain ran out of time and stopped the run cleanly: the next start resumes it from its checkpoint. */
+  private leaveForNextStart(run: RunRecord): void {
+    run.status = 'queued';
+    run.resume = true;
+    this.store.update(stored(run), true);
+  }
+
   private publish(run: RunRecord, event: PypeEvent): void {
+    this.store.addEvent(run.id, run.events.length, event);
     run.events.push(event);
-    if (event.type === 'run.started') run.runId = event.runId;
+    if (event.type === 'run.started') {
+      run.runId = event.runId;
+      this.store.update(stored(run));
+    }
     for (const fn of this.watchers.get(run.id) ?? []) fn(event);
   }
 
-  private finish(run: RunRecord, status: RunPhase, errors: RunRecord['errors']): void {
+  private finish(run: RunRecord, status: RunPhase, errors: RunError[]): void {
     run.status = status;
     run.errors = errors;
     run.finishedAt = new Date().toISOString();
     run.durationMs = run.startedAt ? Date.parse(run.finishedAt) - Date.parse(run.startedAt) : 0;
+    this.store.update(stored(run), true);
     if (run.uploadDir) rmSync(run.uploadDir, { recursive: true, force: true });
+    this.active.delete(run.id);
+    this.store.forgetFinished(this.options.keepRuns ?? 1000);
     for (const fn of this.watchers.get(run.id) ?? []) fn(null);
     this.watchers.delete(run.id);
   }
+}
 
-  private forgetOld(): void {
-    const keep = this.options.keepRuns ?? 1000;
-    const finished = [...this.runs.values()].filter((r) => r.finishedAt);
-    for (const r of finished.slice(0, Math.max(0, finished.length - keep))) this.runs.delete(r.id);
-  }
+function stored(run: RunRecord): StoredRun {
+  const { events: _e, ...rest } = run;
+  return rest;
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PypeError } from '@pypeline/core';
 import { executorFromOptions } from '@pypeline/executor-bullmq';
-import { createServer } from '@pypeline/server';
+import { createServer, defaultDatabase, type Recovered } from '@pypeline/server';
 import { stopOnSignals } from '../stop-on-signals.js';
 import { errorCode, errorMessage } from '@pypeline/sdk';
 
@@ -17,6 +17,9 @@ interface ServeCliOptions {
   project: string;
   bodyLimit: string;
   uploadLimit: string;
+  db?: string;
+  grace: string;
+  keepRuns: string;
 }
 
 export function registerServe(program: Command): void {
@@ -33,23 +36,39 @@ export function registerServe(program: Command): void {
     .option('--project <dir>', 'folder whose node_modules hold the installed modules (local runs)', process.cwd())
     .option('--body-limit <bytes>', 'largest JSON body', String(1024 * 1024))
     .option('--upload-limit <bytes>', 'largest uploaded file', String(100 * 1024 * 1024))
+    .option('--db <file>', 'SQLite file that keeps accepted runs across restarts (default <jobs>/.pype-serve/runs.db)')
+    .option('--grace <seconds>', 'on SIGTERM/SIGINT: how long running runs may take to finish before they are stopped for the next start to resume', '30')
+    .option('--keep-runs <n>', 'finished runs kept for GET /runs/:id (older ones are forgotten)', '1000')
     .action(async (opts: ServeCliOptions) => {
       const tokens = readTokens(opts.tokenFile);
       if (!existsSync(opts.jobs)) throw new PypeError(`jobs folder not found: ${opts.jobs}`, { hint: 'build jobs into it with `pype build flow.yaml --out <dir>`, or pass --jobs <dir>' });
+      const graceMs = wholeNumber(opts.grace, '--grace') * 1000;
+      const database = opts.db ?? defaultDatabase(opts.jobs);
       const executor = await executorFromOptions(opts);
       const server = await createServer({
-        jobsDir: opts.jobs, tokens, executor, searchDirs: [opts.project],
-        bodyLimit: bytes(opts.bodyLimit, '--body-limit'), uploadLimit: bytes(opts.uploadLimit, '--upload-limit'),
+        jobsDir: opts.jobs, tokens, executor, searchDirs: [opts.project], database, keepRuns: wholeNumber(opts.keepRuns, '--keep-runs'),
+        bodyLimit: wholeNumber(opts.bodyLimit, '--body-limit'), uploadLimit: wholeNumber(opts.uploadLimit, '--upload-limit'),
       });
-      const address = await server.app.listen({ host: opts.host, port: bytes(opts.port, '--port') });
-      process.stdout.write(`▶ pype serve on ${address} (jobs: ${opts.jobs}, executor: ${executor ? `bullmq queue ${executor.queueName}` : 'local'})\n`);
-      const stop = stopOnSignals({ say: (line) => void process.stdout.write(`${line}\n`), stopping: 'stopping; running runs are cancelled cleanly', keeps: 'their checkpoints are kept' });
+      const say = (line: string) => void process.stdout.write(`${line}\n`);
+      // Handlers first: a signal during listen() must drain too, not kill the process mid-write.
+      const stop = stopOnSignals({
+        say, stopping: `refusing new runs (503) and giving running runs up to ${opts.grace} s to finish`,
+        keeps: 'queued runs stay queued in the run store', exitNote: 'running runs resume from their checkpoints at the next start',
+      });
+      const address = await server.app.listen({ host: opts.host, port: wholeNumber(opts.port, '--port') });
+      say(`▶ pype serve on ${address} (jobs: ${opts.jobs}, executor: ${executor ? `bullmq queue ${executor.queueName}` : 'local'}, runs kept in ${database})`);
+      if (server.recovered.queued || server.recovered.interrupted) say(describeRecovered(server.recovered));
       await stop.stopped;
-      await server.close();
+      const { unfinished: left } = await server.close(graceMs);
       await executor?.close();
       stop.dispose();
-      process.stdout.write('✓ stopped\n');
+      say(`✓ stopped${left ? `; ${left} unfinished run${left === 1 ? '' : 's'} wait${left === 1 ? 's' : ''} in the run store for the next start` : ''}`);
     });
+}
+
+function describeRecovered({ queued, interrupted }: Recovered): string {
+  const parts = [queued ? `${queued} queued` : '', interrupted ? `${interrupted} interrupted (resumed from their checkpoints where possible)` : ''].filter(Boolean);
+  return `↻ taking up runs an earlier server left unfinished: ${parts.join(', ')}`;
 }
 
 function readTokens(file: string | undefined): string[] {
@@ -71,7 +90,7 @@ function readText(file: string): string {
   }
 }
 
-function bytes(value: string, flag: string): number {
+function wholeNumber(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new PypeError(`${flag} ${value}: expected a whole number`);
   return n;

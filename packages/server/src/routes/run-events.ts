@@ -6,7 +6,8 @@ import { findRun } from './run-status.js';
 /**
  * GET /runs/:id/events: Server-Sent Events. Each engine event is one message (`id` = its
  * index, `event` = its type, `data` = the event as JSON), past ones first; `Last-Event-ID`
- * resumes after a reconnect. A final `end` message carries the run's status.
+ * resumes after a reconnect. A final `end` message carries the run's status; a stream that
+ * closes without one (the server shut down first) is to be reconnected.
  */
 export function runEventsRoute(app: FastifyInstance, runs: RunRegistry, heartbeatMs = 15_000): void {
   app.get<{ Params: { id: string } }>('/runs/:id/events', (request, reply) => {
@@ -29,9 +30,13 @@ export function runEventsRoute(app: FastifyInstance, runs: RunRegistry, heartbea
       clearInterval(heartbeat);
       end();
     });
+    // The server is shutting down with the run unfinished: end the stream without `end`, so the
+    // client reconnects (Last-Event-ID) to the restarted server, which goes on with the run.
+    const undetach = runs.onDetach(() => res.end());
     request.raw.on('close', () => {
       clearInterval(heartbeat);
       unwatch();
+      undetach();
     });
   });
 }

@@ -9,6 +9,6 @@ export function runStatusRoute(app: FastifyInstance, runs: RunRegistry): void {
 
 export function findRun(runs: RunRegistry, id: string): RunRecord {
   const run = runs.get(id);
-  if (!run) throw new HttpError(404, `no run ${id} on this server`, { hint: 'run ids come from POST /jobs/:name/runs; finished runs are forgotten after a while and on restart' });
+  if (!run) throw new HttpError(404, `no run ${id} on this server`, { hint: 'run ids come from POST /jobs/:name/runs; the server keeps the newest finished runs (pype serve --keep-runs) and forgets older ones' });
   return run;
 }

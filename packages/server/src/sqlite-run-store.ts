@@ -1,0 +1,205 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { PypeError, type PypeEvent } from '@pypeline/core';
+import { errorCode, errorMessage } from '@pypeline/sdk';
+import type { RunPhase, RunStore, StoredRun } from './run-store.js';
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  job TEXT NOT NULL,
+  job_dir TEXT NOT NULL,
+  status TEXT NOT NULL,
+  run_id TEXT,
+  context_name TEXT NOT NULL,
+  context TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  started_at TEXT,
+  finished_at TEXT,
+  duration_ms INTEGER,
+  errors TEXT NOT NULL,
+  upload_dir TEXT,
+  resume INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS runs_unfinished ON runs (seq) WHERE finished_at IS NULL;
+CREATE TABLE IF NOT EXISTS run_events (
+  run TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  PRIMARY KEY (run, seq)
+) WITHOUT ROWID;
+`;
+
+interface Row {
+  id: string;
+  job: string;
+  job_dir: string;
+  status: RunPhase;
+  run_id: string | null;
+  context_name: string;
+  context: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+  errors: string;
+  upload_dir: string | null;
+  resume: number;
+}
+
+/**
+ * The run store in one SQLite file (WAL). The file is locked for this process alone while it is
+ * open (`locking_mode = EXCLUSIVE`): two servers sharing one store would each resume the other's
+ * runs. The OS drops the lock when the process dies, so a restart after a crash opens it at once.
+ */
+export class SqliteRunStore implements RunStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(readonly location: string) {
+    this.db = openDatabase(location);
+    const db = this.db;
+    this.statements = {
+      add: db.prepare(`INSERT INTO runs (id, job, job_dir, status, run_id, context_name, context, created_at, started_at, finished_at, duration_ms, errors, upload_dir, resume)
+        VALUES (@id, @job, @job_dir, @status, @run_id, @context_name, @context, @created_at, @started_at, @finished_at, @duration_ms, @errors, @upload_dir, @resume)`),
+      update: db.prepare(`UPDATE runs SET status = @status, run_id = @run_id, started_at = @started_at, finished_at = @finished_at, duration_ms = @duration_ms,
+        errors = @errors, upload_dir = @upload_dir, resume = @resume WHERE id = @id`),
+      addEvent: db.prepare('INSERT OR REPLACE INTO run_events (run, seq, event) VALUES (?, ?, ?)'),
+      get: db.prepare<[string], Row>('SELECT * FROM runs WHERE id = ?'),
+      events: db.prepare<[string, number], { event: string }>('SELECT event FROM run_events WHERE run = ? AND seq >= ? ORDER BY seq'),
+      unfinished: db.prepare<[], Row>('SELECT * FROM runs WHERE finished_at IS NULL ORDER BY seq'),
+      counts: db.prepare<[], { status: RunPhase; n: number }>('SELECT status, count(*) AS n FROM runs GROUP BY status'),
+      forget: db.prepare(`DELETE FROM runs WHERE finished_at IS NOT NULL AND seq < (
+        SELECT min(seq) FROM (SELECT seq FROM runs WHERE finished_at IS NOT NULL ORDER BY seq DESC LIMIT ?))`),
+    };
+  }
+
+  add(run: StoredRun): void {
+    this.durably(() => this.statements.add.run(toRow(run)));
+  }
+
+  update(run: StoredRun, durable = false): void {
+    const write = () => this.statements.update.run(toRow(run));
+    if (durable) this.durably(write);
+    else write();
+  }
+
+  addEvent(id: string, seq: number, event: PypeEvent): void {
+    this.statements.addEvent.run(id, seq, toJson(event));
+  }
+
+  get(id: string): StoredRun | undefined {
+    const row = this.statements.get.get(id);
+    return row && fromRow(row);
+  }
+
+  events(id: string, from = 0): PypeEvent[] {
+    return this.statements.events.all(id, from).map((r) => JSON.parse(r.event));
+  }
+
+  unfinished(): StoredRun[] {
+    return this.statements.unfinished.all().map(fromRow);
+  }
+
+  counts(): Record<RunPhase, number> {
+    const out: Record<RunPhase, number> = { queued: 0, running: 0, success: 0, failed: 0, cancelled: 0 };
+    for (const { status, n } of this.statements.counts.all()) out[status] = n;
+    return out;
+  }
+
+  forgetFinished(keep: number): void {
+    this.statements.forget.run(Math.max(1, keep));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /**
+   * WAL with `synchronous = NORMAL` survives a killed process but may lose the last commits
+   * to a power cut; an accepted run and a final status are worth an fsync each, events are not.
+   */
+  private durably(write: () => void): void {
+    this.db.pragma('synchronous = FULL');
+    try {
+      write();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+}
+
+function openDatabase(location: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+    db = new Database(location, { timeout: 2000 });
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    // Takes the exclusive lock now, so a second server fails at start rather than at its first run.
+    db.exec('BEGIN EXCLUSIVE; COMMIT;');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new PypeError(`the run store ${location} was written by a newer PYpeline (store version ${version}, this one reads ${SCHEMA_VERSION})`, { hint: 'upgrade PYpeline, or pass --db <file> to start another store' });
+    }
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    return db;
+  } catch (err) {
+    db?.close();
+    if (err instanceof PypeError) throw err;
+    if (errorCode(err) === 'SQLITE_BUSY') {
+      throw new PypeError(`the run store ${location} is in use by another process (is another pype serve running on it?)`, { hint: 'stop that server, or give this one its own store with --db <file>' });
+    }
+    throw new PypeError(`cannot open the run store ${location}: ${errorMessage(err)}`, { hint: 'pass --db <file> with a writable path (the default is <jobs>/.pype-serve/runs.db)' });
+  }
+}
+
+function toRow(run: StoredRun): Row {
+  return {
+    id: run.id,
+    job: run.job,
+    job_dir: run.jobDir,
+    status: run.status,
+    run_id: run.runId ?? null,
+    context_name: run.contextName,
+    context: toJson(run.context),
+    created_at: run.createdAt,
+    started_at: run.startedAt ?? null,
+    finished_at: run.finishedAt ?? null,
+    duration_ms: run.durationMs ?? null,
+    errors: toJson(run.errors),
+    upload_dir: run.uploadDir ?? null,
+    resume: run.resume ? 1 : 0,
+  };
+}
+
+function fromRow(row: Row): StoredRun {
+  const run: StoredRun = {
+    id: row.id,
+    job: row.job,
+    jobDir: row.job_dir,
+    status: row.status,
+    contextName: row.context_name,
+    context: JSON.parse(row.context),
+    createdAt: row.created_at,
+    errors: JSON.parse(row.errors),
+  };
+  if (row.run_id !== null) run.runId = row.run_id;
+  if (row.started_at !== null) run.startedAt = row.started_at;
+  if (row.finished_at !== null) run.finishedAt = row.finished_at;
+  if (row.duration_ms !== null) run.durationMs = row.duration_ms;
+  if (row.upload_dir !== null) run.uploadDir = row.upload_dir;
+  if (row.resume) run.resume = true;
+  return run;
+}
+
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? Number(v) : v));
+}
