@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '@pypeline/test-services';
+import { redisServerInstalled, startPrivateRedis, until, type PrivateRedis } from '@pypeline/test-services';
 import { pype, readEvents, startPype, type PypeProcess } from './crash-harness.js';
-import { redisServerInstalled, startPrivateRedis, type PrivateRedis } from './private-redis.js';
+
 
 const FILES = 6;
 const FLOW = `flow:

@@ -3,7 +3,7 @@
 // without RDB/AOF does.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { until } from '@pypeline/test-services';
+import { until } from './until.js';
 
 export interface PrivateRedis {
   port: number;
