@@ -4,7 +4,8 @@ import { loadJob, PypeError, type EventPayload, type SubflowExecutor, type Subfl
 import { assertRedisReachable } from './check-redis.js';
 import { exclusiveResources } from './exclusive-resources.js';
 import { cancelChannel, deadLetterQueueName, DEFAULT_QUEUE, KEY_PREFIX, type CancelRequest } from './queue-names.js';
-import { parseRedisUrl } from './redis-url.js';
+import { closeWhileDown, RedisOutage } from './redis-outage.js';
+import { redisConnection } from './redis-url.js';
 import { SharedDirectoryStore, type SharedArtifactStore } from './shared-artifacts.js';
 import { isEventBatch } from './task-events.js';
 import { failureError } from './task-failure.js';
@@ -21,11 +22,25 @@ export interface BullmqExecutorOptions {
   artifacts?: SharedArtifactStore;
   /** How often tasks older than this are looked up directly, in case an event was missed. Default 5000 ms. */
   pollMs?: number;
+  /** How long a run waits for Redis to come back before it stops (`outage` aborts). Default 5 min. */
+  outageLimitMs?: number;
+  /** Named in the give-up message as what sets the limit, e.g. `--redis-outage-limit`. */
+  outageLimitSource?: string;
+  /** Lines for a person about Redis outages. Default: stderr. */
+  report?: (line: string) => void;
+  /** Connection errors with their stacks. */
+  debug?: boolean;
 }
+
+/** Default of `outageLimitMs`. */
+export const DEFAULT_OUTAGE_LIMIT_MS = 5 * 60_000;
 
 interface Waiter {
   label: string;
+  data: TaskJobData;
   since: number;
+  /** Redis reconnects seen when the task was queued: after a later one its job may be gone with Redis's data. */
+  reconnects: number;
   onEvent: (event: EventPayload) => void;
   resolve: (result: SubflowTaskResult) => void;
   reject: (error: Error) => void;
@@ -44,6 +59,9 @@ export class BullmqExecutor implements SubflowExecutor {
   private readonly runs = new Map<string, { flow: string; locks: Map<string, string[]>; files: string[] }>();
   private readonly ready: Promise<unknown>;
   private readonly poller: NodeJS.Timeout;
+  private readonly redis: RedisOutage;
+  private readonly gaveUp = new AbortController();
+  private polling = false;
 
   /** Checks that Redis answers, then connects. */
   static async connect(options: BullmqExecutorOptions): Promise<BullmqExecutor> {
@@ -52,12 +70,26 @@ export class BullmqExecutor implements SubflowExecutor {
   }
 
   constructor(private readonly options: BullmqExecutorOptions) {
-    const connection = parseRedisUrl(options.redis);
     const name = options.queue ?? DEFAULT_QUEUE;
     this.store = options.artifacts ?? new SharedDirectoryStore();
+    this.redis = new RedisOutage({
+      redis: options.redis,
+      report: options.report ?? ((line) => void process.stderr.write(`${line}\n`)),
+      waiting: 'waiting for it to return (Ctrl-C to stop; the run can be resumed)',
+      limitMs: options.outageLimitMs ?? DEFAULT_OUTAGE_LIMIT_MS,
+      limitSource: options.outageLimitSource,
+      onGiveUp: (error) => this.giveUp(error),
+      onUp: () => void this.poll(true),
+      debug: options.debug,
+    });
+    // Commands wait for Redis to return instead of failing after a few reconnects: the outage
+    // limit bounds the wait, and queue.add races the run's signal.
+    const connection = { ...redisConnection(options.redis), maxRetriesPerRequest: null };
     this.queue = new Queue<TaskJobData>(name, { connection, prefix: KEY_PREFIX });
+    this.redis.watch(this.queue);
     // Reading from a moment ago instead of `$` closes the gap before the first XREAD.
     this.events = new QueueEvents(name, { connection, prefix: KEY_PREFIX, lastEventId: `${Date.now() - 1000}-0` });
+    this.redis.watch(this.events);
     this.events.on('progress', ({ jobId, data }) => {
       const w = this.waiters.get(jobId);
       if (w && isEventBatch(data)) for (const e of data.events) w.onEvent(e);
@@ -77,6 +109,11 @@ export class BullmqExecutor implements SubflowExecutor {
     return this.queue.name;
   }
 
+  /** Aborts when Redis stayed away longer than the outage limit; its reason is the error to report. */
+  get outage(): AbortSignal {
+    return this.gaveUp.signal;
+  }
+
   async run(task: SubflowTask, onEvent: (event: EventPayload) => void, signal?: AbortSignal): Promise<SubflowTaskResult> {
     await this.ready;
     if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new PypeError('interrupted');
@@ -84,7 +121,26 @@ export class BullmqExecutor implements SubflowExecutor {
     const data: TaskJobData = { task, locks: run.locks.get(task.subflow) ?? [], flow: run.flow };
     const id = taskJobId(task);
     const label = taskLabel(data);
-    const done = new Promise<SubflowTaskResult>((resolve, reject) => this.waiters.set(id, { label, since: Date.now(), onEvent, resolve, reject }));
+    const done = new Promise<SubflowTaskResult>((resolve, reject) => this.waiters.set(id, { label, data, since: Date.now(), reconnects: this.redis.reconnects, onEvent, resolve, reject }));
+    // Registered before queueing: while Redis is away, queue.add waits, and Ctrl-C or the
+    // outage limit must still end the wait.
+    const cancel = () => void this.cancel(id, signal!.reason);
+    signal?.addEventListener('abort', cancel, { once: true });
+    let result: SubflowTaskResult;
+    try {
+      await Promise.race([this.add(id, data), done]);
+      onEvent({ type: 'log', level: 'debug', msg: `${label}: queued on ${this.queue.name} as ${id}` });
+      result = await done;
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+    }
+    result.lists = await this.store.fetch(result.lists);
+    run.files.push(...Object.values(result.lists));
+    return result;
+  }
+
+  private async add(id: string, data: TaskJobData): Promise<void> {
+    const label = taskLabel(data);
     try {
       await this.queue.add(label, data, {
         jobId: id,
@@ -93,24 +149,20 @@ export class BullmqExecutor implements SubflowExecutor {
         removeOnComplete: { age: 3600 },
         removeOnFail: { age: 7 * 86400 },
       });
+      // Cancelled while it was being queued: cancel() found nothing to remove then, so remove it now.
+      if (!this.waiters.has(id)) await this.queue.remove(id).catch(() => 0);
     } catch (err) {
+      const w = this.waiters.get(id);
       this.waiters.delete(id);
-      throw new PypeError(`cannot queue ${label}: ${errorMessage(err)}`, { hint: 'check that Redis is reachable and has memory left' });
+      w?.reject(new PypeError(`cannot queue ${label}: ${errorMessage(err)}`, { hint: 'check that Redis is reachable and has memory left' }));
     }
-    onEvent({ type: 'log', level: 'debug', msg: `${label}: queued on ${this.queue.name} as ${id}` });
-    const cancel = () => void this.cancel(id, signal!.reason);
-    signal?.addEventListener('abort', cancel, { once: true });
-    // An abort while the task was being queued fired before the listener existed.
-    if (signal?.aborted) cancel();
-    let result: SubflowTaskResult;
-    try {
-      result = await done;
-    } finally {
-      signal?.removeEventListener('abort', cancel);
-    }
-    result.lists = await this.store.fetch(result.lists);
-    run.files.push(...Object.values(result.lists));
-    return result;
+  }
+
+  /** The outage limit was reached: the run stops (through `outage`), and every waiting task with it. */
+  private giveUp(error: PypeError): void {
+    this.gaveUp.abort(error);
+    for (const w of this.waiters.values()) w.reject(error);
+    this.waiters.clear();
   }
 
   /**
@@ -147,7 +199,11 @@ export class BullmqExecutor implements SubflowExecutor {
     for (const [id, w] of this.waiters) w.reject(new PypeError(`${w.label} (${id}) was abandoned: the coordinator closed its queue connection`));
     this.waiters.clear();
     for (const runId of [...this.runs.keys()]) await this.releaseRun(runId);
-    await Promise.all([this.events.close(), this.queue.close()]);
+    const down = this.redis.down;
+    this.redis.close();
+    // A graceful close waits for Redis to answer QUIT, which it cannot while it is away.
+    if (down) await closeWhileDown([this.events, this.queue]);
+    else await Promise.all([this.events.close(), this.queue.close()]);
   }
 
   private runInfo(task: SubflowTask) {
@@ -174,19 +230,39 @@ export class BullmqExecutor implements SubflowExecutor {
     w.reject(failureError(reason, `\n  (dead-lettered as ${jobId}: see \`pype dlq list --queue ${this.queue.name}\`; dead letters wait in ${deadLetterQueueName(this.queue.name)})`));
   }
 
-  /** The safety net: tasks waiting long are looked up, in case their final event was missed. */
-  private async poll(): Promise<void> {
-    const old = [...this.waiters.entries()].filter(([, w]) => Date.now() - w.since > (this.options.pollMs ?? 5000));
-    for (const [id, w] of old) {
-      try {
-        const job = await Job.fromId<TaskJobData, SubflowTaskResult>(this.queue, id);
-        if (!job) w.reject(new PypeError(`${w.label} (${id}) disappeared from queue ${this.queue.name}`, { hint: 'someone removed it (e.g. obliterated the queue); run again with --resume' }));
-        else if (job.finishedOn && job.failedReason) this.fail(id, job.failedReason);
-        else if (job.finishedOn) this.settle(id, job.returnvalue);
-        if (!job) this.waiters.delete(id);
-      } catch {
-        // Redis hiccup: try again on the next tick.
-      }
+  /**
+   * The safety net: tasks waiting long (`all`: every task, when Redis is back) are looked up, in
+   * case their final event was missed, or their job was lost with Redis's data.
+   */
+  private async poll(all = false): Promise<void> {
+    if (this.polling || this.redis.down) return;
+    this.polling = true;
+    try {
+      const old = [...this.waiters.entries()].filter(([, w]) => all || Date.now() - w.since > (this.options.pollMs ?? 5000));
+      for (const [id, w] of old) await this.check(id, w);
+    } catch {
+      // Redis hiccup: try again on the next tick.
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async check(id: string, w: Waiter): Promise<void> {
+    const job = await Job.fromId<TaskJobData, SubflowTaskResult>(this.queue, id);
+    if (this.waiters.get(id) !== w) return; // settled meanwhile
+    if (job?.finishedOn && job.failedReason) this.fail(id, job.failedReason);
+    else if (job?.finishedOn) this.settle(id, job.returnvalue);
+    else if (!job && this.redis.reconnects > w.reconnects) {
+      // Redis restarted without its data since the task was queued: queue it again under the
+      // same id. A worker that still runs the lost copy cannot complete it (its lock is gone);
+      // sinks keyed by run and frame (postgres_sink's ledger) do not load twice.
+      w.onEvent({ type: 'log', level: 'warn', msg: `${w.label}: its task was lost with Redis's data (Redis restarted without persistence?); queued it again` });
+      w.reconnects = this.redis.reconnects;
+      w.since = Date.now();
+      await this.add(id, w.data);
+    } else if (!job) {
+      this.waiters.delete(id);
+      w.reject(new PypeError(`${w.label} (${id}) disappeared from queue ${this.queue.name}`, { hint: 'someone removed it (e.g. obliterated the queue); run again with --resume' }));
     }
   }
 }

@@ -10,6 +10,12 @@ export interface ExecutorChoice {
   redis?: string;
   /** Work queue for `bullmq`; default PYPE_QUEUE, else `pype`. */
   queue?: string;
+  /** How long a run waits for Redis to return before it stops (ms); default 5 min. */
+  outageLimitMs?: number;
+  /** Where the limit came from, for the give-up message (e.g. `--redis-outage-limit 2m`). */
+  outageLimitSource?: string;
+  /** Redis connection errors with their stacks. */
+  debug?: boolean;
 }
 
 /** The executor `--executor` names: undefined for local runs, a connected BullMQ executor otherwise. */
@@ -20,5 +26,8 @@ export async function executorFromOptions(choice: ExecutorChoice, env: NodeJS.Pr
     return undefined;
   }
   if (kind !== 'bullmq') throw new PypeError(`unknown executor "${kind}"`, { hint: 'use --executor local (the default) or --executor bullmq' });
-  return BullmqExecutor.connect({ redis: choice.redis ?? env.PYPE_REDIS_URL ?? DEFAULT_REDIS_URL, queue: choice.queue ?? queueFromEnv(env) });
+  return BullmqExecutor.connect({
+    redis: choice.redis ?? env.PYPE_REDIS_URL ?? DEFAULT_REDIS_URL, queue: choice.queue ?? queueFromEnv(env),
+    outageLimitMs: choice.outageLimitMs, outageLimitSource: choice.outageLimitSource, debug: choice.debug,
+  });
 }

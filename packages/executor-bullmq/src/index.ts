@@ -1,4 +1,5 @@
 export { BullmqExecutor } from './bullmq-executor.js';
+export { DEFAULT_OUTAGE_LIMIT_MS } from './bullmq-executor.js';
 export type { BullmqExecutorOptions } from './bullmq-executor.js';
 export { executorFromOptions } from './executor-from-options.js';
 export type { ExecutorChoice } from './executor-from-options.js';
@@ -16,3 +17,4 @@ export type { SharedArtifactStore } from './shared-artifacts.js';
 export { assertRedisReachable } from './check-redis.js';
 export { DEFAULT_REDIS_URL, parseRedisUrl, safeRedisUrl } from './redis-url.js';
 export { DEFAULT_QUEUE, deadLetterQueueName, queueFromEnv } from './queue-names.js';
+export { isConnectionError, RedisOutage } from './redis-outage.js';

@@ -1,4 +1,5 @@
 import { PypeError } from '@pypeline/core';
+import { backoffMs } from '@pypeline/sdk';
 
 /** The connection options BullMQ and ioredis take, read from a `redis://` URL. */
 export interface RedisAddress {
@@ -44,4 +45,19 @@ export function safeRedisUrl(url: string): string {
   } catch {
     return '(unparsable URL)';
   }
+}
+
+/** `host:port` of a Redis URL, for messages. */
+export function redisHost(url: string): string {
+  const { host, port } = parseRedisUrl(url);
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * The options every long-lived connection (BullMQ's and PYpeline's) takes: reconnect every
+ * 0.25–2 s while Redis is away, so work resumes soon after it returns (BullMQ's own default
+ * backs off to 20 s).
+ */
+export function redisConnection(url: string): RedisAddress & { retryStrategy: (times: number) => number } {
+  return { ...parseRedisUrl(url), retryStrategy: (times) => backoffMs(times, { initialMs: 250, maxMs: 2000 }) };
 }

@@ -6,7 +6,8 @@ import { logAttempt } from './attempt-log.js';
 import { deadLetter } from './dead-letter.js';
 import { cancelChannel, deadLetterQueueName, DEFAULT_QUEUE, KEY_PREFIX, type CancelRequest } from './queue-names.js';
 import { acquireLocks, releaseAll, type Lease } from './redis-lock.js';
-import { parseRedisUrl } from './redis-url.js';
+import { closeWhileDown, RedisOutage } from './redis-outage.js';
+import { redisConnection } from './redis-url.js';
 import { SharedDirectoryStore, type SharedArtifactStore } from './shared-artifacts.js';
 import { EventForwarder } from './task-events.js';
 import { decodeFailure, encodeFailure } from './task-failure.js';
@@ -31,6 +32,8 @@ export interface WorkerOptions {
   lockLeaseMs?: number;
   /** Progress lines for a person (`pype worker` prints them). */
   report?: (line: string) => void;
+  /** Redis connection errors with their stacks (`--debug`). */
+  debug?: boolean;
   /** The engine entry point; replaced in tests to simulate failures. */
   execute?: typeof executeSubflowTask;
 }
@@ -56,13 +59,20 @@ class LockLostError extends Error {}
 export function startWorker(options: WorkerOptions): TaskWorker {
   const name = `${hostname()}:${process.pid}`;
   const queueName = options.queue ?? DEFAULT_QUEUE;
-  const connection = parseRedisUrl(options.redis);
+  const connection = redisConnection(options.redis);
   const report = options.report ?? (() => {});
+  // Every connection below reports to this: one line when Redis goes away, one when it is back.
+  const redis = new RedisOutage({
+    redis: options.redis, report, debug: options.debug,
+    waiting: 'waiting for it to return (Ctrl-C to stop); running tasks go on, and a task that cannot report its result runs again once Redis is back',
+    onOtherError: (err) => report(`! ${err.message}`),
+  });
   const execute = options.execute ?? executeSubflowTask;
   const store = options.artifacts ?? new SharedDirectoryStore();
   const locks = new Redis({ ...connection, maxRetriesPerRequest: null });
   const work = new Queue(queueName, { connection, prefix: KEY_PREFIX });
   const dlq = new Queue(deadLetterQueueName(queueName), { connection, prefix: KEY_PREFIX });
+  for (const client of [locks, work, dlq]) redis.watch(client);
   // Tasks the processor dead-lettered itself, so the 'failed' listener does not write them again
   // (after `pype dlq drop`, a late second write would bring a letter back).
   const lettered = new Set<string>();
@@ -144,11 +154,11 @@ export function startWorker(options: WorkerOptions): TaskWorker {
     void deadLetter(dlq, work, job, decodeFailure(err?.message)).catch(() => {});
   });
   worker.on('stalled', (jobId) => report(`! task ${jobId} stalled (its worker stopped answering); back to the queue`));
-  worker.on('error', (err) => report(`! ${err.message}`));
+  redis.watch(worker);
 
   // Coordinators ask every worker to cancel a task; the one running it aborts it.
   const subscriber = new Redis({ ...connection, maxRetriesPerRequest: null });
-  subscriber.on('error', () => {}); // the worker's own connection reports Redis problems
+  redis.watch(subscriber);
   void subscriber.subscribe(cancelChannel(queueName)).catch(() => {});
   subscriber.on('message', (_channel, text: string) => {
     let request: CancelRequest;
@@ -168,8 +178,12 @@ export function startWorker(options: WorkerOptions): TaskWorker {
     close(force = false) {
       closed ??= (async () => {
         subscriber.disconnect();
-        await worker.close(force);
-        await Promise.all([work.close(), dlq.close()]);
+        // A graceful close waits for Redis to answer, which it cannot while it is away.
+        const down = redis.down;
+        redis.close();
+        await worker.close(force || down);
+        if (down) await closeWhileDown([work, dlq]);
+        else await Promise.all([work.close(), dlq.close()]);
         locks.disconnect();
       })();
       return closed;

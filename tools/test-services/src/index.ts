@@ -6,3 +6,5 @@ export { describeWithService } from './describe-with-service.js';
 export { postgresTestConfig, uniqueName } from './postgres.js';
 export type { PostgresTestConfig } from './postgres.js';
 export { until } from './until.js';
+export { redisServerInstalled, startPrivateRedis } from './private-redis.js';
+export type { PrivateRedis } from './private-redis.js';

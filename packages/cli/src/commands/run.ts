@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { renderSummary, runJob, formatMs, type Listener, type RunOptions, type RunResult } from '@pypeline/core';
+import { PypeError, renderSummary, runJob, formatMs, type Listener, type RunOptions, type RunResult } from '@pypeline/core';
 import type { BullmqExecutor } from '@pypeline/executor-bullmq';
 import { consoleReporter } from '../console-reporter.js';
 import { sayOnStderr, stopOnSignals } from '../stop-on-signals.js';
@@ -18,6 +18,7 @@ interface RunCliOptions {
   resume?: boolean;
   executor?: string;
   redis?: string;
+  redisOutageLimit?: string;
   events?: string;
   plugin: string[];
   cache?: boolean;
@@ -41,6 +42,7 @@ export function registerRun(program: Command): void {
     .option('--resume', 'continue an interrupted or failed run from its checkpoint')
     .option('--executor <kind>', 'where sub flows run: local (this process, the default) or bullmq (workers on a Redis queue)')
     .option('--redis <url>', 'Redis of the bullmq executor (default: PYPE_REDIS_URL, else redis://127.0.0.1:6379)')
+    .option('--redis-outage-limit <duration>', 'bullmq: how long the run waits for an unreachable Redis before it stops (exit 75, resumable), e.g. 90s, 10m (default: PYPE_REDIS_OUTAGE_LIMIT, else 5m)')
     .option('--events <file>', 'record every event of the run as JSON Lines (replay it with `pype replay`)')
     .option('--plugin <package>', 'load hooks from a package whose default export is a Hooks object (repeatable)', collect, [])
     .option('--cache', 'skip modules whose version, resolved config and inputs are unchanged, reusing their stored outputs')
@@ -73,8 +75,11 @@ async function runBatchJob(job: BatchTarget, opts: RunCliOptions): Promise<numbe
   const hooks = await loadPlugins(opts.plugin);
   const executor = await chooseExecutor(opts);
   const stop = stopOnSignals({ say: sayOnStderr, stopping: 'stopping the run', hint: 'the checkpoint keeps every completed sub flow' });
+  // Redis away longer than --redis-outage-limit stops the run as Ctrl-C would.
+  const signal = executor ? AbortSignal.any([stop.signal, executor.outage]) : stop.signal;
   try {
-    const result = await runJob(job.jobDir, { ...runOptions(job, opts, recorder), hooks, executor, signal: stop.signal });
+    const result = await runJob(job.jobDir, { ...runOptions(job, opts, recorder), hooks, executor, signal });
+    if (executor?.outage.aborted) return reportOutage(executor.outage.reason, result, job, !opts.json);
     if (!opts.json) reportResult(result);
     reportHowToResume(result, job);
     return result.interrupted ? stop.exitCode() : result.status === 'success' ? 0 : 1;
@@ -107,8 +112,37 @@ function runOptions(job: BatchTarget, opts: RunCliOptions, recorder: { listener:
 /** Workers on a Redis queue when `--executor` or `--redis` ask for it; else this process. */
 async function chooseExecutor(opts: RunCliOptions): Promise<BullmqExecutor | undefined> {
   if (!opts.executor && !opts.redis) return undefined;
+  const limit = opts.redisOutageLimit ?? process.env.PYPE_REDIS_OUTAGE_LIMIT;
+  const flag = opts.redisOutageLimit !== undefined ? `--redis-outage-limit ${limit}` : `PYPE_REDIS_OUTAGE_LIMIT=${limit}`;
   // The queue client is loaded only for runs that use it (startup time of plain runs).
-  return (await import('@pypeline/executor-bullmq')).executorFromOptions(opts);
+  return (await import('@pypeline/executor-bullmq')).executorFromOptions({
+    ...opts, debug: process.argv.includes('--debug'),
+    ...(limit === undefined ? {} : { outageLimitMs: await durationMs(limit, flag), outageLimitSource: `${flag}; raise it to wait longer` }),
+  });
+}
+
+/** Exit code of a run stopped because Redis stayed away (EX_TEMPFAIL: try again later). */
+const EXIT_REDIS_OUTAGE = 75;
+
+async function durationMs(text: string, flag: string): Promise<number> {
+  const { toMs } = await import('@pypeline/stream');
+  try {
+    const ms = toMs(text, flag);
+    if (ms > 0) return ms;
+  } catch {
+    // reported below, with the fix
+  }
+  throw new PypeError(`${flag}: "${text}" is not a duration longer than 0`, { hint: 'write it like 90s, 10m or 1h' });
+}
+
+/** The summary (`table`), then why the run stopped instead of its first error: the outage. */
+function reportOutage(reason: unknown, result: RunResult, job: BatchTarget, table: boolean): number {
+  if (table) out(`\n${renderSummary(result.events, [])}\n`);
+  const error = reason instanceof PypeError ? reason : new PypeError(String(reason));
+  process.stderr.write(`✗ ${error.message}\n`);
+  if (error.hint) process.stderr.write(`  fix: ${error.hint}\n`);
+  if (result.resumable && !job.tempDir) process.stderr.write(`  resume with: pype run ${job.jobDir} --executor bullmq --resume\n`);
+  return EXIT_REDIS_OUTAGE;
 }
 
 /** The summary table, then success, or the failure with its fix and where the log is. */

@@ -27,7 +27,7 @@ export function registerWorker(program: Command): void {
       await assertRedisReachable(redis);
       const queue = opts.queue ?? queueFromEnv();
       const out = (line: string) => process.stdout.write(`${line}\n`);
-      const worker = startWorker({ redis, queue, concurrency, searchDirs: [opts.project], lockDurationMs: stall, stalledIntervalMs: stall && Math.max(500, Math.floor(stall / 2)), report: out });
+      const worker = startWorker({ redis, queue, concurrency, searchDirs: [opts.project], debug: process.argv.includes('--debug'), lockDurationMs: stall, stalledIntervalMs: stall && Math.max(500, Math.floor(stall / 2)), report: out });
       await worker.ready;
       out(`▶ worker ${worker.name} on queue ${queue} at ${safeRedisUrl(redis)} (concurrency ${concurrency}, modules from ${opts.project})`);
       const stop = stopOnSignals({ say: out, stopping: 'finishing running tasks, then stopping', exitNote: 'running tasks go back to the queue after the stall timeout' });
