@@ -1,5 +1,6 @@
 import { ColumnBuilder, type ColumnBuffers } from './column-builder.js';
 import { KIND_LABELS, type ColumnKind } from './column-kinds.js';
+import { findInvalidUtf8, type InvalidUtf8 } from './utf8-check.js';
 import { latin1Text, readBool, readDate, readFloat64, readInt32, readInt64 } from './parse-fields.js';
 
 const LF = 10;
@@ -51,6 +52,8 @@ export interface ParsedChunk {
   skipped: number;
   /** Offset where parsing stopped: the end of the chunk, or after `maxRows` rows. */
   end: number;
+  /** Set (and nothing parsed) when the chunk is not valid UTF-8 and the dialect is not latin1. */
+  invalidUtf8?: InvalidUtf8;
 }
 
 /**
@@ -64,6 +67,10 @@ export function parseChunk(task: ParseTask): ParsedChunk {
   const { bytes: b, dialect, kinds, onError } = task;
   const end = b.length;
   const n = kinds.length;
+  // Text columns copy bytes as they are; bytes that are not UTF-8 would only fail later, in
+  // whichever module reads the column, so the file is refused here with the place.
+  const invalidUtf8 = dialect.latin1 ? null : findInvalidUtf8(b, task.start, end);
+  if (invalidUtf8) return { rows: 0, lines: 0, columns: [], bad: [], skipped: 0, end: task.start, invalidUtf8 };
   const cols = kinds.map((k, i) => new ColumnBuilder(k, task.rowsHint, task.bytesPerRow[i] ?? 8));
   const codes = Int32Array.from(kinds, (k) => CODE[k]);
   const D = dialect.delimiter;
