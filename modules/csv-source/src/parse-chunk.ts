@@ -204,7 +204,7 @@ export function parseChunk(task: ParseTask): ParsedChunk {
       skipped++;
       continue;
     }
-    bad.push({ line: recordLine, column: badColumn, reason, record: shorten(trimBreak(textOf(b, recordStart, p, latin1)), 1000) });
+    bad.push({ line: recordLine, column: badColumn, reason, record: shorten(trimBreak(excerpt(b, recordStart, p, latin1, 1000)), 1000) });
     if (onError === 'fail') break;
   }
   return { rows: row, lines: line - 1, columns: cols.map((c) => c.finish(row)), bad, skipped, end: p };
@@ -230,7 +230,7 @@ function readValue(code: number, b: Uint8Array, s: number, e: number): number {
 }
 
 function mismatch(task: ParseTask, col: number, b: Uint8Array, s: number, e: number, latin1: boolean): string {
-  const text = shorten(textOf(b, s, e, latin1));
+  const text = shorten(excerpt(b, s, e, latin1, 40));
   return `column "${task.names[col]}" (${col + 1}): value ${JSON.stringify(text)} is not ${KIND_LABELS[task.kinds[col]]}`;
 }
 
@@ -238,6 +238,11 @@ const utf8 = new TextDecoder();
 
 function textOf(b: Uint8Array, s: number, e: number, latin1: boolean): string {
   return latin1 ? latin1Text(b, s, e) : utf8.decode(b.subarray(s, e));
+}
+
+/** The text of `b[s, e)`, decoding only enough bytes for `max` characters (a field may be hundreds of MB). */
+function excerpt(b: Uint8Array, s: number, e: number, latin1: boolean, max: number): string {
+  return textOf(b, s, Math.min(e, s + 4 * (max + 1)), latin1);
 }
 
 function shorten(text: string, max = 40): string {
