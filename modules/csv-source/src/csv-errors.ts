@@ -1,5 +1,6 @@
 import { ModuleError } from '@pypeline/sdk';
 import type { BadRecord } from './parse-chunk.js';
+import type { InvalidUtf8 } from './utf8-check.js';
 
 export function fileNotFound(path: string, cause: unknown): ModuleError {
   return new ModuleError(`CSV file ${path} does not exist`, {
@@ -44,5 +45,17 @@ export function badDialect(key: string, value: string): ModuleError {
   return new ModuleError(`${key} must be one single-byte character, got ${JSON.stringify(value)}`, {
     retryable: false,
     hint: `set configs.optional.${key} to one ASCII character such as "," ";" "|" or "\\t"`,
+  });
+}
+
+/**
+ * Bytes that are not UTF-8 (with encoding utf-8): always fatal, whatever on_error says, since
+ * the file as a whole is in another encoding. `line` and `offset` are the file's.
+ */
+export function notUtf8(path: string, line: number, offset: number, bad: InvalidUtf8): ModuleError {
+  const byte = `0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  return new ModuleError(`${path}: line ${line} is not valid UTF-8: byte ${byte} at byte offset ${offset} (column ${bad.column})`, {
+    retryable: false,
+    hint: 'the file is in another encoding: if it is Latin-1 (ISO-8859-1), set encoding: latin1 in configs.optional; otherwise convert it to UTF-8, e.g. iconv -f latin1 -t utf-8 in.csv > out.csv (use -f windows-1252 or the encoding the file was written in)',
   });
 }

@@ -184,6 +184,30 @@ describe('csv_source', () => {
     expect(error.message).toContain('schema sets the type of "zipp", which the file does not have (its columns: zip, n)');
   });
 
+  it('fails on bytes that are not UTF-8, naming the file, line, byte offset, column and the fix', async () => {
+    // 0xE9 is é in latin1; the third line starts at byte 14.
+    const path = csvFile(Buffer.concat([Buffer.from('id,name\n1,ada\n2,caf'), Buffer.from([0xe9]), Buffer.from('\n3,bob\n')]));
+    for (const on_error of ['fail', 'skip', 'reject'] as const) {
+      const error = await failure({ file_path: path, on_error });
+      expect(error.message).toBe(`${path}: line 3 is not valid UTF-8: byte 0xE9 at byte offset 19 (column 6)`);
+      expect(error.hint).toContain('set encoding: latin1');
+      expect(error.hint).toContain('iconv -f latin1 -t utf-8');
+      expect(error.retryable).toBe(false);
+    }
+    const { table } = await read({ file_path: path, encoding: 'latin1' });
+    expect(rows(table)).toEqual([{ id: 1, name: 'ada' }, { id: 2, name: 'café' }, { id: 3, name: 'bob' }]);
+  });
+
+  it('finds bytes that are not UTF-8 in the header and in a later chunk', async () => {
+    const header = csvFile(Buffer.concat([Buffer.from('id,n'), Buffer.from([0xc3, 0x28]), Buffer.from('\n1,2\n')]));
+    expect((await failure({ file_path: header })).message).toBe(`${header}: line 1 is not valid UTF-8: byte 0xC3 at byte offset 4 (column 5)`);
+    const lines = Array.from({ length: 2000 }, (_, i) => `${i},"text ${i}\nsecond line"`).join('\n');
+    const later = csvFile(Buffer.concat([Buffer.from(`id,t\n${lines}\n2000,"x`), Buffer.from([0xff]), Buffer.from('"\n')]));
+    const error = await failure({ file_path: later, chunk_bytes: 4096 });
+    const offset = Buffer.byteLength(`id,t\n${lines}\n2000,"x`);
+    expect(error.message).toBe(`${later}: line 4002 is not valid UTF-8: byte 0xFF at byte offset ${offset} (column 8)`);
+  });
+
   it('reports a missing file by path', async () => {
     const error = await failure({ file_path: '/no/such/file.csv' });
     expect(error.message).toBe('CSV file /no/such/file.csv does not exist');

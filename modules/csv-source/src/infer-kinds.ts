@@ -52,6 +52,8 @@ export function inferChunk(task: InferTask): Inferred {
     bytesPerRow: names.map(() => 16),
     maxRows: task.maxRows,
   });
+  // Bytes that are not UTF-8 say nothing about types; the parse that follows reports them.
+  if (parsed.invalidUtf8) return { rows: 0, masks: names.map(() => ALL_KINDS), seen: names.map(() => false), bytes: names.map(() => 0), recordBytes: 0 };
   const out: Inferred = { rows: parsed.rows, masks: [], seen: [], bytes: [], recordBytes: 0 };
   for (const column of parsed.columns) {
     const { data, offsets } = column as { data: Uint8Array; offsets: Int32Array };

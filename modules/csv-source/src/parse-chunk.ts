@@ -1,5 +1,6 @@
 import { ColumnBuilder, type ColumnBuffers } from './column-builder.js';
 import { KIND_LABELS, type ColumnKind } from './column-kinds.js';
+import { findInvalidUtf8, type InvalidUtf8 } from './utf8-check.js';
 import { latin1Text, readBool, readDate, readFloat64, readInt32, readInt64 } from './parse-fields.js';
 
 const LF = 10;
@@ -51,6 +52,8 @@ export interface ParsedChunk {
   skipped: number;
   /** Offset where parsing stopped: the end of the chunk, or after `maxRows` rows. */
   end: number;
+  /** Set (and nothing parsed) when the chunk is not valid UTF-8 and the dialect is not latin1. */
+  invalidUtf8?: InvalidUtf8;
 }
 
 /**
@@ -64,6 +67,10 @@ export function parseChunk(task: ParseTask): ParsedChunk {
   const { bytes: b, dialect, kinds, onError } = task;
   const end = b.length;
   const n = kinds.length;
+  // Text columns copy bytes as they are; bytes that are not UTF-8 would only fail later, in
+  // whichever module reads the column, so the file is refused here with the place.
+  const invalidUtf8 = dialect.latin1 ? null : findInvalidUtf8(b, task.start, end);
+  if (invalidUtf8) return { rows: 0, lines: 0, columns: [], bad: [], skipped: 0, end: task.start, invalidUtf8 };
   const cols = kinds.map((k, i) => new ColumnBuilder(k, task.rowsHint, task.bytesPerRow[i] ?? 8));
   const codes = Int32Array.from(kinds, (k) => CODE[k]);
   const D = dialect.delimiter;
@@ -197,7 +204,7 @@ export function parseChunk(task: ParseTask): ParsedChunk {
       skipped++;
       continue;
     }
-    bad.push({ line: recordLine, column: badColumn, reason, record: shorten(trimBreak(textOf(b, recordStart, p, latin1)), 1000) });
+    bad.push({ line: recordLine, column: badColumn, reason, record: shorten(trimBreak(excerpt(b, recordStart, p, latin1, 1000)), 1000) });
     if (onError === 'fail') break;
   }
   return { rows: row, lines: line - 1, columns: cols.map((c) => c.finish(row)), bad, skipped, end: p };
@@ -223,7 +230,7 @@ function readValue(code: number, b: Uint8Array, s: number, e: number): number {
 }
 
 function mismatch(task: ParseTask, col: number, b: Uint8Array, s: number, e: number, latin1: boolean): string {
-  const text = shorten(textOf(b, s, e, latin1));
+  const text = shorten(excerpt(b, s, e, latin1, 40));
   return `column "${task.names[col]}" (${col + 1}): value ${JSON.stringify(text)} is not ${KIND_LABELS[task.kinds[col]]}`;
 }
 
@@ -231,6 +238,11 @@ const utf8 = new TextDecoder();
 
 function textOf(b: Uint8Array, s: number, e: number, latin1: boolean): string {
   return latin1 ? latin1Text(b, s, e) : utf8.decode(b.subarray(s, e));
+}
+
+/** The text of `b[s, e)`, decoding only enough bytes for `max` characters (a field may be hundreds of MB). */
+function excerpt(b: Uint8Array, s: number, e: number, latin1: boolean, max: number): string {
+  return textOf(b, s, Math.min(e, s + 4 * (max + 1)), latin1);
 }
 
 function shorten(text: string, max = 40): string {

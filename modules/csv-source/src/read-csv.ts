@@ -2,12 +2,13 @@ import type { RecordBatch, Schema } from 'apache-arrow';
 import type { WorkerPool } from '@pypeline/sdk';
 import { headerNames, positionalNames } from './column-names.js';
 import type { ColumnKind } from './column-kinds.js';
-import { badDialect, badRecord, unknownSchemaColumns } from './csv-errors.js';
+import { badDialect, badRecord, notUtf8, unknownSchemaColumns } from './csv-errors.js';
 import { readFirstRecord } from './first-record.js';
 import { ALL_KINDS, inferChunk, kindOf, mergeInferred, type InferTask, type Inferred } from './infer-kinds.js';
 import type { BadRecord, CsvDialect, OnError, ParseTask, ParsedChunk } from './parse-chunk.js';
 import { readChunks } from './read-chunks.js';
 import { csvSchema, toRecordBatch } from './to-record-batch.js';
+import { findInvalidUtf8 } from './utf8-check.js';
 import { csvWorkerFile } from './worker-file.js';
 
 export interface CsvReadOptions {
@@ -82,11 +83,14 @@ export async function openCsv(path: string, options: CsvReadOptions): Promise<Cs
     options.schema[layout.names[column]] ? 'the type set for the column in schema' : `the type inferred for the column from the first ${inferred.rows} rows`;
 
   async function* chunks(): AsyncGenerator<CsvChunk> {
-    const pending: Promise<ParsedChunk>[] = [];
+    const pending: { parsed: Promise<ParsedChunk>; offset: number }[] = [];
     const ahead = Math.max(2, options.pool.size + 1);
     let lineBase = layout.firstLine - 1;
     let start = layout.dataStart;
-    const finish = (parsed: ParsedChunk): CsvChunk => {
+    let offset = 0;
+    const finish = async (next: { parsed: Promise<ParsedChunk>; offset: number }): Promise<CsvChunk> => {
+      const parsed = await next.parsed;
+      if (parsed.invalidUtf8) throw notUtf8(path, lineBase + parsed.invalidUtf8.line, next.offset + parsed.invalidUtf8.offset, parsed.invalidUtf8);
       const rejects = parsed.bad.map((bad) => ({ ...bad, line: lineBase + bad.line }));
       lineBase += parsed.lines;
       if (options.onError === 'fail' && rejects.length) throw badRecord(path, rejects[0].line, rejects[0], typeOrigin);
@@ -99,13 +103,15 @@ export async function openCsv(path: string, options: CsvReadOptions): Promise<Cs
       for await (const bytes of readChunks(path, dialect, options.chunkBytes, options.signal)) {
         const task: ParseTask = { ...template, bytes, start };
         start = 0;
-        pending.push(options.pool.run<ParsedChunk>(task, { filename: csvWorkerFile, transferList: [bytes.buffer as ArrayBuffer], signal: options.signal }));
-        if (pending.length >= ahead) yield finish(await pending.shift()!);
+        const length = bytes.length; // read before the transfer detaches the buffer
+        pending.push({ parsed: options.pool.run<ParsedChunk>(task, { filename: csvWorkerFile, transferList: [bytes.buffer as ArrayBuffer], signal: options.signal }), offset });
+        offset += length;
+        if (pending.length >= ahead) yield await finish(pending.shift()!);
       }
-      while (pending.length) yield finish(await pending.shift()!);
+      while (pending.length) yield await finish(pending.shift()!);
     } finally {
       // Tasks still running when the reader stops early must not surface as unhandled rejections.
-      for (const p of pending) p.catch(() => {});
+      for (const p of pending) p.parsed.catch(() => {});
     }
   }
 
@@ -135,6 +141,8 @@ async function firstChunk(path: string, dialect: CsvDialect, options: CsvReadOpt
 function readLayout(path: string, first: Uint8Array, dialect: CsvDialect, options: CsvReadOptions): Layout {
   const bom = !dialect.latin1 && UTF8_BOM.every((byte, i) => first[i] === byte) ? 3 : 0;
   const record = readFirstRecord(first, bom, dialect);
+  const invalid = dialect.latin1 || !record ? null : findInvalidUtf8(first, 0, record.next);
+  if (invalid) throw notUtf8(path, invalid.line, invalid.offset, invalid);
   if (!record) return { names: [], dataStart: bom, firstLine: 1 };
   if (!options.header) return { names: positionalNames(record.fields.length), dataStart: bom, firstLine: 1 };
   return { names: headerNames(path, record.fields), dataStart: record.next, firstLine: 1 + record.lines };

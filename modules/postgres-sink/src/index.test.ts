@@ -93,9 +93,29 @@ describeWithService('postgres', 'postgres_sink against PostgreSQL', () => {
     await client.query(`create table ${schema}.typed (id int)`);
     const error = await load({ table: 'typed' }, text).catch((e: unknown) => e);
     expect((error as ModuleError).message).toMatch(/invalid input syntax for type integer: "x"/);
-    expect((error as ModuleError).hint).toMatch(/cast or clean/);
+    expect((error as ModuleError).message).toMatch(/column "id" of .* is integer, but the input's "id" is text/);
+    expect((error as ModuleError).hint).toMatch(/select_mod with cast: \{ id: int32 \}/);
+    // Types that agree (text into varchar): the value itself is wrong, and the server's words say so.
+    await client.query(`create table ${schema}.short (id varchar(1))`);
+    const long = (await load({ table: 'short' }, new Table({ id: vectorFromArray(['1', 'xx'], new Utf8()) })).catch((e: unknown) => e)) as ModuleError;
+    expect(long.message).toMatch(/value too long for type character varying\(1\)/);
+    expect(long.hint).toMatch(/cast or clean/);
     const missing = await load({ table: 'never_created' }, text).catch((e: unknown) => e);
     expect((missing as ModuleError).hint).toMatch(/create_table: true/);
+  });
+
+  it.each(['copy', 'insert'] as const)('names the table, column, both types and the fixes when an existing column has another type (%s)', async (method) => {
+    const table = `dated_${method}`;
+    await client.query(`create table ${schema}.${table} (id int, "the day" date)`);
+    const data = new Table({ id: vectorFromArray([1, 2], new Int32()), 'the day': vectorFromArray(['2024-01-02', 'soon'], new Utf8()) });
+    const error = (await load({ table, method }, data).catch((e: unknown) => e)) as ModuleError;
+    expect(error).toBeInstanceOf(ModuleError);
+    expect(error.message).toContain(`cannot load 2 rows into "${schema}"."${table}" (nothing was written): column "the day" of "${schema}"."${table}" is date, but the input's "the day" is text (Arrow Utf8), and a value does not convert: invalid input syntax for type date: "soon"`);
+    expect(error.hint).toContain('select_mod with cast: { the day: date }');
+    expect(error.hint).toContain(`ALTER TABLE "${schema}"."${table}" ALTER COLUMN "the day" TYPE text`);
+    expect(error.hint).toContain('create_table: true');
+    expect(error.hint).not.toMatch(/datestyle/);
+    expect((await client.query(`select count(*)::int as n from ${schema}.${table}`)).rows[0].n).toBe(0);
   });
 
   describe('the ledger: each load records itself, so a resumed run never loads twice', () => {

@@ -1,4 +1,4 @@
-import { CONNECTION_DEFAULTS, connect, createTableSql, postgresError, qualifiedName, quoteIdent } from '@pypeline/postgres';
+import { CONNECTION_DEFAULTS, connect, createTableSql, findTypeMismatch, postgresError, qualifiedName, quoteIdent, typeMismatchError } from '@pypeline/postgres';
 import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { claimLoad, ensureLedger, LEDGER_TABLE, recordLoad, type RecordedLoad } from './load-ledger.js';
@@ -45,7 +45,10 @@ export default defineModule<Config>({
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       if (error instanceof ModuleError || ctx.signal.aborted) throw error;
-      throw postgresError(error, `cannot load ${input.numRows} rows into ${target} (nothing was written)`);
+      const doing = `cannot load ${input.numRows} rows into ${target} (nothing was written)`;
+      // A value the table's column type refuses: name the column and both types, not only the value.
+      const mismatch = await findTypeMismatch(client, target, input.schema, error).catch(() => null);
+      throw mismatch ? typeMismatchError(mismatch, target, doing, error) : postgresError(error, doing);
     } finally {
       await client.end().catch(() => {});
     }

@@ -1,11 +1,11 @@
 import { conflictMessage, formatTable, nameConflicts, type Discovery, type RegistryEntry } from '@pypeline/core';
 
-/** The installed modules as an aligned table, one line per module. */
-export function moduleTable(entries: RegistryEntry[]): string {
+/** The installed modules as an aligned table, one line per module; with `status`, a status column after the package. */
+export function moduleTable(entries: RegistryEntry[], status?: (e: RegistryEntry) => string): string {
   const rows = [...entries]
     .sort((a, b) => a.category.localeCompare(b.category) || a.name.localeCompare(b.name))
-    .map((e) => [e.name, e.type, e.category, `${e.package}@${e.version}`, e.description]);
-  return formatTable(['name', 'type', 'category', 'package', 'description'], rows);
+    .map((e) => [e.name, e.type, e.category, `${e.package}@${e.version}`, ...(status ? [status(e)] : []), e.description]);
+  return formatTable(['name', 'type', 'category', 'package', ...(status ? ['status'] : []), 'description'], rows);
 }
 
 /** Broken packages and name clashes, one `!` line each with its fix, for stderr. */

@@ -24,6 +24,7 @@ export type { ModuleManifest, RegistryEntry, ConfigField } from './registry/mani
 export { discoverProject, workspacePackageDirs } from './registry/discover-project.js';
 export { readPackage as readModulePackage } from './registry/discover.js';
 export { resolveModule } from './registry/resolve-module.js';
+export { checkModuleImports, importModule, ModuleImportError } from './registry/import-module.js';
 export {
   REGISTRY_FILE, toRegistryFile, addToRegistry, nameConflicts, conflictMessage, readRegistryFile, writeRegistryFile,
 } from './registry/registry-file.js';

@@ -2,6 +2,8 @@ export { CONNECTION_DEFAULTS, connectionConfig, describeConnection } from './con
 export type { PostgresConnection, PostgresTarget, ResolvedConnection } from './connection-config.js';
 export { connect, TEXT_TYPES } from './connect.js';
 export { postgresError } from './postgres-error.js';
+export { findTypeMismatch, typeMismatchError } from './type-mismatch.js';
+export type { TypeMismatch } from './type-mismatch.js';
 export { qualifiedName, quoteIdent } from './quote-ident.js';
 export { parseDate, parseTimestamp, readerFor } from './pg-to-arrow.js';
 export type { ColumnReader } from './pg-to-arrow.js';

@@ -49,6 +49,60 @@ describeWithService('redis', 'Redis Streams connectors against Redis', () => {
     expect(sink.rows).toEqual([1, 2, 3].map((n, i) => ({ n, id: ids[i] })));
   });
 
+  /** The source alone, read batch by batch, so lag can be asked between batches. */
+  const direct = async (options: Omit<RedisStreamSourceOptions, 'url'>, position?: string) => {
+    const source = redisStreamSource({ url, schema: { n: 'int64' }, blockMs: 100, ...options });
+    const controller = new AbortController();
+    const logs: string[] = [];
+    await source.open({ id: 'in', position, signal: controller.signal, log: (level, msg) => logs.push(`${level}: ${msg}`), intake: () => { throw new Error('no intake'); }, setPosition: () => {} });
+    const reader = source.batches()[Symbol.asyncIterator]();
+    const next = async () => (await reader.next()).value!.batch.numRows as number;
+    return { source, logs, next, stop: async () => { controller.abort(); await reader.return?.(); source.close(); } };
+  };
+
+  it('gives the exact lag while a backlog is being read, and as entries arrive', async () => {
+    const stream = key();
+    for (let n = 0; n < 25; n++) await add(stream, { n });
+    const r = await direct({ stream, batchSize: 10 });
+    expect(await r.source.lag?.()).toBe(25);
+    expect(await r.next()).toBe(10);
+    expect(await r.source.lag?.()).toBe(15);
+    for (let n = 0; n < 3; n++) await add(stream, { n });
+    expect(await r.source.lag?.()).toBe(18);
+    expect(await r.next()).toBe(10);
+    expect(await r.source.lag?.()).toBe(8);
+    expect(await r.next()).toBe(8);
+    expect(await r.source.lag?.()).toBe(0);
+    await add(stream, { n: 99 });
+    expect(await r.source.lag?.()).toBe(1);
+    await r.stop();
+
+    // Restarted from a checkpoint: unknown until caught up, then exact again.
+    const ids = await redis.xrange(stream, '-', '+');
+    const again = await direct({ stream, batchSize: 100 }, ids[20][0]);
+    expect(await again.source.lag?.()).toBeUndefined();
+    expect(await again.next()).toBe(ids.length - 21);
+    expect(await again.source.lag?.()).toBe(0);
+    await add(stream, { n: 100 });
+    expect(await again.source.lag?.()).toBe(1);
+    await again.stop();
+  });
+
+  it('warns once that a stream does not exist and waits for it to be created, with lag 0 meanwhile', async () => {
+    const stream = key();
+    const r = await direct({ stream });
+    expect(r.logs).toEqual([
+      `warn: redis stream source "in": stream "${stream}" does not exist on ${url}; waiting for it to be created (the first XADD creates it). If it should exist, check stream (and the database number in url)`,
+    ]);
+    expect(await r.source.lag?.()).toBe(0);
+    const read = r.next();
+    await add(stream, { n: 1 });
+    expect(await read).toBe(1);
+    expect(await r.source.lag?.()).toBe(0);
+    expect(r.logs).toHaveLength(1);
+    await r.stop();
+  });
+
   it("reads each entry's fields as columns, typed by the schema", async () => {
     const stream = key();
     await redis.xadd(stream, '*', 'sensor', 's1', 'value', '1.5');

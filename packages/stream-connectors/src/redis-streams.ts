@@ -45,6 +45,15 @@ export function redisStreamSource(options: RedisStreamSourceOptions): StreamSour
   let infoClient: Redis | undefined;
   let decoder: Decoder;
   let last = '0-0';
+  // Lag without a consumer group: from a moment when the backlog was known exactly (`base`
+  // entries waiting, the stream's `entries-added` counter then at `added`), the backlog is
+  // base + entries added since - entries read since. Known from the start when reading from the
+  // first entry or from new ones, and again every time the reader catches up.
+  let known: { base: number; added: number; read: number } | undefined;
+  let missingWarned = false;
+  const remember = (info: Record<string, unknown> | undefined, base: number) => {
+    known = { base, added: addedOf(info), read: 0 };
+  };
 
   // Each entry's payload for the decoder, or undefined for an entry without the payload field.
   const payload = ([id, fields]: Entry): string | undefined => {
@@ -64,6 +73,12 @@ export function redisStreamSource(options: RedisStreamSourceOptions): StreamSour
     return decoder.decode(kept.map((x) => x[1]), meta);
   };
 
+  const warnMissing = () => {
+    if (missingWarned) return;
+    missingWarned = true;
+    ctx.log('warn', `redis stream source "${ctx.id}": stream "${options.stream}" does not exist on ${safeUrl(options.url)}; waiting for it to be created (the first XADD creates it). If it should exist, check stream (and the database number in url)`);
+  };
+
   return {
     kind: 'redis-stream',
     describe: () => where,
@@ -75,15 +90,19 @@ export function redisStreamSource(options: RedisStreamSourceOptions): StreamSour
       infoClient = redis.duplicate({ enableOfflineQueue: false, maxRetriesPerRequest: 0 });
       infoClient.on('error', () => {}); // reported by the main connection
       await infoClient.connect().catch(() => {});
-      if (typeof c.position === 'string') last = c.position;
-      else if (options.startAt === 'new') {
-        const info = await streamInfo(redis, options.stream).catch((e: Error) => {
-          this.close(); // the runner closes only sources that opened
-          throw new Error(`cannot read stream "${options.stream}": ${e.message}`);
-        });
+      const info = await streamInfo(redis, options.stream).catch((e: Error) => {
+        this.close(); // the runner closes only sources that opened
+        throw new Error(`cannot read stream "${options.stream}": ${e.message}`);
+      });
+      if (typeof c.position === 'string') {
+        last = c.position;
+        if (info && last === info['last-generated-id']) remember(info, 0);
+      } else if (options.startAt === 'new') {
         last = (info?.['last-generated-id'] as string | undefined) ?? '0-0';
         c.setPosition(last); // a restart before the first entry still starts here
-      }
+        remember(info, 0);
+      } else remember(info, (info?.length as number | undefined) ?? 0);
+      if (!info) warnMissing();
     },
     async *batches(): AsyncIterable<SourceBatch> {
       const client = redis!;
@@ -103,18 +122,27 @@ export function redisStreamSource(options: RedisStreamSourceOptions): StreamSour
           if (!entries?.length) continue;
           const batch = toBatch(entries);
           last = entries[entries.length - 1][0];
+          if (known) known.read += entries.length;
           if (batch) yield { batch, position: last };
         }
       } finally {
         ctx.signal.removeEventListener('abort', stop);
       }
     },
-    // Redis cannot count the entries after an id cheaply: known only before the first entry read and when caught up.
     async lag() {
-      const info = infoClient?.status === 'ready' ? await streamInfo(infoClient, options.stream) : undefined;
-      if (!info) return undefined;
-      if (last === info['last-generated-id']) return 0;
-      return last === '0-0' ? (info.length as number) : undefined;
+      if (infoClient?.status !== 'ready') return undefined;
+      const info = await streamInfo(infoClient, options.stream);
+      if (!info) return 0; // nothing to read until the stream is created
+      if (last === info['last-generated-id']) {
+        remember(info, 0);
+        return 0;
+      }
+      // After a restart from a checkpoint the backlog is unknown until the reader catches up
+      // (Redis cannot count the entries after an id without reading them).
+      if (!known) return undefined;
+      const lag = known.base + (addedOf(info) - known.added) - known.read;
+      // Trimming (MAXLEN, XDEL) can remove entries not read yet; the stream never holds more than its length.
+      return Math.max(0, Math.min(lag, info.length as number));
     },
     close() {
       release(redis);
@@ -169,6 +197,12 @@ export function redisStreamSink(options: RedisStreamSinkOptions): StreamSink {
  */
 function release(redis: Redis | undefined): void {
   if (redis && redis.status !== 'end' && redis.status !== 'close') redis.disconnect();
+}
+
+/** The stream's `entries-added` counter (Redis 7+), or its length on older servers (exact without trimming). */
+function addedOf(info: Record<string, unknown> | undefined): number {
+  if (!info) return 0;
+  return (info['entries-added'] as number | undefined) ?? (info.length as number);
 }
 
 /** XINFO STREAM as an object; undefined when the key does not exist yet. */

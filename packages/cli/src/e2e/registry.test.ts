@@ -71,7 +71,7 @@ describe('registry commands', { timeout: 180_000 }, () => {
   it('list-modules prints a table, filters by category, and gives JSON with problems and clashes', () => {
     const root = project();
     const table = pype(['list-modules'], root);
-    expect(table.stdout.split('\n')[0]).toMatch(/^name\s+type\s+category\s+package\s+description$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^name\s+type\s+category\s+package\s+status\s+description$/);
     expect(table.stdout).toContain('3 modules');
     const network = pype(['list-modules', '--category', 'network'], root);
     expect(network.stdout).not.toContain('hello_solo');
@@ -83,6 +83,32 @@ describe('registry commands', { timeout: 180_000 }, () => {
     expect(json.modules.map((m: { name: string }) => m.name)).toEqual(['hello_solo', 'ping_solo', 'ping_solo']);
     expect(json.problems).toHaveLength(2);
     expect(json.conflicts).toEqual([{ name: 'ping_solo', packages: ['@acme/pypeline-mod-ping-solo', 'pypeline-mod-ping-solo'] }]);
+  });
+
+  it('list-modules imports each package and shows one that throws on import as broken; pype run names the package and the cause', () => {
+    const root = project();
+    const dir = installFakeModule(root, { package: 'pypeline-mod-throws', version: '1.4.0', name: 'throws_solo', category: 'Utilities' });
+    writeFileSync(join(dir, 'dist/index.js'), "throw new Error('QQQ license key missing');\n");
+    const table = pype(['list-modules'], root);
+    expect(table.status, output(table)).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^name\s+type\s+category\s+package\s+status\s+description$/);
+    expect(table.stdout).toMatch(/throws_solo\s+solo\s+Utilities\s+pypeline-mod-throws@1\.4\.0\s+broken\s/);
+    expect(table.stdout).toMatch(/hello_solo\s+solo\s+Utilities\s+@pypeline\/mod-hello-solo@0\.3\.0\s+ok\s/);
+    expect(table.stdout).toContain('4 modules, 1 broken');
+    expect(table.stderr).toMatch(/! pypeline-mod-throws@1\.4\.0 throws when imported: Error: QQQ license key missing \(at file:\/\/.*pypeline-mod-throws\/dist\/index\.js:1:7\)\n {2}fix: the package's own code fails as it loads/);
+    const json = JSON.parse(pype(['list-modules', '--json'], root).stdout);
+    expect(json.modules.find((m: { name: string }) => m.name === 'throws_solo').import_error).toMatch(/throws when imported: Error: QQQ license key missing/);
+    expect(json.modules.find((m: { name: string }) => m.name === 'hello_solo').import_error).toBeNull();
+    const unchecked = pype(['list-modules', '--no-check'], root);
+    expect(unchecked.stdout.split('\n')[0]).toMatch(/^name\s+type\s+category\s+package\s+description$/);
+    expect(unchecked.stderr).not.toContain('QQQ');
+
+    writeFileSync(join(root, 'f.yaml'), 'flow:\n  name: f\nmodules:\n  - id: t\n    name: throws_solo\n');
+    const run = pype(['run', 'f.yaml'], root);
+    expect(run.status, output(run)).not.toBe(0);
+    expect(run.stderr).toContain('t (throws_solo): pypeline-mod-throws@1.4.0 throws when imported: Error: QQQ license key missing (at file://');
+    expect(run.stderr).toContain("fix: the package's own code fails as it loads");
+    expect(run.stderr).not.toContain('install the pinned packages');
   });
 
   it('pype build needs no registry file and pins package and version', () => {

@@ -26,7 +26,10 @@ export function parseYaml(text: string): YamlDocument {
   };
 
   const MAX_REPORTED = 20;
-  const problems = [...doc.errors, ...doc.warnings];
+  // The parser reports nesting it cannot follow as a syntax error ("Maximum call stack size
+  // exceeded"), often many times; one error about the nesting replaces them.
+  const overflow = doc.errors.find((e) => /call stack/i.test(e.message));
+  const problems = overflow ? [] : [...doc.errors, ...doc.warnings];
   const syntaxErrors: Diagnostic[] = problems.slice(0, MAX_REPORTED).map((e) => {
     const p = pos(e.pos[0]);
     const dup = e.code === 'DUPLICATE_KEY';
@@ -68,6 +71,16 @@ export function parseYaml(text: string): YamlDocument {
   };
 
   let data: unknown;
+  const deep = overflow ? overflow.pos[0] : doc.errors.length ? null : tooDeep(doc.contents);
+  if (deep !== null) {
+    const p = pos(deep);
+    syntaxErrors.push({
+      severity: 'error', path: '(yaml)', line: p.line, column: p.column,
+      message: `YAML nesting deeper than ${MAX_DEPTH} levels at line ${p.line}; flows never need this`,
+      hint: 'a flow nests a few levels (modules, configs, values); flatten this value, or keep deep data in a file the module reads',
+    });
+    return { data, syntaxErrors, locate: () => p, locateInside: () => p };
+  }
   const aliasProblem = doc.errors.length ? null : checkAliases(doc);
   if (aliasProblem) {
     const p = pos(aliasProblem.offset);
@@ -96,6 +109,25 @@ export function parseYaml(text: string): YamlDocument {
 
 function firstLine(message: string): string {
   return message.split('\n')[0];
+}
+
+/** Deeper than any flow needs (modules, configs and a nested value are under ten); deeper still overflows the parser. */
+const MAX_DEPTH = 100;
+
+/** Offset of the first mapping or sequence nested deeper than MAX_DEPTH, or null. Iterative, so depth cannot overflow it. */
+function tooDeep(root: unknown): number | null {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > MAX_DEPTH) return node.range?.[0] ?? 0;
+    for (let i = node.items.length - 1; i >= 0; i--) {
+      const item: unknown = node.items[i];
+      if (isPair(item)) stack.push([item.value, depth + 1], [item.key, depth + 1]);
+      else stack.push([item, depth + 1]);
+    }
+  }
+  return null;
 }
 
 const MAX_ALIASES = 100;

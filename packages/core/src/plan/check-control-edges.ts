@@ -3,6 +3,7 @@ import type { Flow } from '../flow/types.js';
 import { suggestion } from '../flow/did-you-mean.js';
 import type { ResolvedModule } from './check-modules.js';
 import { checkRef } from './check-refs.js';
+import { successorsOf } from './detect-cycles.js';
 import type { Collector } from './collector.js';
 import { isSyntaxError, parseControlEdge, type ParsedControlEdge } from './parse-connections.js';
 import type { ControlEdge, DataEdge, SubFlow } from './types.js';
@@ -27,6 +28,8 @@ export function checkControlEdges(
 ): ControlEdge[] {
   const subflowOf = new Map(subflows.flatMap((sf) => sf.modules.map((m) => [m, sf.id] as const)));
   const ids = flow.modules.map((m) => m.id);
+  const known = new Set(ids);
+  const dataNext = successorsOf(dataEdges, (d) => d.from, (d) => d.to);
   const pending: (ParsedControlEdge & { last: boolean; order: number; text: string })[] = [];
 
   flow.connections.control.forEach((text, index) => {
@@ -35,7 +38,7 @@ export function checkControlEdges(
     if (isSyntaxError(e)) return out.error(at, e.message, e.hint);
     let ok = true;
     for (const id of [e.from, e.to]) {
-      if (!ids.includes(id)) {
+      if (!known.has(id)) {
         out.error(at, `control connection "${text}": unknown module id "${id}".${suggestion(id, ids)}`, `module ids: ${ids.join(', ')}`);
         ok = false;
       }
@@ -52,7 +55,7 @@ export function checkControlEdges(
       if (e.kind !== 'normal') {
         return out.error(at, `${e.kind.toUpperCase()} connection "${text}" joins two modules of one sub flow`, `an ${e.kind} edge must lead to another sub flow (a module with no data connection to ${e.from})`);
       }
-      if (reaches(e.from, e.to, dataEdges)) {
+      if (reaches(e.from, e.to, dataNext)) {
         out.warn(at, `control connection "${text}" joins two modules of one sub flow; their data connection already orders them, so it is ignored`, 'remove it');
       } else {
         out.error(at, `control connection "${text}" runs against the data flow of its sub flow (data goes ${e.to} -> ${e.from})`, 'remove it');
@@ -74,7 +77,8 @@ export function checkControlEdges(
     if (ok) pending.push({ ...e, last: order === 'last', order: order === 'last' ? 0 : order, text });
   });
 
-  const maxOrder = Math.max(0, ...pending.filter((e) => !e.last).map((e) => e.order));
+  // reduce, not Math.max(...spread): a spread of many thousand edges overflows the call stack.
+  const maxOrder = pending.reduce((max, e) => (e.last ? max : Math.max(max, e.order)), 0);
   return pending
     .map((e) => ({
       from: e.from,
@@ -119,16 +123,15 @@ function checkCondition(e: ParsedControlEdge, flow: Flow, modules: Map<string, R
   }
 }
 
-function reaches(from: string, to: string, edges: DataEdge[]): boolean {
+function reaches(from: string, to: string, next: (n: string) => readonly string[]): boolean {
   const seen = new Set([from]);
-  const queue = [from];
-  while (queue.length) {
-    const n = queue.shift()!;
-    for (const e of edges) {
-      if (e.from !== n || seen.has(e.to)) continue;
-      if (e.to === to) return true;
-      seen.add(e.to);
-      queue.push(e.to);
+  const stack = [from];
+  while (stack.length) {
+    for (const n of next(stack.pop()!)) {
+      if (n === to) return true;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      stack.push(n);
     }
   }
   return false;

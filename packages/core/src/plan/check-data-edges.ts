@@ -12,6 +12,7 @@ const NO_DATA_IN: Record<string, string> = { source: 'sources have no data input
 export function checkDataEdges(flow: Flow, modules: Map<string, ResolvedModule>, out: Collector): DataEdge[] {
   const edges: DataEdge[] = [];
   const ids = flow.modules.map((m) => m.id);
+  const known = new Set(ids);
   const feeding = new Map<string, number>();
   // Modules some connection tries to feed, even a broken one: no second "not connected" error for them.
   const targeted = new Set<string>();
@@ -22,7 +23,7 @@ export function checkDataEdges(flow: Flow, modules: Map<string, ResolvedModule>,
     targeted.add(e.to);
     let ok = true;
     for (const [id, end] of [[e.from, 'from'], [e.to, 'to']] as const) {
-      if (!ids.includes(id)) {
+      if (!known.has(id)) {
         out.error(at, `data connection "${text}": unknown module id "${id}" (${end}).${suggestion(id, ids)}`, `module ids: ${ids.join(', ')}`);
         ok = false;
       }

@@ -9,7 +9,7 @@ import { checkDataEdges } from './check-data-edges.js';
 import { checkModules, type ResolvedModule } from './check-modules.js';
 import { checkRef } from './check-refs.js';
 import { Collector } from './collector.js';
-import { findCycle } from './detect-cycles.js';
+import { findCycle, successorsOf } from './detect-cycles.js';
 import { findRoots, staticExecutionOrder } from './execution-order.js';
 import { buildSubFlows } from './subflows.js';
 import type { ControlEdge, DagNode, Plan } from './types.js';
@@ -33,14 +33,14 @@ export function planFlow(loaded: LoadedFlow, discovery: Discovery): PlanResult {
   const dataEdges = checkDataEdges(flow, modules, out);
   const ids = flow.modules.map((m) => m.id);
 
-  const dataCycle = findCycle(ids, (n) => dataEdges.filter((e) => e.from === n).map((e) => e.to));
+  const dataCycle = findCycle(ids, successorsOf(dataEdges, (e) => e.from, (e) => e.to));
   if (dataCycle) {
     out.error(['connections', 'data'], `data connections form a cycle: ${dataCycle.join(' -> ')}`, 'data must flow one way; remove one of these connections');
     return { diagnostics: out.diagnostics };
   }
   const subflows = buildSubFlows(ids, dataEdges);
   const controlEdges = checkControlEdges(flow, modules, subflows, dataEdges, out);
-  const cycle = findCycle(subflows.map((s) => s.id), (sf) => controlEdges.filter((e) => e.from_subflow === sf).map((e) => e.to_subflow));
+  const cycle = findCycle(subflows.map((s) => s.id), successorsOf(controlEdges, (e) => e.from_subflow, (e) => e.to_subflow));
   if (cycle) {
     out.error(['connections', 'control'], `control connections form a cycle: ${describeCycle(cycle, controlEdges)}`, 'control flow must not loop back; remove one of these connections (use ITERATE for loops)');
   }

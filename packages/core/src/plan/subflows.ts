@@ -12,30 +12,39 @@ export function buildSubFlows(moduleIds: readonly string[], edges: readonly Data
   };
   for (const e of edges) parent.set(find(e.from), find(e.to));
 
-  const groups = new Map<string, string[]>();
+  const groups = new Map<string, { modules: string[]; edges: DataEdge[] }>();
   for (const id of moduleIds) {
     const root = find(id);
-    groups.set(root, [...(groups.get(root) ?? []), id]);
+    const group = groups.get(root);
+    if (group) group.modules.push(id);
+    else groups.set(root, { modules: [id], edges: [] });
   }
-  return [...groups.values()].map((modules, i) => ({ id: `subflow_${i + 1}`, modules, waves: topoWaves(modules, edges) }));
+  for (const e of edges) groups.get(find(e.from))!.edges.push(e);
+  return [...groups.values()].map((g, i) => ({ id: `subflow_${i + 1}`, modules: g.modules, waves: topoWaves(g.modules, g.edges) }));
 }
 
 /** Kahn's algorithm in layers; assumes the data graph is acyclic (checked before). */
 export function topoWaves(modules: readonly string[], edges: readonly DataEdge[]): string[][] {
   const inside = new Set(modules);
   const indegree = new Map(modules.map((m) => [m, 0]));
-  for (const e of edges) if (inside.has(e.to) && inside.has(e.from)) indegree.set(e.to, indegree.get(e.to)! + 1);
+  const next = new Map<string, string[]>();
+  for (const e of edges) {
+    if (!inside.has(e.to) || !inside.has(e.from)) continue;
+    indegree.set(e.to, indegree.get(e.to)! + 1);
+    const list = next.get(e.from);
+    if (list) list.push(e.to);
+    else next.set(e.from, [e.to]);
+  }
   const waves: string[][] = [];
   let ready = modules.filter((m) => indegree.get(m) === 0);
   while (ready.length) {
     waves.push(ready);
     const nextReady: string[] = [];
     for (const m of ready) {
-      for (const e of edges) {
-        if (e.from !== m || !inside.has(e.to)) continue;
-        const d = indegree.get(e.to)! - 1;
-        indegree.set(e.to, d);
-        if (d === 0) nextReady.push(e.to);
+      for (const to of next.get(m) ?? []) {
+        const d = indegree.get(to)! - 1;
+        indegree.set(to, d);
+        if (d === 0) nextReady.push(to);
       }
     }
     ready = nextReady;

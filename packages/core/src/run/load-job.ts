@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { AnyModuleDefinition } from '@pypeline/sdk';
 import { jobFiles } from '../build/job-files.js';
 import { PypeError } from '../errors.js';
 import { discoverModules } from '../registry/discover.js';
+import { importModule, ModuleImportError } from '../registry/import-module.js';
 import type { Dag, DagNode, ExecutionMetadata } from '../plan/types.js';
 import { errorMessage } from '@pypeline/sdk';
 
@@ -55,18 +55,25 @@ export async function loadModules(job: Job, searchDirs: string[], only?: Set<str
   const installed = discoverModules([job.dir, ...searchDirs]).entries;
   const out = new Map<string, AnyModuleDefinition>();
   const problems: string[] = [];
+  const broken: ModuleImportError[] = [];
   for (const node of Object.values(job.dag.nodes)) {
     if (only && !only.has(node.id)) continue;
     try {
       out.set(node.id, await importNode(node, installed));
     } catch (err) {
-      problems.push(err instanceof PypeError ? err.message : `${node.id}: ${errorMessage(err)}`);
+      if (err instanceof ModuleImportError) {
+        broken.push(err);
+        problems.push(`${node.id} (${node.name}): ${err.message}`);
+      } else problems.push(err instanceof PypeError ? err.message : `${node.id}: ${errorMessage(err)}`);
     }
   }
   if (problems.length) {
-    throw new PypeError(`cannot load the job's modules:\n  - ${problems.join('\n  - ')}`, {
-      hint: 'install the pinned packages (npm install <package>@<version>) or rebuild the job with `pype build`; after a major upgrade, run `pype upgrade <flow.yaml>` first if the module ships config migrations',
-    });
+    // A package that is installed but fails as it loads needs its own fix, not a reinstall of the pinned versions.
+    const hints = [
+      ...(broken.length ? [...new Set(broken.map((b) => b.hint!))] : []),
+      ...(broken.length < problems.length ? ['install the pinned packages (npm install <package>@<version>) or rebuild the job with `pype build`; after a major upgrade, run `pype upgrade <flow.yaml>` first if the module ships config migrations'] : []),
+    ];
+    throw new PypeError(`cannot load the job's modules:\n  - ${problems.join('\n  - ')}`, { hint: hints.join('; ') });
   }
   return out;
 }
@@ -83,12 +90,7 @@ async function importNode(node: DagNode, installed: ReturnType<typeof discoverMo
   } else if (existsSync(node.resolved_entry)) file = node.resolved_entry;
   else throw new PypeError(`${node.id}: package ${node.package}@${node.version} is not installed`);
 
-  const mod = await import(pathToFileURL(file).href);
-  const def = mod.default as AnyModuleDefinition | undefined;
-  if (!def || typeof def.run !== 'function') {
-    throw new PypeError(`${node.id}: ${node.package} does not export a module (expected \`export default defineModule({...})\` in ${node.entry})`);
-  }
-  return def;
+  return importModule(file, node.package, sameMajor?.version ?? node.version);
 }
 
 function major(version: string): string {

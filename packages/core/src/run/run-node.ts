@@ -71,11 +71,19 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
       else {
         // A streaming producer is done when its readers have read its streams: one module.finished then,
         // with the final counts. Its readers may start before (the run waits for this before it ends).
-        state.spawned.push(Promise.all(streams).then((counts) => (state.nodeStatus.get(nodeId) === 'failed' ? undefined : finish(rowsOut + counts.reduce((a, b) => a + b, 0)))));
+        state.spawned.push(Promise.all(streams).then((counts) => (state.nodeStatus.get(nodeId) !== 'success' ? undefined : finish(rowsOut + counts.reduce((a, b) => a + b, 0)))));
       }
       return 'success';
     } catch (thrown) {
       const err = thrown as Thrown;
+      // An input stream failed: the error is its producer's, reported (and marked) there by
+      // streamFailed; this module stopped because of it and did not fail on its own.
+      if (thrown instanceof StreamError && !state.signal.aborted) {
+        closeUnread(inputs);
+        markSkipped(state, node, `upstream ${thrown.producer} failed`);
+        await callHooks(state.hooks, 'afterModule', { ...hookInfo, status: 'skipped', durationMs: Date.now() - started, rowsIn: countRowsIn(), rowsOut: 0 }, (m) => hookFailed(state, nodeId, m));
+        return 'skipped';
+      }
       // Duck-typed so a module built against another copy of the SDK is honoured too.
       const retryable = !(err instanceof PypeError) && err?.retryable !== false && !state.signal.aborted;
       const willRetry = retryable && attempt < maxAttempts;
@@ -170,15 +178,23 @@ async function storeOutputs(state: RunState, node: DagNode, nodeId: string, resu
   return { rowsOut, streams };
 }
 
-/** When every stream of a node has ended: its final rows_out, duration and module.finished. */
-/** A stream failed while its reader read it: the producer failed too (its reader reports the error). */
+/**
+ * A stream failed while its reader read it. When the error is this module's own (its run()
+ * produced the stream), this module failed: it is marked failed and its error is the run's,
+ * named after it. When it only passed on an upstream stream's failure, it is skipped like its
+ * reader; the module that failed reports the error.
+ */
 function streamFailed(state: RunState, node: DagNode, nodeId: string, error: unknown): void {
-  if (state.nodeStatus.get(nodeId) === 'failed') return;
-  const upstream = error instanceof StreamError ? error.producer : undefined;
-  const message = upstream ? `upstream ${upstream} failed` : describeError(error);
+  const status = state.nodeStatus.get(nodeId);
+  if (status === 'failed' || status === 'skipped') return;
+  if (error instanceof StreamError) return markSkipped(state, node, `upstream ${error.producer} failed`);
+  const message = describeError(error);
+  const hint = (error as { hint?: string })?.hint;
   const started = state.bus.history.findLast((e) => e.type === 'module.started' && e.nodeId === nodeId)?.time ?? Date.now();
-  state.bus.emit({ type: 'module.failed', nodeId, moduleId: node.id, name: node.name, durationMs: Date.now() - started, error: message, hint: (error as { hint?: string })?.hint, attempt: 1, willRetry: false });
+  state.bus.emit({ type: 'module.failed', nodeId, moduleId: node.id, name: node.name, durationMs: Date.now() - started, error: message, hint, attempt: 1, willRetry: false });
   setNodeGlobals(state, nodeId, 'failed', Date.now() - started, 0, message);
+  const failure = { nodeId, subflow: node.subflow, message: `${node.id} (${node.name}) failed: ${message}`, hint, stack: (error as { stack?: string })?.stack };
+  (node.continue_on_error ? state.continuedErrors : state.errors).push(failure);
 }
 
 async function runTeardown(state: RunState, nodeId: string, teardown: () => unknown): Promise<void> {

@@ -91,9 +91,12 @@ export const FIXTURES: FixtureModule[] = [
     name: 'stream_rows',
     type: 'source',
     output_ports: ['data'],
-    schema: { type: 'object', additionalProperties: false, required: ['batches'], properties: { batches: { type: 'integer' } } },
+    schema: { type: 'object', additionalProperties: false, required: ['batches'], properties: { batches: { type: 'integer' }, fail_at: { type: 'integer', default: -1 } } },
     run: `async function* out() {
-        for (let b = 0; b < ctx.config.batches; b++) yield* arrow.tableFromArrays({ id: Int32Array.from({ length: 10 }, (_, i) => b * 10 + i) }).batches;
+        for (let b = 0; b < ctx.config.batches; b++) {
+          if (b === ctx.config.fail_at) throw Object.assign(new Error('cannot parse batch ' + b), { retryable: false, hint: 'fix batch ' + b });
+          yield* arrow.tableFromArrays({ id: Int32Array.from({ length: 10 }, (_, i) => b * 10 + i) }).batches;
+        }
       }
       return { data: out() };`,
   },

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
-  checkConfig, configProblems, defaultDiscovery, didYouMean, FlowValidationError, findRefs, formatPath, loadFlowText, parseDataEdge, providersFromEnv, resolveConfigTemplates, resolveModule,
+  checkConfig, configProblems, defaultDiscovery, didYouMean, FlowValidationError, findRefs, formatPath, importModule, loadFlowText, ModuleImportError, parseDataEdge, providersFromEnv, resolveConfigTemplates, resolveModule,
   type Diagnostic, type Flow, type LoadedFlow, type RegistryEntry, type TemplateScope,
 } from '@pypeline/core';
 import type { AnyModuleDefinition } from '@pypeline/sdk';
@@ -175,11 +174,12 @@ export async function streamAppFromFlow(file: string, text: string, options: Str
   for (const [id, entry] of checked.entries) {
     if (!('registry' in entry)) continue;
     const r = (entry as ModuleEntry).registry;
-    const mod = (await import(pathToFileURL(join(r.package_dir, r.entry)).href)) as { default?: AnyModuleDefinition };
-    if (!mod.default || typeof mod.default.run !== 'function') {
-      throw new FlowValidationError(file, [{ severity: 'error', path: `modules.${id}`, line: 0, column: 0, message: `${r.package} does not export a module (expected \`export default defineModule({...})\`)` }]);
+    try {
+      definitions.set(id, await importModule(join(r.package_dir, r.entry), r.package, r.version));
+    } catch (err) {
+      if (!(err instanceof ModuleImportError)) throw err;
+      throw new FlowValidationError(file, [{ severity: 'error', path: `modules.${id}`, line: 0, column: 0, message: err.message, hint: err.hint }]);
     }
-    definitions.set(id, mod.default);
   }
 
   const app = streamApp(flow.flow.name, { checkpointInterval: flow.settings.checkpoint_interval });
