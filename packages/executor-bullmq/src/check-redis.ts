@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { PypeError } from '@pypeline/core';
 import { parseRedisUrl, safeRedisUrl } from './redis-url.js';
-import { errorCode, errorMessage } from '@pypeline/sdk';
+import { errorCode, errorMessage, sleep } from '@pypeline/sdk';
 
 /**
  * Fails fast with a clear message when Redis does not answer: BullMQ itself would retry the
@@ -22,4 +22,27 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
   } finally {
     client.disconnect();
   }
+}
+
+/**
+ * Waits until Redis answers, for a long-lived process (a worker) that should outlast a Redis
+ * restart instead of exiting: says once that it waits and once that Redis answers. Returns
+ * false when `signal` aborted the wait.
+ */
+export async function waitForRedis(url: string, report: (line: string) => void, signal: AbortSignal, retryMs = 1000): Promise<boolean> {
+  let since: number | undefined;
+  while (!signal.aborted) {
+    try {
+      await assertRedisReachable(url);
+      if (since !== undefined) report(`✓ Redis at ${safeRedisUrl(url)} answers after ${((Date.now() - since) / 1000).toFixed(1)} s; starting`);
+      return true;
+    } catch (err) {
+      if (since === undefined) {
+        since = Date.now();
+        report(`! ${errorMessage(err)}; waiting for it (Ctrl-C to stop)`);
+      }
+    }
+    await sleep(retryMs, signal);
+  }
+  return false;
 }

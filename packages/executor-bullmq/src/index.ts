@@ -14,7 +14,7 @@ export type { Lease, LockOptions } from './redis-lock.js';
 export { exclusiveResources } from './exclusive-resources.js';
 export { SharedDirectoryStore } from './shared-artifacts.js';
 export type { SharedArtifactStore } from './shared-artifacts.js';
-export { assertRedisReachable } from './check-redis.js';
+export { assertRedisReachable, waitForRedis } from './check-redis.js';
 export { DEFAULT_REDIS_URL, parseRedisUrl, safeRedisUrl } from './redis-url.js';
 export { DEFAULT_QUEUE, deadLetterQueueName, queueFromEnv } from './queue-names.js';
 export { isConnectionError, RedisOutage } from './redis-outage.js';

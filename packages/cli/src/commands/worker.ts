@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { PypeError } from '@pypeline/core';
-import { assertRedisReachable, DEFAULT_REDIS_URL, queueFromEnv, safeRedisUrl, startWorker } from '@pypeline/executor-bullmq';
+import { DEFAULT_REDIS_URL, waitForRedis, queueFromEnv, safeRedisUrl, startWorker } from '@pypeline/executor-bullmq';
 import { stopOnSignals } from '../stop-on-signals.js';
 
 interface WorkerCliOptions {
@@ -24,13 +24,18 @@ export function registerWorker(program: Command): void {
       const redis = opts.redis ?? process.env.PYPE_REDIS_URL ?? DEFAULT_REDIS_URL;
       const concurrency = positiveInt(opts.concurrency, '--concurrency');
       const stall = opts.stallTimeout === undefined ? undefined : positiveInt(opts.stallTimeout, '--stall-timeout');
-      await assertRedisReachable(redis);
       const queue = opts.queue ?? queueFromEnv();
       const out = (line: string) => process.stdout.write(`${line}\n`);
+      const stop = stopOnSignals({ say: out, stopping: 'finishing running tasks, then stopping', exitNote: 'running tasks go back to the queue after the stall timeout' });
+      // A worker outlasts a Redis restart: started while Redis is away, it waits for it.
+      if (!(await waitForRedis(redis, out, stop.signal))) {
+        stop.dispose();
+        out('✓ worker stopped before Redis answered');
+        return;
+      }
       const worker = startWorker({ redis, queue, concurrency, searchDirs: [opts.project], debug: process.argv.includes('--debug'), lockDurationMs: stall, stalledIntervalMs: stall && Math.max(500, Math.floor(stall / 2)), report: out });
       await worker.ready;
       out(`▶ worker ${worker.name} on queue ${queue} at ${safeRedisUrl(redis)} (concurrency ${concurrency}, modules from ${opts.project})`);
-      const stop = stopOnSignals({ say: out, stopping: 'finishing running tasks, then stopping', exitNote: 'running tasks go back to the queue after the stall timeout' });
       await stop.stopped;
       await worker.close();
       stop.dispose();

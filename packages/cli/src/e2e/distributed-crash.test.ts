@@ -79,11 +79,16 @@ describe.skipIf(!redisServerInstalled())('with a private redis-server', () => de
     return { n, dir, out: join(dir, 'out'), table: `orders_${n}`, args };
   }
 
-  /** Does `chaos` to the first attempt while it runs (each step only while it is still running). */
-  async function unleash(coordinator: PypeProcess, chaos: Chaos[], log: string[], rnd: () => number): Promise<void> {
-    const t0 = Date.now();
+  /**
+   * Does `chaos` to the first attempt while it runs (each step only while it is still running),
+   * timed from the run's start: Redis down before the coordinator connects is a different case
+   * (a clear "cannot reach Redis" at once, see redis-outage.test.ts), not an outage mid-run.
+   */
+  async function unleash(coordinator: PypeProcess, events: string, chaos: Chaos[], log: string[], rnd: () => number): Promise<void> {
     let running = true;
     void coordinator.exited.then(() => (running = false));
+    await until(() => !running || readEvents(events).some((e) => e.type === 'run.started'), () => `the run to start; its output:\n${coordinator.output()}`, 120_000);
+    const t0 = Date.now();
     for (const step of chaos) {
       await Promise.race([new Promise((r) => setTimeout(r, Math.max(0, t0 + step.atMs - Date.now()))), coordinator.exited]);
       if (!running) return;
@@ -118,13 +123,13 @@ describe.skipIf(!redisServerInstalled())('with a private redis-server', () => de
       // Redis may have been left down by a run that ended while it was.
       await redis.start();
       const coordinator = startPype(t.args(attempt, attempt > 1), { timeoutMs: 240_000 });
-      if (attempt === 1) await unleash(coordinator, chaos, log, rnd);
+      if (attempt === 1) await unleash(coordinator, join(t.dir, `events-${attempt}.jsonl`), chaos, log, rnd);
       const r = await coordinator.exited;
       log.push(`attempt ${attempt}${attempt > 1 ? ' (--resume)' : ''}: exit ${r.code ?? r.signal} after ${r.ms} ms\n${r.output}`);
       if (r.code === 0) break;
       // Only the chaos may end a run: Redis restarts and worker kills must not fail it.
       const killed = attempt === 1 && chaos.some((c) => c.kind === 'coordinator') && r.signal === 'SIGKILL';
-      expect(killed, `trial ${t.n}: attempt ${attempt} failed by itself:\n${log.join('\n')}`).toBe(true);
+      expect(killed, `trial ${t.n}: attempt ${attempt} failed by itself:\n${log.join('\n')}\n${workers.map((w, i) => `worker ${i} (pid ${w.child.pid}${alive().includes(w) ? '' : ', gone'}):\n${w.output()}`).join('\n')}`).toBe(true);
       const finished = readEvents(join(t.dir, `events-${attempt}.jsonl`)).some((e) => e.type === 'run.finished' && e.status === 'success');
       if (finished) break;
     }
