@@ -1,4 +1,4 @@
-import { Bool, Field, Float64, Null, Schema, TimestampMillisecond, Utf8, type DataType } from 'apache-arrow';
+import { Field, Schema, Utf8 } from 'apache-arrow';
 import { compileValue, ExprError, formatDiagnostic, parseExpression, type ExprDiagnostic, type ValueKernel } from '@pypeline/expr';
 import { ModuleError } from '@pypeline/sdk';
 
@@ -35,7 +35,7 @@ export function compileColumns(input: Schema, columns: Record<string, string>, v
       }
     }
     // A column that failed still gets a place (as text) so later expressions are checked too.
-    const type = kernel ? outputType(kernel, expr!, schema) : new Utf8();
+    const type = kernel ? kernel.arrowType : new Utf8();
     const field = new Field(name, type, true);
     const existing = fields.findIndex((f) => f.name === name);
     const index = existing === -1 ? fields.length : existing;
@@ -49,17 +49,6 @@ export function compileColumns(input: Schema, columns: Record<string, string>, v
     });
   }
   return { schema: new Schema(fields), derived };
-}
-
-function outputType(kernel: ValueKernel, expr: NonNullable<ReturnType<typeof parseExpression>['expr']>, schema: Schema): DataType {
-  if (expr.kind === 'column') return schema.fields.find((f) => f.name === expr.name)!.type;
-  switch (kernel.type) {
-    case 'number': return new Float64();
-    case 'string': return new Utf8();
-    case 'boolean': return new Bool();
-    case 'temporal': return new TimestampMillisecond();
-    default: return new Null();
-  }
 }
 
 function describe(name: string, source: string, diagnostics: ExprDiagnostic[]): string {

@@ -1,6 +1,6 @@
 import { DateDay, Dictionary, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { compileValue } from './compile-value.js';
+import { checkValue, compileValue } from './compile-value.js';
 import { ExprError } from './diagnostic.js';
 import { parseExpression } from './parse.js';
 
@@ -79,5 +79,25 @@ describe('compileValue', () => {
     const kernel = compileValue(expr!, table.schema);
     const other = new Table({ qty: vectorFromArray(['1'], new Utf8()) });
     expect(() => kernel(other.batches[0])).toThrow('column `qty` is a string in this batch, but the expression was compiled for a number');
+  });
+});
+
+describe('checkValue', () => {
+  const check = (source: string) => checkValue(parseExpression(source).expr!, table.schema);
+
+  it('gives the Arrow type a compiled kernel would return, without variables known', () => {
+    expect(String(check('price * qty').arrowType)).toBe('Float64');
+    expect(String(check('name').arrowType)).toBe('Utf8');
+    expect(String(check('kind').arrowType)).toBe(String(table.schema.fields.find((f) => f.name === 'kind')!.type));
+    expect(check('{{anything}}').arrowType).toBeNull();
+    const kernel = compileValue(parseExpression('upper(name)').expr!, table.schema);
+    expect(String(kernel.arrowType)).toBe(String(check('upper(name)').arrowType));
+    expect(String(kernel(table.batches[0]).type)).toBe(String(kernel.arrowType));
+  });
+
+  it('lists every problem instead of throwing', () => {
+    const { arrowType, diagnostics } = check('pryce * 2 + upper(qty)');
+    expect(arrowType).toBeNull();
+    expect(diagnostics.map((d) => d.message)).toEqual(['unknown column `pryce`', 'argument 1 of `upper()` must be a string, got a number']);
   });
 });

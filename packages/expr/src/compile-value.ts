@@ -1,4 +1,4 @@
-import type { RecordBatch, Schema, Vector } from 'apache-arrow';
+import { Bool, Float64, Null, TimestampMillisecond, Utf8, type DataType, type RecordBatch, type Schema, type Vector } from 'apache-arrow';
 import type { Expr, VariableExpr } from './ast.js';
 import { ExprError, type ExprDiagnostic } from './diagnostic.js';
 import { evaluateTyped } from './evaluate-typed.js';
@@ -15,6 +15,39 @@ export interface ValueKernel {
   (batch: RecordBatch): Vector;
   /** `number` results are Float64, `string` Utf8, `boolean` Bool, `temporal` TimestampMillisecond. */
   readonly type: ExprType;
+  /** The Arrow type of every vector the kernel returns. */
+  readonly arrowType: DataType;
+}
+
+/** What a value expression will produce on batches with `schema`, known without running it. */
+export interface ValueCheck {
+  /** The Arrow type of the result; null when it depends on `{{variables}}` not known yet, or when there are diagnostics. */
+  arrowType: DataType | null;
+  diagnostics: ExprDiagnostic[];
+}
+
+/**
+ * Checks a value expression (a derived column) against a schema without compiling it: the
+ * column references, the functions and the types, with `{{variables}}` accepted as any value.
+ * Used to validate flows and to compute output schemas before anything runs.
+ */
+export function checkValue(expr: Expr, schema: Schema): ValueCheck {
+  const typed = inferTypes(expr, { column: (e) => columnType(e, schema), variable: () => 'unknown', columnsAreConstant: false });
+  if (typed.diagnostics.length > 0) return { arrowType: null, diagnostics: typed.diagnostics };
+  const type = typed.types.get(expr)!;
+  return { arrowType: type === 'unknown' ? null : resultArrowType(expr, type, schema), diagnostics: [] };
+}
+
+/** A bare column keeps its Arrow type; anything computed gets the type its ExprType maps to. */
+function resultArrowType(expr: Expr, type: ExprType, schema: Schema): DataType {
+  if (expr.kind === 'column') return schema.fields.find((f) => f.name === expr.name)!.type;
+  switch (type) {
+    case 'number': return new Float64();
+    case 'string': return new Utf8();
+    case 'boolean': return new Bool();
+    case 'temporal': return new TimestampMillisecond();
+    default: return new Null();
+  }
 }
 
 /**
@@ -46,7 +79,7 @@ export function compileValue(expr: Expr, schema: Schema, vars?: (name: string) =
     return Object.assign((batch: RecordBatch) => {
       const i = checkedColumns(batch, wanted, 'expression').index.get(name)!;
       return batch.getChildAt(i)!;
-    }, { type });
+    }, { type, arrowType: resultArrowType(expr, type, schema) });
   }
   const kernel = compileVector(expr, typed.types, (e) =>
     evaluateTyped(e, typed.types, (ref) => (ref.kind === 'variable' ? (resolve(ref) as ResolvedVariable).value : null)),
@@ -54,7 +87,7 @@ export function compileValue(expr: Expr, schema: Schema, vars?: (name: string) =
   return Object.assign((batch: RecordBatch) => {
     const n = batch.numRows;
     return valueToVector(kernel(batchInput(checkedColumns(batch, wanted, 'expression').data, n)), type, n);
-  }, { type });
+  }, { type, arrowType: resultArrowType(expr, type, schema) });
 }
 
 

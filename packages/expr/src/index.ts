@@ -24,7 +24,7 @@ export { compilePredicate } from './compile-predicate.js';
 export { takeRows } from './take-rows.js';
 export { filterTable } from './filter-table.js';
 export { evaluateScalar } from './evaluate-scalar.js';
-export { compileValue, type ValueKernel } from './compile-value.js';
+export { compileValue, checkValue, type ValueKernel, type ValueCheck } from './compile-value.js';
 export {
   AGGREGATE_FUNCTIONS, findAggregate, aggregateSignatures, aggregateResultType, aggregateColumnProblem,
   type AggregateFunctionSpec, type AggregateName,
