@@ -45,7 +45,7 @@ describe('pype serve over real HTTP (local executor)', () => {
     }
     expect((await get('/runs/anything', {})).status).toBe(401);
     expect(existsSync(join(dataDir, 'batch_7.parquet'))).toBe(false);
-    expect(server.runs.counts()).toEqual({ queued: 0, running: 0, success: 0, failed: 0, cancelled: 0 });
+    expect(await server.runs.counts()).toEqual({ queued: 0, running: 0, success: 0, failed: 0, cancelled: 0 });
   });
 
   it('answers 422 with every problem of the context, before anything runs', async () => {

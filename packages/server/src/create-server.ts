@@ -7,6 +7,7 @@ import { installErrorReplies } from './error-replies.js';
 import { RunRegistry, type Recovered } from './run-registry.js';
 import type { RunStore } from './run-store.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
+import { isPostgresUrl, PostgresRunStore } from './postgres-run-store.js';
 import { healthRoute } from './routes/health.js';
 import { runEventsRoute } from './routes/run-events.js';
 import { runStatusRoute } from './routes/run-status.js';
@@ -32,8 +33,9 @@ export interface ServerOptions {
   /** Finished runs kept for GET /runs/:id. Default 1000. */
   keepRuns?: number;
   /**
-   * The SQLite file that keeps accepted runs and their events across restarts. Default
-   * `<jobsDir>/.pype-serve/runs.db`; `:memory:` keeps them in this process only.
+   * Where accepted runs and their events are kept across restarts: a SQLite file (default
+   * `<jobsDir>/.pype-serve/runs.db`; `:memory:` keeps them in this process only) or a PostgreSQL
+   * URL `postgres://user@host:5432/db[?schema=name]` (tables in schema `pype_serve` by default).
    */
   database?: string;
   /** Another run store (it wins over `database`); the server closes it. */
@@ -47,6 +49,8 @@ export interface PypeServer {
   runs: RunRegistry;
   /** What the server took up from its store at start: runs an earlier process left unfinished. */
   recovered: Recovered;
+  /** Where the runs are kept, for messages (a PostgreSQL store's without its password). */
+  storeLocation: string;
   /**
    * Stops: new runs are refused with 503, running runs get `graceMs` (default 0) to finish and
    * are then stopped cleanly for the next start to resume; queued runs stay in the store.
@@ -65,24 +69,30 @@ export async function createServer(options: ServerOptions): Promise<PypeServer> 
   await app.register(multipart, { limits: { fileSize: options.uploadLimit ?? 100 * 1024 * 1024, files: 20, fields: 200, fieldSize: 64 * 1024 } });
   installErrorReplies(app, log);
   installBearerAuth(app, options.tokens);
-  const store = options.store ?? new SqliteRunStore(options.database ?? defaultDatabase(options.jobsDir));
-  const runs = new RunRegistry({ executor: options.executor, searchDirs: options.searchDirs, keepRuns: options.keepRuns, store });
+  const store = options.store ?? (await openRunStore(options.database ?? defaultDatabase(options.jobsDir)));
+  const runs = new RunRegistry({ executor: options.executor, searchDirs: options.searchDirs, keepRuns: options.keepRuns, store, log });
   healthRoute(app, runs, options.executorName ?? (options.executor ? 'bullmq' : 'local'));
   startRunRoute(app, runs, options.jobsDir, options.uploadDir);
   runStatusRoute(app, runs);
   runEventsRoute(app, runs);
-  const recovered = runs.recover();
+  const recovered = await runs.recover();
   return {
     app,
     runs,
     recovered,
+    storeLocation: store.location,
     async close(graceMs = 0) {
       const left = await runs.drain(graceMs);
       await app.close();
-      store.close();
+      await store.close();
       return left;
     },
   };
+}
+
+/** A SQLite file, or a PostgreSQL database when `database` is a postgres:// URL. */
+export async function openRunStore(database: string): Promise<RunStore> {
+  return isPostgresUrl(database) ? PostgresRunStore.open(database) : new SqliteRunStore(database);
 }
 
 /** The server's state folder is `<jobsDir>/.pype-serve` (no job can be named so). */

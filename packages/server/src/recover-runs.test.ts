@@ -1,35 +1,36 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { PypeEvent } from '@pypeline/core';
-import { until } from '@pypeline/test-services';
-import { createServer, type PypeServer } from './create-server.js';
+import { connect } from '@pypeline/postgres';
+import { describeWithService, postgresTestConfig, until, uniqueName } from '@pypeline/test-services';
+import { createServer, openRunStore, type PypeServer } from './create-server.js';
 import type { StoredRun } from './run-store.js';
-import { SqliteRunStore } from './sqlite-run-store.js';
 import { jobsFolder, PACKAGE_DIR, TOKEN } from './testing/http-fixtures.js';
 
 // What a server finds in its store at start, as an earlier process left it, and what becomes of
-// each run: nothing is dropped, and a run that cannot go on is failed with the reason.
-describe('pype serve takes up the runs an earlier process left in its store', () => {
+// each run: nothing is dropped, and a run that cannot go on is failed with the reason. The same
+// for both kinds of store: `newDatabase` gives a fresh `--db` value (undefined: the default file).
+function recoveryTests(newDatabase: () => string | undefined): void {
   const started = (runId: string): PypeEvent => ({ type: 'run.started', runId, time: 1, flow: 'csv_to_parquet', jobDir: '', context: 'default', subflows: 1, modules: 2 });
   const finishedOk = (runId: string): PypeEvent => ({ type: 'run.finished', runId, time: 2, flow: 'csv_to_parquet', status: 'success', durationMs: 5 });
 
   async function restart(runs: Array<{ run: Partial<StoredRun> & { id: string }; events?: PypeEvent[] }>) {
     const { jobsDir, dataDir } = jobsFolder();
-    const database = join(mkdtempSync(join(tmpdir(), 'pype-recover-')), 'runs.db');
-    const store = new SqliteRunStore(database);
+    const database = newDatabase() ?? join(mkdtempSync(join(tmpdir(), 'pype-recover-')), 'runs.db');
+    const store = await openRunStore(database);
     for (const { run, events = [] } of runs) {
-      store.add({ job: 'csv_to_parquet', jobDir: join(jobsDir, 'csv_to_parquet'), status: 'queued', contextName: 'default', context: {}, createdAt: new Date().toISOString(), errors: [], ...run });
-      events.forEach((e, i) => store.addEvent(run.id, i, e));
+      await store.add({ job: 'csv_to_parquet', jobDir: join(jobsDir, 'csv_to_parquet'), status: 'queued', contextName: 'default', context: {}, createdAt: new Date().toISOString(), errors: [], ...run });
+      for (const [i, e] of events.entries()) await store.addEvent(run.id, i, e);
     }
-    store.close();
+    await store.close();
     const server = await createServer({ jobsDir, tokens: [TOKEN], searchDirs: [PACKAGE_DIR], database, log: () => {} });
     return { server, dataDir, database, jobsDir };
   }
   async function final(server: PypeServer, id: string) {
-    await until(() => Boolean(server.runs.get(id)?.finishedAt), `run ${id} to finish`, 60_000, 50);
-    return server.runs.view(server.runs.get(id)!);
+    await until(async () => Boolean((await server.runs.get(id))?.finishedAt), `run ${id} to finish`, 60_000, 50);
+    return server.runs.view((await server.runs.get(id))!);
   }
 
   it('starts queued runs, keeps the outcome of an attempt that finished, restarts one that never began, fails one it cannot resume', async () => {
@@ -61,13 +62,14 @@ describe('pype serve takes up the runs an earlier process left in its store', ()
 
   it('answers GET /runs/:id of a finished run after a restart, with its modules and events', async () => {
     const { jobsDir } = jobsFolder();
-    const first = await createServer({ jobsDir, tokens: [TOKEN], searchDirs: [PACKAGE_DIR], log: () => {} });
-    const run = first.runs.start({ id: 'rkeep', job: 'csv_to_parquet', jobDir: join(jobsDir, 'csv_to_parquet'), contextName: 'default', context: { batch: 21 } });
+    const database = newDatabase();
+    const first = await createServer({ jobsDir, tokens: [TOKEN], searchDirs: [PACKAGE_DIR], database, log: () => {} });
+    const run = await first.runs.start({ id: 'rkeep', job: 'csv_to_parquet', jobDir: join(jobsDir, 'csv_to_parquet'), contextName: 'default', context: { batch: 21 } });
     const before = await final(first, run.id);
     await first.close();
-    expect(existsSync(join(jobsDir, '.pype-serve', 'runs.db'))).toBe(true);
+    if (database === undefined) expect(existsSync(join(jobsDir, '.pype-serve', 'runs.db'))).toBe(true);
 
-    const second = await createServer({ jobsDir, tokens: [TOKEN], searchDirs: [PACKAGE_DIR], log: () => {} });
+    const second = await createServer({ jobsDir, tokens: [TOKEN], searchDirs: [PACKAGE_DIR], database, log: () => {} });
     try {
       const base = await second.app.listen({ host: '127.0.0.1', port: 0 });
       const res = await fetch(`${base}/runs/rkeep`, { headers: { authorization: `Bearer ${TOKEN}` } });
@@ -82,4 +84,20 @@ describe('pype serve takes up the runs an earlier process left in its store', ()
       await second.close();
     }
   }, 120_000);
+}
+
+describe('pype serve takes up the runs an earlier process left in its store (SQLite)', () => recoveryTests(() => undefined));
+
+describeWithService('postgres', 'pype serve takes up the runs an earlier process left in its store (PostgreSQL)', () => {
+  const { host, port, user, database } = postgresTestConfig();
+  const schemas: string[] = [];
+  afterAll(async () => {
+    const admin = await connect({ host, port, user, database });
+    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  });
+  recoveryTests(() => {
+    schemas.push(uniqueName('pype_recover'));
+    return `postgres://${user}@${host}:${port}/${database}?schema=${schemas.at(-1)}`;
+  });
 });

@@ -29,6 +29,8 @@ export interface RegistryOptions {
   keepRuns?: number;
   /** Where runs are kept; default an in-memory SQLite store (lost with the process). */
   store?: RunStore;
+  /** Where a failed store write is reported (the run goes on). Default: stderr. */
+  log?: (line: string) => void;
 }
 
 /** What `recover()` found in the store. */
@@ -54,6 +56,8 @@ export class RunRegistry {
   private readonly executing = new Set<Promise<void>>();
   private readonly stop = new AbortController();
   private readonly store: RunStore;
+  /** Each run's store writes, one after another in the order they were issued. */
+  private readonly writes = new Map<string, Promise<void>>();
   private draining = false;
 
   constructor(private readonly options: RegistryOptions = {}) {
@@ -73,20 +77,20 @@ export class RunRegistry {
    * Accepts a run: saves it in the store (before the caller answers 202) and starts it when its
    * job folder is free; returns at once.
    */
-  start(record: Omit<RunRecord, 'status' | 'events' | 'errors' | 'createdAt'>): RunRecord {
+  async start(record: Omit<RunRecord, 'status' | 'events' | 'errors' | 'createdAt'>): Promise<RunRecord> {
     const run: RunRecord = { ...record, status: 'queued', events: [], errors: [], createdAt: new Date().toISOString() };
-    this.store.add(stored(run));
+    await this.store.add(stored(run));
     this.active.set(run.id, run);
     this.enqueue(run);
     return run;
   }
 
   /** Takes up the runs an earlier process left unfinished in the store, oldest first. */
-  recover(): Recovered {
+  async recover(): Promise<Recovered> {
     const found: Recovered = { queued: 0, interrupted: 0 };
-    for (const s of this.store.unfinished()) {
+    for (const s of await this.store.unfinished()) {
       if (this.active.has(s.id)) continue;
-      const run: RunRecord = { ...s, events: this.store.events(s.id) };
+      const run: RunRecord = { ...s, events: await this.store.events(s.id) };
       const cut = run.status === 'running' || run.resume === true;
       found[cut ? 'interrupted' : 'queued']++;
       this.active.set(run.id, run);
@@ -95,11 +99,11 @@ export class RunRegistry {
     return found;
   }
 
-  get(id: string): RunRecord | undefined {
+  async get(id: string): Promise<RunRecord | undefined> {
     const live = this.active.get(id);
     if (live) return live;
-    const s = this.store.get(id);
-    return s && { ...s, events: this.store.events(id) };
+    const s = await this.store.get(id);
+    return s && { ...s, events: await this.store.events(id) };
   }
 
   view(run: RunRecord): RunView {
@@ -124,7 +128,7 @@ export class RunRegistry {
     return () => this.detachers.delete(fn);
   }
 
-  counts(): Record<RunPhase, number> {
+  counts(): Promise<Record<RunPhase, number>> {
     return this.store.counts();
   }
 
@@ -142,14 +146,15 @@ export class RunRegistry {
     clearTimeout(timer);
     this.stop.abort(new Error('the server is shutting down'));
     await running;
+    await Promise.all(this.writes.values());
     for (const fn of this.detachers) fn();
-    return { unfinished: this.store.unfinished().length };
+    return { unfinished: (await this.store.unfinished()).length };
   }
 
   /** Drains (running runs get `graceMs`, default none) and closes the store. */
   async close(graceMs = 0): Promise<{ unfinished: number }> {
     const left = await this.drain(graceMs);
-    this.store.close();
+    await this.store.close();
     return left;
   }
 
@@ -178,7 +183,7 @@ export class RunRegistry {
     run.status = 'running';
     run.startedAt ??= new Date().toISOString();
     run.resume = false;
-    this.store.update(stored(run));
+    await this.write(run, (s) => this.store.update(s));
     const options: RunOptions = {
       context: run.contextName,
       contextOverrides: run.context,
@@ -193,40 +198,59 @@ export class RunRegistry {
       run.runId = result.runId;
       if (result.interrupted && this.draining) return this.leaveForNextStart(run);
       const errors = result.errors.map(({ nodeId, subflow, message, hint }) => ({ nodeId, subflow, message, hint }));
-      this.finish(run, result.interrupted ? 'cancelled' : result.status === 'success' ? 'success' : 'failed', errors);
+      await this.finish(run, result.interrupted ? 'cancelled' : result.status === 'success' ? 'success' : 'failed', errors);
       await this.options.executor?.releaseRun?.(result.runId);
     } catch (err) {
       // The run could not start (e.g. a `pype run` of the same job folder holds its lock).
-      this.finish(run, 'failed', [{ message: errorMessage(err), hint: (err as Thrown)?.hint }]);
+      await this.finish(run, 'failed', [{ message: errorMessage(err), hint: (err as Thrown)?.hint }]);
     }
   }
 
   /** A drain ran out of time and stopped the run cleanly: the next start resumes it from its checkpoint. */
-  private leaveForNextStart(run: RunRecord): void {
+  private async leaveForNextStart(run: RunRecord): Promise<void> {
     run.status = 'queued';
     run.resume = true;
-    this.store.update(stored(run), true);
+    await this.write(run, (s) => this.store.update(s, true));
+  }
+
+  /**
+   * Queues a store write of the run after its earlier ones (the engine's listeners are
+   * synchronous, the store is not) and resolves when it is done. A failed write is reported and
+   * the run goes on: its live record is here, and its final state is written again at its end.
+   */
+  private write(run: RunRecord, fn: (s: StoredRun) => Promise<void>): Promise<void> {
+    const snapshot = stored(run);
+    const previous = this.writes.get(run.id) ?? Promise.resolve();
+    const next = previous.then(() => fn(snapshot)).catch((err: unknown) => {
+      (this.options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`pype serve: could not save run ${run.id} in the run store ${this.store.location}: ${errorMessage(err)}`);
+    });
+    this.writes.set(run.id, next);
+    void next.then(() => {
+      if (this.writes.get(run.id) === next) this.writes.delete(run.id);
+    });
+    return next;
   }
 
   private publish(run: RunRecord, event: PypeEvent): void {
-    this.store.addEvent(run.id, run.events.length, event);
+    const seq = run.events.length;
+    void this.write(run, () => this.store.addEvent(run.id, seq, event));
     run.events.push(event);
     if (event.type === 'run.started') {
       run.runId = event.runId;
-      this.store.update(stored(run));
+      void this.write(run, (s) => this.store.update(s));
     }
     for (const fn of this.watchers.get(run.id) ?? []) fn(event);
   }
 
-  private finish(run: RunRecord, status: RunPhase, errors: RunError[]): void {
+  private async finish(run: RunRecord, status: RunPhase, errors: RunError[]): Promise<void> {
     run.status = status;
     run.errors = errors;
     run.finishedAt = new Date().toISOString();
     run.durationMs = run.startedAt ? Date.parse(run.finishedAt) - Date.parse(run.startedAt) : 0;
-    this.store.update(stored(run), true);
+    await this.write(run, (s) => this.store.update(s, true));
     if (run.uploadDir) rmSync(run.uploadDir, { recursive: true, force: true });
     this.active.delete(run.id);
-    this.store.forgetFinished(this.options.keepRuns ?? 1000);
+    await this.write(run, () => this.store.forgetFinished(this.options.keepRuns ?? 1000));
     for (const fn of this.watchers.get(run.id) ?? []) fn(null);
     this.watchers.delete(run.id);
   }

@@ -37,25 +37,92 @@ export interface StoredRun {
 
 /**
  * Where `pype serve` keeps the runs it accepted, so that a restart loses none: each run is
- * saved before its 202 is sent and after every change, with its events. Calls are synchronous
- * (an embedded database); a write that fails throws.
+ * saved before its 202 is sent and after every change, with its events. Two kinds: an embedded
+ * SQLite file (the default) and a PostgreSQL database (`--db postgres://…`), for a server whose
+ * disk is not kept. A write that fails rejects. Writes of one run are issued one after another
+ * by the registry, so a store may rely on their order.
  */
 export interface RunStore {
-  /** Where the runs are kept, for messages. */
+  /** Where the runs are kept, for messages (never with a password). */
   readonly location: string;
   /** Saves a run just accepted, durably: it must outlive a crash right after its 202. */
-  add(run: StoredRun): void;
+  add(run: StoredRun): Promise<void>;
   /** Saves the run's current state; `durable` for a final status. */
-  update(run: StoredRun, durable?: boolean): void;
+  update(run: StoredRun, durable?: boolean): Promise<void>;
   /** Appends the run's event number `seq` (0, 1, 2, …). */
-  addEvent(id: string, seq: number, event: PypeEvent): void;
-  get(id: string): StoredRun | undefined;
+  addEvent(id: string, seq: number, event: PypeEvent): Promise<void>;
+  get(id: string): Promise<StoredRun | undefined>;
   /** The run's events from number `from` on, in order. */
-  events(id: string, from?: number): PypeEvent[];
+  events(id: string, from?: number): Promise<PypeEvent[]>;
   /** Runs not finished (queued or running), oldest first. */
-  unfinished(): StoredRun[];
-  counts(): Record<RunPhase, number>;
+  unfinished(): Promise<StoredRun[]>;
+  counts(): Promise<Record<RunPhase, number>>;
   /** Forgets all but the newest `keep` finished runs, with their events. */
-  forgetFinished(keep: number): void;
-  close(): void;
+  forgetFinished(keep: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The columns both stores keep for a run (events are kept one row each beside it). */
+export interface RunRow {
+  id: string;
+  job: string;
+  job_dir: string;
+  status: RunPhase;
+  run_id: string | null;
+  context_name: string;
+  context: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+  errors: string;
+  upload_dir: string | null;
+  resume: number;
+}
+
+export function toRow(run: StoredRun): RunRow {
+  return {
+    id: run.id,
+    job: run.job,
+    job_dir: run.jobDir,
+    status: run.status,
+    run_id: run.runId ?? null,
+    context_name: run.contextName,
+    context: toJson(run.context),
+    created_at: run.createdAt,
+    started_at: run.startedAt ?? null,
+    finished_at: run.finishedAt ?? null,
+    duration_ms: run.durationMs !== undefined && Number.isFinite(run.durationMs) ? Math.round(run.durationMs) : null,
+    errors: toJson(run.errors),
+    upload_dir: run.uploadDir ?? null,
+    resume: run.resume ? 1 : 0,
+  };
+}
+
+export function fromRow(row: RunRow): StoredRun {
+  const run: StoredRun = {
+    id: row.id,
+    job: row.job,
+    jobDir: row.job_dir,
+    status: row.status,
+    contextName: row.context_name,
+    context: JSON.parse(row.context),
+    createdAt: row.created_at,
+    errors: JSON.parse(row.errors),
+  };
+  if (row.run_id !== null) run.runId = row.run_id;
+  if (row.started_at !== null) run.startedAt = row.started_at;
+  if (row.finished_at !== null) run.finishedAt = row.finished_at;
+  if (row.duration_ms !== null) run.durationMs = Number(row.duration_ms);
+  if (row.upload_dir !== null) run.uploadDir = row.upload_dir;
+  if (Number(row.resume)) run.resume = true;
+  return run;
+}
+
+export function emptyCounts(): Record<RunPhase, number> {
+  return { queued: 0, running: 0, success: 0, failed: 0, cancelled: 0 };
+}
+
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? Number(v) : v));
 }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { PypeError, type PypeEvent } from '@pypeline/core';
 import { errorCode, errorMessage } from '@pypeline/sdk';
-import type { RunPhase, RunStore, StoredRun } from './run-store.js';
+import { emptyCounts, fromRow, toJson, toRow, type RunPhase, type RunRow, type RunStore, type StoredRun } from './run-store.js';
 
 const SCHEMA_VERSION = 1;
 
@@ -34,23 +34,6 @@ CREATE TABLE IF NOT EXISTS run_events (
 ) WITHOUT ROWID;
 `;
 
-interface Row {
-  id: string;
-  job: string;
-  job_dir: string;
-  status: RunPhase;
-  run_id: string | null;
-  context_name: string;
-  context: string;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  duration_ms: number | null;
-  errors: string;
-  upload_dir: string | null;
-  resume: number;
-}
-
 /**
  * The run store in one SQLite file (WAL). The file is locked for this process alone while it is
  * open (`locking_mode = EXCLUSIVE`): two servers sharing one store would each resume the other's
@@ -69,53 +52,53 @@ export class SqliteRunStore implements RunStore {
       update: db.prepare(`UPDATE runs SET status = @status, run_id = @run_id, started_at = @started_at, finished_at = @finished_at, duration_ms = @duration_ms,
         errors = @errors, upload_dir = @upload_dir, resume = @resume WHERE id = @id`),
       addEvent: db.prepare('INSERT OR REPLACE INTO run_events (run, seq, event) VALUES (?, ?, ?)'),
-      get: db.prepare<[string], Row>('SELECT * FROM runs WHERE id = ?'),
+      get: db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?'),
       events: db.prepare<[string, number], { event: string }>('SELECT event FROM run_events WHERE run = ? AND seq >= ? ORDER BY seq'),
-      unfinished: db.prepare<[], Row>('SELECT * FROM runs WHERE finished_at IS NULL ORDER BY seq'),
+      unfinished: db.prepare<[], RunRow>('SELECT * FROM runs WHERE finished_at IS NULL ORDER BY seq'),
       counts: db.prepare<[], { status: RunPhase; n: number }>('SELECT status, count(*) AS n FROM runs GROUP BY status'),
       forget: db.prepare(`DELETE FROM runs WHERE finished_at IS NOT NULL AND seq < (
         SELECT min(seq) FROM (SELECT seq FROM runs WHERE finished_at IS NOT NULL ORDER BY seq DESC LIMIT ?))`),
     };
   }
 
-  add(run: StoredRun): void {
+  async add(run: StoredRun): Promise<void> {
     this.durably(() => this.statements.add.run(toRow(run)));
   }
 
-  update(run: StoredRun, durable = false): void {
+  async update(run: StoredRun, durable = false): Promise<void> {
     const write = () => this.statements.update.run(toRow(run));
     if (durable) this.durably(write);
     else write();
   }
 
-  addEvent(id: string, seq: number, event: PypeEvent): void {
+  async addEvent(id: string, seq: number, event: PypeEvent): Promise<void> {
     this.statements.addEvent.run(id, seq, toJson(event));
   }
 
-  get(id: string): StoredRun | undefined {
+  async get(id: string): Promise<StoredRun | undefined> {
     const row = this.statements.get.get(id);
     return row && fromRow(row);
   }
 
-  events(id: string, from = 0): PypeEvent[] {
+  async events(id: string, from = 0): Promise<PypeEvent[]> {
     return this.statements.events.all(id, from).map((r) => JSON.parse(r.event));
   }
 
-  unfinished(): StoredRun[] {
+  async unfinished(): Promise<StoredRun[]> {
     return this.statements.unfinished.all().map(fromRow);
   }
 
-  counts(): Record<RunPhase, number> {
-    const out: Record<RunPhase, number> = { queued: 0, running: 0, success: 0, failed: 0, cancelled: 0 };
+  async counts(): Promise<Record<RunPhase, number>> {
+    const out = emptyCounts();
     for (const { status, n } of this.statements.counts.all()) out[status] = n;
     return out;
   }
 
-  forgetFinished(keep: number): void {
+  async forgetFinished(keep: number): Promise<void> {
     this.statements.forget.run(Math.max(1, keep));
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 
@@ -159,47 +142,4 @@ function openDatabase(location: string): Database.Database {
     }
     throw new PypeError(`cannot open the run store ${location}: ${errorMessage(err)}`, { hint: 'pass --db <file> with a writable path (the default is <jobs>/.pype-serve/runs.db)' });
   }
-}
-
-function toRow(run: StoredRun): Row {
-  return {
-    id: run.id,
-    job: run.job,
-    job_dir: run.jobDir,
-    status: run.status,
-    run_id: run.runId ?? null,
-    context_name: run.contextName,
-    context: toJson(run.context),
-    created_at: run.createdAt,
-    started_at: run.startedAt ?? null,
-    finished_at: run.finishedAt ?? null,
-    duration_ms: run.durationMs ?? null,
-    errors: toJson(run.errors),
-    upload_dir: run.uploadDir ?? null,
-    resume: run.resume ? 1 : 0,
-  };
-}
-
-function fromRow(row: Row): StoredRun {
-  const run: StoredRun = {
-    id: row.id,
-    job: row.job,
-    jobDir: row.job_dir,
-    status: row.status,
-    contextName: row.context_name,
-    context: JSON.parse(row.context),
-    createdAt: row.created_at,
-    errors: JSON.parse(row.errors),
-  };
-  if (row.run_id !== null) run.runId = row.run_id;
-  if (row.started_at !== null) run.startedAt = row.started_at;
-  if (row.finished_at !== null) run.finishedAt = row.finished_at;
-  if (row.duration_ms !== null) run.durationMs = row.duration_ms;
-  if (row.upload_dir !== null) run.uploadDir = row.upload_dir;
-  if (row.resume) run.resume = true;
-  return run;
-}
-
-function toJson(value: unknown): string {
-  return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? Number(v) : v));
 }

@@ -36,7 +36,7 @@ export function registerServe(program: Command): void {
     .option('--project <dir>', 'folder whose node_modules hold the installed modules (local runs)', process.cwd())
     .option('--body-limit <bytes>', 'largest JSON body', String(1024 * 1024))
     .option('--upload-limit <bytes>', 'largest uploaded file', String(100 * 1024 * 1024))
-    .option('--db <file>', 'SQLite file that keeps accepted runs across restarts (default <jobs>/.pype-serve/runs.db)')
+    .option('--db <file|url>', 'where accepted runs are kept across restarts: a SQLite file (default <jobs>/.pype-serve/runs.db) or postgres://user@host:5432/db[?schema=name]')
     .option('--grace <seconds>', 'on SIGTERM/SIGINT: how long running runs may take to finish before they are stopped for the next start to resume', '30')
     .option('--keep-runs <n>', 'finished runs kept for GET /runs/:id (older ones are forgotten)', '1000')
     .action(async (opts: ServeCliOptions) => {
@@ -56,7 +56,7 @@ export function registerServe(program: Command): void {
         keeps: 'queued runs stay queued in the run store', exitNote: 'running runs resume from their checkpoints at the next start',
       });
       const address = await server.app.listen({ host: opts.host, port: wholeNumber(opts.port, '--port') });
-      say(`▶ pype serve on ${address} (jobs: ${opts.jobs}, executor: ${executor ? `bullmq queue ${executor.queueName}` : 'local'}, runs kept in ${database})`);
+      say(`▶ pype serve on ${address} (jobs: ${opts.jobs}, executor: ${executor ? `bullmq queue ${executor.queueName}` : 'local'}, runs kept in ${server.storeLocation})`);
       if (server.recovered.queued || server.recovered.interrupted) say(describeRecovered(server.recovered));
       await stop.stopped;
       const { unfinished: left } = await server.close(graceMs);

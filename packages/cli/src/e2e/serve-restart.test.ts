@@ -6,9 +6,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildFlow } from '@pypeline/core';
-import { until } from '@pypeline/test-services';
+import pg from 'pg';
+import { describeWithService, postgresTestConfig, until, uniqueName } from '@pypeline/test-services';
 
 const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 const TOKEN = 'serve-restart-token-0123';
@@ -118,7 +119,7 @@ describe('pype serve keeps accepted runs across stops and restarts', () => {
     expect(code).toBe(0);
     expect(first.output()).toMatch(/SIGTERM: refusing new runs \(503\)/);
     expect(first.output()).toContain(`${50 - ranBefore} unfinished runs wait in the run store for the next start`);
-    expect(second.output()).toMatch(/taking up runs an earlier server left unfinished: \d+ queued/);
+    await until(() => /taking up runs an earlier server left unfinished: \d+ queued/.test(second.output()), () => `the queued runs to be taken up; server output:\n${second.output()}`);
   }, 400_000);
 
   it('SIGTERM drains: 503 for new runs, the running run finishes, a queued upload survives the restart, runs, and is removed', async () => {
@@ -167,7 +168,7 @@ describe('pype serve keeps accepted runs across stops and restarts', () => {
     expect(lines('g')).toEqual(['a#0']);
 
     const second = await serve(root);
-    expect(second.output()).toMatch(/1 interrupted/);
+    await until(() => /1 interrupted/.test(second.output()), () => `the interrupted run to be taken up; server output:\n${second.output()}`);
     const run = await second.final(id);
     expect(run.status).toBe('success');
     // a completed before the stop and is restored from the checkpoint; b was stopped before its mark.
@@ -196,7 +197,7 @@ describe('pype serve keeps accepted runs across stops and restarts', () => {
     expect(Date.now() - t0).toBeLessThan(20_000); // not after the 120 s grace
 
     const second = await serve(root);
-    expect(second.output()).toMatch(/1 interrupted/);
+    await until(() => /1 interrupted/.test(second.output()), () => `the interrupted run to be taken up; server output:\n${second.output()}`);
     const run = await second.final(id);
     expect(run.status).toBe('success');
     expect(lines('k')).toEqual(['a#0', 'b#0']);
@@ -207,3 +208,40 @@ describe('pype serve keeps accepted runs across stops and restarts', () => {
     expect(await second.exited).toBe(0);
   }, 300_000);
 });
+
+describeWithService('postgres', 'pype serve with its runs in PostgreSQL (--db postgres://…)', () => {
+  const { host, port, user, database } = postgresTestConfig();
+  const schema = uniqueName('pype_serve_e2e');
+  afterAll(async () => {
+    const admin = new pg.Client({ host, port, user, database });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  });
+
+  it('SIGKILL with one run mid-way and ten queued: the next start, on another folder\'s disk state, finishes all eleven, each once', async () => {
+    const { root, lines } = project();
+    const db = ['--db', `postgres://${user}:not-shown@${host}:${port}/${database}?schema=${schema}`];
+    const first = await serve(root, db);
+    expect(first.output()).toContain(`runs kept in postgres://${user}@${host}:${port}/${database} (schema ${schema})`);
+    expect(first.output()).not.toContain('not-shown');
+    const slow = (await json(await first.post('steps', { tag: 'k', b_ms: 3000 }))).id;
+    const queued: string[] = [];
+    // Runs of one job folder run one after another: these wait behind the slow one.
+    for (let i = 0; i < 10; i++) queued.push((await json(await first.post('steps', { tag: `q${i}`, b_ms: 10 }))).id);
+    await until(() => lines('k').length > 0, () => `a#0; server output:\n${first.output()}`, 60_000);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // Nothing is kept in the job folder: a server on a fresh disk would find the same runs.
+    expect(existsSync(join(root, 'jobs', '.pype-serve'))).toBe(false);
+
+    const second = await serve(root, db);
+    await until(() => /10 queued, 1 interrupted/.test(second.output()), () => `the runs to be taken up; server output:\n${second.output()}`);
+    expect((await second.final(slow)).status).toBe('success');
+    for (const id of queued) expect((await second.final(id)).status).toBe('success');
+    expect(lines('k')).toEqual(['a#0', 'b#0']);
+    expect(queued.map((_, i) => lines(`q${i}`))).toEqual(queued.map(() => ['a#0', 'b#0']));
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 300_000);
+}, 300_000);

@@ -10,8 +10,8 @@ import { findRun } from './run-status.js';
  * closes without one (the server shut down first) is to be reconnected.
  */
 export function runEventsRoute(app: FastifyInstance, runs: RunRegistry, heartbeatMs = 15_000): void {
-  app.get<{ Params: { id: string } }>('/runs/:id/events', (request, reply) => {
-    const run = findRun(runs, request.params.id);
+  app.get<{ Params: { id: string } }>('/runs/:id/events', async (request, reply) => {
+    const run = await findRun(runs, request.params.id);
     const from = Number(request.headers['last-event-id'] ?? -1) + 1;
     reply.hijack();
     const res = reply.raw;

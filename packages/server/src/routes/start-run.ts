@@ -26,7 +26,7 @@ export function startRunRoute(app: FastifyInstance, runs: RunRegistry, jobsDir: 
         throw new HttpError(422, `the context does not fit job ${job.name} (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { errors: problems });
       }
       checkAccepting(runs);
-      const run = runs.start({ id, job: job.name, jobDir: job.dir, contextName, context: asked, uploadDir });
+      const run = await runs.start({ id, job: job.name, jobDir: job.dir, contextName, context: asked, uploadDir });
       return reply.code(202).header('location', `/runs/${run.id}`).send({ id: run.id, status: run.status, links: { self: `/runs/${run.id}`, events: `/runs/${run.id}/events` } });
     } catch (err) {
       if (uploadDir) rmSync(uploadDir, { recursive: true, force: true });

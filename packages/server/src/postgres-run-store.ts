@@ -1,0 +1,133 @@
+import { PypeError, type PypeEvent } from '@pypeline/core';
+import { connect, describeConnection, quoteIdent } from '@pypeline/postgres';
+import { errorMessage } from '@pypeline/sdk';
+import { emptyCounts, fromRow, toJson, toRow, type RunPhase, type RunRow, type RunStore, type StoredRun } from './run-store.js';
+
+/** The schema that holds the tables when the URL names none (`?schema=…`). */
+export const DEFAULT_STORE_SCHEMA = 'pype_serve';
+
+type Client = Awaited<ReturnType<typeof connect>>;
+
+const COLUMNS = ['id', 'job', 'job_dir', 'status', 'run_id', 'context_name', 'context', 'created_at', 'started_at', 'finished_at', 'duration_ms', 'errors', 'upload_dir', 'resume'] as const;
+
+/** True for a `--db` value that names a PostgreSQL database rather than a SQLite file. */
+export function isPostgresUrl(database: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(database);
+}
+
+/**
+ * The run store in a PostgreSQL database, for a `pype serve` whose disk does not outlive it
+ * (a container): `--db postgres://user@host:5432/db[?schema=name]`. Its two tables live in their
+ * own schema (default `pype_serve`), created on first use. Like the SQLite store it belongs to one
+ * server at a time: the store holds a session advisory lock on its schema for as long as it is
+ * open, and PostgreSQL drops it when the connection ends (a crashed server frees it at once).
+ * Every write is a committed transaction of its own before the call resolves.
+ */
+export class PostgresRunStore implements RunStore {
+  /** The client runs one query at a time; calls made meanwhile wait their turn, in order. */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly location: string,
+    private readonly client: Client,
+    private readonly schema: string,
+  ) {}
+
+  private query<R extends object>(sql: string, params: unknown[] = []): Promise<{ rows: R[] }> {
+    const result = this.turn.then(() => this.client.query<R>(sql, params));
+    this.turn = result.catch(() => {});
+    return result;
+  }
+
+  static async open(url: string): Promise<PostgresRunStore> {
+    const { target, schema } = splitSchema(url);
+    const location = `${describeConnection(target)} (schema ${schema})`;
+    let client: Client;
+    try {
+      client = await connect(target);
+    } catch (err) {
+      throw new PypeError(`cannot open the run store ${location}: ${errorMessage(err)}`, { hint: 'start PostgreSQL or fix --db postgres://user@host:port/database' });
+    }
+    try {
+      const { rows } = await client.query<{ locked: string }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [`pype_serve:${schema}`]);
+      if (rows[0].locked !== 't' && rows[0].locked !== 'true') {
+        throw new PypeError(`the run store ${location} is in use by another process (is another pype serve running on it?)`, {
+          hint: 'stop that server, or give this one its own store with --db postgres://…?schema=<another name>',
+        });
+      }
+      const s = quoteIdent(schema);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${s}.runs (
+        seq bigserial PRIMARY KEY, id text NOT NULL UNIQUE, job text NOT NULL, job_dir text NOT NULL, status text NOT NULL, run_id text,
+        context_name text NOT NULL, context text NOT NULL, created_at text NOT NULL, started_at text, finished_at text, duration_ms bigint,
+        errors text NOT NULL, upload_dir text, resume integer NOT NULL DEFAULT 0)`);
+      await client.query(`CREATE INDEX IF NOT EXISTS runs_unfinished ON ${s}.runs (seq) WHERE finished_at IS NULL`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${s}.run_events (
+        run text NOT NULL REFERENCES ${s}.runs (id) ON DELETE CASCADE, seq integer NOT NULL, event text NOT NULL, PRIMARY KEY (run, seq))`);
+      return new PostgresRunStore(location, client, s);
+    } catch (err) {
+      await client.end().catch(() => {});
+      if (err instanceof PypeError) throw err;
+      throw new PypeError(`cannot open the run store ${location}: ${errorMessage(err)}`, { hint: 'the user needs CREATE on the database (or the schema created for it)' });
+    }
+  }
+
+  async add(run: StoredRun): Promise<void> {
+    const row = toRow(run);
+    await this.query(`INSERT INTO ${this.schema}.runs (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`, COLUMNS.map((c) => row[c]));
+  }
+
+  async update(run: StoredRun): Promise<void> {
+    const row = toRow(run);
+    const set = COLUMNS.slice(1).map((c, i) => `${c} = $${i + 2}`).join(', ');
+    await this.query(`UPDATE ${this.schema}.runs SET ${set} WHERE id = $1`, COLUMNS.map((c) => row[c]));
+  }
+
+  async addEvent(id: string, seq: number, event: PypeEvent): Promise<void> {
+    await this.query(`INSERT INTO ${this.schema}.run_events (run, seq, event) VALUES ($1, $2, $3) ON CONFLICT (run, seq) DO UPDATE SET event = EXCLUDED.event`, [id, seq, toJson(event)]);
+  }
+
+  async get(id: string): Promise<StoredRun | undefined> {
+    const { rows } = await this.query<RunRow>(`SELECT * FROM ${this.schema}.runs WHERE id = $1`, [id]);
+    return rows[0] && fromRow(rows[0]);
+  }
+
+  async events(id: string, from = 0): Promise<PypeEvent[]> {
+    const { rows } = await this.query<{ event: string }>(`SELECT event FROM ${this.schema}.run_events WHERE run = $1 AND seq >= $2 ORDER BY seq`, [id, from]);
+    return rows.map((r) => JSON.parse(r.event));
+  }
+
+  async unfinished(): Promise<StoredRun[]> {
+    const { rows } = await this.query<RunRow>(`SELECT * FROM ${this.schema}.runs WHERE finished_at IS NULL ORDER BY seq`);
+    return rows.map(fromRow);
+  }
+
+  async counts(): Promise<Record<RunPhase, number>> {
+    const out = emptyCounts();
+    const { rows } = await this.query<{ status: RunPhase; n: string }>(`SELECT status, count(*) AS n FROM ${this.schema}.runs GROUP BY status`);
+    for (const { status, n } of rows) out[status] = Number(n);
+    return out;
+  }
+
+  async forgetFinished(keep: number): Promise<void> {
+    await this.query(`DELETE FROM ${this.schema}.runs WHERE finished_at IS NOT NULL AND seq < (
+      SELECT min(seq) FROM (SELECT seq FROM ${this.schema}.runs WHERE finished_at IS NOT NULL ORDER BY seq DESC LIMIT $1) AS newest)`, [Math.max(1, keep)]);
+  }
+
+  async close(): Promise<void> {
+    await this.turn;
+    await this.client.end().catch(() => {});
+  }
+}
+
+/** `?schema=name` chooses the store's schema; the rest of the URL is the connection. */
+function splitSchema(url: string): { target: string; schema: string } {
+  const match = /[?&]schema=([^&#]*)/.exec(url);
+  if (!match) return { target: url, schema: DEFAULT_STORE_SCHEMA };
+  const schema = decodeURIComponent(match[1]);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/i.test(schema)) {
+    throw new PypeError(`--db: schema "${schema}" is not a plain SQL name`, { hint: 'use letters, digits and _ (e.g. ?schema=pype_serve_prod)' });
+  }
+  const target = url.replace(/([?&])schema=[^&#]*&?/, '$1').replace(/[?&]$/, '');
+  return { target, schema };
+}
