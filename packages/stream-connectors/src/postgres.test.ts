@@ -224,6 +224,18 @@ describeWithService('postgres', 'postgresSink against PostgreSQL', () => {
     expect(() => postgresSink({ connection: db, table: 't', mode: 'upsert' })).toThrow(/needs key/);
   });
 
+  it('names the column, both types and the fixes when the table refuses a value, as the batch sink does', async () => {
+    await client.query(`CREATE TABLE ${schema}.typed (id int, day date)`);
+    const typed = postgresSink({ connection: db, schema, table: 'typed' });
+    await typed.open({ id: 'pg', app: 'typed', log: () => {} });
+    await typed.write(rowsToBatch([{ id: 1, day: '2024-01-31' }, { id: 2, day: 'soon' }], schemaFromSpec({ id: 'int32', day: 'string' })));
+    const failure = await Promise.resolve(typed.flush()).then(() => null, (e: Error) => e);
+    expect(failure?.message).toMatch(new RegExp(`^postgres sink "pg" \\("${schema}"\\."typed"\\): cannot write 2 rows: column "day" of "${schema}"\\."typed" is date, but the input's "day" is text \\(Arrow Utf8\\), and a value does not convert: invalid input syntax for type date: "soon"`));
+    expect(failure?.message).toMatch(/select_mod with cast: \{ day: date \}.*ALTER TABLE .* ALTER COLUMN "day" TYPE text/);
+    await typed.close();
+    expect((await client.query(`SELECT count(*)::int AS n FROM ${schema}.typed`)).rows).toEqual([{ n: 0 }]);
+  });
+
   it('says where the server was expected and how to fix it when it is down', async () => {
     const down = postgresSink({ connection: `postgres://postgres@127.0.0.1:1/test`, table: 't' });
     await expect(Promise.resolve(down.open({ id: 'pg', app: 'down', log: () => {} })))

@@ -1,4 +1,4 @@
-import { connectionConfig, createTableSql, describeConnection, pgTypeOf, qualifiedName, quoteIdent, textFormatter, type PostgresTarget, type ResolvedConnection } from '@pypeline/postgres';
+import { connectionConfig, createTableSql, describeConnection, findTypeMismatch, pgTypeOf, qualifiedName, quoteIdent, textFormatter, typeMismatchError, type PostgresTarget, type ResolvedConnection } from '@pypeline/postgres';
 import type { SinkContext, StreamSink } from '@pypeline/stream';
 import type { RecordBatch } from 'apache-arrow';
 import type pg from 'pg';
@@ -69,7 +69,7 @@ class PostgresSink {
   private ctx!: SinkContext;
   private columns: Map<string, string> | undefined;
   private checkedSchema: RecordBatch['schema'] | undefined;
-  private pending: { names: string[]; rows: Cells[] } = { names: [], rows: [] };
+  private pending: { names: string[]; schema?: RecordBatch['schema']; rows: Cells[] } = { names: [], rows: [] };
   private inTransaction = false;
   // Writes, flushes and commits run one at a time: sources may write from concurrent loops.
   private queue: Promise<unknown> = Promise.resolve();
@@ -127,7 +127,7 @@ class PostgresSink {
       const names = batch.schema.fields.map((f) => f.name);
       if (names.join('\u0000') !== this.pending.names.join('\u0000')) {
         await this.send();
-        this.pending = { names, rows: [] };
+        this.pending = { names, schema: batch.schema, rows: [] };
       }
       const formats = batch.schema.fields.map(textFormatter);
       const vectors = batch.schema.fields.map((_, c) => batch.getChildAt(c)!);
@@ -221,9 +221,35 @@ class PostgresSink {
     const perStatement = Math.max(1, Math.min(this.options.batchSize ?? 1000, Math.floor(MAX_PARAMS / names.length)));
     for (let i = 0; i < unique.length; i += perStatement) {
       const chunk = unique.slice(i, i + perStatement);
-      await this.query(this.insertSql(names, chunk.length), chunk.flat(), `cannot write ${chunk.length} rows`);
+      await this.insert(this.insertSql(names, chunk.length), chunk.flat(), `cannot write ${chunk.length} rows`);
     }
-    this.pending = { names, rows: [] };
+    this.pending = { ...this.pending, rows: [] };
+  }
+
+  /**
+   * An INSERT; a value the table's column type refuses (SQLSTATE class 22) is explained as the
+   * batch postgres_sink explains it: the column, both types and the fixes. Finding the column
+   * needs the catalog, so an open transaction (aborted by the failure anyway) is rolled back
+   * first; the runner replays its rows from the last checkpoint.
+   */
+  private async insert(sql: string, params: unknown[], doing: string): Promise<void> {
+    if (!this.client) throw new Error(`${this.where()}: used after close (a bug in the runner; please report it)`);
+    const client = this.client;
+    try {
+      await client.query(sql, params);
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      const schema = this.pending.schema;
+      if (typeof code !== 'string' || !code.startsWith('22') || !schema) throw pgFailure(error, `${this.where()}: ${doing}`);
+      if (this.inTransaction) {
+        await client.query('ROLLBACK').catch(() => {});
+        this.inTransaction = false;
+      }
+      const mismatch = await findTypeMismatch(client, this.target, schema, error).catch(() => null);
+      if (!mismatch) throw pgFailure(error, `${this.where()}: ${doing}`);
+      const e = typeMismatchError(mismatch, this.target, `${this.where()}: ${doing}`, error);
+      throw new Error(`${e.message} (${e.hint})`, { cause: error });
+    }
   }
 
   private insertSql(names: string[], n: number): string {
