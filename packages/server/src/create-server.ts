@@ -19,7 +19,7 @@ export interface ServerOptions {
   /** Accepted bearer tokens; at least one. */
   tokens: string[];
   /** Where sub flows run; local (in this process) when omitted. */
-  executor?: SubflowExecutor & { releaseRun?(runId: string): Promise<void> };
+  executor?: SubflowExecutor & { releaseRun?(runId: string): Promise<void>; readonly outage?: AbortSignal };
   /** Shown by /health. Default `local`, or `bullmq` when an executor is given. */
   executorName?: string;
   /** Where modules are installed, for local runs. Default: cwd. */

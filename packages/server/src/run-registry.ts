@@ -20,7 +20,11 @@ export interface RunView extends Omit<RunRecord, 'events' | 'jobDir' | 'uploadDi
 }
 
 /** An executor that can forget a run's shared artifacts once it is over (BullmqExecutor can). */
-type Executor = SubflowExecutor & { releaseRun?(runId: string): Promise<void> };
+type Executor = SubflowExecutor & {
+  releaseRun?(runId: string): Promise<void>;
+  /** Aborts when the executor's queue stayed unreachable too long (BullmqExecutor's Redis outage limit). */
+  readonly outage?: AbortSignal;
+};
 
 export interface RegistryOptions {
   executor?: Executor;
@@ -62,6 +66,9 @@ export class RunRegistry {
 
   constructor(private readonly options: RegistryOptions = {}) {
     this.store = options.store ?? new SqliteRunStore(':memory:');
+    // Without its queue no run can go on: running runs stop as in a drain (the outage is in the
+    // run signal) and are left for the next start to resume; no new run is taken.
+    options.executor?.outage?.addEventListener('abort', () => (this.draining = true), { once: true });
   }
 
   static newId(): string {
@@ -190,7 +197,7 @@ export class RunRegistry {
       listeners: [(e) => this.publish(run, e)],
       executor: this.options.executor,
       searchDirs: this.options.searchDirs,
-      signal: this.stop.signal,
+      signal: this.options.executor?.outage ? AbortSignal.any([this.stop.signal, this.options.executor.outage]) : this.stop.signal,
       resume: plan.resume,
     };
     try {

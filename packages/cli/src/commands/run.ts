@@ -6,6 +6,7 @@ import { PypeError, renderSummary, runJob, formatMs, type Listener, type RunOpti
 import type { BullmqExecutor } from '@pypeline/executor-bullmq';
 import { consoleReporter } from '../console-reporter.js';
 import { sayOnStderr, stopOnSignals } from '../stop-on-signals.js';
+import { EXIT_REDIS_OUTAGE, REDIS_OUTAGE_LIMIT_OPTION, redisOutageLimit } from '../redis-outage-limit.js';
 import { cacheOption, eventRecorder, loadPlugins, parseSets } from '../run-extras.js';
 import { resolveRunTarget, type RunTarget } from '../run-target.js';
 
@@ -42,7 +43,7 @@ export function registerRun(program: Command): void {
     .option('--resume', 'continue an interrupted or failed run from its checkpoint')
     .option('--executor <kind>', 'where sub flows run: local (this process, the default) or bullmq (workers on a Redis queue)')
     .option('--redis <url>', 'Redis of the bullmq executor (default: PYPE_REDIS_URL, else redis://127.0.0.1:6379)')
-    .option('--redis-outage-limit <duration>', 'bullmq: how long the run waits for an unreachable Redis before it stops (exit 75, resumable), e.g. 90s, 10m (default: PYPE_REDIS_OUTAGE_LIMIT, else 5m)')
+    .option(...REDIS_OUTAGE_LIMIT_OPTION)
     .option('--events <file>', 'record every event of the run as JSON Lines (replay it with `pype replay`)')
     .option('--plugin <package>', 'load hooks from a package whose default export is a Hooks object (repeatable)', collect, [])
     .option('--cache', 'skip modules whose version, resolved config and inputs are unchanged, reusing their stored outputs')
@@ -112,27 +113,10 @@ function runOptions(job: BatchTarget, opts: RunCliOptions, recorder: { listener:
 /** Workers on a Redis queue when `--executor` or `--redis` ask for it; else this process. */
 async function chooseExecutor(opts: RunCliOptions): Promise<BullmqExecutor | undefined> {
   if (!opts.executor && !opts.redis) return undefined;
-  const limit = opts.redisOutageLimit ?? process.env.PYPE_REDIS_OUTAGE_LIMIT;
-  const flag = opts.redisOutageLimit !== undefined ? `--redis-outage-limit ${limit}` : `PYPE_REDIS_OUTAGE_LIMIT=${limit}`;
   // The queue client is loaded only for runs that use it (startup time of plain runs).
   return (await import('@pypeline/executor-bullmq')).executorFromOptions({
-    ...opts, debug: process.argv.includes('--debug'),
-    ...(limit === undefined ? {} : { outageLimitMs: await durationMs(limit, flag), outageLimitSource: `${flag}; raise it to wait longer` }),
+    ...opts, debug: process.argv.includes('--debug'), ...(await redisOutageLimit(opts.redisOutageLimit)),
   });
-}
-
-/** Exit code of a run stopped because Redis stayed away (EX_TEMPFAIL: try again later). */
-const EXIT_REDIS_OUTAGE = 75;
-
-async function durationMs(text: string, flag: string): Promise<number> {
-  const { toMs } = await import('@pypeline/stream');
-  try {
-    const ms = toMs(text, flag);
-    if (ms > 0) return ms;
-  } catch {
-    // reported below, with the fix
-  }
-  throw new PypeError(`${flag}: "${text}" is not a duration longer than 0`, { hint: 'write it like 90s, 10m or 1h' });
 }
 
 /** The summary (`table`), then why the run stopped instead of its first error: the outage. */

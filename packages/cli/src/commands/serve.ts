@@ -4,6 +4,7 @@ import { PypeError } from '@pypeline/core';
 import { executorFromOptions } from '@pypeline/executor-bullmq';
 import { createServer, defaultDatabase, type Recovered } from '@pypeline/server';
 import { stopOnSignals } from '../stop-on-signals.js';
+import { EXIT_REDIS_OUTAGE, REDIS_OUTAGE_LIMIT_OPTION, redisOutageLimit } from '../redis-outage-limit.js';
 import { errorCode, errorMessage } from '@pypeline/sdk';
 
 interface ServeCliOptions {
@@ -20,6 +21,7 @@ interface ServeCliOptions {
   db?: string;
   grace: string;
   keepRuns: string;
+  redisOutageLimit?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -39,12 +41,13 @@ export function registerServe(program: Command): void {
     .option('--db <file|url>', 'where accepted runs are kept across restarts: a SQLite file (default <jobs>/.pype-serve/runs.db) or postgres://user@host:5432/db[?schema=name]')
     .option('--grace <seconds>', 'on SIGTERM/SIGINT: how long running runs may take to finish before they are stopped for the next start to resume', '30')
     .option('--keep-runs <n>', 'finished runs kept for GET /runs/:id (older ones are forgotten)', '1000')
+    .option(...REDIS_OUTAGE_LIMIT_OPTION)
     .action(async (opts: ServeCliOptions) => {
       const tokens = readTokens(opts.tokenFile);
       if (!existsSync(opts.jobs)) throw new PypeError(`jobs folder not found: ${opts.jobs}`, { hint: 'build jobs into it with `pype build flow.yaml --out <dir>`, or pass --jobs <dir>' });
       const graceMs = wholeNumber(opts.grace, '--grace') * 1000;
       const database = opts.db ?? defaultDatabase(opts.jobs);
-      const executor = await executorFromOptions(opts);
+      const executor = await executorFromOptions({ ...opts, ...(await redisOutageLimit(opts.redisOutageLimit)) });
       const server = await createServer({
         jobsDir: opts.jobs, tokens, executor, searchDirs: [opts.project], database, keepRuns: wholeNumber(opts.keepRuns, '--keep-runs'),
         bodyLimit: wholeNumber(opts.bodyLimit, '--body-limit'), uploadLimit: wholeNumber(opts.uploadLimit, '--upload-limit'),
@@ -58,11 +61,19 @@ export function registerServe(program: Command): void {
       const address = await server.app.listen({ host: opts.host, port: wholeNumber(opts.port, '--port') });
       say(`▶ pype serve on ${address} (jobs: ${opts.jobs}, executor: ${executor ? `bullmq queue ${executor.queueName}` : 'local'}, runs kept in ${server.storeLocation})`);
       if (server.recovered.queued || server.recovered.interrupted) say(describeRecovered(server.recovered));
-      await stop.stopped;
-      const { unfinished: left } = await server.close(graceMs);
+      // Redis away longer than --redis-outage-limit: stop as on SIGTERM but without grace (the
+      // running runs cannot go on without their queue), and exit 75 for a supervisor to restart.
+      const outage = executor ? new Promise<unknown>((resolve) => executor.outage.addEventListener('abort', () => resolve(executor.outage.reason), { once: true })) : new Promise<never>(() => {});
+      const cause = await Promise.race([stop.stopped.then(() => null), outage]);
+      if (cause !== null) {
+        const error = cause instanceof PypeError ? cause : new PypeError(String(cause));
+        process.stderr.write(`✗ ${error.message}\n${error.hint ? `  fix: ${error.hint}\n` : ''}  stopping: running runs are stopped for the next start to resume, queued runs stay queued in the run store\n`);
+      }
+      const { unfinished: left } = await server.close(cause === null ? graceMs : 0);
       await executor?.close();
       stop.dispose();
-      say(`✓ stopped${left ? `; ${left} unfinished run${left === 1 ? '' : 's'} wait${left === 1 ? 's' : ''} in the run store for the next start` : ''}`);
+      say(`${cause === null ? '✓' : '✗'} stopped${left ? `; ${left} unfinished run${left === 1 ? '' : 's'} wait${left === 1 ? 's' : ''} in the run store for the next start` : ''}`);
+      if (cause !== null) process.exitCode = EXIT_REDIS_OUTAGE;
     });
 }
 

@@ -110,4 +110,49 @@ describe.skipIf(!redisServerInstalled())('a Redis outage during pype run --execu
     expect(resumed.code, resumed.output).toBe(0);
     expect(files(r.out)).toEqual(expected);
   }, 300_000);
+
+  it('pype serve --executor bullmq: Redis away past --redis-outage-limit stops the server (exit 75) with its run left to resume, and the next start finishes it', async () => {
+    const token = 'outage-serve-token-01';
+    const auth = { authorization: `Bearer ${token}` };
+    const serve = () => {
+      const p = startPype(['serve', '--jobs', join(root, 'jobs'), '--port', '0', '--executor', 'bullmq', '--redis', redis.url, '--redis-outage-limit', '3s', '--db', join(root, 'serve-runs.db')],
+        { env: { PYPE_SERVE_TOKEN: token }, timeoutMs: 240_000 });
+      return p;
+    };
+    const address = async (p: PypeProcess) => {
+      await until(() => /pype serve on (http:\/\/\S+)/.test(p.output()) || p.child.exitCode !== null, () => `pype serve to listen:\n${p.output()}`, 60_000);
+      const base = /pype serve on (http:\/\/\S+)/.exec(p.output())?.[1];
+      if (!base) throw new Error(`pype serve exited before listening:\n${p.output()}`);
+      return base;
+    };
+    const out = join(root, 'served');
+    const first = serve();
+    const base = await address(first);
+    const posted = await fetch(`${base}/jobs/outage/runs`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ data_dir: data, out_dir: out }) });
+    expect(posted.status).toBe(202);
+    const id = ((await posted.json()) as { id: string }).id;
+    const done = async (b: string) => ((await (await fetch(`${b}/runs/${id}`, { headers: auth })).json()) as { modules: Array<{ status: string }> }).modules.filter((m) => m.status === 'success').length;
+    await until(async () => (await done(base)) >= 2, () => `the first iteration to finish:\n${first.output()}`, 120_000, 100);
+    await redis.kill();
+    const exit = await first.exited;
+    expect(exit.code, exit.output).toBe(75);
+    expect(exit.output).toMatch(new RegExp(`✗ Redis at 127\\.0\\.0\\.1:${redis.port} has been unreachable for [\\d.]+ s, longer than the 3\\.00 s`));
+    expect(exit.output).toMatch(/running runs are stopped for the next start to resume/);
+    expect(exit.output).toMatch(/1 unfinished run waits in the run store for the next start/);
+    expect(exit.output).not.toMatch(STACK_LINE);
+
+    await redis.start();
+    const second = serve();
+    const again = await address(second);
+    await until(() => /1 interrupted/.test(second.output()), () => `the run to be taken up:\n${second.output()}`, 60_000);
+    let status = '';
+    await until(async () => {
+      status = ((await (await fetch(`${again}/runs/${id}`, { headers: auth })).json()) as { status: string }).status;
+      return status !== 'running' && status !== 'queued';
+    }, () => `the run to end (last status ${status}):\n${second.output()}`, 180_000, 200);
+    expect(status).toBe('success');
+    expect(files(out)).toEqual(expected);
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+  }, 400_000);
 });
