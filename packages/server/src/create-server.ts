@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -76,6 +77,7 @@ export async function createServer(options: ServerOptions): Promise<PypeServer> 
   runStatusRoute(app, runs);
   runEventsRoute(app, runs);
   const recovered = await runs.recover();
+  await removeOrphanUploads(options.uploadDir ? [options.uploadDir] : jobUploadFolders(options.jobsDir), store, log);
   return {
     app,
     runs,
@@ -88,6 +90,30 @@ export async function createServer(options: ServerOptions): Promise<PypeServer> 
       return left;
     },
   };
+}
+
+/**
+ * A POST saves its files before its run is stored; a server that died in between left a folder
+ * no run will remove. At start (before listening, so no POST is in flight) each run-id folder in
+ * the upload folders that the store does not know is removed.
+ */
+async function removeOrphanUploads(roots: string[], store: RunStore, log: (line: string) => void): Promise<void> {
+  for (const root of roots) {
+    if (!existsSync(root)) continue;
+    for (const name of readdirSync(root)) {
+      if (!RUN_ID.test(name) || (await store.get(name))) continue;
+      rmSync(join(root, name), { recursive: true, force: true });
+      log(`pype serve: removed ${join(root, name)}: the files of a request that was never accepted (the server stopped before storing its run)`);
+    }
+  }
+}
+
+/** What RunRegistry.newId makes: `r`, the time in base 36, 8 hex digits. */
+const RUN_ID = /^r[0-9a-z]{6,}[0-9a-f]{8}$/;
+
+function jobUploadFolders(jobsDir: string): string[] {
+  if (!existsSync(jobsDir)) return [];
+  return readdirSync(jobsDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => join(jobsDir, d.name, 'uploads'));
 }
 
 /** A SQLite file, or a PostgreSQL database when `database` is a postgres:// URL. */

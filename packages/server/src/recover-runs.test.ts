@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import type { PypeEvent } from '@pypeline/core';
 import { connect } from '@pypeline/postgres';
 import { describeWithService, postgresTestConfig, until, uniqueName } from '@pypeline/test-services';
 import { createServer, openRunStore, type PypeServer } from './create-server.js';
+import { RunRegistry } from './run-registry.js';
 import type { StoredRun } from './run-store.js';
 import { jobsFolder, PACKAGE_DIR, TOKEN } from './testing/http-fixtures.js';
 
@@ -59,6 +60,25 @@ function recoveryTests(newDatabase: () => string | undefined): void {
       await server.close();
     }
   }, 120_000);
+
+  it('removes the upload folders of requests that were never accepted, and nothing else', async () => {
+    const { jobsDir } = jobsFolder();
+    const uploads = join(jobsDir, 'csv_to_parquet', 'uploads');
+    const orphan = join(uploads, RunRegistry.newId());
+    const mine = join(uploads, 'notes-of-my-own');
+    mkdirSync(orphan, { recursive: true });
+    mkdirSync(mine, { recursive: true });
+    writeFileSync(join(orphan, 'input-data.csv'), 'id\n1\n');
+    const lines: string[] = [];
+    const server = await createServer({ jobsDir, tokens: [TOKEN], searchDirs: [PACKAGE_DIR], database: newDatabase(), log: (l) => lines.push(l) });
+    try {
+      expect(existsSync(orphan)).toBe(false);
+      expect(existsSync(mine)).toBe(true);
+      expect(lines).toEqual([`pype serve: removed ${orphan}: the files of a request that was never accepted (the server stopped before storing its run)`]);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 
   it('answers GET /runs/:id of a finished run after a restart, with its modules and events', async () => {
     const { jobsDir } = jobsFolder();
