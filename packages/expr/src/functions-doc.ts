@@ -163,6 +163,9 @@ on purpose:
 - **Type names**: INTEGER, INT, SMALLINT, TINYINT and the unsigned names all mean BIGINT here, and
   FLOAT and REAL mean DOUBLE; in DuckDB INTEGER is 32-bit and FLOAT is 32-bit, so
   \`try_cast(x AS integer)\` is null there beyond ±2^31 and \`cast(0.1 AS float)\` is 0.10000000149.
+  Likewise Float32 columns are read and computed as DOUBLE (a comparison with a literal uses the
+  Float32 nearest the literal, so \`f = 0.1\` matches), and UBIGINT values from 2^63 up, which are
+  read exactly from Uint64 columns, cannot be cast or stored as BIGINT.
 - **Numbers and strings do not compare**: \`i = '5'\` is an error here (cast one side); DuckDB
   casts the string.`);
   for (const f of FUNCTIONS.filter((x) => x.differs)) out.push(`- **\`${f.name}\`**: ${f.differs}`);
