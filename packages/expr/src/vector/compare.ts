@@ -47,8 +47,8 @@ const isFloat = (v: NumArray | number) => typeof v === 'number' || v instanceof 
 function sqlNaN(op: ComparisonOp, out: Uint8Array, a: NumArray, b: NumArray | number, n: number): Uint8Array {
   if (!isFloat(a) && !isFloat(b)) return out;
   if (typeof b === 'number') {
+    // A constant that is not NaN is handled inside compareNumbersToConst's loops.
     if (b !== b) for (let i = 0; i < n; i++) out[i] = testOrder(op, orderOf(a[i], b)) ? 1 : 0;
-    else for (let i = 0; i < n; i++) if (a[i] !== a[i]) out[i] = testOrder(op, orderOf(a[i], b)) ? 1 : 0;
     return out;
   }
   for (let i = 0; i < n; i++) {
