@@ -1,0 +1,164 @@
+import type { RecordBatch, Table } from 'apache-arrow';
+import type { Expr } from '../ast.js';
+import { compilePredicate } from '../compile-predicate.js';
+import { compileValue } from '../compile-value.js';
+import { evaluateScalar } from '../evaluate-scalar.js';
+import { parseExpression } from '../parse.js';
+import { columnsOf } from '../references.js';
+import { tokenize } from '../tokenize.js';
+import type { MatrixCase } from './cases.js';
+import { familiesAgree, normalizeJs, normalizeVector, showValue, valuesEqual, type NormColumn, type Norm } from './compare.js';
+import type { MatrixData } from './data.js';
+import type { MatrixDuckDb } from './duckdb.js';
+
+/** Every way one case disagrees with DuckDB (or PYpeline with itself); empty when all agree. */
+export interface CaseOutcome {
+  problems: string[];
+}
+
+export interface MatrixContext {
+  data: MatrixData;
+  table: Table;
+  duck: MatrixDuckDb;
+}
+
+/** Rows the constant path is checked on: all the hand-picked edge rows, then a sample. */
+const constRows = (rows: number) => Array.from({ length: rows }, (_, r) => r).filter((r) => r < 24 || r % 12 === 0);
+const SLICE = [5, 150] as const;
+const SHOWN_ROWS = 3;
+
+export async function runCase(c: MatrixCase, ctx: MatrixContext): Promise<CaseOutcome> {
+  const parsed = parseExpression(c.pype);
+  if (!parsed.expr) return { problems: [`PYpeline does not parse it: ${parsed.errors.map((e) => e.message).join('; ')}`] };
+  const expr = parsed.expr;
+  let duck: NormColumn;
+  try {
+    duck = await ctx.duck.column(c.sql ?? c.pype);
+  } catch (e) {
+    return { problems: [`DuckDB refuses \`${c.sql ?? c.pype}\`: ${(e as Error).message}`] };
+  }
+  const batch = ctx.table.batches[0];
+  const problems: string[] = [];
+  const vector = vectorPath(c, expr, batch, problems);
+  if (vector) {
+    if (!familiesAgree(vector.family, duck.family)) {
+      problems.push(`type: PYpeline gives ${vector.typeName} (${vector.family}), DuckDB ${duck.typeName} (${duck.family})`);
+    }
+    compareRows('vector', vector.values, duck, expr, ctx, problems);
+    slicePath(c, expr, batch, vector, problems);
+  }
+  if (duck.family === 'bool') filterPath(c, expr, batch, duck, problems);
+  compareRows('scalar', scalarPath(c, expr, ctx), duck, expr, ctx, problems);
+  constPath(c, ctx, duck, expr, problems);
+  return { problems };
+}
+
+function vectorPath(c: MatrixCase, expr: Expr, batch: RecordBatch, problems: string[]): NormColumn | null {
+  try {
+    return normalizeVector(compileValue(expr, batch.schema, (name) => c.vars?.[name])(batch));
+  } catch (e) {
+    problems.push(`vector: compileValue fails: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+/** The same kernel on a slice of the batch (non-zero offset) must give the same rows. */
+function slicePath(c: MatrixCase, expr: Expr, batch: RecordBatch, full: NormColumn, problems: string[]): void {
+  try {
+    const part = normalizeVector(compileValue(expr, batch.schema, (name) => c.vars?.[name])(batch.slice(...SLICE)));
+    const bad = part.values.findIndex((v, i) => !valuesEqual(v, full.values[SLICE[0] + i]));
+    if (part.values.length !== SLICE[1] - SLICE[0] || bad !== -1) {
+      problems.push(`slice: on rows ${SLICE[0]}..${SLICE[1]} row ${SLICE[0] + bad} gives ${showValue(part.values[bad], full.family)}, on the whole batch ${showValue(full.values[SLICE[0] + bad], full.family)}`);
+    }
+  } catch (e) {
+    problems.push(`slice: compileValue on a slice fails: ${(e as Error).message}`);
+  }
+}
+
+/** As a filter condition: compilePredicate keeps exactly the rows where DuckDB's value is true. */
+function filterPath(c: MatrixCase, expr: Expr, batch: RecordBatch, duck: NormColumn, problems: string[]): void {
+  try {
+    const kept = [...compilePredicate(expr, batch.schema, (name) => c.vars?.[name])(batch)];
+    const want = duck.values.flatMap((v, r) => (v === true ? [r] : []));
+    const extra = kept.filter((r) => !want.includes(r));
+    const lost = want.filter((r) => !kept.includes(r));
+    if (extra.length + lost.length > 0) problems.push(`filter: keeps rows [${extra.slice(0, 5).join(', ')}] DuckDB drops, drops rows [${lost.slice(0, 5).join(', ')}] DuckDB keeps`);
+  } catch (e) {
+    problems.push(`filter: compilePredicate fails: ${(e as Error).message}`);
+  }
+}
+
+/** evaluateScalar with each row's columns as variables (bare names are looked up there). */
+function scalarPath(c: MatrixCase, expr: Expr, ctx: MatrixContext): (Norm | Error)[] {
+  const out: (Norm | Error)[] = [];
+  for (let r = 0; r < ctx.data.rows; r++) {
+    try {
+      out.push(normalizeJs(evaluateScalar(expr, (name) => (c.vars && name in c.vars ? c.vars[name] : ctx.data.values.get(name)?.[r]))));
+    } catch (e) {
+      out.push(e as Error);
+    }
+  }
+  return out;
+}
+
+/** Columns replaced by `{{variables}}`, so compileValue folds the whole expression into a constant. */
+function constPath(c: MatrixCase, ctx: MatrixContext, duck: NormColumn, expr: Expr, problems: string[]): void {
+  const text = asConstant(c.pype, ctx);
+  const parsed = parseExpression(text);
+  if (!parsed.expr) {
+    problems.push(`const: \`${text}\` does not parse`);
+    return;
+  }
+  const one = ctx.table.batches[0].slice(0, 1);
+  const rows = constRows(ctx.data.rows);
+  const got: (Norm | Error)[] = new Array(ctx.data.rows).fill(undefined);
+  for (const r of rows) {
+    try {
+      const kernel = compileValue(parsed.expr, one.schema, (name) => (c.vars && name in c.vars ? c.vars[name] : ctx.data.values.get(name)?.[r]));
+      got[r] = normalizeVector(kernel(one)).values[0];
+    } catch (e) {
+      got[r] = e as Error;
+    }
+  }
+  compareRows(`const \`${text}\``, got, duck, expr, ctx, problems, rows);
+}
+
+function asConstant(source: string, ctx: MatrixContext): string {
+  const { tokens } = tokenize(source);
+  let out = '';
+  let at = 0;
+  tokens.forEach((tok, n) => {
+    const isColumn = (tok.kind === 'ident' && !(tokens[n + 1]?.kind === 'op' && tokens[n + 1].value === '(')) || tok.kind === 'quotedIdent';
+    if (!isColumn || !ctx.data.values.has(String(tok.value))) return;
+    out += `${source.slice(at, tok.start)}{{${String(tok.value)}}}`;
+    at = tok.end;
+  });
+  return out + source.slice(at);
+}
+
+function compareRows(path: string, got: (Norm | Error | undefined)[], duck: NormColumn, expr: Expr, ctx: MatrixContext, problems: string[], only?: number[]): void {
+  const rows = only ?? Array.from({ length: ctx.data.rows }, (_, r) => r);
+  const bad = rows.filter((r) => {
+    const g = got[r];
+    return g instanceof Error || g === undefined || !valuesEqual(g, duck.values[r]);
+  });
+  if (bad.length === 0) return;
+  const shown = bad.slice(0, SHOWN_ROWS).map((r) => {
+    const g = got[r];
+    const mine = g instanceof Error ? `error "${g.message}"` : g === undefined ? 'nothing' : showValue(g, duck.family);
+    return `row ${r} ${describeRow(expr, r, ctx)}: PYpeline ${mine}, DuckDB ${showValue(duck.values[r], duck.family)}`;
+  });
+  problems.push(`${path}: ${bad.length} of ${rows.length} rows differ; ${shown.join('; ')}`);
+}
+
+export function describeRow(expr: Expr, r: number, ctx: MatrixContext): string {
+  const cols = columnsOf(expr).filter((name) => ctx.data.values.has(name));
+  return `{${cols.map((name) => `${name}=${showCell(ctx.data.values.get(name)![r])}`).join(', ')}}`;
+}
+
+function showCell(v: unknown): string {
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' && Object.is(v, -0)) return '-0';
+  return String(v);
+}
