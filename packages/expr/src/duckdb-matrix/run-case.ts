@@ -31,6 +31,7 @@ export async function runCase(c: MatrixCase, ctx: MatrixContext): Promise<CaseOu
   const parsed = parseExpression(c.pype);
   if (!parsed.expr) return { problems: [`PYpeline does not parse it: ${parsed.errors.map((e) => e.message).join('; ')}`] };
   const expr = parsed.expr;
+  if (c.fails) return { problems: await failingCase(c, expr, ctx) };
   let duck: NormColumn;
   try {
     duck = await ctx.duck.column(c.sql ?? c.pype);
@@ -51,6 +52,21 @@ export async function runCase(c: MatrixCase, ctx: MatrixContext): Promise<CaseOu
   compareRows('scalar', scalarPath(c, expr, ctx), duck, expr, ctx, problems);
   constPath(c, ctx, duck, expr, problems);
   return { problems };
+}
+
+/** A case both engines must refuse: DuckDB with any error, PYpeline with the case's message. */
+async function failingCase(c: MatrixCase, expr: Expr, ctx: MatrixContext): Promise<string[]> {
+  const problems: string[] = [];
+  const duckError = await ctx.duck.column(c.sql ?? c.pype).then(() => null, (e: Error) => e);
+  if (!duckError) problems.push('DuckDB accepts the data, the case expects an error');
+  const batch = ctx.table.batches[0];
+  try {
+    compileValue(expr, batch.schema, (name) => c.vars?.[name])(batch);
+    problems.push(`PYpeline accepts the data; DuckDB says: ${duckError?.message ?? 'nothing'}`);
+  } catch (e) {
+    if (!new RegExp(c.fails!, 'i').test((e as Error).message)) problems.push(`PYpeline fails with "${(e as Error).message}", expected /${c.fails}/`);
+  }
+  return problems;
 }
 
 function vectorPath(c: MatrixCase, expr: Expr, batch: RecordBatch, problems: string[]): NormColumn | null {
