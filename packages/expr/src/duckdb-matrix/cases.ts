@@ -178,6 +178,17 @@ export const CASES: readonly MatrixCase[] = [
   { pype: 'abs(coalesce(-1, i))', difference: CONST_CRASH },
   { pype: "lower(coalesce(s, 'NONE'))", difference: CASE_MAPPING },
 
+  // ---- a zoned timestamp and a dictionary column -------------------------------------------
+  { pype: 'tz > ts' },
+  { pype: "tz < '2024-03-31T01:00:00Z'" },
+  { pype: 'coalesce(tz, ts)' },
+  { pype: "c == 'alpha'" },
+  { pype: "c in ('Beta', '', 'x_y')" },
+  { pype: 'upper(c)', difference: CASE_MAPPING },
+  { pype: 'length(c)', difference: FLOAT_NUMBERS },
+  { pype: 'c < s' },
+  { pype: "starts_with(c, 'a')" },
+  { pype: "coalesce(c, s, 'none')" },
   // ==== wt-expr (issue #15): run once the language has them, skipped until then ===============
   // ---- syntax: CASE / if, BETWEEN, LIKE, ||, //, cast, typed literals -------------------------
   { pype: "case when i > 0 then 'pos' when i < 0 then 'neg' else 'zero' end" },
@@ -373,6 +384,13 @@ export const CASES: readonly MatrixCase[] = [
   { pype: 'ts + to_hours(k)' },
   { pype: 'ts - to_minutes(90)' },
   { pype: 'ts + to_seconds(i)' },
+  { pype: 'hour(tz)' },
+  { pype: "date_trunc('day', tz)" },
+  { pype: "strftime(tz, '%Y-%m-%d %H:%M')" },
+  { pype: "c like '%a%'" },
+  { pype: "c || '/' || s" },
+  { pype: 'lower(c)' },
+  { pype: "replace(c, 'a', '')" },
 ];
 
 /**

@@ -1,4 +1,4 @@
-import { Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
+import { Bool, DateDay, Dictionary, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
 
 /**
  * The table both engines read: the same rows as an Arrow table (for PYpeline) and as SQL (for
@@ -85,6 +85,16 @@ export const COLUMNS: readonly MatrixColumn[] = [
       instant('1960-01-01T00:00:00'), instant('1970-01-01T00:00:00'), null, instant('2000-01-01T12:34:56.789'), instant('2023-12-31T23:59:59'), instant('1999-12-31T23:00:00.5')],
     random: (r) => new Date(Date.UTC(1950, 0, 1) + Math.floor(r() * 100 * 365.25 * 86400000)),
   },
+  {
+    name: 'tz', sql: 'TIMESTAMPTZ', arrow: () => new TimestampMillisecond('Europe/Amsterdam'), about: 'zoned timestamps (Arrow zone Europe/Amsterdam, DuckDB TIMESTAMPTZ in a UTC session)',
+    edges: [instant('2024-03-31T00:59:59.999'), instant('2024-03-31T01:00:00'), instant('2024-10-27T01:00:00'), null, instant('1969-12-31T23:00:00'), instant('2024-02-29T23:30:00')],
+    random: (r) => new Date(Date.UTC(1990, 0, 1) + Math.floor(r() * 50 * 365.25 * 86400000)),
+  },
+  {
+    name: 'c', sql: 'VARCHAR', arrow: () => new Dictionary(new Utf8(), new Int32()), about: 'a dictionary-encoded string column (few distinct values)',
+    edges: ['alpha', null, 'Beta', 'straße', '', 'a_b', '%'],
+    random: (r) => pick(r, ['alpha', 'Beta', 'GAMMA', 'straße', 'x_y', '']),
+  },
 ];
 
 /** Deterministic 32-bit generator (mulberry32): the same data on every machine. */
@@ -148,7 +158,8 @@ export function sqlLiteral(v: Cell, sqlType: string): string {
   if (v === null) return `NULL::${sqlType}`;
   if (v instanceof Date) {
     const iso = v.toISOString();
-    return sqlType === 'DATE' ? `DATE '${iso.slice(0, 10)}'` : `TIMESTAMP '${iso.slice(0, 23).replace('T', ' ')}'`;
+    if (sqlType === 'DATE') return `DATE '${iso.slice(0, 10)}'`;
+    return sqlType === 'TIMESTAMPTZ' ? `TIMESTAMPTZ '${iso.slice(0, 23).replace('T', ' ')}+00'` : `TIMESTAMP '${iso.slice(0, 23).replace('T', ' ')}'`;
   }
   if (typeof v === 'string') return `'${v.replaceAll("'", "''")}'`;
   if (typeof v === 'number' && sqlType === 'DOUBLE') return `'${Object.is(v, -0) ? '-0.0' : String(v)}'::DOUBLE`;
