@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExpression } from '../parse.js';
 import { checkValue } from '../compile-value.js';
+import { findFunction } from '../functions.js';
 import { CASES, type MatrixCase } from './cases.js';
 import { missingCoverage } from './coverage.js';
 import { COLUMNS, generateData, toArrowTable } from './data.js';
@@ -30,8 +31,10 @@ afterAll(() => {
 });
 
 describe('expressions against DuckDB', { timeout: 60_000 }, () => {
-  // Cases the language cannot check yet (functions and syntax wt-expr is adding) wait, skipped.
+  // Until the language has the functions and syntax wt-expr is adding (concat is the sign), the
+  // cases it cannot check yet wait, skipped; after that every case runs.
   const waiting = (c: MatrixCase) => {
+    if (findFunction('concat')) return false;
     const { expr } = parseExpression(c.pype);
     return !expr || checkValue(expr, table.schema).diagnostics.length > 0;
   };
