@@ -182,7 +182,7 @@ const DIFFERENTIAL = [
   'amount + age > 50', 'amount - age < 0', 'age * amount >= 1000', 'amount / age > 1', 'amount % 7 = 1', 'age / (amount - amount) is null', '-age < -20', '-(amount) <= -50',
   '100 / amount > 1', '100 - age > 60', '100 % age = 10',
   'big > 3', 'big * 2 = 10', 'big < age', 'big in (5, 7, 0)',
-  'active', 'not active', 'active and age > 20', 'active or age > 20', 'active = true', 'active != false', 'active is null', 'not (active or amount > 60)', '!active || !(age > 20)',
+  'active', 'not active', 'active and age > 20', 'active or age > 20', 'active = true', 'active != false', 'active is null', 'not (active or amount > 60)', '!active or !(age > 20)',
   "name > 'a'", "name < 'Z'", "name >= 'Zoë'", "name == 'Zoë'", "name != 'Zoë'", 'name < category', 'name = category', "category >= 'beta'", "'beta' < category", "category <= 'beta'",
   "name in ('Bob', 'Zoë', '😀 smile')", "category in ('alpha', null)", "category not in ('alpha', 'gamma')", "name not in ('Bob', null)", 'age in (15, 40, null)',
   'age not in (15, 40)', 'amount in (age, 75)', "name in (category, 'bob')", 'age in (1,2,3,4,5,6,7,8,9,10,15,25)', "name in ('', 'bob')",
@@ -253,15 +253,15 @@ describe('compilePredicate: errors', () => {
   });
 
   it('checks variable values against the columns they meet', () => {
-    expect(failure('age > {{who}}', vars).message).toContain('cannot compare a number with a string');
+    expect(failure('age > {{who}}', vars).message).toContain('cannot compare an integer with a string');
     expect(failure('age > {{missing}}', vars).message).toContain('unknown variable {{missing}}');
     expect(failure('age > {{min}}').message).toContain('{{min}} is used but no variables were given');
-    expect(failure('born > {{who}}', vars).diagnostics[0].message).toBe("'Zoë' is not an ISO date or date-time");
+    expect(failure('born > {{who}}', vars).diagnostics[0]).toMatchObject({ message: "cannot cast 'Zoë' (VARCHAR) to TIMESTAMP", start: 7, end: 14 });
   });
 
   it('refuses a batch whose columns changed type', () => {
     const predicate = compilePredicate(parse('age > 1'), table.schema);
     const other = new Table({ age: vectorFromArray(['x'], new Utf8()) });
-    expect(() => predicate(other.batches[0] as RecordBatch)).toThrow('column `age` is a string in this batch, but the condition was compiled for a number');
+    expect(() => predicate(other.batches[0] as RecordBatch)).toThrow('column `age` is a string in this batch, but the condition was compiled for an integer');
   });
 });

@@ -26,8 +26,8 @@ export function compilePredicate(expr: Expr, schema: Schema, vars?: (name: strin
     return 'type' in r ? r.type : r;
   });
   if (typed.diagnostics.length > 0) throw new ExprError(typed.diagnostics);
-  const kernel = compileVector(expr, typed.types, (e) =>
-    evaluateTyped(e, typed.types, (ref) => (ref.kind === 'variable' ? (resolve(ref) as ResolvedVariable).value : null)),
+  const kernel = compileVector(expr, typed, (e) =>
+    evaluateTyped(e, typed, (ref) => (ref.kind === 'variable' ? (resolve(ref) as ResolvedVariable).value : null)),
   );
   const wanted = new Map(columnsOf(expr).map((name) => [name, typeOfField(schema.fields.find((f) => f.name === name)!)!]));
 

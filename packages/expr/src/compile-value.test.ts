@@ -1,4 +1,4 @@
-import { DateDay, Dictionary, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
+import { DateDay, Dictionary, Float64, Int32, Int64, Table, TimestampMicrosecond, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { checkValue, compileValue } from './compile-value.js';
 import { ExprError } from './diagnostic.js';
@@ -23,12 +23,16 @@ function derive(source: string, vars: Record<string, unknown> = {}): Vector {
 const values = (v: Vector) => [...v].map((x) => (typeof x === 'bigint' ? Number(x) : x));
 
 describe('compileValue', () => {
-  it('computes numbers as Float64 with SQL nulls', () => {
+  it('computes floats as Float64 and integers as Int64, with SQL nulls', () => {
     const v = derive('qty * price + 1');
     expect(String(v.type)).toBe('Float64');
     expect(values(v)).toEqual([4, null, null]);
     expect(values(derive('qty / 0'))).toEqual([null, null, null]);
+    expect(String(derive('big * 2').type)).toBe('Int64');
     expect(values(derive('big * 2'))).toEqual([2, 4, 6]);
+    expect(String(derive('qty + 1').type)).toBe('Int64');
+    expect(String(derive('qty / 2').type)).toBe('Float64');
+    expect(values(derive('qty // 2'))).toEqual([1, null, 2]);
   });
 
   it('computes strings, booleans and functions, dictionary columns included', () => {
@@ -55,10 +59,15 @@ describe('compileValue', () => {
     expect(values(derive('null'))).toEqual([null, null, null]);
   });
 
-  it('gives date/time results as millisecond timestamps', () => {
+  it('gives dates as DateDay and timestamps as microsecond timestamps', () => {
     const v = derive('coalesce(day, day)');
-    expect(v.type).toBeInstanceOf(TimestampMillisecond);
+    expect(v.type).toBeInstanceOf(DateDay);
     expect(values(v)).toEqual([Date.UTC(2024, 0, 31), null, Date.UTC(2024, 1, 1)]);
+    const t = derive("day + interval '90 minutes'");
+    expect(t.type).toBeInstanceOf(TimestampMicrosecond);
+    expect(values(t)).toEqual([Date.UTC(2024, 0, 31, 1, 30), null, Date.UTC(2024, 1, 1, 1, 30)]);
+    expect(String(derive("date_trunc('month', day)").type)).toBe('Timestamp<MICROSECOND>');
+    expect(values(derive('day - make_date(2024, 1, 1)'))).toEqual([30, null, 31]);
   });
 
   it('reports unknown columns and type errors together', () => {
@@ -71,14 +80,14 @@ describe('compileValue', () => {
       }
     })() as ExprError;
     expect(error).toBeInstanceOf(ExprError);
-    expect(error.diagnostics.map((d) => d.message)).toEqual(['unknown column `nme`', "'*' needs a number, got a string"]);
+    expect(error.diagnostics.map((d) => d.message)).toEqual(['unknown column `nme`', "'*' cannot combine a string and an integer"]);
   });
 
   it('refuses a batch whose column type changed', () => {
     const { expr } = parseExpression('qty + 1');
     const kernel = compileValue(expr!, table.schema);
     const other = new Table({ qty: vectorFromArray(['1'], new Utf8()) });
-    expect(() => kernel(other.batches[0])).toThrow('column `qty` is a string in this batch, but the expression was compiled for a number');
+    expect(() => kernel(other.batches[0])).toThrow('column `qty` is a string in this batch, but the expression was compiled for an integer');
   });
 });
 
@@ -98,6 +107,6 @@ describe('checkValue', () => {
   it('lists every problem instead of throwing', () => {
     const { arrowType, diagnostics } = check('pryce * 2 + upper(qty)');
     expect(arrowType).toBeNull();
-    expect(diagnostics.map((d) => d.message)).toEqual(['unknown column `pryce`', 'argument 1 of `upper()` must be a string, got a number']);
+    expect(diagnostics.map((d) => d.message)).toEqual(['unknown column `pryce`', 'argument 1 of `upper()` must be a string, got an integer']);
   });
 });

@@ -16,6 +16,14 @@ describe('functions', () => {
   it('finds functions case-insensitively and only from the whitelist', () => {
     expect(findFunction('LOWER')?.name).toBe('lower');
     expect(findFunction('eval')).toBeUndefined();
-    expect(FUNCTIONS.map((f) => f.name)).toEqual(['lower', 'upper', 'length', 'abs', 'round', 'coalesce', 'starts_with', 'ends_with', 'contains']);
+    expect(findFunction('substring')?.name).toBe('substr');
+    expect(findFunction('power')?.name).toBe('pow');
+    const required = ['concat', 'concat_ws', 'substr', 'left', 'right', 'trim', 'ltrim', 'rtrim', 'replace', 'split_part', 'lpad', 'rpad', 'starts_with',
+      'ends_with', 'contains', 'strpos', 'position', 'reverse', 'repeat', 'lower', 'upper', 'length', 'regexp_matches', 'regexp_replace', 'regexp_extract',
+      'abs', 'round', 'floor', 'ceil', 'trunc', 'sqrt', 'pow', 'power', 'exp', 'ln', 'log10', 'log2', 'sign', 'mod', 'greatest', 'least', 'coalesce',
+      'nullif', 'ifnull', 'now', 'current_date', 'year', 'month', 'day', 'hour', 'minute', 'second', 'dayofweek', 'dayofyear', 'quarter', 'week', 'epoch',
+      'epoch_ms', 'date_part', 'date_trunc', 'date_add', 'date_sub', 'date_diff', 'strftime', 'strptime', 'make_date', 'make_timestamp', 'to_timestamp'];
+    expect(required.filter((name) => !findFunction(name))).toEqual([]);
+    expect(new Set(FUNCTIONS.map((f) => f.name)).size).toBe(FUNCTIONS.length);
   });
 });

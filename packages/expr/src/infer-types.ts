@@ -1,9 +1,14 @@
-import { childrenOf, isArithmeticOp, isComparisonOp, type CallExpr, type ColumnExpr, type Expr, type VariableExpr } from './ast.js';
+import {
+  isArithmeticOp, isComparisonOp, type BinaryExpr, type CallExpr, type CaseExpr, type CastExpr, type ColumnExpr, type Expr, type VariableExpr,
+} from './ast.js';
 import type { ExprDiagnostic } from './diagnostic.js';
-import { describeType, type ExprType } from './expr-type.js';
-import { FUNCTIONS, findFunction } from './functions.js';
-import { parseTime } from '@pypeline/sdk';
+import { describeType, isDecimal, isNumeric, isOpen, isTemporal, sqlName, type ExprType } from './expr-type.js';
+import { findFunction, functionNames, type Param } from './functions.js';
+import { castScalar } from './scalar/cast.js';
+import { EvalError } from './scalar/eval-error.js';
+import { INT64_MAX, INT64_MIN, type Scalar } from './scalar/values.js';
 import { suggestName } from './suggest-name.js';
+import { arithmeticTyping, commonType, implicitlyCasts, type ArithmeticTyping } from './type-rules.js';
 
 /** Where names get their types: a schema for filters, variable values for valves. */
 export interface TypeEnv {
@@ -15,6 +20,10 @@ export interface TypeEnv {
 
 export interface TypedExpr {
   types: Map<Expr, ExprType>;
+  /** Implicit casts: a node listed here is converted to that type before its parent uses it. */
+  casts: Map<Expr, ExprType>;
+  /** How each arithmetic node computes (operand and result types). */
+  arithmetic: Map<Expr, ArithmeticTyping>;
   diagnostics: ExprDiagnostic[];
 }
 
@@ -24,6 +33,8 @@ export interface TypedExpr {
  */
 export function inferTypes(root: Expr, env: TypeEnv): TypedExpr {
   const types = new Map<Expr, ExprType>();
+  const casts = new Map<Expr, ExprType>();
+  const arithmetic = new Map<Expr, ArithmeticTyping>();
   const diagnostics: ExprDiagnostic[] = [];
   const reported = new Set<string>();
   const report = (at: { start: number; end: number }, message: string, hint?: string): ExprType => {
@@ -33,72 +44,160 @@ export function inferTypes(root: Expr, env: TypeEnv): TypedExpr {
     reported.add(key);
     return 'unknown';
   };
-  const isConstant = (e: Expr): boolean => (e.kind === 'column' ? env.columnsAreConstant : childrenOf(e).every(isConstant));
+  const castTo = (e: Expr, to: ExprType) => {
+    const t = types.get(e);
+    if (t !== to && to !== 'unknown' && t !== 'unknown') casts.set(e, to);
+  };
 
-  const expect = (e: Expr, wanted: ExprType, what: string): void => {
+  const expect = (e: Expr, wanted: ExprType, what: string, hint?: string): ExprType => {
     const t = visit(e);
-    if (t !== wanted && t !== 'null' && t !== 'unknown') report(e, `${what} needs ${describeType(wanted)}, got ${describeType(t)}`);
+    if (t !== wanted && !isOpen(t)) report(e, `${what} needs ${describeType(wanted)}, got ${describeType(t)}`, hint);
+    return t;
   };
 
-  const comparable = (at: Expr, left: Expr, right: Expr, a: ExprType, b: ExprType): boolean => {
-    if (a === b || a === 'null' || b === 'null' || a === 'unknown' || b === 'unknown') return true;
-    if (a === 'temporal' && b === 'string') return isoConstant(right);
-    if (a === 'string' && b === 'temporal') return isoConstant(left);
-    report(at, `cannot compare ${describeType(a)} with ${describeType(b)}`, mismatchHint(a, b));
-    return false;
+  /** A string literal that meets a date/time must be readable as one: say so now, not per row. */
+  const checkTextLiteral = (e: Expr, to: ExprType): boolean => {
+    if (e.kind !== 'literal' || typeof e.value !== 'string') return true;
+    try {
+      castScalar(e.value, 'string', to);
+      return true;
+    } catch (err) {
+      if (!(err instanceof EvalError)) throw err;
+      report(e, `'${e.value}' is not ${to === 'interval' ? 'an interval' : 'an ISO date or date-time'}`, to === 'date' ? "write '2024-01-31'" : to === 'interval' ? "write '3 days' or '1 month'" : "write '2024-01-31' or '2024-01-31T08:30:00Z'");
+      return false;
+    }
   };
-  const isoConstant = (e: Expr): boolean => {
-    if (!isConstant(e)) {
-      report(e, 'a date/time can only be compared with a constant string, not a string column', "write an ISO date such as '2024-01-31'");
-      return false;
+
+  /** Unifies values that meet (comparison sides, IN items, CASE branches); records the casts. */
+  const unify = (at: Expr, items: Expr[], what: 'compare' | 'branches'): ExprType => {
+    let t: ExprType = 'null';
+    for (const item of items) {
+      const it = types.get(item)!;
+      const next = commonType(t, it);
+      if (next === null) {
+        if (what === 'compare') return report(at, `cannot compare ${describeType(t)} with ${describeType(it)}`, mismatchHint(t, it));
+        return report(item, `the values of CASE must have one type, got ${describeType(t)} and ${describeType(it)}`, 'cast one of them, e.g. cast(x AS varchar)');
+      }
+      t = next;
     }
-    if (e.kind === 'literal' && parseTime(String(e.value)) === null) {
-      report(e, `'${e.value}' is not an ISO date or date-time`, "write '2024-01-31' or '2024-01-31T08:30:00Z'");
-      return false;
+    let ok = true;
+    for (const item of items) {
+      if (types.get(item) === 'string' && (isTemporal(t) || t === 'interval')) ok = checkTextLiteral(item, t) && ok;
+      castTo(item, t);
     }
-    return true;
+    return ok ? t : 'unknown';
   };
 
   const visitCall = (e: CallExpr): ExprType => {
     const spec = findFunction(e.name);
-    if (!spec) {
-      const near = suggestName(e.name, FUNCTIONS.map((f) => f.name));
-      const allowed = `allowed functions: ${FUNCTIONS.map((f) => f.signature).join(', ')}`;
-      e.args.forEach(visit);
-      return report(e.nameSpan, `unknown function \`${e.name}()\``, near ? `did you mean \`${near}()\`? ${allowed}` : allowed);
-    }
     const argTypes = e.args.map(visit);
+    if (!spec) {
+      const near = suggestName(e.name, functionNames());
+      const hint = near ? `did you mean \`${near}()\`? See docs/functions.md for every function` : 'see docs/functions.md for every function';
+      const aggregate = ['sum', 'avg', 'min', 'max', 'count', 'median', 'first', 'last', 'stddev', 'mode'].includes(e.name);
+      return report(e.nameSpan, `unknown function \`${e.name}()\``, aggregate ? `\`${e.name}()\` is an aggregate: use the aggregate step, not an expression` : hint);
+    }
     if (e.args.length < spec.minArgs || e.args.length > spec.maxArgs) {
       const count = spec.minArgs === spec.maxArgs ? `${spec.minArgs}` : spec.maxArgs === Infinity ? `at least ${spec.minArgs}` : `${spec.minArgs} to ${spec.maxArgs}`;
-      return report(e, `\`${spec.name}()\` takes ${count} argument${count === '1' ? '' : 's'}, got ${e.args.length}`, `write ${spec.signature}`);
+      return report(e, `\`${e.name}()\` takes ${count} argument${count === '1' ? '' : 's'}, got ${e.args.length}`, `write ${spec.signature}`);
     }
     let ok = true;
+    const literals: (Scalar | undefined)[] = e.args.map((a) => (a.kind === 'literal' ? (a.value as Scalar) : undefined));
     e.args.forEach((arg, i) => {
       const want = spec.params[Math.min(i, spec.params.length - 1)];
       const got = argTypes[i];
-      if (want !== 'any' && got !== want && got !== 'null' && got !== 'unknown') {
+      const problem = paramProblem(want, got, arg);
+      if (problem) {
         ok = false;
-        report(arg, `argument ${i + 1} of \`${spec.name}()\` must be ${describeType(want)}, got ${describeType(got)}`, `write ${spec.signature}`);
+        report(arg, `argument ${i + 1} of \`${e.name}()\` must be ${problem}, got ${describeType(got)}`, `write ${spec.signature}`);
+        return;
+      }
+      const target = paramCast(want, got);
+      if (target) castTo(arg, target);
+      if (want === 'interval' && got === 'string') ok = checkTextLiteral(arg, 'interval') && ok;
+      const literal = literals[i];
+      if (literal !== undefined && literal !== null && spec.checkLiteral) {
+        const bad = spec.checkLiteral(i, literal);
+        if (bad) {
+          ok = false;
+          report(arg, bad.message, bad.hint);
+        }
       }
     });
-    if (spec.name === 'round' && e.args[1] && !isConstant(e.args[1])) {
-      ok = false;
-      report(e.args[1], 'the digits of `round()` must be a constant', 'write e.g. round(price, 2)');
+    if (!ok) return 'unknown';
+    const result = spec.result(argTypes, literals);
+    if (result !== 'null' && !isTypeName(result)) return report(e, result, `write ${spec.signature}`);
+    if (spec.unifyArgs) e.args.forEach((a) => castTo(a, result));
+    return result;
+  };
+
+  const visitBinary = (e: BinaryExpr): ExprType => {
+    if (e.op === 'and' || e.op === 'or') {
+      expect(e.left, 'boolean', `'${e.op}'`);
+      expect(e.right, 'boolean', `'${e.op}'`);
+      return 'boolean';
     }
-    if (spec.name === 'coalesce') {
-      const known = [...new Set(argTypes.filter((t) => t !== 'null' && t !== 'unknown'))];
-      if (known.length > 1) {
-        ok = false;
-        report(e, `the arguments of \`coalesce()\` must all have one type, got ${known.map(describeType).join(' and ')}`);
+    const a = visit(e.left);
+    const b = visit(e.right);
+    if (a === 'unknown' && b === 'unknown') return 'unknown';
+    if (isComparisonOp(e.op)) {
+      if (isOpen(a) && isOpen(b)) return 'boolean';
+      return unify(e, [e.left, e.right], 'compare') === 'unknown' ? 'unknown' : 'boolean';
+    }
+    if (e.op === '||') {
+      if (a === 'boolean' || b === 'boolean') {
+        return report(e, '`||` joins strings; it is no longer `or`', "write `a or b` for true/false values (`||` is SQL's string concatenation)");
+      }
+      return 'string';
+    }
+    if (isArithmeticOp(e.op)) {
+      if (a === 'unknown' || b === 'unknown') return 'unknown';
+      const typing = arithmeticTyping(e.op, a, b);
+      if (typeof typing === 'string') {
+        const msg = typing === 'mismatch' ? `'${e.op}' cannot combine ${describeType(a)} and ${describeType(b)}` : typing;
+        return report(e, msg, arithmeticHint(e.op, a, b));
+      }
+      castTo(e.left, typing.left);
+      castTo(e.right, typing.right);
+      arithmetic.set(e, typing);
+      return typing.result;
+    }
+    return 'unknown';
+  };
+
+  const visitCase = (e: CaseExpr): ExprType => {
+    for (const w of e.whens) expect(w.when, 'boolean', 'a WHEN condition', 'compare something, e.g. WHEN x > 0');
+    const values = [...e.whens.map((w) => w.then), ...(e.otherwise ? [e.otherwise] : [])];
+    values.forEach(visit);
+    return unify(e, values, 'branches');
+  };
+
+  const visitCast = (e: CastExpr): ExprType => {
+    const from = visit(e.operand);
+    if (isOpen(from) || from === e.to) return e.to;
+    if (!castable(from, e.to)) {
+      return report(e, `cannot cast ${describeType(from)} to ${sqlName(e.to)}`, castHint(from, e.to));
+    }
+    if (!e.tryCast && e.operand.kind === 'literal' && e.operand.value !== null) {
+      try {
+        castScalar(literalScalar(e.operand.value), from, e.to);
+      } catch (err) {
+        if (!(err instanceof EvalError)) throw err;
+        return report(e, err.message, err.hint ?? 'use try_cast() to get null instead of an error');
       }
     }
-    return ok ? spec.result(argTypes) : 'unknown';
+    return e.to;
   };
 
   const visitNode = (e: Expr): ExprType => {
     switch (e.kind) {
       case 'literal':
-        return e.value === null ? 'null' : (typeof e.value as ExprType);
+        if (e.value === null) return 'null';
+        if (typeof e.value === 'bigint') {
+          if (e.value > INT64_MAX || e.value < INT64_MIN) return report(e, `the integer ${e.value} does not fit in 64 bits`, 'write it as a float (1e20) or cast a string to decimal');
+          return 'integer';
+        }
+        return typeof e.value === 'number' ? 'float' : typeof e.value === 'string' ? 'string' : 'boolean';
       case 'column': {
         const t = env.column(e);
         return typeof t === 'string' ? t : report(t, t.message, t.hint);
@@ -107,29 +206,43 @@ export function inferTypes(root: Expr, env: TypeEnv): TypedExpr {
         const t = env.variable(e);
         return typeof t === 'string' ? t : report(t, t.message, t.hint);
       }
-      case 'unary':
-        expect(e.operand, e.op === 'not' ? 'boolean' : 'number', e.op === 'not' ? "'not'" : "'-'");
-        return e.op === 'not' ? 'boolean' : 'number';
+      case 'unary': {
+        if (e.op === 'not') {
+          expect(e.operand, 'boolean', "'not'");
+          return 'boolean';
+        }
+        const t = visit(e.operand);
+        if (isOpen(t)) return t === 'null' ? 'null' : 'unknown';
+        if (!isNumeric(t) && t !== 'interval') return report(e.operand, `'-' needs a number, got ${describeType(t)}`);
+        return t;
+      }
       case 'isNull':
         visit(e.operand);
         return 'boolean';
       case 'in': {
-        const t = visit(e.operand);
-        e.items.forEach((item) => comparable(item, e.operand, item, t, visit(item)));
+        [e.operand, ...e.items].forEach(visit);
+        unify(e, [e.operand, ...e.items], 'compare');
         return 'boolean';
       }
+      case 'like': {
+        expect(e.operand, 'string', e.caseInsensitive ? "'ilike'" : "'like'", 'cast it first, e.g. cast(x AS varchar) like \'1%\'');
+        expect(e.pattern, 'string', `the pattern of ${e.caseInsensitive ? "'ilike'" : "'like'"}`);
+        if (e.escape) {
+          expect(e.escape, 'string', "'escape'");
+          if (e.escape.kind === 'literal' && typeof e.escape.value === 'string' && [...e.escape.value].length !== 1) {
+            report(e.escape, 'the escape of LIKE must be one character', "write e.g. like 'a!%%' escape '!'");
+          }
+        }
+        return 'boolean';
+      }
+      case 'cast':
+        return visitCast(e);
+      case 'case':
+        return visitCase(e);
       case 'call':
         return visitCall(e);
-      case 'binary': {
-        if (isComparisonOp(e.op)) {
-          const ok = comparable(e, e.left, e.right, visit(e.left), visit(e.right));
-          return ok ? 'boolean' : 'unknown';
-        }
-        const want = isArithmeticOp(e.op) ? 'number' : 'boolean';
-        expect(e.left, want, `'${e.op}'`);
-        expect(e.right, want, `'${e.op}'`);
-        return want;
-      }
+      case 'binary':
+        return visitBinary(e);
     }
   };
   const visit = (e: Expr): ExprType => {
@@ -139,7 +252,63 @@ export function inferTypes(root: Expr, env: TypeEnv): TypedExpr {
   };
 
   visit(root);
-  return { types, diagnostics };
+  return { types, casts, arithmetic, diagnostics };
+}
+
+const isTypeName = (t: string): t is ExprType =>
+  ['integer', 'float', 'string', 'boolean', 'date', 'timestamp', 'interval', 'null', 'unknown'].includes(t) || isDecimal(t as ExprType);
+
+function literalScalar(v: number | bigint | string | boolean): Scalar {
+  return v;
+}
+
+/** Why an argument of type `got` does not fit a parameter, as "a string", or null when it does. */
+function paramProblem(want: Param, got: ExprType, arg: Expr): string | null {
+  if (isOpen(got) || want === 'any') return null;
+  switch (want) {
+    case 'numeric': return isNumeric(got) ? null : 'a number';
+    case 'float': return isNumeric(got) ? null : 'a number';
+    case 'integer': return got === 'integer' ? null : 'an integer';
+    case 'temporal': return isTemporal(got) ? null : 'a date or timestamp';
+    case 'timestamp': return isTemporal(got) ? null : 'a timestamp';
+    case 'date': return got === 'date' ? null : 'a date';
+    case 'interval': return got === 'interval' || (got === 'string' && arg.kind === 'literal') ? null : "an interval such as interval '1 day'";
+    case 'string': return got === 'string' ? null : 'a string';
+    case 'boolean': return got === 'boolean' ? null : 'true/false';
+  }
+}
+
+function paramCast(want: Param, got: ExprType): ExprType | null {
+  if (want === 'float' && got !== 'float') return 'float';
+  if (want === 'timestamp' && got === 'date') return 'timestamp';
+  if (want === 'interval' && got === 'string') return 'interval';
+  return null;
+}
+
+/** Casts that can work for some values; the others are refused when checking. */
+export function castable(from: ExprType, to: ExprType): boolean {
+  if (from === to || isOpen(from) || to === 'string' || from === 'string') return true;
+  if (implicitlyCasts(from, to)) return true;
+  if (isNumeric(from) && (isNumeric(to) || to === 'boolean')) return true;
+  if (from === 'boolean' && (to === 'integer' || to === 'float')) return true;
+  if (isTemporal(from) && isTemporal(to)) return true;
+  return false;
+}
+
+function castHint(from: ExprType, to: ExprType): string {
+  if (isTemporal(from) && isNumeric(to)) return 'use epoch(t) or epoch_ms(t) for a number, or date_part(...)';
+  if (isNumeric(from) && isTemporal(to)) return 'use to_timestamp(seconds) or make_date(y, m, d)';
+  return 'cast through varchar, or pick a function from docs/functions.md';
+}
+
+function arithmeticHint(op: string, a: ExprType, b: ExprType): string | undefined {
+  if (a === 'string' || b === 'string') {
+    if (op === '+') return "join strings with || or concat(), e.g. first || ' ' || last";
+    return 'cast the string first, e.g. cast(x AS double)';
+  }
+  if (isTemporal(a) || isTemporal(b)) return "add or subtract an interval (t + interval '3 days'), an integer number of days to a date, or use date_diff('day', a, b)";
+  if (op === '//') return 'write floor(a / b) for floats';
+  return undefined;
 }
 
 /** Suggests a close column name, or lists the columns when there are few. */
@@ -152,8 +321,9 @@ export function unknownNameDiagnostic(kind: 'column' | 'variable', expr: ColumnE
 }
 
 function mismatchHint(a: ExprType, b: ExprType): string {
-  const pair = [a, b].sort().join('/');
-  if (pair === 'number/string') return "strings and numbers never compare equal; quote both sides ('18') or neither (18)";
+  const pair = [a, b].map((t) => (isNumeric(t) ? 'number' : t)).sort().join('/');
+  if (pair === 'number/string') return "strings and numbers never compare equal; quote both sides ('18') or neither (18), or cast(x AS bigint)";
   if (pair === 'boolean/string') return 'write true or false without quotes';
   return 'both sides of a comparison must have the same type';
 }
+

@@ -13,6 +13,9 @@ function show(e: Expr): string {
     case 'isNull': return `(${e.negated ? 'is-not-null' : 'is-null'} ${show(e.operand)})`;
     case 'in': return `(${e.negated ? 'not-in' : 'in'} ${show(e.operand)} [${e.items.map(show).join(' ')}])`;
     case 'call': return `(${e.name}() ${e.args.map(show).join(' ')})`;
+    case 'case': return `(case ${e.whens.map((w) => `[${show(w.when)} ${show(w.then)}]`).join(' ')}${e.otherwise ? ` else ${show(e.otherwise)}` : ''})`;
+    case 'like': return `(${e.negated ? 'not-' : ''}${e.caseInsensitive ? 'ilike' : 'like'} ${show(e.operand)} ${show(e.pattern)}${e.escape ? ` ${show(e.escape)}` : ''})`;
+    case 'cast': return `(${e.tryCast ? 'try_cast' : 'cast'} ${show(e.operand)} ${e.to})`;
   }
 }
 
@@ -31,7 +34,23 @@ function errorsOf(source: string) {
 describe('parseExpression: precedence', () => {
   it.each([
     ['a or b and c', '(or a (and b c))'],
-    ['a || b && c', '(or a (and b c))'],
+    ['a or b && c', '(or a (and b c))'],
+    // || is SQL's string concatenation: tighter than comparisons, looser than + and -.
+    ["a || 'x' = b", "(== (|| a 'x') b)"],
+    ['a || b + 1', '(|| a (+ b 1))'],
+    ['a // b * c', '(* (// a b) c)'],
+    ['x between 1 and 10 and y', '(and (and (>= x 1) (<= x 10)) y)'],
+    ['x not between 1 and a + 1', '(or (< x 1) (> x (+ a 1)))'],
+    ["name like 'a%' or name not ilike '%B_'", "(or (like name 'a%') (not-ilike name '%B_'))"],
+    ["s like 'a!%' escape '!'", "(like s 'a!%' '!')"],
+    ["case when x > 0 then 'pos' when x < 0 then 'neg' else 'zero' end", "(case [(> x 0) 'pos'] [(< x 0) 'neg'] else 'zero')"],
+    ["case x when 1 then 'one' end", "(case [(== x 1) 'one'])"],
+    ['if(a, 1, 2) + 1', '(+ (case [a 1] else 2) 1)'],
+    ['cast(x AS bigint) + try_cast(y as decimal(10, 2))', '(+ (cast x integer) (try_cast y decimal(10,2)))'],
+    ['x::double * 2', '(* (cast x float) 2)'],
+    ["date '2024-01-31' + interval '3 days'", "(+ (cast '2024-01-31' date) (cast '3 days' interval))"],
+    ['current_date - 1', '(- (current_date() ) 1)'],
+    ['`date` = date', '(== date date)'],
     ['not a and b', '(and (not a) b)'],
     ['not a == b', '(not (== a b))'],
     ['!a = b or c', '(or (not (== a b)) c)'],
@@ -57,7 +76,14 @@ describe('parseExpression: precedence', () => {
   });
 
   it('folds a minus sign into a number literal', () => {
-    expect(parseExpression('-5').expr).toMatchObject({ kind: 'literal', value: -5, start: 0, end: 2 });
+    expect(parseExpression('-5').expr).toMatchObject({ kind: 'literal', value: -5n, start: 0, end: 2 });
+    expect(parseExpression('-2.5').expr).toMatchObject({ kind: 'literal', value: -2.5 });
+  });
+
+  it('keeps integers exact beyond 2^53 and reads a point or exponent as a float', () => {
+    expect(parseExpression('9007199254740993').expr).toMatchObject({ value: 9007199254740993n });
+    expect(parseExpression('1.0').expr).toMatchObject({ value: 1 });
+    expect(parseExpression('1e3').expr).toMatchObject({ value: 1000 });
   });
 
   it('gives every node its source span', () => {

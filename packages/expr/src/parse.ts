@@ -1,4 +1,6 @@
-import type { BinaryOp, Expr, Span } from './ast.js';
+import type { BinaryOp, CaseExpr, Expr, LiteralExpr, Span } from './ast.js';
+import type { ExprType } from './expr-type.js';
+import { TYPE_NAMES_HINT, typeFromName } from './type-names.js';
 import { describePosition, type ExprDiagnostic } from './diagnostic.js';
 import { describeToken, strayHint } from './describe-token.js';
 import { tokenize, type Token } from './tokenize.js';
@@ -9,13 +11,15 @@ const BP_OR = 1;
 const BP_AND = 2;
 const BP_NOT = 3;
 const BP_COMPARE = 4;
-const BP_ADD = 5;
-const BP_MUL = 6;
-const BP_NEG = 7;
+const BP_CONCAT = 5;
+const BP_ADD = 6;
+const BP_MUL = 7;
+const BP_NEG = 8;
+const BP_CAST = 9;
 
 const INFIX: Record<string, { bp: number; op: BinaryOp }> = {
   or: { bp: BP_OR, op: 'or' },
-  '||': { bp: BP_OR, op: 'or' },
+  '||': { bp: BP_CONCAT, op: '||' },
   and: { bp: BP_AND, op: 'and' },
   '&&': { bp: BP_AND, op: 'and' },
   '==': { bp: BP_COMPARE, op: '==' },
@@ -30,6 +34,7 @@ const INFIX: Record<string, { bp: number; op: BinaryOp }> = {
   '-': { bp: BP_ADD, op: '-' },
   '*': { bp: BP_MUL, op: '*' },
   '/': { bp: BP_MUL, op: '/' },
+  '//': { bp: BP_MUL, op: '//' },
   '%': { bp: BP_MUL, op: '%' },
 };
 
@@ -108,18 +113,21 @@ class Parser {
   private infixPower(tok: Token): number | null {
     if (tok.kind !== 'op' && tok.kind !== 'keyword') return null;
     const value = String(tok.value);
-    if (value === 'is' || value === 'in') return BP_COMPARE;
-    if (value === 'not') return this.isOp('in', this.tokens[this.pos + 1]) ? BP_COMPARE : null;
+    if (value === 'is' || value === 'in' || value === 'between' || value === 'like' || value === 'ilike') return BP_COMPARE;
+    if (value === 'not') return NOT_INFIX.has(String(this.tokens[this.pos + 1].value)) && this.tokens[this.pos + 1].kind === 'keyword' ? BP_COMPARE : null;
+    if (value === '::') return BP_CAST;
     return INFIX[value]?.bp ?? null;
   }
 
   private parseOperator(tok: Token, left: Expr | null, bp: number): Expr | null {
     if (tok.value === 'is') return this.parseIsNull(left);
-    if (tok.value === 'in') return this.parseIn(left, false);
-    if (tok.value === 'not') {
-      this.next(); // `in`
-      return this.parseIn(left, true);
-    }
+    if (tok.value === '::') return this.parsePostfixCast(tok, left);
+    let word = String(tok.value);
+    const negated = word === 'not';
+    if (negated) word = String(this.next().value);
+    if (word === 'in') return this.parseIn(left, negated);
+    if (word === 'between') return this.parseBetween(tok, left, negated);
+    if (word === 'like' || word === 'ilike') return this.parseLike(tok, left, negated, word === 'ilike');
     const right = this.parseOperand(bp, tok);
     if (!left || !right) return null;
     return { kind: 'binary', op: INFIX[String(tok.value)].op, left, right, start: left.start, end: right.end };
@@ -134,6 +142,81 @@ class Parser {
       return null;
     }
     return this.parseExpr(bp);
+  }
+
+  /** `x [NOT] BETWEEN a AND b`, as `x >= a and x <= b` (or `x < a or x > b`). */
+  private parseBetween(tok: Token, left: Expr | null, negated: boolean): Expr | null {
+    const low = this.parseOperand(BP_COMPARE, tok);
+    if (!this.isOp('and')) {
+      const at = this.peek();
+      if (low) this.error(`expected 'and' in 'between', found ${describeToken(at)}`, at.start, Math.max(at.end, at.start + 1), 'write `x between 1 and 10`');
+      return null;
+    }
+    const and = this.next();
+    const high = this.parseOperand(BP_COMPARE, and);
+    if (!left || !low || !high) return null;
+    const span = { start: left.start, end: high.end };
+    const [lo, hi, join]: [BinaryOp, BinaryOp, BinaryOp] = negated ? ['<', '>', 'or'] : ['>=', '<=', 'and'];
+    return {
+      kind: 'binary', op: join, ...span,
+      left: { kind: 'binary', op: lo, left, right: low, start: left.start, end: low.end },
+      right: { kind: 'binary', op: hi, left: { ...left }, right: high, start: left.start, end: high.end },
+    };
+  }
+
+  private parseLike(tok: Token, left: Expr | null, negated: boolean, caseInsensitive: boolean): Expr | null {
+    const pattern = this.parseOperand(BP_CONCAT - 1, tok);
+    let escape: Expr | null = null;
+    if (this.isOp('escape')) {
+      const esc = this.next();
+      escape = this.parseOperand(BP_CONCAT - 1, esc);
+      if (!escape) return null;
+    }
+    if (!left || !pattern) return null;
+    const end = (escape ?? pattern).end;
+    return { kind: 'like', negated, caseInsensitive, operand: left, pattern, escape, start: left.start, end };
+  }
+
+  /** `x::type`. */
+  private parsePostfixCast(tok: Token, left: Expr | null): Expr | null {
+    const type = this.parseTypeName(tok);
+    if (!left || !type) return null;
+    return { kind: 'cast', operand: left, to: type.to, typeName: type.name, tryCast: false, start: left.start, end: type.end };
+  }
+
+  /** A type name such as `bigint`, `double`, `decimal(10, 2)` after `AS` or `::`. */
+  private parseTypeName(after: Token): { to: ExprType; name: string; end: number } | null {
+    const tok = this.peek();
+    if (tok.kind !== 'ident') {
+      this.error(`expected a type name after ${describeToken(after)}, found ${describeToken(tok)}`, tok.start, Math.max(tok.end, tok.start + 1), `types: ${TYPE_NAMES_HINT}`);
+      return null;
+    }
+    this.next();
+    let end = tok.end;
+    const args: number[] = [];
+    if (this.isOp('(')) {
+      this.next();
+      while (this.peek().kind === 'number') {
+        args.push(Number(this.next().value));
+        if (this.isOp(',')) this.next();
+      }
+      if (!this.isOp(')')) {
+        const at = this.peek();
+        this.error(`expected ')' after the type's numbers, found ${describeToken(at)}`, at.start, Math.max(at.end, at.start + 1), 'write e.g. decimal(10, 2)');
+        return null;
+      }
+      end = this.next().end;
+    }
+    // Two-word names: `double precision`, `timestamp with time zone`.
+    const lower = String(tok.value).toLowerCase();
+    if (lower === 'double' && this.peek().kind === 'ident' && String(this.peek().value).toLowerCase() === 'precision') end = this.next().end;
+    const name = this.source.slice(tok.start, end);
+    const to = typeFromName(String(tok.value), args);
+    if ('error' in to) {
+      this.error(`${to.error} at ${describePosition(this.source, tok.start)}`, tok.start, end, `types: ${TYPE_NAMES_HINT}`);
+      return null;
+    }
+    return { to: to.type, name, end };
   }
 
   private parseIsNull(left: Expr | null): Expr | null {
@@ -205,10 +288,25 @@ class Parser {
       case 'variable':
         this.next();
         return { kind: 'variable', name: String(tok.value), start: tok.start, end: tok.end };
-      case 'ident':
+      case 'ident': {
         this.next();
-        if (this.isOp('(')) return this.parseCall(tok);
+        const word = String(tok.value).toLowerCase();
+        if (this.isOp('(')) {
+          if (word === 'cast' || word === 'try_cast') return this.parseCast(tok, word === 'try_cast');
+          return this.parseCall(tok);
+        }
+        // Typed literals: date '2024-01-31', timestamp '…', interval '3 days'.
+        const next = this.peek();
+        if (next.kind === 'string' && (word === 'date' || word === 'timestamp' || word === 'interval')) {
+          this.next();
+          const operand: LiteralExpr = { kind: 'literal', value: String(next.value), start: next.start, end: next.end };
+          return { kind: 'cast', operand, to: word === 'date' ? 'date' : word === 'timestamp' ? 'timestamp' : 'interval', typeName: word, tryCast: false, start: tok.start, end: next.end };
+        }
+        if (word === 'current_date' || word === 'current_timestamp') {
+          return { kind: 'call', name: word, nameSpan: { start: tok.start, end: tok.end }, args: [], start: tok.start, end: tok.end };
+        }
         return { kind: 'column', name: String(tok.value), quoted: false, start: tok.start, end: tok.end };
+      }
       case 'keyword':
       case 'op':
         return this.parsePrefixOperator(tok);
@@ -234,6 +332,8 @@ class Parser {
         return this.unary('neg', tok, this.parseOperand(BP_NEG, tok));
       case '(':
         return this.parseGroup(tok);
+      case 'case':
+        return this.parseCase(tok);
     }
     this.error(`expected a value, found ${describeToken(tok)}`, tok.start, tok.end, tok.value === ')' ? "remove it or add a matching '('" : undefined);
     // Leave operators and ')' in place so the caller can carry on from them.
@@ -244,7 +344,7 @@ class Parser {
   private unary(op: 'not' | 'neg', tok: Token, operand: Expr | null): Expr | null {
     if (!operand) return null;
     // Fold `-5` into a literal so lists like `in (-1, 2)` stay literal lists.
-    if (op === 'neg' && operand.kind === 'literal' && typeof operand.value === 'number') {
+    if (op === 'neg' && operand.kind === 'literal' && (typeof operand.value === 'number' || typeof operand.value === 'bigint')) {
       return { kind: 'literal', value: -operand.value, start: tok.start, end: operand.end };
     }
     return { kind: 'unary', op, operand, start: tok.start, end: operand.end };
@@ -279,17 +379,104 @@ class Parser {
     const list = this.parseList(open, `the arguments of ${name.value}()`);
     if (!list) return null;
     const nameSpan: Span = { start: name.start, end: name.end };
-    return { kind: 'call', name: String(name.value).toLowerCase(), nameSpan, args: list.items, start: name.start, end: list.end };
+    const lower = String(name.value).toLowerCase();
+    if (lower === 'if' || lower === 'iif') {
+      if (list.items.length !== 3) {
+        this.error(`\`if()\` takes 3 arguments, got ${list.items.length}`, name.start, list.end, 'write if(condition, value_when_true, value_when_false)');
+        return null;
+      }
+      const [when, then, otherwise] = list.items;
+      return { kind: 'case', whens: [{ when, then }], otherwise, start: name.start, end: list.end };
+    }
+    return { kind: 'call', name: lower, nameSpan, args: list.items, start: name.start, end: list.end };
+  }
+
+  /** `cast(x AS type)` / `try_cast(x AS type)`. */
+  private parseCast(name: Token, tryCast: boolean): Expr | null {
+    const open = this.next();
+    const operand = this.parseExpr(0);
+    if (!this.isOp('as')) {
+      const at = this.peek();
+      if (operand) this.error(`expected 'as' in ${name.value}(), found ${describeToken(at)}`, at.start, Math.max(at.end, at.start + 1), `write ${name.value}(x AS bigint)`);
+      this.skipPastClose();
+      return null;
+    }
+    const as = this.next();
+    const type = this.parseTypeName(as);
+    if (!type) {
+      this.skipPastClose();
+      return null;
+    }
+    if (!this.isOp(')')) {
+      const at = this.peek();
+      this.error(`expected ')' to close ${name.value}( at ${describePosition(this.source, open.start)}, found ${describeToken(at)}`, at.start, Math.max(at.end, at.start + 1), "add ')'");
+      this.skipPastClose();
+      return null;
+    }
+    const close = this.next();
+    return operand && { kind: 'cast', operand, to: type.to, typeName: type.name, tryCast, start: name.start, end: close.end };
+  }
+
+  /** `CASE [x] WHEN a THEN b … [ELSE c] END`; the simple form becomes `WHEN x == a`. */
+  private parseCase(open: Token): Expr | null {
+    this.next();
+    let subject: Expr | null = null;
+    let ok = true;
+    if (!this.isOp('when')) {
+      subject = this.parseExpr(0);
+      if (!subject) ok = false;
+    }
+    const whens: CaseExpr['whens'] = [];
+    while (this.isOp('when')) {
+      const whenTok = this.next();
+      const when = this.parseOperand(0, whenTok);
+      if (!this.isOp('then')) {
+        const at = this.peek();
+        if (when) this.error(`expected 'then' after the 'when' condition, found ${describeToken(at)}`, at.start, Math.max(at.end, at.start + 1), 'write CASE WHEN x > 0 THEN \'pos\' ELSE \'neg\' END');
+        return this.skipPastEnd();
+      }
+      const thenTok = this.next();
+      const then = this.parseOperand(0, thenTok);
+      if (!when || !then) { ok = false; continue; }
+      whens.push({ when: subject ? { kind: 'binary', op: '==', left: { ...subject }, right: when, start: when.start, end: when.end } : when, then });
+    }
+    if (whens.length === 0 && ok) {
+      const at = this.peek();
+      this.error(`expected 'when' in CASE, found ${describeToken(at)}`, at.start, Math.max(at.end, at.start + 1), "write CASE WHEN x > 0 THEN 'pos' ELSE 'neg' END");
+      return this.skipPastEnd();
+    }
+    let otherwise: Expr | null = null;
+    if (this.isOp('else')) {
+      const elseTok = this.next();
+      otherwise = this.parseOperand(0, elseTok);
+      if (!otherwise) ok = false;
+    }
+    if (!this.isOp('end')) {
+      const at = this.peek();
+      if (ok) this.error(`expected 'end' to close the CASE at ${describePosition(this.source, open.start)}, found ${describeToken(at)}`, at.start, Math.max(at.end, at.start + 1),
+        at.kind === 'eof' ? "add 'end'" : "add 'when', 'else' or 'end'");
+      return this.skipPastEnd();
+    }
+    const end = this.next().end;
+    return ok ? { kind: 'case', whens, otherwise, start: open.start, end } : null;
+  }
+
+  private skipPastEnd(): null {
+    while (this.peek().kind !== 'eof') if (this.isOp('end', this.next())) break;
+    return null;
   }
 }
+
+const NOT_INFIX = new Set(['in', 'between', 'like', 'ilike']);
 
 function startsValue(tok: Token): boolean {
   if (tok.kind === 'eof') return false;
   if (tok.kind === 'op') return tok.value === '(' || tok.value === '-' || tok.value === '!';
-  if (tok.kind === 'keyword') return ['not', 'null', 'true', 'false'].includes(String(tok.value));
+  if (tok.kind === 'keyword') return ['not', 'null', 'true', 'false', 'case'].includes(String(tok.value));
   return true;
 }
 
 function isOperatorToken(tok: Token): boolean {
-  return (tok.kind === 'op' && tok.value !== '(') || (tok.kind === 'keyword' && ['and', 'or', 'is', 'in'].includes(String(tok.value)));
+  return (tok.kind === 'op' && tok.value !== '(')
+    || (tok.kind === 'keyword' && ['and', 'or', 'is', 'in', 'between', 'like', 'ilike', 'when', 'then', 'else', 'end', 'escape', 'as'].includes(String(tok.value)));
 }

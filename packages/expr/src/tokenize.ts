@@ -4,15 +4,15 @@ export type TokenKind = 'number' | 'string' | 'ident' | 'quotedIdent' | 'variabl
 
 export interface Token {
   kind: TokenKind;
-  /** Decoded value: the number, the unescaped string, the name, the lower-cased keyword or the operator. */
-  value: string | number;
+  /** Decoded value: the number (bigint for integers), the unescaped string, the name, the lower-cased keyword or the operator. */
+  value: string | number | bigint;
   start: number;
   end: number;
 }
 
-const KEYWORDS = new Set(['and', 'or', 'not', 'is', 'null', 'in', 'true', 'false']);
+export const KEYWORDS = new Set(['and', 'or', 'not', 'is', 'null', 'in', 'true', 'false', 'case', 'when', 'then', 'else', 'end', 'between', 'like', 'ilike', 'escape', 'as']);
 // Longest first so `<=` wins over `<`.
-const OPERATORS = ['==', '!=', '<>', '<=', '>=', '&&', '||', '=', '<', '>', '+', '-', '*', '/', '%', '!', '(', ')', ','];
+const OPERATORS = ['::', '==', '!=', '<>', '<=', '>=', '&&', '||', '//', '=', '<', '>', '+', '-', '*', '/', '%', '!', '(', ')', ','];
 const ESCAPES = new Map(Object.entries({ n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f', '\\': '\\', "'": "'", '"': '"' }));
 
 const isDigit = (c: string) => c >= '0' && c <= '9';
@@ -58,7 +58,7 @@ export function tokenize(source: string): { tokens: Token[]; errors: ExprDiagnos
         const ch = String.fromCodePoint(source.codePointAt(i) ?? 0);
         fail(`unexpected character '${ch}'`, i, i + ch.length, unexpectedCharHint(ch));
         // Read a lone & or | as meant, so the parser does not report the gap it leaves.
-        if (ch === '&' || ch === '|') tokens.push({ kind: 'op', value: ch + ch, start: i, end: i + 1 });
+        if (ch === '&' || ch === '|') tokens.push({ kind: 'keyword', value: ch === '&' ? 'and' : 'or', start: i, end: i + 1 });
         i += ch.length;
       }
     }
@@ -71,7 +71,7 @@ type Fail = (message: string, start: number, end: number, hint?: string) => void
 
 function unexpectedCharHint(ch: string): string {
   if (ch === '&') return "write '&&' or 'and'";
-  if (ch === '|') return "write '||' or 'or'";
+  if (ch === '|') return "write 'or' (|| joins strings)";
   if (ch === '{') return 'variables are written {{name}}';
   return 'quote column names that contain it with backticks, e.g. `unit price`';
 }
@@ -85,7 +85,9 @@ function readNumber(source: string, start: number, tokens: Token[], fail: Fail):
     fail(`malformed number '${source.slice(start, end + bad.length)}'`, start, end + bad.length, 'write an exponent as 1e3 or 1.5e-2');
     end += bad.length;
   }
-  tokens.push({ kind: 'number', value: Number(source.slice(start, end).replace(/[eE][+-]?$/, '')), start, end });
+  const text = source.slice(start, end).replace(/[eE][+-]?$/, '');
+  // Integers stay exact (bigint) however large; the checker reports those beyond 64 bits.
+  tokens.push({ kind: 'number', value: /^\d+$/.test(text) ? BigInt(text) : Number(text), start, end });
   return end;
 }
 

@@ -1,40 +1,78 @@
-import { Bool, Float64, Null, TimestampMillisecond, Utf8, makeData, makeVector, type Vector } from 'apache-arrow';
-import { internalError } from './diagnostic.js';
-import type { ExprType } from './expr-type.js';
-import type { BoolVec, ConstVal, Mask, NumVec, StrVec, Value } from './vector/values.js';
+import {
+  Bool, DateDay, Decimal, Float64, Int64, Null, TimestampMicrosecond, Utf8, makeData, makeVector, type Vector,
+} from 'apache-arrow';
+import { ExprError, internalError } from './diagnostic.js';
+import { decimalParts, isDecimal, type ExprType } from './expr-type.js';
+import { DecimalValue } from './scalar/values.js';
+import { checkInt64 } from './scalar/cast.js';
+import { buildValue } from './vector/rowwise.js';
+import type { Mask, StrVec, Value } from './vector/values.js';
 
 /**
- * An evaluator value as an Arrow vector of `n` rows: numbers as Float64 (or TimestampMillisecond
- * for date/times), strings as Utf8, booleans as Bool; a constant is repeated on every row.
+ * An evaluator value as an Arrow vector of `n` rows of the Arrow type `arrowTypeOf(type)`:
+ * integers Int64, floats Float64, decimals Decimal128, dates DateDay, timestamps
+ * TimestampMicrosecond, strings Utf8, booleans Bool; a constant is repeated on every row.
  */
 export function valueToVector(value: Value, type: ExprType, n: number): Vector {
-  switch (value.kind) {
-    case 'num':
-      return numVector(value, type, n);
-    case 'bool':
-      return boolVector(value, n);
-    case 'str':
+  if (value.kind === 'const') {
+    if (value.value === null && (type === 'null' || type === 'unknown')) return makeVector(makeData({ type: new Null(), length: n }));
+    const c = value.value;
+    return valueToVector(buildValue(type, n, () => c), type, n);
+  }
+  const { nullBitmap, nullCount } = packValidity(value.valid, n);
+  if (type === 'interval') {
+    throw new ExprError([{ message: 'an interval cannot be stored in a column', start: 0, end: 0, hint: "add it to a date or timestamp (t + interval '1 day'), or turn it into a number with epoch(interval)" }]);
+  }
+  if (isDecimal(type)) {
+    if (value.kind !== 'obj') throw internalError(`decimal result held as ${value.kind}`);
+    const { scale } = decimalParts(type);
+    const words = new Uint32Array(n * 4);
+    for (let i = 0; i < n; i++) {
+      const v = value.values[i];
+      if (!(v instanceof DecimalValue)) continue;
+      let u = BigInt.asUintN(128, v.rescale(scale).units);
+      for (let w = 0; w < 4; w++, u >>= 32n) words[i * 4 + w] = Number(u & 0xffffffffn);
+    }
+    const { precision } = decimalParts(type);
+    return makeVector(makeData({ type: new Decimal(scale, precision, 128), length: n, nullCount, nullBitmap, data: words }));
+  }
+  switch (type) {
+    case 'integer': {
+      const data = value.kind === 'big' ? value.values.slice(0, n) : value.kind === 'obj' ? BigInt64Array.from(value.values, (v) => (v === null ? 0n : checkInt64(v as bigint, 'storing an integer'))) : toBigInt64(value, n);
+      return makeVector(makeData({ type: new Int64(), length: n, nullCount, nullBitmap, data }));
+    }
+    case 'float': {
+      if (value.kind !== 'num') throw internalError(`float held as ${value.kind}`);
+      const data = value.values instanceof Float64Array && value.values.length === n ? value.values : Float64Array.from(value.values.subarray(0, n));
+      return makeVector(makeData({ type: new Float64(), length: n, nullCount, nullBitmap, data }));
+    }
+    case 'date': {
+      if (value.kind !== 'num') throw internalError(`date held as ${value.kind}`);
+      return makeVector(makeData({ type: new DateDay(), length: n, nullCount, nullBitmap, data: Int32Array.from(value.values.subarray(0, n)) }));
+    }
+    case 'timestamp': {
+      if (value.kind !== 'num') throw internalError(`timestamp held as ${value.kind}`);
+      return makeVector(makeData({ type: new TimestampMicrosecond(), length: n, nullCount, nullBitmap, data: toBigInt64(value, n) }));
+    }
+    case 'boolean':
+      if (value.kind !== 'bool') throw internalError(`boolean held as ${value.kind}`);
+      return makeVector(makeData({ type: new Bool(), length: n, nullCount, nullBitmap, data: packBits(value.values, n) }));
+    case 'string':
+      if (value.kind !== 'str') throw internalError(`string held as ${value.kind}`);
       return strVector(value, n);
-    case 'const':
-      return constVector(value, type, n);
   }
+  return makeVector(makeData({ type: new Null(), length: n }));
 }
 
-function numVector(v: NumVec, type: ExprType, n: number): Vector {
-  // Column values arrive in their native array (Int32Array, ...) and possibly longer than n.
-  const values = v.values instanceof Float64Array && v.values.length === n ? v.values : Float64Array.from(v.values.subarray(0, n));
-  const { nullBitmap, nullCount } = packValidity(v.valid, n);
-  if (type === 'temporal') {
-    const ms = new BigInt64Array(n);
-    for (let i = 0; i < n; i++) ms[i] = Number.isFinite(values[i]) ? BigInt(Math.trunc(values[i])) : 0n;
-    return makeVector(makeData({ type: new TimestampMillisecond(), length: n, nullCount, nullBitmap, data: ms }));
+function toBigInt64(value: Value, n: number): BigInt64Array {
+  if (value.kind !== 'num') throw internalError(`integer held as ${value.kind}`);
+  const out = new BigInt64Array(n);
+  const v = value.values;
+  for (let i = 0; i < n; i++) {
+    const x = v[i];
+    out[i] = Number.isFinite(x) ? BigInt(Math.trunc(x)) : 0n;
   }
-  return makeVector(makeData({ type: new Float64(), length: n, nullCount, nullBitmap, data: values }));
-}
-
-function boolVector(v: BoolVec, n: number): Vector {
-  const { nullBitmap, nullCount } = packValidity(v.valid, n);
-  return makeVector(makeData({ type: new Bool(), length: n, nullCount, nullBitmap, data: packBits(v.values, n) }));
+  return out;
 }
 
 /** Dictionary-keyed strings are expanded to one entry per row; offsets become Int32. */
@@ -59,22 +97,6 @@ function strVector(v: StrVec, n: number): Vector {
   return makeVector(makeData({ type: new Utf8(), length: n, nullCount, nullBitmap, valueOffsets: offsets, data: bytes }));
 }
 
-function constVector(c: ConstVal, type: ExprType, n: number): Vector {
-  if (c.value === null) {
-    const valid = new Uint8Array(n);
-    if (type === 'string') return strVector({ kind: 'str', bytes: new Uint8Array(0), offsets: new Int32Array(n + 1), keys: null, entries: n, valid }, n);
-    if (type === 'boolean') return boolVector({ kind: 'bool', values: new Uint8Array(n), valid }, n);
-    if (type === 'number' || type === 'temporal') return numVector({ kind: 'num', values: new Float64Array(n), valid }, type, n);
-    return makeVector(makeData({ type: new Null(), length: n }));
-  }
-  if (typeof c.value === 'string') {
-    const utf8 = c.utf8 ?? new TextEncoder().encode(c.value);
-    return strVector({ kind: 'str', bytes: utf8, offsets: Int32Array.of(0, utf8.length), keys: new Uint8Array(n), entries: 1, valid: null }, n);
-  }
-  if (typeof c.value === 'boolean') return boolVector({ kind: 'bool', values: new Uint8Array(n).fill(c.value ? 1 : 0), valid: null }, n);
-  return numVector({ kind: 'num', values: new Float64Array(n).fill(c.value), valid: null }, type, n);
-}
-
 function packValidity(valid: Mask | null, n: number): { nullBitmap: Uint8Array | undefined; nullCount: number } {
   if (!valid) return { nullBitmap: undefined, nullCount: 0 };
   let nulls = 0;
@@ -87,3 +109,4 @@ function packBits(bytes: Uint8Array, n: number): Uint8Array {
   for (let i = 0; i < n; i++) if (bytes[i]) out[i >> 3] |= 1 << (i & 7);
   return out;
 }
+

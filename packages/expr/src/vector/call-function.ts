@@ -1,35 +1,40 @@
 import type { ExprType } from '../expr-type.js';
-import { internalError } from '../diagnostic.js';
+import type { FunctionSpec } from '../functions.js';
 import { coalesce } from './coalesce.js';
-import { absolute, round } from './number-functions.js';
+import { rowwise } from './rowwise.js';
 import { changeCase, lengthOf, matchStrings } from './string-functions.js';
 import { NULL_CONST, type Value } from './values.js';
 
 /**
- * The vector kernels of the whitelisted functions (see FUNCTIONS in ../functions.ts). Calls whose
- * arguments are all constant never get here: the compiler folds them with the scalar versions.
+ * A function over one batch. A few hot functions have byte-level kernels; every other one (and
+ * every argument shape those kernels do not cover) runs the function's scalar implementation row
+ * by row, so any argument may be a column or a constant. Calls whose arguments are all constant
+ * never get here: the compiler folds them with the scalar evaluator.
  */
-export function callFunction(name: string, args: Value[], resultType: ExprType, n: number): Value {
-  if (name === 'coalesce') return coalesce(args, resultType, n);
-  // Every other function is null when any argument is null.
-  if (args.some((a) => a.kind === 'const' && a.value === null)) return NULL_CONST;
+export function callFunction(spec: FunctionSpec, args: Value[], argTypes: ExprType[], resultType: ExprType, n: number): Value {
+  if (!spec.handlesNulls && args.some((a) => a.kind === 'const' && a.value === null)) return NULL_CONST;
   const [a, b] = args;
-  switch (name) {
+  switch (spec.name) {
+    case 'coalesce':
+      if (args.every((x) => (x.kind === 'const' ? plainConst(x.value) : x.kind === 'num' || x.kind === 'str' || x.kind === 'bool')) && resultType !== 'unknown') {
+        return coalesce(args, resultType, n);
+      }
+      break;
     case 'lower':
     case 'upper':
-      if (a.kind !== 'str') break;
-      return changeCase(a, name === 'upper', n);
+      if (a.kind === 'str') return changeCase(a, spec.name === 'upper', n);
+      break;
     case 'length':
-      if (a.kind !== 'str') break;
-      return lengthOf(a, n);
-    case 'abs':
-      return absolute(a, n);
-    case 'round':
-      return round(a, b?.kind === 'const' ? Number(b.value) : 0, n);
+      if (a.kind === 'str') return lengthOf(a, n);
+      break;
     case 'starts_with':
     case 'ends_with':
     case 'contains':
-      return matchStrings(name, a, b, n);
+      if (a.kind === 'str' && (b.kind === 'str' || b.kind === 'const')) return matchStrings(spec.name, a, b, n);
+      break;
   }
-  throw internalError(`no vector kernel for ${name}() with ${args.map((x) => x.kind).join(', ')}`);
+  return rowwise(args, argTypes, resultType, n, (values) => spec.scalar(values, argTypes, resultType), spec.handlesNulls);
 }
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const plainConst = (v: unknown) => v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'bigint' && v <= SAFE && v >= -SAFE);

@@ -27,7 +27,7 @@ function coalesceFixed(args: Value[], isBool: boolean, n: number): Value {
       }
       break;
     }
-    if (arg.kind === 'str') continue;
+    if (arg.kind !== 'num' && arg.kind !== 'bool') continue;
     const v = arg.values;
     const m = arg.valid;
     for (let i = 0; i < n; i++) {

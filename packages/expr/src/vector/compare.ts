@@ -1,32 +1,38 @@
 import type { ComparisonOp } from '../ast.js';
-import { internalError } from '../diagnostic.js';
+import type { ExprType } from '../expr-type.js';
 import { compareScalars } from '../scalar-ops.js';
 import { compareNumberColumns, compareNumbersToConst } from './compare-numbers.js';
 import { compareStringColumns, compareStringsToConst } from './compare-strings.js';
 import { constOf, utf8Of } from './const-value.js';
 import { andValid } from './masks.js';
-import { NULL_CONST, type BoolVec, type Value } from './values.js';
+import { rowwise } from './rowwise.js';
+import { NULL_CONST, type BoolVec, type ConstVal, type Value } from './values.js';
 
 const FLIPPED: Record<ComparisonOp, ComparisonOp> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+/** A constant the double kernels compare exactly: a float, a boolean, or an integer within ±2^53. */
+const doubleConst = (c: ConstVal) => typeof c.value === 'number' || typeof c.value === 'boolean' || (typeof c.value === 'bigint' && c.value <= SAFE && c.value >= -SAFE);
 
 /**
- * `a op b` for two values of one type (the checker saw to that; temporal constants were already
- * turned into milliseconds). A constant on the left is moved right by flipping the operator.
+ * `a op b` for two values already cast to one type (`type`). A constant on the left is moved
+ * right by flipping the operator. Numbers, dates, timestamps and booleans held as doubles and
+ * strings compare in typed loops; 64-bit integers beyond ±2^53 and decimals compare exactly per row.
  */
-export function compareValues(op: ComparisonOp, a: Value, b: Value, n: number): Value {
+export function compareValues(op: ComparisonOp, a: Value, b: Value, type: ExprType, n: number): Value {
   if (a.kind === 'const') {
-    return b.kind === 'const' ? constOf(compareScalars(op, a.value, b.value)) : compareValues(FLIPPED[op], b, a, n);
+    return b.kind === 'const' ? constOf(compareScalars(op, a.value, b.value)) : compareValues(FLIPPED[op], b, a, type, n);
   }
   if (b.kind === 'const' && b.value === null) return NULL_CONST;
   if (a.kind === 'str') {
-    if (b.kind === 'const') return bool(compareStringsToConst(op, a, utf8Of(b), n), a.valid);
-    if (b.kind !== 'str') throw internalError(`comparing a string with ${b.kind}`);
-    return bool(compareStringColumns(op, a, b, n), andValid(a.valid, b.valid, n));
+    if (b.kind === 'const' && typeof b.value === 'string') return bool(compareStringsToConst(op, a, utf8Of(b), n), a.valid);
+    if (b.kind === 'str') return bool(compareStringColumns(op, a, b, n), andValid(a.valid, b.valid, n));
   }
-  // Numbers, times and booleans (as 0/1) share the numeric kernels.
-  if (b.kind === 'const') return bool(compareNumbersToConst(op, a.values, Number(b.value), n), a.valid);
-  if (b.kind === 'str') throw internalError(`comparing ${a.kind} with a string`);
-  return bool(compareNumberColumns(op, a.values, b.values, n), andValid(a.valid, b.valid, n));
+  if (a.kind === 'num' || a.kind === 'bool') {
+    if (b.kind === 'const' && doubleConst(b)) return bool(compareNumbersToConst(op, a.values, Number(b.value), n), a.valid);
+    if (b.kind === 'num' || b.kind === 'bool') return bool(compareNumberColumns(op, a.values, b.values, n), andValid(a.valid, b.valid, n));
+  }
+  return rowwise([a, b], [type, type], 'boolean', n, ([x, y]) => compareScalars(op, x, y));
 }
 
 function bool(values: Uint8Array, valid: BoolVec['valid']): BoolVec {

@@ -1,7 +1,8 @@
+import type { Scalar } from '../scalar/values.js';
 import { encodeUtf8 } from './utf8-bytes.js';
 import type { ConstVal } from './values.js';
 
-export function constOf(value: number | string | boolean | null): ConstVal {
+export function constOf(value: Scalar): ConstVal {
   return typeof value === 'string' ? { kind: 'const', value, utf8: encodeUtf8(value) } : { kind: 'const', value };
 }
 

@@ -3,25 +3,30 @@ import { utf8Of } from './const-value.js';
 import { andOr, not } from './logic.js';
 import { equalBytes } from './utf8-bytes.js';
 import { gatherByKeys } from './per-entry.js';
-import type { BoolVec, ConstVal, Mask, NumArray, StrVec, Value } from './values.js';
+import type { ExprType } from '../expr-type.js';
+import type { BoolVec, ConstVal, Mask, NumArray, NumVec, StrVec, Value } from './values.js';
 
 /**
  * `x in (...)` with SQL nulls: true on a match; otherwise null if the list holds a null, else
  * false. A list of constants is one pass over the column; anything else is a chain of `==` / `or`.
  */
-export function inList(operand: Value, items: Value[], negated: boolean, n: number): Value {
+export function inList(operand: Value, items: Value[], type: ExprType, negated: boolean, n: number): Value {
   const constants = items.every((v): v is ConstVal => v.kind === 'const');
-  if (operand.kind === 'const' || !constants) {
-    let acc = compareValues('==', operand, items[0], n);
-    for (const item of items.slice(1)) acc = andOr('or', acc, compareValues('==', operand, item, n), n);
+  const fast = operand.kind === 'str' || ((operand.kind === 'num' || operand.kind === 'bool') && items.every((c) => c.kind === 'const' && plainNumber(c.value)));
+  if (operand.kind === 'const' || !constants || !fast) {
+    let acc = compareValues('==', operand, items[0], type, n);
+    for (const item of items.slice(1)) acc = andOr('or', acc, compareValues('==', operand, item, type, n), n);
     return negated ? not(acc, n) : acc;
   }
   const listed = items.filter((c) => c.value !== null);
   const hasNull = listed.length < items.length;
-  const hits = operand.kind === 'str' ? stringHits(operand, listed, n) : numberHits(operand.values, listed.map((c) => Number(c.value)), n);
+  const hits = operand.kind === 'str' ? stringHits(operand, listed, n) : numberHits((operand as NumVec | BoolVec).values, listed.map((c) => Number(c.value)), n);
   const result: BoolVec = { kind: 'bool', values: hits, valid: hasNull ? knownWhereHit(hits, operand.valid, n) : operand.valid };
   return negated ? not(result, n) : result;
 }
+
+const plainNumber = (v: unknown) => v === null || typeof v === 'number' || typeof v === 'boolean'
+  || (typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER));
 
 function knownWhereHit(hits: Uint8Array, valid: Mask | null, n: number): Mask {
   const out = new Uint8Array(n);

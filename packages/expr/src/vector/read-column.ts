@@ -1,32 +1,39 @@
 import { DataType, DateUnit, Precision, TimeUnit, Utf8, makeVector, vectorFromArray, type Data, type Vector } from 'apache-arrow';
 import { internalError } from '../diagnostic.js';
+import { DecimalValue, type Scalar } from '../scalar/values.js';
 import { int64ToFloat64 } from './int64.js';
 import { unpackBits } from './masks.js';
 import { flattenStrings } from './flatten-strings.js';
-import type { BoolVec, KeyArray, Mask, NumArray, NumVec, StrVec, Value } from './values.js';
+import type { BigVec, BoolVec, KeyArray, Mask, NumArray, NumVec, ObjVec, StrVec, Value } from './values.js';
 
 const MS_PER_DAY = 86_400_000;
-const MS_PER_UNIT: Record<TimeUnit, number> = {
-  [TimeUnit.SECOND]: 1000,
-  [TimeUnit.MILLISECOND]: 1,
-  [TimeUnit.MICROSECOND]: 1e-3,
-  [TimeUnit.NANOSECOND]: 1e-6,
+const US_PER_UNIT: Record<TimeUnit, number> = {
+  [TimeUnit.SECOND]: 1e6,
+  [TimeUnit.MILLISECOND]: 1e3,
+  [TimeUnit.MICROSECOND]: 1,
+  [TimeUnit.NANOSECOND]: 1e-3,
 };
 
 /**
  * One column of a batch as an evaluator value, straight from Arrow's buffers: native typed arrays
- * are used as they are; 64-bit integers and dates/timestamps become float64 (milliseconds for
- * times); strings stay as UTF-8 bytes plus offsets. Only Float16 goes through Arrow's getters.
+ * are used as they are; 64-bit integers become float64 when every value is within ±2^53 (exact)
+ * and stay BigInt64Array otherwise; dates are days, timestamps microseconds; decimals are exact
+ * DecimalValues; strings stay as UTF-8 bytes plus offsets. Only Float16 goes through Arrow's getters.
  */
 export function readColumn(data: Data): Value {
   const n = data.length;
   const valid = validityOf(data);
   const type = data.type;
-  if (DataType.isInt(type)) return num(type.bitWidth === 64 ? int64ToFloat64(data.values, n) : data.values, valid);
+  if (DataType.isInt(type)) return type.bitWidth === 64 ? readInt64(data.values, n, valid, type.isSigned) : num(data.values, valid);
   if (DataType.isFloat(type)) return num(type.precision === Precision.HALF ? viaGetters(data) : data.values, valid);
+  if (DataType.isDecimal(type)) return readDecimal(data.values, n, valid, type.scale);
   if (DataType.isBool(type)) return { kind: 'bool', values: unpackBits(data.values, data.offset, n), valid } satisfies BoolVec;
-  if (DataType.isDate(type)) return num(type.unit === DateUnit.DAY ? daysToMs(data.values, n) : int64ToFloat64(data.values, n), valid);
-  if (DataType.isTimestamp(type)) return num(int64ToFloat64(data.values, n, MS_PER_UNIT[type.unit]), valid);
+  if (DataType.isDate(type)) return num(type.unit === DateUnit.DAY ? data.values : msToDays(int64ToFloat64(data.values, n)), valid);
+  if (DataType.isTimestamp(type)) {
+    const us = int64ToFloat64(data.values, n, US_PER_UNIT[type.unit]);
+    if (type.unit === TimeUnit.NANOSECOND) for (let i = 0; i < n; i++) us[i] = Math.floor(us[i]);
+    return num(us, valid);
+  }
   if (DataType.isUtf8(type) || DataType.isLargeUtf8(type) || DataType.isUtf8View(type)) return { ...flattenStrings(data), keys: null, valid };
   if (DataType.isDictionary(type)) return readDictionary(data, valid);
   throw internalError(`readColumn reached unsupported type ${String(type)}`);
@@ -41,10 +48,36 @@ function validityOf(data: Data): Mask | null {
   return unpackBits(data.nullBitmap, data.offset, data.length);
 }
 
-function daysToMs(days: Int32Array, n: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = days[i] * MS_PER_DAY;
-  return out;
+function msToDays(ms: Float64Array): Float64Array {
+  for (let i = 0; i < ms.length; i++) ms[i] = Math.floor(ms[i] / MS_PER_DAY);
+  return ms;
+}
+
+/** Float64 when every value is within ±2^53 (the usual case, and fast); BigInt64Array otherwise. */
+function readInt64(values: BigInt64Array | BigUint64Array, n: number, valid: Mask | null, signed: boolean): NumVec | BigVec | ObjVec {
+  const halves = new Int32Array(values.buffer, values.byteOffset, n * 2);
+  let safe = true;
+  for (let i = 0; i < n && safe; i++) {
+    const hi = halves[2 * i + 1];
+    // |v| < 2^53 exactly when the high word is within ±2^21 (unsigned: below 2^21).
+    if ((signed ? hi >= 0x200000 || hi < -0x200000 : hi >>> 0 >= 0x200000) && (valid === null || valid[i] === 1)) safe = false;
+  }
+  if (safe) return num(int64ToFloat64(values, n), valid);
+  if (signed) return { kind: 'big', values: (values as BigInt64Array).subarray(0, n), valid };
+  // UINT64 beyond BIGINT: exact values per row; arithmetic that must store them fails as overflow.
+  return { kind: 'obj', values: Array.from((values as BigUint64Array).subarray(0, n)), valid };
+}
+
+/** Decimal128: four little-endian 32-bit words per value, two's complement. */
+function readDecimal(words: Uint32Array, n: number, valid: Mask | null, scale: number): ObjVec {
+  const values = new Array<Scalar>(n);
+  for (let i = 0; i < n; i++) {
+    if (valid && !valid[i]) { values[i] = null; continue; }
+    const o = i * 4;
+    const u = (BigInt(words[o + 3]) << 96n) | (BigInt(words[o + 2]) << 64n) | (BigInt(words[o + 1]) << 32n) | BigInt(words[o]);
+    values[i] = new DecimalValue(BigInt.asIntN(128, u), scale);
+  }
+  return { kind: 'obj', values, valid };
 }
 
 function viaGetters(data: Data): Float64Array {

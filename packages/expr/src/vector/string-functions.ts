@@ -1,4 +1,5 @@
 import { internalError } from '../diagnostic.js';
+import { changeCaseText } from '../functions.js';
 import { andValid } from './masks.js';
 import { entriesOf, gatherByKeys } from './per-entry.js';
 import { utf8Of } from './const-value.js';
@@ -6,8 +7,8 @@ import { containsBytes, countCodepoints, decodeShortUtf8, encodeUtf8Into, equalB
 import type { ConstVal, NumVec, StrVec, Value } from './values.js';
 
 /**
- * lower()/upper(). ASCII strings are mapped byte by byte; others go through JS strings (the slow
- * path), which is what gives full Unicode case mapping. Dictionary columns map each entry once.
+ * lower()/upper(). ASCII strings are mapped byte by byte; others go through changeCaseText (the
+ * slow path, one character to one as in SQL). Dictionary columns map each entry once.
  */
 export function changeCase(a: StrVec, upper: boolean, n: number): StrVec {
   if (a.keys) return { ...mapStrings(entriesOf(a), a.entries, upper), keys: a.keys, valid: a.valid };
@@ -30,7 +31,7 @@ function mapStrings(a: StrVec, count: number, upper: boolean): StrVec {
       for (let p = s; p < e; p++) out[pos++] = bytes[p] >= from && bytes[p] <= to ? bytes[p] ^ 0x20 : bytes[p];
     } else {
       const text = decodeShortUtf8(bytes, s, e);
-      const mapped = upper ? text.toUpperCase() : text.toLowerCase();
+      const mapped = changeCaseText(text, upper);
       // Case mapping can change the length (ß -> SS); 3 bytes per UTF-16 unit always suffices.
       if (pos + mapped.length * 3 > out.length) out = grow(out, pos + mapped.length * 3);
       pos = encodeUtf8Into(mapped, out, pos);

@@ -1,3 +1,5 @@
+import type { Scalar } from '../scalar/values.js';
+
 /**
  * What each node of a compiled filter produces for one batch. Row i of every vector is index i
  * (Arrow's sliced `values` already start at the batch's first row). `valid` holds one byte per
@@ -9,7 +11,10 @@ export type Mask = Uint8Array;
 export type NumArray = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
 export type KeyArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
 
-/** Numbers, and also dates/timestamps as epoch milliseconds. Column values stay in their native array. */
+/**
+ * Numbers: floats, integers within ±2^53 (exact in a double), dates as days and timestamps as
+ * microseconds since the epoch. Column values stay in their native array (Int32Array …).
+ */
 export interface NumVec {
   kind: 'num';
   values: NumArray;
@@ -37,14 +42,29 @@ export interface StrVec {
   valid: Mask | null;
 }
 
+/** Integers when some value is beyond ±2^53, where a double is no longer exact. */
+export interface BigVec {
+  kind: 'big';
+  values: BigInt64Array;
+  valid: Mask | null;
+}
+
+/** Anything else, one evaluator value per row: decimals (DecimalValue) and intervals. */
+export interface ObjVec {
+  kind: 'obj';
+  values: Scalar[];
+  valid: Mask | null;
+}
+
 /** A value that is the same for every row: literals, variables and anything computed from them only. */
 export interface ConstVal {
   kind: 'const';
-  value: number | string | boolean | null;
+  /** As the scalar evaluator has it: integers are bigint, dates days, timestamps microseconds. */
+  value: Scalar;
   /** The UTF-8 bytes of a string value, encoded once at compile time rather than per batch. */
   utf8?: Uint8Array;
 }
 
-export type Value = NumVec | BoolVec | StrVec | ConstVal;
+export type Value = NumVec | BigVec | BoolVec | StrVec | ObjVec | ConstVal;
 
 export const NULL_CONST: ConstVal = { kind: 'const', value: null };

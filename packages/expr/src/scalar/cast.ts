@@ -1,0 +1,150 @@
+import { decimalParts, describeType, isDecimal, isNumeric, sqlName, type ExprType } from '../expr-type.js';
+import { formatDate, formatTimestamp, parseDate, parseInterval, parseTimestamp, US_PER_DAY } from './datetime.js';
+import { EvalError } from './eval-error.js';
+import { DecimalValue, INT64_MAX, INT64_MIN, IntervalValue, type Scalar } from './values.js';
+
+/** Throws unless `v` fits BIGINT; `what` names the operation for the message. */
+export function checkInt64(v: bigint, what: string): bigint {
+  if (v > INT64_MAX || v < INT64_MIN) {
+    throw new EvalError(`integer overflow in ${what}: the result ${v} does not fit in 64 bits`, 'cast an operand to double or decimal, e.g. cast(x AS double)');
+  }
+  return v;
+}
+
+/** A float rounded half away from zero to BIGINT, as DuckDB casts. */
+function floatToInt(x: number): bigint {
+  if (!Number.isFinite(x)) throw new EvalError(`cannot cast ${x} to BIGINT`, 'filter out infinite and NaN values first');
+  const r = x < 0 ? -Math.round(-x) : Math.round(x);
+  return checkInt64(BigInt(r), `cast(${x} AS BIGINT)`);
+}
+
+export function decimalOf(v: Scalar, from: ExprType, scale: number): DecimalValue {
+  if (v instanceof DecimalValue) return v.rescale(scale);
+  if (typeof v === 'bigint') return new DecimalValue(v * 10n ** BigInt(scale), scale);
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new EvalError(`cannot cast ${v} to DECIMAL`);
+    return decimalFromText(v.toFixed(Math.min(scale + 3, 100)), scale) ?? new DecimalValue(0n, scale);
+  }
+  if (typeof v === 'string') {
+    const d = decimalFromText(v.trim(), scale);
+    if (!d) throw new EvalError(`cannot cast '${v}' to DECIMAL`, 'the text must be a number such as 12.50');
+    return d;
+  }
+  throw new EvalError(`cannot cast ${describeType(from)} to DECIMAL`);
+}
+
+/** Exact reading of decimal text (`-12.345`, `1e3`), rounded half away from zero to `scale`. */
+export function decimalFromText(text: string, scale: number): DecimalValue | null {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return null;
+  const digits = `${m[2]}${m[3] ?? ''}` || '0';
+  const exp = Number(m[4] ?? 0) - (m[3] ?? '').length;
+  const units = BigInt(digits) * (m[1] === '-' ? -1n : 1n);
+  const value = exp >= 0 ? new DecimalValue(units * 10n ** BigInt(exp), 0) : new DecimalValue(units, -exp);
+  return value.rescale(scale);
+}
+
+/** DuckDB prints doubles in their shortest round-trip form, with `.0` on whole numbers. */
+export function formatFloat(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return `${x}.0`;
+  return String(x).replace('e+', 'e+');
+}
+
+/** The text of a value, as cast(x AS VARCHAR) and `||` write it. */
+export function formatValue(v: Scalar, type: ExprType): string {
+  if (v === null) return '';
+  switch (type) {
+    case 'date': return formatDate(v as number);
+    case 'timestamp': return formatTimestamp(v as number);
+    case 'float': return formatFloat(v as number);
+  }
+  return String(v);
+}
+
+const BIGINT_TEXT = /^\s*[+-]?\d+\s*$/;
+
+/**
+ * cast(v AS to) for a value of static type `from`. Throws EvalError when the value cannot be
+ * converted (try_cast turns that into null). Follows DuckDB: floats round to integers, text is
+ * trimmed, booleans read true/false/t/f/yes/no/1/0.
+ */
+export function castScalar(v: Scalar, from: ExprType, to: ExprType): Scalar {
+  if (v === null || from === to) return v;
+  const fail = (hint?: string): never => {
+    const shown = typeof v === 'string' ? `'${v}'` : formatValue(v, from);
+    throw new EvalError(`cannot cast ${shown} (${sqlName(from)}) to ${sqlName(to)}`, hint);
+  };
+  if (isDecimal(to)) return decimalOf(v, from, decimalParts(to).scale);
+  switch (to) {
+    case 'string':
+      return formatValue(v, from);
+    case 'integer':
+      if (typeof v === 'bigint') return v;
+      if (typeof v === 'number') return from === 'float' ? floatToInt(v) : BigInt(v);
+      if (typeof v === 'boolean') return v ? 1n : 0n;
+      if (v instanceof DecimalValue) return checkInt64(v.rescale(0).units, `cast(${v} AS BIGINT)`);
+      if (typeof v === 'string') {
+        if (BIGINT_TEXT.test(v)) return checkInt64(BigInt(v.trim()), `cast('${v}' AS BIGINT)`);
+        const x = Number(v.trim());
+        if (v.trim() !== '' && Number.isFinite(x)) return floatToInt(x);
+        return fail('the text must be a whole number such as 42');
+      }
+      return fail();
+    case 'float':
+      if (typeof v === 'number' && from !== 'date' && from !== 'timestamp') return v;
+      if (typeof v === 'bigint') return Number(v);
+      if (typeof v === 'boolean') return v ? 1 : 0;
+      if (v instanceof DecimalValue) return v.toNumber();
+      if (typeof v === 'string') {
+        const t = v.trim().toLowerCase();
+        if (t === 'inf' || t === 'infinity' || t === '+inf') return Infinity;
+        if (t === '-inf' || t === '-infinity') return -Infinity;
+        if (t === 'nan') return NaN;
+        const x = Number(t);
+        if (t !== '' && Number.isFinite(x)) return x;
+        return fail('the text must be a number such as 3.14');
+      }
+      return fail();
+    case 'boolean':
+      if (typeof v === 'bigint') return v !== 0n;
+      if (typeof v === 'number' && from === 'float') return v !== 0;
+      if (v instanceof DecimalValue) return v.units !== 0n;
+      if (typeof v === 'string') {
+        const t = v.trim().toLowerCase();
+        if (['true', 't', 'yes', 'y', '1'].includes(t)) return true;
+        if (['false', 'f', 'no', 'n', '0'].includes(t)) return false;
+        return fail('write true or false');
+      }
+      return fail();
+    case 'date':
+      if (from === 'timestamp') return Math.floor((v as number) / US_PER_DAY);
+      if (typeof v === 'string') {
+        const t = parseTimestamp(v);
+        if (t && !t.hasTime) return Math.floor(t.us / US_PER_DAY);
+        if (t) return Math.floor(t.us / US_PER_DAY);
+        return fail("write a date as 'YYYY-MM-DD'");
+      }
+      return fail();
+    case 'timestamp':
+      if (from === 'date') return (v as number) * US_PER_DAY;
+      if (typeof v === 'string') {
+        const t = parseTimestamp(v);
+        if (t) return t.us;
+        return fail("write a timestamp as 'YYYY-MM-DD HH:MM:SS' (optionally with a zone such as Z or +02:00)");
+      }
+      return fail();
+    case 'interval':
+      if (typeof v === 'string') return parseInterval(v) ?? fail("write an interval such as '3 days', '1 month' or '2 hours 30 minutes'");
+      if (v instanceof IntervalValue) return v;
+      return fail();
+  }
+  if (isNumeric(from) && isNumeric(to)) return v;
+  return fail();
+}
+
+/** A string that must be a date: for comparing a date column with `'2024-01-31'`. */
+export function dateFromText(text: string): number | null {
+  return parseDate(text);
+}
