@@ -8,7 +8,7 @@ import { columnsOf } from '../references.js';
 import { tokenize } from '../tokenize.js';
 import type { MatrixCase } from './cases.js';
 import { familiesAgree, normalizeJs, normalizeVector, showValue, valuesEqual, type NormColumn, type Norm } from './compare.js';
-import type { MatrixData } from './data.js';
+import { COLUMNS, type MatrixData } from './data.js';
 import type { MatrixDuckDb } from './duckdb.js';
 
 /** Every way one case disagrees with DuckDB (or PYpeline with itself); empty when all agree. */
@@ -22,8 +22,8 @@ export interface MatrixContext {
   duck: MatrixDuckDb;
 }
 
-/** Rows the constant path is checked on: all the hand-picked edge rows, then a sample. */
-const constRows = (rows: number) => Array.from({ length: rows }, (_, r) => r).filter((r) => r < 24 || r % 12 === 0);
+/** Rows the scalar and constant paths are checked on (to stay fast): the hand-picked edge rows, then a sample. */
+const sampleRows = (rows: number, every: number) => Array.from({ length: rows }, (_, r) => r).filter((r) => r < 24 || r % every === 0);
 const SLICE = [5, 150] as const;
 const SHOWN_ROWS = 3;
 
@@ -49,8 +49,13 @@ export async function runCase(c: MatrixCase, ctx: MatrixContext): Promise<CaseOu
     slicePath(c, expr, batch, vector, problems);
   }
   if (duck.family === 'bool') filterPath(c, expr, batch, duck, problems);
-  compareRows('scalar', scalarPath(c, expr, ctx), duck, expr, ctx, problems);
-  constPath(c, ctx, duck, expr, problems);
+  const text = asConstant(c.pype);
+  if (!parseExpression(text).expr) {
+    problems.push(`const: \`${text}\` does not parse`);
+    return { problems };
+  }
+  compareRows('scalar', scalarPath(c, text, ctx), duck, expr, ctx, problems, sampleRows(ctx.data.rows, 3));
+  constPath(c, text, ctx, duck, expr, problems);
   return { problems };
 }
 
@@ -104,33 +109,32 @@ function filterPath(c: MatrixCase, expr: Expr, batch: RecordBatch, duck: NormCol
   }
 }
 
-/** evaluateScalar with each row's columns as variables (bare names are looked up there). */
-function scalarPath(c: MatrixCase, expr: Expr, ctx: MatrixContext): (Norm | Error)[] {
-  const out: (Norm | Error)[] = [];
-  for (let r = 0; r < ctx.data.rows; r++) {
+/**
+ * evaluateScalar on the text with each column replaced by a typed `{{variable}}` (see asConstant):
+ * how a valve condition computes the same expression from one row's values.
+ */
+function scalarPath(c: MatrixCase, text: string, ctx: MatrixContext): (Norm | Error)[] {
+  const parsed = parseExpression(text);
+  const out: (Norm | Error)[] = new Array(ctx.data.rows).fill(undefined);
+  for (const r of sampleRows(ctx.data.rows, 3)) {
     try {
-      out.push(normalizeJs(evaluateScalar(expr, (name) => (c.vars && name in c.vars ? c.vars[name] : ctx.data.values.get(name)?.[r]))));
+      out[r] = normalizeJs(evaluateScalar(parsed.expr!, (name) => (c.vars && name in c.vars ? c.vars[name] : ctx.data.values.get(name)?.[r])));
     } catch (e) {
-      out.push(e as Error);
+      out[r] = e as Error;
     }
   }
   return out;
 }
 
-/** Columns replaced by `{{variables}}`, so compileValue folds the whole expression into a constant. */
-function constPath(c: MatrixCase, ctx: MatrixContext, duck: NormColumn, expr: Expr, problems: string[]): void {
-  const text = asConstant(c.pype, ctx);
+/** Columns replaced by typed `{{variables}}`, so compileValue folds the whole expression into a constant. */
+function constPath(c: MatrixCase, text: string, ctx: MatrixContext, duck: NormColumn, expr: Expr, problems: string[]): void {
   const parsed = parseExpression(text);
-  if (!parsed.expr) {
-    problems.push(`const: \`${text}\` does not parse`);
-    return;
-  }
   const one = ctx.table.batches[0].slice(0, 1);
-  const rows = constRows(ctx.data.rows);
+  const rows = sampleRows(ctx.data.rows, 12);
   const got: (Norm | Error)[] = new Array(ctx.data.rows).fill(undefined);
   for (const r of rows) {
     try {
-      const kernel = compileValue(parsed.expr, one.schema, (name) => (c.vars && name in c.vars ? c.vars[name] : ctx.data.values.get(name)?.[r]));
+      const kernel = compileValue(parsed.expr!, one.schema, (name) => (c.vars && name in c.vars ? c.vars[name] : ctx.data.values.get(name)?.[r]));
       got[r] = normalizeVector(kernel(one)).values[0];
     } catch (e) {
       got[r] = e as Error;
@@ -139,18 +143,26 @@ function constPath(c: MatrixCase, ctx: MatrixContext, duck: NormColumn, expr: Ex
   compareRows(`const \`${text}\``, got, duck, expr, ctx, problems, rows);
 }
 
-function asConstant(source: string, ctx: MatrixContext): string {
+/**
+ * Each column reference as `cast({{name}} AS type)`: a variable's type comes from its JS value (a
+ * whole number is an integer, a Date a timestamp, null has no type), so the cast gives it the
+ * column's type back, as a user writing a valve condition would.
+ */
+function asConstant(source: string): string {
   const { tokens } = tokenize(source);
   let out = '';
   let at = 0;
   tokens.forEach((tok, n) => {
     const isColumn = (tok.kind === 'ident' && !(tokens[n + 1]?.kind === 'op' && tokens[n + 1].value === '(')) || tok.kind === 'quotedIdent';
-    if (!isColumn || !ctx.data.values.has(String(tok.value))) return;
-    out += `${source.slice(at, tok.start)}{{${String(tok.value)}}}`;
+    const type = isColumn ? CAST_TYPE.get(String(tok.value)) : undefined;
+    if (!type) return;
+    out += `${source.slice(at, tok.start)}cast({{${String(tok.value)}}} AS ${type})`;
     at = tok.end;
   });
   return out + source.slice(at);
 }
+
+const CAST_TYPE = new Map(COLUMNS.map((col) => [col.name, col.sql === 'TIMESTAMPTZ' ? 'timestamp' : col.sql.toLowerCase()]));
 
 function compareRows(path: string, got: (Norm | Error | undefined)[], duck: NormColumn, expr: Expr, ctx: MatrixContext, problems: string[], only?: number[]): void {
   const rows = only ?? Array.from({ length: ctx.data.rows }, (_, r) => r);
