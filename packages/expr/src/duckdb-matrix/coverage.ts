@@ -21,7 +21,9 @@ export function missingCoverage(cases: readonly MatrixCase[]): string[] {
     for (const tok of tokenize(c.pype).tokens) if (tok.kind === 'op' || tok.kind === 'keyword') spellings.add(String(tok.value));
   }
   const missing: string[] = [];
-  for (const f of FUNCTIONS) if (!calls.has(f.name)) missing.push(`function ${f.signature}`);
+  for (const f of FUNCTIONS) {
+    for (const name of [f.name, ...(f.aliases ?? [])]) if (!calls.has(name)) missing.push(name === f.name ? `function ${f.signature}` : `${name}(), another name of ${f.name}()`);
+  }
   const ast = astDeclarations();
   for (const kind of ast.kinds) if (!kinds.has(kind)) missing.push(`expression kind '${kind}' (ast.ts)`);
   for (const op of ast.ops) if (!ops.has(op)) missing.push(`operator '${op}' (ast.ts)`);
