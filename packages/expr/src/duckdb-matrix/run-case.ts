@@ -42,7 +42,8 @@ export async function runCase(c: MatrixCase, ctx: MatrixContext): Promise<CaseOu
   const problems: string[] = [];
   const vector = vectorPath(c, expr, batch, problems);
   if (vector) {
-    if (!familiesAgree(vector.family, duck.family)) {
+    // DuckDB folds an all-null result to a NULL of whatever type (`'a' || NULL` is an INTEGER there).
+    if (!familiesAgree(vector.family, duck.family) && duck.values.some((v) => v !== null)) {
       problems.push(`type: PYpeline gives ${vector.typeName} (${vector.family}), DuckDB ${duck.typeName} (${duck.family})`);
     }
     compareRows('vector', vector.values, duck, expr, ctx, problems);
