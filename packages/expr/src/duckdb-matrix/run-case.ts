@@ -55,7 +55,7 @@ export async function runCase(c: MatrixCase, ctx: MatrixContext): Promise<CaseOu
     problems.push(`const: \`${text}\` does not parse`);
     return { problems };
   }
-  compareRows('scalar', scalarPath(c, text, ctx), duck, expr, ctx, problems, sampleRows(ctx.data.rows, 3));
+  compareRows('scalar', scalarPath(c, text, ctx), duck, expr, ctx, problems, sampleRows(ctx.data.rows, 8));
   constPath(c, text, ctx, duck, expr, problems);
   return { problems };
 }
@@ -117,7 +117,7 @@ function filterPath(c: MatrixCase, expr: Expr, batch: RecordBatch, duck: NormCol
 function scalarPath(c: MatrixCase, text: string, ctx: MatrixContext): (Norm | Error)[] {
   const parsed = parseExpression(text);
   const out: (Norm | Error)[] = new Array(ctx.data.rows).fill(undefined);
-  for (const r of sampleRows(ctx.data.rows, 3)) {
+  for (const r of sampleRows(ctx.data.rows, 8)) {
     try {
       out[r] = normalizeJs(evaluateScalar(parsed.expr!, (name) => (c.vars && name in c.vars ? c.vars[name] : ctx.data.values.get(name)?.[r])));
     } catch (e) {
@@ -131,7 +131,7 @@ function scalarPath(c: MatrixCase, text: string, ctx: MatrixContext): (Norm | Er
 function constPath(c: MatrixCase, text: string, ctx: MatrixContext, duck: NormColumn, expr: Expr, problems: string[]): void {
   const parsed = parseExpression(text);
   const one = ctx.table.batches[0].slice(0, 1);
-  const rows = sampleRows(ctx.data.rows, 12);
+  const rows = sampleRows(ctx.data.rows, 48);
   const got: (Norm | Error)[] = new Array(ctx.data.rows).fill(undefined);
   for (const r of rows) {
     try {
