@@ -105,7 +105,9 @@ function topicsOf(source: string): string[] {
     const rec = node as Record<string, unknown>;
     if (rec.kind === 'call') found.add(`${String(rec.name)}()`);
     else if (typeof rec.op === 'string') found.add(rec.op === 'neg' ? 'unary -' : rec.op);
-    else if (rec.kind === 'in' || rec.kind === 'isNull') found.add(rec.kind === 'in' ? 'in' : 'is null');
+    else if (rec.kind === 'in' || rec.kind === 'isNull' || rec.kind === 'case') found.add(rec.kind === 'isNull' ? 'is null' : String(rec.kind));
+    else if (rec.kind === 'cast') found.add(rec.tryCast ? 'try_cast' : 'cast');
+    else if (rec.kind === 'like') found.add(rec.caseInsensitive ? 'ilike' : 'like');
     Object.entries(rec).forEach(([k, v]) => k !== 'nameSpan' && visit(v));
   };
   visit(parseExpression(source).expr);
