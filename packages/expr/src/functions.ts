@@ -282,8 +282,8 @@ const toInterval = (unit: 'months' | 'days' | 'micros', factor: number) => ([n]:
 export const FUNCTIONS: readonly FunctionSpec[] = [
   // ---- strings ----
   spec('lower(s)', 'string', ['string'], fixed('string'), ([s]) => changeCaseText(str(s), false), 'lower case', [["lower('Straße')", "'straße'"]], { aliases: ['lcase'] }),
-  spec('upper(s)', 'string', ['string'], fixed('string'), ([s]) => changeCaseText(str(s), true), 'upper case, one character to one as SQL engines do', [["upper('straße')", "'STRAẞE'"]],
-    { aliases: ['ucase'], differs: 'Like DuckDB, ß becomes ẞ (one character), not SS as in JavaScript.' }),
+  spec('upper(s)', 'string', ['string'], fixed('string'), ([s]) => changeCaseText(str(s), true), 'upper case, one character to one as DuckDB does: ß becomes ẞ (JavaScript would give SS)', [["upper('straße')", "'STRAẞE'"]],
+    { aliases: ['ucase'] }),
   spec('length(s)', 'string', ['string'], fixed('integer'), ([s]) => BigInt(codepointLength(str(s))), 'the number of characters (Unicode code points)', [["length('Zoë')", '3']],
     { aliases: ['char_length', 'character_length', 'len'], differs: 'Counts code points; DuckDB counts grapheme clusters, so an emoji with a modifier is 2 here and 1 there.' }),
   spec('concat(a, ...)', 'string', ['any', 'any'], fixed('string'), (args, types) => args.map((a, i) => formatValue(a, types[i])).join(''),

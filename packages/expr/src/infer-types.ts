@@ -75,7 +75,8 @@ export function inferTypes(root: Expr, env: TypeEnv): TypedExpr {
       const it = types.get(item)!;
       const next = commonType(t, it);
       if (next === null) {
-        if (what === 'compare') return report(at, `cannot compare ${describeType(t)} with ${describeType(it)}`, mismatchHint(t, it));
+        const concat = items.some((i) => i.kind === 'binary' && i.op === '||');
+        if (what === 'compare') return report(at, `cannot compare ${describeType(t)} with ${describeType(it)}`, concat ? '`||` joins strings (it is no longer `or`): write `or` between conditions' : mismatchHint(t, it));
         return report(item, `the values of CASE must have one type, got ${describeType(t)} and ${describeType(it)}`, 'cast one of them, e.g. cast(x AS varchar)');
       }
       t = next;

@@ -100,7 +100,12 @@ class Parser {
       const tok = this.peek();
       const bp = this.infixPower(tok);
       if (bp === null || bp <= minBp) return left;
-      if (bp === BP_COMPARE && chainedFrom && left) {
+      if (bp === BP_COMPARE && chainedFrom && left && left.kind === 'binary' && left.right.kind === 'binary' && left.right.op === '||') {
+        // `a > 1 || b < 0`: written when || meant or; it now binds tighter than comparisons.
+        const at = this.source.indexOf('||', left.right.left.end);
+        this.error('`||` joins strings; it is no longer `or`', at, at + 2,
+          'write `a > 1 or b < 0` (`||` is SQL\'s string concatenation)');
+      } else if (bp === BP_COMPARE && chainedFrom && left) {
         this.error(`comparisons cannot be chained: ${describeToken(tok)} follows ${describeToken(chainedFrom)}`, tok.start, tok.end,
           'join them with `and`, e.g. `a < b and b < c`');
       }
@@ -213,7 +218,7 @@ class Parser {
     const name = this.source.slice(tok.start, end);
     const to = typeFromName(String(tok.value), args);
     if ('error' in to) {
-      this.error(`${to.error} at ${describePosition(this.source, tok.start)}`, tok.start, end, `types: ${TYPE_NAMES_HINT}`);
+      this.error(to.error, tok.start, end, `types: ${TYPE_NAMES_HINT}`);
       return null;
     }
     return { to: to.type, name, end };

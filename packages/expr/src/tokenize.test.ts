@@ -46,3 +46,13 @@ describe('tokenize', () => {
     expect(messages('{{ }}')).toEqual(['empty variable reference {{}} at column 1']);
   });
 });
+
+describe('tokenize: SQL strings and numbers', () => {
+  it("reads a doubled quote as one quote, as SQL does: 'it''s'", () => {
+    expect(tokenize("'it''s'").tokens[0]).toMatchObject({ kind: 'string', value: "it's" });
+  });
+
+  it('keeps integers exact as bigint and floats as numbers', () => {
+    expect(tokenize('9223372036854775807 1.5 2e2').tokens.map((t) => t.value)).toEqual([9223372036854775807n, 1.5, 200, '']);
+  });
+});

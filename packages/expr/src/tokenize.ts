@@ -95,7 +95,15 @@ function readString(source: string, start: number, tokens: Token[], fail: Fail):
   const quote = source[start];
   let value = '';
   let i = start + 1;
-  while (i < source.length && source[i] !== quote) {
+  for (;;) {
+    if (i >= source.length) break;
+    if (source[i] === quote) {
+      // SQL's doubled quote: 'it''s'.
+      if (source[i + 1] !== quote) break;
+      value += quote;
+      i += 2;
+      continue;
+    }
     if (source[i] !== '\\') {
       value += source[i++];
       continue;
