@@ -26,9 +26,9 @@ const documented = (why: string, docs: string): Difference => ({ documented: why
 // Shared marks, so one decision is written once.
 const DIV_ZERO = documented('x / 0 and x % 0 give null in PYpeline; DuckDB gives ±Infinity or NaN for /, null for integer %', 'division by zero');
 const NAN_ORDER = pending('NaN: DuckDB treats NaN as equal to itself and larger than every number; PYpeline follows IEEE (all comparisons false)');
-const ROUND_NUDGE = pending('round(1.005, 2) on a DOUBLE: PYpeline nudges to 1.01, DuckDB rounds the binary value to 1 (fix, or document and mark documented)');
+const ROUND_NUDGE = documented('round(1.005, 2) on a DOUBLE: PYpeline rounds the decimal as written to 1.01, DuckDB the binary value to 1', '1.005 → 1.01');
 
-const INT_DIV_FLOAT = documented('`//` refuses floats and decimals (write floor(a / b)); DuckDB divides them with // as with / (DOUBLE) or floors (DECIMAL)', 'integer division');
+const INT_DIV_FLOAT = documented('`//` refuses floats and decimals (write floor(a / b)); DuckDB divides them with // as with / (DOUBLE) or floors (DECIMAL)', 'accepts integers only');
 const NEG_ZERO_TEXT = pending('-0.0 as text: PYpeline writes "0.0", DuckDB "-0.0" (cast to varchar, concat)');
 const CAST_HALF_EVEN = pending('cast of a DOUBLE to an integer: PYpeline rounds halves away from zero (0.5 → 1, 2.5 → 3), DuckDB to even (0.5 → 0, 2.5 → 2)');
 const TRY_CAST_DECIMAL_OVERFLOW = pending('try_cast(1e300 AS decimal(p,s)) is not null: the vector kernel gives 0, evaluateScalar 1e300 (DuckDB: null)');
@@ -38,7 +38,7 @@ const FLOOR_OF_INTEGER = pending('floor/ceil/trunc of an integer: PYpeline keeps
 const SPLIT_EMPTY = pending("split_part(s, '', n): DuckDB splits into characters (split_part('straße', '', 1) = 's'), PYpeline returns the whole string");
 const LPAD_EMPTY = pending("lpad/rpad with an empty fill when padding is needed: DuckDB errors (\"Insufficient padding in LPAD\"), PYpeline accepts");
 const STRFTIME_CODES = pending('strftime: DuckDB knows %G %V (ISO year and week), %U %W (week numbers) and %c, PYpeline refuses them ("unknown format code")');
-const INTEGER_IS_BIGINT = pending('cast/try_cast AS integer is 64-bit in PYpeline (integer = BIGINT); DuckDB INTEGER is 32-bit, so try_cast(9007199254740993 AS integer) is null there. Document (or map integer to 32 bits)');
+const INTEGER_IS_BIGINT = documented('cast/try_cast AS integer is 64-bit in PYpeline (integer = BIGINT); DuckDB INTEGER is 32-bit, so try_cast(9007199254740993 AS integer) is null there', 'every integer is BIGINT');
 const FLOAT_IS_DOUBLE = pending('cast AS float/real is DOUBLE in PYpeline; DuckDB FLOAT/REAL is 32-bit (0.1 → 0.10000000149, 1e300 out of range). Document (or map float to 32 bits)');
 const ZONED_TEXT = pending("a TIMESTAMPTZ as text: DuckDB appends the zone ('2024-03-31 01:00:00+00'), PYpeline writes no zone. Document");
 
