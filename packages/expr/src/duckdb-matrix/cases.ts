@@ -25,7 +25,7 @@ const documented = (why: string, docs: string): Difference => ({ documented: why
 
 // Shared marks, so one decision is written once.
 const DIV_ZERO = documented('x / 0 and x % 0 give null in PYpeline; DuckDB gives ±Infinity or NaN for /, null for integer %', 'division by zero');
-const NAN_ORDER = pending('NaN: DuckDB treats NaN as equal to itself and larger than every number; PYpeline follows IEEE (all comparisons false)');
+const NAN_ORDER = pending('NaN in comparisons: DuckDB (and PYpeline\'s evaluateScalar and folded constants) treat NaN as equal to itself and larger than every number; the vector kernels follow IEEE (every comparison with NaN false), so a filter drops NaN rows DuckDB keeps');
 const ROUND_NUDGE = documented('round(1.005, 2) on a DOUBLE: PYpeline rounds the decimal as written to 1.01, DuckDB the binary value to 1', '1.005 → 1.01');
 
 const INT_DIV_FLOAT = documented('`//` refuses floats and decimals (write floor(a / b)); DuckDB divides them with // as with / (DOUBLE) or floors (DECIMAL)', 'accepts integers only');

@@ -55,7 +55,10 @@ export async function runCase(c: MatrixCase, ctx: MatrixContext): Promise<CaseOu
     problems.push(`const: \`${text}\` does not parse`);
     return { problems };
   }
-  compareRows('scalar', scalarPath(c, text, ctx), duck, expr, ctx, problems, sampleRows(ctx.data.rows, 8));
+  const scalarRows = sampleRows(ctx.data.rows, 8);
+  const scalar = scalarPath(c, text, ctx);
+  compareRows('scalar', scalar, duck, expr, ctx, problems, scalarRows);
+  if (vector) selfConsistency(vector, scalar, scalarRows, expr, ctx, problems);
   constPath(c, text, ctx, duck, expr, problems);
   return { problems };
 }
@@ -125,6 +128,14 @@ function scalarPath(c: MatrixCase, text: string, ctx: MatrixContext): (Norm | Er
     }
   }
   return out;
+}
+
+/** The vector kernel and evaluateScalar must agree with each other, whatever DuckDB says. */
+function selfConsistency(vector: NormColumn, scalar: (Norm | Error)[], rows: number[], expr: Expr, ctx: MatrixContext, problems: string[]): void {
+  const split = rows.filter((r) => !(scalar[r] instanceof Error) && !valuesEqual(scalar[r] as Norm, vector.values[r]));
+  if (split.length === 0) return;
+  const r = split[0];
+  problems.push(`PYpeline disagrees with itself on ${split.length} rows: row ${r} ${describeRow(expr, r, ctx)}: vector ${showValue(vector.values[r], vector.family)}, evaluateScalar ${showValue(scalar[r] as Norm, vector.family)}`);
 }
 
 /** Columns replaced by typed `{{variables}}`, so compileValue folds the whole expression into a constant. */
