@@ -39,8 +39,10 @@ const SPLIT_EMPTY = pending("split_part(s, '', n): DuckDB splits into characters
 const LPAD_EMPTY = pending("lpad/rpad with an empty fill when padding is needed: DuckDB errors (\"Insufficient padding in LPAD\"), PYpeline accepts");
 const STRFTIME_CODES = pending('strftime: DuckDB knows %G %V (ISO year and week), %U %W (week numbers) and %c, PYpeline refuses them ("unknown format code")');
 const INTEGER_IS_BIGINT = documented('cast/try_cast AS integer is 64-bit in PYpeline (integer = BIGINT); DuckDB INTEGER is 32-bit, so try_cast(9007199254740993 AS integer) is null there', 'every integer is BIGINT');
-const FLOAT_IS_DOUBLE = pending('cast AS float/real is DOUBLE in PYpeline; DuckDB FLOAT/REAL is 32-bit (0.1 → 0.10000000149, 1e300 out of range). Document (or map float to 32 bits)');
+const FLOAT_IS_DOUBLE = pending('FLOAT (32-bit) columns and cast AS float/real compute as DOUBLE in PYpeline; DuckDB keeps FLOAT: 0.1 as text is "0.1" there, f * 2 overflows to Infinity, round(f, 2) stays a FLOAT, and 1e300 does not fit. The vector kernel even compares f == 0.1 as DuckDB does while evaluateScalar does not. Document (or map float to 32 bits)');
 const ZONED_TEXT = pending("a TIMESTAMPTZ as text: DuckDB appends the zone ('2024-03-31 01:00:00+00'), PYpeline writes no zone. Document");
+
+const UBIGINT_CAST = pending('cast(x AS ubigint) is a BIGINT in PYpeline, so a UBIGINT value ≥ 2^63 overflows ("does not fit in 64 bits") in evaluateScalar and folded constants; the vector kernels read Uint64 columns right. Matters for valve conditions on such values');
 
 export const CASES: readonly MatrixCase[] = [
   // ---- arithmetic -------------------------------------------------------------------------
@@ -549,6 +551,36 @@ export const CASES: readonly MatrixCase[] = [
   { pype: 'abs(try_cast(y AS decimal(8,3)))' },
   { pype: 'try_cast(x AS decimal(10,2)) > 1.005', difference: DECIMAL_FROM_DOUBLE },
   { pype: 'cast(i AS decimal(6,2)) // 4', difference: INT_DIV_FLOAT },
+  // ---- DECIMAL, UBIGINT and FLOAT columns ------------------------------------------------------
+  { pype: 'm' },
+  { pype: 'm + 1' },
+  { pype: 'm * cast(k AS decimal(4,1))' },
+  { pype: 'm * m', sql: 'm::DECIMAL(24,3) * m' },
+  { pype: 'm / 4' },
+  { pype: 'm + x' },
+  { pype: 'm * i' },
+  { pype: 'm > 1' },
+  { pype: "m == cast('1.005' AS decimal(12,3))" },
+  { pype: 'round(m, 2)' },
+  { pype: 'round(m)' },
+  { pype: 'floor(m)' },
+  { pype: 'abs(m)' },
+  { pype: 'cast(m AS varchar)' },
+  { pype: 'cast(m AS double)' },
+  { pype: 'cast(m AS integer)' },
+  { pype: 'try_cast(m AS decimal(5,1))', difference: TRY_CAST_DECIMAL_OVERFLOW },
+  { pype: 'coalesce(m, 0)' },
+  { pype: 'greatest(m, 0)' },
+  { pype: 'u', difference: UBIGINT_CAST },
+  { pype: 'u > 9223372036854775807', difference: UBIGINT_CAST },
+  { pype: 'u == 0', difference: UBIGINT_CAST },
+  { pype: 'cast(u AS varchar)', difference: UBIGINT_CAST },
+  { pype: 'u % 10', difference: UBIGINT_CAST },
+  { pype: 'f' },
+  { pype: 'f * 2', difference: FLOAT_IS_DOUBLE },
+  { pype: 'f == 0.1', difference: FLOAT_IS_DOUBLE },
+  { pype: 'cast(f AS varchar)', difference: FLOAT_IS_DOUBLE },
+  { pype: 'round(f, 2)', difference: FLOAT_IS_DOUBLE },
 ];
 
 /**

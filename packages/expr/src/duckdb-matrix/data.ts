@@ -1,4 +1,7 @@
-import { Bool, DateDay, Dictionary, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
+import {
+  Bool, DateDay, Decimal, Dictionary, Float32, Float64, Int32, Int64, Table, TimestampMillisecond, Uint64, Utf8, makeData, makeVector, vectorFromArray,
+  type DataType, type Vector,
+} from 'apache-arrow';
 
 /**
  * The table both engines read: the same rows as an Arrow table (for PYpeline) and as SQL (for
@@ -16,6 +19,10 @@ export interface MatrixColumn {
   about: string;
   edges: Cell[];
   random: (rnd: () => number) => Cell;
+  /** The value given as a `{{variable}}` when the cell itself cannot be one (UBIGINT beyond 64 bits: its text). */
+  variable?: (cell: Cell) => unknown;
+  /** Builds the Arrow vector when vectorFromArray cannot (decimals, given as their text). */
+  vector?: (cells: Cell[]) => Vector;
 }
 
 export const ROWS = 192;
@@ -95,6 +102,23 @@ export const COLUMNS: readonly MatrixColumn[] = [
     edges: ['alpha', null, 'Beta', 'straße', '', 'a_b', '%'],
     random: (r) => pick(r, ['alpha', 'Beta', 'GAMMA', 'straße', 'x_y', '']),
   },
+  {
+    name: 'm', sql: 'DECIMAL(12,3)', arrow: () => new Decimal(3, 12, 128), about: 'DECIMAL(12,3) (Arrow Decimal128), written as text',
+    edges: ['1.005', '-2.500', '0.000', '999999999.999', '-999999999.999', '0.001', null, '123.450', '-0.001'],
+    random: (r) => (int(r, -2_000_000, 2_000_000) / 1000).toFixed(3),
+    vector: (cells) => decimalVector(cells, 3, 12),
+  },
+  {
+    name: 'u', sql: 'UBIGINT', arrow: () => new Uint64(), about: 'UBIGINT (Arrow Uint64) up to 2^64-1',
+    edges: [0n, 18446744073709551615n, 9223372036854775808n, 9223372036854775807n, 1n, null, 9007199254740993n],
+    random: (r) => BigInt(int(r, 0, 1e9)),
+    variable: (cell) => (cell === null ? null : String(cell)),
+  },
+  {
+    name: 'f', sql: 'FLOAT', arrow: () => new Float32(), about: 'FLOAT (Arrow Float32): 0.1 is 0.10000000149011612',
+    edges: [Math.fround(0.1), Math.fround(-2.5), Math.fround(1.005), null, Math.fround(3.4e38), 0, Math.fround(16777217)],
+    random: (r) => Math.fround(int(r, -100000, 100000) / 100),
+  },
 ];
 
 /** Deterministic 32-bit generator (mulberry32): the same data on every machine. */
@@ -135,7 +159,7 @@ export function generateData(): MatrixData {
 export function toArrowTable(data: MatrixData): Table {
   const vectors = Object.fromEntries([
     ['id', vectorFromArray(data.values.get('id')!, new Int32())],
-    ...COLUMNS.map((c) => [c.name, vectorFromArray(data.values.get(c.name)!, c.arrow())]),
+    ...COLUMNS.map((c) => [c.name, c.vector ? c.vector(data.values.get(c.name)!) : vectorFromArray(data.values.get(c.name)!, c.arrow())]),
   ]);
   return new Table(vectors);
 }
@@ -161,8 +185,26 @@ export function sqlLiteral(v: Cell, sqlType: string): string {
     if (sqlType === 'DATE') return `DATE '${iso.slice(0, 10)}'`;
     return sqlType === 'TIMESTAMPTZ' ? `TIMESTAMPTZ '${iso.slice(0, 23).replace('T', ' ')}+00'` : `TIMESTAMP '${iso.slice(0, 23).replace('T', ' ')}'`;
   }
-  if (typeof v === 'string') return `'${v.replaceAll("'", "''")}'`;
-  if (typeof v === 'number' && sqlType === 'DOUBLE') return `'${Object.is(v, -0) ? '-0.0' : String(v)}'::DOUBLE`;
+  if (typeof v === 'string') return sqlType === 'VARCHAR' ? `'${v.replaceAll("'", "''")}'` : `'${v}'::${sqlType}`;
+  if (typeof v === 'number' && (sqlType === 'DOUBLE' || sqlType === 'FLOAT')) return `'${Object.is(v, -0) ? '-0.0' : String(v)}'::DOUBLE`;
   // Quoted, so -9223372036854775808 is read as one number rather than negating one too large.
   return `'${String(v)}'::${sqlType}`;
+}
+
+/** Decimal128 from decimal text ('-2.500'): the unscaled value as four little-endian 32-bit words, two's complement. */
+function decimalVector(cells: Cell[], scale: number, precision: number): Vector {
+  const words = new Uint32Array(cells.length * 4);
+  const valid = new Uint8Array(Math.ceil(cells.length / 8));
+  cells.forEach((cell, i) => {
+    if (cell === null) return;
+    valid[i >> 3] |= 1 << (i & 7);
+    const [whole, frac = ''] = String(cell).split('.');
+    let x = BigInt.asUintN(128, BigInt(whole + frac.padEnd(scale, '0')));
+    for (let w = 0; w < 4; w++) {
+      words[i * 4 + w] = Number(x & 0xffffffffn);
+      x >>= 32n;
+    }
+  });
+  const nullCount = cells.filter((c) => c === null).length;
+  return makeVector(makeData({ type: new Decimal(scale, precision, 128), length: cells.length, nullCount, nullBitmap: valid, data: words }));
 }

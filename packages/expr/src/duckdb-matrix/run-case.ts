@@ -122,7 +122,7 @@ function scalarPath(c: MatrixCase, text: string, ctx: MatrixContext): (Norm | Er
   const out: (Norm | Error)[] = new Array(ctx.data.rows).fill(undefined);
   for (const r of sampleRows(ctx.data.rows, 8)) {
     try {
-      out[r] = normalizeJs(evaluateScalar(parsed.expr!, (name) => (c.vars && name in c.vars ? c.vars[name] : ctx.data.values.get(name)?.[r])));
+      out[r] = normalizeJs(evaluateScalar(parsed.expr!, (name) => (c.vars && name in c.vars ? c.vars[name] : cellAsVariable(name, r, ctx))));
     } catch (e) {
       out[r] = e as Error;
     }
@@ -146,7 +146,7 @@ function constPath(c: MatrixCase, text: string, ctx: MatrixContext, duck: NormCo
   const got: (Norm | Error)[] = new Array(ctx.data.rows).fill(undefined);
   for (const r of rows) {
     try {
-      const kernel = compileValue(parsed.expr!, one.schema, (name) => (c.vars && name in c.vars ? c.vars[name] : ctx.data.values.get(name)?.[r]));
+      const kernel = compileValue(parsed.expr!, one.schema, (name) => (c.vars && name in c.vars ? c.vars[name] : cellAsVariable(name, r, ctx)));
       got[r] = normalizeVector(kernel(one)).values[0];
     } catch (e) {
       got[r] = e as Error;
@@ -172,6 +172,13 @@ function asConstant(source: string): string {
     at = tok.end;
   });
   return out + source.slice(at);
+}
+
+const VARIABLE = new Map(COLUMNS.map((col) => [col.name, col.variable ?? ((cell: unknown) => cell)]));
+
+function cellAsVariable(name: string, r: number, ctx: MatrixContext): unknown {
+  const cell = ctx.data.values.get(name)?.[r];
+  return cell === undefined ? undefined : (VARIABLE.get(name) ?? ((v: unknown) => v))(cell);
 }
 
 const CAST_TYPE = new Map(COLUMNS.map((col) => [col.name, col.sql === 'TIMESTAMPTZ' ? 'timestamp' : col.sql.toLowerCase()]));
