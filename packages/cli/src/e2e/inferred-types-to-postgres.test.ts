@@ -66,31 +66,30 @@ connections:
 
 describeWithService('postgres', 'inferred csv_source and json_source types in PostgreSQL', () => {
   const db = postgresTestConfig();
-  const schema = uniqueName('pype_types');
+  // Tables of unique names in public, dropped afterwards.
+  const schema = 'public';
+  const tables = { csv: uniqueName('pype_types_csv'), json: uniqueName('pype_types_json') };
   const client = new pg.Client(db);
   const dir = mkdtempSync(join(tmpdir(), 'pype-types-'));
   const columnTypes = async (table: string) =>
     Object.fromEntries((await client.query(`select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = $2`, [schema, table])).rows.map((r) => [r.column_name, r.data_type]));
 
-  beforeAll(async () => {
-    await client.connect();
-    await client.query(`create schema "${schema}"`);
-  });
+  beforeAll(() => client.connect());
   afterAll(async () => {
-    await client.query(`drop schema if exists "${schema}" cascade`);
+    for (const table of Object.values(tables)) await client.query(`drop table if exists ${schema}."${table}"`);
     await client.end();
   });
 
   it('csv_source: a late int32 overflow and int64 max load into bigint; timestamps, booleans and dates into timestamptz, boolean and date', async () => {
     writeFileSync(join(dir, 'rows.csv'), `id,n,big,at,ok,day,half,name\n${Array.from({ length: ROWS }, (_, i) => csvRow(i)).join('\n')}\n`);
-    writeFileSync(join(dir, 'csv.yaml'), flow('csv_source', join(dir, 'rows.csv'), 'from_csv', schema));
+    writeFileSync(join(dir, 'csv.yaml'), flow('csv_source', join(dir, 'rows.csv'), tables.csv, schema));
     const r = pype(['run', join(dir, 'csv.yaml')]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(await columnTypes('from_csv')).toEqual({
+    expect(await columnTypes(tables.csv)).toEqual({
       id: 'bigint', n: 'bigint', big: 'bigint', at: 'timestamp with time zone', ok: 'boolean', day: 'date', half: 'double precision', name: 'text',
     });
-    const rows = (await client.query(`select id, n::text, big::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') as at, ok, day::text from "${schema}".from_csv where id in (0, 1, 2, 3, 50000, 50001) order by id`)).rows;
+    const rows = (await client.query(`select id, n::text, big::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') as at, ok, day::text from ${schema}."${tables.csv}" where id in (0, 1, 2, 3, 50000, 50001) order by id`)).rows;
     expect(rows).toEqual([
       { id: '0', n: '0', big: '0', at: '2024-01-31 08:30:00.000', ok: false, day: '2024-03-01' },
       { id: '1', n: '1', big: '1', at: '2024-01-31 06:30:00.000', ok: true, day: '2024-03-01' },
@@ -99,17 +98,17 @@ describeWithService('postgres', 'inferred csv_source and json_source types in Po
       { id: '50000', n: '2767891499', big: '50000', at: '2024-02-29 23:59:59.250', ok: false, day: '2024-03-01' },
       { id: '50001', n: '50001', big: '9223372036854775807', at: '2024-01-31 08:30:00.000', ok: true, day: '2024-03-01' },
     ]);
-    expect((await client.query(`select count(*)::int as n from "${schema}".from_csv`)).rows[0].n).toBe(ROWS);
+    expect((await client.query(`select count(*)::int as n from ${schema}."${tables.csv}"`)).rows[0].n).toBe(ROWS);
   });
 
   it('json_source: a JSON array with a late int32 overflow, int64 max and 2^53 + 1 loads exactly into bigint', async () => {
     writeFileSync(join(dir, 'rows.json'), `[${Array.from({ length: ROWS }, (_, i) => jsonRow(i)).join(',\n')}]`);
-    writeFileSync(join(dir, 'json.yaml'), flow('json_source', join(dir, 'rows.json'), 'from_json', schema));
+    writeFileSync(join(dir, 'json.yaml'), flow('json_source', join(dir, 'rows.json'), tables.json, schema));
     const r = pype(['run', join(dir, 'json.yaml')]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(await columnTypes('from_json')).toEqual({ id: 'bigint', n: 'bigint', big: 'bigint', at: 'timestamp with time zone', ok: 'boolean', day: 'date' });
-    const rows = (await client.query(`select id, n::text, big::text from "${schema}".from_json where id in (50000, 50001, 50002) order by id`)).rows;
+    expect(await columnTypes(tables.json)).toEqual({ id: 'bigint', n: 'bigint', big: 'bigint', at: 'timestamp with time zone', ok: 'boolean', day: 'date' });
+    const rows = (await client.query(`select id, n::text, big::text from ${schema}."${tables.json}" where id in (50000, 50001, 50002) order by id`)).rows;
     expect(rows).toEqual([
       { id: '50000', n: '2767891499', big: '50000' },
       { id: '50001', n: '50001', big: '9223372036854775807' },
