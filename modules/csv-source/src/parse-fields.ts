@@ -5,7 +5,7 @@
  * delimiter or line break follows, so a numeric field is read in one pass. Type inference uses
  * the same functions, so a value inference accepted always parses.
  */
-import { parseTime } from '@pypeline/sdk';
+import { daysFromCivil, parseTime } from '@pypeline/sdk';
 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const INT32_MIN = -(2 ** 31);
@@ -169,16 +169,6 @@ function monthStart(y: number, m: number): number {
   return v;
 }
 
-// Howard Hinnant's days_from_civil: exact for every proleptic Gregorian date.
-function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
 /**
  * A boolean word in any case, as 1 or 0: `true`/`false`, `t`/`f`, `yes`/`no`, the words DuckDB's
  * CSV sniffer reads as BOOLEAN. Not `1`/`0` (an integer column) nor `y`/`n` (DuckDB: text); the
@@ -220,7 +210,8 @@ export function readTimestamp(b: Uint8Array, s: number, e: number): number {
   if (e - s < 10 || b[s + 4] !== 45 || (b[s] - 48) >>> 0 > 9) return -1;
   let stop = s;
   while (stop < e && TIME_BYTES[b[stop]] === 1) stop++;
-  const ms = parseTime(latin1Text(b, s, stop));
+  // One string per value: fromCharCode over the bytes (ASCII here) beats appending char by char.
+  const ms = parseTime(String.fromCharCode.apply(null, b.subarray(s, stop) as unknown as number[]));
   if (ms === null) return -1;
   const hi = Math.floor(ms / TWO_32);
   parsed.hi = hi | 0;
