@@ -3,7 +3,7 @@ import type { StepConfig, StepOptions, StepSpec } from '@pypeline/sdk';
 import type { Config } from './dist/config.js';
 
 /**
- * `json_source` (source): Reads JSON Lines or a JSON array of objects into a table, typing each column from the first rows
+ * `json_source` (source): Reads JSON Lines or a JSON array of objects into a table, typing each column from its values (the first rows of JSON Lines)
  * Required config: file_path. Input ports: none. Output ports: data.
  * @param id the module id in the flow
  * @param config its configuration; any value may also be a template such as `{{context.x}}`

@@ -4,7 +4,7 @@ import { parsed } from './parse-fields.js';
 /** What a parsed column hands back across the worker boundary: plain typed arrays, transferable. */
 export interface ColumnBuffers {
   kind: ColumnKind;
-  /** int32 and date: Int32Array; int64: Int32Array of (low, high) pairs; float64: Float64Array; boolean: bitmap. */
+  /** int32 and date: Int32Array; int64 and timestamp (epoch ms): Int32Array of (low, high) pairs; float64: Float64Array; boolean: bitmap. */
   values: Int32Array | Float64Array | Uint8Array | null;
   /** utf8 only. */
   offsets: Int32Array | null;
@@ -50,6 +50,7 @@ export class ColumnBuilder {
         this.i32 = grow(this.i32, capacity);
         break;
       case 'int64':
+      case 'timestamp':
         this.i32 = grow(this.i32, capacity * 2);
         break;
       case 'float64':
@@ -97,6 +98,7 @@ export class ColumnBuilder {
         this.i32[row] = parsed.value;
         return;
       case 1:
+      case 6:
         this.i32[2 * row] = parsed.value;
         this.i32[2 * row + 1] = parsed.hi;
         return;
@@ -186,6 +188,7 @@ export class ColumnBuilder {
         out.values = trim(this.i32, rows);
         break;
       case 'int64':
+      case 'timestamp':
         out.values = trim(this.i32, rows * 2);
         break;
       case 'float64':

@@ -1,5 +1,5 @@
 /** A column type `schema` can set (the types inference chooses from). */
-export type CsvColumnType = 'int32' | 'int64' | 'float64' | 'boolean' | 'date' | 'utf8';
+export type CsvColumnType = 'int32' | 'int64' | 'float64' | 'boolean' | 'date' | 'timestamp' | 'utf8';
 
 /** Configuration of `csv_source`. */
 export interface Config {
@@ -34,13 +34,13 @@ export interface Config {
    */
   escape?: string;
   /**
-   * Rows read to infer each column's type; 0 reads the whole file before choosing
+   * Rows read to infer each column's type (DuckDB's default sample, 20480); 0 reads the whole file before choosing
    * @asType integer
-   * @default 1000
+   * @default 20480
    */
   sample_rows?: number;
   /**
-   * Column types that override inference, by column name, e.g. { zip: utf8, amount: float64 }
+   * Column types that override inference, by column name, e.g. { zip: utf8, amount: float64, seen_at: timestamp }
    * @default {}
    */
   schema?: Record<string, CsvColumnType>;
@@ -65,7 +65,7 @@ export const DEFAULTS = {
   header: true,
   quote: '"',
   escape: '',
-  sample_rows: 1000,
+  sample_rows: 20480,
   schema: {},
   on_error: 'fail',
   chunk_bytes: 4 * 1024 * 1024,

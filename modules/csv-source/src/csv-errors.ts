@@ -12,18 +12,21 @@ export function fileNotFound(path: string, cause: unknown): ModuleError {
 
 /**
  * The error `on_error: fail` stops with. `typeOrigin` says where the column's type came from,
- * so the user knows whether to fix the data, the sample or the schema.
+ * so the user knows whether to fix the data, the sample or the schema; for a value its column
+ * does not fit, the hint names the `schema` entry that would hold it (DuckDB's `types=` fix).
  */
-export function badRecord(path: string, line: number, bad: BadRecord, typeOrigin: (column: number) => string): ModuleError {
+export function badRecord(path: string, line: number, bad: BadRecord, typeOrigin: (column: number) => string, names: string[] = []): ModuleError {
   if (bad.column < 0) {
     return new ModuleError(`${path}: cannot parse CSV at line ${line}: ${bad.reason}`, {
       retryable: false,
       hint: 'check that delimiter, quote and encoding match the file and that every row has as many fields as the header, or set on_error to skip or reject',
     });
   }
+  const name = names[bad.column];
+  const override = name !== undefined && bad.widen ? `set its type in configs.optional.schema, e.g. schema: { ${JSON.stringify(name)}: ${bad.widen} }` : 'set the column type in configs.optional.schema';
   return new ModuleError(`${path}: line ${line}, ${bad.reason}, ${typeOrigin(bad.column)}`, {
     retryable: false,
-    hint: 'fix the value, set sample_rows to 0 so the whole file is read before types are chosen, set the column type in schema, or set on_error to skip or reject',
+    hint: `${override}; or set sample_rows to 0 so the whole file is read before types are chosen; or fix the value; or set on_error to skip or reject`,
   });
 }
 

@@ -56,12 +56,12 @@ describe('csv_source', () => {
   it('infers column types, reads empty fields as null and sets globals when the stream ends', async () => {
     const path = csvFile('id,big,price,ok,day,name\n1,1,1.5,true,2024-01-31,ada\n2,9007199254740993,,false,,\n,3,-2,,1970-01-01,"b, c"\n');
     const { table, schema, ctx } = await read({ file_path: path });
-    expect(types(schema)).toEqual(['id:Int32', 'big:Int64', 'price:Float64', 'ok:Bool', 'day:Date32<DAY>', 'name:Utf8']);
+    expect(types(schema)).toEqual(['id:Int64', 'big:Int64', 'price:Float64', 'ok:Bool', 'day:Date32<DAY>', 'name:Utf8']);
     expect(table.getChild('big')!.get(1)).toBe(9007199254740993n);
     expect(table.getChild('day')!.get(0)).toBe(Date.UTC(2024, 0, 31));
     expect(rows(table).map((r) => [r.id, r.price, r.ok, r.name])).toEqual([
-      [1, 1.5, true, 'ada'],
-      [2, null, false, null],
+      [1n, 1.5, true, 'ada'],
+      [2n, null, false, null],
       [null, -2, null, 'b, c'],
     ]);
     expect(ctx.globals.get('row_count')).toBe(3);
@@ -69,16 +69,23 @@ describe('csv_source', () => {
   });
 
   it.each([
-    [['1', '-2', '+3'], 'Int32'],
+    [['1', '-2', '+3'], 'Int64'],
     [['1', '2147483648'], 'Int64'],
     [['1', '9223372036854775808'], 'Float64'],
     [['1', '2.5', '1e3', '.5', '-0.001'], 'Float64'],
     [['true', 'FALSE', 'True'], 'Bool'],
+    [['t', 'F', 'yes', 'NO'], 'Bool'],
+    [['y', 'n'], 'Utf8'],
+    [['0', '1'], 'Int64'],
+    [['1', 'yes'], 'Utf8'],
+    [['2024-01-31 08:30:00', '2024-01-31T08:30:00.250Z', '2024-01-31T08:30+02:00', '2024-01-31 08:30:00.123456'], 'Timestamp<MILLISECOND, UTC>'],
+    [['2024-01-31', '2024-01-31 08:30:00'], 'Timestamp<MILLISECOND, UTC>'],
+    [['2024-01-31 25:00:00'], 'Utf8'],
     [['2024-02-29', '1969-12-31'], 'Date32<DAY>'],
     [['2023-02-29'], 'Utf8'],
     [['1', 'x'], 'Utf8'],
     [['', ''], 'Utf8'],
-    [['', '7', ''], 'Int32'],
+    [['', '7', ''], 'Int64'],
     [[' 1'], 'Utf8'],
     [['1e'], 'Utf8'],
   ])('infers %j as %s', async (values, type) => {
@@ -144,11 +151,12 @@ describe('csv_source', () => {
   it('on_error fail: names the file, line and column of a value that does not fit the inferred type', async () => {
     const path = csvFile('id,n\n1,2\n2,3\n3,x\n');
     const error = await failure({ file_path: path, sample_rows: 2 });
-    expect(error.message).toBe(`${path}: line 4, column "n" (2): value "x" is not a 32-bit integer, the type inferred for the column from the first 2 rows`);
+    expect(error.message).toBe(`${path}: line 4, column "n" (2): value "x" is not a 64-bit integer, the type inferred for the column from the first 2 rows (sample_rows: 2)`);
     expect(error.retryable).toBe(false);
+    expect(error.hint).toContain('schema: { "n": utf8 }');
     expect(error.hint).toContain('sample_rows to 0');
     const { schema } = await read({ file_path: path, sample_rows: 0 });
-    expect(types(schema)).toEqual(['id:Int32', 'n:Utf8']);
+    expect(types(schema)).toEqual(['id:Int64', 'n:Utf8']);
   });
 
   it('on_error fail: reports a malformed row with its line, counting lines across chunks', async () => {
@@ -162,7 +170,7 @@ describe('csv_source', () => {
     const path = csvFile('id,amount\n1,2.5\n2,abc\n3\n4,4.5\n5,1,extra\n');
     const config: Config = { file_path: path, schema: { amount: 'float64' } };
     const skipped = await read({ ...config, on_error: 'skip' });
-    expect(rows(skipped.table)).toEqual([{ id: 1, amount: 2.5 }, { id: 4, amount: 4.5 }]);
+    expect(rows(skipped.table)).toEqual([{ id: 1n, amount: 2.5 }, { id: 4n, amount: 4.5 }]);
     expect(skipped.reject).toBeUndefined();
     expect(skipped.ctx.globals.get('skipped_count')).toBe(3);
     const rejected = await read({ ...config, on_error: 'reject', chunk_bytes: 16 });
@@ -195,7 +203,7 @@ describe('csv_source', () => {
       expect(error.retryable).toBe(false);
     }
     const { table } = await read({ file_path: path, encoding: 'latin1' });
-    expect(rows(table)).toEqual([{ id: 1, name: 'ada' }, { id: 2, name: 'café' }, { id: 3, name: 'bob' }]);
+    expect(rows(table)).toEqual([{ id: 1n, name: 'ada' }, { id: 2n, name: 'café' }, { id: 3n, name: 'bob' }]);
   });
 
   it('finds bytes that are not UTF-8 in the header and in a later chunk', async () => {

@@ -1,17 +1,17 @@
 import { INFERENCE_ORDER, type ColumnKind } from './column-kinds.js';
 import { parseChunk, type CsvDialect } from './parse-chunk.js';
-import { readBool, readDate, readFloat64, readInt32, readInt64 } from './parse-fields.js';
+import { readBool, readDate, readFloat64, readInt64, readTimestamp } from './parse-fields.js';
 
-/** One bit per kind a column may still be (utf8 always can). */
-const BIT: Record<ColumnKind, number> = { int32: 1, int64: 2, float64: 4, boolean: 8, date: 16, utf8: 0 };
-export const ALL_KINDS = 31;
+/** One bit per kind inference may still choose for a column (utf8 always can; int32 never is inferred). */
+const BIT: Record<ColumnKind, number> = { int32: 0, int64: 2, float64: 4, boolean: 8, date: 16, timestamp: 32, utf8: 0 };
+export const ALL_KINDS = 62;
 
 const READERS: [number, (b: Uint8Array, s: number, e: number) => number][] = [
-  [BIT.int32, readInt32],
   [BIT.int64, readInt64],
   [BIT.float64, readFloat64],
   [BIT.boolean, readBool],
   [BIT.date, readDate],
+  [BIT.timestamp, readTimestamp],
 ];
 
 export interface InferTask {

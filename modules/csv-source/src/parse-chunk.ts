@@ -1,7 +1,7 @@
 import { ColumnBuilder, type ColumnBuffers } from './column-builder.js';
-import { KIND_LABELS, type ColumnKind } from './column-kinds.js';
+import { INFERENCE_ORDER, KIND_LABELS, widerKind, type ColumnKind } from './column-kinds.js';
 import { findInvalidUtf8, type InvalidUtf8 } from './utf8-check.js';
-import { latin1Text, readBool, readDate, readFloat64, readInt32, readInt64 } from './parse-fields.js';
+import { latin1Text, readBool, readDate, readFloat64, readInt32, readInt64, readTimestamp } from './parse-fields.js';
 
 const LF = 10;
 const CR = 13;
@@ -24,6 +24,8 @@ export interface BadRecord {
   column: number;
   reason: string;
   record: string;
+  /** For a value that does not fit its column: the kind the column would have to be to hold it too. */
+  widen?: ColumnKind;
 }
 
 export interface ParseTask {
@@ -111,6 +113,7 @@ export function parseChunk(task: ParseTask): ParsedChunk {
     let col = 0;
     let badColumn = NONE;
     let reason = '';
+    let widen: ColumnKind | undefined;
     for (;;) {
       const c = p < end ? b[p] : -1;
       const column = col < n ? cols[col] : null;
@@ -156,7 +159,7 @@ export function parseChunk(task: ParseTask): ParsedChunk {
           else if (!escaped && readValue(code, b, s, e) === e) {
             if (column.hasNulls) column.validity[vi] |= vbit;
             column.store(code, row);
-          } else [badColumn, reason] = [col, mismatch(task, col, b, s, e, latin1)];
+          } else [badColumn, reason, widen] = [col, mismatch(task, col, b, s, e, latin1), widenFor(task.kinds[col], b, s, e)];
         }
       } else if (code === UTF8) {
         if (column && !latin1) p = column.scanText(row, vi, vbit, b, p, end, stops);
@@ -183,7 +186,7 @@ export function parseChunk(task: ParseTask): ParsedChunk {
           column!.store(code, row);
         } else {
           while (p < end && b[p] !== D && b[p] !== LF && b[p] !== CR) p++;
-          if (badColumn === NONE) [badColumn, reason] = [col, mismatch(task, col, b, s, p, latin1)];
+          if (badColumn === NONE) [badColumn, reason, widen] = [col, mismatch(task, col, b, s, p, latin1), widenFor(task.kinds[col], b, s, p)];
         }
       }
       col++;
@@ -204,7 +207,7 @@ export function parseChunk(task: ParseTask): ParsedChunk {
       skipped++;
       continue;
     }
-    bad.push({ line: recordLine, column: badColumn, reason, record: shorten(trimBreak(excerpt(b, recordStart, p, latin1, 1000)), 1000) });
+    bad.push({ line: recordLine, column: badColumn, reason, record: shorten(trimBreak(excerpt(b, recordStart, p, latin1, 1000)), 1000), ...(widen ? { widen } : {}) });
     if (onError === 'fail') break;
   }
   return { rows: row, lines: line - 1, columns: cols.map((c) => c.finish(row)), bad, skipped, end: p };
@@ -216,7 +219,8 @@ const INT32 = 0;
 const FLOAT64 = 2;
 const DATE = 4;
 const UTF8 = 5;
-const CODE: Record<ColumnKind, number> = { int32: INT32, int64: 1, float64: FLOAT64, boolean: 3, date: DATE, utf8: UTF8 };
+const TIMESTAMP = 6;
+const CODE: Record<ColumnKind, number> = { int32: INT32, int64: 1, float64: FLOAT64, boolean: 3, date: DATE, utf8: UTF8, timestamp: TIMESTAMP };
 
 function readValue(code: number, b: Uint8Array, s: number, e: number): number {
   switch (code) {
@@ -225,6 +229,7 @@ function readValue(code: number, b: Uint8Array, s: number, e: number): number {
     case FLOAT64: return readFloat64(b, s, e);
     case 3: return readBool(b, s, e);
     case DATE: return readDate(b, s, e);
+    case TIMESTAMP: return readTimestamp(b, s, e);
     default: return -1;
   }
 }
@@ -232,6 +237,12 @@ function readValue(code: number, b: Uint8Array, s: number, e: number): number {
 function mismatch(task: ParseTask, col: number, b: Uint8Array, s: number, e: number, latin1: boolean): string {
   const text = shorten(excerpt(b, s, e, latin1, 40));
   return `column "${task.names[col]}" (${col + 1}): value ${JSON.stringify(text)} is not ${KIND_LABELS[task.kinds[col]]}`;
+}
+
+/** The kind a column must widen to for a value it does not fit (rows are rare, so this may be slow). */
+function widenFor(kind: ColumnKind, b: Uint8Array, s: number, e: number): ColumnKind {
+  const fits = INFERENCE_ORDER.find((k) => k === 'utf8' || readValue(CODE[k], b, s, e) === e)!;
+  return widerKind(kind, fits);
 }
 
 const utf8 = new TextDecoder();

@@ -1,6 +1,6 @@
 import { parseBoolean, parseInt64, parseNumber, parseTime } from '@pypeline/sdk';
 import { describe, expect, it } from 'vitest';
-import { parsed, readBool, readDate, readFloat64, readInt32, readInt64 } from './parse-fields.js';
+import { parsed, readBool, readDate, readFloat64, readInt32, readInt64, readTimestamp } from './parse-fields.js';
 
 // csv_source keeps its byte-level readers for speed; they must read every value they accept as the
 // shared parser of @pypeline/sdk reads it (select_mod casts, expressions and streams use that one),
@@ -21,6 +21,10 @@ const NUMBERS = [
   '123456789.123456789', '1e308', '1e309', '1e', '1e+', 'e5', '.', '-', '', 'abc', '0x10', '1_000', '1,5', 'Infinity', 'NaN', '1.2.3',
 ];
 const DATES = ['2024-01-31', '2024-02-29', '2023-02-29', '2000-02-29', '1900-02-29', '2024-13-01', '2024-00-10', '2024-04-31', '1900-01-01', '1969-12-31', '2199-12-31', '0001-01-01', '9999-12-31', '2024-1-05', '2024/01/31', 'yesterday'];
+const TIMESTAMPS = [
+  '2024-01-31 08:30:00', '2024-01-31T08:30:00', '2024-01-31T08:30:00Z', '2024-01-31T08:30:00+02:00', '2024-01-31 08:30:00-0530', '2024-01-31T08:30',
+  '2024-01-31 08:30:00.123456', '2024-01-31t08:30:00.5z', '1969-12-31 23:59:59.999', '2024-01-31 24:00:00', '2024-01-31T08:30:00+25:00', '2024-01-31 08:30:00 UTC',
+];
 const BOOLEANS = ['true', 'TRUE', 'False', 'fAlSe', 't', 'f', 'yes', 'no', 'y', 'n', '1', '0', 'tru', 'falsey', ''];
 
 describe('csv_source\'s byte readers agree with the shared parser', () => {
@@ -45,11 +49,18 @@ describe('csv_source\'s byte readers agree with the shared parser', () => {
     }
   });
 
-  it('booleans: true/false in any case as the shared parser reads them; inference takes no other spelling, so 0/1 columns stay numbers', () => {
+  it('booleans: true/false, t/f, yes/no in any case (DuckDB\'s sniffer) as the shared parser reads them; not 0/1 (integers) nor y/n', () => {
     for (const text of BOOLEANS) {
       const value = read(readBool, text, () => parsed.value === 1);
       if (value !== undefined) expect(value, text).toBe(parseBoolean(text));
-      expect(value !== undefined, text).toBe(/^(true|false)$/i.test(text));
+      expect(value !== undefined, text).toBe(/^(true|false|t|f|yes|no)$/i.test(text));
+    }
+  });
+
+  it('timestamps: ISO 8601 date-times with or without a zone, read by the shared parser (zone-less = UTC)', () => {
+    for (const text of [...DATES, ...TIMESTAMPS]) {
+      const ms = parseTime(text);
+      expect(read(readTimestamp, text, int64), text).toBe(ms === null ? undefined : BigInt(ms));
     }
   });
 });

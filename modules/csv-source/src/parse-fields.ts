@@ -5,6 +5,7 @@
  * delimiter or line break follows, so a numeric field is read in one pass. Type inference uses
  * the same functions, so a value inference accepted always parses.
  */
+import { daysFromCivil, parseTime } from '@pypeline/sdk';
 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const INT32_MIN = -(2 ** 31);
@@ -168,28 +169,54 @@ function monthStart(y: number, m: number): number {
   return v;
 }
 
-// Howard Hinnant's days_from_civil: exact for every proleptic Gregorian date.
-function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/** `true` or `false`, any case, as 1 or 0. */
+/**
+ * A boolean word in any case, as 1 or 0: `true`/`false`, `t`/`f`, `yes`/`no`, the words DuckDB's
+ * CSV sniffer reads as BOOLEAN. Not `1`/`0` (an integer column) nor `y`/`n` (DuckDB: text); the
+ * shared parser's casts accept those too.
+ */
 export function readBool(b: Uint8Array, s: number, e: number): number {
   const n = e - s;
-  if (n >= 4 && (b[s] | 32) === 116 && (b[s + 1] | 32) === 114 && (b[s + 2] | 32) === 117 && (b[s + 3] | 32) === 101) {
+  if (n <= 0) return -1;
+  const c0 = b[s] | 32;
+  if (c0 === 116) {
     parsed.value = 1;
-    return s + 4;
+    return n >= 4 && (b[s + 1] | 32) === 114 && (b[s + 2] | 32) === 117 && (b[s + 3] | 32) === 101 ? s + 4 : s + 1;
   }
-  if (n >= 5 && (b[s] | 32) === 102 && (b[s + 1] | 32) === 97 && (b[s + 2] | 32) === 108 && (b[s + 3] | 32) === 115 && (b[s + 4] | 32) === 101) {
+  if (c0 === 102) {
     parsed.value = 0;
-    return s + 5;
+    return n >= 5 && (b[s + 1] | 32) === 97 && (b[s + 2] | 32) === 108 && (b[s + 3] | 32) === 115 && (b[s + 4] | 32) === 101 ? s + 5 : s + 1;
+  }
+  if (c0 === 121 && n >= 3 && (b[s + 1] | 32) === 101 && (b[s + 2] | 32) === 115) {
+    parsed.value = 1;
+    return s + 3;
+  }
+  if (c0 === 110 && n >= 2 && (b[s + 1] | 32) === 111) {
+    parsed.value = 0;
+    return s + 2;
   }
   return -1;
+}
+
+/** Bytes a date-time can hold: digits and `-:.+ TtZz`. */
+const TIME_BYTES = new Uint8Array(256);
+for (const c of '0123456789-:.+ TtZz') TIME_BYTES[c.charCodeAt(0)] = 1;
+
+/**
+ * An ISO 8601 date or date-time (`2024-01-31 08:30:00`, `2024-01-31T08:30:00.250Z`,
+ * `...+02:00`) read by the shared parser, so a zone-less time is UTC as everywhere else:
+ * epoch milliseconds, low 32 bits in parsed.value and high 32 bits in parsed.hi.
+ */
+export function readTimestamp(b: Uint8Array, s: number, e: number): number {
+  if (e - s < 10 || b[s + 4] !== 45 || (b[s] - 48) >>> 0 > 9) return -1;
+  let stop = s;
+  while (stop < e && TIME_BYTES[b[stop]] === 1) stop++;
+  // One string per value: fromCharCode over the bytes (ASCII here) beats appending char by char.
+  const ms = parseTime(String.fromCharCode.apply(null, b.subarray(s, stop) as unknown as number[]));
+  if (ms === null) return -1;
+  const hi = Math.floor(ms / TWO_32);
+  parsed.hi = hi | 0;
+  parsed.value = (ms - hi * TWO_32) | 0;
+  return stop;
 }
 
 /** Bytes as text, one char per byte: exact for the ASCII that numbers are made of. */

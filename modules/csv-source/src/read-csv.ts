@@ -80,7 +80,7 @@ export async function openCsv(path: string, options: CsvReadOptions): Promise<Cs
   };
   const stats = { rows: 0, skipped: 0, rejected: 0 };
   const typeOrigin = (column: number) =>
-    options.schema[layout.names[column]] ? 'the type set for the column in schema' : `the type inferred for the column from the first ${inferred.rows} rows`;
+    options.schema[layout.names[column]] ? 'the type set for the column in schema' : `the type inferred for the column from the first ${inferred.rows} rows (sample_rows: ${options.sampleRows})`;
 
   async function* chunks(): AsyncGenerator<CsvChunk> {
     const pending: { parsed: Promise<ParsedChunk>; offset: number }[] = [];
@@ -93,7 +93,7 @@ export async function openCsv(path: string, options: CsvReadOptions): Promise<Cs
       if (parsed.invalidUtf8) throw notUtf8(path, lineBase + parsed.invalidUtf8.line, next.offset + parsed.invalidUtf8.offset, parsed.invalidUtf8);
       const rejects = parsed.bad.map((bad) => ({ ...bad, line: lineBase + bad.line }));
       lineBase += parsed.lines;
-      if (options.onError === 'fail' && rejects.length) throw badRecord(path, rejects[0].line, rejects[0], typeOrigin);
+      if (options.onError === 'fail' && rejects.length) throw badRecord(path, rejects[0].line, rejects[0], typeOrigin, layout.names);
       stats.rows += parsed.rows;
       stats.skipped += parsed.skipped;
       stats.rejected += rejects.length;

@@ -20,7 +20,8 @@ function columnData(field: Field, length: number, c: ColumnBuffers): Data {
   switch (c.kind) {
     case 'utf8':
       return makeData({ type, ...base, valueOffsets: c.offsets!, data: c.data! });
-    case 'int64': {
+    case 'int64':
+    case 'timestamp': {
       const v = c.values as Int32Array;
       return makeData({ type, ...base, data: new BigInt64Array(v.buffer, v.byteOffset, length) });
     }

@@ -1,3 +1,6 @@
+/** A column type `schema` can set (the types inference chooses from). */
+export type JsonColumnType = 'int64' | 'float64' | 'boolean' | 'date' | 'timestamp' | 'utf8';
+
 /** Configuration of `json_source`. */
 export interface Config {
   /**
@@ -11,12 +14,17 @@ export interface Config {
    */
   format?: 'auto' | 'jsonl' | 'array';
   /**
-   * Rows read to choose the columns and their types; 0 reads the whole file before choosing
+   * JSON Lines rows read to choose the columns and their types (DuckDB's default sample, 20480); 0 reads the whole file before choosing. An array file is parsed whole, so all its rows are used
    * @asType integer
-   * @default 1000
+   * @default 20480
    */
   sample_rows?: number;
+  /**
+   * Column types that override inference, by key, e.g. { id: int64, score: float64, zip: utf8 }
+   * @default {}
+   */
+  schema?: Record<string, JsonColumnType>;
 }
 
 /** The defaults above as values; a test keeps them equal to the generated manifest's. */
-export const DEFAULTS = { format: 'auto', sample_rows: 1000 } as const satisfies Omit<Required<Config>, 'file_path'>;
+export const DEFAULTS = { format: 'auto', sample_rows: 20480, schema: {} } as const satisfies Omit<Required<Config>, 'file_path'>;

@@ -39,10 +39,10 @@ describe('json_source', () => {
   it('reads JSON Lines, typing columns and keeping nested values as JSON text', async () => {
     const path = file('{"id": 1, "price": 2, "ok": true, "name": "ann", "tags": ["a"]}\n\n{"id": 2, "price": 2.5, "ok": null, "name": null, "extra": {"x": 1}}\n');
     const { rows, types, ctx } = await read({ file_path: path });
-    expect(types).toEqual(['id:Int32', 'price:Float64', 'ok:Bool', 'name:Utf8', 'tags:Utf8', 'extra:Utf8']);
+    expect(types).toEqual(['id:Int64', 'price:Float64', 'ok:Bool', 'name:Utf8', 'tags:Utf8', 'extra:Utf8']);
     expect(rows).toEqual([
-      { id: 1, price: 2, ok: true, name: 'ann', tags: '["a"]', extra: null },
-      { id: 2, price: 2.5, ok: null, name: null, tags: null, extra: '{"x":1}' },
+      { id: 1n, price: 2, ok: true, name: 'ann', tags: '["a"]', extra: null },
+      { id: 2n, price: 2.5, ok: null, name: null, tags: null, extra: '{"x":1}' },
     ]);
     expect(ctx.globals.get('row_count')).toBe(2);
     expect(ctx.globals.get('format')).toBe('jsonl');
@@ -50,7 +50,7 @@ describe('json_source', () => {
 
   it('reads a JSON array, detected from its first character', async () => {
     const { rows, ctx } = await read({ file_path: file('\uFEFF  [{"a": "x"}, {"a": "y", "b": 1}]') });
-    expect(rows).toEqual([{ a: 'x', b: null }, { a: 'y', b: 1 }]);
+    expect(rows).toEqual([{ a: 'x', b: null }, { a: 'y', b: 1n }]);
     expect(ctx.globals.get('format')).toBe('array');
   });
 
@@ -63,11 +63,38 @@ describe('json_source', () => {
   it('names the line and key when a later value does not fit, and warns about late keys', async () => {
     const path = file('{"n": 1}\n{"n": 2}\n{"n": "x", "late": 1}\n');
     const error = await failure({ file_path: path, sample_rows: 2 });
-    expect(error.message).toBe(`${path}: line 3, key "n": value "x" is not a 32-bit integer, the type chosen for the column from the first 2 rows`);
+    expect(error.message).toBe(`${path}: line 3, key "n": value "x" is not a 64-bit integer, the type chosen for the column from the first 2 rows (sample_rows: 2)`);
+    expect(error.hint).toContain('schema: { "n": utf8 }');
     expect(error.hint).toContain('sample_rows to 0');
+    const declared = await read({ file_path: path, sample_rows: 2, schema: { n: 'utf8' } });
+    expect(declared.rows.map((r) => r.n)).toEqual(['1', '2', 'x']);
     const ok = await read({ file_path: file('{"n": 1}\n{"n": 2, "late": true}\n'), sample_rows: 1 });
-    expect(ok.rows).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(ok.rows).toEqual([{ n: 1n }, { n: 2n }]);
     expect(ok.ctx.logs.map((l) => l.msg)).toContain('key "late" first appears at line 2, after the rows used to choose columns; it is not read');
+  });
+
+  it('types a JSON array from all its rows: a late integer past 32 bits stays Int64, exact past 2^53', async () => {
+    const elements = Array.from({ length: 3000 }, (_, i) => `{"id": ${i}, "n": ${i === 2500 ? 2767891499 : i}, "big": ${i === 2999 ? '9007199254740993' : i}}`);
+    const { rows, types } = await read({ file_path: file(`[${elements.join(',\n')}]`), sample_rows: 10 });
+    expect(types).toEqual(['id:Int64', 'n:Int64', 'big:Int64']);
+    expect(rows[2500].n).toBe(2767891499n);
+    expect(rows[2999].big).toBe(9007199254740993n);
+  });
+
+  it('keeps integers of 16+ digits exact in JSON Lines, widens ints mixed with floats, and reads dates and timestamps', async () => {
+    const path = file(
+      [
+        '{"i": 9223372036854775807, "f": 1, "huge": 1, "d": "2024-01-31", "t": "2024-01-31 08:30:00", "m": "2024-01-31", "nested": {"k": 12345678901234567890}}',
+        '{"i": -9223372036854775808, "f": 2.5, "huge": 99999999999999999999, "d": null, "t": "2024-01-31T08:30:00+02:00", "m": "2024-02-01T10:00:00Z", "nested": [1]}',
+      ].join('\n'),
+    );
+    const { rows, types } = await read({ file_path: path });
+    expect(types).toEqual(['i:Int64', 'f:Float64', 'huge:Float64', 'd:Date32<DAY>', 't:Timestamp<MILLISECOND, UTC>', 'm:Timestamp<MILLISECOND, UTC>', 'nested:Utf8']);
+    expect(rows.map((r) => r.i)).toEqual([9223372036854775807n, -9223372036854775808n]);
+    expect(rows.map((r) => r.huge)).toEqual([1, 1e20]);
+    expect(rows.map((r) => r.t)).toEqual([Date.UTC(2024, 0, 31, 8, 30), Date.UTC(2024, 0, 31, 6, 30)]);
+    expect(rows.map((r) => r.m)).toEqual([Date.UTC(2024, 0, 31), Date.UTC(2024, 1, 1, 10)]);
+    expect(rows[0].nested).toBe('{"k":12345678901234567890}');
   });
 
   it('reports bad JSON, non-object rows and missing files', async () => {

@@ -4,12 +4,12 @@ import { DEFAULTS, type Config } from './config.js';
 import { readJson } from './read-json.js';
 import { detectFormat, jsonArray, jsonLines } from './read-records.js';
 
-export type { Config } from './config.js';
+export type { Config, JsonColumnType } from './config.js';
 
 export default defineModule<Config>({
   name: 'json_source',
   type: 'source',
-  description: 'Reads JSON Lines or a JSON array of objects into a table, typing each column from the first rows',
+  description: 'Reads JSON Lines or a JSON array of objects into a table, typing each column from its values (the first rows of JSON Lines)',
   category: 'File Sources',
   outputPorts: ['data'],
   globals: ['row_count', 'format'],
@@ -19,7 +19,8 @@ export default defineModule<Config>({
     await checkFile(path);
     const format = config.format === 'auto' ? await detectFormat(path) : config.format;
     const records = format === 'array' ? jsonArray(path) : jsonLines(path, ctx.signal);
-    const { table, dropped } = await readJson(path, records, config.sample_rows);
+    // An array is parsed whole anyway, so every row decides the types.
+    const { table, dropped } = await readJson(path, records, format === 'array' ? 0 : config.sample_rows, config.schema);
     for (const [key, at] of dropped) {
       ctx.logger.warn(`key "${key}" first appears at ${at}, after the rows used to choose columns; it is not read`, { path, hint: 'set sample_rows to 0' });
     }

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { ModuleError } from '@pypeline/sdk';
+import { parse as parseLossless } from 'lossless-json';
 
 export interface JsonRecord {
   value: Record<string, unknown>;
@@ -32,7 +33,7 @@ export async function* jsonLines(path: string, signal?: AbortSignal): AsyncGener
     if (line.trim() === '') continue;
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      value = parseJsonText(line);
     } catch (error) {
       throw new ModuleError(`${path}: line ${n} is not valid JSON: ${(error as Error).message}`, {
         retryable: false,
@@ -43,12 +44,12 @@ export async function* jsonLines(path: string, signal?: AbortSignal): AsyncGener
   }
 }
 
-/** The elements of a file holding one JSON array (read whole: JSON.parse needs all of it). */
+/** The elements of a file holding one JSON array (read whole: the parser needs all of it). */
 export async function* jsonArray(path: string): AsyncGenerator<JsonRecord> {
   const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonText(text);
   } catch (error) {
     throw new ModuleError(`${path} is not valid JSON: ${(error as Error).message}`, {
       retryable: false,
@@ -70,4 +71,19 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** A run of 16 or more digits: the only way JSON text can hold an integer JSON.parse would round. */
+const LONG_DIGITS = /\d{16}/;
+const INTEGER = /^-?\d+$/;
+
+/**
+ * JSON.parse, except that an integer literal of 16 or more digits becomes an exact bigint
+ * (JSON.parse reads 9007199254740993 as ...992). Text without such a digit run, nearly all of
+ * it, takes JSON.parse at full speed; the rest goes through lossless-json, which hands each
+ * number's source text to us. (JSON.parse's reviver only sees that text from Node 21.)
+ */
+export function parseJsonText(text: string): unknown {
+  if (!LONG_DIGITS.test(text)) return JSON.parse(text);
+  return parseLossless(text, null, (digits) => (INTEGER.test(digits) && digits.replace('-', '').length > 15 ? BigInt(digits) : Number(digits)));
 }

@@ -16,4 +16,4 @@ export type { PathGuardLabels } from './path-guard.js';
 export { MANIFEST_VERSION, MANIFEST_FILE } from './manifest.js';
 export type { Manifest, ConfigSchema, ConfigField, JsonSchema } from './manifest.js';
 export type { PortRef, StepRef, StepOptions, StepSpec, StepConfig, Template } from './flow-step.js';
-export { parseTime, parseBoolean, parseNumber, parseInt64 } from './values/parse-values.js';
+export { parseTime, parseBoolean, parseNumber, parseInt64, daysFromCivil } from './values/parse-values.js';

@@ -42,8 +42,9 @@ describeWithService('postgres', 'examples/load_folder_to_postgres.yaml end to en
     const r = pype(['run', FLOW, '--log-file', log, ...Object.entries(sets).flatMap(([k, v]) => ['--set', `${k}=${v}`]), ...extra]);
     return { ...r, out, log: () => readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) };
   };
+  // order_id is bigint (csv_source reads integers as Int64), which node-postgres returns as text.
   const rowsOf = async (table: string) =>
-    (await client.query(`select order_id, customer, amount from "${schema}"."${table}" order by order_id`)).rows;
+    (await client.query(`select order_id, customer, amount from "${schema}"."${table}" order by order_id`)).rows.map((r) => ({ ...r, order_id: Number(r.order_id) }));
 
   beforeAll(async () => {
     await client.connect();

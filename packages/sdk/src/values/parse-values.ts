@@ -25,16 +25,33 @@ const INT64_MAX = 2n ** 63n - 1n;
 export function parseTime(text: string): number | null {
   const m = ISO_TIME.exec(text.trim());
   if (!m) return null;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = m[4] === undefined ? 0 : Number(m[4]);
+  const minute = m[5] === undefined ? 0 : Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
-  const millis = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
+  const millis = m[7] ? fractionMs(m[7]) : 0;
   const offset = zoneOffsetMs(m[8]);
   if (offset === null) return null;
-  // WARNING: not Date.UTC(year, …) alone: it reads years 0-99 as 1900-1999.
-  const t = new Date(Date.UTC(2000, 0, 1, hour, minute, second, millis));
-  t.setUTCFullYear(year, month - 1, day);
-  return t.getTime() - offset;
+  // Arithmetic, not Date: no object per value (csv_source reads millions), and no Date.UTC
+  // reading years 0-99 as 1900-1999.
+  return daysFromCivil(year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + millis - offset;
+}
+
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil),
+ * exact for every year; `month` is 1-12.
+ */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const yy = month <= 2 ? year - 1 : year;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 /** true for true/t/yes/y/1, false for false/f/no/n/0 (any case), else null. */
@@ -57,9 +74,18 @@ export function parseInt64(text: string): bigint | null {
   return v < INT64_MIN || v > INT64_MAX ? null : v;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return month === 2 ? (leap ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1];
+}
+
+/** `.2509` as 250: the first three digits, the rest dropped (never rounded up). */
+function fractionMs(fraction: string): number {
+  let ms = 0;
+  for (let i = 1; i <= 3; i++) ms = ms * 10 + (i < fraction.length ? fraction.charCodeAt(i) - 48 : 0);
+  return ms;
 }
 
 /** `Z`, `+02`, `+0200`, `-01:30` as milliseconds east of UTC; none is UTC; null for an impossible offset. */
