@@ -29,4 +29,5 @@ export {
   AGGREGATE_FUNCTIONS, findAggregate, aggregateSignatures, aggregateResultType, aggregateColumnProblem,
   type AggregateFunctionSpec, type AggregateName,
 } from './aggregate-functions.js';
+export { suggestName } from './suggest-name.js';
 export { parseAggregate, parseAggregates, AGGREGATE_HINT, type AggregateCall, type AggregateSpec } from './parse-aggregates.js';
