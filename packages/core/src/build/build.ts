@@ -41,7 +41,7 @@ function validateLoaded(file: string, options: ValidateOptions) {
   const discovery = options.discovery ?? defaultDiscovery(file, options.searchDirs);
   const { plan, diagnostics } = planFlow(loaded, discovery);
   const ok = plan !== undefined && !diagnostics.some((d) => d.severity === 'error');
-  return { loaded, result: { file, plan: ok ? plan : undefined, text: loaded.text, diagnostics, ok } satisfies ValidateResult };
+  return { loaded, planned: plan, result: { file, plan: ok ? plan : undefined, text: loaded.text, diagnostics, ok } satisfies ValidateResult };
 }
 
 export interface CheckResult extends ValidateResult {
@@ -56,12 +56,22 @@ export interface CheckResult extends ValidateResult {
  * in the flow; the plan it returns carries the schemas.
  */
 export async function checkFlow(file: string, options: ValidateOptions & SchemaOptions = {}): Promise<CheckResult> {
-  const { loaded, result } = validateLoaded(file, options);
-  if (!result.ok || !result.plan || !loaded.flow) return result;
+  const { loaded, planned, result } = validateLoaded(file, options);
+  if (!planned || !loaded.flow) return result;
   const out = new Collector(loaded.doc);
-  const schemas = await propagateSchemas(result.plan, loaded.flow, out, options);
-  const ok = !out.hasErrors;
-  return { ...result, diagnostics: [...result.diagnostics, ...out.diagnostics], ok, plan: ok ? { ...result.plan, schemas } : undefined, schemas };
+  const schemas = await propagateSchemas(planned, loaded.flow, out, { ...options, broken: brokenModules(result.diagnostics) });
+  const ok = result.ok && !out.hasErrors;
+  return { ...result, diagnostics: [...result.diagnostics, ...out.diagnostics], ok, plan: ok ? { ...planned, schemas } : undefined, schemas };
+}
+
+/** Indexes of the modules with an error of their own (their config is not what their module expects). */
+function brokenModules(diagnostics: Diagnostic[]): Set<number> {
+  const broken = new Set<number>();
+  for (const d of diagnostics) {
+    const m = d.severity === 'error' ? /^modules\[(\d+)\]/.exec(d.path) : null;
+    if (m) broken.add(Number(m[1]));
+  }
+  return broken;
 }
 
 export interface BuildResult extends ValidateResult {

@@ -15,6 +15,8 @@ export interface SchemaOptions {
   env?: string;
   /** How long one module may take to state its schemas (a database that does not answer). @default 5000 */
   schemaTimeoutMs?: number;
+  /** Indexes of modules already reported as broken: their outputs are unknown and they are not asked. */
+  broken?: ReadonlySet<number>;
 }
 
 /**
@@ -39,7 +41,10 @@ export async function propagateSchemas(plan: Plan, flow: Flow, out: Collector, o
         if (from && !('unknown' in from)) inputs[e.to_port] = from;
         else unknownInputs.push(`${e.from}.${e.from_port}`);
       }
-      const result = await describeNode(node, inputs, context, { flow, out, pool, allowedRoot: metadata.settings.allowed_root, timeoutMs: options.schemaTimeoutMs ?? 5000 });
+      const index = flow.modules.findIndex((m) => m.id === id);
+      const result = options.broken?.has(index)
+        ? { outputs: Object.fromEntries(node.output_ports.map((p) => [p, { unknown: `the config of ${id} has problems` }])) }
+        : await describeNode(node, inputs, context, { flow, out, pool, allowedRoot: metadata.settings.allowed_root, timeoutMs: options.schemaTimeoutMs ?? 5000 });
       for (const port of node.output_ports) {
         const given = result.outputs?.[port];
         const upstream = unknownInputs.length ? ports.get(unknownInputs[0]) : undefined;
