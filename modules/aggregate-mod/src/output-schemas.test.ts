@@ -18,7 +18,7 @@ describe('aggregate_mod outputSchemas', () => {
     expect(r.problems?.map((p) => [p.key, p.message])).toEqual([
       [['group_by', 0], 'group_by names column "cty", which the input does not have (did you mean "city"?)'],
       [['aggregates', 'm'], expect.stringContaining('no aggregate function "median"')],
-      [['aggregates', 'd'], '"count(distinct city)": count() names column "distinct city", which the input does not have'],
+      [['aggregates', 'd'], 'count() names column "distinct city", which the input does not have'],
       [['aggregates', 's'], expect.stringContaining('sum(city) needs a numeric column')],
     ]);
     expect(r.problems?.[2].hint).toMatch(/DISTINCT is not supported.*count\(\*\), count\(col\), sum\(col\)/);

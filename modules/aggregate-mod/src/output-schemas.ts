@@ -35,7 +35,7 @@ export function aggregateSchemas({ config, inputs }: SchemaContext<Config>): Sch
     const problem = call.column === null ? undefined : source ? aggregateColumnProblem(call.fn, source) : missingColumn(input, call.column, `${call.fn}()`);
     if (problem) {
       const distinct = /^distinct\s/i.test(call.column ?? '');
-      problems.push({ key, message: `"${String(text)}": ${problem}`, hint: distinct ? `DISTINCT is not supported inside aggregates; ${AGGREGATE_HINT}` : source ? 'cast the column to a number with select_mod first (cast: { column: float64 })' : `the input's columns are: ${input.names.join(', ')}` });
+      problems.push({ key, message: problem, hint: distinct ? `DISTINCT is not supported inside aggregates; ${AGGREGATE_HINT}` : source ? 'cast the column to a number with select_mod first (cast: { column: float64 })' : `the input's columns are: ${input.names.join(', ')}` });
     }
     fields.push(new Field(name, aggregateResultType(call.fn, source), call.fn !== 'count'));
   }

@@ -1,0 +1,134 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const BIN = join(ROOT, 'packages/cli/dist/bin.js');
+
+function pype(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A flow with each mistake of issue 15 (or, with `valid`, its corrected twin) writing into `dir`. */
+function mistakesFlow(dir: string, valid: boolean): string {
+  const pick = (bad: string, good: string) => (valid ? good : bad);
+  const text = `flow:
+  name: mistakes
+modules:
+  - id: read
+    name: csv_source
+    configs:
+      required:
+${pick('', `        file_path: ${join(ROOT, 'examples/data/people.csv')}\n`)}  - id: syntax
+    name: filter_mod
+    configs:
+      required:
+        condition: "${pick('age >> ) 18 (', 'age > 18')}"
+  - id: names
+    name: filter_mod
+    configs:
+      required:
+        condition: "${pick('agee > 1 and yeer(created) > 2020', 'age > 1 and length(name) > 0')}"
+  - id: totals
+    name: aggregate_mod
+    configs:
+      required:
+        aggregates:
+          n: "${pick('count(distinct name)', 'count(name)')}"
+      optional:
+        group_by: [category]
+  - id: order
+    name: sort_mod
+    configs:
+      required:
+        by: ["${pick('n descending', 'n desc')}"]
+  - id: out
+    name: json_sink
+    configs:
+      required:
+        output_path: ${join(dir, 'out.json')}
+connections:
+  data:
+    - "read.data - syntax.input"
+    - "syntax.output - names.input"
+    - "names.output - totals.input"
+    - "totals.output - order.input"
+    - "order.output - out.input"
+`;
+  const file = join(dir, `${valid ? 'valid' : 'mistakes'}.yaml`);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('pype validate checks expressions and column names against the schemas', () => {
+  it('rejects each mistake with its line and a fix, without running anything', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pype-schema-e2e-'));
+    const r = pype(['validate', mistakesFlow(dir, false)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const line = (pattern: RegExp) => {
+      const hit = r.stderr.split('\n').find((l) => pattern.test(l));
+      expect(hit, `no line matching ${pattern} in:\n${r.stderr}`).toBeDefined();
+      return hit!;
+    };
+    expect(line(/missing required config key "file_path"/)).toMatch(/mistakes\.yaml:7:\d+ error at modules\[0\]\.configs\.required: read \(csv_source\)/);
+    expect(line(/"syntax".*expected a value after '>'/)).toMatch(/mistakes\.yaml:12:26 /);
+    expect(r.stderr).toMatch(/fix: add file_path: <string> under configs.required of read/);
+    expect(existsSync(join(dir, 'out.json'))).toBe(false);
+    expect(readdirSync(dir)).toEqual(['mistakes.yaml']);
+  });
+
+  it('checks columns, functions, aggregates and sort keys once the source is there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pype-schema-e2e-'));
+    const file = mistakesFlow(dir, false).replace('mistakes.yaml', 'mistakes2.yaml');
+    const valid = mistakesFlow(dir, true);
+    // The valid twin's source with the other mistakes.
+    writeFileSync(file, readFileSync(valid, 'utf8').replace('age > 1 and length(name) > 0', 'agee > 1 and yeer(created) > 2020').replace('count(name)', 'count(distinct name)').replace('n desc"', 'n descending"'));
+    const r = pype(['validate', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/mistakes2\.yaml:18:21 error at modules\[2\]\.configs\.required\.condition: .*unknown column `agee`\n    fix: did you mean `age`\?/);
+    expect(r.stderr).toMatch(/mistakes2\.yaml:18:34 .*unknown function `yeer\(\)`/);
+    expect(r.stderr).toMatch(/mistakes2\.yaml:24:14 .*count\(distinct name\).*\n    fix: DISTINCT is not supported/);
+    expect(r.stderr).toMatch(/mistakes2\.yaml:31:14 .*"descending" is not a direction\n    fix: write "n desc"/);
+    expect(r.stderr).toMatch(/4 problems found/);
+    expect(existsSync(join(dir, 'out.json'))).toBe(false);
+  });
+
+  it('passes the valid twin, and pype build writes its schemas into the job folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pype-schema-e2e-'));
+    const valid = mistakesFlow(dir, true);
+    const r = pype(['validate', valid]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(pype(['build', valid, '--out', join(dir, 'jobs')]).code).toBe(0);
+    expect(existsSync(join(dir, 'jobs', 'mistakes', 'mistakes_schemas.json'))).toBe(true);
+  });
+});
+
+describe('pype schema', () => {
+  it('prints the columns on each connection of the sample flow', () => {
+    const r = pype(['schema', 'examples/sample_etl.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^edge\s+column\s+type\s+nullable/);
+    expect(r.stdout).toMatch(/source_csv\.data - transform_data\.input\s+age\s+Int32\s+yes/);
+    expect(r.stdout).toMatch(/transform_data\.output - output_parquet\.input\s+created\s+Date32<DAY>\s+yes/);
+  });
+
+  it('prints one connection as JSON, and unknown with its reason', () => {
+    const r = pype(['schema', 'examples/sample_etl.yaml', '--edge', 'transform_data.output', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.edges).toHaveLength(1);
+    expect(out.edges[0].columns.map((c: { name: string }) => c.name)).toEqual(['id', 'name', 'age', 'amount', 'category', 'created']);
+    const loop = pype(['schema', 'examples/load_folder_to_postgres.yaml']);
+    expect(loop.stdout).toMatch(/read\.data - load\.input\s+unknown\s+read\.configs\.file_path holds \{\{iter\.item\.path\}\}, known only at run time/);
+    const missing = pype(['schema', 'examples/sample_etl.yaml', '--edge', 'nope.data']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/no data connection from or to nope\.data/);
+  });
+});
+
