@@ -90,10 +90,10 @@ describe('pype validate checks expressions and column names against the schemas'
     writeFileSync(file, readFileSync(valid, 'utf8').replace('age > 1 and length(name) > 0', 'agee > 1 and yeer(created) > 2020').replace('count(name)', 'count(distinct name)').replace('n desc"', 'n descending"'));
     const r = pype(['validate', file]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/mistakes2\.yaml:18:21 error at modules\[2\]\.configs\.required\.condition: .*unknown column `agee`\n    fix: did you mean `age`\?/);
+    expect(r.stderr).toMatch(/mistakes2\.yaml:18:21 error at modules\[2\]\.configs\.required\.condition: .*unknown column `agee`\n {4}fix: did you mean `age`\?/);
     expect(r.stderr).toMatch(/mistakes2\.yaml:18:34 .*unknown function `yeer\(\)`/);
-    expect(r.stderr).toMatch(/mistakes2\.yaml:24:14 .*count\(distinct name\).*\n    fix: DISTINCT is not supported/);
-    expect(r.stderr).toMatch(/mistakes2\.yaml:31:14 .*"descending" is not a direction\n    fix: write "n desc"/);
+    expect(r.stderr).toMatch(/mistakes2\.yaml:24:14 .*count\(distinct name\).*\n {4}fix: DISTINCT is not supported/);
+    expect(r.stderr).toMatch(/mistakes2\.yaml:31:14 .*"descending" is not a direction\n {4}fix: write "n desc"/);
     expect(r.stderr).toMatch(/4 problems found/);
     expect(existsSync(join(dir, 'out.json'))).toBe(false);
   });

@@ -45,18 +45,23 @@ export async function propagateSchemas(plan: Plan, flow: Flow, out: Collector, o
       const result = options.broken?.has(index)
         ? { outputs: Object.fromEntries(node.output_ports.map((p) => [p, { unknown: `the config of ${id} has problems` }])) }
         : await describeNode(node, inputs, context, { flow, out, pool, allowedRoot: metadata.settings.allowed_root, timeoutMs: options.schemaTimeoutMs ?? 5000 });
+      const upstream = unknownInputs.length ? unknownBecause(unknownInputs[0], ports.get(unknownInputs[0])) : undefined;
       for (const port of node.output_ports) {
         const given = result.outputs?.[port];
-        const upstream = unknownInputs.length ? ports.get(unknownInputs[0]) : undefined;
-        // An output unknown because an input is: say where the unknown started.
-        const schema: EdgeSchema = given && !('unknown' in given) ? given : upstream && 'unknown' in upstream ? { unknown: upstream.unknown.startsWith('follows ') ? upstream.unknown : `follows ${unknownInputs[0]}: ${upstream.unknown}` } : (given ?? { unknown: `${node.name} does not state the schema of port ${port}` });
-        ports.set(`${id}.${port}`, schema);
+        if (given && !('unknown' in given)) ports.set(`${id}.${port}`, given);
+        else ports.set(`${id}.${port}`, upstream ?? given ?? { unknown: `${node.name} does not state the schema of port ${port}` });
       }
     }
   } finally {
     await pool.close();
   }
   return { flow: dag.flow, edges: dag.data_edges.map((e) => edgeSchemaJson(e, ports.get(`${e.from}.${e.from_port}`))) };
+}
+
+/** An output unknown because an input is says where the unknown started, not "its input is unknown". */
+function unknownBecause(port: string, schema: EdgeSchema | undefined): EdgeSchema {
+  const reason = schema && 'unknown' in schema ? schema.unknown : `${port} gives nothing`;
+  return { unknown: reason.startsWith('follows ') ? reason : `follows ${port}: ${reason}` };
 }
 
 interface DescribeEnv {
