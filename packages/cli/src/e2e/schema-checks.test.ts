@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeWithService, postgresTestConfig, uniqueName } from '@pypeline/test-services';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -106,6 +108,73 @@ describe('pype validate checks expressions and column names against the schemas'
     expect(r.code).toBe(0);
     expect(pype(['build', valid, '--out', join(dir, 'jobs')]).code).toBe(0);
     expect(existsSync(join(dir, 'jobs', 'mistakes', 'mistakes_schemas.json'))).toBe(true);
+  });
+});
+
+describeWithService('postgres', 'a flow with a mistake into PostgreSQL', () => {
+  it('is rejected by pype validate and pype run before anything runs: no table, no rows', async () => {
+    const db = postgresTestConfig();
+    const table = uniqueName('pype_schema_e2e');
+    const dir = mkdtempSync(join(tmpdir(), 'pype-schema-e2e-'));
+    const file = join(dir, 'to_pg.yaml');
+    writeFileSync(file, `flow:
+  name: to_pg
+modules:
+  - id: read
+    name: csv_source
+    configs:
+      required:
+        file_path: ${join(ROOT, 'examples/data/people.csv')}
+  - id: keep
+    name: filter_mod
+    configs:
+      required:
+        condition: "agee > 18"
+  - id: load
+    name: postgres_sink
+    configs:
+      required:
+        table: ${table}
+      optional:
+        host: ${db.host}
+        port: ${db.port}
+        user: ${db.user}
+        database: ${db.database}
+        create_table: true
+connections:
+  data:
+    - "read.data - keep.input"
+    - "keep.output - load.input"
+`);
+    for (const command of ['validate', 'run']) {
+      const r = pype([command, file]);
+      expect(r.code, r.stderr).not.toBe(0);
+      expect(r.stderr).toMatch(/to_pg\.yaml:13:\d+ error at modules\[1\]\.configs\.required\.condition: .*unknown column `agee`/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    const client = new pg.Client(db);
+    await client.connect();
+    try {
+      const found = await client.query('select count(*)::int as n from information_schema.tables where table_name = $1', [table]);
+      expect(found.rows[0].n).toBe(0);
+    } finally {
+      await client.end();
+    }
+  }, 240_000);
+});
+
+describe('pype validate on a TypeScript flow', () => {
+  it('names the node and the config key, without line numbers of the generated YAML', () => {
+    // Beside the example, so its imports of @pypeline packages resolve.
+    const file = join(ROOT, 'examples', `schema-check-${process.pid}.ts`);
+    writeFileSync(file, readFileSync(join(ROOT, 'examples/sample_etl.ts'), 'utf8').replace("condition: 'age > 18'", "condition: 'agee > 18'"));
+    try {
+      const r = pype(['validate', file]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`${file} error at modules[1].configs.required.condition: filter_mod node "transform_data", configs.required.condition "agee > 18": unknown column \`agee\``);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });
 
