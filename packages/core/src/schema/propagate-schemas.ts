@@ -107,7 +107,8 @@ async function describeNode(node: DagNode, inputs: Record<string, Schema | undef
     result = await Promise.race([call, timeout]);
   } catch (error) {
     const reason = errorMessage(error as Thrown);
-    env.out.warn(where, `${node.id} (${node.name}): output schema unknown until the run: ${reason}`, (error as { hint?: string }).hint ?? 'the checks that need this schema are skipped; they run when the module runs');
+    const what = node.output_ports.length ? 'output schema unknown until the run' : 'its input cannot be checked before the run';
+    env.out.warn(where, `${node.id} (${node.name}): ${what}: ${reason}`, (error as { hint?: string }).hint ?? 'the checks that need this schema are skipped; they run when the module runs');
     return unknownAll(reason);
   } finally {
     clearTimeout(timer);
