@@ -4,6 +4,7 @@ import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { concatBatches, groupRows, takeRows, UnknownColumnError, type Groups } from '@pypeline/verbs';
 import { aggregateColumn } from './aggregate-columns.js';
 import type { Config } from './config.js';
+import { aggregateSchemas } from './output-schemas.js';
 
 export type { Config } from './config.js';
 
@@ -15,6 +16,7 @@ export default defineModule<Config>({
   inputPorts: ['input'],
   outputPorts: ['output'],
   globals: ['group_count'],
+  outputSchemas: aggregateSchemas,
   async run(inputs, ctx) {
     const input = requireInput(inputs, 'input', 'aggregate_mod', 'connect a data edge to it, e.g. "source.data - totals.input"');
     const groupBy = ctx.config.group_by ?? [];

@@ -1,7 +1,9 @@
 import type { RecordBatch } from 'apache-arrow';
 import { defineModule, type ModuleOutputs } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
+import { csvReadOptions } from './csv-options.js';
 import { fileSize } from './file-size.js';
+import { csvSchemas } from './output-schemas.js';
 import { splitPorts } from './port-streams.js';
 import { openCsv, type CsvChunk } from './read-csv.js';
 import { REJECT_SCHEMA, rejectBatch } from './reject-batch.js';
@@ -15,24 +17,13 @@ export default defineModule<Config>({
   category: 'File Sources',
   outputPorts: ['data', 'reject'],
   globals: ['row_count', 'file_size', 'skipped_count', 'reject_count'],
+  outputSchemas: csvSchemas,
   async run(_inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
-    const path = config.file_path;
+    const { path, ...options } = csvReadOptions(config, ctx.pool, ctx.signal);
     const size = await fileSize(path);
     ctx.setGlobal('file_size', size);
-    const csv = await openCsv(path, {
-      encoding: config.encoding,
-      delimiter: config.delimiter,
-      quote: config.quote,
-      escape: config.escape,
-      header: config.header,
-      sampleRows: config.sample_rows,
-      schema: config.schema,
-      onError: config.on_error,
-      chunkBytes: config.chunk_bytes,
-      pool: ctx.pool,
-      signal: ctx.signal,
-    });
+    const csv = await openCsv(path, options);
     const names = csv.schema.names as string[];
     async function* chunks(): AsyncGenerator<CsvChunk> {
       yield* csv.chunks();

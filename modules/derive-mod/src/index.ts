@@ -3,6 +3,7 @@ import { ExprError } from '@pypeline/expr';
 import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { compileColumns } from './compile-columns.js';
 import type { Config } from './config.js';
+import { deriveSchemas } from './output-schemas.js';
 
 export type { Config } from './config.js';
 
@@ -13,6 +14,7 @@ export default defineModule<Config>({
   category: 'Transforms',
   inputPorts: ['input'],
   outputPorts: ['output'],
+  outputSchemas: deriveSchemas,
   async run(inputs, ctx) {
     const input = requireInput(inputs, 'input', 'derive_mod', 'connect a data edge to it, e.g. "source.data - derive.input"');
     const { derived } = compileColumns(input.schema, ctx.config.columns, globalLookup(ctx.getGlobal));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModuleError, type ModuleOutputs } from '@pypeline/sdk';
-import { createTestContext } from '@pypeline/sdk/testing';
+import { createTestContext, outputSchemasOf } from '@pypeline/sdk/testing';
 import type { Table } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import fileList from './index.js';
@@ -71,5 +71,13 @@ describe('file_list', () => {
     expect((error as ModuleError).retryable).toBe(false);
     const dir = folder();
     await expect(list({ directory: join(dir, 'a.csv') })).rejects.toThrow('is a file, not a folder');
+  });
+});
+
+describe('file_list outputSchemas', () => {
+  it('states the columns a listing has, whatever the folder', async () => {
+    const r = await outputSchemasOf(fileList, { directory: '/no/such/folder' });
+    const files = r.outputs?.files as { fields: { name: string; type: unknown }[] };
+    expect(files.fields.map((f) => `${f.name}:${String(f.type)}`)).toEqual(['path:Utf8', 'name:Utf8', 'size:Int64', 'modified:Timestamp<MILLISECOND>']);
   });
 });

@@ -16,6 +16,8 @@ export default defineModule<Config>({
   cacheable: false,
   outputPorts: ['files'],
   globals: ['count', 'directory'],
+  // The columns do not depend on the folder: the table of no files has them all.
+  outputSchemas: () => ({ outputs: { files: toTable([]).schema } }),
   async run(_inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const directory = resolve(config.directory);

@@ -3,6 +3,7 @@ import { ExprError, takeRows } from '@pypeline/expr';
 import { defineModule, requireInput } from '@pypeline/sdk';
 import { compileCondition, conditionError, type RowPredicate } from './compile-condition.js';
 import type { Config } from './config.js';
+import { filterSchemas } from './output-schemas.js';
 import { globalLookup } from './global-lookup.js';
 
 export type { Config } from './config.js';
@@ -15,6 +16,7 @@ export default defineModule<Config>({
   inputPorts: ['input'],
   outputPorts: ['output'],
   globals: ['rows_in', 'rows_out'],
+  outputSchemas: filterSchemas,
   async run(inputs, ctx) {
     const { condition } = ctx.config;
     const input = requireInput(inputs, 'input', 'filter_mod', 'connect a data edge to it, e.g. "source.data - filter.input"');

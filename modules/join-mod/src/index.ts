@@ -3,6 +3,7 @@ import { defineModule, requireInput, type Artifact } from '@pypeline/sdk';
 import { concatBatches, hashJoin, takeOrNull, takeRows } from '@pypeline/verbs';
 import { checkKeys } from './check-keys.js';
 import { DEFAULTS, type Config } from './config.js';
+import { joinSchemas } from './output-schemas.js';
 import { rightColumns } from './output-fields.js';
 
 export type { Config } from './config.js';
@@ -15,6 +16,7 @@ export default defineModule<Config>({
   inputPorts: ['left', 'right'],
   outputPorts: ['output'],
   globals: ['row_count', 'unmatched_left'],
+  outputSchemas: joinSchemas,
   async run(inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const both = 'connect both inputs, e.g. "orders.data - join.left" and "customers.data - join.right"';

@@ -1,6 +1,7 @@
-import { stat } from 'node:fs/promises';
-import { defineModule, ModuleError } from '@pypeline/sdk';
+import { defineModule } from '@pypeline/sdk';
+import { checkFile } from './check-file.js';
 import { DEFAULTS, type Config } from './config.js';
+import { jsonSchemas } from './output-schemas.js';
 import { readJson } from './read-json.js';
 import { detectFormat, jsonArray, jsonLines } from './read-records.js';
 
@@ -13,6 +14,7 @@ export default defineModule<Config>({
   category: 'File Sources',
   outputPorts: ['data'],
   globals: ['row_count', 'format'],
+  outputSchemas: jsonSchemas,
   async run(_inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const path = config.file_path;
@@ -30,11 +32,3 @@ export default defineModule<Config>({
     return { data: table };
   },
 });
-
-async function checkFile(path: string): Promise<void> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') throw new ModuleError(`JSON file ${path} does not exist`, { retryable: false, hint: 'check file_path' });
-    throw error;
-  });
-  if (!info.isFile()) throw new ModuleError(`${path} is not a file`, { retryable: false, hint: 'point file_path at a JSON file, not a folder' });
-}

@@ -1,7 +1,9 @@
 import type { RecordBatch } from 'apache-arrow';
-import { openParquetBatches, ParquetError } from '@pypeline/parquet';
-import { defineModule, ModuleError } from '@pypeline/sdk';
+import { openParquetBatches } from '@pypeline/parquet';
+import { defineModule } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
+import { parquetSchemas } from './output-schemas.js';
+import { parquetUserError } from './user-error.js';
 
 export type { Config } from './config.js';
 
@@ -12,11 +14,12 @@ export default defineModule<Config>({
   category: 'File Sources',
   outputPorts: ['data'],
   globals: ['row_count', 'row_groups'],
+  outputSchemas: parquetSchemas,
   async run(_inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const path = config.file_path;
     const file = await openParquetBatches(path, { columns: config.columns.length ? config.columns : undefined }).catch((error: unknown) => {
-      throw userError(path, error);
+      throw parquetUserError(path, error);
     });
     ctx.setGlobal('row_count', file.numRows);
     ctx.setGlobal('row_groups', file.numRowGroups);
@@ -32,12 +35,3 @@ export default defineModule<Config>({
     return { data: Object.assign(batches(), { schema: file.schema }) };
   },
 });
-
-function userError(path: string, error: unknown): unknown {
-  if (!(error instanceof ParquetError)) return error;
-  return new ModuleError(error.message, {
-    retryable: false,
-    hint: /does not exist/.test(error.message) ? 'check file_path (relative paths are resolved from the directory pype runs in)' : 'check that file_path is a Parquet file and that every name in columns is one of its columns',
-    cause: error,
-  });
-}

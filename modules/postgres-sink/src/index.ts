@@ -3,6 +3,7 @@ import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { claimLoad, ensureLedger, LEDGER_TABLE, recordLoad, type RecordedLoad } from './load-ledger.js';
 import { copyRows, insertRows } from './load-rows.js';
+import { postgresSinkSchemas } from './output-schemas.js';
 
 export type { Config } from './config.js';
 
@@ -13,6 +14,7 @@ export default defineModule<Config>({
   category: 'Database Sinks',
   inputPorts: ['input'],
   globals: ['row_count', 'table'],
+  outputSchemas: postgresSinkSchemas,
   async run(inputs, ctx) {
     const config = { ...CONNECTION_DEFAULTS, ...DEFAULTS, ...ctx.config };
     const input = requireInput(inputs, 'input', 'postgres_sink', 'connect a data edge to it, e.g. "source.data - load.input"');

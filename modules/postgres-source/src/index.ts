@@ -1,6 +1,7 @@
 import { CONNECTION_DEFAULTS, connect, postgresError } from '@pypeline/postgres';
 import { defineModule, ModuleError } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
+import { postgresSchemas } from './output-schemas.js';
 import { readQuery } from './read-query.js';
 
 export type { Config } from './config.js';
@@ -14,6 +15,7 @@ export default defineModule<Config>({
   cacheable: false,
   outputPorts: ['data'],
   globals: ['row_count'],
+  outputSchemas: postgresSchemas,
   async run(_inputs, ctx) {
     const config = { ...CONNECTION_DEFAULTS, ...DEFAULTS, ...ctx.config };
     const client = await connect(config, ctx.signal);

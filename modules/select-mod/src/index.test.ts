@@ -69,7 +69,7 @@ describe('select_mod', () => {
   it('reports every unknown name and duplicate output at once', async () => {
     const error = await select({ columns: ['id', 'amnt'], rename: { id: 'amount', nope: 'x' }, cast: { wen: 'date' } }, input).catch((e: unknown) => e);
     expect((error as ModuleError).message).toBe(
-      'select_mod: columns names column "amnt", which the input does not have; rename names column "nope", which the input does not have; cast names column "wen", which the input does not have',
+      'select_mod: columns names column "amnt", which the input does not have (did you mean "amount"?); rename names column "nope", which the input does not have; cast names column "wen", which the input does not have (did you mean "when"?)',
     );
     const dup = await select({ columns: ['id', 'amount'], rename: { id: 'amount' } }).catch((e: unknown) => e);
     expect((dup as ModuleError).message).toBe('select_mod: the output would have 2 columns named "amount"');

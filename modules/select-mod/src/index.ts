@@ -1,9 +1,9 @@
-import { Field, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
+import { RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
 import { defineModule, ModuleError, type Artifact, type ModuleContext, requireInput } from '@pypeline/sdk';
 import { castColumn } from './cast-column.js';
-import { CAST_TYPES } from './cast-value.js';
 import { DEFAULTS, type Config } from './config.js';
-import { planSelection, type SelectedColumn } from './plan-selection.js';
+import { selectSchemas } from './output-schemas.js';
+import { outputField, planSelection, type SelectedColumn } from './plan-selection.js';
 
 export type { Config, CastType } from './config.js';
 
@@ -15,6 +15,7 @@ export default defineModule<Config>({
   inputPorts: ['input'],
   outputPorts: ['output'],
   globals: ['cast_errors'],
+  outputSchemas: selectSchemas,
   async run(inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const input = requireInput(inputs, 'input', 'select_mod', 'connect a data edge to it, e.g. "source.data - select.input"');
@@ -26,10 +27,6 @@ export default defineModule<Config>({
     return { output: batches };
   },
 });
-
-function outputField(field: Field, c: SelectedColumn): Field {
-  return new Field(c.name, c.cast ? CAST_TYPES[c.cast]() : field.type, c.cast ? true : field.nullable, field.metadata);
-}
 
 /** Batch by batch: selected columns are reused as they are; cast ones are rebuilt. */
 async function selectBatches(input: Artifact, selected: SelectedColumn[], schema: Schema, policy: 'fail' | 'null', ctx: ModuleContext<Config>) {

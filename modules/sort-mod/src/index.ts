@@ -2,6 +2,7 @@ import { Table } from 'apache-arrow';
 import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { concatBatches, sortIndices, takeRows, UnknownColumnError } from '@pypeline/verbs';
 import { DEFAULTS, type Config } from './config.js';
+import { sortSchemas } from './output-schemas.js';
 import { parseSortKeys } from './parse-sort-keys.js';
 
 export type { Config } from './config.js';
@@ -14,6 +15,7 @@ export default defineModule<Config>({
   inputPorts: ['input'],
   outputPorts: ['output'],
   globals: ['row_count'],
+  outputSchemas: sortSchemas,
   async run(inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const input = requireInput(inputs, 'input', 'sort_mod', 'connect a data edge to it, e.g. "source.data - sort.input"');

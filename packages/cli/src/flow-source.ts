@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isFlowBuilder, loadFlowText, PypeError, readFlowFile } from '@pypeline/core';
+import { FlowValidationError, isFlowBuilder, loadFlowText, PypeError, readFlowFile, type Diagnostic } from '@pypeline/core';
 import { errorMessage } from '@pypeline/sdk';
 
 /** True for flows written in TypeScript or JavaScript rather than YAML. */
@@ -83,4 +83,22 @@ export function codeFlowText(file: string, exported: unknown): string {
     throw new PypeError(`${file} does not export a flow`, { hint: "end it with `export default flow({ name: '...' })...` (or `export default app` for a streamApp)" });
   }
   return exported.toYaml();
+}
+
+/**
+ * A TypeScript flow is checked as the YAML it generates, whose lines mean nothing in the .ts
+ * file: its problems keep their path (the node and key) and drop the line.
+ */
+export function locatedFor(file: string, diagnostics: Diagnostic[]): Diagnostic[] {
+  return isCodeFlow(file) ? diagnostics.map((d) => ({ ...d, line: 0, column: 0 })) : diagnostics;
+}
+
+/** Runs a build of `file`; a TypeScript flow's validation error loses its meaningless lines (see locatedFor). */
+export async function locatingErrors<T>(file: string, build: () => Promise<T>): Promise<T> {
+  try {
+    return await build();
+  } catch (error) {
+    if (error instanceof FlowValidationError && isCodeFlow(file)) throw new FlowValidationError(error.file, locatedFor(file, error.diagnostics));
+    throw error;
+  }
 }

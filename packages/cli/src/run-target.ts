@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFlow, formatDiagnostic, PypeError, readFlowFile, sortDiagnostics } from '@pypeline/core';
+import { buildCheckedFlow, formatDiagnostic, PypeError, readFlowFile, sortDiagnostics } from '@pypeline/core';
 import type { StreamApp } from '@pypeline/stream';
-import { codeFlowText, importCodeFlow, isCodeFlow, isStreamApp, isStreamFlowText } from './flow-source.js';
+import { codeFlowText, importCodeFlow, isCodeFlow, isStreamApp, isStreamFlowText, locatedFor, locatingErrors } from './flow-source.js';
 import { parseSets } from './run-extras.js';
 
 /** A stream app (runs without a job folder), or a job folder (`tempDir` when built for this run). */
@@ -24,7 +24,7 @@ export async function resolveRunTarget(target: string, opts: RunTargetOptions): 
   const flow = await loadFlow(target, opts);
   if ('app' in flow) return { kind: 'stream', app: flow.app };
   if (opts.resume) throw new PypeError('--resume needs a job folder, not a flow file', { hint: 'build it with `pype build flow.yaml` and run the job folder' });
-  return buildIntoTempDir(target, flow.text);
+  return await buildIntoTempDir(target, flow.text);
 }
 
 async function loadFlow(target: string, opts: RunTargetOptions): Promise<{ app: StreamApp } | { text: string }> {
@@ -39,11 +39,11 @@ async function loadFlow(target: string, opts: RunTargetOptions): Promise<{ app: 
 }
 
 /** Builds the flow into a temp folder (the caller removes it), printing its warnings. */
-function buildIntoTempDir(target: string, text: string): RunTarget {
+async function buildIntoTempDir(target: string, text: string): Promise<RunTarget> {
   const tempDir = mkdtempSync(join(tmpdir(), 'pype-build-'));
   try {
-    const built = buildFlow(target, { outDir: tempDir, text });
-    for (const d of sortDiagnostics(built.diagnostics)) process.stderr.write(`${formatDiagnostic(target, d)}\n`);
+    const built = await locatingErrors(target, () => buildCheckedFlow(target, { outDir: tempDir, text }));
+    for (const d of sortDiagnostics(locatedFor(target, built.diagnostics))) process.stderr.write(`${formatDiagnostic(target, d)}\n`);
     return { kind: 'job', jobDir: built.jobDir, tempDir };
   } catch (error) {
     rmSync(tempDir, { recursive: true, force: true });

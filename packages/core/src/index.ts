@@ -3,8 +3,10 @@ export { flow, step, FlowBuilder, isFlowBuilder } from './builder/flow-builder.j
 export type { StepRef, StepSpec, StepOptions, StepConfig, Template, PortRef, Valve } from './builder/flow-builder.js';
 
 // Build: load → plan → job folder
-export { buildFlow, validateFlow, defaultDiscovery } from './build/build.js';
-export type { BuildResult, ValidateOptions, ValidateResult } from './build/build.js';
+export { buildFlow, buildCheckedFlow, checkFlow, validateFlow, defaultDiscovery } from './build/build.js';
+export type { BuildResult, CheckResult, ValidateOptions, ValidateResult } from './build/build.js';
+export type { SchemaOptions } from './schema/propagate-schemas.js';
+export type { SchemasFile, EdgeSchemaJson, ColumnJson } from './schema/edge-schemas.js';
 export { loadFlowFile, loadFlowText, readFlowFile } from './flow/load-flow.js';
 export type { LoadedFlow } from './flow/load-flow.js';
 export { flowSchema, FLOW_SCHEMA_PATH } from './flow/flow-schema.js';

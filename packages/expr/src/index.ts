@@ -33,6 +33,7 @@ export {
   AGGREGATE_FUNCTIONS, findAggregate, aggregateSignatures, aggregateResultType, aggregateColumnProblem,
   type AggregateFunctionSpec, type AggregateName,
 } from './aggregate-functions.js';
+export { suggestName } from './suggest-name.js';
 export { parseAggregate, parseAggregates, AGGREGATE_HINT, type AggregateCall, type AggregateSpec } from './parse-aggregates.js';
 export { arrowTypeOf, describeType, sqlName, typeOfArrowType, typeOfField, type DecimalType, type ExprType } from './expr-type.js';
 export { FUNCTIONS, findFunction, type FunctionSpec, type Param } from './functions.js';

@@ -1,5 +1,6 @@
 import type { Artifact, ModuleOutput } from './artifact.js';
 import type { ModuleContext } from './context.js';
+import type { SchemaContext, SchemaResult } from './output-schemas.js';
 
 /**
  * The four module categories of the PYpeline spec.
@@ -54,6 +55,17 @@ export interface ModuleDefinition<C = Record<string, unknown>> {
   setup?(ctx: ModuleContext<C>): Promise<void> | void;
   /** The work. Returns one output per output port (an Arrow table, record batches, or an artifact). */
   run(inputs: ModuleInputs, ctx: ModuleContext<C>): Promise<ModuleOutputs | void>;
+  /**
+   * The schema of each output port, known before the run from the config and the input
+   * schemas, and the config's problems that those schemas reveal (an unknown column, a bad
+   * expression). Called by `pype validate`, `pype build` and `pype schema`; never during a run.
+   * A source reads what it needs (a header, a footer, a sample, a `LIMIT 0` query) and must
+   * give up when `ctx.signal` aborts. A mod checks its config against `ctx.inputs` (an
+   * undefined input is unknown: skip the checks that need it). Without this method every
+   * output is unknown. Throwing is reported as a warning and the outputs become unknown.
+   * @example outputSchemas: ({ inputs }) => ({ outputs: { output: inputs.input ?? unknownSchema('input unknown') } })
+   */
+  outputSchemas?(ctx: SchemaContext<C>): Promise<SchemaResult> | SchemaResult;
   /** Always awaited, on success, failure and cancellation. */
   teardown?(ctx: ModuleContext<C>): Promise<void> | void;
   /**

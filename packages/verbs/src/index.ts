@@ -3,6 +3,7 @@ export { takeRows } from '@pypeline/expr';
 export { concatBatches, concatData } from './concat-batches.js';
 export { takeOrNull } from './take-or-null.js';
 export { keyColumn, rowKey, UnknownColumnError } from './key-column.js';
+export { missingColumn } from './missing-column.js';
 export type { KeyColumn, KeyValue } from './key-column.js';
 export { compareKeys } from './compare-keys.js';
 export { sortIndices } from './sort-indices.js';

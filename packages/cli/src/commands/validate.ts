@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { formatDiagnostic, sortDiagnostics, validateFlow } from '@pypeline/core';
-import { codeFlowText, importCodeFlow, isCodeFlow, isStreamApp, isStreamFlowText } from '../flow-source.js';
+import { checkFlow, formatDiagnostic, sortDiagnostics } from '@pypeline/core';
+import { codeFlowText, importCodeFlow, isCodeFlow, isStreamApp, isStreamFlowText, locatedFor } from '../flow-source.js';
 import { readFlowFile } from '@pypeline/core';
 
 
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('check a flow file and report every problem with its line')
+    .description('check a flow file (structure, and expressions and column names against the schema on each connection) and report every problem with its line')
     .argument('<flow>', 'flow file (YAML, or TypeScript exporting a flow())')
     .option('--json', 'print the problems as JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
@@ -37,8 +37,8 @@ export function registerValidate(program: Command): void {
         process.exitCode = r.ok ? 0 : 1;
         return;
       }
-      const result = validateFlow(file, { text });
-      const diags = sortDiagnostics(result.diagnostics);
+      const result = await checkFlow(file, { text });
+      const diags = sortDiagnostics(locatedFor(file, result.diagnostics));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ file, ok: result.ok, diagnostics: diags }, null, 2)}\n`);
       } else {

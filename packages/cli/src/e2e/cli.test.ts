@@ -98,7 +98,7 @@ describe('pype CLI end to end', () => {
     writeFileSync(bad, 'flow:\n  name: x\nmodules:\n  - id: a\n    name: log_message\n');
     const plain = pype(['build', bad, '--out', out]);
     expect(plain.code).toBe(1);
-    expect(plain.stderr).toMatch(/bad.yaml:\d+:\d+ error at modules\[0\]\.configs\.required: a \(log_message\): module is missing required config "message"/);
+    expect(plain.stderr).toMatch(/bad.yaml:\d+:\d+ error at modules\[0\]\.configs\.required: a \(log_message\): missing required config key "message"/);
     expect(plain.stderr).not.toMatch(/\n\s+at /);
     const debug = pype(['build', bad, '--out', out, '--debug']);
     expect(debug.code).toBe(1);

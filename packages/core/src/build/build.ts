@@ -2,10 +2,13 @@ import { dirname, resolve } from 'node:path';
 import { FlowValidationError } from '../errors.js';
 import type { Diagnostic } from '../flow/diagnostics.js';
 import { loadFlowFile, loadFlowText } from '../flow/load-flow.js';
+import { Collector } from '../plan/collector.js';
 import { discoverModules, type Discovery } from '../registry/discover.js';
 import { discoverProject } from '../registry/discover-project.js';
 import { planFlow } from '../plan/plan-flow.js';
 import type { Plan } from '../plan/types.js';
+import type { SchemasFile } from '../schema/edge-schemas.js';
+import { propagateSchemas, type SchemaOptions } from '../schema/propagate-schemas.js';
 import { writeJob } from './write-job.js';
 
 export interface ValidateOptions {
@@ -24,13 +27,51 @@ export interface ValidateResult {
   ok: boolean;
 }
 
-/** Load and plan a flow file, collecting every problem. Never throws for problems in the flow. */
+/**
+ * Load and plan a flow file, collecting every problem of its structure (modules, configs against
+ * their JSON Schemas, connections). Never throws for problems in the flow. checkFlow adds the
+ * schemas on the connections and the checks that need them.
+ */
 export function validateFlow(file: string, options: ValidateOptions = {}): ValidateResult {
+  return validateLoaded(file, options).result;
+}
+
+function validateLoaded(file: string, options: ValidateOptions) {
   const loaded = options.text === undefined ? loadFlowFile(file) : loadFlowText(file, options.text);
   const discovery = options.discovery ?? defaultDiscovery(file, options.searchDirs);
   const { plan, diagnostics } = planFlow(loaded, discovery);
   const ok = plan !== undefined && !diagnostics.some((d) => d.severity === 'error');
-  return { file, plan: ok ? plan : undefined, text: loaded.text, diagnostics, ok };
+  return { loaded, planned: plan, result: { file, plan: ok ? plan : undefined, text: loaded.text, diagnostics, ok } satisfies ValidateResult };
+}
+
+export interface CheckResult extends ValidateResult {
+  /** The schema on every data connection; undefined when the structure is already broken. */
+  schemas?: SchemasFile;
+}
+
+/**
+ * `pype validate`: validateFlow, then the schema of every connection (sources read a header, a
+ * footer, a sample or ask their database) and every check that needs one: expressions, column
+ * names, aggregate and sort specs, each problem located in the flow. Never throws for problems
+ * in the flow; the plan it returns carries the schemas.
+ */
+export async function checkFlow(file: string, options: ValidateOptions & SchemaOptions = {}): Promise<CheckResult> {
+  const { loaded, planned, result } = validateLoaded(file, options);
+  if (!planned || !loaded.flow) return result;
+  const out = new Collector(loaded.doc);
+  const schemas = await propagateSchemas(planned, loaded.flow, out, { ...options, broken: brokenModules(result.diagnostics) });
+  const ok = result.ok && !out.hasErrors;
+  return { ...result, diagnostics: [...result.diagnostics, ...out.diagnostics], ok, plan: ok ? { ...planned, schemas } : undefined, schemas };
+}
+
+/** Indexes of the modules with an error of their own (their config is not what their module expects). */
+function brokenModules(diagnostics: Diagnostic[]): Set<number> {
+  const broken = new Set<number>();
+  for (const d of diagnostics) {
+    const m = d.severity === 'error' ? /^modules\[(\d+)\]/.exec(d.path) : null;
+    if (m) broken.add(Number(m[1]));
+  }
+  return broken;
 }
 
 export interface BuildResult extends ValidateResult {
@@ -38,7 +79,21 @@ export interface BuildResult extends ValidateResult {
   plan: Plan;
 }
 
-/** `pype build`: validate, plan and write the job folder. Throws FlowValidationError on problems. */
+/**
+ * `pype build`: checkFlow, then the job folder with the connections' schemas. Throws
+ * FlowValidationError listing every problem.
+ */
+export async function buildCheckedFlow(file: string, options: ValidateOptions & SchemaOptions & { outDir?: string } = {}): Promise<BuildResult> {
+  const result = await checkFlow(file, options);
+  if (!result.ok || !result.plan) throw new FlowValidationError(file, result.diagnostics);
+  const jobDir = writeJob(result.plan, result.text, options.outDir ?? 'jobs');
+  return { ...result, plan: result.plan, jobDir };
+}
+
+/**
+ * Validate (structure only, no schemas: nothing is read), plan and write the job folder. Throws
+ * FlowValidationError on problems. For what `pype build` does, use buildCheckedFlow.
+ */
 export function buildFlow(file: string, options: ValidateOptions & { outDir?: string } = {}): BuildResult {
   const result = validateFlow(file, options);
   if (!result.ok || !result.plan) throw new FlowValidationError(file, result.diagnostics);

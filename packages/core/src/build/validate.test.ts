@@ -69,7 +69,7 @@ describe('validation: every problem with its path and line', () => {
 
   it('reports missing required config', () => {
     const r = check(flowYaml({ modules: `  - id: a\n    name: sleep_solo\n    configs:\n      optional:\n        note: hi` }));
-    const e = only(r.errors, /missing required config "ms"/);
+    const e = only(r.errors, /missing required config key "ms"/);
     expect(e.path).toBe('modules[0].configs.required');
     expect(e.hint).toMatch(/add ms/);
   });

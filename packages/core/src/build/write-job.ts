@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomicSync } from '@pypeline/sdk';
 import type { Plan } from '../plan/types.js';
@@ -12,6 +13,9 @@ export function writeJob(plan: Plan, flowText: string, outDir: string): string {
   writeFileAtomicSync(files.flow, flowText);
   writeFileAtomicSync(files.dag, json(plan.dag));
   writeFileAtomicSync(files.metadata, json(plan.metadata));
+  // A job built without schemas must not keep those of an earlier build.
+  if (plan.schemas) writeFileAtomicSync(files.schemas, json(plan.schemas));
+  else rmSync(files.schemas, { force: true });
   for (const [env, vars] of Object.entries(plan.context)) writeFileAtomicSync(files.context(env), json(vars));
   return jobDir;
 }

@@ -42,6 +42,7 @@ export function loadFlowText(file: string, text: string): LoadedFlow {
     return { file, text, doc, diagnostics };
   }
 
+  emptySectionsAsMappings(data);
   const validate = validateFlowSchema();
   if (!validate(data)) {
     for (const p of explainSchemaErrors(validate.errors ?? [], data)) {
@@ -52,6 +53,23 @@ export function loadFlowText(file: string, text: string): LoadedFlow {
     return { file, text, doc, diagnostics, flow: isPlannable(data) ? withDefaults(data as FlowDocument) : undefined };
   }
   return { file, text, doc, diagnostics, flow: withDefaults(data as FlowDocument) };
+}
+
+/**
+ * `required:` with nothing under it (what is left after deleting its only key) is YAML null: it
+ * reads as an empty mapping, so the module's check names the key that is missing instead of
+ * the schema saying "required must be an object".
+ */
+function emptySectionsAsMappings(data: object): void {
+  const modules = (data as { modules?: unknown }).modules;
+  if (!Array.isArray(modules)) return;
+  for (const m of modules) {
+    const configs = (m as { configs?: unknown } | null)?.configs;
+    if (configs === null || typeof configs !== 'object') continue;
+    for (const section of ['required', 'optional'] as const) {
+      if (section in configs && (configs as Record<string, unknown>)[section] === null) (configs as Record<string, unknown>)[section] = {};
+    }
+  }
 }
 
 export function loadFlowFile(file: string): LoadedFlow {

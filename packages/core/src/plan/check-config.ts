@@ -132,8 +132,8 @@ export function checkConfig(spec: ModuleSpec, entry: ConfigOwner): { config: Rec
         severity: 'error',
         path: ['configs', 'required'],
         atKey: false,
-        message: `module is missing required config "${missing}"${field?.description ? ` (${field.description})` : ''}`,
-        hint: `add ${missing}: <${field?.type ?? 'value'}> under configs.required`,
+        message: `missing required config key "${missing}"${field?.description ? ` (${field.description})` : ''}`,
+        hint: `add ${missing}: <${field?.type ?? 'value'}> under configs.required of ${spec.id}`,
       });
       continue;
     }

@@ -16,6 +16,7 @@ import type { ControlEdge, DagNode, Plan } from './types.js';
 import type { Flow } from '../flow/types.js';
 
 export interface PlanResult {
+  /** Also made despite errors when every module resolved and nothing loops; check `diagnostics`. */
   plan?: Plan;
   diagnostics: Diagnostic[];
 }
@@ -44,7 +45,9 @@ export function planFlow(loaded: LoadedFlow, discovery: Discovery): PlanResult {
   if (cycle) {
     out.error(['connections', 'control'], `control connections form a cycle: ${describeCycle(cycle, controlEdges)}`, 'control flow must not loop back; remove one of these connections (use ITERATE for loops)');
   }
-  if (out.hasErrors) return { diagnostics: out.diagnostics };
+  // A plan with problems is still made when every module resolved and nothing loops, so the
+  // schema checks (checkFlow) can report the problems of the other modules in the same pass.
+  if (cycle || (out.hasErrors && modules.size !== flow.modules.length)) return { diagnostics: out.diagnostics };
 
   const roots = findRoots(subflows, controlEdges);
   const subflowOf = new Map(subflows.flatMap((sf) => sf.modules.map((m) => [m, sf.id] as const)));

@@ -1,6 +1,7 @@
 import type { ModuleType, JsonSchema } from '@pypeline/sdk';
 import type { ConfigField } from '../registry/manifest.js';
 import type { Settings } from '../flow/types.js';
+import type { SchemasFile } from '../schema/edge-schemas.js';
 
 /** One module instance of the flow, with everything a run needs pinned (no registry at run time). */
 export interface DagNode {
@@ -95,4 +96,6 @@ export interface Plan {
   dag: Dag;
   metadata: ExecutionMetadata;
   context: Record<string, Record<string, unknown>>;
+  /** The schema on each data connection, when the flow was checked with them (checkFlow). */
+  schemas?: SchemasFile;
 }

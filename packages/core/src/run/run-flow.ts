@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildFlow } from '../build/build.js';
+import { buildCheckedFlow } from '../build/build.js';
 import type { FlowBuilder } from '../builder/flow-builder.js';
 import { runJob, type RunOptions, type RunResult } from './run-job.js';
 
@@ -25,7 +25,7 @@ export async function run<Ctx extends object>(flow: FlowBuilder<Ctx>, options: F
   const temp = outDir === undefined ? mkdtempSync(join(tmpdir(), 'pype-build-')) : undefined;
   try {
     // The flow has no file; diagnostics name it, and modules are found from the working directory.
-    const { jobDir } = buildFlow(resolve(`${flow.name}.flow`), { outDir: temp ?? outDir, text: flow.toYaml(), searchDirs: rest.searchDirs });
+    const { jobDir } = await buildCheckedFlow(resolve(`${flow.name}.flow`), { outDir: temp ?? outDir, text: flow.toYaml(), searchDirs: rest.searchDirs });
     return await runJob(jobDir, {
       ...rest,
       context: env,

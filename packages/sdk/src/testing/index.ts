@@ -9,3 +9,4 @@ export { createInProcessPool } from './in-process-pool.js';
 export type { InProcessPool } from './in-process-pool.js';
 export { createRecordingLogger } from './recording-logger.js';
 export type { LogRecord, LogLevel } from './recording-logger.js';
+export { outputSchemasOf } from './output-schemas-of.js';

@@ -1,0 +1,27 @@
+import type { EdgeSchema } from '@pypeline/sdk';
+import type { DataEdge } from '../plan/types.js';
+
+/** One column of a connection as written to the job folder and printed by `pype schema`. */
+export interface ColumnJson {
+  name: string;
+  /** Arrow's name for the type, e.g. `Int32`, `Utf8`, `Timestamp<MILLISECOND>`. */
+  type: string;
+  nullable: boolean;
+}
+
+/** The schema of one data connection: its columns, or why they are not known before the run. */
+export type EdgeSchemaJson = { from: string; to: string } & ({ columns: ColumnJson[] } | { unknown: string });
+
+/** `<name>_schemas.json` in the job folder. */
+export interface SchemasFile {
+  flow: string;
+  /** One entry per data connection, in the flow's order. */
+  edges: EdgeSchemaJson[];
+}
+
+export function edgeSchemaJson(edge: DataEdge, schema: EdgeSchema | undefined): EdgeSchemaJson {
+  const ends = { from: `${edge.from}.${edge.from_port}`, to: `${edge.to}.${edge.to_port}` };
+  if (schema === undefined) return { ...ends, unknown: `${edge.from} gives nothing on port ${edge.from_port}` };
+  if ('unknown' in schema) return { ...ends, unknown: schema.unknown };
+  return { ...ends, columns: schema.fields.map((f) => ({ name: f.name, type: String(f.type), nullable: f.nullable })) };
+}
