@@ -49,11 +49,11 @@ describe('pype CLI end to end', () => {
     expect(dag.nodes.source_csv).toMatchObject({ package: '@pypeline/mod-csv-source', type: 'source', entry: './dist/index.js', output_ports: ['data', 'reject'] });
     expect(dag.nodes.source_csv.version).toMatch(/^\d+\.\d+\.\d+/);
     const meta = JSON.parse(readFileSync(join(job, 'sample_etl_execution_metadata.json'), 'utf8'));
-    expect(meta.subflows.map((s: any) => s.modules)).toEqual([['source_csv', 'transform_data', 'output_parquet'], ['report']]);
+    expect(meta.subflows.map((s: any) => s.modules)).toEqual([['source_csv', 'transform_data', 'enrich', 'output_parquet'], ['report']]);
     expect(meta.control_edges).toEqual([expect.objectContaining({ from: 'output_parquet', to: 'report', order: 1, order_text: 'Last' })]);
   });
 
-  it('runs the sample flow; DuckDB reads back exactly the rows with age > 18', async () => {
+  it('runs the sample flow; DuckDB reads back exactly the rows with age > 18, with the CASE and strftime columns DuckDB computes', async () => {
     const out = mkdtempSync(join(tmpdir(), 'pype-e2e-'));
     const flow = sampleFlowInto(out);
     expect(pype(['build', flow, '--out', join(out, 'jobs')]).code).toBe(0);
@@ -67,8 +67,9 @@ describe('pype CLI end to end', () => {
     const parquet = join(out, 'adults.parquet');
     // The same projection on both sides, so the comparison is about values, not inferred widths.
     const cols = 'id::BIGINT AS id, name, age::BIGINT AS age, amount::DOUBLE AS amount, category, created::DATE AS created';
-    const expected = await readWithDuckDb(`SELECT ${cols} FROM read_csv('${csv}') WHERE age > 18 ORDER BY id`);
-    const actual = await readWithDuckDb(`SELECT ${cols} FROM read_parquet('${parquet}') ORDER BY id`);
+    const derived = "CASE WHEN age < 30 THEN 'under 30' WHEN age < 60 THEN '30-59' ELSE '60+' END AS age_group, strftime(created, '%Y-%m') AS month";
+    const expected = await readWithDuckDb(`SELECT ${cols}, ${derived} FROM read_csv('${csv}') WHERE age > 18 ORDER BY id`);
+    const actual = await readWithDuckDb(`SELECT ${cols}, age_group, month FROM read_parquet('${parquet}') ORDER BY id`);
     expect(expected.length).toBeGreaterThan(0);
     expect(actual).toEqual(expected);
     expect(r.stdout).toContain(`${expected.length} of 40 rows`);
