@@ -103,7 +103,7 @@ describe('decimals are exact', () => {
     expect(sum.type).toMatchObject({ precision: 11, scale: 3 });
     expect(list(derive(t, 'cast(price + price AS varchar)'))).toEqual(['2.010', '3.990', null, '-0.002']);
     const total = compileValue(parse('price * qty'), t.schema);
-    expect(total.type).toBe('decimal(28,3)');
+    expect(total.type).toBe('decimal(29,3)');
     expect(scalar("cast(cast('1.005' AS decimal(10,3)) * 3 AS varchar)")).toBe('3.015');
     expect(scalar("cast(cast('0.1' AS decimal(5,1)) + cast('0.2' AS decimal(5,1)) AS varchar)")).toBe('0.3');
     expect(scalar("cast(round(cast('1.005' AS decimal(10,3)), 2) AS varchar)")).toBe('1.010');
@@ -221,5 +221,22 @@ describe('more SQL spellings', () => {
     const t = new Table({ a: vectorFromArray([1, null, 3], new Int32()), b: vectorFromArray([1, null, 4], new Int32()) });
     expect(rows(t, 'a is not distinct from b')).toEqual([0, 1]);
     expect(rows(t, 'a is distinct from b')).toEqual([2]);
+  });
+});
+
+describe('ILIKE folds case as lower() does', () => {
+  it('matches İ and Σ as DuckDB does', () => {
+    expect(scalar("'İstanbul' ilike 'istanbul'")).toBe(true);
+    expect(scalar("'ΣΑΣ' ilike 'σας'")).toBe(false);
+    expect(scalar("'ΣΑΣ' ilike 'σασ'")).toBe(true);
+    const t = new Table({ s: vectorFromArray(['İstanbul', 'ISTANBUL', 'Ankara', null], new Utf8()) });
+    expect(rows(t, "s ilike 'ist%'")).toEqual([0, 1]);
+    expect(rows(t, "s not ilike '%BUL'")).toEqual([2]);
+  });
+
+  it('casts a DOUBLE to DECIMAL as DuckDB does: x * 10^s rounded half away from zero', () => {
+    expect(scalar("cast(cast(cast(2.675 AS double) AS decimal(10, 2)) AS varchar)")).toBe('2.68');
+    expect(scalar("cast(cast(cast(1.005 AS double) AS decimal(10, 2)) AS varchar)")).toBe('1.00');
+    expect(scalar("cast(cast(-0.125 AS decimal(10, 2)) AS varchar)")).toBe('-0.13');
   });
 });
