@@ -168,6 +168,9 @@ on purpose:
   Likewise Float32 columns are read and computed as DOUBLE (a comparison with a literal uses the
   Float32 nearest the literal, so \`f = 0.1\` matches), and UBIGINT values from 2^63 up, which are
   read exactly from Uint64 columns, cannot be cast or stored as BIGINT.
+- **Date parts**: \`era\` and \`julian\` are not supported by \`date_part\`. \`date_sub('month', a, b)\`
+  may count one more whole month than DuckDB when \`b\` is the last day of a month and \`a\` has a
+  later time of day.
 - **Numbers and strings do not compare**: \`i = '5'\` is an error here (cast one side); DuckDB
   casts the string.`);
   for (const f of FUNCTIONS.filter((x) => x.differs)) out.push(`- **\`${f.name}\`**: ${f.differs}`);

@@ -261,3 +261,19 @@ describe('every diagnostic points into the source and says what to do', () => {
     }
   });
 });
+
+describe('DuckDB spellings from the matrix', () => {
+  it('accepts RE2 POSIX classes and one-letter Unicode classes', () => {
+    expect(scalar("regexp_matches('abc', '^[[:alpha:]]+$')")).toBe(true);
+    expect(scalar("regexp_matches('ab1', '^[[:alpha:]]+$')")).toBe(false);
+    expect(scalar("regexp_replace('a1b2', '[[:digit:]]', '', 'g')")).toBe('ab');
+    expect(scalar("regexp_matches('é', '^\\\\pL$')")).toBe(true);
+  });
+
+  it('rounds huge doubles to themselves, refuses trigonometry of infinity, truncates centuries to multiples of 100', () => {
+    expect(scalar('round(1e300, 15)')).toBe(1e300);
+    expect(failure(() => scalar("sin(cast('inf' AS double))")).message).toContain('input out of range');
+    expect(scalar("date_trunc('century', date '2024-05-01')")).toEqual(new Date('2000-01-01T00:00:00Z'));
+    expect(scalar("strftime(timestamp '2024-01-02 03:04:05.5', '%T %h [%Z] %n')")).toBe('03:04:05 Jan [] 500000000');
+  });
+});
