@@ -352,7 +352,10 @@ class Parser {
       case 'case':
         return this.parseCase(tok);
     }
-    this.error(`expected a value, found ${describeToken(tok)}`, tok.start, tok.end, tok.value === ')' ? "remove it or add a matching '('" : undefined);
+    const hint = tok.value === ')' ? "remove it or add a matching '('"
+      : tok.kind === 'keyword' ? `'${tok.value}' is a keyword: write a column of that name in backticks, \`${tok.value}\``
+        : `write a value before ${describeToken(tok)}`;
+    this.error(`expected a value, found ${describeToken(tok)}`, tok.start, tok.end, hint);
     // Leave operators and ')' in place so the caller can carry on from them.
     if (!isOperatorToken(tok)) this.next();
     return null;
