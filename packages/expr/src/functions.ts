@@ -1,4 +1,4 @@
-import { decimalParts, decimalType, describeType, isDecimal, isOpen, type ExprType } from './expr-type.js';
+import { decimalParts, decimalType, describeType, isDecimal, isOpen, sqlName, type ExprType } from './expr-type.js';
 import { castScalar, checkInt64, formatValue } from './scalar/cast.js';
 import {
   addInterval, canonicalUnit, civilFromDays, dateDiff, datePart, DATE_PARTS, dateSub, dateTrunc, daysFromCivil, daysInMonth, strftime,
@@ -72,6 +72,8 @@ export function roundHalfAway(x: number, digits: number): number {
   if (!Number.isFinite(x)) return x;
   const factor = 10 ** Math.trunc(digits);
   const scaled = Math.abs(x) * factor;
+  // Beyond 2^52 a double has no fraction left at this precision: nothing to round (and x * 10^d may overflow).
+  if (scaled >= 2 ** 52 || !Number.isFinite(scaled)) return x;
   // Nudge by a few ulps so 1.005 * 100 = 100.49999999999999 still rounds to 101.
   const rounded = Math.round(scaled * (1 + Number.EPSILON * 4)) / factor;
   return x < 0 ? -rounded : rounded;
@@ -158,7 +160,7 @@ export function compileRegex(pattern: string, options = ''): RegExp {
   let re = regexCache.get(key);
   if (re) return re;
   let flags = 'u';
-  let source = pattern;
+  let source = re2ToJs(pattern);
   for (const o of options) {
     if (o === 'i') flags += 'i';
     else if (o === 'g') flags += 'g';
@@ -177,6 +179,18 @@ export function compileRegex(pattern: string, options = ''): RegExp {
   if (regexCache.size > 500) regexCache.clear();
   regexCache.set(key, re);
   return re;
+}
+
+const POSIX_CLASSES: Record<string, string> = {
+  alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: '\\s', blank: ' \\t', xdigit: '0-9A-Fa-f',
+  word: '\\w', punct: '!-\\/:-@\\[-`{-~', cntrl: '\\x00-\\x1f\\x7f', print: ' -~', graph: '!-~',
+};
+
+/** RE2 spellings JavaScript lacks: POSIX classes inside brackets ([[:alpha:]]) and one-letter Unicode classes (\pL). */
+function re2ToJs(pattern: string): string {
+  return pattern
+    .replace(/\[:(\w+):\]/g, (m, name: string) => POSIX_CLASSES[name] ?? m)
+    .replace(/(^|[^\\])\\([pP])([A-Z])/g, '$1\\$2{$3}');
 }
 
 /** RE2 replacements write groups as \1; JavaScript's as $1. */
@@ -330,9 +344,21 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     if (n < 0 || n > 0x10ffff) throw new EvalError(`chr(${n}): not a Unicode code point`, 'use 0 to 1114111');
     return String.fromCodePoint(n);
   }, 'the character with that code point', [['chr(65)', "'A'"]]),
+  spec('strlen(s)', 'string', ['string'], fixed('integer'), ([s]) => BigInt(new TextEncoder().encode(str(s)).length), 'the number of UTF-8 bytes', [["strlen('straße')", '7']],
+    { aliases: ['octet_length'] }),
+  spec('translate(s, from, to)', 'string', ['string', 'string', 'string'], fixed('string'), ([s, f, t]) => {
+    const from = chars(str(f));
+    const to = chars(str(t));
+    return chars(str(s)).flatMap((c) => {
+      const i = from.indexOf(c);
+      return i < 0 ? [c] : i < to.length ? [to[i]] : [];
+    }).join('');
+  }, 'replaces each character of `from` by the one at the same place in `to` (dropped when `to` is shorter)', [["translate('abc', 'ab', 'x')", "'xc'"]]),
+  spec('typeof(x)', 'string', ['any'], fixed('string'), (_a, [t]) => sqlName(t), 'the SQL name of the argument\'s type', [['typeof(1)', "'BIGINT'"], ["typeof(date '2024-01-31')", "'DATE'"]],
+    { handlesNulls: true, differs: 'Integers are BIGINT here (DuckDB names a small literal INTEGER).' }),
   // ---- regular expressions ----
   spec('regexp_matches(s, pattern[, options])', 'regex', ['string', 'string', 'string'], fixed('boolean'), ([s, p, o]) => compileRegex(str(p), o === undefined ? '' : str(o).replace('g', '')).test(str(s)),
-    'true when the pattern matches anywhere in s; options: i ignore case, s, m, l literal', [["regexp_matches('abc123', '[0-9]+')", 'true'], ["regexp_matches('ABC', 'b', 'i')", 'true']],
+    'true when the pattern matches anywhere in s; options: i ignore case, s, m, l literal. RE2\'s POSIX classes ([[:alpha:]]) and \\pL are accepted', [["regexp_matches('abc123', '[0-9]+')", 'true'], ["regexp_matches('ABC', 'b', 'i')", 'true']],
     { checkLiteral: checkRegex, differs: 'Patterns are JavaScript regular expressions (Unicode mode), close to DuckDB\'s RE2: no possessive quantifiers, lookbehind is supported.' }),
   spec('regexp_full_match(s, pattern[, options])', 'regex', ['string', 'string', 'string'], fixed('boolean'), ([s, p, o]) => {
     const re = compileRegex(`^(?:${str(p)})$`, o === undefined ? '' : str(o).replace('g', ''));
@@ -379,10 +405,17 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   }, 'the remainder of a / b (sign of a); null when b is 0', [['mod(7, 3)', '1'], ['mod(-7, 3)', '-1']]),
   spec('greatest(a, ...)', 'math', ['any', 'any'], unified('greatest'), (args) => pick(args, 1), 'the largest non-null argument', [['greatest(1, null, 3)', '3']], { handlesNulls: true, unifyArgs: true, minArgs: 1 }),
   spec('least(a, ...)', 'math', ['any', 'any'], unified('least'), (args) => pick(args, -1), 'the smallest non-null argument', [['least(2, 1)', '1']], { handlesNulls: true, unifyArgs: true, minArgs: 1 }),
+  spec('gcd(a, b)', 'math', ['integer', 'integer'], fixed('integer'), ([a, b]) => gcd(a as bigint, b as bigint), 'the greatest common divisor', [['gcd(12, 18)', '6']], { aliases: ['greatest_common_divisor'] }),
+  spec('lcm(a, b)', 'math', ['integer', 'integer'], fixed('integer'), ([a, b]) => {
+    const [x, y] = [a as bigint, b as bigint];
+    const g = gcd(x, y);
+    return g === 0n ? 0n : checkInt64(((x < 0n ? -x : x) / g) * (y < 0n ? -y : y), `lcm(${x}, ${y})`);
+  }, 'the least common multiple', [['lcm(4, 6)', '12']], { aliases: ['least_common_multiple'] }),
+  spec('isfinite(x)', 'math', ['float'], fixed('boolean'), ([x]) => Number.isFinite(flt(x)), 'true unless x is ±infinity or NaN', [['isfinite(1.5)', 'true']]),
   spec('pi()', 'math', [], fixed('float'), () => Math.PI, 'π', [['round(pi(), 4)', '3.1416']]),
-  spec('sin(x)', 'math', ['float'], fixed('float'), ([x]) => Math.sin(flt(x)), 'sine (radians)', [['sin(0)', '0.0']]),
-  spec('cos(x)', 'math', ['float'], fixed('float'), ([x]) => Math.cos(flt(x)), 'cosine (radians)', [['cos(0)', '1.0']]),
-  spec('tan(x)', 'math', ['float'], fixed('float'), ([x]) => Math.tan(flt(x)), 'tangent (radians)', [['tan(0)', '0.0']]),
+  spec('sin(x)', 'math', ['float'], fixed('float'), ([x]) => Math.sin(finite(flt(x), 'sin')), 'sine (radians)', [['sin(0)', '0.0']]),
+  spec('cos(x)', 'math', ['float'], fixed('float'), ([x]) => Math.cos(finite(flt(x), 'cos')), 'cosine (radians)', [['cos(0)', '1.0']]),
+  spec('tan(x)', 'math', ['float'], fixed('float'), ([x]) => Math.tan(finite(flt(x), 'tan')), 'tangent (radians)', [['tan(0)', '0.0']]),
   spec('atan2(y, x)', 'math', ['float', 'float'], fixed('float'), ([y, x]) => Math.atan2(flt(y), flt(x)), 'the angle of the point (x, y)', [['atan2(0, 1)', '0.0']]),
   spec('degrees(x)', 'math', ['float'], fixed('float'), ([x]) => (flt(x) * 180) / Math.PI, 'radians to degrees', [['degrees(pi())', '180.0']]),
   spec('radians(x)', 'math', ['float'], fixed('float'), ([x]) => (flt(x) * Math.PI) / 180, 'degrees to radians', [['radians(180) = pi()', 'true']]),
@@ -411,6 +444,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   part('dayofyear', 'dayofyear', 'the day of the year, 1 to 366', [["dayofyear(date '2024-02-01')", '32']]),
   part('week', 'week', 'the ISO week number, 1 to 53', [["week(date '2024-01-01')", '1']], ['weekofyear']),
   spec('epoch(t)', 'date', ['temporal'], fixed('float'), ([t], [tt]) => micros(t, tt) / US_PER_SECOND, 'seconds since 1970-01-01 00:00 UTC', [["epoch(timestamp '1970-01-02')", '86400.0']]),
+  spec('epoch_us(t)', 'date', ['temporal'], fixed('integer'), ([t], [tt]) => BigInt(micros(t, tt)), 'microseconds since 1970-01-01 00:00 UTC', [["epoch_us(timestamp '1970-01-01 00:00:01')", '1000000']]),
   spec('epoch_ms(t)', 'date', ['temporal'], fixed('integer'), ([t], [tt]) => BigInt(Math.floor(micros(t, tt) / 1000)), 'milliseconds since 1970-01-01 00:00 UTC', [["epoch_ms(timestamp '1970-01-01 00:00:01')", '1000']]),
   spec('date_part(unit, t)', 'date', ['string', 'temporal'], (_a, lits) => (typeof lits[0] === 'string' && canonicalUnit(lits[0]) === 'epoch' ? 'float' : 'integer'), ([u, t], [, tt], result) => {
     const unit = unitOf(u, DATE_PARTS, 'date_part');
@@ -431,7 +465,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     'how many whole units fit between a and b (DuckDB\'s date_sub; to subtract an interval write `t - interval \'…\'`)', [["date_sub('month', date '2024-01-31', date '2024-02-29')", '1']],
     { aliases: ['datesub'], checkLiteral: checkUnit(DIFF_UNITS, 'date_sub') }),
   spec('strftime(t, format)', 'date', ['temporal', 'string'], fixed('string'), ([t, f], [tt]) => strftime(micros(t, tt), str(f)),
-    'formats with C codes: %Y %m %d %H %M %S %f (microseconds) %g (ms) %j %a %A %b %B %p %I %y %e %w %u %V %G %U %W %c %x %X %z %Z %%', [["strftime(timestamp '2024-03-05 14:30:00', '%d/%m/%Y %H:%M')", "'05/03/2024 14:30'"]]),
+    'formats with C codes: %Y %m %d %H %M %S %f (microseconds) %g (ms) %j %a %A %b %B %p %I %y %e %w %u %V %G %U %W %c %x %X %T %h %n (nanoseconds) %z %Z (empty: no zones) %%', [["strftime(timestamp '2024-03-05 14:30:00', '%d/%m/%Y %H:%M')", "'05/03/2024 14:30'"]]),
   spec('strptime(s, format)', 'date', ['string', 'string'], fixed('timestamp'), ([s, f]) => {
     const us = strptime(str(s), str(f));
     if (us === null) throw new EvalError(`'${str(s)}' does not match the format '${str(f)}'`, 'use try_strptime() to get null instead');
@@ -457,11 +491,24 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   spec('monthname(t)', 'date', ['temporal'], fixed('string'), ([t], [tt]) => strftime(micros(t, tt), '%B'), 'the English name of the month', [["monthname(date '2024-01-07')", "'January'"]]),
   spec('to_years(n)', 'date', ['integer'], fixed('interval'), toInterval('months', 12), 'an interval of n years', [["date '2024-02-29' + to_years(1)", "timestamp '2025-02-28 00:00:00'"]]),
   spec('to_months(n)', 'date', ['integer'], fixed('interval'), toInterval('months', 1), 'an interval of n months', [["date '2024-01-31' + to_months(1)", "timestamp '2024-02-29 00:00:00'"]]),
+  spec('to_weeks(n)', 'date', ['integer'], fixed('interval'), toInterval('days', 7), 'an interval of n weeks', [["date '2024-01-31' + to_weeks(1)", "timestamp '2024-02-07 00:00:00'"]]),
   spec('to_days(n)', 'date', ['integer'], fixed('interval'), toInterval('days', 1), 'an interval of n days', [["date '2024-01-31' + to_days(1)", "timestamp '2024-02-01 00:00:00'"]]),
   spec('to_hours(n)', 'date', ['integer'], fixed('interval'), toInterval('micros', US_PER_HOUR), 'an interval of n hours', [["timestamp '2024-01-31 23:00:00' + to_hours(2)", "timestamp '2024-02-01 01:00:00'"]]),
   spec('to_minutes(n)', 'date', ['integer'], fixed('interval'), toInterval('micros', US_PER_MINUTE), 'an interval of n minutes', [["timestamp '2024-01-31 23:00:00' + to_minutes(90)", "timestamp '2024-02-01 00:30:00'"]]),
+  spec('to_milliseconds(n)', 'date', ['integer'], fixed('interval'), toInterval('micros', 1000), 'an interval of n milliseconds', [["epoch_ms(timestamp '1970-01-01 00:00:00' + to_milliseconds(1500))", '1500']]),
   spec('to_seconds(n)', 'date', ['integer'], fixed('interval'), toInterval('micros', US_PER_SECOND), 'an interval of n seconds', [["timestamp '2024-01-31 23:59:59' + to_seconds(1)", "timestamp '2024-02-01 00:00:00'"]]),
 ];
+
+function gcd(a: bigint, b: bigint): bigint {
+  let [x, y] = [a < 0n ? -a : a, b < 0n ? -b : b];
+  while (y !== 0n) [x, y] = [y, x % y];
+  return x;
+}
+
+function finite(x: number, fn: string): number {
+  if (x === Infinity || x === -Infinity) throw new EvalError(`${fn}(${x}): input out of range`, 'filter out infinite values first, e.g. with isinf(x)');
+  return x;
+}
 
 function logArg(x: number): number {
   if (x === 0) throw new EvalError('cannot take the logarithm of zero', 'filter the rows first, e.g. with a CASE or a where condition');
