@@ -44,6 +44,7 @@ const ZONED_TEXT = pending("a TIMESTAMPTZ as text: DuckDB appends the zone ('202
 
 const UBIGINT_CAST = pending('cast(x AS ubigint) is a BIGINT in PYpeline, so a UBIGINT value ≥ 2^63 overflows ("does not fit in 64 bits") in evaluateScalar and folded constants; the vector kernels read Uint64 columns right. Matters for valve conditions on such values');
 
+const ILIKE_FOLD = pending("ILIKE folds case unlike PYpeline's own lower() and DuckDB: 'İstanbul' ILIKE 'istanbul' is false here (DuckDB true, as lower('İstanbul') = 'istanbul' in both), 'ΣΑΣ' ILIKE 'σας' true here (DuckDB false: lower('ΣΑΣ') = 'σασ')");
 export const CASES: readonly MatrixCase[] = [
   // ---- arithmetic -------------------------------------------------------------------------
   { pype: 'i + k' },
@@ -581,6 +582,46 @@ export const CASES: readonly MatrixCase[] = [
   { pype: 'f == 0.1', difference: FLOAT_IS_DOUBLE },
   { pype: 'cast(f AS varchar)', difference: FLOAT_IS_DOUBLE },
   { pype: 'round(f, 2)', difference: FLOAT_IS_DOUBLE },
+  // ---- mixed types and more edges -----------------------------------------------------------
+  { pype: "s like 'stra_e'" },
+  { pype: "s ilike 'STRA_E'" },
+  { pype: "s like '%😀'" },
+  { pype: "s ilike 'istanbul'", difference: ILIKE_FOLD },
+  { pype: "s ilike 'σας'", difference: ILIKE_FOLD },
+  { pype: "contains(s, 'ß')" },
+  { pype: 'case when b then i else m end' },
+  { pype: 'case when b then 1 else 2.5 end' },
+  { pype: 'coalesce(i, x)' },
+  { pype: 'coalesce(m, x)' },
+  { pype: 'greatest(i, m)' },
+  { pype: 'if(b, d, ts)' },
+  { pype: 'i + m' },
+  { pype: 'j + m', sql: 'try(j + m)' },
+  { pype: 'm + 1.5' },
+  { pype: 'm == i' },
+  { pype: 'm < x' },
+  { pype: 'm between -1 and 1' },
+  { pype: 'i between x and m' },
+  { pype: "try_cast('2024-02-30' AS date)" },
+  { pype: "cast('2024-02-29 25:00:00' AS timestamp)", fails: 'timestamp|invalid|range|hour|convert' },
+  { pype: "date_trunc('day', ts)" },
+  { pype: "date_trunc('week', ts)" },
+  { pype: "date_trunc('month', d)" },
+  { pype: "date_trunc('hour', ts)" },
+  { pype: "date_part('microsecond', ts)" },
+  { pype: "date_part('epoch', ts)" },
+  { pype: "date_diff('day', ts, d)" },
+  { pype: "date_diff('millisecond', d, ts)" },
+  { pype: "strftime(ts, '%H:%M:%S.%g')" },
+  { pype: 'make_timestamp(year(ts), month(ts), day(ts), hour(ts), minute(ts), second(ts) + 0.5)' },
+  { pype: 'cast(ts AS date) == d' },
+  { pype: 'ts == cast(d AS timestamp)' },
+  { pype: 'concat(b, null, d)' },
+  { pype: "s || cast(m AS varchar) || '|' || cast(j AS varchar)" },
+  { pype: 'length(cast(x AS varchar))', difference: NEG_ZERO_TEXT },
+  { pype: 'not (i in (1, 2) or s like \'a%\')' },
+  { pype: 'case when i is null then -1 when i % 2 == 0 then 0 else 1 end' },
+  { pype: 'coalesce(nullif(s, \'\'), t, \'-\')' },
 ];
 
 /**
