@@ -120,8 +120,11 @@ cannot be bare column names; quote such a column with backticks. \`date\`, \`tim
 - **Division by zero** (\`/\`, \`//\`, \`%\`, \`mod\`) gives null.
 - A function is null when any argument is null, except \`coalesce\`, \`ifnull\`, \`nullif\`,
   \`concat\`, \`concat_ws\` (a null separator gives null), \`greatest\` and \`least\` (they skip nulls).
-- \`cast\` accepts ${TYPE_NAMES_HINT}. Floats and decimal text round half away from zero to integers
-  (\`cast(2.5 AS bigint)\` = 3); text is trimmed; booleans read true/false/t/f/yes/no/1/0.
+- \`cast\` accepts ${TYPE_NAMES_HINT}. As in DuckDB, a DOUBLE rounds half to even to an integer
+  (\`cast(2.5::double AS bigint)\` = 2) while decimals and text round half away from zero
+  (\`cast('2.5' AS bigint)\` = 3); a DOUBLE becomes a DECIMAL from its exact binary value (1.005 is
+  1.00499…, so DECIMAL(10, 2) 1.00); a value out of the target's range is an error (null with
+  \`try_cast\`); text is trimmed; booleans read true/false/t/f/yes/no/1/0.
 
 ## Functions
 `);
@@ -154,7 +157,17 @@ on purpose:
   the same; lookbehind and backreferences work here, RE2's \`\\C\` and possessive forms do not. In
   \`regexp_replace\`, \`\\1\` (written \`'\\\\1'\` in a string literal) is the first group, as in DuckDB.
 - **Strings** also take backslash escapes (\`'\\n'\`, \`'it\\'s'\`); DuckDB's standard strings do not, so a backslash is written twice here. \`'it''s'\` works in both.
-- **Time zones**: timestamps are UTC instants; \`now()\` is a TIMESTAMP (DuckDB: TIMESTAMP WITH TIME ZONE).`);
+- **Time zones**: timestamps are UTC instants; \`now()\` is a TIMESTAMP (DuckDB: TIMESTAMP WITH TIME ZONE).
+  A column with a zone (DuckDB's TIMESTAMPTZ) is read as its UTC instant and written as text without
+  a zone (\`2024-03-31 01:00:00\`; DuckDB appends \`+00\`).
+- **Type names**: INTEGER, INT, SMALLINT, TINYINT and the unsigned names all mean BIGINT here, and
+  FLOAT and REAL mean DOUBLE; in DuckDB INTEGER is 32-bit and FLOAT is 32-bit, so
+  \`try_cast(x AS integer)\` is null there beyond ±2^31 and \`cast(0.1 AS float)\` is 0.10000000149.
+  Likewise Float32 columns are read and computed as DOUBLE (a comparison with a literal uses the
+  Float32 nearest the literal, so \`f = 0.1\` matches), and UBIGINT values from 2^63 up, which are
+  read exactly from Uint64 columns, cannot be cast or stored as BIGINT.
+- **Numbers and strings do not compare**: \`i = '5'\` is an error here (cast one side); DuckDB
+  casts the string.`);
   for (const f of FUNCTIONS.filter((x) => x.differs)) out.push(`- **\`${f.name}\`**: ${f.differs}`);
   out.push('');
   return `${out.join('\n')}\n`.replace(/\n{3,}/g, '\n\n');

@@ -120,7 +120,7 @@ function pad(s: string, n: number, fill: string, left: boolean): string {
   if (n <= 0) return '';
   if (cs.length >= n) return cs.slice(0, n).join('');
   const f = chars(fill);
-  if (f.length === 0) return s;
+  if (f.length === 0) throw new EvalError(`insufficient padding in ${left ? 'lpad' : 'rpad'}: the fill is empty`, 'give a fill of at least one character');
   const padding: string[] = [];
   for (let i = 0; padding.length < n - cs.length; i++) padding.push(f[i % f.length]);
   return left ? padding.join('') + s : s + padding.join('');
@@ -137,7 +137,7 @@ function trimChars(s: string, set: string, left: boolean, right: boolean): strin
 }
 
 function splitPart(s: string, sep: string, index: number): string {
-  const parts = sep === '' ? [s] : s.split(sep);
+  const parts = sep === '' ? chars(s) : s.split(sep);
   if (index === 0) return '';
   const i = index > 0 ? index - 1 : parts.length + index;
   return parts[i] ?? '';
@@ -208,6 +208,7 @@ const unified = (what: string) => (args: ExprType[]): ExprType | string => {
 };
 
 function roundValue(v: Scalar, type: ExprType, digits: number, mode: 'round' | 'floor' | 'ceil' | 'trunc'): Scalar {
+  if (typeof v === 'bigint' && type === 'float') return Number(v);
   if (typeof v === 'bigint') {
     if (digits >= 0 || mode !== 'round') return v;
     const f = 10n ** BigInt(-digits);
@@ -235,7 +236,9 @@ function roundValue(v: Scalar, type: ExprType, digits: number, mode: 'round' | '
   }
 }
 
-const rounded = (args: ExprType[]) => (isDecimal(args[0]) ? decimalType(decimalParts(args[0]).precision, 0) : sameNumeric(args));
+/** floor/ceil: DuckDB gives a DOUBLE for integers, DECIMAL(p, 0) for decimals; trunc keeps integers. */
+const rounded = (args: ExprType[]) => (isDecimal(args[0]) ? decimalType(decimalParts(args[0]).precision, 0) : 'float');
+const truncated = (args: ExprType[]) => (isDecimal(args[0]) ? decimalType(decimalParts(args[0]).precision, 0) : sameNumeric(args));
 
 function domain(x: number, ok: boolean, message: string): number {
   if (!ok) throw new EvalError(message, 'filter the rows first, e.g. with a CASE or a where condition');
@@ -304,7 +307,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   spec('replace(s, from, to)', 'string', ['string', 'string', 'string'], fixed('string'), ([s, f, t]) => (str(f) === '' ? str(s) : str(s).split(str(f)).join(str(t))),
     'replaces every occurrence of `from`', [["replace('a-b-c', '-', '+')", "'a+b+c'"]]),
   spec('split_part(s, sep, n)', 'string', ['string', 'string', 'integer'], fixed('string'), ([s, sep, n]) => splitPart(str(s), str(sep), int(n)),
-    'the n-th field (1-based; negative counts from the end), empty when there is none', [["split_part('a,b,c', ',', 2)", "'b'"], ["split_part('a,b,c', ',', -1)", "'c'"]]),
+    'the n-th field (1-based; negative counts from the end), empty when there is none; an empty separator splits into characters', [["split_part('a,b,c', ',', 2)", "'b'"], ["split_part('a,b,c', ',', -1)", "'c'"]]),
   spec('lpad(s, n, fill)', 'string', ['string', 'integer', 'string'], fixed('string'), ([s, n, f]) => pad(str(s), int(n), str(f), true),
     'pads on the left to n characters (cuts longer strings to n)', [["lpad('7', 3, '0')", "'007'"]]),
   spec('rpad(s, n, fill)', 'string', ['string', 'integer', 'string'], fixed('string'), ([s, n, f]) => pad(str(s), int(n), str(f), false),
@@ -356,7 +359,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     { differs: 'On DOUBLE, rounds the decimal number as written (1.005 → 1.01); DuckDB rounds the binary value (1.00). On DECIMAL both are exact and the result keeps the scale.' }),
   spec('floor(x)', 'math', ['numeric'], rounded, ([x], _t, r) => roundValue(x, r, 0, 'floor'), 'the largest whole number ≤ x', [['floor(-2.5)', '-3.0']]),
   spec('ceil(x)', 'math', ['numeric'], rounded, ([x], _t, r) => roundValue(x, r, 0, 'ceil'), 'the smallest whole number ≥ x', [['ceil(2.1)', '3.0']], { aliases: ['ceiling'] }),
-  spec('trunc(x)', 'math', ['numeric'], rounded, ([x], _t, r) => roundValue(x, r, 0, 'trunc'), 'x without its fraction (towards zero)', [['trunc(-2.7)', '-2.0']]),
+  spec('trunc(x)', 'math', ['numeric'], truncated, ([x], _t, r) => roundValue(x, r, 0, 'trunc'), 'x without its fraction (towards zero)', [['trunc(-2.7)', '-2.0']]),
   spec('sqrt(x)', 'math', ['float'], fixed('float'), ([x]) => Math.sqrt(domain(flt(x), flt(x) >= 0 || Number.isNaN(flt(x)), `cannot take the square root of a negative number (${flt(x)})`)), 'the square root; an error for negative x, as in DuckDB', [['sqrt(16)', '4.0']]),
   spec('cbrt(x)', 'math', ['float'], fixed('float'), ([x]) => Math.cbrt(flt(x)), 'the cube root', [['cbrt(27)', '3.0']]),
   spec('pow(x, y)', 'math', ['float', 'float'], fixed('float'), ([x, y]) => flt(x) ** flt(y), 'x to the power y', [['pow(2, 10)', '1024.0']], { aliases: ['power'] }),
@@ -428,7 +431,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     'how many whole units fit between a and b (DuckDB\'s date_sub; to subtract an interval write `t - interval \'…\'`)', [["date_sub('month', date '2024-01-31', date '2024-02-29')", '1']],
     { aliases: ['datesub'], checkLiteral: checkUnit(DIFF_UNITS, 'date_sub') }),
   spec('strftime(t, format)', 'date', ['temporal', 'string'], fixed('string'), ([t, f], [tt]) => strftime(micros(t, tt), str(f)),
-    'formats with C codes: %Y %m %d %H %M %S %f (microseconds) %g (ms) %j %a %A %b %B %p %I %y %e %w %u %V %z %Z %%', [["strftime(timestamp '2024-03-05 14:30:00', '%d/%m/%Y %H:%M')", "'05/03/2024 14:30'"]]),
+    'formats with C codes: %Y %m %d %H %M %S %f (microseconds) %g (ms) %j %a %A %b %B %p %I %y %e %w %u %V %G %U %W %c %x %X %z %Z %%', [["strftime(timestamp '2024-03-05 14:30:00', '%d/%m/%Y %H:%M')", "'05/03/2024 14:30'"]]),
   spec('strptime(s, format)', 'date', ['string', 'string'], fixed('timestamp'), ([s, f]) => {
     const us = strptime(str(s), str(f));
     if (us === null) throw new EvalError(`'${str(s)}' does not match the format '${str(f)}'`, 'use try_strptime() to get null instead');

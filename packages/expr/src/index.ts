@@ -3,11 +3,15 @@ export type {
   BinaryExpr,
   BinaryOp,
   CallExpr,
+  CaseExpr,
+  CastExpr,
   ColumnExpr,
+  ConcatOp,
   ComparisonOp,
   Expr,
   InExpr,
   IsNullExpr,
+  LikeExpr,
   LiteralExpr,
   LogicalOp,
   Span,
@@ -30,3 +34,6 @@ export {
   type AggregateFunctionSpec, type AggregateName,
 } from './aggregate-functions.js';
 export { parseAggregate, parseAggregates, AGGREGATE_HINT, type AggregateCall, type AggregateSpec } from './parse-aggregates.js';
+export { arrowTypeOf, describeType, sqlName, typeOfArrowType, typeOfField, type DecimalType, type ExprType } from './expr-type.js';
+export { FUNCTIONS, findFunction, type FunctionSpec, type Param } from './functions.js';
+export { functionsMarkdown } from './functions-doc.js';

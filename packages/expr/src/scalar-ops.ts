@@ -2,7 +2,7 @@ import type { ArithmeticOp, ComparisonOp } from './ast.js';
 import { decimalParts, isDecimal, type ExprType } from './expr-type.js';
 import { addInterval, US_PER_DAY } from './scalar/datetime.js';
 import { EvalError } from './scalar/eval-error.js';
-import { checkInt64 } from './scalar/cast.js';
+import { checkInt64, shortNumber } from './scalar/cast.js';
 import { DecimalValue, IntervalValue, type Scalar } from './scalar/values.js';
 import type { ArithmeticTyping } from './type-rules.js';
 
@@ -115,7 +115,7 @@ function decimalOp(op: ArithmeticOp, a: DecimalValue, b: DecimalValue, result: E
   }
   if (out && isDecimal(result)) {
     const limit = 10n ** BigInt(decimalParts(result).precision);
-    if (out.units >= limit || out.units <= -limit) throw new EvalError(`decimal overflow: ${out} does not fit ${result.toUpperCase()}`, 'cast to a wider decimal or to double');
+    if (out.units >= limit || out.units <= -limit) throw new EvalError(`decimal overflow: ${shortNumber(out.toString())} does not fit ${result.toUpperCase()}`, 'cast to a wider decimal or to double');
   }
   return out;
 }

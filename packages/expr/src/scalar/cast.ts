@@ -11,11 +11,21 @@ export function checkInt64(v: bigint, what: string): bigint {
   return v;
 }
 
-/** A float rounded half away from zero to BIGINT, as DuckDB casts. */
+/** A DOUBLE rounded to BIGINT half to even (2.5 → 2), as DuckDB casts doubles. */
 function floatToInt(x: number): bigint {
   if (!Number.isFinite(x)) throw new EvalError(`cannot cast ${x} to BIGINT`, 'filter out infinite and NaN values first');
-  const r = x < 0 ? -Math.round(-x) : Math.round(x);
+  let r = Math.round(x);
+  if (Math.abs(x % 1) === 0.5 && r % 2 !== 0) r -= 1;
+  if (Math.abs(r) >= 2 ** 63) throw new EvalError(`cannot cast ${x} to BIGINT: out of range`, 'cast to double or decimal instead');
   return checkInt64(BigInt(r), `cast(${x} AS BIGINT)`);
+}
+
+/** A number for messages: long values shortened (2.0e300), never three hundred digits. */
+export function shortNumber(text: string): string {
+  const digits = text.replace(/^-/, '').replace('.', '');
+  if (digits.length <= 24) return text;
+  const n = Number(text);
+  return Number.isFinite(n) ? n.toExponential(3) : `${text.slice(0, 12)}…`;
 }
 
 export function decimalOf(v: Scalar, from: ExprType, scale: number): DecimalValue {
@@ -23,7 +33,9 @@ export function decimalOf(v: Scalar, from: ExprType, scale: number): DecimalValu
   if (typeof v === 'bigint') return new DecimalValue(v * 10n ** BigInt(scale), scale);
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new EvalError(`cannot cast ${v} to DECIMAL`);
-    return decimalFromText(v.toFixed(Math.min(scale + 3, 100)), scale) ?? new DecimalValue(0n, scale);
+    // The exact binary value, rounded half away from zero (1.005 is 1.00499… so it becomes 1.00, as in DuckDB).
+    if (Math.abs(v) >= 1e21) return new DecimalValue(BigInt(v) * 10n ** BigInt(scale), scale);
+    return decimalFromText(v.toFixed(Math.min(scale, 100)), scale) ?? new DecimalValue(0n, scale);
   }
   if (typeof v === 'string') {
     const d = decimalFromText(v.trim(), scale);
@@ -48,6 +60,7 @@ export function decimalFromText(text: string, scale: number): DecimalValue | nul
 export function formatFloat(x: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (Object.is(x, -0)) return '-0.0';
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return `${x}.0`;
   return String(x).replace('e+', 'e+');
 }
@@ -76,7 +89,14 @@ export function castScalar(v: Scalar, from: ExprType, to: ExprType): Scalar {
     const shown = typeof v === 'string' ? `'${v}'` : formatValue(v, from);
     throw new EvalError(`cannot cast ${shown} (${sqlName(from)}) to ${sqlName(to)}`, hint);
   };
-  if (isDecimal(to)) return decimalOf(v, from, decimalParts(to).scale);
+  if (isDecimal(to)) {
+    const { precision, scale } = decimalParts(to);
+    const d = decimalOf(v, from, scale);
+    if (d.units >= 10n ** BigInt(precision) || d.units <= -(10n ** BigInt(precision))) {
+      throw new EvalError(`cannot cast ${shortNumber(typeof v === 'string' ? v : formatValue(v, from))} to ${sqlName(to)}: out of range`, 'use a wider decimal or cast to double');
+    }
+    return d;
+  }
   switch (to) {
     case 'string':
       return formatValue(v, from);
@@ -87,8 +107,9 @@ export function castScalar(v: Scalar, from: ExprType, to: ExprType): Scalar {
       if (v instanceof DecimalValue) return checkInt64(v.rescale(0).units, `cast(${v} AS BIGINT)`);
       if (typeof v === 'string') {
         if (BIGINT_TEXT.test(v)) return checkInt64(BigInt(v.trim()), `cast('${v}' AS BIGINT)`);
-        const x = Number(v.trim());
-        if (v.trim() !== '' && Number.isFinite(x)) return floatToInt(x);
+        // Decimal text rounds half away from zero ('2.5' → 3), as DuckDB reads it.
+        const d = decimalFromText(v.trim(), 0);
+        if (d) return checkInt64(d.units, `cast('${v}' AS BIGINT)`);
         return fail('the text must be a whole number such as 42');
       }
       return fail();

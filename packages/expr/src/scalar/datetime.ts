@@ -305,7 +305,7 @@ const timeInMonth = (f: Fields) => (f.day - 1) * US_PER_DAY + f.hour * US_PER_HO
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-/** C/DuckDB format codes: %Y %y %m %-m %d %-d %e %H %-H %I %M %S %f %g %p %b %B %a %A %j %w %u %V %z %Z %%. */
+/** C/DuckDB format codes: %Y %y %m %-m %d %-d %e %H %-H %I %M %S %f %g %p %b %B %a %A %j %w %u %V %G %U %W %c %x %X %z %Z %%. */
 export function strftime(us: number, format: string): string {
   const f = fieldsOf(us);
   const days = Math.floor(us / US_PER_DAY);
@@ -341,6 +341,12 @@ export function strftime(us: number, format: string): string {
       case 'w': out += String(isoDow(days) % 7); break;
       case 'u': out += String(isoDow(days)); break;
       case 'V': out += p(isoWeek(days).week); break;
+      case 'G': out += String(isoWeek(days).year); break;
+      case 'U': out += p(Math.floor((datePart('dayofyear', us) - 1 + 7 - (isoDow(days) % 7)) / 7)); break;
+      case 'W': out += p(Math.floor((datePart('dayofyear', us) - 1 + 7 - (isoDow(days) - 1)) / 7)); break;
+      case 'c': out += strftime(us, '%Y-%m-%d %H:%M:%S'); break;
+      case 'x': out += strftime(us, '%Y-%m-%d'); break;
+      case 'X': out += strftime(us, '%H:%M:%S'); break;
       case 'z': out += '+00'; break;
       case 'Z': out += 'UTC'; break;
       case '%': out += '%'; break;

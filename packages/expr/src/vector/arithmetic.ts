@@ -30,9 +30,36 @@ export function arithmetic(op: ArithmeticOp, a: Value, b: Value, typing: Arithme
   const exactInts = result === 'integer' && op !== '//' && op !== '/';
   if ((result === 'float' || exactInts) && fastNumber(a) && fastNumber(b)) {
     const out = doubleLoop(op, a, b, n);
-    if (!exactInts || withinSafe(out)) return out;
+    if (!exactInts) return out;
+    // Operands small enough (Int32 columns, small constants) cannot leave ±2^53: no check needed.
+    const bound = resultBound(op, boundOf(a), boundOf(b));
+    if (bound <= SAFE) {
+      out.bound = bound;
+      return out;
+    }
+    if (withinSafe(out)) return out;
   }
   return rowwise([a, b], [typing.left, typing.right], result, n, ([x, y]) => arithmeticScalars(op, x, y, typing));
+}
+
+/** The largest magnitude an integer operand can have. */
+function boundOf(v: Value): number {
+  if (v.kind === 'const') return Math.abs(Number(v.value));
+  if (v.kind !== 'num') return Infinity;
+  const values = v.values;
+  if (values instanceof Int8Array || values instanceof Uint8Array) return 255;
+  if (values instanceof Int16Array || values instanceof Uint16Array) return 65535;
+  if (values instanceof Int32Array || values instanceof Uint32Array) return 4294967296;
+  return v.bound ?? Infinity;
+}
+
+function resultBound(op: ArithmeticOp, a: number, b: number): number {
+  switch (op) {
+    case '+': case '-': return a + b;
+    case '*': return a * b;
+    case '%': return Math.min(a, b);
+    default: return Infinity;
+  }
 }
 
 function withinSafe(v: NumVec): boolean {

@@ -1,12 +1,12 @@
 import type { ComparisonOp } from '../ast.js';
 import type { ExprType } from '../expr-type.js';
-import { compareScalars } from '../scalar-ops.js';
+import { compareScalars, orderOf, testOrder } from '../scalar-ops.js';
 import { compareNumberColumns, compareNumbersToConst } from './compare-numbers.js';
 import { compareStringColumns, compareStringsToConst } from './compare-strings.js';
 import { constOf, utf8Of } from './const-value.js';
 import { andValid } from './masks.js';
 import { rowwise } from './rowwise.js';
-import { NULL_CONST, type BoolVec, type ConstVal, type Value } from './values.js';
+import { NULL_CONST, type BoolVec, type ConstVal, type NumArray, type Value } from './values.js';
 
 const FLIPPED: Record<ComparisonOp, ComparisonOp> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 const SAFE = Number.MAX_SAFE_INTEGER;
@@ -29,10 +29,34 @@ export function compareValues(op: ComparisonOp, a: Value, b: Value, type: ExprTy
     if (b.kind === 'str') return bool(compareStringColumns(op, a, b, n), andValid(a.valid, b.valid, n));
   }
   if (a.kind === 'num' || a.kind === 'bool') {
-    if (b.kind === 'const' && doubleConst(b)) return bool(compareNumbersToConst(op, a.values, Number(b.value), n), a.valid);
-    if (b.kind === 'num' || b.kind === 'bool') return bool(compareNumberColumns(op, a.values, b.values, n), andValid(a.valid, b.valid, n));
+    if (b.kind === 'const' && doubleConst(b)) {
+      const c = Number(b.value);
+      return bool(sqlNaN(op, compareNumbersToConst(op, a.values, c, n), a.values, c, n), a.valid);
+    }
+    if (b.kind === 'num' || b.kind === 'bool') return bool(sqlNaN(op, compareNumberColumns(op, a.values, b.values, n), a.values, b.values, n), andValid(a.valid, b.valid, n));
   }
   return rowwise([a, b], [type, type], 'boolean', n, ([x, y]) => compareScalars(op, x, y));
+}
+
+const isFloat = (v: NumArray | number) => typeof v === 'number' || v instanceof Float64Array || v instanceof Float32Array;
+
+/**
+ * SQL orders NaN above every number and equal to itself (IEEE says every comparison with NaN is
+ * false): rows holding a NaN are redone by the scalar rule. Integer arrays cannot hold NaN.
+ */
+function sqlNaN(op: ComparisonOp, out: Uint8Array, a: NumArray, b: NumArray | number, n: number): Uint8Array {
+  if (!isFloat(a) && !isFloat(b)) return out;
+  if (typeof b === 'number') {
+    // A constant that is not NaN is handled inside compareNumbersToConst's loops.
+    if (b !== b) for (let i = 0; i < n; i++) out[i] = testOrder(op, orderOf(a[i], b)) ? 1 : 0;
+    return out;
+  }
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x !== x || y !== y) out[i] = testOrder(op, orderOf(x, y)) ? 1 : 0;
+  }
+  return out;
 }
 
 function bool(values: Uint8Array, valid: BoolVec['valid']): BoolVec {

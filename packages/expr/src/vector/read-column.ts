@@ -57,12 +57,15 @@ function msToDays(ms: Float64Array): Float64Array {
 function readInt64(values: BigInt64Array | BigUint64Array, n: number, valid: Mask | null, signed: boolean): NumVec | BigVec | ObjVec {
   const halves = new Int32Array(values.buffer, values.byteOffset, n * 2);
   let safe = true;
+  let maxHi = 0;
   for (let i = 0; i < n && safe; i++) {
     const hi = halves[2 * i + 1];
     // |v| < 2^53 exactly when the high word is within ±2^21 (unsigned: below 2^21).
     if ((signed ? hi >= 0x200000 || hi < -0x200000 : hi >>> 0 >= 0x200000) && (valid === null || valid[i] === 1)) safe = false;
+    const mag = signed && hi < 0 ? -hi : hi >>> 0;
+    if (mag > maxHi) maxHi = mag;
   }
-  if (safe) return num(int64ToFloat64(values, n), valid);
+  if (safe) return { kind: 'num', values: int64ToFloat64(values, n), valid, bound: (maxHi + 1) * 4294967296 };
   if (signed) return { kind: 'big', values: (values as BigInt64Array).subarray(0, n), valid };
   // UINT64 beyond BIGINT: exact values per row; arithmetic that must store them fails as overflow.
   return { kind: 'obj', values: Array.from((values as BigUint64Array).subarray(0, n)), valid };

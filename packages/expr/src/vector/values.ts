@@ -19,6 +19,8 @@ export interface NumVec {
   kind: 'num';
   values: NumArray;
   valid: Mask | null;
+  /** For integers held in a Float64Array: no value's magnitude exceeds this (lets arithmetic skip its range check). */
+  bound?: number;
 }
 
 /** One byte per row, 0 or 1 (Arrow's bit-packed booleans are unpacked once on read). */
