@@ -37,6 +37,14 @@ const ZONED_TEXT = documented("a TIMESTAMPTZ as text: DuckDB appends the zone ('
 const UBIGINT_CAST = documented('cast(x AS ubigint) is a BIGINT in PYpeline, so a UBIGINT value ≥ 2^63 overflows in evaluateScalar and folded constants; the vector kernels read Uint64 columns right', 'cannot be cast or stored as BIGINT');
 
 const ILIKE_FOLD = pending("ILIKE folds case unlike PYpeline's own lower() and DuckDB: 'İstanbul' ILIKE 'istanbul' is false here (DuckDB true, as lower('İstanbul') = 'istanbul' in both), 'ΣΑΣ' ILIKE 'σας' true here (DuckDB false: lower('ΣΑΣ') = 'σασ')");
+const RE2_SYNTAX = pending('RE2 syntax DuckDB accepts and PYpeline refuses as an invalid regular expression: POSIX classes [[:alpha:]], \\pL (JavaScript wants \\p{L}). Translate them, or list them in the reference');
+const ROUND_LARGE = pending('round(1e300, 15) is Infinity in PYpeline (x * 10^15 overflows); DuckDB returns 1e300');
+const TRIG_INFINITY = pending('sin(±Infinity): DuckDB raises an error ("input out of range"), PYpeline returns NaN. Document or raise');
+const PART_UNITS_MISSING = pending("date_part units DuckDB has and PYpeline refuses: 'era', 'julian'");
+const TRUNC_CENTURY = pending("date_trunc('century' | 'millennium', 2024-…): DuckDB gives 2000-01-01, PYpeline 2001-01-01 (DuckDB truncates to the multiple of 100/1000 here, while date_part('century') is 21)");
+const DATE_SUB_MONTH = pending("date_sub('month' | 'quarter', a, b) counts one more whole month than DuckDB when b is at the end of a month and a has a later time of day (1969-12-31 23:59:59.999 → 2000-02-29: DuckDB 361, PYpeline 362)");
+const STRFTIME_MORE = pending("strftime: DuckDB knows %h (= %b), %n (nanoseconds) and %T (= %H:%M:%S); PYpeline refuses them as unknown format codes. %Z of a TIMESTAMP is '' in DuckDB, 'UTC' here");
+
 export const CASES: readonly MatrixCase[] = [
   // ---- arithmetic -------------------------------------------------------------------------
   { pype: 'i + k' },
@@ -614,6 +622,47 @@ export const CASES: readonly MatrixCase[] = [
   { pype: 'not (i in (1, 2) or s like \'a%\')' },
   { pype: 'case when i is null then -1 when i % 2 == 0 then 0 else 1 end' },
   { pype: 'coalesce(nullif(s, \'\'), t, \'-\')' },
+  // ---- more string and math edges ----------------------------------------------------------
+  { pype: "regexp_replace(s, 'A', 'x', 'gi')" },
+  { pype: "regexp_replace(s, '.', 'x', 'g')" },
+  { pype: "regexp_matches(s, '^.{3}$')" },
+  { pype: "regexp_matches(s, '[[:alpha:]]+-')", difference: RE2_SYNTAX },
+  { pype: "regexp_matches(s, '\\\\pL')", sql: "regexp_matches(s, '\\pL')", difference: RE2_SYNTAX },
+  { pype: 'length(t)' },
+  { pype: 'reverse(t)' },
+  { pype: "left(t, 1)" },
+  { pype: 'round(x, 15)', difference: ROUND_LARGE },
+  { pype: 'sin(z)', sql: 'try(sin(z))', difference: TRIG_INFINITY },
+  { pype: 'atan2(z, z)' },
+  { pype: 'sign(m)' },
+  { pype: 'abs(f)' },
+  { pype: 'greatest(z, x)' },
+  { pype: 'least(i, j)' },
+  { pype: 'ln(z)', fails: 'logarithm' },
+  { pype: 'date_add(d, to_months(k))' },
+];
+
+
+// Every unit and format code DuckDB documents, so each one PYpeline accepts is compared (and
+// each it refuses shows up as a difference).
+const PART_UNITS = ['year', 'quarter', 'month', 'week', 'day', 'dayofweek', 'isodow', 'dayofyear', 'hour', 'minute', 'second',
+  'millisecond', 'microsecond', 'epoch', 'decade', 'century', 'millennium', 'isoyear', 'yearweek', 'dow', 'doy', 'era', 'julian'];
+const TRUNC_UNITS = ['millennium', 'century', 'decade', 'year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', 'millisecond', 'microsecond'];
+const STRFTIME_CODES = ['%a', '%A', '%w', '%u', '%d', '%-d', '%b', '%B', '%h', '%m', '%-m', '%y', '%-y', '%Y', '%H', '%-H', '%I', '%-I', '%p',
+  '%M', '%-M', '%S', '%-S', '%g', '%f', '%n', '%z', '%Z', '%j', '%-j', '%U', '%W', '%V', '%G', '%c', '%x', '%X', '%%', '%T'];
+
+const DIFFERS = new Map<string, Difference>([
+  ["date_part('era', ts)", PART_UNITS_MISSING], ["date_part('era', d)", PART_UNITS_MISSING],
+  ["date_part('julian', ts)", PART_UNITS_MISSING], ["date_part('julian', d)", PART_UNITS_MISSING],
+  ["date_trunc('millennium', ts)", TRUNC_CENTURY], ["date_trunc('century', ts)", TRUNC_CENTURY],
+  ["date_sub('quarter', ts, d)", DATE_SUB_MONTH], ["date_sub('month', ts, d)", DATE_SUB_MONTH],
+  ["strftime(ts, '%h')", STRFTIME_MORE], ["strftime(ts, '%n')", STRFTIME_MORE], ["strftime(ts, '%Z')", STRFTIME_MORE], ["strftime(ts, '%T')", STRFTIME_MORE],
+]);
+
+export const UNIT_CASES: readonly MatrixCase[] = [
+  ...PART_UNITS.flatMap((u) => [`date_part('${u}', ts)`, `date_part('${u}', d)`]).map((pype) => ({ pype, difference: DIFFERS.get(pype) })),
+  ...TRUNC_UNITS.flatMap((u) => [`date_trunc('${u}', ts)`, `date_diff('${u}', d, ts)`, `date_sub('${u}', ts, d)`]).map((pype) => ({ pype, difference: DIFFERS.get(pype) })),
+  ...STRFTIME_CODES.map((code) => `strftime(ts, '${code}')`).map((pype) => ({ pype, difference: DIFFERS.get(pype) })),
 ];
 
 /**
