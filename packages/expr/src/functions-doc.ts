@@ -70,6 +70,8 @@ the rest is compiled to vectorised kernels over Apache Arrow batches.
 | \`x [not] between a and b\` | \`a <= x and x <= b\` (bounds included) |
 | \`s [not] like 'a%'\`, \`s [not] ilike 'A_c'\` | \`%\` any text, \`_\` one character; ILIKE ignores case; \`like 'a!%' escape '!'\` |
 | \`x is [not] null\` | null test (never null itself) |
+| \`a is [not] distinct from b\` | equality where null equals null (never null itself) |
+| \`extract(year FROM t)\` | \`date_part('year', t)\` |
 | \`case when c then v … [else e] end\` | the first true condition's value; no match and no else gives null |
 | \`case x when a then v … end\` | the simple form: \`x = a\` |
 | \`if(c, a, b)\` | \`case when c then a else b end\` |

@@ -1,4 +1,4 @@
-import { decimalParts, decimalType, describeType, isDecimal, isOpen, type ExprType } from './expr-type.js';
+import { decimalParts, decimalType, describeType, isDecimal, isOpen, sqlName, type ExprType } from './expr-type.js';
 import { castScalar, checkInt64, formatValue } from './scalar/cast.js';
 import {
   addInterval, canonicalUnit, civilFromDays, dateDiff, datePart, DATE_PARTS, dateSub, dateTrunc, daysFromCivil, daysInMonth, strftime,
@@ -330,6 +330,18 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     if (n < 0 || n > 0x10ffff) throw new EvalError(`chr(${n}): not a Unicode code point`, 'use 0 to 1114111');
     return String.fromCodePoint(n);
   }, 'the character with that code point', [['chr(65)', "'A'"]]),
+  spec('strlen(s)', 'string', ['string'], fixed('integer'), ([s]) => BigInt(new TextEncoder().encode(str(s)).length), 'the number of UTF-8 bytes', [["strlen('straße')", '7']],
+    { aliases: ['octet_length'] }),
+  spec('translate(s, from, to)', 'string', ['string', 'string', 'string'], fixed('string'), ([s, f, t]) => {
+    const from = chars(str(f));
+    const to = chars(str(t));
+    return chars(str(s)).flatMap((c) => {
+      const i = from.indexOf(c);
+      return i < 0 ? [c] : i < to.length ? [to[i]] : [];
+    }).join('');
+  }, 'replaces each character of `from` by the one at the same place in `to` (dropped when `to` is shorter)', [["translate('abc', 'ab', 'x')", "'xc'"]]),
+  spec('typeof(x)', 'string', ['any'], fixed('string'), (_a, [t]) => sqlName(t), 'the SQL name of the argument\'s type', [['typeof(1)', "'BIGINT'"], ["typeof(date '2024-01-31')", "'DATE'"]],
+    { handlesNulls: true, differs: 'Integers are BIGINT here (DuckDB names a small literal INTEGER).' }),
   // ---- regular expressions ----
   spec('regexp_matches(s, pattern[, options])', 'regex', ['string', 'string', 'string'], fixed('boolean'), ([s, p, o]) => compileRegex(str(p), o === undefined ? '' : str(o).replace('g', '')).test(str(s)),
     'true when the pattern matches anywhere in s; options: i ignore case, s, m, l literal', [["regexp_matches('abc123', '[0-9]+')", 'true'], ["regexp_matches('ABC', 'b', 'i')", 'true']],
@@ -379,6 +391,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   }, 'the remainder of a / b (sign of a); null when b is 0', [['mod(7, 3)', '1'], ['mod(-7, 3)', '-1']]),
   spec('greatest(a, ...)', 'math', ['any', 'any'], unified('greatest'), (args) => pick(args, 1), 'the largest non-null argument', [['greatest(1, null, 3)', '3']], { handlesNulls: true, unifyArgs: true, minArgs: 1 }),
   spec('least(a, ...)', 'math', ['any', 'any'], unified('least'), (args) => pick(args, -1), 'the smallest non-null argument', [['least(2, 1)', '1']], { handlesNulls: true, unifyArgs: true, minArgs: 1 }),
+  spec('gcd(a, b)', 'math', ['integer', 'integer'], fixed('integer'), ([a, b]) => gcd(a as bigint, b as bigint), 'the greatest common divisor', [['gcd(12, 18)', '6']], { aliases: ['greatest_common_divisor'] }),
+  spec('lcm(a, b)', 'math', ['integer', 'integer'], fixed('integer'), ([a, b]) => {
+    const [x, y] = [a as bigint, b as bigint];
+    const g = gcd(x, y);
+    return g === 0n ? 0n : checkInt64(((x < 0n ? -x : x) / g) * (y < 0n ? -y : y), `lcm(${x}, ${y})`);
+  }, 'the least common multiple', [['lcm(4, 6)', '12']], { aliases: ['least_common_multiple'] }),
+  spec('isfinite(x)', 'math', ['float'], fixed('boolean'), ([x]) => Number.isFinite(flt(x)), 'true unless x is ±infinity or NaN', [['isfinite(1.5)', 'true']]),
   spec('pi()', 'math', [], fixed('float'), () => Math.PI, 'π', [['round(pi(), 4)', '3.1416']]),
   spec('sin(x)', 'math', ['float'], fixed('float'), ([x]) => Math.sin(flt(x)), 'sine (radians)', [['sin(0)', '0.0']]),
   spec('cos(x)', 'math', ['float'], fixed('float'), ([x]) => Math.cos(flt(x)), 'cosine (radians)', [['cos(0)', '1.0']]),
@@ -411,6 +430,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   part('dayofyear', 'dayofyear', 'the day of the year, 1 to 366', [["dayofyear(date '2024-02-01')", '32']]),
   part('week', 'week', 'the ISO week number, 1 to 53', [["week(date '2024-01-01')", '1']], ['weekofyear']),
   spec('epoch(t)', 'date', ['temporal'], fixed('float'), ([t], [tt]) => micros(t, tt) / US_PER_SECOND, 'seconds since 1970-01-01 00:00 UTC', [["epoch(timestamp '1970-01-02')", '86400.0']]),
+  spec('epoch_us(t)', 'date', ['temporal'], fixed('integer'), ([t], [tt]) => BigInt(micros(t, tt)), 'microseconds since 1970-01-01 00:00 UTC', [["epoch_us(timestamp '1970-01-01 00:00:01')", '1000000']]),
   spec('epoch_ms(t)', 'date', ['temporal'], fixed('integer'), ([t], [tt]) => BigInt(Math.floor(micros(t, tt) / 1000)), 'milliseconds since 1970-01-01 00:00 UTC', [["epoch_ms(timestamp '1970-01-01 00:00:01')", '1000']]),
   spec('date_part(unit, t)', 'date', ['string', 'temporal'], (_a, lits) => (typeof lits[0] === 'string' && canonicalUnit(lits[0]) === 'epoch' ? 'float' : 'integer'), ([u, t], [, tt], result) => {
     const unit = unitOf(u, DATE_PARTS, 'date_part');
@@ -457,11 +477,19 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   spec('monthname(t)', 'date', ['temporal'], fixed('string'), ([t], [tt]) => strftime(micros(t, tt), '%B'), 'the English name of the month', [["monthname(date '2024-01-07')", "'January'"]]),
   spec('to_years(n)', 'date', ['integer'], fixed('interval'), toInterval('months', 12), 'an interval of n years', [["date '2024-02-29' + to_years(1)", "timestamp '2025-02-28 00:00:00'"]]),
   spec('to_months(n)', 'date', ['integer'], fixed('interval'), toInterval('months', 1), 'an interval of n months', [["date '2024-01-31' + to_months(1)", "timestamp '2024-02-29 00:00:00'"]]),
+  spec('to_weeks(n)', 'date', ['integer'], fixed('interval'), toInterval('days', 7), 'an interval of n weeks', [["date '2024-01-31' + to_weeks(1)", "timestamp '2024-02-07 00:00:00'"]]),
   spec('to_days(n)', 'date', ['integer'], fixed('interval'), toInterval('days', 1), 'an interval of n days', [["date '2024-01-31' + to_days(1)", "timestamp '2024-02-01 00:00:00'"]]),
   spec('to_hours(n)', 'date', ['integer'], fixed('interval'), toInterval('micros', US_PER_HOUR), 'an interval of n hours', [["timestamp '2024-01-31 23:00:00' + to_hours(2)", "timestamp '2024-02-01 01:00:00'"]]),
   spec('to_minutes(n)', 'date', ['integer'], fixed('interval'), toInterval('micros', US_PER_MINUTE), 'an interval of n minutes', [["timestamp '2024-01-31 23:00:00' + to_minutes(90)", "timestamp '2024-02-01 00:30:00'"]]),
+  spec('to_milliseconds(n)', 'date', ['integer'], fixed('interval'), toInterval('micros', 1000), 'an interval of n milliseconds', [["epoch_ms(timestamp '1970-01-01 00:00:00' + to_milliseconds(1500))", '1500']]),
   spec('to_seconds(n)', 'date', ['integer'], fixed('interval'), toInterval('micros', US_PER_SECOND), 'an interval of n seconds', [["timestamp '2024-01-31 23:59:59' + to_seconds(1)", "timestamp '2024-02-01 00:00:00'"]]),
 ];
+
+function gcd(a: bigint, b: bigint): bigint {
+  let [x, y] = [a < 0n ? -a : a, b < 0n ? -b : b];
+  while (y !== 0n) [x, y] = [y, x % y];
+  return x;
+}
 
 function logArg(x: number): number {
   if (x === 0) throw new EvalError('cannot take the logarithm of zero', 'filter the rows first, e.g. with a CASE or a where condition');

@@ -76,6 +76,10 @@ class Parser {
     return expr;
   }
 
+  private isWord(word: string, tok = this.peek()): boolean {
+    return tok.kind === 'ident' && String(tok.value).toLowerCase() === word;
+  }
+
   private peek(): Token {
     return this.tokens[this.pos];
   }
@@ -228,6 +232,13 @@ class Parser {
     const negated = this.isOp('not');
     if (negated) this.next();
     const tok = this.peek();
+    if (this.isWord('distinct') && this.isWord('from', this.tokens[this.pos + 1])) {
+      this.next();
+      const from = this.next();
+      const right = this.parseOperand(BP_COMPARE, from);
+      if (!left || !right) return null;
+      return distinctFrom(left, right, negated);
+    }
     if (!this.isOp('null')) {
       this.error(`expected 'null' after 'is${negated ? ' not' : ''}', found ${describeToken(tok)}`, tok.start, Math.max(tok.end, tok.start + 1),
         'write `x is null` or `x is not null`; compare values with ==');
@@ -298,6 +309,7 @@ class Parser {
         const word = String(tok.value).toLowerCase();
         if (this.isOp('(')) {
           if (word === 'cast' || word === 'try_cast') return this.parseCast(tok, word === 'try_cast');
+          if (word === 'extract' && this.tokens[this.pos + 1].kind === 'ident' && this.isWord('from', this.tokens[this.pos + 2])) return this.parseExtract(tok);
           return this.parseCall(tok);
         }
         // Typed literals: date '2024-01-31', timestamp '…', interval '3 days'.
@@ -396,6 +408,24 @@ class Parser {
     return { kind: 'call', name: lower, nameSpan, args: list.items, start: name.start, end: list.end };
   }
 
+  /** `extract(part FROM t)`, SQL's spelling of `date_part('part', t)`. */
+  private parseExtract(name: Token): Expr | null {
+    this.next(); // (
+    const part = this.next();
+    const from = this.next();
+    const operand = this.parseOperand(0, from);
+    if (!this.isOp(')')) {
+      const at = this.peek();
+      if (operand) this.error(`expected ')' to close extract(, found ${describeToken(at)}`, at.start, Math.max(at.end, at.start + 1), 'write extract(year FROM t)');
+      this.skipPastClose();
+      return null;
+    }
+    const close = this.next();
+    if (!operand) return null;
+    const unit: LiteralExpr = { kind: 'literal', value: String(part.value).toLowerCase(), start: part.start, end: part.end };
+    return { kind: 'call', name: 'date_part', nameSpan: { start: name.start, end: name.end }, args: [unit, operand], start: name.start, end: close.end };
+  }
+
   /** `cast(x AS type)` / `try_cast(x AS type)`. */
   private parseCast(name: Token, tryCast: boolean): Expr | null {
     const open = this.next();
@@ -473,6 +503,22 @@ class Parser {
 }
 
 const NOT_INFIX = new Set(['in', 'between', 'like', 'ilike']);
+
+/**
+ * `a IS [NOT] DISTINCT FROM b`: equality where null equals null and differs from every value,
+ * as `coalesce(a != b, (a is null) != (b is null))` (negated for IS NOT DISTINCT FROM).
+ */
+function distinctFrom(left: Expr, right: Expr, negated: boolean): Expr {
+  const span = { start: left.start, end: right.end };
+  const differs: Expr = { kind: 'binary', op: '!=', left: { ...left }, right: { ...right }, ...span };
+  const nulls: Expr = {
+    kind: 'binary', op: '!=', ...span,
+    left: { kind: 'isNull', negated: false, operand: { ...left }, start: left.start, end: left.end },
+    right: { kind: 'isNull', negated: false, operand: { ...right }, start: right.start, end: right.end },
+  };
+  const call: Expr = { kind: 'call', name: 'coalesce', nameSpan: span, args: [differs, nulls], ...span };
+  return negated ? { kind: 'unary', op: 'not', operand: call, ...span } : call;
+}
 
 function startsValue(tok: Token): boolean {
   if (tok.kind === 'eof') return false;

@@ -211,3 +211,15 @@ describe('batches from other schemas', () => {
     expect(() => kernel(other)).toThrow('compiled for an integer');
   });
 });
+
+describe('more SQL spellings', () => {
+  it('reads IS [NOT] DISTINCT FROM and extract(part FROM t)', () => {
+    expect(scalar('1 is distinct from null')).toBe(true);
+    expect(scalar('null is not distinct from null')).toBe(true);
+    expect(scalar('2 is distinct from 2')).toBe(false);
+    expect(scalar("extract(year from date '2024-03-01')")).toBe(2024);
+    const t = new Table({ a: vectorFromArray([1, null, 3], new Int32()), b: vectorFromArray([1, null, 4], new Int32()) });
+    expect(rows(t, 'a is not distinct from b')).toEqual([0, 1]);
+    expect(rows(t, 'a is distinct from b')).toEqual([2]);
+  });
+});
