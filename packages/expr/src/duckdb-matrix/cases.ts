@@ -48,6 +48,9 @@ const STRFTIME_MORE = pending("strftime: DuckDB knows %h (= %b), %n (nanoseconds
 const BOOL_CONCAT = pending("true/false || a string is refused with the hint that || is no longer `or`; DuckDB casts the boolean (true || '' = 'true'), as PYpeline's concat() does");
 const FLOAT_TEXT = pending('DOUBLE as text: DuckDB writes 5e+16 from 1e16 up and two-digit exponents (5e-08); PYpeline writes 50000000000000000 and 5e-8 (JavaScript\'s form)');
 
+const BIGINT_DECIMAL = pending('BIGINT with DECIMAL(12,3) is typed DECIMAL(21,3), 18 integer digits, so a BIGINT ≥ 10^18 fails ("cannot cast 9223372036854775807 to DECIMAL(21,3)"); DuckDB reads BIGINT as DECIMAL(19,0): j + m is 9223372037854775806.999 there, m = j false');
+const FLOAT_LITERAL = documented('9007199254740993.0 is a DOUBLE literal here (so it equals 9007199254740992), an exact DECIMAL in DuckDB', 'Float literals');
+
 export const CASES: readonly MatrixCase[] = [
   // ---- arithmetic -------------------------------------------------------------------------
   { pype: 'i + k' },
@@ -599,7 +602,7 @@ export const CASES: readonly MatrixCase[] = [
   { pype: 'greatest(i, m)' },
   { pype: 'if(b, d, ts)' },
   { pype: 'i + m' },
-  { pype: 'j + m', sql: 'try(j + m)', difference: pending('BIGINT + DECIMAL(12,3) is typed DECIMAL(21,3), 18 integer digits, so a BIGINT ≥ 10^18 fails ("cannot cast 9223372036854775807 to DECIMAL(21,3)"); DuckDB reads BIGINT as DECIMAL(19,0) and gives 9223372037854775806.999') },
+  { pype: 'j + m', sql: 'try(j + m)', difference: BIGINT_DECIMAL },
   { pype: 'm + 1.5' },
   { pype: 'm == i' },
   { pype: 'm < x' },
@@ -693,6 +696,22 @@ export const CASES: readonly MatrixCase[] = [
   { pype: 'c in (s)' },
   { pype: 'i not in (k, null)' },
   { pype: 'case when b then c else s end' },
+  // ---- exact BIGINT beyond 2^53, and BIGINT against DOUBLE and DECIMAL -------------------------
+  { pype: 'j // 7 * 6 + j % 7' },
+  { pype: 'abs(j // 3) - j // 5' },
+  { pype: '(j // 2) + (j // 3)' },
+  { pype: 'j - j // 7 * 7 == j % 7' },
+  { pype: 'j * 1.5' },
+  { pype: 'j == 9007199254740993.0', difference: FLOAT_LITERAL },
+  { pype: 'j > 9.2e18' },
+  { pype: 'j in (9007199254740993.0, 1)', difference: FLOAT_LITERAL },
+  { pype: 'm == j', difference: BIGINT_DECIMAL },
+  { pype: 'greatest(j, i)' },
+  { pype: 'least(j, x)' },
+  { pype: 'coalesce(j, i)' },
+  { pype: 'case when b then j else i end' },
+  { pype: 'sign(j)' },
+  { pype: 'mod(j, 1000000007)' },
 ];
 
 
