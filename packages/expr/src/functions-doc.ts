@@ -68,7 +68,7 @@ the rest is compiled to vectorised kernels over Apache Arrow batches.
 | \`and\`, \`or\`, \`not\`, \`&&\`, \`!\` | three-valued logic (null = unknown) |
 | \`x [not] in (a, b, …)\` | membership; \`1 in (2, null)\` is null |
 | \`x [not] between a and b\` | \`a <= x and x <= b\` (bounds included) |
-| \`s [not] like 'a%'\`, \`s [not] ilike 'A_c'\` | \`%\` any text, \`_\` one character; ILIKE ignores case; \`like 'a!%' escape '!'\` |
+| \`s [not] like 'a%'\`, \`s [not] ilike 'A_c'\` | \`%\` any text, \`_\` one character; ILIKE compares \`lower()\` of both sides; \`like 'a!%' escape '!'\` |
 | \`x is [not] null\` | null test (never null itself) |
 | \`a is [not] distinct from b\` | equality where null equals null (never null itself) |
 | \`extract(year FROM t)\` | \`date_part('year', t)\` |
@@ -108,7 +108,7 @@ cannot be bare column names; quote such a column with backticks. \`date\`, \`tim
   **Overflow is an error** naming the expression ("integer overflow in 9223372036854775807 + 1"),
   as in DuckDB; cast to DOUBLE or DECIMAL to go beyond. \`/\` gives a DOUBLE.
 - **Decimals are exact**: \`+ - %\` keep the larger scale, \`*\` adds the scales (DuckDB's rules); an
-  integer meeting a decimal becomes DECIMAL(18, 0); a decimal meeting a float becomes a DOUBLE; \`/\`
+  integer meeting a decimal becomes DECIMAL(19, 0); a decimal meeting a float becomes a DOUBLE; \`/\`
   gives a DOUBLE. A result beyond 38 digits is an error.
 - **Dates and timestamps** (DuckDB's rules): \`date ± integer\` is a date (days); \`date - date\` a
   BIGINT of days; \`date/timestamp ± interval\` a timestamp (months are added on the calendar,
@@ -124,8 +124,8 @@ cannot be bare column names; quote such a column with backticks. \`date\`, \`tim
   \`concat\`, \`concat_ws\` (a null separator gives null), \`greatest\` and \`least\` (they skip nulls).
 - \`cast\` accepts ${TYPE_NAMES_HINT}. As in DuckDB, a DOUBLE rounds half to even to an integer
   (\`cast(2.5::double AS bigint)\` = 2) while decimals and text round half away from zero
-  (\`cast('2.5' AS bigint)\` = 3); a DOUBLE becomes a DECIMAL from its exact binary value (1.005 is
-  1.00499…, so DECIMAL(10, 2) 1.00); a value out of the target's range is an error (null with
+  (\`cast('2.5' AS bigint)\` = 3); a DOUBLE becomes a DECIMAL(p, s) as x · 10^s in double arithmetic rounded
+  half away from zero (2.675 → 2.68; 1.005 → 1.00, since 1.005 · 100 = 100.49999…); a value out of the target's range is an error (null with
   \`try_cast\`); text is trimmed; booleans read true/false/t/f/yes/no/1/0.
 
 ## Functions
@@ -168,6 +168,9 @@ on purpose:
   Likewise Float32 columns are read and computed as DOUBLE (a comparison with a literal uses the
   Float32 nearest the literal, so \`f = 0.1\` matches), and UBIGINT values from 2^63 up, which are
   read exactly from Uint64 columns, cannot be cast or stored as BIGINT.
+- **Date parts**: \`era\` and \`julian\` are not supported by \`date_part\`. \`date_sub('month', a, b)\`
+  may count one more whole month than DuckDB when \`b\` is the last day of a month and \`a\` has a
+  later time of day.
 - **Numbers and strings do not compare**: \`i = '5'\` is an error here (cast one side); DuckDB
   casts the string.`);
   for (const f of FUNCTIONS.filter((x) => x.differs)) out.push(`- **\`${f.name}\`**: ${f.differs}`);

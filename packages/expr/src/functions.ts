@@ -72,6 +72,8 @@ export function roundHalfAway(x: number, digits: number): number {
   if (!Number.isFinite(x)) return x;
   const factor = 10 ** Math.trunc(digits);
   const scaled = Math.abs(x) * factor;
+  // Beyond 2^52 a double has no fraction left at this precision: nothing to round (and x * 10^d may overflow).
+  if (scaled >= 2 ** 52 || !Number.isFinite(scaled)) return x;
   // Nudge by a few ulps so 1.005 * 100 = 100.49999999999999 still rounds to 101.
   const rounded = Math.round(scaled * (1 + Number.EPSILON * 4)) / factor;
   return x < 0 ? -rounded : rounded;
@@ -158,7 +160,7 @@ export function compileRegex(pattern: string, options = ''): RegExp {
   let re = regexCache.get(key);
   if (re) return re;
   let flags = 'u';
-  let source = pattern;
+  let source = re2ToJs(pattern);
   for (const o of options) {
     if (o === 'i') flags += 'i';
     else if (o === 'g') flags += 'g';
@@ -177,6 +179,18 @@ export function compileRegex(pattern: string, options = ''): RegExp {
   if (regexCache.size > 500) regexCache.clear();
   regexCache.set(key, re);
   return re;
+}
+
+const POSIX_CLASSES: Record<string, string> = {
+  alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: '\\s', blank: ' \\t', xdigit: '0-9A-Fa-f',
+  word: '\\w', punct: '!-\\/:-@\\[-`{-~', cntrl: '\\x00-\\x1f\\x7f', print: ' -~', graph: '!-~',
+};
+
+/** RE2 spellings JavaScript lacks: POSIX classes inside brackets ([[:alpha:]]) and one-letter Unicode classes (\pL). */
+function re2ToJs(pattern: string): string {
+  return pattern
+    .replace(/\[:(\w+):\]/g, (m, name: string) => POSIX_CLASSES[name] ?? m)
+    .replace(/(^|[^\\])\\([pP])([A-Z])/g, '$1\\$2{$3}');
 }
 
 /** RE2 replacements write groups as \1; JavaScript's as $1. */
@@ -344,7 +358,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     { handlesNulls: true, differs: 'Integers are BIGINT here (DuckDB names a small literal INTEGER).' }),
   // ---- regular expressions ----
   spec('regexp_matches(s, pattern[, options])', 'regex', ['string', 'string', 'string'], fixed('boolean'), ([s, p, o]) => compileRegex(str(p), o === undefined ? '' : str(o).replace('g', '')).test(str(s)),
-    'true when the pattern matches anywhere in s; options: i ignore case, s, m, l literal', [["regexp_matches('abc123', '[0-9]+')", 'true'], ["regexp_matches('ABC', 'b', 'i')", 'true']],
+    'true when the pattern matches anywhere in s; options: i ignore case, s, m, l literal. RE2\'s POSIX classes ([[:alpha:]]) and \\pL are accepted', [["regexp_matches('abc123', '[0-9]+')", 'true'], ["regexp_matches('ABC', 'b', 'i')", 'true']],
     { checkLiteral: checkRegex, differs: 'Patterns are JavaScript regular expressions (Unicode mode), close to DuckDB\'s RE2: no possessive quantifiers, lookbehind is supported.' }),
   spec('regexp_full_match(s, pattern[, options])', 'regex', ['string', 'string', 'string'], fixed('boolean'), ([s, p, o]) => {
     const re = compileRegex(`^(?:${str(p)})$`, o === undefined ? '' : str(o).replace('g', ''));
@@ -399,9 +413,9 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   }, 'the least common multiple', [['lcm(4, 6)', '12']], { aliases: ['least_common_multiple'] }),
   spec('isfinite(x)', 'math', ['float'], fixed('boolean'), ([x]) => Number.isFinite(flt(x)), 'true unless x is ±infinity or NaN', [['isfinite(1.5)', 'true']]),
   spec('pi()', 'math', [], fixed('float'), () => Math.PI, 'π', [['round(pi(), 4)', '3.1416']]),
-  spec('sin(x)', 'math', ['float'], fixed('float'), ([x]) => Math.sin(flt(x)), 'sine (radians)', [['sin(0)', '0.0']]),
-  spec('cos(x)', 'math', ['float'], fixed('float'), ([x]) => Math.cos(flt(x)), 'cosine (radians)', [['cos(0)', '1.0']]),
-  spec('tan(x)', 'math', ['float'], fixed('float'), ([x]) => Math.tan(flt(x)), 'tangent (radians)', [['tan(0)', '0.0']]),
+  spec('sin(x)', 'math', ['float'], fixed('float'), ([x]) => Math.sin(finite(flt(x), 'sin')), 'sine (radians)', [['sin(0)', '0.0']]),
+  spec('cos(x)', 'math', ['float'], fixed('float'), ([x]) => Math.cos(finite(flt(x), 'cos')), 'cosine (radians)', [['cos(0)', '1.0']]),
+  spec('tan(x)', 'math', ['float'], fixed('float'), ([x]) => Math.tan(finite(flt(x), 'tan')), 'tangent (radians)', [['tan(0)', '0.0']]),
   spec('atan2(y, x)', 'math', ['float', 'float'], fixed('float'), ([y, x]) => Math.atan2(flt(y), flt(x)), 'the angle of the point (x, y)', [['atan2(0, 1)', '0.0']]),
   spec('degrees(x)', 'math', ['float'], fixed('float'), ([x]) => (flt(x) * 180) / Math.PI, 'radians to degrees', [['degrees(pi())', '180.0']]),
   spec('radians(x)', 'math', ['float'], fixed('float'), ([x]) => (flt(x) * Math.PI) / 180, 'degrees to radians', [['radians(180) = pi()', 'true']]),
@@ -451,7 +465,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     'how many whole units fit between a and b (DuckDB\'s date_sub; to subtract an interval write `t - interval \'…\'`)', [["date_sub('month', date '2024-01-31', date '2024-02-29')", '1']],
     { aliases: ['datesub'], checkLiteral: checkUnit(DIFF_UNITS, 'date_sub') }),
   spec('strftime(t, format)', 'date', ['temporal', 'string'], fixed('string'), ([t, f], [tt]) => strftime(micros(t, tt), str(f)),
-    'formats with C codes: %Y %m %d %H %M %S %f (microseconds) %g (ms) %j %a %A %b %B %p %I %y %e %w %u %V %G %U %W %c %x %X %z %Z %%', [["strftime(timestamp '2024-03-05 14:30:00', '%d/%m/%Y %H:%M')", "'05/03/2024 14:30'"]]),
+    'formats with C codes: %Y %m %d %H %M %S %f (microseconds) %g (ms) %j %a %A %b %B %p %I %y %e %w %u %V %G %U %W %c %x %X %T %h %n (nanoseconds) %z %Z (empty: no zones) %%', [["strftime(timestamp '2024-03-05 14:30:00', '%d/%m/%Y %H:%M')", "'05/03/2024 14:30'"]]),
   spec('strptime(s, format)', 'date', ['string', 'string'], fixed('timestamp'), ([s, f]) => {
     const us = strptime(str(s), str(f));
     if (us === null) throw new EvalError(`'${str(s)}' does not match the format '${str(f)}'`, 'use try_strptime() to get null instead');
@@ -488,6 +502,11 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
 function gcd(a: bigint, b: bigint): bigint {
   let [x, y] = [a < 0n ? -a : a, b < 0n ? -b : b];
   while (y !== 0n) [x, y] = [y, x % y];
+  return x;
+}
+
+function finite(x: number, fn: string): number {
+  if (x === Infinity || x === -Infinity) throw new EvalError(`${fn}(${x}): input out of range`, 'filter out infinite values first, e.g. with isinf(x)');
   return x;
 }
 

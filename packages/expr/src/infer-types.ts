@@ -51,7 +51,8 @@ export function inferTypes(root: Expr, env: TypeEnv): TypedExpr {
 
   const expect = (e: Expr, wanted: ExprType, what: string, hint?: string): ExprType => {
     const t = visit(e);
-    if (t !== wanted && !isOpen(t)) report(e, `${what} needs ${describeType(wanted)}, got ${describeType(t)}`, hint);
+    const fallback = wanted === 'boolean' ? 'compare it with something (e.g. `x > 0`) or test it with `is null`' : `cast it, e.g. cast(x AS ${sqlName(wanted).toLowerCase()})`;
+    if (t !== wanted && !isOpen(t)) report(e, `${what} needs ${describeType(wanted)}, got ${describeType(t)}`, hint ?? fallback);
     return t;
   };
 
@@ -214,7 +215,7 @@ export function inferTypes(root: Expr, env: TypeEnv): TypedExpr {
         }
         const t = visit(e.operand);
         if (isOpen(t)) return t === 'null' ? 'null' : 'unknown';
-        if (!isNumeric(t) && t !== 'interval') return report(e.operand, `'-' needs a number, got ${describeType(t)}`);
+        if (!isNumeric(t) && t !== 'interval') return report(e.operand, `'-' needs a number, got ${describeType(t)}`, 'negate numbers and intervals only');
         return t;
       }
       case 'isNull':
@@ -302,14 +303,14 @@ function castHint(from: ExprType, to: ExprType): string {
   return 'cast through varchar, or pick a function from docs/functions.md';
 }
 
-function arithmeticHint(op: string, a: ExprType, b: ExprType): string | undefined {
+function arithmeticHint(op: string, a: ExprType, b: ExprType): string {
   if (a === 'string' || b === 'string') {
     if (op === '+') return "join strings with || or concat(), e.g. first || ' ' || last";
     return 'cast the string first, e.g. cast(x AS double)';
   }
   if (isTemporal(a) || isTemporal(b)) return "add or subtract an interval (t + interval '3 days'), an integer number of days to a date, or use date_diff('day', a, b)";
   if (op === '//') return 'write floor(a / b) for floats';
-  return undefined;
+  return 'arithmetic takes numbers, a date with an integer or an interval, or a timestamp with an interval';
 }
 
 /** Suggests a close column name, or lists the columns when there are few. */

@@ -1,3 +1,4 @@
+import { changeCaseText } from './functions.js';
 import { EvalError } from './scalar/eval-error.js';
 
 /**
@@ -5,9 +6,12 @@ import { EvalError } from './scalar/eval-error.js';
  * `abc%` (prefix), `%abc` (suffix), `%abc%` (contains); anything else is a regular expression.
  * `%` is any text, `_` exactly one character; `escape` makes the next character literal.
  */
-export type LikePlan =
-  | { kind: 'exact' | 'prefix' | 'suffix' | 'contains'; text: string }
-  | { kind: 'regex'; re: RegExp };
+type LikeShape = { kind: 'exact' | 'prefix' | 'suffix' | 'contains'; text: string } | { kind: 'regex'; re: RegExp };
+
+export type LikePlan = LikeShape & {
+  /** ILIKE: the text is lower-cased as lower() does before matching (the pattern already is). */
+  fold: boolean;
+};
 
 const cache = new Map<string, LikePlan>();
 
@@ -24,24 +28,28 @@ export function planLike(pattern: string, escape: string | null, caseInsensitive
       tokens.push({ wild: null, ch: cs[++i] });
     } else tokens.push({ wild: c === '%' || c === '_' ? c : null, ch: c });
   }
-  let plan: LikePlan;
+  // ILIKE compares lower(text) with lower(pattern), as DuckDB: one case mapping for the whole language.
+  if (caseInsensitive) for (const t of tokens) if (t.wild === null) t.ch = changeCaseText(t.ch, false);
+  let plan: LikeShape;
   const literal = (ts: typeof tokens) => ts.every((t) => t.wild === null);
   const text = (ts: typeof tokens) => ts.map((t) => t.ch).join('');
   const n = tokens.length;
-  if (!caseInsensitive && literal(tokens)) plan = { kind: 'exact', text: text(tokens) };
-  else if (!caseInsensitive && n >= 1 && tokens[n - 1].wild === '%' && literal(tokens.slice(0, -1))) plan = { kind: 'prefix', text: text(tokens.slice(0, -1)) };
-  else if (!caseInsensitive && n >= 1 && tokens[0].wild === '%' && literal(tokens.slice(1))) plan = { kind: 'suffix', text: text(tokens.slice(1)) };
-  else if (!caseInsensitive && n >= 2 && tokens[0].wild === '%' && tokens[n - 1].wild === '%' && literal(tokens.slice(1, -1))) plan = { kind: 'contains', text: text(tokens.slice(1, -1)) };
+  if (literal(tokens)) plan = { kind: 'exact', text: text(tokens) };
+  else if (n >= 1 && tokens[n - 1].wild === '%' && literal(tokens.slice(0, -1))) plan = { kind: 'prefix', text: text(tokens.slice(0, -1)) };
+  else if (n >= 1 && tokens[0].wild === '%' && literal(tokens.slice(1))) plan = { kind: 'suffix', text: text(tokens.slice(1)) };
+  else if (n >= 2 && tokens[0].wild === '%' && tokens[n - 1].wild === '%' && literal(tokens.slice(1, -1))) plan = { kind: 'contains', text: text(tokens.slice(1, -1)) };
   else {
     const source = tokens.map((t) => (t.wild === '%' ? '[\\s\\S]*' : t.wild === '_' ? '[\\s\\S]' : t.ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))).join('');
-    plan = { kind: 'regex', re: new RegExp(`^${source}$`, caseInsensitive ? 'iu' : 'u') };
+    plan = { kind: 'regex', re: new RegExp(`^${source}$`, 'u') };
   }
+  const done: LikePlan = { ...plan, fold: caseInsensitive };
   if (cache.size > 500) cache.clear();
-  cache.set(key, plan);
-  return plan;
+  cache.set(key, done);
+  return done;
 }
 
-export function likeMatches(plan: LikePlan, s: string): boolean {
+export function likeMatches(plan: LikePlan, text: string): boolean {
+  const s = plan.fold ? changeCaseText(text, false) : text;
   switch (plan.kind) {
     case 'exact': return s === plan.text;
     case 'prefix': return s.startsWith(plan.text);

@@ -147,7 +147,7 @@ class Parser {
     const tok = this.peek();
     if (!startsValue(tok)) {
       this.error(`expected a value after ${describeToken(after)}, found ${describeToken(tok)}`, tok.start, Math.max(tok.end, tok.start + 1),
-        tok.kind === 'eof' ? 'finish the expression' : undefined);
+        tok.kind === 'eof' ? 'finish the expression' : `write a value after ${describeToken(after)}, or remove one of the operators`);
       return null;
     }
     return this.parseExpr(bp);

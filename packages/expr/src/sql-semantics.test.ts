@@ -103,7 +103,7 @@ describe('decimals are exact', () => {
     expect(sum.type).toMatchObject({ precision: 11, scale: 3 });
     expect(list(derive(t, 'cast(price + price AS varchar)'))).toEqual(['2.010', '3.990', null, '-0.002']);
     const total = compileValue(parse('price * qty'), t.schema);
-    expect(total.type).toBe('decimal(28,3)');
+    expect(total.type).toBe('decimal(29,3)');
     expect(scalar("cast(cast('1.005' AS decimal(10,3)) * 3 AS varchar)")).toBe('3.015');
     expect(scalar("cast(cast('0.1' AS decimal(5,1)) + cast('0.2' AS decimal(5,1)) AS varchar)")).toBe('0.3');
     expect(scalar("cast(round(cast('1.005' AS decimal(10,3)), 2) AS varchar)")).toBe('1.010');
@@ -221,5 +221,59 @@ describe('more SQL spellings', () => {
     const t = new Table({ a: vectorFromArray([1, null, 3], new Int32()), b: vectorFromArray([1, null, 4], new Int32()) });
     expect(rows(t, 'a is not distinct from b')).toEqual([0, 1]);
     expect(rows(t, 'a is distinct from b')).toEqual([2]);
+  });
+});
+
+describe('ILIKE folds case as lower() does', () => {
+  it('matches İ and Σ as DuckDB does', () => {
+    expect(scalar("'İstanbul' ilike 'istanbul'")).toBe(true);
+    expect(scalar("'ΣΑΣ' ilike 'σας'")).toBe(false);
+    expect(scalar("'ΣΑΣ' ilike 'σασ'")).toBe(true);
+    const t = new Table({ s: vectorFromArray(['İstanbul', 'ISTANBUL', 'Ankara', null], new Utf8()) });
+    expect(rows(t, "s ilike 'ist%'")).toEqual([0, 1]);
+    expect(rows(t, "s not ilike '%BUL'")).toEqual([2]);
+  });
+
+  it('casts a DOUBLE to DECIMAL as DuckDB does: x * 10^s rounded half away from zero', () => {
+    expect(scalar("cast(cast(cast(2.675 AS double) AS decimal(10, 2)) AS varchar)")).toBe('2.68');
+    expect(scalar("cast(cast(cast(1.005 AS double) AS decimal(10, 2)) AS varchar)")).toBe('1.00');
+    expect(scalar("cast(cast(-0.125 AS decimal(10, 2)) AS varchar)")).toBe('-0.13');
+  });
+});
+
+describe('every diagnostic points into the source and says what to do', () => {
+  const schema = new Schema([new Field('n', new Int32()), new Field('s', new Utf8()), new Field('d', new DateDay())]);
+  it.each([
+    'n >> 1', "s + 1 > 2", 'not n', '-s = 1', "n = 'x'", 'd > 3', 'nn > 1', 'yeer(d) = 1', 'substr(s) = 1', 'substr(n, 1) = 1',
+    "cast(s AS widget) = 1", "cast('x' AS bigint) = 1", 'cast(d AS bigint) = 1', "case when n then 1 end = 1", "case when n > 1 then 1 else 'a' end = 1",
+    "s like 1", "s like 'a' escape 'ab'", "date_trunc('eon', d) = d", "regexp_matches(s, '[')", 'n // 1.5 = 1', 'n || n = 1 || true', 'true || false',
+    "d + interval 'soon' = d", "d > '2024-13-45'", '9223372036854775808 = n', 'coalesce(n, s) = 1', 'greatest(n, d) = 1', 'n + d = 1', 'n between 1', 'case n end',
+  ])('%s', (source) => {
+    const { expr, errors } = parseExpression(source);
+    const diagnostics = expr ? checkExpression(expr, schema) : errors;
+    expect(diagnostics.length, source).toBeGreaterThan(0);
+    for (const d of diagnostics) {
+      expect(d.hint, `${source}: ${d.message}`).toBeTruthy();
+      expect(d.start, d.message).toBeGreaterThanOrEqual(0);
+      // A missing token at the end is pointed at just past the text.
+      expect(d.end, d.message).toBeLessThanOrEqual(source.length + 1);
+      expect(d.end, d.message).toBeGreaterThanOrEqual(d.start);
+    }
+  });
+});
+
+describe('DuckDB spellings from the matrix', () => {
+  it('accepts RE2 POSIX classes and one-letter Unicode classes', () => {
+    expect(scalar("regexp_matches('abc', '^[[:alpha:]]+$')")).toBe(true);
+    expect(scalar("regexp_matches('ab1', '^[[:alpha:]]+$')")).toBe(false);
+    expect(scalar("regexp_replace('a1b2', '[[:digit:]]', '', 'g')")).toBe('ab');
+    expect(scalar("regexp_matches('é', '^\\\\pL$')")).toBe(true);
+  });
+
+  it('rounds huge doubles to themselves, refuses trigonometry of infinity, truncates centuries to multiples of 100', () => {
+    expect(scalar('round(1e300, 15)')).toBe(1e300);
+    expect(failure(() => scalar("sin(cast('inf' AS double))")).message).toContain('input out of range');
+    expect(scalar("date_trunc('century', date '2024-05-01')")).toEqual(new Date('2000-01-01T00:00:00Z'));
+    expect(scalar("strftime(timestamp '2024-01-02 03:04:05.5', '%T %h [%Z] %n')")).toBe('03:04:05 Jan [] 500000000');
   });
 });

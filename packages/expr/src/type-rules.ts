@@ -1,8 +1,8 @@
 import type { ArithmeticOp } from './ast.js';
 import { decimalParts, decimalType, isDecimal, isNumeric, isOpen, isTemporal, type ExprType } from './expr-type.js';
 
-/** BIGINT widened to DECIMAL, as DuckDB does when an integer meets a decimal. */
-export const INTEGER_AS_DECIMAL = decimalType(18, 0);
+/** BIGINT widened to DECIMAL (all 19 digits), as DuckDB does when an integer meets a decimal. */
+export const INTEGER_AS_DECIMAL = decimalType(19, 0);
 
 /**
  * The type two values are compared (or unified, in CASE and coalesce) as, or null when they

@@ -33,7 +33,10 @@ export function decimalOf(v: Scalar, from: ExprType, scale: number): DecimalValu
   if (typeof v === 'bigint') return new DecimalValue(v * 10n ** BigInt(scale), scale);
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new EvalError(`cannot cast ${v} to DECIMAL`);
-    // The exact binary value, rounded half away from zero (1.005 is 1.00499… so it becomes 1.00, as in DuckDB).
+    // As DuckDB: x * 10^s in double arithmetic, rounded half away from zero (2.675 → 2.68, and
+    // 1.005 → 1.00 because 1.005 * 100 is 100.49999999999999); the exact binary value beyond 2^53.
+    const scaled = v * 10 ** scale;
+    if (Math.abs(scaled) < 2 ** 53) return new DecimalValue(BigInt(scaled < 0 ? -Math.round(-scaled) : Math.round(scaled)), scale);
     if (Math.abs(v) >= 1e21) return new DecimalValue(BigInt(v) * 10n ** BigInt(scale), scale);
     return decimalFromText(v.toFixed(Math.min(scale, 100)), scale) ?? new DecimalValue(0n, scale);
   }

@@ -243,8 +243,9 @@ export function dateTrunc(unit: string, us: number): number {
   const f = fieldsOf(us);
   const days = Math.floor(us / US_PER_DAY);
   switch (unit) {
-    case 'millennium': return timestampOf({ year: Math.floor((f.year - 1) / 1000) * 1000 + 1, month: 1, day: 1 });
-    case 'century': return timestampOf({ year: Math.floor((f.year - 1) / 100) * 100 + 1, month: 1, day: 1 });
+    // As DuckDB: the multiple of 1000/100 (2000-01-01 for 2024), though date_part('century') counts from 1.
+    case 'millennium': return timestampOf({ year: Math.floor(f.year / 1000) * 1000, month: 1, day: 1 });
+    case 'century': return timestampOf({ year: Math.floor(f.year / 100) * 100, month: 1, day: 1 });
     case 'decade': return timestampOf({ year: Math.floor(f.year / 10) * 10, month: 1, day: 1 });
     case 'year': return timestampOf({ year: f.year, month: 1, day: 1 });
     case 'quarter': return timestampOf({ year: f.year, month: Math.floor((f.month - 1) / 3) * 3 + 1, day: 1 });
@@ -305,7 +306,7 @@ const timeInMonth = (f: Fields) => (f.day - 1) * US_PER_DAY + f.hour * US_PER_HO
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-/** C/DuckDB format codes: %Y %y %m %-m %d %-d %e %H %-H %I %M %S %f %g %p %b %B %a %A %j %w %u %V %G %U %W %c %x %X %z %Z %%. */
+/** C/DuckDB format codes: %Y %y %m %-m %d %-d %e %H %-H %I %M %S %f %g %p %b %B %a %A %j %w %u %V %G %U %W %c %x %X %T %h %n %z %Z %%. */
 export function strftime(us: number, format: string): string {
   const f = fieldsOf(us);
   const days = Math.floor(us / US_PER_DAY);
@@ -348,7 +349,11 @@ export function strftime(us: number, format: string): string {
       case 'x': out += strftime(us, '%Y-%m-%d'); break;
       case 'X': out += strftime(us, '%H:%M:%S'); break;
       case 'z': out += '+00'; break;
-      case 'Z': out += 'UTC'; break;
+      // A TIMESTAMP has no zone: DuckDB writes nothing for %Z.
+      case 'Z': break;
+      case 'h': out += MONTHS[f.month - 1].slice(0, 3); break;
+      case 'n': out += pad(f.micros * 1000, 9); break;
+      case 'T': out += strftime(us, '%H:%M:%S'); break;
       case '%': out += '%'; break;
       default: throw new EvalError(`unknown format code '%${code ?? ''}' in '${format}'`, 'use codes such as %Y-%m-%d %H:%M:%S');
     }

@@ -145,7 +145,8 @@ export function compileVector(root: Expr, typed: TypedExpr, fold: (e: Expr) => S
         if (esc && esc.value === null) return constOf(null);
         const plan = planLike(p.value, esc ? String(esc.value) : null, e.caseInsensitive);
         let hit: Value | null = null;
-        if (plan.kind === 'exact') hit = { kind: 'bool', values: compareStringsToConst('==', s, utf8Of(constOf(plan.text)), n), valid: s.valid };
+        if (plan.fold) hit = null;
+        else if (plan.kind === 'exact') hit = { kind: 'bool', values: compareStringsToConst('==', s, utf8Of(constOf(plan.text)), n), valid: s.valid };
         else if (plan.kind !== 'regex') {
           const fn = plan.kind === 'prefix' ? 'starts_with' : plan.kind === 'suffix' ? 'ends_with' : 'contains';
           hit = matchStrings(fn, s, constOf(plan.text), n);
