@@ -28,7 +28,6 @@ const DIV_ZERO = documented('x / 0 and x % 0 give null in PYpeline; DuckDB gives
 const ROUND_NUDGE = documented('round(1.005, 2) on a DOUBLE: PYpeline rounds the decimal as written to 1.01, DuckDB the binary value to 1', '1.005 → 1.01');
 
 const INT_DIV_FLOAT = documented('`//` refuses floats and decimals (write floor(a / b)); DuckDB divides them with // as with / (DOUBLE) or floors (DECIMAL)', 'accepts integers only');
-const DECIMAL_FROM_DOUBLE = pending('DOUBLE to DECIMAL(p,s): DuckDB rounds x * 10^s half away from zero in double arithmetic (2.675 → 2.68, 0.125 → 0.13, 1.005 → 1.00 because 1.005 * 100 = 100.49999999999999); PYpeline rounds the exact binary value (2.675 → 2.67)');
 
 const INTEGER_IS_BIGINT = documented('cast/try_cast AS integer is 64-bit in PYpeline (integer = BIGINT); DuckDB INTEGER is 32-bit, so try_cast(9007199254740993 AS integer) is null there', 'every integer is BIGINT');
 const FLOAT_IS_DOUBLE = documented('FLOAT (32-bit) columns and cast AS float/real compute as DOUBLE in PYpeline; DuckDB keeps FLOAT (0.1 as text is "0.1" there, f * 2 overflows to Infinity, round(f, 2) stays a FLOAT)', 'FLOAT and REAL mean DOUBLE');
