@@ -43,6 +43,8 @@ const FLOAT_TEXT = pending('DOUBLE as text: DuckDB writes 5e+16 from 1e16 up and
 
 const FLOAT_LITERAL = documented('9007199254740993.0 is a DOUBLE literal here (so it equals 9007199254740992), an exact DECIMAL in DuckDB', 'Float literals');
 
+const NULLIF_TYPE = pending('nullif(a, b) has the type of a in DuckDB (nullif(INTEGER, DOUBLE) is an INTEGER); PYpeline gives the common type of a and b (a DOUBLE, or a DECIMAL with m)');
+
 export const CASES: readonly MatrixCase[] = [
   // ---- arithmetic -------------------------------------------------------------------------
   { pype: 'i + k' },
@@ -353,6 +355,9 @@ export const CASES: readonly MatrixCase[] = [
   { pype: 'ifnull(s, t)' },
   { pype: 'nullif(i, k)' },
   { pype: "nullif(s, '')" },
+  { pype: 'nullif(i, x)', difference: NULLIF_TYPE },
+  { pype: 'nullif(j, m)', difference: NULLIF_TYPE },
+  { pype: 'nullif(m, i)' },
   // ---- date and time ---------------------------------------------------------------------------
   { pype: 'now() > ts' },
   { pype: 'current_date >= d', sql: 'current_date >= d' },
