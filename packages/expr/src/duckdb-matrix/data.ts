@@ -131,7 +131,7 @@ function negativeZeroAsText(cell: Cell): unknown {
 }
 
 /** Deterministic 32-bit generator (mulberry32): the same data on every machine. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

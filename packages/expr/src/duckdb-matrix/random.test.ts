@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { generateData, toArrowTable } from './data.js';
+import { generateData, seeded, toArrowTable } from './data.js';
 import { MatrixDuckDb } from './duckdb.js';
 import { runCase } from './run-case.js';
 
@@ -8,11 +8,7 @@ import { runCase } from './run-case.js';
 // lists every one that differs. Documented differences (FLOAT computed as DOUBLE, float literals,
 // round of halves) show up here too; new kinds of difference become cases in cases.ts.
 const RUNS = Number(process.env.DUCKDB_MATRIX_FUZZ ?? 0);
-let seed = Number(process.env.DUCKDB_MATRIX_SEED ?? 7);
-const rnd = () => {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return seed / 2147483648;
-};
+const rnd = seeded(Number(process.env.DUCKDB_MATRIX_SEED ?? 7));
 const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
 const num = (d: number): string => d <= 0 || rnd() < 0.3 ? pick(['i', 'k', 'x', 'y', 'm', '(j // 1000000)', '2', '-3', '0.5', 'f']) : pick([
   () => `(${num(d - 1)} ${pick(['+', '-', '*'])} ${num(d - 1)})`,
