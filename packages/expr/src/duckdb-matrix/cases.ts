@@ -45,6 +45,9 @@ const FLOAT_LITERAL = documented('9007199254740993.0 is a DOUBLE literal here (s
 
 const NULLIF_TYPE = pending('nullif(a, b) has the type of a in DuckDB (nullif(INTEGER, DOUBLE) is an INTEGER); PYpeline gives the common type of a and b (a DOUBLE, or a DECIMAL with m)');
 
+const ROUND_DECIMAL_NEGATIVE = pending('round(DECIMAL, negative digits) ignores the digits: round(123.450, -1) is 123 here, 120 in DuckDB (round(-2.500, -1) is -3 here, 0 there); DOUBLE is right');
+const ROUND_NEG_ZERO = pending("round(-0.0[, d]) loses the sign: cast(round(-0.0, 1) AS varchar) is '0.0' here, '-0.0' in DuckDB (cast(-0.0 AS varchar) itself is right)");
+
 export const CASES: readonly MatrixCase[] = [
   // ---- arithmetic -------------------------------------------------------------------------
   { pype: 'i + k' },
@@ -567,6 +570,11 @@ export const CASES: readonly MatrixCase[] = [
   { pype: "m == cast('1.005' AS decimal(12,3))" },
   { pype: 'round(m, 2)' },
   { pype: 'round(m)' },
+  { pype: 'round(m, -1)', difference: ROUND_DECIMAL_NEGATIVE },
+  { pype: 'round(m, -2)', difference: ROUND_DECIMAL_NEGATIVE },
+  { pype: 'cast(round(y, 1) AS varchar)', difference: ROUND_NEG_ZERO },
+  { pype: 'cast(round(x) AS varchar)', difference: ROUND_NEG_ZERO },
+  { pype: 'cast(nullif(i, 0.5) AS varchar)', difference: NULLIF_TYPE },
   { pype: 'floor(m)' },
   { pype: 'abs(m)' },
   { pype: 'cast(m AS varchar)' },
