@@ -218,6 +218,9 @@ describe('more SQL spellings', () => {
     expect(scalar('null is not distinct from null')).toBe(true);
     expect(scalar('2 is distinct from 2')).toBe(false);
     expect(scalar("extract(year from date '2024-03-01')")).toBe(2024);
+    expect(scalar("position('b' in 'abc')")).toBe(2);
+    expect(scalar("position('abc', 'c')")).toBe(3);
+    expect(scalar(String.raw`regexp_replace('Hello World', '(\w+) (\w+)', '\2 \1')`)).toBe('World Hello');
     const t = new Table({ a: vectorFromArray([1, null, 3], new Int32()), b: vectorFromArray([1, null, 4], new Int32()) });
     expect(rows(t, 'a is not distinct from b')).toEqual([0, 1]);
     expect(rows(t, 'a is distinct from b')).toEqual([2]);
@@ -247,7 +250,7 @@ describe('every diagnostic points into the source and says what to do', () => {
     'n >> 1', "s + 1 > 2", 'not n', '-s = 1', "n = 'x'", 'd > 3', 'nn > 1', 'yeer(d) = 1', 'substr(s) = 1', 'substr(n, 1) = 1',
     "cast(s AS widget) = 1", "cast('x' AS bigint) = 1", 'cast(d AS bigint) = 1', "case when n then 1 end = 1", "case when n > 1 then 1 else 'a' end = 1",
     "s like 1", "s like 'a' escape 'ab'", "date_trunc('eon', d) = d", "regexp_matches(s, '[')", 'n // 1.5 = 1', 'n || n = 1 || true', 'true || false',
-    "d + interval 'soon' = d", "d > '2024-13-45'", '9223372036854775808 = n', 'coalesce(n, s) = 1', 'greatest(n, d) = 1', 'n + d = 1', 'n between 1', 'case n end',
+    "d + interval 'soon' = d", 'end > 1', '* 2', "d > '2024-13-45'", '9223372036854775808 = n', 'coalesce(n, s) = 1', 'greatest(n, d) = 1', 'n + d = 1', 'n between 1', 'case n end',
   ])('%s', (source) => {
     const { expr, errors } = parseExpression(source);
     const diagnostics = expr ? checkExpression(expr, schema) : errors;
