@@ -55,7 +55,7 @@ the rest is compiled to vectorised kernels over Apache Arrow batches.
 |---|---|
 | \`42\`, \`-7\`, \`9007199254740993\` | an integer (BIGINT, exact to 64 bits) |
 | \`2.5\`, \`1e3\` | a float (DOUBLE) — see [differences](#differences-from-duckdb) |
-| \`'text'\`, \`"text"\` | a string; \`\\\` escapes (\`'it\\'s'\`, \`'\\n'\`, \`'\\u00e9'\`), so a regular expression's backslash is written twice: \`'\\\\d+'\` |
+| \`'text'\`, \`"text"\` | a string; \`''\` is a quote (\`'it''s'\`), and \`\\n \\t \\r \\0 \\\\ \\' \\" \\uXXXX\` are escapes; any other backslash stays as written, so a regular expression reads as in DuckDB: \`'\\d+'\` |
 | \`true\`, \`false\`, \`null\` | literals |
 | \`date '2024-01-31'\`, \`timestamp '2024-01-31 08:30:00'\`, \`interval '3 days'\` | typed literals |
 | \`name\`, \`\\\`unit price\\\`\` | a column (backticks for names with spaces or that are keywords) |
@@ -72,6 +72,7 @@ the rest is compiled to vectorised kernels over Apache Arrow batches.
 | \`x is [not] null\` | null test (never null itself) |
 | \`a is [not] distinct from b\` | equality where null equals null (never null itself) |
 | \`extract(year FROM t)\` | \`date_part('year', t)\` |
+| \`position(sub IN s)\` | \`strpos(s, sub)\` |
 | \`case when c then v … [else e] end\` | the first true condition's value; no match and no else gives null |
 | \`case x when a then v … end\` | the simple form: \`x = a\` |
 | \`if(c, a, b)\` | \`case when c then a else b end\` |
@@ -156,9 +157,10 @@ on purpose:
   integer columns are Int64.
 - **\`//\`** accepts integers only (DuckDB also accepts floats, where it is plain division).
 - **Regular expressions** use JavaScript's engine (Unicode mode) instead of RE2: the syntax is almost
-  the same; lookbehind and backreferences work here, RE2's \`\\C\` and possessive forms do not. In
-  \`regexp_replace\`, \`\\1\` (written \`'\\\\1'\` in a string literal) is the first group, as in DuckDB.
-- **Strings** also take backslash escapes (\`'\\n'\`, \`'it\\'s'\`); DuckDB's standard strings do not, so a backslash is written twice here. \`'it''s'\` works in both.
+  the same (RE2's POSIX classes \`[[:alpha:]]\` and \`\\pL\` are translated); lookbehind and backreferences
+  work here, RE2's \`\\C\` does not. In \`regexp_replace\`, \`\\1\` is the first group, as in DuckDB.
+- **Strings** also take the escapes \`\\n \\t \\r \\0 \\\\ \\' \\" \\uXXXX\`; DuckDB's standard strings do not, so a
+  literal backslash before one of those letters is written \`\\\\\` here. Every other backslash (\`'\\d'\`, \`'\\1'\`) is kept, as in DuckDB.
 - **Time zones**: timestamps are UTC instants; \`now()\` is a TIMESTAMP (DuckDB: TIMESTAMP WITH TIME ZONE).
   A column with a zone (DuckDB's TIMESTAMPTZ) is read as its UTC instant and written as text without
   a zone (\`2024-03-31 01:00:00\`; DuckDB appends \`+00\`).

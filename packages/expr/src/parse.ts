@@ -309,6 +309,10 @@ class Parser {
         const word = String(tok.value).toLowerCase();
         if (this.isOp('(')) {
           if (word === 'cast' || word === 'try_cast') return this.parseCast(tok, word === 'try_cast');
+          if (word === 'position') {
+            const inForm = this.tryParsePositionIn(tok);
+            if (inForm !== undefined) return inForm;
+          }
           if (word === 'extract' && this.tokens[this.pos + 1].kind === 'ident' && this.isWord('from', this.tokens[this.pos + 2])) return this.parseExtract(tok);
           return this.parseCall(tok);
         }
@@ -409,6 +413,32 @@ class Parser {
       return { kind: 'case', whens: [{ when, then }], otherwise, start: name.start, end: list.end };
     }
     return { kind: 'call', name: lower, nameSpan, args: list.items, start: name.start, end: list.end };
+  }
+
+  /**
+   * `position(sub IN s)`, SQL's spelling of `strpos(s, sub)`. Undefined (and nothing consumed)
+   * when the call is the plain `position(s, sub)`.
+   */
+  private tryParsePositionIn(name: Token): Expr | null | undefined {
+    const [pos, errorCount] = [this.pos, this.errors.length];
+    this.next(); // (
+    const sub = this.parseExpr(BP_COMPARE);
+    if (!this.isOp('in')) {
+      this.pos = pos;
+      this.errors.length = errorCount;
+      return undefined;
+    }
+    const inTok = this.next();
+    const s = this.parseOperand(0, inTok);
+    if (!this.isOp(')')) {
+      const at = this.peek();
+      if (s) this.error(`expected ')' to close position(, found ${describeToken(at)}`, at.start, Math.max(at.end, at.start + 1), "write position('b' IN s)");
+      this.skipPastClose();
+      return null;
+    }
+    const close = this.next();
+    if (!sub || !s) return null;
+    return { kind: 'call', name: 'strpos', nameSpan: { start: name.start, end: name.end }, args: [s, sub], start: name.start, end: close.end };
   }
 
   /** `extract(part FROM t)`, SQL's spelling of `date_part('part', t)`. */

@@ -218,6 +218,9 @@ describe('more SQL spellings', () => {
     expect(scalar('null is not distinct from null')).toBe(true);
     expect(scalar('2 is distinct from 2')).toBe(false);
     expect(scalar("extract(year from date '2024-03-01')")).toBe(2024);
+    expect(scalar("position('b' in 'abc')")).toBe(2);
+    expect(scalar("position('abc', 'c')")).toBe(3);
+    expect(scalar(String.raw`regexp_replace('Hello World', '(\w+) (\w+)', '\2 \1')`)).toBe('World Hello');
     const t = new Table({ a: vectorFromArray([1, null, 3], new Int32()), b: vectorFromArray([1, null, 4], new Int32()) });
     expect(rows(t, 'a is not distinct from b')).toEqual([0, 1]);
     expect(rows(t, 'a is distinct from b')).toEqual([2]);

@@ -13,7 +13,8 @@ export interface Token {
 export const KEYWORDS = new Set(['and', 'or', 'not', 'is', 'null', 'in', 'true', 'false', 'case', 'when', 'then', 'else', 'end', 'between', 'like', 'ilike', 'escape', 'as']);
 // Longest first so `<=` wins over `<`.
 const OPERATORS = ['::', '==', '!=', '<>', '<=', '>=', '&&', '||', '//', '=', '<', '>', '+', '-', '*', '/', '%', '!', '(', ')', ','];
-const ESCAPES = new Map(Object.entries({ n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f', '\\': '\\', "'": "'", '"': '"' }));
+// Any other backslash stays as written, so regular expressions read as in DuckDB ('\d+', '\bword\b').
+const ESCAPES = new Map(Object.entries({ n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', "'": "'", '"': '"' }));
 
 const isDigit = (c: string) => c >= '0' && c <= '9';
 const isIdentStart = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
@@ -122,6 +123,7 @@ function readString(source: string, start: number, tokens: Token[], fail: Fail):
 }
 
 /** Decodes the escape at `i` (a backslash); returns the text and how many source characters it used. */
+/** Decodes the escape at `i`; an unknown one (`\\d`) is kept with its backslash. */
 function readEscape(source: string, i: number, fail: Fail): [string, number] {
   const next = source[i + 1];
   if (next === undefined) return ['', 1];
@@ -136,8 +138,7 @@ function readEscape(source: string, i: number, fail: Fail): [string, number] {
     fail('malformed unicode escape', i, i + 2, 'write \\u00e9 or \\u{1F600}');
     return ['', 2];
   }
-  fail(`unknown escape '\\${next}'`, i, i + 2, "known escapes are \\n \\t \\r \\0 \\\\ \\' \\\" and \\uXXXX; write \\\\ for a backslash");
-  return [next, 2];
+  return [`\\${next}`, 2];
 }
 
 function readVariable(source: string, start: number, tokens: Token[], fail: Fail): number {

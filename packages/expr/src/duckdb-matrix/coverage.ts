@@ -16,9 +16,13 @@ export function missingCoverage(cases: readonly MatrixCase[]): string[] {
   const kinds = new Set<string>();
   const ops = new Set<string>();
   const spellings = new Set<string>();
+  const words = new Set<string>();
   for (const c of cases) {
     walk(parseExpression(c.pype).expr, calls, kinds, ops);
-    for (const tok of tokenize(c.pype).tokens) if (tok.kind === 'op' || tok.kind === 'keyword') spellings.add(String(tok.value));
+    for (const tok of tokenize(c.pype).tokens) {
+      if (tok.kind === 'op' || tok.kind === 'keyword') spellings.add(String(tok.value));
+      if (tok.kind === 'ident' || tok.kind === 'keyword') words.add(String(tok.value).toLowerCase());
+    }
   }
   const missing: string[] = [];
   for (const f of FUNCTIONS) {
@@ -28,6 +32,7 @@ export function missingCoverage(cases: readonly MatrixCase[]): string[] {
   for (const kind of ast.kinds) if (!kinds.has(kind)) missing.push(`expression kind '${kind}' (ast.ts)`);
   for (const op of ast.ops) if (!ops.has(op)) missing.push(`operator '${op}' (ast.ts)`);
   for (const word of knownSpellings()) if (!spellings.has(word)) missing.push(`spelling '${word}' (the tokenizer accepts it)`);
+  for (const word of parserWords()) if (!words.has(word)) missing.push(`word '${word}' (the parser reads it, e.g. IS DISTINCT FROM, extract(… FROM t), typed literals)`);
   return missing;
 }
 
@@ -54,6 +59,13 @@ export function astDeclarations(): { kinds: string[]; ops: string[] } {
   const negatable = [...source.matchAll(/interface \w+ extends Span \{[^}]*kind: '(\w+)'[^}]*negated: boolean[^}]*\}/g)].map((m) => `not ${m[1]}`);
   if (kinds.length === 0) throw new Error('duckdb matrix: found no `kind:` in ast.ts; update astDeclarations() to how ast.ts declares nodes');
   return { kinds: [...new Set(kinds)], ops: [...new Set([...ops, ...negatable])] };
+}
+
+/** Words parse.ts reads in context (`isWord('distinct')`, `word === 'extract'`, `isOp('when')`). */
+function parserWords(): string[] {
+  const source = readFileSync(fileURLToPath(new URL('../parse.ts', import.meta.url)), 'utf8');
+  const found = [...source.matchAll(/(?:isWord|isOp)\('([a-z_]+)'|word === '([a-z_]+)'/g)].map((m) => m[1] ?? m[2]);
+  return [...new Set(found)];
 }
 
 /** Operator and keyword spellings the tokenizer reads as one token (asked, not copied). */

@@ -55,11 +55,15 @@ export const COLUMNS: readonly MatrixColumn[] = [
     name: 'x', sql: 'DOUBLE', arrow: () => new Float64(), about: 'floats with halves, -0.0 and values that round badly in binary',
     edges: [0.5, 1.5, 2.5, -2.5, -0.5, 1.005, 2.675, -0, 0, 1e300, -1e-300, 123456.789, null, 0.125, -1.5, 1234.5],
     random: (r) => (r() < 0.3 ? int(r, -400, 400) / 2 : Math.round((r() * 2000 - 1000) * 1e6) / 1e6),
+
+    variable: negativeZeroAsText,
   },
   {
     name: 'y', sql: 'DOUBLE', arrow: () => new Float64(), about: 'a second float, sometimes zero',
     edges: [2, 0, -0, -3.5, 0.1, null, 1e-3, 4, 1],
     random: (r) => (r() < 0.15 ? 0 : Math.round((r() * 200 - 100) * 1e3) / 1e3),
+
+    variable: negativeZeroAsText,
   },
   {
     name: 'z', sql: 'DOUBLE', arrow: () => new Float64(), about: 'NaN and infinities',
@@ -121,8 +125,13 @@ export const COLUMNS: readonly MatrixColumn[] = [
   },
 ];
 
+/** A `{{variable}}` holding -0 would be the integer 0 (a whole number), so -0.0 goes as text to cast back. */
+function negativeZeroAsText(cell: Cell): unknown {
+  return Object.is(cell, -0) ? '-0.0' : cell;
+}
+
 /** Deterministic 32-bit generator (mulberry32): the same data on every machine. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

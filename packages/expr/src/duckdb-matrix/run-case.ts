@@ -56,7 +56,7 @@ export async function runCase(c: MatrixCase, ctx: MatrixContext): Promise<CaseOu
     return { problems };
   }
   const scalarRows = sampleRows(ctx.data.rows, 8);
-  const scalar = scalarPath(c, text, ctx);
+  const scalar = scalarPath(c, text, ctx, scalarRows);
   compareRows('scalar', scalar, duck, expr, ctx, problems, scalarRows);
   if (vector) selfConsistency(vector, scalar, scalarRows, expr, ctx, problems);
   constPath(c, text, ctx, duck, expr, problems);
@@ -117,10 +117,10 @@ function filterPath(c: MatrixCase, expr: Expr, batch: RecordBatch, duck: NormCol
  * evaluateScalar on the text with each column replaced by a typed `{{variable}}` (see asConstant):
  * how a valve condition computes the same expression from one row's values.
  */
-function scalarPath(c: MatrixCase, text: string, ctx: MatrixContext): (Norm | Error)[] {
+function scalarPath(c: MatrixCase, text: string, ctx: MatrixContext, rows: number[]): (Norm | Error)[] {
   const parsed = parseExpression(text);
   const out: (Norm | Error)[] = new Array(ctx.data.rows).fill(undefined);
-  for (const r of sampleRows(ctx.data.rows, 8)) {
+  for (const r of rows) {
     try {
       out[r] = normalizeJs(evaluateScalar(parsed.expr!, (name) => (c.vars && name in c.vars ? c.vars[name] : cellAsVariable(name, r, ctx))));
     } catch (e) {
