@@ -97,6 +97,13 @@ describe('schemas propagated through the plan', () => {
     expect(warning?.message).toContain(join(ROOT, 'examples/data/nope.csv'));
   });
 
+  it('does not read a file outside settings.allowed_root', async () => {
+    const file = writeFlow(flow([read], []).replace('modules:', `settings:\n  allowed_root: ${fixtureProject()}\nmodules:`).replace('  data:\n', '  data: []\n'));
+    const r = await checkFlow(file, { discovery: discovery() });
+    expect(r.ok).toBe(true);
+    expect(r.diagnostics.find((d) => d.severity === 'warning' && d.path === 'modules[0]')?.message).toMatch(/^read: output schema unknown: .*outside/);
+  });
+
   it('writes the schemas into the job folder', async () => {
     const file = writeFlow(flow([read, module('keep', 'filter_mod', '        condition: "age > 18"')], ['read.data - keep.input']));
     const { jobDir } = await buildCheckedFlow(file, { discovery: discovery(), outDir: join(fixtureProject(), 'jobs') });

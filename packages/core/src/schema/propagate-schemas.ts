@@ -91,13 +91,14 @@ async function describeNode(node: DagNode, index: number, inputs: Record<string,
     return unknownAll(`${node.package} cannot be loaded`);
   }
   if (!def.outputSchemas) return unknownAll(`${node.name} does not state its output schema`);
-  const prepared = buildTimeConfig(node, context);
-  if ('unknown' in prepared) return unknownAll(prepared.unknown);
+  let prepared: ReturnType<typeof buildTimeConfig>;
   try {
+    prepared = buildTimeConfig(node, context);
+    if ('unknown' in prepared) return unknownAll(prepared.unknown);
     checkPaths(node, prepared.config, env.allowedRoot);
   } catch (error) {
     env.out.warn(where, `${node.id}: output schema unknown: ${errorMessage(error as Thrown)}`, (error as { hint?: string }).hint);
-    return unknownAll('its path is outside settings.allowed_root');
+    return unknownAll(errorMessage(error as Thrown));
   }
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
