@@ -97,6 +97,22 @@ describe('schemas propagated through the plan', () => {
     expect(warning?.message).toContain(join(ROOT, 'examples/data/nope.csv'));
   });
 
+  it('falls back to unknown with a warning when the database does not answer', async () => {
+    const pg = module('ask', 'postgres_source', '        query: "select 1 as x"\n        database: test\n      optional:\n        host: 127.0.0.1\n        port: 1\n        connect_timeout: 2');
+    const file = writeFlow(flow([pg, module('keep', 'filter_mod', '        condition: "y > 1"')], ['ask.data - keep.input']));
+    const r = await checkFlow(file, { discovery: discovery(), schemaTimeoutMs: 3000 });
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.diagnostics.find((d) => d.severity === 'warning')).toMatchObject({ path: 'modules[0]', message: expect.stringMatching(/^ask \(postgres_source\): output schema unknown until the run: .*(cannot connect|no answer)/) });
+    expect(r.schemas!.edges[0]).toMatchObject({ from: 'ask.data', unknown: expect.any(String) });
+  }, 30_000);
+
+  it('does not read a file outside settings.allowed_root', async () => {
+    const file = writeFlow(flow([read], []).replace('modules:', `settings:\n  allowed_root: ${fixtureProject()}\nmodules:`).replace('  data:\n', '  data: []\n'));
+    const r = await checkFlow(file, { discovery: discovery() });
+    expect(r.ok).toBe(true);
+    expect(r.diagnostics.find((d) => d.severity === 'warning' && d.path === 'modules[0]')?.message).toMatch(/^read: output schema unknown: .*outside/);
+  });
+
   it('writes the schemas into the job folder', async () => {
     const file = writeFlow(flow([read, module('keep', 'filter_mod', '        condition: "age > 18"')], ['read.data - keep.input']));
     const { jobDir } = await buildCheckedFlow(file, { discovery: discovery(), outDir: join(fixtureProject(), 'jobs') });

@@ -3,7 +3,7 @@ import { errorMessage, type AnyModuleDefinition, type ConfigIssue, type EdgeSche
 import type { PathSegment } from '../flow/diagnostics.js';
 import type { Flow } from '../flow/types.js';
 import type { Collector } from '../plan/collector.js';
-import type { DagNode, Plan } from '../plan/types.js';
+import type { DagNode, DataEdge, Plan } from '../plan/types.js';
 import { importModule } from '../registry/import-module.js';
 import { checkPaths } from '../run/path-guard.js';
 import { PiscinaPool, poolSize } from '../run/worker-pool.js';
@@ -31,20 +31,28 @@ export async function propagateSchemas(plan: Plan, flow: Flow, out: Collector, o
   const context = plan.context[options.env ?? 'default'] ?? {};
   const ports = new Map<string, EdgeSchema>();
   const pool = new PiscinaPool(poolSize(metadata.settings.threads));
+  // Looked up once per node: flows of thousands of modules stay linear.
+  const indexOf = new Map(flow.modules.map((m, i) => [m.id, i]));
+  const edgesInto = new Map<string, DataEdge[]>();
+  for (const e of dag.data_edges) {
+    const list = edgesInto.get(e.to);
+    if (list) list.push(e);
+    else edgesInto.set(e.to, [e]);
+  }
   try {
     for (const id of metadata.subflows.flatMap((s) => s.waves.flat())) {
       const node = dag.nodes[id];
       const inputs: Record<string, Schema | undefined> = {};
       const unknownInputs: string[] = [];
-      for (const e of dag.data_edges.filter((x) => x.to === id)) {
+      for (const e of edgesInto.get(id) ?? []) {
         const from = ports.get(`${e.from}.${e.from_port}`);
         if (from && !('unknown' in from)) inputs[e.to_port] = from;
         else unknownInputs.push(`${e.from}.${e.from_port}`);
       }
-      const index = flow.modules.findIndex((m) => m.id === id);
+      const index = indexOf.get(id)!;
       const result = options.broken?.has(index)
         ? { outputs: Object.fromEntries(node.output_ports.map((p) => [p, { unknown: `the config of ${id} has problems` }])) }
-        : await describeNode(node, inputs, context, { flow, out, pool, allowedRoot: metadata.settings.allowed_root, timeoutMs: options.schemaTimeoutMs ?? 5000 });
+        : await describeNode(node, index, inputs, context, { flow, out, pool, allowedRoot: metadata.settings.allowed_root, timeoutMs: options.schemaTimeoutMs ?? 5000 });
       const upstream = unknownInputs.length ? unknownBecause(unknownInputs[0], ports.get(unknownInputs[0])) : undefined;
       for (const port of node.output_ports) {
         const given = result.outputs?.[port];
@@ -72,8 +80,7 @@ interface DescribeEnv {
   timeoutMs: number;
 }
 
-async function describeNode(node: DagNode, inputs: Record<string, Schema | undefined>, context: Record<string, unknown>, env: DescribeEnv): Promise<SchemaResult> {
-  const index = env.flow.modules.findIndex((m) => m.id === node.id);
+async function describeNode(node: DagNode, index: number, inputs: Record<string, Schema | undefined>, context: Record<string, unknown>, env: DescribeEnv): Promise<SchemaResult> {
   const where: PathSegment[] = ['modules', index];
   const unknownAll = (reason: string): SchemaResult => ({ outputs: Object.fromEntries(node.output_ports.map((p) => [p, { unknown: reason }])) });
   let def: AnyModuleDefinition;
@@ -84,13 +91,14 @@ async function describeNode(node: DagNode, inputs: Record<string, Schema | undef
     return unknownAll(`${node.package} cannot be loaded`);
   }
   if (!def.outputSchemas) return unknownAll(`${node.name} does not state its output schema`);
-  const prepared = buildTimeConfig(node, context);
-  if ('unknown' in prepared) return unknownAll(prepared.unknown);
+  let prepared: ReturnType<typeof buildTimeConfig>;
   try {
+    prepared = buildTimeConfig(node, context);
+    if ('unknown' in prepared) return unknownAll(prepared.unknown);
     checkPaths(node, prepared.config, env.allowedRoot);
   } catch (error) {
     env.out.warn(where, `${node.id}: output schema unknown: ${errorMessage(error as Thrown)}`, (error as { hint?: string }).hint);
-    return unknownAll('its path is outside settings.allowed_root');
+    return unknownAll(errorMessage(error as Thrown));
   }
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
