@@ -183,8 +183,10 @@ describe('pype schema', () => {
     const r = pype(['schema', 'examples/sample_etl.yaml']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^edge\s+column\s+type\s+nullable/);
-    expect(r.stdout).toMatch(/source_csv\.data - transform_data\.input\s+age\s+Int32\s+yes/);
-    expect(r.stdout).toMatch(/transform_data\.output - output_parquet\.input\s+created\s+Date32<DAY>\s+yes/);
+    expect(r.stdout).toMatch(/source_csv\.data - transform_data\.input\s+age\s+Int64\s+yes/);
+    expect(r.stdout).toMatch(/transform_data\.output - enrich\.input\s+created\s+Date32<DAY>\s+yes/);
+    expect(r.stdout).toMatch(/enrich\.output - output_parquet\.input\s+age_group\s+Utf8\s+yes/);
+    expect(r.stdout).toMatch(/enrich\.output - output_parquet\.input\s+month\s+Utf8\s+yes/);
   });
 
   it('prints one connection as JSON, and unknown with its reason', () => {
