@@ -13,7 +13,7 @@ describe('csv_source outputSchemas', () => {
     const r = await outputSchemasOf(csv, { file_path: file });
     const run = await runModule(csv, { config: { file_path: file, on_error: 'reject' } });
     const data = r.outputs?.data as Schema;
-    expect(data.fields.map((f) => `${f.name}:${String(f.type)}`)).toEqual(['id:Int32', 'name:Utf8', 'score:Float64', 'day:Date32<DAY>']);
+    expect(data.fields.map((f) => `${f.name}:${String(f.type)}`)).toEqual(['id:Int64', 'name:Utf8', 'score:Float64', 'day:Date32<DAY>']);
     expect(data.fields.map((f) => String(f.type))).toEqual(run.outputs.data.schema.fields.map((f) => String(f.type)));
   });
 
@@ -21,7 +21,7 @@ describe('csv_source outputSchemas', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'csv-schema-')), 'in.csv');
     writeFileSync(file, 'id,code\n1,007\n');
     const r = await outputSchemasOf(csv, { file_path: file, schema: { code: 'utf8' } });
-    expect((r.outputs?.data as Schema).fields.map((f) => String(f.type))).toEqual(['Int32', 'Utf8']);
+    expect((r.outputs?.data as Schema).fields.map((f) => String(f.type))).toEqual(['Int64', 'Utf8']);
     await expect(outputSchemasOf(csv, { file_path: `${file}.missing` })).rejects.toThrow(/does not exist/);
   });
 });

@@ -13,7 +13,7 @@ describe('json_source outputSchemas', () => {
     const r = await outputSchemasOf(jsonSource, { file_path: file, sample_rows: 2 });
     const run = await runModule(jsonSource, { config: { file_path: file, sample_rows: 2 } });
     const names = (s: Schema) => s.fields.map((f) => `${f.name}:${String(f.type)}`);
-    expect(names(r.outputs?.data as Schema)).toEqual(['id:Int32', 'name:Utf8', 'ok:Bool', 'score:Float64']);
+    expect(names(r.outputs?.data as Schema)).toEqual(['id:Int64', 'name:Utf8', 'ok:Bool', 'score:Float64']);
     expect(names(r.outputs?.data as Schema)).toEqual(names(run.outputs.data.schema));
   });
 

@@ -34,7 +34,7 @@ describe('schemas propagated through the plan', () => {
     const r = await checkFlow(file, { discovery: discovery() });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const edges = Object.fromEntries(r.schemas!.edges.map((e) => [e.to, 'columns' in e ? e.columns.map((c) => `${c.name}:${c.type}`).join(' ') : e.unknown]));
-    expect(edges['adults.input']).toBe('id:Int32 name:Utf8 age:Int32 amount:Float64 category:Utf8 created:Date32<DAY>');
+    expect(edges['adults.input']).toBe('id:Int64 name:Utf8 age:Int64 amount:Float64 category:Utf8 created:Date32<DAY>');
     expect(edges['calc.input']).toBe(edges['adults.input']);
     expect(edges['totals.input']).toBe(`${edges['adults.input']} double:Float64 label:Utf8`);
     expect(edges['order.input']).toBe('category:Utf8 people:Int64 top:Float64');
@@ -119,6 +119,6 @@ describe('schemas propagated through the plan', () => {
     const written = JSON.parse(readFileSync(join(jobDir, 'schemas_schemas.json'), 'utf8'));
     expect(written.flow).toBe('schemas');
     expect(written.edges[0]).toMatchObject({ from: 'read.data', to: 'keep.input' });
-    expect(written.edges[0].columns[2]).toEqual({ name: 'age', type: 'Int32', nullable: true });
+    expect(written.edges[0].columns[2]).toEqual({ name: 'age', type: 'Int64', nullable: true });
   });
 });
