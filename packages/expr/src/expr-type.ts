@@ -31,7 +31,7 @@ export function decimalParts(t: DecimalType): { precision: number; scale: number
 
 /** For messages: "got a string". */
 export function describeType(t: ExprType): string {
-  if (isDecimal(t)) return `a ${t.toUpperCase().replace('DECIMAL', 'DECIMAL')}`;
+  if (isDecimal(t)) return `a ${t.toUpperCase()}`;
   switch (t) {
     case 'integer': return 'an integer';
     case 'float': return 'a float';
