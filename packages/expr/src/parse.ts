@@ -430,15 +430,18 @@ class Parser {
     }
     const inTok = this.next();
     const s = this.parseOperand(0, inTok);
-    if (!this.isOp(')')) {
-      const at = this.peek();
-      if (s) this.error(`expected ')' to close position(, found ${describeToken(at)}`, at.start, Math.max(at.end, at.start + 1), "write position('b' IN s)");
-      this.skipPastClose();
-      return null;
-    }
-    const close = this.next();
-    if (!sub || !s) return null;
+    const close = this.closeCall('position', s !== null, "write position('b' IN s)");
+    if (!close || !sub || !s) return null;
     return { kind: 'call', name: 'strpos', nameSpan: { start: name.start, end: name.end }, args: [s, sub], start: name.start, end: close.end };
+  }
+
+  /** The `)` ending a call written with keywords; reports it missing (unless an error came before) and skips on. */
+  private closeCall(name: string, ok: boolean, hint: string): Token | null {
+    if (this.isOp(')')) return this.next();
+    const at = this.peek();
+    if (ok) this.error(`expected ')' to close ${name}(, found ${describeToken(at)}`, at.start, Math.max(at.end, at.start + 1), hint);
+    this.skipPastClose();
+    return null;
   }
 
   /** `extract(part FROM t)`, SQL's spelling of `date_part('part', t)`. */
@@ -447,14 +450,8 @@ class Parser {
     const part = this.next();
     const from = this.next();
     const operand = this.parseOperand(0, from);
-    if (!this.isOp(')')) {
-      const at = this.peek();
-      if (operand) this.error(`expected ')' to close extract(, found ${describeToken(at)}`, at.start, Math.max(at.end, at.start + 1), 'write extract(year FROM t)');
-      this.skipPastClose();
-      return null;
-    }
-    const close = this.next();
-    if (!operand) return null;
+    const close = this.closeCall('extract', operand !== null, 'write extract(year FROM t)');
+    if (!close || !operand) return null;
     const unit: LiteralExpr = { kind: 'literal', value: String(part.value).toLowerCase(), start: part.start, end: part.end };
     return { kind: 'call', name: 'date_part', nameSpan: { start: name.start, end: name.end }, args: [unit, operand], start: name.start, end: close.end };
   }

@@ -280,3 +280,9 @@ describe('DuckDB spellings from the matrix', () => {
     expect(scalar("strftime(timestamp '2024-01-02 03:04:05.5', '%T %h [%Z] %n')")).toBe('03:04:05 Jan [] 500000000');
   });
 });
+
+describe('keyword calls report a missing parenthesis', () => {
+  it.each([["extract(year from d", "expected ')' to close extract("], ["position('a' in s", "expected ')' to close position("]])('%s', (source, message) => {
+    expect(parseExpression(source).errors[0].message).toContain(message);
+  });
+});
