@@ -69,7 +69,7 @@ export function codepointLength(s: string): number {
 
 /** SQL rounding: halves go away from zero (JS Math.round sends -2.5 to -2). Digits may be negative. */
 export function roundHalfAway(x: number, digits: number): number {
-  if (!Number.isFinite(x)) return x;
+  if (!Number.isFinite(x) || x === 0) return x;
   const factor = 10 ** Math.trunc(digits);
   const scaled = Math.abs(x) * factor;
   // Beyond 2^52 a double has no fraction left at this precision: nothing to round (and x * 10^d may overflow).
@@ -231,15 +231,16 @@ function roundValue(v: Scalar, type: ExprType, digits: number, mode: 'round' | '
     return checkInt64((q + ((r < 0n ? -r : r) * 2n >= f ? (v < 0n ? -1n : 1n) : 0n)) * f, `round(${v}, ${digits})`);
   }
   if (v instanceof DecimalValue) {
-    const scale = Math.max(0, Math.min(v.scale, digits));
-    const f = 10n ** BigInt(v.scale - scale);
+    // Keep `kept` digits after the point (negative: round to tens, hundreds …), exactly.
+    const kept = Math.min(v.scale, digits);
+    const f = 10n ** BigInt(v.scale - kept);
     let q = v.units / f;
     const r = v.units % f;
     if (mode === 'round') q += (r < 0n ? -r : r) * 2n >= f && f > 1n ? (v.units < 0n ? -1n : 1n) : 0n;
     else if (mode === 'floor' && r < 0n) q -= 1n;
     else if (mode === 'ceil' && r > 0n) q += 1n;
-    const target = isDecimal(type) ? decimalParts(type).scale : scale;
-    return new DecimalValue(q, scale).rescale(target);
+    const target = isDecimal(type) ? decimalParts(type).scale : Math.max(0, kept);
+    return new DecimalValue(q * f, v.scale).rescale(target);
   }
   const x = flt(v);
   switch (mode) {
@@ -309,7 +310,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     ([sep, ...rest], [, ...types]) => (sep === null ? null : rest.flatMap((a, i) => (a === null ? [] : [formatValue(a, types[i])])).join(str(sep))),
     'joins the non-null arguments with a separator', [["concat_ws(', ', 'a', null, 'b')", "'a, b'"]], { handlesNulls: true, minArgs: 2 }),
   spec('substr(s, start[, length])', 'string', ['string', 'integer', 'integer'], fixed('string'), ([s, a, l]) => substring(str(s), int(a), l === undefined ? undefined : int(l)),
-    'characters from `start` (1-based; negative counts from the end)', [["substr('hello', 2, 3)", "'ell'"], ["substr('hello', -3)", "'llo'"]], { aliases: ['substring'] }),
+    'characters from `start` (1-based; negative counts from the end; a negative start before the beginning shortens the result, as DuckDB does for constants)', [["substr('hello', 2, 3)", "'ell'"], ["substr('hello', -3)", "'llo'"]], { aliases: ['substring'] }),
   spec('left(s, n)', 'string', ['string', 'integer'], fixed('string'), ([s, n]) => { const cs = chars(str(s)); return cs.slice(0, int(n) < 0 ? Math.max(0, cs.length + int(n)) : int(n)).join(''); },
     'the first n characters (negative: all but the last -n)', [["left('hello', 2)", "'he'"]]),
   spec('right(s, n)', 'string', ['string', 'integer'], fixed('string'), ([s, n]) => { const cs = chars(str(s)); const k = int(n); return (k < 0 ? cs.slice(Math.min(cs.length, -k)) : cs.slice(Math.max(0, cs.length - k))).join(''); },
@@ -425,8 +426,14 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   spec('coalesce(a, ...)', 'null', ['any', 'any'], unified('coalesce'), (args) => args.find((v) => v !== null) ?? null, 'the first argument that is not null',
     [["coalesce(null, 'b', 'c')", "'b'"]], { handlesNulls: true, unifyArgs: true, minArgs: 1 }),
   spec('ifnull(a, b)', 'null', ['any', 'any'], unified('ifnull'), ([a, b]) => (a !== null ? a : b), 'a unless it is null, else b', [['ifnull(null, 2)', '2']], { handlesNulls: true, unifyArgs: true }),
-  spec('nullif(a, b)', 'null', ['any', 'any'], unified('nullif'), ([a, b]) => (a !== null && b !== null && orderOf(a, b) === 0 ? null : a), 'null when a equals b, else a',
-    [['nullif(1, 1)', 'null'], ['nullif(1, 2)', '1']], { handlesNulls: true, unifyArgs: true }),
+  spec('nullif(a, b)', 'null', ['any', 'any'], (args) => {
+    const common = unified('nullif')(args);
+    return common.includes(' ') ? common : isOpen(args[0]) ? common : args[0];
+  }, ([a, b], [ta, tb]) => {
+    if (a === null || b === null) return a;
+    const t = commonType(ta, tb) ?? ta;
+    return orderOf(castScalar(a, ta, t), castScalar(b, tb, t)) === 0 ? null : a;
+  }, 'null when a equals b, else a (with a\'s type, as in DuckDB)', [['nullif(1, 1)', 'null'], ['nullif(1, 2)', '1']], { handlesNulls: true }),
   // ---- dates and times ----
   spec('now()', 'date', [], fixed('timestamp'), () => Date.now() * 1000, 'the current time (UTC), the same for every row of a run step', [['now() > current_date', 'true']],
     { aliases: ['current_timestamp', 'get_current_timestamp'], deterministic: false, differs: 'DuckDB returns TIMESTAMP WITH TIME ZONE; here every timestamp is UTC.' }),

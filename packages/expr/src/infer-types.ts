@@ -147,7 +147,8 @@ export function inferTypes(root: Expr, env: TypeEnv): TypedExpr {
       return unify(e, [e.left, e.right], 'compare') === 'unknown' ? 'unknown' : 'boolean';
     }
     if (e.op === '||') {
-      if (a === 'boolean' || b === 'boolean') {
+      // Both sides true/false is the old `or`; one boolean beside text is concatenation, as in DuckDB.
+      if ((a === 'boolean' || isOpen(a)) && (b === 'boolean' || isOpen(b)) && (a === 'boolean' || b === 'boolean')) {
         return report(e, '`||` joins strings; it is no longer `or`', "write `a or b` for true/false values (`||` is SQL's string concatenation)");
       }
       return 'string';

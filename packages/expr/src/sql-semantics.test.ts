@@ -249,7 +249,7 @@ describe('every diagnostic points into the source and says what to do', () => {
   it.each([
     'n >> 1', "s + 1 > 2", 'not n', '-s = 1', "n = 'x'", 'd > 3', 'nn > 1', 'yeer(d) = 1', 'substr(s) = 1', 'substr(n, 1) = 1',
     "cast(s AS widget) = 1", "cast('x' AS bigint) = 1", 'cast(d AS bigint) = 1', "case when n then 1 end = 1", "case when n > 1 then 1 else 'a' end = 1",
-    "s like 1", "s like 'a' escape 'ab'", "date_trunc('eon', d) = d", "regexp_matches(s, '[')", 'n // 1.5 = 1', 'n || n = 1 || true', 'true || false',
+    "s like 1", "s like 'a' escape 'ab'", "date_trunc('eon', d) = d", "regexp_matches(s, '[')", 'n // 1.5 = 1', '(n = 1) || (n = 2)', 'true || false',
     "d + interval 'soon' = d", 'end > 1', '* 2', "d > '2024-13-45'", '9223372036854775808 = n', 'coalesce(n, s) = 1', 'greatest(n, d) = 1', 'n + d = 1', 'n between 1', 'case n end',
   ])('%s', (source) => {
     const { expr, errors } = parseExpression(source);
@@ -284,5 +284,22 @@ describe('DuckDB spellings from the matrix', () => {
 describe('keyword calls report a missing parenthesis', () => {
   it.each([["extract(year from d", "expected ')' to close extract("], ["position('a' in s", "expected ')' to close position("]])('%s', (source, message) => {
     expect(parseExpression(source).errors[0].message).toContain(message);
+  });
+});
+
+describe('more DuckDB agreements from the matrix', () => {
+  it('rounds decimals to negative digits, keeps -0.0, writes doubles as DuckDB does', () => {
+    expect(scalar("cast(round(cast('123.450' AS decimal(10, 3)), -1) AS varchar)")).toBe('120.000');
+    expect(scalar("cast(round(cast('-2.500' AS decimal(10, 3)), -1) AS varchar)")).toBe('0.000');
+    expect(scalar("cast(round(cast('-0.0' AS double), 1) AS varchar)")).toBe('-0.0');
+    expect(scalar("cast(cast('1e16' AS double) AS varchar) || ' ' || cast(cast('0.00005' AS double) AS varchar) || ' ' || cast(1e15 AS varchar)"))
+      .toBe('1e+16 5e-05 1000000000000000.0');
+  });
+
+  it('concatenates a boolean with text, and gives nullif the type of its first argument', () => {
+    expect(scalar("true || ''")).toBe('true');
+    const t = new Table({ n: vectorFromArray([1, 2], new Int32()) });
+    expect(compileValue(parse('nullif(n, 1.0)'), t.schema).type).toBe('integer');
+    expect(list(derive(t, 'nullif(n, 1.0)'))).toEqual([null, '2']);
   });
 });

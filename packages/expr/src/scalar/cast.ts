@@ -59,13 +59,19 @@ export function decimalFromText(text: string, scale: number): DecimalValue | nul
   return value.rescale(scale);
 }
 
-/** DuckDB prints doubles in their shortest round-trip form, with `.0` on whole numbers. */
+/** DuckDB prints doubles in their shortest round-trip form: `.0` on whole numbers, `1e+16`, `5e-05`. */
 export function formatFloat(x: number): string {
   if (Number.isNaN(x)) return 'nan';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   if (Object.is(x, -0)) return '-0.0';
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return `${x}.0`;
-  return String(x).replace('e+', 'e+');
+  const ax = Math.abs(x);
+  // DuckDB switches to an exponent from 1e16 up and below 1e-4, with at least two exponent digits.
+  if (ax !== 0 && (ax >= 1e16 || ax < 1e-4)) {
+    const [mantissa, exponent] = x.toExponential().split('e');
+    return `${mantissa}e${exponent[0]}${exponent.slice(1).padStart(2, '0')}`;
+  }
+  if (Number.isInteger(x)) return `${x}.0`;
+  return String(x);
 }
 
 /** The text of a value, as cast(x AS VARCHAR) and `||` write it. */
