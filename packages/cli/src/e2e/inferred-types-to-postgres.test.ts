@@ -2,7 +2,7 @@
 // types postgres_sink creates (bigint, timestamptz, boolean, date), through the real CLI, on
 // files whose int32 overflow comes after the inference sample.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,7 +68,7 @@ describeWithService('postgres', 'inferred csv_source and json_source types in Po
   const db = postgresTestConfig();
   // Tables of unique names in public, dropped afterwards.
   const schema = 'public';
-  const tables = { csv: uniqueName('pype_types_csv'), json: uniqueName('pype_types_json') };
+  const tables = { csv: uniqueName('pype_types_csv'), json: uniqueName('pype_types_json'), iter: uniqueName('pype_types_iter') };
   const client = new pg.Client(db);
   const dir = mkdtempSync(join(tmpdir(), 'pype-types-'));
   const columnTypes = async (table: string) =>
@@ -114,5 +114,42 @@ describeWithService('postgres', 'inferred csv_source and json_source types in Po
       { id: '50001', n: '50001', big: '9223372036854775807' },
       { id: '50002', n: '50002', big: '9007199254740993' },
     ]);
+  });
+
+  it('{{iter.index}} in a derived column stays a whole number: bigint in PostgreSQL, one value per file (counted from 0)', async () => {
+    const folder = join(dir, 'parts');
+    mkdirSync(folder);
+    for (const f of ['a', 'b', 'c']) writeFileSync(join(folder, `${f}.csv`), `id,name\n1,${f}1\n2,${f}2\n`);
+    const db = postgresTestConfig();
+    writeFileSync(join(dir, 'iter.yaml'), `flow:
+  name: iter_index_types
+modules:
+  - { id: files, name: file_list, configs: { required: { directory: ${folder} }, optional: { pattern: "*.csv", sort: name } } }
+  - { id: read, name: csv_source, configs: { required: { file_path: "{{iter.item.path}}" } } }
+  - id: tag
+    name: derive_mod
+    configs:
+      required:
+        columns:
+          file_no: "{{iter.index}}"
+          row_key: "{{iter.index}} * 1000 + id"
+  - id: load
+    name: postgres_sink
+    configs:
+      required: { database: ${db.database}, table: ${tables.iter} }
+      optional: { host: ${db.host}, port: ${db.port}, user: ${db.user}, schema: ${schema}, create_table: true, mode: append }
+connections:
+  data:
+    - "read.data - tag.input"
+    - "tag.output - load.input"
+  control:
+    - "files (iterate|) read"
+`);
+    const r = pype(['run', join(dir, 'iter.yaml')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(await columnTypes(tables.iter)).toEqual({ id: 'bigint', name: 'text', file_no: 'bigint', row_key: 'bigint' });
+    const rows = (await client.query(`select name, file_no::text, row_key::text from ${schema}."${tables.iter}" order by name`)).rows;
+    expect(rows.map((row) => `${row.name}:${row.file_no}:${row.row_key}`)).toEqual(['a1:0:1', 'a2:0:2', 'b1:1:1001', 'b2:1:1002', 'c1:2:2001', 'c2:2:2002']);
   });
 }, 200_000);
