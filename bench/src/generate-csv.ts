@@ -1,6 +1,7 @@
 import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
+import { seededRandom } from '@pypeline/test-services';
 
 const FIRST = ['Ada', 'Bob', 'Chloé', 'Dee', 'Eve', 'Finn', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kai', 'Lena', 'Max', 'Nia', 'Otto', 'Pia', 'Quinn', 'Rosa', 'Sam', 'Tess'];
 const LAST = ['Smith', 'Jones', 'Müller', 'Garcia', 'Rossi', 'Kim', 'Novak', 'Silva', 'Berg', 'Ito', 'Khan', 'Moreau'];
@@ -8,21 +9,9 @@ const CATEGORIES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
 const DAY_MS = 86_400_000;
 const FIRST_DAY = Date.UTC(2020, 0, 1) / DAY_MS;
 
-/** mulberry32: a tiny seeded PRNG, so every run of the bench writes byte-identical data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `id,name,age,amount,category,created`: about 48 bytes a row. Quoted names carry a comma now and then. */
 function* lines(rows: number, seed: number): Generator<string> {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   const dates = Array.from({ length: 6 * 365 }, (_, d) => new Date((FIRST_DAY + d) * DAY_MS).toISOString().slice(0, 10));
   let chunk: string[] = ['id,name,age,amount,category,created'];

@@ -8,3 +8,4 @@ export type { PostgresTestConfig } from './postgres.js';
 export { until } from './until.js';
 export { redisServerInstalled, startPrivateRedis } from './private-redis.js';
 export type { PrivateRedis } from './private-redis.js';
+export { seededRandom } from './seeded-random.js';

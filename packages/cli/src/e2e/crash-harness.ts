@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
+import { seededRandom } from '@pypeline/test-services';
 
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const BIN = join(ROOT, 'packages/cli/dist/bin.js');
@@ -18,16 +19,8 @@ export function crashSeed(): number {
   return Number(process.env.PYPE_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 }
 
-/** mulberry32: small, seedable, good enough to spread kill moments. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+/** The generator of a test's random moments, from its seed. */
+export const random = seededRandom;
 
 /** CSV → Parquet, then an ITERATE over a folder of CSV files, each appended to PostgreSQL and written as JSON Lines. */
 export const CRASH_FLOW = `flow:

@@ -3,20 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@pypeline/test-services';
 import { PypeError } from '../errors.js';
 import { discoverModules } from '../registry/discover.js';
 import { fixtureProject, flowYaml } from '../testing/flow-files.js';
 import { buildFlow, validateFlow } from './build.js';
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VALID = flowYaml({
   modules: `  - id: src\n    name: emit_rows\n    configs:\n      required:\n        rows: 3\n  - id: out\n    name: count_sink\n  - id: job\n    name: sleep_solo\n    configs:\n      required:\n        ms: 1`,
@@ -60,7 +51,7 @@ function deepNesting(n: number): string {
 }
 
 const CASES: string[] = (() => {
-  const r = rng(20261122);
+  const r = seededRandom(20261122);
   const out: string[] = [deepNesting(2000), `a: &a [${'*a,'.repeat(1000)}]\n`, 'flow: {name: x}\nmodules: ' + '[1,'.repeat(500), '\uFEFF'.repeat(3), '', '---\n---\n', '%YAML 9.9\n---\nx: 1'];
   for (let i = 0; i < 1500; i++) out.push(mutate(VALID, r));
   for (let i = 0; i < 1000; i++) {

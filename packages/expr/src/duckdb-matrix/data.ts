@@ -130,26 +130,15 @@ function negativeZeroAsText(cell: Cell): unknown {
   return Object.is(cell, -0) ? '-0.0' : cell;
 }
 
-/** Deterministic 32-bit generator (mulberry32): the same data on every machine. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface MatrixData {
   /** Row `r` of column `c` is `values[c][r]`; `id` is the row number. */
   values: Map<string, Cell[]>;
   rows: number;
 }
 
-export function generateData(): MatrixData {
-  const rnd = seeded(SEED);
+/** The matrix's rows, drawn from `random` (a generator seeded with SEED, e.g. test-services' seededRandom). */
+export function generateData(random: (seed: number) => () => number): MatrixData {
+  const rnd = random(SEED);
   const values = new Map<string, Cell[]>();
   values.set('id', Array.from({ length: ROWS }, (_, r) => r));
   for (const col of COLUMNS) {

@@ -6,6 +6,7 @@ import { checkValue } from '../compile-value.js';
 import { findFunction } from '../functions.js';
 import { CASES as LISTED, UNIT_CASES, type MatrixCase } from './cases.js';
 import { missingCoverage } from './coverage.js';
+import { seededRandom } from '@pypeline/test-services';
 import { COLUMNS, generateData, toArrowTable } from './data.js';
 import { MatrixDuckDb } from './duckdb.js';
 import { runCase, type MatrixContext } from './run-case.js';
@@ -17,7 +18,7 @@ import { runCase, type MatrixContext } from './run-case.js';
 
 const CASES = [...LISTED, ...UNIT_CASES.filter((u) => !LISTED.some((c) => c.pype === u.pype))];
 const DOCS = fileURLToPath(new URL('../../../../docs/functions.md', import.meta.url));
-const data = generateData();
+const data = generateData(seededRandom);
 const table = toArrowTable(data);
 const marked: { c: MatrixCase; problems: string[] }[] = [];
 let ctx: MatrixContext;
@@ -63,7 +64,7 @@ describe('the matrix covers the language', () => {
   });
 
   it('generates deterministic data with nulls in every column', () => {
-    const again = generateData();
+    const again = generateData(seededRandom);
     for (const col of COLUMNS) {
       expect(again.values.get(col.name)).toEqual(data.values.get(col.name));
       expect(data.values.get(col.name)!.some((v) => v === null), `${col.name} has nulls`).toBe(true);

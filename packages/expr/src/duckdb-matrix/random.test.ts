@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { generateData, seeded, toArrowTable } from './data.js';
+import { seededRandom } from '@pypeline/test-services';
+import { generateData, toArrowTable } from './data.js';
 import { MatrixDuckDb } from './duckdb.js';
 import { runCase } from './run-case.js';
 
@@ -8,7 +9,7 @@ import { runCase } from './run-case.js';
 // lists every one that differs. Documented differences (FLOAT computed as DOUBLE, float literals,
 // round of halves) show up here too; new kinds of difference become cases in cases.ts.
 const RUNS = Number(process.env.DUCKDB_MATRIX_FUZZ ?? 0);
-const rnd = seeded(Number(process.env.DUCKDB_MATRIX_SEED ?? 7));
+const rnd = seededRandom(Number(process.env.DUCKDB_MATRIX_SEED ?? 7));
 const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
 const num = (d: number): string => d <= 0 || rnd() < 0.3 ? pick(['i', 'k', 'x', 'y', 'm', '(j // 1000000)', '2', '-3', '0.5', 'f']) : pick([
   () => `(${num(d - 1)} ${pick(['+', '-', '*'])} ${num(d - 1)})`,
@@ -37,7 +38,7 @@ const bool = (d: number): string => d <= 0 || rnd() < 0.2 ? pick(['b', 'i > k', 
 ])();
 
 it.runIf(RUNS > 0)('random expressions agree with DuckDB', async () => {
-  const data = generateData();
+  const data = generateData(seededRandom);
   const ctx = { data, table: toArrowTable(data), duck: await MatrixDuckDb.open(data) };
   const out: string[] = [];
   for (let n = 0; n < RUNS; n++) {
