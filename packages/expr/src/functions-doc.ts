@@ -151,8 +151,8 @@ on purpose:
 
 - **Float literals**: \`1.5\` is a DOUBLE here, a DECIMAL in DuckDB. Write \`cast('1.005' AS decimal(4, 3))\`
   for an exact decimal constant.
-- **Division by zero**: \`x / 0\` is null here; DuckDB gives ±Infinity (NaN for 0 / 0) for \`/\` and null
-  for \`//\` and \`%\`, as here.
+- **Division by zero**: \`x / 0\` is null here; DuckDB gives ±Infinity (NaN for 0 / 0) for \`/\`, NaN
+  for \`%\` of a DOUBLE, and null for \`//\` and for \`%\` of integers, as here.
 - **Integer types**: every integer is BIGINT (DuckDB keeps INTEGER for INTEGER + INTEGER), so derived
   integer columns are Int64.
 - **\`//\`** accepts integers only (DuckDB also accepts floats, where it is plain division).
