@@ -15,7 +15,7 @@ function pype(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The sample flow (CSV stream -> filter -> Parquet -> log line) writing into `dir`, with the given filter condition. */
+/** The sample flow (CSV stream -> filter -> derive -> Parquet -> log line) writing into `dir`, with the given filter condition. */
 function sampleFlow(dir: string, condition: string): string {
   const file = join(dir, 'sample_etl.yaml');
   const text = readFileSync(join(ROOT, 'examples/sample_etl.yaml'), 'utf8')
@@ -55,16 +55,17 @@ describe('pype run --cache', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pype-cache-e2e-'));
     const cacheDir = join(dir, 'cache');
     const flow = sampleFlow(dir, 'age > 18');
-    const all = { source_csv: 'success', transform_data: 'success', output_parquet: 'success', report: 'success' };
+    const all = { source_csv: 'success', transform_data: 'success', enrich: 'success', output_parquet: 'success', report: 'success' };
     expect(runStatuses(flow, ['--cache-dir', cacheDir])).toEqual(all);
     // PYPE_CACHE_DIR names the same folder; the sink and the log line always run.
-    expect(runStatuses(flow, ['--cache'], { PYPE_CACHE_DIR: cacheDir })).toEqual({ ...all, source_csv: 'cached', transform_data: 'cached' });
+    expect(runStatuses(flow, ['--cache'], { PYPE_CACHE_DIR: cacheDir })).toEqual({ ...all, source_csv: 'cached', transform_data: 'cached', enrich: 'cached' });
 
     sampleFlow(dir, 'age > 30');
     const second = pype(['run', flow, '--cache-dir', cacheDir]);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/source_csv#0 +cached .*cache [0-9a-f]{12}/);
     expect(second.stdout).toMatch(/transform_data#0 +success/);
+    expect(second.stdout).toMatch(/enrich#0 +success/);
     const cached = await rows(join(dir, 'adults.parquet'));
 
     const plainDir = mkdtempSync(join(tmpdir(), 'pype-plain-e2e-'));
@@ -76,9 +77,10 @@ describe('pype run --cache', () => {
     expect(ls.code, ls.stderr).toBe(0);
     expect(ls.stdout).toMatch(/source_csv \(csv_source\) +@pypeline\/mod-csv-source@/);
     expect(ls.stdout.match(/transform_data \(filter_mod\)/g)).toHaveLength(2);
-    expect(ls.stdout).toMatch(/3 entries/);
+    expect(ls.stdout.match(/enrich \(derive_mod\)/g)).toHaveLength(2);
+    expect(ls.stdout).toMatch(/5 entries/);
     const clear = pype(['cache', 'clear', '--cache-dir', cacheDir]);
-    expect(clear.stdout).toMatch(/removed 3 entries/);
+    expect(clear.stdout).toMatch(/removed 5 entries/);
     expect(pype(['cache', 'ls', '--cache-dir', cacheDir]).stdout).toMatch(/is empty/);
   });
 
