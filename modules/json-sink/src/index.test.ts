@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
+import { Bool, DateDay, Decimal, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, makeData, makeVector, vectorFromArray } from 'apache-arrow';
 import { MemoryArtifact, ModuleError } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,28 @@ describe('json_sink', () => {
     expect(ctx.globals.get('row_count')).toBe(3);
     expect(ctx.globals.get('output_path')).toBe(path);
     expect(readdirSync(join(path, '..'))).toEqual(['out.json']);
+  });
+
+  it('writes decimals at their scale: numbers while a double holds them exactly, else their exact text', async () => {
+    // Decimal128 stores each value as four little-endian 32-bit words of its unscaled integer.
+    const decimals = (units: bigint[], scale: number, precision: number) => {
+      const words = new Uint32Array(units.length * 4);
+      units.forEach((u, i) => {
+        for (let k = 0; k < 4; k++) words[i * 4 + k] = Number(BigInt.asUintN(32, u >> BigInt(32 * k)));
+      });
+      return makeVector(makeData({ type: new Decimal(scale, precision, 128), length: units.length, data: words }));
+    };
+    const data = new Table({
+      price: decimals([5000n, -12500n, 0n], 4, 18),
+      huge: decimals([1234567890123456789n, -1n, 10n ** 37n], 2, 38),
+    });
+    const path = outFile();
+    await write({ output_path: path }, data);
+    expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toEqual([
+      '{"price":0.5,"huge":"12345678901234567.89"}',
+      '{"price":-1.25,"huge":-0.01}',
+      '{"price":0,"huge":"100000000000000000000000000000000000.00"}',
+    ]);
   });
 
   it('writes a JSON array, and [] for no rows', async () => {

@@ -1,10 +1,11 @@
+import { DataType } from 'apache-arrow';
 import type { EdgeSchema } from '@pypeline/sdk';
 import type { DataEdge } from '../plan/types.js';
 
 /** One column of a connection as written to the job folder and printed by `pype schema`. */
 export interface ColumnJson {
   name: string;
-  /** Arrow's name for the type, e.g. `Int32`, `Utf8`, `Timestamp<MILLISECOND>`. */
+  /** Arrow's name for the type, e.g. `Int32`, `Utf8`, `Timestamp<MILLISECOND>`; decimals as `Decimal(29, 2)`. */
   type: string;
   nullable: boolean;
 }
@@ -23,5 +24,10 @@ export function edgeSchemaJson(edge: DataEdge, schema: EdgeSchema | undefined): 
   const ends = { from: `${edge.from}.${edge.from_port}`, to: `${edge.to}.${edge.to_port}` };
   if (schema === undefined) return { ...ends, unknown: `${edge.from} gives nothing on port ${edge.from_port}` };
   if ('unknown' in schema) return { ...ends, unknown: schema.unknown };
-  return { ...ends, columns: schema.fields.map((f) => ({ name: f.name, type: String(f.type), nullable: f.nullable })) };
+  return { ...ends, columns: schema.fields.map((f) => ({ name: f.name, type: typeName(f.type), nullable: f.nullable })) };
+}
+
+/** Arrow's name of a type, but `Decimal(29, 2)` where Arrow writes `Decimal[29e+2]`. */
+function typeName(type: DataType): string {
+  return DataType.isDecimal(type) ? `Decimal(${type.precision}, ${type.scale})` : String(type);
 }
