@@ -2,12 +2,14 @@
 // kills workers and Redis under a bullmq run): the job, its data, a seeded generator, the `pype`
 // child process, and the outcome a run leaves (files and table) to compare with a clean run's.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type pg from 'pg';
-import { seededRandom } from '@pypeline/test-services';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import pg from 'pg';
+import { expect } from 'vitest';
+import { postgresTestConfig, seededRandom, uniqueName } from '@pypeline/test-services';
 
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const BIN = join(ROOT, 'packages/cli/dist/bin.js');
@@ -116,4 +118,65 @@ export async function crashOutcome(run: { out: string; table: string }, db: { cl
   }
   const { rows } = await db.client.query(`select order_id, customer, amount, ordered_on::text from "${db.schema}"."${run.table}" order by order_id, customer, amount, ordered_on`);
   return { files, rows };
+}
+
+/**
+ * What a crash test holds from beforeAll to afterAll: a PostgreSQL schema of its own, a folder with
+ * the data and the built job, and DuckDB to read the Parquet files back. Each trial gets a copy of
+ * the job, an output folder and a table of its own.
+ */
+export class CrashFixture {
+  readonly db = postgresTestConfig();
+  readonly schema: string;
+  readonly client: pg.Client;
+  readonly root: string;
+  readonly data: string;
+  private readonly duck = DuckDBInstance.create(':memory:').then((d) => d.connect());
+  private job = '';
+  private trials = 0;
+
+  constructor(prefix: string) {
+    this.schema = uniqueName(prefix.replace(/-/g, '_'));
+    this.client = new pg.Client(this.db);
+    this.root = mkdtempSync(join(tmpdir(), `${prefix}-`));
+    this.data = join(this.root, 'data');
+  }
+
+  /** Connects, creates the schema, writes the data and builds the job (for beforeAll). */
+  async setup(): Promise<void> {
+    await this.client.connect();
+    await this.client.query(`create schema "${this.schema}"`);
+    writeData(this.data);
+    writeFileSync(join(this.root, 'flow.yaml'), CRASH_FLOW);
+    const built = await pype(['build', join(this.root, 'flow.yaml'), '--out', join(this.root, 'jobs')]);
+    expect(built.code, built.output).toBe(0);
+    this.job = join(this.root, 'jobs', 'crash_loads');
+  }
+
+  /** Drops the schema and removes the folder (for afterAll). */
+  async teardown(): Promise<void> {
+    await this.client.query(`drop schema if exists "${this.schema}" cascade`).catch(() => {});
+    await this.client.end().catch(() => {});
+    (await this.duck).closeSync();
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  /** A trial of its own; `args(attempt, resume)` are its `pype run` arguments, with `flags` added. */
+  trial(flags: string[] = []) {
+    const n = ++this.trials;
+    const dir = join(this.root, `trial-${n}`);
+    cpSync(this.job, join(dir, 'job'), { recursive: true });
+    const { db, schema } = this;
+    const sets = { data_dir: this.data, out_dir: join(dir, 'out'), pg_host: db.host, pg_port: String(db.port), pg_user: db.user, pg_database: db.database, pg_schema: schema, table: `orders_${n}` };
+    const args = (attempt: number, resume: boolean) => [
+      'run', join(dir, 'job'), ...flags, ...Object.entries(sets).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
+      '--events', join(dir, `events-${attempt}.jsonl`), ...(resume ? ['--resume'] : []),
+    ];
+    return { n, dir, out: join(dir, 'out'), table: `orders_${n}`, args };
+  }
+
+  /** The files and the table a trial left, to compare with a clean run's. */
+  async outcome(run: { out: string; table: string }) {
+    return crashOutcome(run, { client: this.client, schema: this.schema, duck: await this.duck });
+  }
 }

@@ -4,14 +4,11 @@
 // finished, and at random moments, then resumed until it completes. Its files must equal a clean
 // run's and its table must hold the clean run's rows: none twice, none missing.
 // The random moments come from a seeded generator; replay a failure with PYPE_CRASH_SEED=<seed>.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithService, postgresTestConfig, uniqueName } from '@pypeline/test-services';
-import { CRASH_FILES, CRASH_FLOW, crashOutcome, crashSeed, FILES, pype, random, readEvents, ROWS, writeData } from './crash-harness.js';
+import { describeWithService } from '@pypeline/test-services';
+import { CRASH_FILES, CrashFixture, crashSeed, FILES, pype, random, readEvents, ROWS } from './crash-harness.js';
 
 const RANDOM_KILLS = 20;
 const SEED = crashSeed();
@@ -28,46 +25,18 @@ export default {
 `;
 
 describeWithService('postgres', 'SIGKILL anywhere, then --resume: files and table equal a clean run\'s', () => {
-  const db = postgresTestConfig();
-  const schema = uniqueName('pype_crash');
-  const client = new pg.Client(db);
-  const root = mkdtempSync(join(tmpdir(), 'pype-crash-'));
-  const data = join(root, 'data');
-  const plugin = join(root, 'kill-plugin.mjs');
-  const duck = DuckDBInstance.create(':memory:').then((d) => d.connect());
-  let job = '';
-  let trials = 0;
+  const fx = new CrashFixture('pype-crash');
+  const plugin = join(fx.root, 'kill-plugin.mjs');
 
   beforeAll(async () => {
     console.log(`crash test seed ${SEED} (replay with PYPE_CRASH_SEED=${SEED})`);
-    await client.connect();
-    await client.query(`create schema "${schema}"`);
-    writeData(data);
     writeFileSync(plugin, KILL_PLUGIN);
-    writeFileSync(join(root, 'flow.yaml'), CRASH_FLOW);
-    const built = await pype(['build', join(root, 'flow.yaml'), '--out', join(root, 'jobs')]);
-    expect(built.code, built.output).toBe(0);
-    job = join(root, 'jobs', 'crash_loads');
+    await fx.setup();
   }, 120_000);
-  afterAll(async () => {
-    await client.query(`drop schema if exists "${schema}" cascade`).catch(() => {});
-    await client.end().catch(() => {});
-    (await duck).closeSync();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => fx.teardown());
 
   /** A trial of its own: a copy of the built job, an output folder and a table. */
-  function trial() {
-    const n = ++trials;
-    const dir = join(root, `trial-${n}`);
-    cpSync(job, join(dir, 'job'), { recursive: true });
-    const sets = { data_dir: data, out_dir: join(dir, 'out'), pg_host: db.host, pg_port: String(db.port), pg_user: db.user, pg_database: db.database, pg_schema: schema, table: `orders_${n}` };
-    const args = (attempt: number, resume: boolean) => [
-      'run', join(dir, 'job'), ...Object.entries(sets).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
-      '--plugin', plugin, '--events', join(dir, `events-${attempt}.jsonl`), ...(resume ? ['--resume'] : []),
-    ];
-    return { n, dir, out: join(dir, 'out'), table: `orders_${n}`, args };
-  }
+  const trial = () => fx.trial(['--plugin', plugin]);
 
   /**
    * Runs a trial: the first run killed as `kill` says, then `--resume` until it succeeds. A killed
@@ -93,7 +62,7 @@ describeWithService('postgres', 'SIGKILL anywhere, then --resume: files and tabl
     return { out: t.out, table: t.table, log };
   }
 
-  const outcome = async (run: { out: string; table: string }) => crashOutcome(run, { client, schema, duck: await duck });
+  const outcome = (run: { out: string; table: string }) => fx.outcome(run);
 
   it('at every checkpoint boundary, after every sink commit, after the end and at 20 random moments', async () => {
     const clean = await runTrial({});

@@ -5,14 +5,10 @@
 // in some trials the coordinator is SIGKILLed too and resumed. The coordinator must survive
 // everything but its own kill (exit 0, no --resume needed), and the files and table must equal
 // a clean run's: no row twice, none missing. Replay a failure with PYPE_CRASH_SEED=<seed>.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeWithService, postgresTestConfig, redisServerInstalled, startPrivateRedis, uniqueName, until, type PrivateRedis } from '@pypeline/test-services';
-import { CRASH_FILES, CRASH_FLOW, crashOutcome, crashSeed, FILES, pype, random, readEvents, ROWS, startPype, writeData, type PypeProcess } from './crash-harness.js';
+import { describeWithService, redisServerInstalled, startPrivateRedis, until, type PrivateRedis } from '@pypeline/test-services';
+import { CRASH_FILES, CrashFixture, crashSeed, FILES, random, readEvents, ROWS, startPype, type PypeProcess } from './crash-harness.js';
 
 
 const TRIALS = 4;
@@ -27,15 +23,8 @@ interface Chaos {
 }
 
 describe.skipIf(!redisServerInstalled())('with a private redis-server', () => describeWithService('postgres', 'bullmq: workers and Redis killed mid-run, then --resume: files and table equal a clean run\'s', () => {
-  const db = postgresTestConfig();
-  const schema = uniqueName('pype_dcrash');
-  const client = new pg.Client(db);
-  const root = mkdtempSync(join(tmpdir(), 'pype-dcrash-'));
-  const data = join(root, 'data');
-  const duck = DuckDBInstance.create(':memory:').then((d) => d.connect());
+  const fx = new CrashFixture('pype-dcrash');
   let redis: PrivateRedis;
-  let job = '';
-  let trials = 0;
   const workers: PypeProcess[] = [];
   const alive = () => workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
 
@@ -47,37 +36,18 @@ describe.skipIf(!redisServerInstalled())('with a private redis-server', () => de
 
   beforeAll(async () => {
     console.log(`distributed crash test seed ${SEED} (replay with PYPE_CRASH_SEED=${SEED})`);
-    await client.connect();
-    await client.query(`create schema "${schema}"`);
     redis = await startPrivateRedis();
-    writeData(data);
-    writeFileSync(join(root, 'flow.yaml'), CRASH_FLOW);
-    const built = await pype(['build', join(root, 'flow.yaml'), '--out', join(root, 'jobs')]);
-    expect(built.code, built.output).toBe(0);
-    job = join(root, 'jobs', 'crash_loads');
+    await fx.setup();
     for (let i = 0; i < WORKERS; i++) startWorker();
     await until(() => workers.every((w) => w.output().includes('▶ worker')), () => `the workers to start:\n${workers.map((w) => w.output()).join('\n')}`, 90_000);
   }, 180_000);
   afterAll(async () => {
     for (const w of alive()) w.child.kill('SIGKILL');
     await redis?.kill();
-    await client.query(`drop schema if exists "${schema}" cascade`).catch(() => {});
-    await client.end().catch(() => {});
-    (await duck).closeSync();
-    rmSync(root, { recursive: true, force: true });
+    await fx.teardown();
   });
 
-  function trial() {
-    const n = ++trials;
-    const dir = join(root, `trial-${n}`);
-    cpSync(job, join(dir, 'job'), { recursive: true });
-    const sets = { data_dir: data, out_dir: join(dir, 'out'), pg_host: db.host, pg_port: String(db.port), pg_user: db.user, pg_database: db.database, pg_schema: schema, table: `orders_${n}` };
-    const args = (attempt: number, resume: boolean) => [
-      'run', join(dir, 'job'), '--executor', 'bullmq', '--redis', redis.url, ...Object.entries(sets).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
-      '--events', join(dir, `events-${attempt}.jsonl`), ...(resume ? ['--resume'] : []),
-    ];
-    return { n, dir, out: join(dir, 'out'), table: `orders_${n}`, args };
-  }
+  const trial = () => fx.trial(['--executor', 'bullmq', '--redis', redis.url]);
 
   /**
    * Does `chaos` to the first attempt while it runs (each step only while it is still running),
@@ -136,7 +106,7 @@ describe.skipIf(!redisServerInstalled())('with a private redis-server', () => de
     return { out: t.out, table: t.table, log };
   }
 
-  const outcome = async (run: { out: string; table: string }) => crashOutcome(run, { client, schema, duck: await duck });
+  const outcome = (run: { out: string; table: string }) => fx.outcome(run);
 
   it(`at ${TRIALS} trials of random worker kills and Redis restarts`, async () => {
     const rnd = random(SEED);
