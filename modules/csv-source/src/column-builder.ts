@@ -16,6 +16,8 @@ export interface ColumnBuffers {
 
 const EMPTY_I32 = new Int32Array(0);
 const EMPTY_F64 = new Float64Array(0);
+import type { Utf8Table } from './charset.js';
+
 const EMPTY_U8 = new Uint8Array(0);
 
 /**
@@ -140,12 +142,12 @@ export class ColumnBuilder {
 
   /**
    * Appends text bytes `b[s, e)` as row `row`, undoing quote escapes when `escape` is not -1
-   * and widening latin1 to UTF-8.
+   * and turning a single-byte charset's bytes into UTF-8 through `table` (null: the bytes are UTF-8).
    */
-  text(row: number, b: Uint8Array, s: number, e: number, escape: number, quote: number, latin1: boolean): void {
+  text(row: number, b: Uint8Array, s: number, e: number, escape: number, quote: number, table: Utf8Table | null): void {
     const at = this.offsets[row];
     const len = e - s;
-    if (escape < 0 && !latin1) {
+    if (escape < 0 && !table) {
       if (at + len > this.data.length) this.reserveBytes(at, len);
       const d = this.data;
       if (len < 24) for (let k = 0; k < len; k++) d[at + k] = b[s + k];
@@ -153,15 +155,17 @@ export class ColumnBuilder {
       this.offsets[row + 1] = at + len;
       return;
     }
-    this.reserveBytes(at, len * 2);
+    this.reserveBytes(at, table ? len * 3 : len);
     const out = this.data;
     let o = at;
     for (let i = s; i < e; i++) {
       let c = b[i];
       if (c === escape && i + 1 < e && (b[i + 1] === quote || b[i + 1] === escape)) c = b[++i];
-      if (latin1 && c >= 0x80) {
-        out[o++] = 0xc0 | (c >> 6);
-        out[o++] = 0x80 | (c & 0x3f);
+      if (table && c >= 0x80) {
+        const t = c * 4;
+        out[o++] = table[t + 1];
+        if (table[t] > 1) out[o++] = table[t + 2];
+        if (table[t] > 2) out[o++] = table[t + 3];
       } else out[o++] = c;
     }
     this.offsets[row + 1] = o;

@@ -9,10 +9,10 @@ export interface Config {
    */
   file_path: string;
   /**
-   * File encoding
+   * File encoding: `windows-1252` is what Excel and most Western Windows software write (Latin-1 plus € and typographic quotes); `latin1` is ISO-8859-1
    * @default "utf-8"
    */
-  encoding?: 'utf-8' | 'latin1';
+  encoding?: 'utf-8' | 'windows-1252' | 'latin1';
   /**
    * Field delimiter
    * @default ","

@@ -59,6 +59,6 @@ export function notUtf8(path: string, line: number, offset: number, bad: Invalid
   const byte = `0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')}`;
   return new ModuleError(`${path}: line ${line} is not valid UTF-8: byte ${byte} at byte offset ${offset} (column ${bad.column})`, {
     retryable: false,
-    hint: 'the file is in another encoding: if it is Latin-1 (ISO-8859-1), set encoding: latin1 in configs.optional; otherwise convert it to UTF-8, e.g. iconv -f latin1 -t utf-8 in.csv > out.csv (use -f windows-1252 or the encoding the file was written in)',
+    hint: 'the file is in another encoding: set encoding: windows-1252 in configs.optional if it comes from Excel or other Windows software (most Western files), or encoding: latin1 for ISO-8859-1; otherwise convert it to UTF-8, e.g. iconv -f latin1 -t utf-8 in.csv > out.csv (with -f the encoding the file was written in)',
   });
 }

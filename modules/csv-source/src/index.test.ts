@@ -198,12 +198,29 @@ describe('csv_source', () => {
     for (const on_error of ['fail', 'skip', 'reject'] as const) {
       const error = await failure({ file_path: path, on_error });
       expect(error.message).toBe(`${path}: line 3 is not valid UTF-8: byte 0xE9 at byte offset 19 (column 6)`);
-      expect(error.hint).toContain('set encoding: latin1');
+      expect(error.hint).toContain('set encoding: windows-1252');
+      expect(error.hint).toContain('encoding: latin1');
       expect(error.hint).toContain('iconv -f latin1 -t utf-8');
       expect(error.retryable).toBe(false);
     }
     const { table } = await read({ file_path: path, encoding: 'latin1' });
     expect(rows(table)).toEqual([{ id: 1n, name: 'ada' }, { id: 2n, name: 'café' }, { id: 3n, name: 'bob' }]);
+  });
+
+  it('reads windows-1252 (Excel on Windows): € and typographic quotes in 0x80-0x9F, which latin1 reads as C1 controls', async () => {
+    // "5€", “quoted” (0x93/0x94), an em dash (0x97), œ (0x9C), and é (0xE9, the same in both).
+    const bytes = Buffer.concat([
+      Buffer.from('id,price,note\n1,5'), Buffer.from([0x80]), Buffer.from(',"'), Buffer.from([0x93]), Buffer.from('big ""deal""'), Buffer.from([0x94, 0x20, 0x97, 0x20, 0x9c, 0x75, 0x76, 0x72, 0x65]), Buffer.from('"\n'),
+      Buffer.from('2,caf'), Buffer.from([0xe9]), Buffer.from(',plain\n'),
+    ]);
+    const path = csvFile(bytes);
+    const windows = await read({ file_path: path, encoding: 'windows-1252' });
+    expect(rows(windows.table)).toEqual([{ id: 1n, price: '5€', note: '“big "deal"” — œuvre' }, { id: 2n, price: 'café', note: 'plain' }]);
+    const latin1 = await read({ file_path: path, encoding: 'latin1' });
+    expect(rows(latin1.table)[0]).toEqual({ id: 1n, price: '5\u0080', note: '\u0093big "deal"\u0094 \u0097 \u009cuvre' });
+    // A value that does not fit its column is quoted in the error as the charset reads it.
+    const error = await failure({ file_path: path, encoding: 'windows-1252', schema: { price: 'float64' } });
+    expect(error.message).toContain('value "5€" is not');
   });
 
   it('finds bytes that are not UTF-8 in the header and in a later chunk', async () => {

@@ -1,7 +1,8 @@
 import { ColumnBuilder, type ColumnBuffers } from './column-builder.js';
 import { INFERENCE_ORDER, KIND_LABELS, widerKind, type ColumnKind } from './column-kinds.js';
 import { findInvalidUtf8, type InvalidUtf8 } from './utf8-check.js';
-import { latin1Text, readBool, readDate, readFloat64, readInt32, readInt64, readTimestamp } from './parse-fields.js';
+import { utf8Table, singleByteText, type Charset, type Utf8Table } from './charset.js';
+import { readBool, readDate, readFloat64, readInt32, readInt64, readTimestamp } from './parse-fields.js';
 
 const LF = 10;
 const CR = 13;
@@ -12,7 +13,7 @@ export interface CsvDialect {
   quote: number;
   /** Escapes a quote inside a quoted field; equal to `quote` for RFC 4180's doubled quotes. */
   escape: number;
-  latin1: boolean;
+  charset: Charset;
 }
 
 export type OnError = 'fail' | 'skip' | 'reject';
@@ -54,7 +55,7 @@ export interface ParsedChunk {
   skipped: number;
   /** Offset where parsing stopped: the end of the chunk, or after `maxRows` rows. */
   end: number;
-  /** Set (and nothing parsed) when the chunk is not valid UTF-8 and the dialect is not latin1. */
+  /** Set (and nothing parsed) when the chunk is not valid UTF-8 and the charset is UTF-8. */
   invalidUtf8?: InvalidUtf8;
 }
 
@@ -71,14 +72,14 @@ export function parseChunk(task: ParseTask): ParsedChunk {
   const n = kinds.length;
   // Text columns copy bytes as they are; bytes that are not UTF-8 would only fail later, in
   // whichever module reads the column, so the file is refused here with the place.
-  const invalidUtf8 = dialect.latin1 ? null : findInvalidUtf8(b, task.start, end);
+  const invalidUtf8 = dialect.charset !== 'utf-8' ? null : findInvalidUtf8(b, task.start, end);
   if (invalidUtf8) return { rows: 0, lines: 0, columns: [], bad: [], skipped: 0, end: task.start, invalidUtf8 };
   const cols = kinds.map((k, i) => new ColumnBuilder(k, task.rowsHint, task.bytesPerRow[i] ?? 8));
   const codes = Int32Array.from(kinds, (k) => CODE[k]);
   const D = dialect.delimiter;
   const Q = dialect.quote;
   const E = dialect.escape;
-  const latin1 = dialect.latin1;
+  const table = utf8Table(dialect.charset);
   const maxRows = task.maxRows ?? Infinity;
   const bad: BadRecord[] = [];
   let skipped = 0;
@@ -154,15 +155,15 @@ export function parseChunk(task: ParseTask): ParsedChunk {
         if (column && badColumn === NONE) {
           if (code === UTF8) {
             if (column.hasNulls) column.validity[vi] |= vbit;
-            column.text(row, b, s, e, escaped ? E : -1, Q, latin1);
+            column.text(row, b, s, e, escaped ? E : -1, Q, table);
           } else if (s === e) column.setNull(vi, vbit);
           else if (!escaped && readValue(code, b, s, e) === e) {
             if (column.hasNulls) column.validity[vi] |= vbit;
             column.store(code, row);
-          } else [badColumn, reason, widen] = [col, mismatch(task, col, b, s, e, latin1), widenFor(task.kinds[col], b, s, e)];
+          } else [badColumn, reason, widen] = [col, mismatch(task, col, b, s, e, table), widenFor(task.kinds[col], b, s, e)];
         }
       } else if (code === UTF8) {
-        if (column && !latin1) p = column.scanText(row, vi, vbit, b, p, end, stops);
+        if (column && !table) p = column.scanText(row, vi, vbit, b, p, end, stops);
         else {
           const s = p;
           while (p < end && !stops[b[p]]) p++;
@@ -171,7 +172,7 @@ export function parseChunk(task: ParseTask): ParsedChunk {
             column.offsets[row + 1] = column.offsets[row];
           } else if (column) {
             if (column.hasNulls) column.validity[vi] |= vbit;
-            column.text(row, b, s, p, -1, Q, latin1);
+            column.text(row, b, s, p, -1, Q, table);
           }
         }
       } else if (c === -1 || c === D || c === LF || c === CR) {
@@ -186,7 +187,7 @@ export function parseChunk(task: ParseTask): ParsedChunk {
           column!.store(code, row);
         } else {
           while (p < end && b[p] !== D && b[p] !== LF && b[p] !== CR) p++;
-          if (badColumn === NONE) [badColumn, reason, widen] = [col, mismatch(task, col, b, s, p, latin1), widenFor(task.kinds[col], b, s, p)];
+          if (badColumn === NONE) [badColumn, reason, widen] = [col, mismatch(task, col, b, s, p, table), widenFor(task.kinds[col], b, s, p)];
         }
       }
       col++;
@@ -207,7 +208,7 @@ export function parseChunk(task: ParseTask): ParsedChunk {
       skipped++;
       continue;
     }
-    bad.push({ line: recordLine, column: badColumn, reason, record: shorten(trimBreak(excerpt(b, recordStart, p, latin1, 1000)), 1000), ...(widen ? { widen } : {}) });
+    bad.push({ line: recordLine, column: badColumn, reason, record: shorten(trimBreak(excerpt(b, recordStart, p, table, 1000)), 1000), ...(widen ? { widen } : {}) });
     if (onError === 'fail') break;
   }
   return { rows: row, lines: line - 1, columns: cols.map((c) => c.finish(row)), bad, skipped, end: p };
@@ -234,8 +235,8 @@ function readValue(code: number, b: Uint8Array, s: number, e: number): number {
   }
 }
 
-function mismatch(task: ParseTask, col: number, b: Uint8Array, s: number, e: number, latin1: boolean): string {
-  const text = shorten(excerpt(b, s, e, latin1, 40));
+function mismatch(task: ParseTask, col: number, b: Uint8Array, s: number, e: number, table: Utf8Table | null): string {
+  const text = shorten(excerpt(b, s, e, table, 40));
   return `column "${task.names[col]}" (${col + 1}): value ${JSON.stringify(text)} is not ${KIND_LABELS[task.kinds[col]]}`;
 }
 
@@ -247,13 +248,13 @@ function widenFor(kind: ColumnKind, b: Uint8Array, s: number, e: number): Column
 
 const utf8 = new TextDecoder();
 
-function textOf(b: Uint8Array, s: number, e: number, latin1: boolean): string {
-  return latin1 ? latin1Text(b, s, e) : utf8.decode(b.subarray(s, e));
+function textOf(b: Uint8Array, s: number, e: number, table: Utf8Table | null): string {
+  return table ? singleByteText(table, b, s, e) : utf8.decode(b.subarray(s, e));
 }
 
 /** The text of `b[s, e)`, decoding only enough bytes for `max` characters (a field may be hundreds of MB). */
-function excerpt(b: Uint8Array, s: number, e: number, latin1: boolean, max: number): string {
-  return textOf(b, s, Math.min(e, s + 4 * (max + 1)), latin1);
+function excerpt(b: Uint8Array, s: number, e: number, table: Utf8Table | null, max: number): string {
+  return textOf(b, s, Math.min(e, s + 4 * (max + 1)), table);
 }
 
 function shorten(text: string, max = 40): string {

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { CsvDialect } from './parse-chunk.js';
 import { BoundaryScanner, readChunks } from './read-chunks.js';
 
-const RFC: CsvDialect = { delimiter: 44, quote: 34, escape: 34, latin1: false };
-const BACKSLASH: CsvDialect = { delimiter: 44, quote: 34, escape: 92, latin1: false };
+const RFC: CsvDialect = { delimiter: 44, quote: 34, escape: 34, charset: 'utf-8' };
+const BACKSLASH: CsvDialect = { delimiter: 44, quote: 34, escape: 92, charset: 'utf-8' };
 
 /** Boundaries by the plain rule, one byte at a time: line feeds outside quoted fields. */
 function expectedBoundaries(text: string, d: CsvDialect): number[] {

@@ -1,5 +1,6 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import type { WorkerPool } from '@pypeline/sdk';
+import type { Charset } from './charset.js';
 import { headerNames, positionalNames } from './column-names.js';
 import type { ColumnKind } from './column-kinds.js';
 import { badDialect, badRecord, notUtf8, unknownSchemaColumns } from './csv-errors.js';
@@ -12,7 +13,7 @@ import { findInvalidUtf8 } from './utf8-check.js';
 import { csvWorkerFile } from './worker-file.js';
 
 export interface CsvReadOptions {
-  encoding: 'utf-8' | 'latin1';
+  encoding: Charset;
   delimiter: string;
   quote: string;
   escape: string;
@@ -127,7 +128,7 @@ function dialectOf(options: CsvReadOptions): CsvDialect {
     delimiter: byte('delimiter', options.delimiter),
     quote: byte('quote', options.quote),
     escape: byte('escape', options.escape || options.quote),
-    latin1: options.encoding === 'latin1',
+    charset: options.encoding,
   };
 }
 
@@ -139,9 +140,9 @@ async function firstChunk(path: string, dialect: CsvDialect, options: CsvReadOpt
 }
 
 function readLayout(path: string, first: Uint8Array, dialect: CsvDialect, options: CsvReadOptions): Layout {
-  const bom = !dialect.latin1 && UTF8_BOM.every((byte, i) => first[i] === byte) ? 3 : 0;
+  const bom = dialect.charset === 'utf-8' && UTF8_BOM.every((byte, i) => first[i] === byte) ? 3 : 0;
   const record = readFirstRecord(first, bom, dialect);
-  const invalid = dialect.latin1 || !record ? null : findInvalidUtf8(first, 0, record.next);
+  const invalid = dialect.charset !== 'utf-8' || !record ? null : findInvalidUtf8(first, 0, record.next);
   if (invalid) throw notUtf8(path, invalid.line, invalid.offset, invalid);
   if (!record) return { names: [], dataStart: bom, firstLine: 1 };
   if (!options.header) return { names: positionalNames(record.fields.length), dataStart: bom, firstLine: 1 };
