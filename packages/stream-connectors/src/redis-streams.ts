@@ -51,8 +51,31 @@ export function redisStreamSource(options: RedisStreamSourceOptions): StreamSour
   // first entry or from new ones, and again every time the reader catches up.
   let known: { base: number; added: number; read: number } | undefined;
   let missingWarned = false;
-  const remember = (info: Record<string, unknown> | undefined, base: number) => {
-    known = { base, added: addedOf(info), read: 0 };
+  const remember = (info: Record<string, unknown> | undefined, base: number, read = 0) => {
+    known = { base, added: addedOf(info), read };
+  };
+  // Entries read since open, for a backlog counted in the background after a restart.
+  let readSinceOpen = 0;
+  /**
+   * After a restart from a checkpoint, counts the entries after it (Redis cannot count a range
+   * without reading it) on the info connection while the reader works, up to BACKLOG_COUNT_LIMIT
+   * entries; past that the lag stays unknown until the reader catches up.
+   */
+  const countBacklog = async (client: Redis, info: Record<string, unknown>, from: string) => {
+    const to = info['last-generated-id'] as string;
+    let counted = 0;
+    let start = `(${from}`;
+    while (counted < BACKLOG_COUNT_LIMIT) {
+      const page = (await client.xrange(options.stream, start, to, 'COUNT', BACKLOG_PAGE)) as Entry[];
+      counted += page.length;
+      if (page.length < BACKLOG_PAGE) {
+        // Entries read since open are among those counted; the reader may have caught up meanwhile.
+        if (!known) remember(info, counted, readSinceOpen);
+        return;
+      }
+      start = `(${page[page.length - 1][0]}`;
+    }
+    ctx.log('info', `redis stream source "${ctx.id}": more than ${BACKLOG_COUNT_LIMIT} entries to catch up on after the checkpoint; lag is shown once the backlog is read`);
   };
 
   // Each entry's payload for the decoder, or undefined for an entry without the payload field.
@@ -97,6 +120,7 @@ export function redisStreamSource(options: RedisStreamSourceOptions): StreamSour
       if (typeof c.position === 'string') {
         last = c.position;
         if (info && last === info['last-generated-id']) remember(info, 0);
+        else if (info && infoClient.status === 'ready') void countBacklog(infoClient, info, last).catch(() => {}); // lag stays unknown
       } else if (options.startAt === 'new') {
         last = (info?.['last-generated-id'] as string | undefined) ?? '0-0';
         c.setPosition(last); // a restart before the first entry still starts here
@@ -122,6 +146,7 @@ export function redisStreamSource(options: RedisStreamSourceOptions): StreamSour
           if (!entries?.length) continue;
           const batch = toBatch(entries);
           last = entries[entries.length - 1][0];
+          readSinceOpen += entries.length;
           if (known) known.read += entries.length;
           if (batch) yield { batch, position: last };
         }
@@ -137,8 +162,7 @@ export function redisStreamSource(options: RedisStreamSourceOptions): StreamSour
         remember(info, 0);
         return 0;
       }
-      // After a restart from a checkpoint the backlog is unknown until the reader catches up
-      // (Redis cannot count the entries after an id without reading them).
+      // After a restart from a checkpoint the backlog is unknown until countBacklog has counted it.
       if (!known) return undefined;
       const lag = known.base + (addedOf(info) - known.added) - known.read;
       // Trimming (MAXLEN, XDEL) can remove entries not read yet; the stream never holds more than its length.
@@ -200,6 +224,9 @@ function release(redis: Redis | undefined): void {
 }
 
 /** The stream's `entries-added` counter (Redis 7+), or its length on older servers (exact without trimming). */
+const BACKLOG_PAGE = 5000;
+const BACKLOG_COUNT_LIMIT = 200_000;
+
 function addedOf(info: Record<string, unknown> | undefined): number {
   if (!info) return 0;
   return (info['entries-added'] as number | undefined) ?? (info.length as number);
