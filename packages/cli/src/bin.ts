@@ -2,6 +2,14 @@
 import { createProgram } from './program.js';
 import { reportError } from './report-error.js';
 
+// `pype list-modules | head`: the reader went away; stop quietly, as other Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const program = await createProgram();
 const debug = process.argv.includes('--debug');
 try {

@@ -9,6 +9,7 @@ type Register = (program: Command) => void;
  * not pay for loading the HTTP server, the queue client or the scaffolding templates.
  */
 const COMMANDS: Record<string, () => Promise<Register>> = {
+  init: async () => (await import('./commands/init.js')).registerInit,
   validate: async () => (await import('./commands/validate.js')).registerValidate,
   build: async () => (await import('./commands/build.js')).registerBuild,
   schema: async () => (await import('./commands/schema.js')).registerSchema,

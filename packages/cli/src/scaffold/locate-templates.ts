@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InternalError } from '@pypeline/core';
 
@@ -23,6 +23,8 @@ export interface ScaffoldVersions {
   vitest: string;
   '@types/node': string;
   '@changesets/cli': string;
+  /** What `pype init` installs into a project: the CLI, core (imported by TypeScript flows) and the standard module palette. */
+  project: Record<string, string>;
 }
 
 export const VERSIONS_FILE = 'versions.json';
@@ -47,5 +49,14 @@ export function versionsFromRepo(root: string): ScaffoldVersions {
     vitest: rootPkg.devDependencies.vitest,
     '@types/node': rootPkg.devDependencies['@types/node'],
     '@changesets/cli': rootPkg.devDependencies['@changesets/cli'],
+    project: Object.fromEntries(projectPackages(root).map((dir) => read(relative(root, dir))).map((pkg) => [pkg.name, `^${pkg.version}`])),
   };
+}
+
+/** The folders of the packages a project of one's own depends on: the CLI, core and every module of the checkout. */
+export function projectPackages(root: string): string[] {
+  const modules = readdirSync(join(root, 'modules'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, 'modules', entry.name, 'pypeline.manifest.json')))
+    .map((entry) => join(root, 'modules', entry.name));
+  return [join(root, 'packages/cli'), join(root, 'packages/core'), ...modules.sort()];
 }
