@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRegistry, type LocalRegistry } from './local-registry.js';
-import { devEnv, linkToolchain, output, runAsync, type Finished } from './scaffold-helpers.js';
+import { devEnv, linkToolchain, output, ROOT, runAsync, type Finished } from './scaffold-helpers.js';
+import { versionsFromRepo } from '../scaffold/locate-templates.js';
 import { platformPackages, stagePackage } from './stage-package.js';
 
 // A real npm registry (Verdaccio) on 127.0.0.1 serves @pypeline/* and @acme/*; npm fetches the
@@ -24,7 +25,10 @@ describe('publishing a third-party module through a local npm registry', () => {
     registry = await startLocalRegistry();
     work = mkdtempSync(join(tmpdir(), 'pype-publish-'));
     publishrc = join(work, 'publish.npmrc');
-    writeFileSync(publishrc, registry.npmrc(SCOPES));
+    // The machine's own npm settings (such as nodedir, for native addons built without a
+    // download) still apply; the registry lines come after them.
+    const userrc = join(homedir(), '.npmrc');
+    writeFileSync(publishrc, `${existsSync(userrc) ? `${readFileSync(userrc, 'utf8')}\n` : ''}${registry.npmrc(SCOPES)}`);
   }, 90_000);
 
   afterAll(async () => {
@@ -87,5 +91,22 @@ describe('publishing a third-party module through a local npm registry', () => {
     ok(run, 'pype run');
     expect(run.stdout).toMatch(/✓ greet#0\s+.*→ 4 rows/);
     expect(run.stdout).toContain('✓ greetings succeeded');
+
+    // 7. `pype init` with the installed CLI: a project depending on the published palette, which
+    // installs from the registry and runs its example flows.
+    const palette = platformPackages(Object.keys(versionsFromRepo(ROOT).project)).filter((rel) => !platform.includes(rel));
+    const more = await Promise.all(palette.map((rel) => npm(['publish', stagePackage(rel, join(work, 'stage'))], work)));
+    more.forEach((r, i) => ok(r, `publish ${palette[i]}`));
+    ok(await pype(['init', 'from-registry'], work), 'pype init');
+    const own = join(work, 'from-registry');
+    const ownPkg = JSON.parse(readFileSync(join(own, 'package.json'), 'utf8'));
+    expect(ownPkg.dependencies['@pypeline/mod-csv-source']).toMatch(/^\^\d+\.\d+\.\d+$/);
+    writeFileSync(join(own, '.npmrc'), readFileSync(join(project, '.npmrc'), 'utf8'));
+    ok(await npm(['install'], own), 'npm install in the project pype init made');
+    for (const flow of ['flows/orders.yaml', 'flows/orders.ts']) {
+      const example = await runAsync(join(own, 'node_modules/.bin/pype'), ['run', flow], own);
+      ok(example, `pype run ${flow}`);
+      expect(example.stdout).toMatch(/✓ orders(_ts)? succeeded/);
+    }
   }, 1_200_000); // packs, publishes and installs ~30 packages: minutes on a loaded 2-core machine
 });
