@@ -38,7 +38,7 @@ describe('pype new-module inside the monorepo', { timeout: 180_000 }, () => {
     const dir = dirOf(snake);
     expect(created.get(snake)).toContain(`✓ created @pypeline/mod-${kebab} (${type} module "${snake}") in modules/${kebab} (workspace package)`);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    expect(pkg).toMatchObject({ name: `@pypeline/mod-${kebab}`, keywords: expect.arrayContaining(['pypeline-module']), peerDependencies: { '@pypeline/sdk': 'workspace:^' } });
+    expect(pkg).toMatchObject({ name: `@pypeline/mod-${kebab}`, keywords: expect.arrayContaining(['pypeline-module']), peerDependencies: { '@pypeline/sdk': 'workspace:^0' } });
     expect(pkg.devDependencies).toMatchObject({ '@pypeline/sdk': 'workspace:^', '@pypeline/codegen': 'workspace:^' });
     expect(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).toContain('"extends": "../../tsconfig.base.json"');
     for (const f of ['src/index.ts', 'src/config.ts', 'src/index.test.ts', 'README.md']) expect(readFileSync(join(dir, f), 'utf8'), f).toContain('TODO:');

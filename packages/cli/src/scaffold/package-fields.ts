@@ -8,6 +8,7 @@ import type { ModuleType } from './module-names.js';
  */
 export function packageFields(type: ModuleType, monorepo: boolean, v: ScaffoldVersions) {
   const sdk = monorepo ? 'workspace:^' : `^${v['@pypeline/sdk']}`;
+  const sdkPeer = `${monorepo ? 'workspace:' : ''}${sdkPeerRange(v['@pypeline/sdk'])}`;
   const codegen = monorepo ? 'workspace:^' : `^${v['@pypeline/codegen']}`;
   const arrow: Record<string, string> = { 'apache-arrow': v['apache-arrow'] };
   // Sources and mods build Arrow tables at run time; a sink only reads them, in its tests.
@@ -27,9 +28,19 @@ export function packageFields(type: ModuleType, monorepo: boolean, v: ScaffoldVe
   return {
     scripts,
     dependencies: runtimeArrow ? arrow : {},
-    peerDependencies: { '@pypeline/sdk': sdk },
+    peerDependencies: { '@pypeline/sdk': sdkPeer },
     devDependencies: sortKeys({ '@pypeline/codegen': codegen, '@pypeline/sdk': sdk, ...(type === 'sink' ? arrow : {}), ...toolchain }),
   };
+}
+
+/**
+ * The SDK versions a module accepts as its peer: every release of the SDK's major line (`^0`
+ * while it is 0.x), so an SDK minor neither breaks an install nor forces a release of every
+ * module (changesets bumps a peer dependant only when the new SDK leaves its range). What a
+ * module needs at run time is checked through `sdk_api` in its manifest.
+ */
+export function sdkPeerRange(sdkVersion: string): string {
+  return `^${sdkVersion.split('.')[0]}`;
 }
 
 function sortKeys(o: Record<string, string>): Record<string, string> {
