@@ -26,6 +26,9 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   'auto-register': async () => (await import('./commands/auto-register.js')).registerAutoRegister,
   'register-module': async () => (await import('./commands/register-module.js')).registerRegisterModule,
   'clear-registry': async () => (await import('./commands/clear-registry.js')).registerClearRegistry,
+  search: async () => (await import('./commands/search.js')).registerSearch,
+  add: async () => (await import('./commands/add.js')).registerAdd,
+  remove: async () => (await import('./commands/add.js')).registerRemove,
   'new-module': async () => (await import('./commands/new-module.js')).registerNewModule,
   upgrade: async () => (await import('./commands/upgrade.js')).registerUpgrade,
 };

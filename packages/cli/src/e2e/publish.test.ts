@@ -70,8 +70,25 @@ describe('publishing a third-party module through a local npm registry', () => {
     ok(await runAsync('npm', ['test'], author), 'npm test in the module');
     ok(await npm(['publish', '--ignore-scripts'], author), 'npm publish the module');
 
-    // 5. The project installs the module from the registry; the SDK is a peer, so one copy.
-    ok(await npm(['install', '@acme/pypeline-mod-greet-source'], project), 'npm install the module');
+    // 5. The project finds the module with `pype search` and installs it with `pype add`, which
+    // registers it and prints its config; the SDK is a peer, so one copy.
+    const searched = await pype(['search', 'greeting', '--registry', registry.url]);
+    ok(searched, 'pype search greeting');
+    expect(searched.stdout).toMatch(/@acme\/pypeline-mod-greet-source\s+0\.0\.0\s+Emits greeting rows/);
+    expect(searched.stdout).not.toContain('@pypeline/cli'); // a package without the pypeline-module keyword
+    const none = await pype(['search', 'no-such-word-anywhere', '--registry', registry.url]);
+    ok(none, 'pype search with no match');
+    expect(none.stdout).toContain('no module packages found for "no-such-word-anywhere"');
+    const added = await pype(['add', '@acme/pypeline-mod-greet-source']);
+    ok(added, 'pype add');
+    expect(added.stdout).toContain('✓ added greet_source (source, Sources) from @acme/pypeline-mod-greet-source@0.0.0: Emits greeting rows');
+    expect(added.stdout).toMatch(/required:\n\s+rows\s+— How many rows to produce/);
+    expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).dependencies['@acme/pypeline-mod-greet-source']).toBeDefined();
+    expect(JSON.parse(readFileSync(join(project, 'ModRegistry.json'), 'utf8')).greet_source).toBeDefined();
+    const removed = await pype(['remove', '@acme/pypeline-mod-greet-source']);
+    ok(removed, 'pype remove');
+    expect(JSON.parse(readFileSync(join(project, 'ModRegistry.json'), 'utf8')).greet_source).toBeUndefined();
+    ok(await pype(['add', '@acme/pypeline-mod-greet-source@^0.0.0']), 'pype add with a range');
     expect(existsSync(join(project, 'node_modules/@pypeline/sdk/package.json'))).toBe(true);
     expect(existsSync(join(project, 'node_modules/@acme/pypeline-mod-greet-source/node_modules/@pypeline/sdk'))).toBe(false);
 
