@@ -32,6 +32,7 @@ export {
 } from './registry/registry-file.js';
 export type { RegistryFile, RegistryFileEntry, NameConflict } from './registry/registry-file.js';
 export { upgradeFlow } from './registry/upgrade-flow.js';
+export { builtJobDir, upgradeHint } from './registry/upgrade-hint.js';
 export type { UpgradeOptions, UpgradeResult, ModuleUpgrade } from './registry/upgrade-flow.js';
 export type { ConfigChange, ConfigSection } from './registry/config-changes.js';
 export type { MigrationStep } from './registry/migrate-config.js';

@@ -63,7 +63,7 @@ describe('pype new-module inside the monorepo', { timeout: 180_000 }, () => {
     expect(r.stdout).toContain('is up to date');
   });
 
-  it('refuses a name it cannot use, a type it does not know and a folder that already exists', () => {
+  it('refuses a name it cannot use or an installed module has, a type it does not know and a folder that already exists', () => {
     const bad = pype(['new-module', '9lives'], root);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('✗ "9lives" is not a usable module name');
@@ -71,6 +71,10 @@ describe('pype new-module inside the monorepo', { timeout: 180_000 }, () => {
     const again = pype(['new-module', 'notify_solo'], root);
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/modules\/notify-solo already exists and is not empty/);
+    const clash = pype(['new-module', 'trim_rows', '--dir', 'elsewhere'], root);
+    expect(clash.status).toBe(1);
+    expect(clash.stderr).toContain('✗ module name "trim_rows" is taken: @pypeline/mod-trim-rows@0.0.0 is installed here');
+    expect(clash.stderr).toContain('fix: give it a name of its own, e.g. my_trim_rows');
     const type = pype(['new-module', 'x', '--type', 'filter'], root);
     expect(type.status).toBe(1);
     expect(type.stderr).toContain('Allowed choices are source, mod, sink, solo');
