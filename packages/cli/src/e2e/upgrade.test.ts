@@ -106,4 +106,28 @@ modules:
     expect(typo.status).toBe(1);
     expect(typo.stderr).not.toContain('pype upgrade');
   });
+
+  it('runs a job pinned to the old major while the new one is installed beside it under an npm alias', () => {
+    const project = mkdtempSync(join(tmpdir(), 'pype-upgrade-'));
+    installFakeModule(project, V1);
+    writeFileSync(join(project, 'greet.yaml'), FLOW);
+    const built = pype(['build', 'greet.yaml'], project);
+    expect(built.status, output(built)).toBe(0);
+    // `npm install @acme/pypeline-mod-greet-solo@2 pypeline-mod-greet-solo-v1@npm:@acme/pypeline-mod-greet-solo@1`
+    installFakeModule(project, V2);
+    installFakeModule(project, { ...V1, installAs: 'pypeline-mod-greet-solo-v1' });
+    const listed = pype(['list-modules', '--json', '--no-check'], project);
+    expect(JSON.parse(listed.stdout).modules.map((m: { version: string }) => m.version).sort()).toEqual(['1.4.0', '2.0.0']);
+    const old = pype(['run', 'jobs/greet'], project);
+    expect(old.status, output(old)).toBe(0);
+    expect(old.stdout).toContain('hello world');
+    // A new build takes the newest major, so the flow is upgraded first.
+    const up = pype(['upgrade', 'greet.yaml', '--from', 'greet_solo=1.4.0'], project);
+    expect(up.status, output(up)).toBe(0);
+    const rebuilt = pype(['build', 'greet.yaml', '--out', 'jobs-v2'], project);
+    expect(rebuilt.status, output(rebuilt)).toBe(0);
+    expect(JSON.parse(readFileSync(join(project, 'jobs-v2/greet/greet_dag.json'), 'utf8')).nodes.hello.version).toBe('2.0.0');
+    expect(pype(['run', 'jobs-v2/greet'], project).status).toBe(0);
+    expect(pype(['run', 'jobs/greet'], project).status).toBe(0);
+  });
 });
