@@ -6,6 +6,8 @@ export type { StepRef, StepSpec, StepOptions, StepConfig, Template, PortRef, Val
 export { buildFlow, buildCheckedFlow, checkFlow, validateFlow, defaultDiscovery } from './build/build.js';
 export type { BuildResult, CheckResult, ValidateOptions, ValidateResult } from './build/build.js';
 export type { SchemaOptions } from './schema/propagate-schemas.js';
+export { checkModules } from './schema/check-modules.js';
+export type { CheckModulesOptions, ModuleCheck } from './schema/check-modules.js';
 export type { SchemasFile, EdgeSchemaJson, ColumnJson } from './schema/edge-schemas.js';
 export { loadFlowFile, loadFlowText, readFlowFile } from './flow/load-flow.js';
 export type { LoadedFlow } from './flow/load-flow.js';
