@@ -3,11 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { Table } from 'apache-arrow';
 import { openParquetBatches } from '@pypeline/parquet';
 import { MemoryArtifact } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
+import { openDuckDb, type TestDuckDb } from '@pypeline/test-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import parquetSink from './index.js';
 import type { Config } from './config.js';
@@ -46,12 +46,9 @@ SELECT
   ${NUL(3, `CASE i % 4 WHEN 0 THEN '' WHEN 1 THEN 'naïve "quoted", ☃ 🎉' ELSE 'row ' || i END`)} AS txt
 FROM range(${ROWS}) r(i)`;
 
-let db: DuckDBInstance;
-let duck: DuckDBConnection;
+let duck: TestDuckDb;
 
-async function rows(sql: string): Promise<unknown[][]> {
-  return (await duck.runAndReadAll(sql)).getRowsJson() as unknown[][];
-}
+const rows = (sql: string) => duck.rows(sql);
 
 async function types(path: string): Promise<string[][]> {
   return (await rows(`DESCRIBE SELECT * FROM '${path}'`)).map((r) => [String(r[0]), String(r[1])]);
@@ -68,14 +65,9 @@ async function throughSink(input: string, output: string, config: Partial<Config
 
 describe('DuckDB Parquet → parquet_source → parquet_sink → DuckDB', () => {
   beforeAll(async () => {
-    db = await DuckDBInstance.create(':memory:', { threads: '1' });
-    duck = await db.connect();
-    await duck.run(`SET TimeZone = 'UTC'`);
+    duck = await openDuckDb();
   });
-  afterAll(() => {
-    duck.closeSync();
-    db.closeSync();
-  });
+  afterAll(() => duck.close());
 
   it('keeps every column type and value, across several row groups', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parquet-duckdb-'));
