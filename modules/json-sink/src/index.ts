@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
-import { makeVector } from 'apache-arrow';
 import { defineModule, ModuleError, type Artifact, requireInput, writeFileAtomic } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
-import { jsonValue } from './json-values.js';
+import { jsonEncoder } from './json-values.js';
 
 export type { Config } from './config.js';
 
@@ -38,17 +37,19 @@ export default defineModule<Config>({
 /** The file's text, one chunk per record batch, so a large input is never one giant string. */
 async function* serialize(input: Artifact, format: 'jsonl' | 'array', signal: AbortSignal, counted: (n: number) => void): AsyncGenerator<string> {
   const fields = input.schema.fields;
-  const convert = fields.map(jsonValue);
+  // Each row is written as text: JSON.stringify would round 64-bit integers and decimals.
+  const names = fields.map((f) => `${JSON.stringify(f.name)}:`);
+  const encode = fields.map(jsonEncoder);
   let first = true;
   if (format === 'array') yield '[';
   for await (const batch of input.batches()) {
     signal.throwIfAborted();
-    const columns = fields.map((_, c) => makeVector(batch.data.children[c]));
+    const columns = batch.data.children;
     const lines: string[] = [];
     for (let i = 0; i < batch.numRows; i++) {
-      const row: Record<string, unknown> = {};
-      for (let c = 0; c < fields.length; c++) row[fields[c].name] = convert[c](columns[c].get(i));
-      lines.push(JSON.stringify(row));
+      let line = '{';
+      for (let c = 0; c < fields.length; c++) line += `${c ? ',' : ''}${names[c]}${encode[c](columns[c], i)}`;
+      lines.push(`${line}}`);
     }
     counted(batch.numRows);
     if (lines.length === 0) continue;

@@ -1,37 +1,118 @@
-import { DataType, type Field } from 'apache-arrow';
+import { DataType, TimeUnit, makeVector, type Data, type Field, type Vector } from 'apache-arrow';
+import { formatFloat } from '@pypeline/expr';
+import { isUuidField, uuidText } from '@pypeline/sdk';
+
+/** Writes value `i` of `data` (an index as Arrow's getters take it) as JSON text. */
+export type JsonEncoder = (data: Data, i: number) => string;
 
 /**
- * How a value of an Arrow column becomes a JSON value: 64-bit integers as numbers while exact
- * (else strings), decimals as numbers while a double holds them exactly (15 significant digits,
- * else their exact text as a string), dates as `YYYY-MM-DD`, timestamps as ISO 8601 UTC, binary
- * as base64.
+ * How a column's values become JSON text, the same at any depth (a list of structs of maps):
+ * 64-bit integers and decimals as exact number text (9007199254740993, 0.5000 at the column's
+ * scale, as DuckDB's to_json), doubles as DuckDB writes them (27.0), NaN and infinities as null, dates `YYYY-MM-DD`, timestamps
+ * ISO 8601 in UTC with `Z` at the unit's precision (a zone-less timestamp is UTC), times
+ * `HH:MM:SS[.fff]`, UUIDs as their canonical text, other binary as base64, lists as arrays,
+ * structs as objects, maps as objects keyed by the key's text (as DuckDB's to_json).
  */
-export function jsonValue(field: Field): (v: unknown) => unknown {
+export function jsonEncoder(field: Field): JsonEncoder {
+  const encode = valueEncoder(field);
+  return (data, i) => (data.getValid(i) ? encode(data, i) : 'null');
+}
+
+function valueEncoder(field: Field): JsonEncoder {
   const type = field.type;
-  if (DataType.isDecimal(type)) return (v) => (v == null ? null : decimalJson(v as Uint32Array, type.scale));
-  if (DataType.isDate(type)) return (v) => (v == null ? null : new Date(v as number).toISOString().slice(0, 10));
-  if (DataType.isTimestamp(type)) return (v) => (v == null ? null : new Date(Number(v)).toISOString());
-  if (DataType.isBinary(type) || DataType.isLargeBinary(type) || DataType.isFixedSizeBinary(type)) {
-    return (v) => (v == null ? null : Buffer.from(v as Uint8Array).toString('base64'));
+  if (DataType.isStruct(type)) {
+    const members = type.children.map((c: Field) => [JSON.stringify(c.name), jsonEncoder(c)] as const);
+    return (data, i) => `{${members.map(([name, enc], k) => `${name}:${enc(data.children[k], i)}`).join(',')}}`;
   }
-  return plain;
+  if (DataType.isList(type) || DataType.isLargeList(type)) {
+    const item = jsonEncoder(type.children[0]);
+    return (data, i) => {
+      const child = data.children[0];
+      const out: string[] = [];
+      for (let j = Number(data.valueOffsets[i]), end = Number(data.valueOffsets[i + 1]); j < end; j++) out.push(item(child, j));
+      return `[${out.join(',')}]`;
+    };
+  }
+  if (DataType.isFixedSizeList(type)) {
+    const item = jsonEncoder(type.children[0]);
+    return (data, i) => `[${Array.from({ length: type.listSize }, (_, k) => item(data.children[0], i * type.listSize + k)).join(',')}]`;
+  }
+  if (DataType.isMap(type)) {
+    const [keyField, valueField] = type.children[0].type.children as Field[];
+    const key = jsonEncoder(keyField);
+    const value = jsonEncoder(valueField);
+    return (data, i) => {
+      const entries = data.children[0];
+      const out: string[] = [];
+      for (let j = data.valueOffsets[i], end = data.valueOffsets[i + 1]; j < end; j++) {
+        const k = key(entries.children[0], j);
+        out.push(`${k.startsWith('"') ? k : JSON.stringify(k)}:${value(entries.children[1], j)}`);
+      }
+      return `{${out.join(',')}}`;
+    };
+  }
+  if (DataType.isDecimal(type)) {
+    const words = type.bitWidth / 32;
+    return (data, i) => decimalText((data.values as Uint32Array).subarray(i * words, i * words + words), type.scale);
+  }
+  if (DataType.isTimestamp(type)) {
+    const perSecond = UNITS_PER_SECOND[type.unit];
+    return (data, i) => `"${instantText(BigInt((data.values as BigInt64Array)[i]), perSecond)}"`;
+  }
+  if (DataType.isTime(type)) {
+    const perSecond = UNITS_PER_SECOND[type.unit];
+    return (data, i) => `"${timeOfDayText(BigInt((data.values as Int32Array | BigInt64Array)[i]), perSecond)}"`;
+  }
+  if (isUuidField(field)) return (data, i) => `"${uuidText((data.values as Uint8Array).subarray(i * 16, i * 16 + 16))}"`;
+  const get = getter();
+  if (DataType.isDate(type)) return (data, i) => `"${new Date(get(data, i) as number).toISOString().slice(0, 10)}"`;
+  if (DataType.isBinary(type) || DataType.isLargeBinary(type) || DataType.isFixedSizeBinary(type)) {
+    return (data, i) => `"${Buffer.from(get(data, i) as Uint8Array).toString('base64')}"`;
+  }
+  if (DataType.isInt(type) && type.bitWidth === 64) return (data, i) => String(get(data, i));
+  if (DataType.isFloat(type)) return (data, i) => finite(get(data, i) as number);
+  return (data, i) => JSON.stringify(get(data, i) ?? null) ?? 'null';
 }
 
-/** A Decimal128 value (four little-endian 32-bit words, two's complement) at its scale. */
-function decimalJson(words: Uint32Array, scale: number): number | string {
+/** Arrow's getter for a leaf value, through one Vector per Data (cached: rows of a batch share it). */
+function getter(): (data: Data, i: number) => unknown {
+  const vectors = new WeakMap<Data, Vector>();
+  return (data, i) => {
+    let vector = vectors.get(data);
+    if (!vector) vectors.set(data, (vector = makeVector(data)));
+    return vector.get(i);
+  };
+}
+
+const UNITS_PER_SECOND: Record<TimeUnit, bigint> = { [TimeUnit.SECOND]: 1n, [TimeUnit.MILLISECOND]: 1000n, [TimeUnit.MICROSECOND]: 1_000_000n, [TimeUnit.NANOSECOND]: 1_000_000_000n };
+
+/** Doubles as DuckDB writes them (`27.0`, `0.25`); NaN and infinities, which JSON lacks, as null. */
+function finite(x: number): string {
+  return Number.isFinite(x) ? formatFloat(x) : 'null';
+}
+
+/** `2024-01-02T03:04:05.123456Z`: seconds from Date, the fraction exact at the unit's digits. */
+function instantText(value: bigint, perSecond: bigint): string {
+  const seconds = value / perSecond - (value % perSecond < 0n ? 1n : 0n);
+  const fraction = value - seconds * perSecond;
+  const whole = new Date(Number(seconds) * 1000).toISOString().slice(0, -5);
+  const digits = perSecond.toString().length - 1;
+  return `${whole}${digits ? `.${fraction.toString().padStart(digits, '0')}` : ''}Z`;
+}
+
+/** `12:34:56.789`: the fraction without trailing zeros, as DuckDB writes a TIME. */
+function timeOfDayText(value: bigint, perSecond: bigint): string {
+  const seconds = Number(value / perSecond);
+  const fraction = (value % perSecond).toString().padStart(perSecond.toString().length - 1, '0').replace(/0+$/, '');
+  const hms = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60].map((n) => String(n).padStart(2, '0')).join(':');
+  return fraction ? `${hms}.${fraction}` : hms;
+}
+
+/** A Decimal128/256 value (little-endian 32-bit words, two's complement) as exact number text at its scale. */
+function decimalText(words: Uint32Array, scale: number): string {
   let units = 0n;
-  for (let k = 3; k >= 0; k--) units = (units << 32n) | BigInt(words[k]);
-  units = BigInt.asIntN(128, units);
+  for (let k = words.length - 1; k >= 0; k--) units = (units << 32n) | BigInt(words[k]);
+  units = BigInt.asIntN(words.length * 32, units);
   const digits = (units < 0n ? -units : units).toString().padStart(scale + 1, '0');
-  const text = `${units < 0n ? '-' : ''}${scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`}`;
-  return digits.replace(/^0+/, '').length <= 15 ? Number(text) : text;
-}
-
-function plain(v: unknown): unknown {
-  if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
-  if (typeof v === 'number' && !Number.isFinite(v)) return null;
-  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') return plain((v as { toJSON(): unknown }).toJSON());
-  if (Array.isArray(v)) return v.map(plain);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-  return v;
+  return `${units < 0n ? '-' : ''}${scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`}`;
 }

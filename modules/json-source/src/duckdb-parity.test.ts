@@ -98,4 +98,39 @@ describe('json_source types and values match DuckDB read_json_auto', () => {
     const fixed = await read({ file_path: lines, schema: { huge: 'float64' } });
     expect(fixed.getChild('huge')!.get(50_002)).toBe(1e20);
   }, 180_000);
+
+  it('arrays become lists and objects structs, nested and merged across rows, as DuckDB infers them', async () => {
+    const lines = Array.from({ length: 500 }, (_, i) => {
+      const tags = i % 9 === 4 ? 'null' : JSON.stringify(Array.from({ length: i % 4 }, (_, k) => `t${k}☃`));
+      const nums = i % 5 === 2 ? '[]' : `[${i}, null, ${i === 8 ? '9007199254740993' : -i}]`;
+      const who = i % 11 === 5 ? 'null' : `{"name": "n\\"${i}", "ids": [[${i}], []]${i % 2 ? `, "since": "2024-01-${String(1 + (i % 28)).padStart(2, '0')}"` : ''}}`;
+      return `{"id": ${i}, "tags": ${tags}, "nums": ${nums}, "who": ${who}}`;
+    });
+    const path = file(`${lines.join('\n')}\n`, 'nested.jsonl');
+    const table = await read({ file_path: path });
+    expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual([
+      'id:Int64', 'tags:List<Utf8>', 'nums:List<Int64>', 'who:Struct<{name:Utf8, ids:List<List<Int64>>, since:Date32<DAY>}>',
+    ]);
+    const described = await duckdb(`DESCRIBE SELECT * FROM read_json_auto('${path}')`);
+    // DuckDB widens a list holding 2^53 + 1 beside negative numbers to HUGEINT; ours stays Int64 (exact: it fits).
+    expect(described.map((r) => r[1])).toEqual(['BIGINT', 'VARCHAR[]', 'HUGEINT[]', 'STRUCT("name" VARCHAR, ids BIGINT[][], since DATE)']);
+    const duck = await duckdb(`SELECT to_json(t)::VARCHAR FROM (SELECT id, tags, nums, who FROM read_json_auto('${path}')) t ORDER BY id`);
+    const text = (v: unknown): unknown => {
+      if (v === null || v === undefined) return null;
+      if (typeof v === 'bigint') return Number(v);
+      // Only the dates of 'since' are numbers this large (Arrow's milliseconds).
+      if (typeof v === 'number' && v > 1e11) return new Date(v).toISOString().slice(0, 10);
+      if (typeof v === 'object' && Symbol.iterator in v && !('toJSON' in v && !(v as { toArray?: unknown }).toArray)) return [...(v as Iterable<unknown>)].map(text);
+      if (typeof v === 'object') return Object.fromEntries(Object.entries((v as { toJSON(): object }).toJSON()).map(([k, x]) => [k, text(x)]));
+      return v;
+    };
+    const mismatches: string[] = [];
+    for (let r = 0; r < lines.length; r++) {
+      const ours = Object.fromEntries(table.schema.names.map((n) => [n, text(table.getChild(n)!.get(r))]));
+      const theirs = JSON.parse(duck[r][0] as string);
+      if (JSON.stringify(ours) !== JSON.stringify(theirs)) mismatches.push(`row ${r}: ours ${JSON.stringify(ours)}, duckdb ${JSON.stringify(theirs)}`);
+    }
+    expect(mismatches.slice(0, 3)).toEqual([]);
+    expect([...table.getChild('nums')!.get(8)!]).toEqual([8n, null, 9007199254740993n]);
+  }, 180_000);
 });

@@ -36,16 +36,23 @@ describe('json_source', () => {
     expect(defaults).toEqual(DEFAULTS);
   });
 
-  it('reads JSON Lines, typing columns and keeping nested values as JSON text', async () => {
+  it('reads JSON Lines, typing columns, arrays as lists and objects as structs', async () => {
     const path = file('{"id": 1, "price": 2, "ok": true, "name": "ann", "tags": ["a"]}\n\n{"id": 2, "price": 2.5, "ok": null, "name": null, "extra": {"x": 1}}\n');
-    const { rows, types, ctx } = await read({ file_path: path });
-    expect(types).toEqual(['id:Int64', 'price:Float64', 'ok:Bool', 'name:Utf8', 'tags:Utf8', 'extra:Utf8']);
-    expect(rows).toEqual([
-      { id: 1n, price: 2, ok: true, name: 'ann', tags: '["a"]', extra: null },
-      { id: 2n, price: 2.5, ok: null, name: null, tags: null, extra: '{"x":1}' },
-    ]);
+    const { table, types, ctx } = await read({ file_path: path });
+    expect(types).toEqual(['id:Int64', 'price:Float64', 'ok:Bool', 'name:Utf8', 'tags:List<Utf8>', 'extra:Struct<{x:Int64}>']);
+    expect([...table.getChild('tags')!].map((v) => v && [...v])).toEqual([['a'], null]);
+    expect([...table.getChild('extra')!].map((v) => v?.toJSON() ?? null)).toEqual([null, { x: 1n }]);
     expect(ctx.globals.get('row_count')).toBe(2);
     expect(ctx.globals.get('format')).toBe('jsonl');
+  });
+
+  it('merges object keys and widens list items; values mixing arrays, objects and scalars stay JSON text', async () => {
+    const path = file('{"s": {"a": 1}, "l": [1, null], "m": [1]}\n{"s": {"b": [2.5, 9007199254740993]}, "l": [], "m": {"x": 1}}\n');
+    const { table, types } = await read({ file_path: path });
+    expect(types).toEqual(['s:Struct<{a:Int64, b:List<Float64>}>', 'l:List<Int64>', 'm:Utf8']);
+    expect([...table.getChild('s')!].map((v) => ({ a: v?.a, b: v?.b && [...v.b] }))).toEqual([{ a: 1n, b: null }, { a: null, b: [2.5, 9007199254740992] }]);
+    expect([...table.getChild('l')!].map((v) => [...v!])).toEqual([[1n, null], []]);
+    expect([...table.getChild('m')!]).toEqual(['[1]', '{"x":1}']);
   });
 
   it('reads a JSON array, detected from its first character', async () => {

@@ -1,6 +1,6 @@
 import { Table, makeBuilder, type Builder, type Vector } from 'apache-arrow';
 import { ModuleError } from '@pypeline/sdk';
-import { KIND_LABELS, MISFIT, arrowTypeOf, convert, inferKind, widenFor, type JsonKind } from './json-kinds.js';
+import { MISFIT, arrowTypeOf, convert, inferKind, typeLabel, widenFor, type JsonKind, type JsonType } from './json-kinds.js';
 import type { JsonRecord } from './read-records.js';
 
 export interface ReadResult {
@@ -11,7 +11,7 @@ export interface ReadResult {
 
 interface Column {
   name: string;
-  kind: JsonKind;
+  kind: JsonType;
   builder: Builder;
 }
 
@@ -74,7 +74,7 @@ function misfit(ctx: Settings, record: JsonRecord, c: Column): ModuleError {
   const raw = record.value[c.name];
   const origin = ctx.schema[c.name] ? 'the type set for the column in schema' : `the type chosen for the column from the first ${ctx.sampleRows} rows (sample_rows: ${ctx.sampleRows})`;
   const shown = typeof raw === 'bigint' ? raw.toString() : JSON.stringify(raw);
-  return new ModuleError(`${ctx.path}: ${record.at}, key "${c.name}": value ${shown} is not ${KIND_LABELS[c.kind]}, ${origin}`, {
+  return new ModuleError(`${ctx.path}: ${record.at}, key "${c.name}": value ${shown} is not ${typeLabel(c.kind)}, ${origin}`, {
     retryable: false,
     hint: `set its type in configs.optional.schema, e.g. schema: { ${JSON.stringify(c.name)}: ${widenFor(c.kind, raw)} }; or set sample_rows to 0 so the whole file is read before types are chosen`,
   });

@@ -38,3 +38,4 @@ export { parseAggregate, parseAggregates, AGGREGATE_HINT, type AggregateCall, ty
 export { arrowTypeOf, describeType, sqlName, typeOfArrowType, typeOfField, type DecimalType, type ExprType } from './expr-type.js';
 export { FUNCTIONS, findFunction, type FunctionSpec, type Param } from './functions.js';
 export { functionsMarkdown } from './functions-doc.js';
+export { formatFloat } from './scalar/cast.js';

@@ -8,6 +8,7 @@ export interface PackedData {
   values?: ArrayBufferView;
   valueOffsets?: ArrayBufferView;
   nullBitmap?: ArrayBufferView;
+  typeIds?: ArrayBufferView;
   children: PackedData[];
 }
 
@@ -45,6 +46,7 @@ function pack(d: Data): PackedData {
     values: d.values,
     valueOffsets: d.valueOffsets,
     nullBitmap: d.nullCount > 0 ? d.nullBitmap : undefined,
+    typeIds: d.typeIds,
     children: d.children.map(pack),
   };
 }
@@ -59,10 +61,10 @@ export function unpackBatches(packed: PackedBatches): Table {
   return new Table(schema, batches);
 }
 
-/** makeData for a type known only at run time: its per-type overloads need the type statically. */
-const makeAnyData = makeData as (props: { type: DataType; length: number; nullCount: number; offset: number; data: unknown; valueOffsets: unknown; nullBitmap: unknown; children: Data[] }) => Data;
-
 function unpack(type: DataType, p: PackedData): Data {
   const children = p.children.map((c, i) => unpack(type.children[i].type, c));
-  return makeAnyData({ type, length: p.length, nullCount: p.nullCount, offset: p.offset, data: p.values, valueOffsets: p.valueOffsets, nullBitmap: p.nullBitmap, children });
+  // The Data constructor takes every layout's buffers by position (offsets, values, validity,
+  // type ids), where makeData wants each nested type's child under its own key.
+  const buffers = [p.valueOffsets, p.values, p.nullBitmap, p.typeIds] as unknown as ConstructorParameters<typeof Data>[4];
+  return new Data(type, p.offset, p.length, p.nullCount, buffers, children);
 }

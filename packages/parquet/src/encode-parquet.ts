@@ -1,6 +1,7 @@
-import { tableToIPC, type Table } from 'apache-arrow';
+import { RecordBatchReader, tableToIPC, type Table } from 'apache-arrow';
 import { EnabledStatistics, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
 import { codecFor, type ParquetCompression } from './compression.js';
+import { withUuidLogicalTypes } from './uuid-logical-type.js';
 
 export interface ParquetWriteOptions {
   /** @default 'snappy' */
@@ -32,6 +33,9 @@ export function encodeParquetFromIPC(ipc: Uint8Array, options: ParquetWriteOptio
     .setStatisticsEnabled(EnabledStatistics.Chunk)
     .setMaxRowGroupSize(rowGroupSize)
     .build();
+  // Only the schema message is read here; the batches stay in the buffer for the wasm side.
+  const reader = RecordBatchReader.from(ipc);
+  const schema = reader.open().schema;
   // writeParquet takes ownership of both wasm objects and frees them, even on error.
-  return writeParquet(WasmTable.fromIPCStream(ipc), properties);
+  return withUuidLogicalTypes(writeParquet(WasmTable.fromIPCStream(ipc), properties), schema);
 }

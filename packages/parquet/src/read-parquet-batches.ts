@@ -2,6 +2,7 @@ import { existsSync, openAsBlob } from 'node:fs';
 import { tableFromIPC, type RecordBatch, type Schema } from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm';
 import { ParquetError } from './parquet-error.js';
+import { markUuidColumns, readFileFooter, withSchema } from './uuid-logical-type.js';
 
 export interface ParquetBatchesOptions {
   /** Read only these columns, in this order (all when omitted). */
@@ -38,12 +39,12 @@ export async function openParquetBatches(path: string, options: ParquetBatchesOp
   const columns = options.columns;
   // The schema comes from the first row group read with the same projection (an empty read when there is none).
   const first = await readGroup(path, file, numRowGroups > 0 ? [0] : [], columns);
-  const schema = first.schema;
+  const schema = markUuidColumns(first.schema, await decode(path, () => readFileFooter(path)));
   async function* batches(): AsyncGenerator<RecordBatch> {
     try {
       for (let i = 0; i < numRowGroups; i++) {
         const table = i === 0 ? first : await readGroup(path, file, [i], columns);
-        yield* table.batches;
+        for (const batch of table.batches) yield schema === first.schema ? batch : withSchema(batch, schema);
       }
     } finally {
       file.free();

@@ -1,8 +1,10 @@
 import { openAsBlob } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tableFromIPC, type Table } from 'apache-arrow';
+import { Table, tableFromIPC } from 'apache-arrow';
 import { ParquetFile, readParquet } from 'parquet-wasm';
 import { ParquetError } from './parquet-error.js';
+import { readFooter } from './row-group-file.js';
+import { markUuidColumns, readFileFooter, withSchema } from './uuid-logical-type.js';
 
 export interface ParquetReadOptions {
   /** Read only these columns, in this order (all when omitted). */
@@ -24,7 +26,7 @@ export async function readParquetFile(path: string, options: ParquetReadOptions 
 export function decodeParquet(bytes: Uint8Array, path: string): Table {
   try {
     // intoIPCStream frees the wasm table; the IPC copy then lives in JS memory.
-    return tableFromIPC(readParquet(bytes).intoIPCStream());
+    return marked(tableFromIPC(readParquet(bytes).intoIPCStream()), readFooter(bytes, path));
   } catch (error) {
     throw decodeError(path, error);
   }
@@ -38,12 +40,18 @@ async function readColumns(path: string, columns: string[]): Promise<Table> {
   try {
     file = await ParquetFile.fromFile(blob);
     const table = tableFromIPC((await file.read({ columns })).intoIPCStream());
-    return table.select(columns);
+    return marked(table.select(columns), await readFileFooter(path));
   } catch (error) {
     throw decodeError(path, error);
   } finally {
     file?.free();
   }
+}
+
+/** `table` with its UUID columns marked (see uuid-logical-type.ts). */
+function marked(table: Table, footer: Parameters<typeof markUuidColumns>[1]): Table {
+  const schema = markUuidColumns(table.schema, footer);
+  return schema === table.schema ? table : new Table(schema, table.batches.map((b) => withSchema(b, schema)));
 }
 
 function readError(path: string, error: unknown): ParquetError {

@@ -9,3 +9,4 @@ export { until } from './until.js';
 export { redisServerInstalled, startPrivateRedis } from './private-redis.js';
 export type { PrivateRedis } from './private-redis.js';
 export { seededRandom } from './seeded-random.js';
+export { openDuckDb, type TestDuckDb } from './duckdb.js';

@@ -86,6 +86,9 @@ export function formatValue(v: Scalar, type: ExprType): string {
 }
 
 const BIGINT_TEXT = /^\s*[+-]?\d+\s*$/;
+// DuckDB reads hexadecimal integer text ('0x10' is 16) but no hex, octal or binary doubles, which Number() would.
+const HEX_TEXT = /^\s*0x[0-9a-f]+\s*$/i;
+const FLOAT_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/;
 
 /**
  * cast(v AS to) for a value of static type `from`. Throws EvalError when the value cannot be
@@ -115,7 +118,7 @@ export function castScalar(v: Scalar, from: ExprType, to: ExprType): Scalar {
       if (typeof v === 'boolean') return v ? 1n : 0n;
       if (v instanceof DecimalValue) return checkInt64(v.rescale(0).units, `cast(${v} AS BIGINT)`);
       if (typeof v === 'string') {
-        if (BIGINT_TEXT.test(v)) return checkInt64(BigInt(v.trim()), `cast('${v}' AS BIGINT)`);
+        if (BIGINT_TEXT.test(v) || HEX_TEXT.test(v)) return checkInt64(BigInt(v.trim()), `cast('${v}' AS BIGINT)`);
         // Decimal text rounds half away from zero ('2.5' → 3), as DuckDB reads it.
         const d = decimalFromText(v.trim(), 0);
         if (d) return checkInt64(d.units, `cast('${v}' AS BIGINT)`);
@@ -133,7 +136,7 @@ export function castScalar(v: Scalar, from: ExprType, to: ExprType): Scalar {
         if (t === '-inf' || t === '-infinity') return -Infinity;
         if (t === 'nan') return NaN;
         const x = Number(t);
-        if (t !== '' && Number.isFinite(x)) return x;
+        if (FLOAT_TEXT.test(t) && Number.isFinite(x)) return x;
         return fail('the text must be a number such as 3.14');
       }
       return fail();
