@@ -1,5 +1,5 @@
 export { defineModule, SDK_API_VERSION } from './module.js';
-export type { CheckContext, ModuleDefinition, AnyModuleDefinition, ModuleType, ModuleInputs, ModuleOutputs, ConfigMigration, ConfigMigrations } from './module.js';
+export type { CheckContext, ConfigDefaults, ModuleDefinition, AnyModuleDefinition, ModuleType, ModuleInputs, ModuleOutputs, ConfigMigration, ConfigMigrations } from './module.js';
 export { unknownSchema, isUnknownSchema } from './output-schemas.js';
 export type { EdgeSchema, UnknownSchema, ConfigIssue, SchemaContext, SchemaResult } from './output-schemas.js';
 export type { Artifact, ArtifactManager, ModuleOutput } from './artifact.js';

@@ -28,6 +28,14 @@ export type ConfigMigration = (config: Record<string, unknown>) => Record<string
 export type ConfigMigrations = Record<number, ConfigMigration>;
 export type ModuleOutputs = Record<string, ModuleOutput>;
 
+/**
+ * The defaults of a Config's optional keys, for
+ * `export const DEFAULTS = { prefix: 'hello' } as const satisfies ConfigDefaults<Config>`:
+ * only optional keys may appear, each with its key's type, and adding a required key to
+ * `Config` needs no change here.
+ */
+export type ConfigDefaults<C> = { [K in keyof C as object extends Pick<C, K> ? K : never]?: Exclude<C[K], undefined> };
+
 /** What `check` gets: the config as a run would start with it. */
 export interface CheckContext<C = Record<string, unknown>> {
   /** Defaults applied and `{{context.x}}` resolved; called only when no field needs a run-time value. */

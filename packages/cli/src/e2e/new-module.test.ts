@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { devEnv, fakeMonorepo, linkToolchain, output, pype, runAsync, runScript, type Finished } from './scaffold-helpers.js';
@@ -78,5 +79,18 @@ describe('pype new-module inside the monorepo', { timeout: 180_000 }, () => {
     const type = pype(['new-module', 'x', '--type', 'filter'], root);
     expect(type.status).toBe(1);
     expect(type.stderr).toContain('Allowed choices are source, mod, sink, solo');
+  });
+});
+
+describe('pype new-module inside a project of one\'s own', () => {
+  it('gives the standalone package the project\'s registry settings, not its credentials', () => {
+    const project = mkdtempSync(join(tmpdir(), 'pype-own-'));
+    writeFileSync(join(project, 'package.json'), '{"name":"my-etl","private":true}');
+    writeFileSync(join(project, '.npmrc'), '@acme:registry=http://127.0.0.1:4873/\n//127.0.0.1:4873/:_authToken=SECRET\n');
+    const r = pype(['new-module', 'greet_source', '--scope', '@acme'], project);
+    expect(r.status, output(r)).toBe(0);
+    const rc = readFileSync(join(project, 'pypeline-mod-greet-source/.npmrc'), 'utf8');
+    expect(rc).toContain('@acme:registry=http://127.0.0.1:4873/');
+    expect(rc).not.toContain('SECRET');
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { homedir } from 'node:os';
 import nodePlop from 'node-plop';
 import { discoverProject, InternalError, PypeError } from '@pypeline/core';
 import { findMonorepoRoot } from './find-monorepo.js';
@@ -77,8 +78,26 @@ export async function scaffoldModule(options: ScaffoldOptions): Promise<Scaffold
     throw new InternalError(`scaffolding ${packageName} failed: ${failures.map((f) => `${f.path || f.type}: ${f.error}`).join('; ')}`);
   }
   tidyPackageJson(join(dir, 'package.json'));
+  if (!root) inheritNpmrc(dirname(dir), dir);
   const files = [...filesUnder(dir), ...(root ? [join(answers.changesetDir, `${names.kebab}-initial.md`)] : [])];
   return { dir, packageName, moduleName: names.snake, type, monorepoRoot: root, files };
+}
+
+/**
+ * A standalone package made inside a project gets the project's registry settings: npm reads
+ * only the .npmrc beside the nearest package.json, which is now the module's own. Credentials
+ * stay where they are (npm finds them in the user's ~/.npmrc or the project's).
+ */
+function inheritNpmrc(from: string, dir: string): void {
+  for (let folder = resolve(from); ; folder = dirname(folder)) {
+    const rc = join(folder, '.npmrc');
+    if (existsSync(rc) && folder !== homedir()) {
+      const lines = readFileSync(rc, 'utf8').split('\n').filter((l) => l.trim() && !/_auth|_password|username|certfile|keyfile/i.test(l));
+      if (lines.length) writeFileSync(join(dir, '.npmrc'), `# registry settings of ${rc} (credentials left there)\n${lines.join('\n')}\n`);
+      return;
+    }
+    if (existsSync(join(folder, 'package.json')) || dirname(folder) === folder) return;
+  }
 }
 
 // The template writes compact JSON; rewrite it as npm would and drop empty dependency maps.
