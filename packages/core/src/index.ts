@@ -7,6 +7,7 @@ export { buildFlow, buildCheckedFlow, checkFlow, validateFlow, defaultDiscovery 
 export type { BuildResult, CheckResult, ValidateOptions, ValidateResult } from './build/build.js';
 export type { SchemaOptions } from './schema/propagate-schemas.js';
 export { checkModules } from './schema/check-modules.js';
+export { columnsJson } from './schema/edge-schemas.js';
 export type { CheckModulesOptions, ModuleCheck } from './schema/check-modules.js';
 export type { SchemasFile, EdgeSchemaJson, ColumnJson } from './schema/edge-schemas.js';
 export { loadFlowFile, loadFlowText, readFlowFile } from './flow/load-flow.js';

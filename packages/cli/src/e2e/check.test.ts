@@ -117,4 +117,21 @@ connections:
     expect(bad.stderr).toContain('✗ no module "raed" in');
     expect(bad.stderr).toContain('fix: the modules: read, other');
   });
+
+  it('pype discover: the columns a source would produce with a config given on the command line', () => {
+    const csv = pype(['discover', 'csv_source', `file_path=${join(dir, 'orders.csv')}`, '--json'], ROOT);
+    expect(csv.status, output(csv)).toBe(0);
+    expect(JSON.parse(csv.stdout).ports.data).toEqual({ columns: [{ name: 'id', type: 'Int64', nullable: true }, { name: 'amount', type: 'Float64', nullable: true }] });
+    const query = pype(['discover', 'postgres_source', `database=${db.database}`, `host=${db.host}`, `port=${db.port}`, `user=${db.user}`, `query=select id from ${schema}.orders`], ROOT);
+    expect(query.status, output(query)).toBe(0);
+    expect(query.stdout).toMatch(/data\s+id\s+Int32\s+yes/);
+    const missing = pype(['discover', 'csv_source', `file_path=${join(dir, 'nope.csv')}`], ROOT);
+    expect(missing.status).toBe(1);
+    expect(missing.stdout).toMatch(/data\s+unknown\s+CSV file .*nope\.csv does not exist/);
+    const typo = pype(['discover', 'csv_source', 'file_pth=x.csv'], ROOT);
+    expect(typo.status).toBe(1);
+    expect(typo.stderr).toContain('Did you mean "file_path"?');
+    const mod = pype(['discover', 'filter_mod'], ROOT);
+    expect(mod.stderr).toContain('✗ filter_mod is a mod module: pype discover describes sources');
+  });
 });

@@ -18,6 +18,8 @@ export interface SchemaOptions {
   schemaTimeoutMs?: number;
   /** Indexes of modules already reported as broken: their outputs are unknown and they are not asked. */
   broken?: ReadonlySet<number>;
+  /** Told the schema of every output port (`node.port`), connected or not: `pype discover` reads a lone source's. */
+  onPort?: (port: string, schema: EdgeSchema) => void;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function propagateSchemas(plan: Plan, flow: Flow, out: Collector, o
         const given = result.outputs?.[port];
         if (given && !('unknown' in given)) ports.set(`${id}.${port}`, given);
         else ports.set(`${id}.${port}`, upstream ?? given ?? { unknown: `${node.name} does not state the schema of port ${port}` });
+        options.onPort?.(`${id}.${port}`, ports.get(`${id}.${port}`)!);
       }
     }
   } finally {
