@@ -105,6 +105,11 @@ describe('hashJoin and takeOrNull', () => {
     expect(rows(takeOrNull(right, p.right)).map((r) => r.score)).toEqual([10, 11, null, null, 30]);
   });
 
+  it('gathers no rows from a batch without value buffers', () => {
+    const bare = new Table({ id: vectorFromArray([], new Int32()), name: vectorFromArray([], new Utf8()) }).batches[0];
+    expect(takeOrNull(bare, new Int32Array(0)).numRows).toBe(0);
+  });
+
   it('gives null rows when the other side is empty', () => {
     const empty = right.slice(0, 0);
     expect(rows(takeOrNull(empty, Int32Array.of(-1, -1)))).toEqual([{ rid: null, score: null }, { rid: null, score: null }]);
