@@ -3,7 +3,7 @@ import type { StepConfig, StepOptions, StepSpec } from '@pypeline/sdk';
 import type { Config } from './dist/config.js';
 
 /**
- * `join_mod` (mod): Joins two inputs on key columns (inner or left join), like SQL JOIN … USING / ON
+ * `join_mod` (mod): Joins two inputs on key columns and/or a condition: inner, left, right, full, semi, anti or cross, like SQL JOIN … USING / ON
  * Required config: on. Input ports: left, right. Output ports: output.
  * @param id the module id in the flow
  * @param config its configuration; any value may also be a template such as `{{context.x}}`

@@ -2,7 +2,7 @@
 export { takeRows } from '@pypeline/expr';
 export { concatBatches, concatData } from './concat-batches.js';
 export { takeOrNull } from './take-or-null.js';
-export { keyColumn, rowKey, UnknownColumnError } from './key-column.js';
+export { keyColumn, rowKey, NULL_KEY, UnknownColumnError } from './key-column.js';
 export { missingColumn } from './missing-column.js';
 export type { KeyColumn, KeyValue } from './key-column.js';
 export { compareKeys } from './compare-keys.js';
@@ -10,5 +10,5 @@ export { sortIndices } from './sort-indices.js';
 export type { SortKey } from './sort-indices.js';
 export { groupRows } from './group-rows.js';
 export type { Groups } from './group-rows.js';
-export { hashJoin } from './hash-join.js';
-export type { JoinKind, JoinPairs } from './hash-join.js';
+export { hashJoin, JoinIndex, resolvePairs, unmatchedRight, keepsUnmatchedRight } from './hash-join.js';
+export type { JoinIndexOptions, JoinKind, JoinPairs } from './hash-join.js';

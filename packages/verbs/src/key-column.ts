@@ -46,13 +46,29 @@ export function keyColumn(batch: RecordBatch, name: string, role = 'key'): KeyCo
   };
 }
 
-/** The keys of one row as one Map key: the value itself for one column, else a tagged join. */
-export function rowKey(columns: readonly KeyColumn[], row: number): KeyValue | undefined {
-  if (columns.length === 1) return columns[0].get(row);
+/** The Map key of a null key under null-safe equality (IS NOT DISTINCT FROM), unlike any value. */
+export const NULL_KEY: unique symbol = Symbol('null key');
+
+/**
+ * The keys of one row as one Map key: the value itself for one column, else a tagged join.
+ * A null part makes the key null (SQL equality), unless `nullSafe`: then nulls are parts like
+ * any other, so rows whose keys are both null share a key.
+ */
+export function rowKey(columns: readonly KeyColumn[], row: number): KeyValue | undefined;
+export function rowKey(columns: readonly KeyColumn[], row: number, nullSafe: boolean): KeyValue | typeof NULL_KEY | undefined;
+export function rowKey(columns: readonly KeyColumn[], row: number, nullSafe = false): KeyValue | typeof NULL_KEY | undefined {
+  if (columns.length === 1) {
+    const v = columns[0].get(row);
+    return v === null && nullSafe ? NULL_KEY : v;
+  }
   let key = '';
   for (const c of columns) {
     const v = c.get(row);
-    if (v === null) return null;
+    if (v === null) {
+      if (!nullSafe) return null;
+      key += 'z';
+      continue;
+    }
     key += `${typeof v === 'string' ? 's' : typeof v === 'number' ? 'n' : 'b'}${String(v).length}:${String(v)}`;
   }
   return key;

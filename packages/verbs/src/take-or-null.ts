@@ -1,5 +1,6 @@
 import { Data, RecordBatch, Struct, makeBuilder, makeData } from 'apache-arrow';
 import { takeRows } from '@pypeline/expr';
+import { concatBatches } from './concat-batches.js';
 
 /**
  * The rows at `indices` as a new batch, where an index of -1 gives a row of nulls (the unmatched
@@ -7,6 +8,8 @@ import { takeRows } from '@pypeline/expr';
  */
 export function takeOrNull(batch: RecordBatch, indices: Int32Array): RecordBatch {
   const n = indices.length;
+  // An empty batch may have no value buffers at all (vectorFromArray([])), which gathering reads.
+  if (n === 0) return concatBatches(batch.schema, []);
   let missing = 0;
   for (let i = 0; i < n; i++) if (indices[i] < 0) missing++;
   if (missing === 0) return takeRows(batch, new Uint32Array(indices.buffer, indices.byteOffset, n));

@@ -2,7 +2,7 @@ import { Bool, DateDay, Dictionary, Float64, Int32, Int64, RecordBatch, Table, U
 import { describe, expect, it } from 'vitest';
 import { concatBatches } from './concat-batches.js';
 import { groupRows } from './group-rows.js';
-import { hashJoin } from './hash-join.js';
+import { hashJoin, JoinIndex, resolvePairs } from './hash-join.js';
 import { UnknownColumnError } from './key-column.js';
 import { sortIndices } from './sort-indices.js';
 import { takeOrNull } from './take-or-null.js';
@@ -105,8 +105,46 @@ describe('hashJoin and takeOrNull', () => {
     expect(rows(takeOrNull(right, p.right)).map((r) => r.score)).toEqual([10, 11, null, null, 30]);
   });
 
+  it('gathers no rows from a batch without value buffers', () => {
+    const bare = new Table({ id: vectorFromArray([], new Int32()), name: vectorFromArray([], new Utf8()) }).batches[0];
+    expect(takeOrNull(bare, new Int32Array(0)).numRows).toBe(0);
+  });
+
   it('gives null rows when the other side is empty', () => {
     const empty = right.slice(0, 0);
     expect(rows(takeOrNull(empty, Int32Array.of(-1, -1)))).toEqual([{ rid: null, score: null }, { rid: null, score: null }]);
+  });
+
+  const pairs = (p: { left: Int32Array; right: Int32Array }) => [...p.left].map((l, k) => [l, p.right[k]]);
+
+  it('right and full joins add the unmatched right rows last, in right order', () => {
+    expect(pairs(hashJoin(left, right, ['id'], ['rid'], 'right'))).toEqual([[0, 1], [0, 2], [3, 0], [-1, 3]]);
+    expect(pairs(hashJoin(left, right, ['id'], ['rid'], 'full'))).toEqual([[0, 1], [0, 2], [1, -1], [2, -1], [3, 0], [-1, 3]]);
+  });
+
+  it('semi and anti joins give each left row once; null keys count as unmatched', () => {
+    expect([...hashJoin(left, right, ['id'], ['rid'], 'semi').left]).toEqual([0, 3]);
+    expect([...hashJoin(left, right, ['id'], ['rid'], 'anti').left]).toEqual([1, 2]);
+  });
+
+  it('null-safe keys match null with null', () => {
+    expect(pairs(hashJoin(left, right, ['id'], ['rid'], 'inner', { nullSafe: true }))).toEqual([[0, 1], [0, 2], [2, 3], [3, 0]]);
+    const two = batch([null, null], [null, 'x']);
+    expect(pairs(hashJoin(two, two, ['id', 'name'], ['id', 'name'], 'inner', { nullSafe: true }))).toEqual([[0, 0], [1, 1]]);
+    expect(pairs(hashJoin(two, two, ['id', 'name'], ['id', 'name'], 'inner'))).toEqual([]);
+  });
+
+  it('without keys pairs every row with every row (cross)', () => {
+    expect(pairs(hashJoin(left.slice(0, 2), right.slice(0, 2), [], [], 'cross'))).toEqual([[0, 0], [0, 1], [1, 0], [1, 1]]);
+  });
+
+  it('a residual mask decides which candidate pairs count as matches', () => {
+    const candidates = new JoinIndex(right, ['rid']).probe(left, ['id']);
+    const keep = Uint8Array.of(0, 1, 0);
+    expect(pairs(resolvePairs(candidates, keep, 4, 'left'))).toEqual([[0, 2], [1, -1], [2, -1], [3, -1]]);
+    expect([...resolvePairs(candidates, keep, 4, 'anti').left]).toEqual([1, 2, 3]);
+    const matched = new Uint8Array(4);
+    expect(pairs(resolvePairs(candidates, keep, 4, 'right', matched))).toEqual([[0, 2]]);
+    expect([...matched]).toEqual([0, 0, 1, 0]);
   });
 });
