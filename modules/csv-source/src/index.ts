@@ -1,5 +1,5 @@
 import type { RecordBatch } from 'apache-arrow';
-import { defineModule, type ModuleOutputs } from '@pypeline/sdk';
+import { checkReadable, defineModule, type ModuleOutputs } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { csvReadOptions } from './csv-options.js';
 import { fileSize } from './file-size.js';
@@ -18,6 +18,7 @@ export default defineModule<Config>({
   outputPorts: ['data', 'reject'],
   globals: ['row_count', 'file_size', 'skipped_count', 'reject_count'],
   outputSchemas: csvSchemas,
+  check: ({ config }) => checkReadable(config.file_path, 'file_path'),
   async run(_inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const { path, ...options } = csvReadOptions(config, ctx.pool, ctx.signal);

@@ -18,6 +18,12 @@ export default defineModule<Config>({
   globals: ['count', 'directory'],
   // The columns do not depend on the folder: the table of no files has them all.
   outputSchemas: () => ({ outputs: { files: toTable([]).schema } }),
+  async check({ config, signal }) {
+    const { directory, pattern, recursive, include_hidden: includeHidden } = { ...DEFAULTS, ...config };
+    await checkDirectory(resolve(directory));
+    const found = await listFiles(resolve(directory), { pattern, recursive, includeHidden, signal });
+    return `${directory}: ${found.length} file${found.length === 1 ? '' : 's'} match "${pattern}"`;
+  },
   async run(_inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const directory = resolve(config.directory);

@@ -1,6 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
 import { openParquetBatches } from '@pypeline/parquet';
-import { defineModule } from '@pypeline/sdk';
+import { checkReadable, defineModule } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { parquetSchemas } from './output-schemas.js';
 import { parquetUserError } from './user-error.js';
@@ -15,6 +15,7 @@ export default defineModule<Config>({
   outputPorts: ['data'],
   globals: ['row_count', 'row_groups'],
   outputSchemas: parquetSchemas,
+  check: ({ config }) => checkReadable(config.file_path, 'file_path'),
   async run(_inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const path = config.file_path;

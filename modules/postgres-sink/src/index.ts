@@ -1,4 +1,4 @@
-import { CONNECTION_DEFAULTS, connect, createTableSql, findTypeMismatch, postgresError, qualifiedName, quoteIdent, typeMismatchError } from '@pypeline/postgres';
+import { checkConnection, CONNECTION_DEFAULTS, connect, createTableSql, findTypeMismatch, postgresError, qualifiedName, quoteIdent, typeMismatchError } from '@pypeline/postgres';
 import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { claimLoad, ensureLedger, LEDGER_TABLE, recordLoad, type RecordedLoad } from './load-ledger.js';
@@ -15,6 +15,26 @@ export default defineModule<Config>({
   inputPorts: ['input'],
   globals: ['row_count', 'table'],
   outputSchemas: postgresSinkSchemas,
+  check({ config, signal }) {
+    const c = { ...CONNECTION_DEFAULTS, ...DEFAULTS, ...config };
+    const target = qualifiedName(c.table, c.schema);
+    return checkConnection(c, signal, async (client) => {
+      const { rows } = await client.query<{ oid: string | null; schema: string }>('SELECT to_regclass($1)::text AS oid, coalesce($2, current_schema()) AS schema', [target, c.schema ?? null]);
+      const { oid, schema } = rows[0];
+      if (oid === null) {
+        if (!c.create_table) throw new ModuleError(`table ${target} does not exist`, { retryable: false, hint: 'create it, check table and schema, or set create_table: true' });
+        const can = (await client.query<{ ok: boolean }>("SELECT has_schema_privilege($1, 'CREATE') AS ok", [schema])).rows[0].ok;
+        if (!can) throw new ModuleError(`table ${target} does not exist, and this user may not create tables in schema ${schema}`, { retryable: false, hint: `GRANT CREATE ON SCHEMA ${quoteIdent(schema)} TO the flow's user, or create the table` });
+        return `table ${target} will be created`;
+      }
+      const needs = c.mode === 'replace' ? ['INSERT', 'TRUNCATE'] : ['INSERT'];
+      for (const privilege of needs) {
+        const ok = (await client.query<{ ok: boolean }>('SELECT has_table_privilege($1, $2) AS ok', [target, privilege])).rows[0].ok;
+        if (!ok) throw new ModuleError(`this user may not ${privilege} into ${target}`, { retryable: false, hint: `GRANT ${privilege} ON ${target} TO the flow's user` });
+      }
+      return `table ${target} exists; ${needs.join(' and ')} allowed`;
+    });
+  },
   async run(inputs, ctx) {
     const config = { ...CONNECTION_DEFAULTS, ...DEFAULTS, ...ctx.config };
     const input = requireInput(inputs, 'input', 'postgres_sink', 'connect a data edge to it, e.g. "source.data - load.input"');

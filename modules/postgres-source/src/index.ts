@@ -1,4 +1,4 @@
-import { CONNECTION_DEFAULTS, connect, postgresError } from '@pypeline/postgres';
+import { checkConnection, CONNECTION_DEFAULTS, connect, postgresError } from '@pypeline/postgres';
 import { defineModule, ModuleError } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { postgresSchemas } from './output-schemas.js';
@@ -16,6 +16,16 @@ export default defineModule<Config>({
   outputPorts: ['data'],
   globals: ['row_count'],
   outputSchemas: postgresSchemas,
+  check({ config, signal }) {
+    const c = { ...CONNECTION_DEFAULTS, ...DEFAULTS, ...config };
+    return checkConnection(c, signal, async (client) => {
+      // Planned, not run: the tables and columns it names exist and the parameters fit.
+      await client.query(`EXPLAIN ${c.query}`, c.params ?? []).catch((error: unknown) => {
+        throw postgresError(error, `query does not plan${position(error, c.query)}`);
+      });
+      return 'the query plans';
+    });
+  },
   async run(_inputs, ctx) {
     const config = { ...CONNECTION_DEFAULTS, ...DEFAULTS, ...ctx.config };
     const client = await connect(config, ctx.signal);

@@ -13,6 +13,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   validate: async () => (await import('./commands/validate.js')).registerValidate,
   build: async () => (await import('./commands/build.js')).registerBuild,
   schema: async () => (await import('./commands/schema.js')).registerSchema,
+  discover: async () => (await import('./commands/discover.js')).registerDiscover,
+  check: async () => (await import('./commands/check.js')).registerCheck,
   run: async () => (await import('./commands/run.js')).registerRun,
   worker: async () => (await import('./commands/worker.js')).registerWorker,
   serve: async () => (await import('./commands/serve.js')).registerServe,

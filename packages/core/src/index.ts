@@ -6,6 +6,9 @@ export type { StepRef, StepSpec, StepOptions, StepConfig, Template, PortRef, Val
 export { buildFlow, buildCheckedFlow, checkFlow, validateFlow, defaultDiscovery } from './build/build.js';
 export type { BuildResult, CheckResult, ValidateOptions, ValidateResult } from './build/build.js';
 export type { SchemaOptions } from './schema/propagate-schemas.js';
+export { checkModules } from './schema/check-modules.js';
+export { columnsJson } from './schema/edge-schemas.js';
+export type { CheckModulesOptions, ModuleCheck } from './schema/check-modules.js';
 export type { SchemasFile, EdgeSchemaJson, ColumnJson } from './schema/edge-schemas.js';
 export { loadFlowFile, loadFlowText, readFlowFile } from './flow/load-flow.js';
 export type { LoadedFlow } from './flow/load-flow.js';
@@ -32,6 +35,7 @@ export {
 } from './registry/registry-file.js';
 export type { RegistryFile, RegistryFileEntry, NameConflict } from './registry/registry-file.js';
 export { upgradeFlow } from './registry/upgrade-flow.js';
+export { builtJobDir, upgradeHint } from './registry/upgrade-hint.js';
 export type { UpgradeOptions, UpgradeResult, ModuleUpgrade } from './registry/upgrade-flow.js';
 export type { ConfigChange, ConfigSection } from './registry/config-changes.js';
 export type { MigrationStep } from './registry/migrate-config.js';

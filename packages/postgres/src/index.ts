@@ -1,6 +1,7 @@
 export { CONNECTION_DEFAULTS, connectionConfig, describeConnection } from './connection-config.js';
 export type { PostgresConnection, PostgresTarget, ResolvedConnection } from './connection-config.js';
 export { connect, TEXT_TYPES } from './connect.js';
+export { checkConnection } from './check-connection.js';
 export { postgresError } from './postgres-error.js';
 export { findTypeMismatch, typeMismatchError } from './type-mismatch.js';
 export type { TypeMismatch } from './type-mismatch.js';

@@ -1,5 +1,5 @@
 export { defineModule, SDK_API_VERSION } from './module.js';
-export type { ModuleDefinition, AnyModuleDefinition, ModuleType, ModuleInputs, ModuleOutputs, ConfigMigration, ConfigMigrations } from './module.js';
+export type { CheckContext, ConfigDefaults, ModuleDefinition, AnyModuleDefinition, ModuleType, ModuleInputs, ModuleOutputs, ConfigMigration, ConfigMigrations } from './module.js';
 export { unknownSchema, isUnknownSchema } from './output-schemas.js';
 export type { EdgeSchema, UnknownSchema, ConfigIssue, SchemaContext, SchemaResult } from './output-schemas.js';
 export type { Artifact, ArtifactManager, ModuleOutput } from './artifact.js';
@@ -9,6 +9,7 @@ export type { ModuleErrorOptions, Thrown } from './errors.js';
 export { MemoryArtifact, isArtifact, toTable } from './memory-artifact.js';
 export { requireInput } from './inputs.js';
 export { openAtomicFile, writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
+export { checkReadable, checkWritable } from './io/check-access.js';
 export type { AtomicFile, WriteFileAtomicSyncOptions } from './io/atomic-write.js';
 export { sleep } from './time/sleep.js';
 export { backoffMs } from './time/backoff.js';

@@ -28,6 +28,24 @@ export type ConfigMigration = (config: Record<string, unknown>) => Record<string
 export type ConfigMigrations = Record<number, ConfigMigration>;
 export type ModuleOutputs = Record<string, ModuleOutput>;
 
+/**
+ * The defaults of a Config's optional keys, for
+ * `export const DEFAULTS = { prefix: 'hello' } as const satisfies ConfigDefaults<Config>`:
+ * only optional keys may appear, each with its key's type, and adding a required key to
+ * `Config` needs no change here.
+ */
+export type ConfigDefaults<C> = { [K in keyof C as object extends Pick<C, K> ? K : never]?: Exclude<C[K], undefined> };
+
+/** What `check` gets: the config as a run would start with it. */
+export interface CheckContext<C = Record<string, unknown>> {
+  /** Defaults applied and `{{context.x}}` resolved; called only when no field needs a run-time value. */
+  readonly config: C;
+  /** Aborted when the check takes too long (a host that does not answer). */
+  readonly signal: AbortSignal;
+  /** `settings.allowed_root` when the flow sets one (paths were checked against it already). */
+  readonly allowedRoot?: string;
+}
+
 /** What a module author writes. `C` is the module's `Config` interface. */
 export interface ModuleDefinition<C = Record<string, unknown>> {
   /** The name flows use in `modules[].name`, e.g. `csv_source`. */
@@ -66,6 +84,14 @@ export interface ModuleDefinition<C = Record<string, unknown>> {
    * @example outputSchemas: ({ inputs }) => ({ outputs: { output: inputs.input ?? unknownSchema('input unknown') } })
    */
   outputSchemas?(ctx: SchemaContext<C>): Promise<SchemaResult> | SchemaResult;
+  /**
+   * `pype check`: whether the module could run with this config now, without running it or
+   * writing anything — an input file is there and readable, an output folder writable, a
+   * database reachable with the table visible, a broker answering. Returns one line on what it
+   * found (`data/orders.csv: readable, 1.2 kB`); throws, best a ModuleError with a hint, when
+   * the run would fail. Must give up when `ctx.signal` aborts.
+   */
+  check?(ctx: CheckContext<C>): Promise<string | void> | string | void;
   /** Always awaited, on success, failure and cancellation. */
   teardown?(ctx: ModuleContext<C>): Promise<void> | void;
   /**

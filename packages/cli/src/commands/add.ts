@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { discoverProject, PypeError, REGISTRY_FILE, toRegistryFile, writeRegistryFile, type RegistryEntry } from '@pypeline/core';
+import { checkModuleImports, discoverProject, PypeError, REGISTRY_FILE, toRegistryFile, writeRegistryFile, type RegistryEntry } from '@pypeline/core';
 import { discoveryWarnings } from '../module-table.js';
 import { findProject, packageSpec, runPackageManager } from '../package-manager.js';
 
@@ -9,11 +9,11 @@ export function registerAdd(program: Command): void {
     .command('add')
     .description(`install module packages with the project's package manager, register them in ${REGISTRY_FILE} and show their config`)
     .argument('<modules...>', 'module names (csv_source, csv_source@^1) or package specs (@acme/pypeline-mod-x@2)')
-    .action((inputs: string[]) => {
+    .action(async (inputs: string[]) => {
       const project = findProject(process.cwd());
       const specs = inputs.map((input) => packageSpec(input));
       runPackageManager(project, 'add', specs.map((s) => s.spec));
-      const entries = register(project.dir);
+      const entries = await register(project.dir);
       for (const { name } of specs) {
         const found = entries.filter((e) => e.package === name);
         if (!found.length) throw new PypeError(`${name} was installed but is not a PYpeline module (no pypeline.manifest.json, or not named @pypeline/mod-*, pypeline-mod-* or @scope/pypeline-mod-*)`, { hint: `remove it again with \`pype remove ${name}\`` });
@@ -27,19 +27,21 @@ export function registerRemove(program: Command): void {
     .command('remove')
     .description(`uninstall module packages with the project's package manager and update ${REGISTRY_FILE}`)
     .argument('<modules...>', 'module names (csv_source) or package names')
-    .action((inputs: string[]) => {
+    .action(async (inputs: string[]) => {
       const project = findProject(process.cwd());
       const names = inputs.map((input) => packageSpec(input).name);
       runPackageManager(project, 'remove', names);
-      register(project.dir);
+      await register(project.dir);
       for (const name of names) process.stdout.write(`✓ removed ${name}\n`);
     });
 }
 
-/** Rewrites the project's registry file from what is installed now; returns the modules. */
-function register(dir: string): RegistryEntry[] {
+/** Rewrites the project's registry file from what is installed now, each package import-checked in a child; returns the modules. */
+async function register(dir: string): Promise<RegistryEntry[]> {
   const discovery = discoverProject(dir);
-  writeRegistryFile(resolve(dir, REGISTRY_FILE), toRegistryFile(discovery.entries, resolve(dir, REGISTRY_FILE)).registry);
+  const broken = await checkModuleImports(discovery.entries);
+  writeRegistryFile(resolve(dir, REGISTRY_FILE), toRegistryFile(discovery.entries, resolve(dir, REGISTRY_FILE), broken).registry);
+  for (const err of broken.values()) process.stderr.write(`! ${err.message}\n  fix: ${err.hint}\n`);
   for (const w of discoveryWarnings(discovery)) process.stderr.write(`${w}\n`);
   return discovery.entries;
 }

@@ -10,6 +10,7 @@ interface NewModuleOptions {
   dir?: string;
   scope?: string;
   standalone?: boolean;
+  allowClash?: boolean;
 }
 
 export function registerNewModule(program: Command): void {
@@ -23,6 +24,7 @@ export function registerNewModule(program: Command): void {
     .option('-d, --dir <folder>', 'the package folder to create (default: modules/<name> in the PYpeline repository, else ./pypeline-mod-<name>)')
     .option('--scope <scope>', 'npm scope of a standalone package, e.g. @acme → @acme/pypeline-mod-<name>')
     .option('--standalone', 'create a third-party package depending on published @pypeline packages, even inside the repository')
+    .option('--allow-clash', 'create it even when an installed module has the same name (flows then choose with package:)')
     .action(async (name: string, opts: NewModuleOptions) => {
       const cwd = process.cwd();
       const r = await scaffoldModule({ name, ...opts, cwd });

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { buildFlow, loadFlowFile, PypeError, upgradeFlow, type ConfigChange, type ModuleUpgrade } from '@pypeline/core';
+import { buildFlow, builtJobDir, loadFlowFile, PypeError, upgradeFlow, type ConfigChange, type ModuleUpgrade } from '@pypeline/core';
 
 interface UpgradeCliOptions {
   job?: string;
@@ -65,10 +64,9 @@ function describe(u: ModuleUpgrade): string[] {
 
 function defaultJob(file: string, out: string, haveFrom: boolean): string | undefined {
   const name = loadFlowFile(file).flow?.flow.name;
-  const dir = name ? join(out, name) : undefined;
-  if (dir && existsSync(join(dir, `${name}_dag.json`))) return dir;
-  if (haveFrom) return undefined;
-  throw new PypeError(`cannot tell which module versions ${file} was written for: no built job at ${dir ?? `${out}/<flow name>`}`, {
+  const built = builtJobDir(out, name);
+  if (built || haveFrom) return built;
+  throw new PypeError(`cannot tell which module versions ${file} was written for: no built job at ${name ? join(out, name) : `${out}/<flow name>`}`, {
     hint: 'pass --job <job folder> (built from this flow by `pype build`), or --from <module>=<version> for each module',
   });
 }

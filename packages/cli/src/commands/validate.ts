@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkFlow, formatDiagnostic, sortDiagnostics } from '@pypeline/core';
+import { builtJobDir, checkFlow, formatDiagnostic, loadFlowFile, sortDiagnostics, upgradeHint } from '@pypeline/core';
 import { codeFlowText, importCodeFlow, isCodeFlow, isStreamApp, isStreamFlowText, locatedFor } from '../flow-source.js';
 import { readFlowFile } from '@pypeline/core';
 
@@ -10,7 +10,8 @@ export function registerValidate(program: Command): void {
     .description('check a flow file (structure, and expressions and column names against the schema on each connection) and report every problem with its line')
     .argument('<flow>', 'flow file (YAML, or TypeScript exporting a flow())')
     .option('--json', 'print the problems as JSON')
-    .action(async (file: string, opts: { json?: boolean }) => {
+    .option('-o, --out <dir>', 'folder of the built jobs, whose pins tell which module versions the flow was written for', 'jobs')
+    .action(async (file: string, opts: { json?: boolean; out: string }) => {
       let text: string;
       if (isCodeFlow(file)) {
         const exported = await importCodeFlow(file);
@@ -39,8 +40,12 @@ export function registerValidate(program: Command): void {
       }
       const result = await checkFlow(file, { text });
       const diags = sortDiagnostics(locatedFor(file, result.diagnostics));
+      // A flow written for an older major of a module: say that `pype upgrade` migrates it.
+      const upgrade = result.ok || isCodeFlow(file)
+        ? undefined
+        : await upgradeHint(file, result.diagnostics, async (t) => (await checkFlow(file, { text: t })).diagnostics, { jobDir: builtJobDir(opts.out, loadFlowFile(file).flow?.flow.name) });
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ file, ok: result.ok, diagnostics: diags }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ file, ok: result.ok, diagnostics: diags, ...(upgrade ? { upgrade_hint: upgrade } : {}) }, null, 2)}\n`);
       } else {
         for (const d of diags) process.stderr.write(`${formatDiagnostic(file, d)}\n`);
         const errors = diags.filter((d) => d.severity === 'error').length;
@@ -50,6 +55,7 @@ export function registerValidate(program: Command): void {
           process.stdout.write(`✓ ${file} is valid: ${Object.keys(result.plan.dag.nodes).length} modules, ${m.subflows.length} sub flows, ${m.control_edges.length} control connections${warnings ? `, ${warnings} warning(s)` : ''}\n`);
         } else {
           process.stderr.write(`\n✗ ${file}: ${errors} problem${errors === 1 ? '' : 's'} found${warnings ? `, ${warnings} warning(s)` : ''}\n`);
+          if (upgrade) process.stderr.write(`  ${upgrade}\n`);
         }
       }
       process.exitCode = result.ok ? 0 : 1;

@@ -13,11 +13,13 @@ export interface FakeModule {
   extra?: string;
   /** Manifest fields to override, e.g. `{ sdk_api: 9 }`. */
   manifest?: Record<string, unknown>;
+  /** The folder under node_modules, when it is not the package name (an npm alias: `npm i alias@npm:pkg@1`). */
+  installAs?: string;
 }
 
 /** Installs a built solo module package into `<root>/node_modules`: manifest plus plain JS. */
 export function installFakeModule(root: string, m: FakeModule): string {
-  const dir = join(root, 'node_modules', ...m.package.split('/'));
+  const dir = join(root, 'node_modules', ...(m.installAs ?? m.package).split('/'));
   mkdirSync(join(dir, 'dist'), { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({
     name: m.package, version: m.version, type: 'module', keywords: ['pypeline-module'], pypeline: { manifest: './pypeline.manifest.json' },

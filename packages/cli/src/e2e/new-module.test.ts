@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { devEnv, fakeMonorepo, linkToolchain, output, pype, runAsync, runScript, type Finished } from './scaffold-helpers.js';
@@ -63,7 +64,7 @@ describe('pype new-module inside the monorepo', { timeout: 180_000 }, () => {
     expect(r.stdout).toContain('is up to date');
   });
 
-  it('refuses a name it cannot use, a type it does not know and a folder that already exists', () => {
+  it('refuses a name it cannot use or an installed module has, a type it does not know and a folder that already exists', () => {
     const bad = pype(['new-module', '9lives'], root);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('✗ "9lives" is not a usable module name');
@@ -71,8 +72,25 @@ describe('pype new-module inside the monorepo', { timeout: 180_000 }, () => {
     const again = pype(['new-module', 'notify_solo'], root);
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/modules\/notify-solo already exists and is not empty/);
+    const clash = pype(['new-module', 'trim_rows', '--dir', 'elsewhere'], root);
+    expect(clash.status).toBe(1);
+    expect(clash.stderr).toContain('✗ module name "trim_rows" is taken: @pypeline/mod-trim-rows@0.0.0 is installed here');
+    expect(clash.stderr).toContain('fix: give it a name of its own, e.g. my_trim_rows');
     const type = pype(['new-module', 'x', '--type', 'filter'], root);
     expect(type.status).toBe(1);
     expect(type.stderr).toContain('Allowed choices are source, mod, sink, solo');
+  });
+});
+
+describe('pype new-module inside a project of one\'s own', () => {
+  it('gives the standalone package the project\'s registry settings, not its credentials', () => {
+    const project = mkdtempSync(join(tmpdir(), 'pype-own-'));
+    writeFileSync(join(project, 'package.json'), '{"name":"my-etl","private":true}');
+    writeFileSync(join(project, '.npmrc'), '@acme:registry=http://127.0.0.1:4873/\n//127.0.0.1:4873/:_authToken=SECRET\n');
+    const r = pype(['new-module', 'greet_source', '--scope', '@acme'], project);
+    expect(r.status, output(r)).toBe(0);
+    const rc = readFileSync(join(project, 'pypeline-mod-greet-source/.npmrc'), 'utf8');
+    expect(rc).toContain('@acme:registry=http://127.0.0.1:4873/');
+    expect(rc).not.toContain('SECRET');
   });
 });

@@ -92,10 +92,10 @@ describe('publishing a third-party module through a local npm registry', () => {
     expect(existsSync(join(project, 'node_modules/@pypeline/sdk/package.json'))).toBe(true);
     expect(existsSync(join(project, 'node_modules/@acme/pypeline-mod-greet-source/node_modules/@pypeline/sdk'))).toBe(false);
 
-    // 6. auto-register finds it without importing it; a flow using it builds and runs.
+    // 6. auto-register finds it and imports it in a child to see it loads; a flow using it builds and runs.
     const registered = await runAsync('npx', ['--no-install', 'pype', 'auto-register'], project);
     ok(registered, 'pype auto-register');
-    expect(registered.stdout).toMatch(/greet_source\s+source\s+Sources\s+@acme\/pypeline-mod-greet-source@0\.0\.0\s+Emits greeting rows/);
+    expect(registered.stdout).toMatch(/greet_source\s+source\s+Sources\s+@acme\/pypeline-mod-greet-source@0\.0\.0\s+ok\s+Emits greeting rows/);
     const entry = JSON.parse(readFileSync(join(project, 'ModRegistry.json'), 'utf8')).greet_source;
     expect(entry).toMatchObject({ module_path: '@acme/pypeline-mod-greet-source', type: 'source', output_ports: ['data'], packages: ['apache-arrow'] });
     expect(entry.config_schema.required.rows).toEqual({ type: 'integer', description: 'How many rows to produce' });

@@ -23,7 +23,7 @@ describe('registry commands', { timeout: 180_000 }, () => {
     const r = pype(['auto-register'], root);
     expect(r.status, output(r)).toBe(0);
     expect(r.stdout).toContain('✓ registered 3 modules in ModRegistry.json');
-    expect(r.stdout).toMatch(/hello_solo\s+solo\s+Utilities\s+@pypeline\/mod-hello-solo@0\.3\.0\s+hello_solo for tests/);
+    expect(r.stdout).toMatch(/hello_solo\s+solo\s+Utilities\s+@pypeline\/mod-hello-solo@0\.3\.0\s+ok\s+hello_solo for tests/);
     expect(r.stderr).toMatch(/! skipped .*pypeline-mod-broken: pypeline-mod-broken: entry \.\/dist\/index\.js does not exist \(was the package built\?\)/);
     expect(r.stderr).toContain('pypeline-mod-future@5.0.0 declares SDK API 7; this PYpeline supports 1. Upgrade the module or PYpeline.');
     expect(r.stderr).toContain('! module "ping_solo" is provided by 2 packages (@acme/pypeline-mod-ping-solo, pypeline-mod-ping-solo)');
@@ -99,6 +99,21 @@ describe('registry commands', { timeout: 180_000 }, () => {
     const json = JSON.parse(pype(['list-modules', '--json'], root).stdout);
     expect(json.modules.find((m: { name: string }) => m.name === 'throws_solo').import_error).toMatch(/throws when imported: Error: QQQ license key missing/);
     expect(json.modules.find((m: { name: string }) => m.name === 'hello_solo').import_error).toBeNull();
+    // A package that ends the process while loading, checked in a child: the others still are.
+    const exits = installFakeModule(root, { package: 'pypeline-mod-exits', version: '2.0.0', name: 'exits_solo', category: 'Utilities' });
+    writeFileSync(join(exits, 'dist/index.js'), "console.error('bye from exits'); process.exit(3);\n");
+    const again = pype(['list-modules'], root);
+    expect(again.status, output(again)).toBe(0);
+    expect(again.stdout).toContain('5 modules, 2 broken');
+    expect(again.stderr).toContain('! pypeline-mod-exits@2.0.0 ended the process (exit code 3) while being imported: bye from exits');
+    const registered = pype(['auto-register'], root);
+    expect(registered.status, output(registered)).toBe(0);
+    expect(registered.stdout).toMatch(/exits_solo\s+solo\s+Utilities\s+pypeline-mod-exits@2\.0\.0\s+broken\s/);
+    const file = JSON.parse(readFileSync(join(root, 'ModRegistry.json'), 'utf8'));
+    expect(file.exits_solo.import_error).toContain('ended the process (exit code 3)');
+    expect(file.throws_solo.import_error).toContain('QQQ license key missing');
+    expect(file.hello_solo.import_error).toBeUndefined();
+    rmSync(exits, { recursive: true });
     const unchecked = pype(['list-modules', '--no-check'], root);
     expect(unchecked.stdout.split('\n')[0]).toMatch(/^name\s+type\s+category\s+package\s+description$/);
     expect(unchecked.stderr).not.toContain('QQQ');

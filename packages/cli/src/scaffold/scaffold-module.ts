@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { homedir } from 'node:os';
 import nodePlop from 'node-plop';
-import { InternalError, PypeError } from '@pypeline/core';
+import { discoverProject, InternalError, PypeError } from '@pypeline/core';
 import { findMonorepoRoot } from './find-monorepo.js';
 import { scaffoldVersions, templatesDir } from './locate-templates.js';
 import { DEFAULT_CATEGORY, packageNameFor, toModuleNames, typeFromName, type ModuleType } from './module-names.js';
@@ -18,6 +19,8 @@ export interface ScaffoldOptions {
   scope?: string;
   /** Create a standalone package even inside the PYpeline repository. */
   standalone?: boolean;
+  /** Create it even when an installed module already has the name (flows must then name `package:`). */
+  allowClash?: boolean;
   cwd: string;
 }
 
@@ -32,6 +35,12 @@ export interface ScaffoldResult {
   files: string[];
 }
 
+/** `acme_csv_source` for `@acme` and `csv_source`; `my_csv_source` without a scope. */
+function prefixed(scope: string | undefined, snake: string): string {
+  const prefix = scope?.replace(/^@/, '').replace(/[^a-z0-9]+/gi, '_').toLowerCase() || 'my';
+  return `${prefix}_${snake}`;
+}
+
 /** `pype new-module`: renders templates/module through plop into a new package folder. */
 export async function scaffoldModule(options: ScaffoldOptions): Promise<ScaffoldResult> {
   const names = toModuleNames(options.name);
@@ -42,6 +51,12 @@ export async function scaffoldModule(options: ScaffoldOptions): Promise<Scaffold
   const dir = explicitDir ?? (root ? join(root, 'modules', names.kebab) : join(options.cwd, packageName.replace(/^@[^/]+\//, '')));
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new PypeError(`${dir} already exists and is not empty`, { hint: 'choose another name, or pass --dir <new folder>' });
+  }
+  const taken = options.allowClash ? undefined : discoverProject(root ?? options.cwd).entries.find((e) => e.name === names.snake);
+  if (taken) {
+    throw new PypeError(`module name "${names.snake}" is taken: ${taken.package}@${taken.version} is installed here, and every flow naming ${names.snake} would have to add \`package:\` to choose between the two`, {
+      hint: `give it a name of its own, e.g. ${prefixed(options.scope, names.snake)} (--scope changes the package name, not the module name), or pass --allow-clash to shadow ${taken.package} on purpose`,
+    });
   }
   const templates = templatesDir();
   const answers = {
@@ -63,8 +78,26 @@ export async function scaffoldModule(options: ScaffoldOptions): Promise<Scaffold
     throw new InternalError(`scaffolding ${packageName} failed: ${failures.map((f) => `${f.path || f.type}: ${f.error}`).join('; ')}`);
   }
   tidyPackageJson(join(dir, 'package.json'));
+  if (!root) inheritNpmrc(dirname(dir), dir);
   const files = [...filesUnder(dir), ...(root ? [join(answers.changesetDir, `${names.kebab}-initial.md`)] : [])];
   return { dir, packageName, moduleName: names.snake, type, monorepoRoot: root, files };
+}
+
+/**
+ * A standalone package made inside a project gets the project's registry settings: npm reads
+ * only the .npmrc beside the nearest package.json, which is now the module's own. Credentials
+ * stay where they are (npm finds them in the user's ~/.npmrc or the project's).
+ */
+function inheritNpmrc(from: string, dir: string): void {
+  for (let folder = resolve(from); ; folder = dirname(folder)) {
+    const rc = join(folder, '.npmrc');
+    if (existsSync(rc) && folder !== homedir()) {
+      const lines = readFileSync(rc, 'utf8').split('\n').filter((l) => l.trim() && !/_auth|_password|username|certfile|keyfile/i.test(l));
+      if (lines.length) writeFileSync(join(dir, '.npmrc'), `# registry settings of ${rc} (credentials left there)\n${lines.join('\n')}\n`);
+      return;
+    }
+    if (existsSync(join(folder, 'package.json')) || dirname(folder) === folder) return;
+  }
 }
 
 // The template writes compact JSON; rewrite it as npm would and drop empty dependency maps.

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,22 @@ describe('discoverModules', () => {
     expect(entries).toEqual([]);
     expect(problems).toEqual([{ package_dir: dir, message: 'pypeline-mod-future@3.0.0 declares SDK API 2; this PYpeline supports 1. Upgrade the module or PYpeline.' }]);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses a module whose peer range excludes the installed SDK, and keeps one the range allows', () => {
+    const root = project();
+    const sdk = join(root, 'node_modules/@pypeline/sdk');
+    mkdirSync(sdk, { recursive: true });
+    writeFileSync(join(sdk, 'package.json'), JSON.stringify({ name: '@pypeline/sdk', version: '1.4.2', exports: { './package.json': './package.json' } }));
+    const old = installFakeModule(root, { package: 'pypeline-mod-old', version: '0.3.0', name: 'old', peerDependencies: { '@pypeline/sdk': '^0.9.0' } });
+    installFakeModule(root, { package: 'pypeline-mod-fits', name: 'fits', peerDependencies: { '@pypeline/sdk': '^1.2.0' } });
+    installFakeModule(root, { package: 'pypeline-mod-any', name: 'any' });
+    const { entries, problems } = discoverModules([root]);
+    expect(entries.map((e) => e.name).sort()).toEqual(['any', 'fits']);
+    expect(problems).toEqual([{
+      package_dir: old,
+      message: 'pypeline-mod-old@0.3.0 needs @pypeline/sdk ^0.9.0, but 1.4.2 is installed: install a version of pypeline-mod-old made for SDK 1.x, or the SDK it asks for (npm install @pypeline/sdk@"^0.9.0")',
+    }]);
   });
 
   it('reports broken packages and still loads the others', () => {

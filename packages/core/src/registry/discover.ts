@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import semver from 'semver';
 import { SUPPORTED_SDK_APIS, type ModuleManifest, type RegistryEntry } from './manifest.js';
 import { errorMessage } from '@pypeline/sdk';
 
@@ -69,7 +71,7 @@ function safeReaddir(dir: string): string[] {
 
 /** Reads one package; null when it is not a PYpeline module at all. */
 export function readPackage(dir: string): RegistryEntry | DiscoveryProblem | null {
-  let pkg: { name: string; version: string; keywords?: string[]; pypeline?: { manifest?: string } };
+  let pkg: { name: string; version: string; keywords?: string[]; pypeline?: { manifest?: string }; peerDependencies?: Record<string, string> };
   try {
     pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   } catch (err) {
@@ -94,6 +96,14 @@ export function readPackage(dir: string): RegistryEntry | DiscoveryProblem | nul
       message: `${pkg.name}@${pkg.version} declares SDK API ${manifest.sdk_api}; this PYpeline supports ${SUPPORTED_SDK_APIS.join(', ')}. Upgrade the module or PYpeline.`,
     };
   }
+  const sdkRange = pkg.peerDependencies?.['@pypeline/sdk'];
+  const sdk = sdkRange && !sdkRange.startsWith('workspace:') ? installedSdkVersion(dir) : undefined;
+  if (sdkRange && sdk && semver.validRange(sdkRange) && !semver.satisfies(sdk, sdkRange, { includePrerelease: true })) {
+    return {
+      package_dir: dir,
+      message: `${pkg.name}@${pkg.version} needs @pypeline/sdk ${sdkRange}, but ${sdk} is installed: install a version of ${pkg.name} made for SDK ${semver.major(sdk)}.x, or the SDK it asks for (npm install @pypeline/sdk@"${sdkRange}")`,
+    };
+  }
   if (!manifest.name || !manifest.type || !manifest.entry) {
     return { package_dir: dir, message: `${pkg.name}: manifest lacks name, type or entry` };
   }
@@ -101,4 +111,14 @@ export function readPackage(dir: string): RegistryEntry | DiscoveryProblem | nul
     return { package_dir: dir, message: `${pkg.name}: entry ${manifest.entry} does not exist (was the package built?)` };
   }
   return { ...manifest, package: pkg.name, version: pkg.version, module_path: pkg.name, package_dir: dir };
+}
+
+/** The version of @pypeline/sdk that the package at `dir` resolves, as Node would load it. */
+function installedSdkVersion(dir: string): string | undefined {
+  try {
+    const file = createRequire(join(dir, 'package.json')).resolve('@pypeline/sdk/package.json');
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
 }

@@ -16,6 +16,8 @@ export interface FakeModule {
   run?: string;
   /** Overrides of manifest fields (e.g. `{ sdk_api: 2 }`). */
   manifest?: Record<string, unknown>;
+  /** package.json peerDependencies, e.g. `{ '@pypeline/sdk': '^2' }`. */
+  peerDependencies?: Record<string, string>;
 }
 
 /** Writes `node_modules/<package>` under `root`; returns the package folder. */
@@ -28,6 +30,7 @@ export function writeFakeModule(dir: string, m: FakeModule): string {
   mkdirSync(join(dir, 'dist'), { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({
     name: m.package, version: m.version ?? '1.0.0', type: 'module', keywords: ['pypeline-module'], pypeline: { manifest: './pypeline.manifest.json' },
+    ...(m.peerDependencies ? { peerDependencies: m.peerDependencies } : {}),
   }));
   const schema = { type: 'object', additionalProperties: false, properties: {}, ...m.schema };
   const required = new Set(schema.required ?? []);

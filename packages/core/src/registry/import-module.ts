@@ -1,5 +1,6 @@
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnyModuleDefinition } from '@pypeline/sdk';
 import { PypeError } from '../errors.js';
 import type { RegistryEntry } from './manifest.js';
@@ -36,22 +37,60 @@ export async function importModule(file: string, pkg: string, version: string): 
   return def;
 }
 
-/** Imports every entry's package once; the broken ones map `package@version` to their error. */
-export async function checkModuleImports(entries: readonly RegistryEntry[]): Promise<Map<string, ModuleImportError>> {
+/**
+ * Imports every entry's package once, in a child process, and returns the broken ones by
+ * `package@version`. A package that throws names the cause; one that ends or hangs the process
+ * while loading (process.exit, an endless loop at the top level) is reported as such, and the
+ * others are still checked in a new child.
+ */
+export async function checkModuleImports(entries: readonly RegistryEntry[], options: { timeoutMs?: number } = {}): Promise<Map<string, ModuleImportError>> {
   const broken = new Map<string, ModuleImportError>();
-  const seen = new Set<string>();
-  for (const e of entries) {
-    const key = `${e.package}@${e.version}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    try {
-      await importModule(join(e.package_dir, e.entry), e.package, e.version);
-    } catch (err) {
-      if (err instanceof ModuleImportError) broken.set(key, err);
-      else throw err;
-    }
-  }
+  const queue = [...new Map(entries.map((e) => [`${e.package}@${e.version}`, e])).entries()];
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  while (queue.length) await checkInChild(queue, broken, timeoutMs);
   return broken;
+}
+
+/** Checks entries from the front of `queue` in one child until the queue is empty or the child dies. */
+function checkInChild(queue: [string, RegistryEntry][], broken: Map<string, ModuleImportError>, timeoutMs: number): Promise<void> {
+  const child = fork(fileURLToPath(new URL('./import-check-child.js', import.meta.url)), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+  return new Promise<void>((resolve) => {
+    let current: [string, RegistryEntry] | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const fail = (why: string) => {
+      if (!current) return;
+      const [key, e] = current;
+      broken.set(key, new ModuleImportError(e.package, `${key} ${why} while being imported${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`, `its code must only define the module when loaded; fix or reinstall ${e.package}, or ask its author`));
+      current = undefined;
+    };
+    const next = () => {
+      clearTimeout(timer);
+      current = queue.shift();
+      if (!current) {
+        child.disconnect();
+        return;
+      }
+      const [key, e] = current;
+      stderr = '';
+      timer = setTimeout(() => {
+        fail(`did not finish loading within ${timeoutMs / 1000} s`);
+        child.kill('SIGKILL');
+      }, timeoutMs);
+      child.send({ key, file: join(e.package_dir, e.entry), pkg: e.package, version: e.version });
+    };
+    child.on('message', (m: { ready?: boolean; key?: string; message?: string; hint?: string }) => {
+      if (m.ready) return next();
+      if (current && m.key === current[0] && m.message) broken.set(m.key, new ModuleImportError(current[1].package, m.message, m.hint ?? ''));
+      next();
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      fail(`ended the process (${signal ?? `exit code ${code}`})`);
+      resolve();
+    });
+  });
 }
 
 /** `Error: message (at file:line:column)`: the first frame outside node's internals, when there is one. */

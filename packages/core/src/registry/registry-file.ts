@@ -24,6 +24,8 @@ export interface RegistryFileEntry {
   sdk_api: number;
   /** The installed package folder, relative to the registry file. */
   package_dir: string;
+  /** Set when registration imported the package and it failed: the error, with its cause. */
+  import_error?: string;
 }
 
 /** ModRegistry.json: module name → entry; a name two packages claim is keyed `<package>:<name>`. */
@@ -35,12 +37,13 @@ export interface NameConflict {
 }
 
 /** Builds the registry from discovered entries, keying conflicting names by package. */
-export function toRegistryFile(entries: RegistryEntry[], registryPath: string): { registry: RegistryFile; conflicts: NameConflict[] } {
+export function toRegistryFile(entries: RegistryEntry[], registryPath: string, importErrors?: ReadonlyMap<string, { message: string }>): { registry: RegistryFile; conflicts: NameConflict[] } {
   const registry: RegistryFile = {};
   const conflicts = nameConflicts(entries);
   const conflicted = new Set(conflicts.map((c) => c.name));
   for (const e of [...entries].sort((a, b) => a.name.localeCompare(b.name) || a.package.localeCompare(b.package))) {
-    registry[conflicted.has(e.name) ? qualifiedKey(e) : e.name] = toFileEntry(e, registryPath);
+    const broken = importErrors?.get(`${e.package}@${e.version}`);
+    registry[conflicted.has(e.name) ? qualifiedKey(e) : e.name] = { ...toFileEntry(e, registryPath), ...(broken ? { import_error: broken.message } : {}) };
   }
   return { registry, conflicts };
 }

@@ -49,6 +49,17 @@ function projectWith(m: FakeModule): { root: string; file: string } {
 }
 
 describe('upgradeFlow', () => {
+  it('migrates from a 0.x release: its first breaking release is 1.0.0, with the migration keyed 1', async () => {
+    const V1_FROM_0: FakeModule = { ...V2, version: '1.0.0', extra: V2.extra!.replace('2:', '1:') };
+    const { root, file } = projectWith(V1_FROM_0);
+    const result = await upgradeFlow(file, { from: { greet_solo: '0.3.0' }, searchDirs: [root] });
+    expect(result.upgrades.map((u) => [u.id, u.from, u.to, u.steps])).toEqual([
+      ['hello', '0.3.0', '1.0.0', [{ major: 1, migrated: true }]],
+      ['bye', '0.3.0', '1.0.0', [{ major: 1, migrated: true }]],
+    ]);
+    expect(readFileSync(file, 'utf8')).toContain('message: "hello {{context.who}}"');
+  });
+
   it('migrates configs across majors, keeps comments, and reports each change', async () => {
     const { root, file } = projectWith(V3);
     const result = await upgradeFlow(file, { from: { greet_solo: '1.4.0' }, searchDirs: [root] });

@@ -23,8 +23,13 @@ export interface SchemasFile {
 export function edgeSchemaJson(edge: DataEdge, schema: EdgeSchema | undefined): EdgeSchemaJson {
   const ends = { from: `${edge.from}.${edge.from_port}`, to: `${edge.to}.${edge.to_port}` };
   if (schema === undefined) return { ...ends, unknown: `${edge.from} gives nothing on port ${edge.from_port}` };
-  if ('unknown' in schema) return { ...ends, unknown: schema.unknown };
-  return { ...ends, columns: schema.fields.map((f) => ({ name: f.name, type: typeName(f.type), nullable: f.nullable })) };
+  return { ...ends, ...columnsJson(schema) };
+}
+
+/** A port's schema as printed: its columns, or why they are unknown. */
+export function columnsJson(schema: EdgeSchema): { columns: ColumnJson[] } | { unknown: string } {
+  if ('unknown' in schema) return { unknown: schema.unknown };
+  return { columns: schema.fields.map((f) => ({ name: f.name, type: typeName(f.type), nullable: f.nullable })) };
 }
 
 /** Arrow's name of a type, but `Decimal(29, 2)` where Arrow writes `Decimal[29e+2]`. */

@@ -8,6 +8,7 @@ import { importModule } from '../registry/import-module.js';
 import { checkPaths } from '../run/path-guard.js';
 import { PiscinaPool, poolSize } from '../run/worker-pool.js';
 import { buildTimeConfig } from './build-time-config.js';
+import { withDeadline } from './with-deadline.js';
 import { edgeSchemaJson, type SchemasFile } from './edge-schemas.js';
 
 export interface SchemaOptions {
@@ -17,6 +18,8 @@ export interface SchemaOptions {
   schemaTimeoutMs?: number;
   /** Indexes of modules already reported as broken: their outputs are unknown and they are not asked. */
   broken?: ReadonlySet<number>;
+  /** Told the schema of every output port (`node.port`), connected or not: `pype discover` reads a lone source's. */
+  onPort?: (port: string, schema: EdgeSchema) => void;
 }
 
 /**
@@ -58,6 +61,7 @@ export async function propagateSchemas(plan: Plan, flow: Flow, out: Collector, o
         const given = result.outputs?.[port];
         if (given && !('unknown' in given)) ports.set(`${id}.${port}`, given);
         else ports.set(`${id}.${port}`, upstream ?? given ?? { unknown: `${node.name} does not state the schema of port ${port}` });
+        options.onPort?.(`${id}.${port}`, ports.get(`${id}.${port}`)!);
       }
     }
   } finally {
@@ -100,26 +104,14 @@ async function describeNode(node: DagNode, index: number, inputs: Record<string,
     env.out.warn(where, `${node.id}: output schema unknown: ${errorMessage(error as Thrown)}`, (error as { hint?: string }).hint);
     return unknownAll(errorMessage(error as Thrown));
   }
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new Error(`no answer within ${env.timeoutMs / 1000} s`));
-    }, env.timeoutMs);
-  });
   let result: SchemaResult;
   try {
-    const call = Promise.resolve(def.outputSchemas({ config: prepared.config, inputs, signal: controller.signal, pool: env.pool, allowedRoot: env.allowedRoot }));
-    call.catch(() => {}); // settles after a timeout: nobody waits for it then
-    result = await Promise.race([call, timeout]);
+    result = await withDeadline((signal) => def.outputSchemas!({ config: prepared.config, inputs, signal, pool: env.pool, allowedRoot: env.allowedRoot }), env.timeoutMs);
   } catch (error) {
     const reason = errorMessage(error as Thrown);
     const what = node.output_ports.length ? 'output schema unknown until the run' : 'its input cannot be checked before the run';
     env.out.warn(where, `${node.id} (${node.name}): ${what}: ${reason}`, (error as { hint?: string }).hint ?? 'the checks that need this schema are skipped; they run when the module runs');
     return unknownAll(reason);
-  } finally {
-    clearTimeout(timer);
   }
   for (const issue of result.problems ?? []) reportIssue(node, index, issue, env);
   for (const warning of result.warnings ?? []) env.out.warn(where, `${node.id} (${node.name}): ${warning}`);
