@@ -1,6 +1,6 @@
-import { DataType, makeVector, type Data, type Field, type Vector } from 'apache-arrow';
+import { DataType, type Data, type Field } from 'apache-arrow';
 import { formatFloat } from '@pypeline/expr';
-import { decimalText, isUuidField, timeOfDayText, timestampText, uuidText } from '@pypeline/sdk';
+import { dataGetter, decimalText, isUuidField, timeOfDayText, timestampText, uuidText } from '@pypeline/sdk';
 
 /** Writes value `i` of `data` (an index as Arrow's getters take it) as JSON text. */
 export type JsonEncoder = (data: Data, i: number) => string;
@@ -58,7 +58,7 @@ function valueEncoder(field: Field): JsonEncoder {
   if (DataType.isTimestamp(type)) return (data, i) => `"${timestampText(BigInt((data.values as BigInt64Array)[i]), type.unit)}"`;
   if (DataType.isTime(type)) return (data, i) => `"${timeOfDayText(BigInt((data.values as Int32Array | BigInt64Array)[i]), type.unit)}"`;
   if (isUuidField(field)) return (data, i) => `"${uuidText((data.values as Uint8Array).subarray(i * 16, i * 16 + 16))}"`;
-  const get = getter();
+  const get = dataGetter();
   if (DataType.isDate(type)) return (data, i) => `"${new Date(get(data, i) as number).toISOString().slice(0, 10)}"`;
   if (DataType.isBinary(type) || DataType.isLargeBinary(type) || DataType.isFixedSizeBinary(type)) {
     return (data, i) => `"${Buffer.from(get(data, i) as Uint8Array).toString('base64')}"`;
@@ -66,16 +66,6 @@ function valueEncoder(field: Field): JsonEncoder {
   if (DataType.isInt(type) && type.bitWidth === 64) return (data, i) => String(get(data, i));
   if (DataType.isFloat(type)) return (data, i) => finite(get(data, i) as number);
   return (data, i) => JSON.stringify(get(data, i) ?? null) ?? 'null';
-}
-
-/** Arrow's getter for a leaf value, through one Vector per Data (cached: rows of a batch share it). */
-function getter(): (data: Data, i: number) => unknown {
-  const vectors = new WeakMap<Data, Vector>();
-  return (data, i) => {
-    let vector = vectors.get(data);
-    if (!vector) vectors.set(data, (vector = makeVector(data)));
-    return vector.get(i);
-  };
 }
 
 /** Doubles as DuckDB writes them (`27.0`, `0.25`); NaN and infinities, which JSON lacks, as null. */

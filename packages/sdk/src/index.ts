@@ -22,3 +22,4 @@ export type { PortRef, StepRef, StepOptions, StepSpec, StepConfig, Template } fr
 export { parseTime, parseBoolean, parseNumber, parseInt64, daysFromCivil } from './values/parse-values.js';
 export { UUID_EXTENSION_NAME, isUuidField, asUuidField, uuidText } from './values/uuid-field.js';
 export { timestampText, timeOfDayText, decimalText } from './values/arrow-text.js';
+export { dataGetter } from './values/data-getter.js';
