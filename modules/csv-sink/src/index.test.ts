@@ -2,9 +2,9 @@ import { readFileSync, readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Float64, Int32, Int64, List, Field, Table, Utf8, vectorFromArray, Struct } from 'apache-arrow';
+import { Field, Float64, Int32, Int64, List, Schema, Struct, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { MemoryArtifact, ModuleError } from '@pypeline/sdk';
-import { createTestContext } from '@pypeline/sdk/testing';
+import { createTestContext, outputSchemasOf } from '@pypeline/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import csvSink from './index.js';
 import { DEFAULTS, type Config } from './config.js';
@@ -89,5 +89,15 @@ describe('csv_sink', () => {
     await expect(csvSink.check!({ config: { output_path: join(dir, 'new', 'x.csv') }, signal: new AbortController().signal })).resolves.toContain('will be created');
     await expect(csvSink.check!({ config: { output_path: dir }, signal: new AbortController().signal })).rejects.toThrow(/output_path .* is a folder/);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('reports bad options and nested input columns before the run, as pype validate shows them', async () => {
+    const input = new Schema([new Field('id', new Int32(), true), new Field('tags', new List(new Field('item', new Utf8(), true)), true)]);
+    const result = await outputSchemasOf(csvSink, { output_path: 'x.csv', delimiter: '"' }, { input });
+    expect(result.problems?.map((p) => `${p.key.join('.')}: ${p.message}`)).toEqual([
+      'quote: quote and delimiter are both "\\""',
+      'output_path: csv_sink cannot write nested columns: tags (List<Utf8>)',
+    ]);
+    expect((await outputSchemasOf(csvSink, { output_path: 'x.csv' }, { input: undefined })).problems).toEqual([]);
   });
 });
