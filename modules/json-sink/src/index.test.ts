@@ -97,4 +97,12 @@ describe('json_sink', () => {
     const ctx = createTestContext<Config>({ config: { output_path: '/tmp/x.json' } });
     await expect(jsonSink.run({}, ctx)).rejects.toThrow('no data on its "input" port');
   });
+
+  it('checks that the output folder is writable, writing nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'check-'));
+    const signal = new AbortController().signal;
+    await expect(jsonSink.check!({ config: { output_path: join(dir, 'new', 'x.json') }, signal })).resolves.toContain('will be created');
+    await expect(jsonSink.check!({ config: { output_path: dir }, signal })).rejects.toThrow(/output_path .* is a folder/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });

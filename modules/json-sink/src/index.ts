@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { defineModule, ModuleError, type Artifact, requireInput, writeFileAtomic } from '@pypeline/sdk';
+import { checkWritable, defineModule, ModuleError, type Artifact, requireInput, writeFileAtomic } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { jsonEncoder } from './json-values.js';
 
@@ -15,6 +15,7 @@ export default defineModule<Config>({
   category: 'File Sinks',
   inputPorts: ['input'],
   globals: ['row_count', 'output_path'],
+  check: ({ config }) => checkWritable(config.output_path, 'output_path'),
   async run(inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const input = requireInput(inputs, 'input', 'json_sink', 'connect a data edge to it, e.g. "source.data - sink.input"');

@@ -1,6 +1,6 @@
-import { DataType, TimeUnit, makeVector, type Data, type Field, type Vector } from 'apache-arrow';
+import { DataType, type Data, type Field } from 'apache-arrow';
 import { formatFloat } from '@pypeline/expr';
-import { isUuidField, uuidText } from '@pypeline/sdk';
+import { dataGetter, decimalText, isUuidField, timeOfDayText, timestampText, uuidText } from '@pypeline/sdk';
 
 /** Writes value `i` of `data` (an index as Arrow's getters take it) as JSON text. */
 export type JsonEncoder = (data: Data, i: number) => string;
@@ -55,16 +55,10 @@ function valueEncoder(field: Field): JsonEncoder {
     const words = type.bitWidth / 32;
     return (data, i) => decimalText((data.values as Uint32Array).subarray(i * words, i * words + words), type.scale);
   }
-  if (DataType.isTimestamp(type)) {
-    const perSecond = UNITS_PER_SECOND[type.unit];
-    return (data, i) => `"${instantText(BigInt((data.values as BigInt64Array)[i]), perSecond)}"`;
-  }
-  if (DataType.isTime(type)) {
-    const perSecond = UNITS_PER_SECOND[type.unit];
-    return (data, i) => `"${timeOfDayText(BigInt((data.values as Int32Array | BigInt64Array)[i]), perSecond)}"`;
-  }
+  if (DataType.isTimestamp(type)) return (data, i) => `"${timestampText(BigInt((data.values as BigInt64Array)[i]), type.unit)}"`;
+  if (DataType.isTime(type)) return (data, i) => `"${timeOfDayText(BigInt((data.values as Int32Array | BigInt64Array)[i]), type.unit)}"`;
   if (isUuidField(field)) return (data, i) => `"${uuidText((data.values as Uint8Array).subarray(i * 16, i * 16 + 16))}"`;
-  const get = getter();
+  const get = dataGetter();
   if (DataType.isDate(type)) return (data, i) => `"${new Date(get(data, i) as number).toISOString().slice(0, 10)}"`;
   if (DataType.isBinary(type) || DataType.isLargeBinary(type) || DataType.isFixedSizeBinary(type)) {
     return (data, i) => `"${Buffer.from(get(data, i) as Uint8Array).toString('base64')}"`;
@@ -74,45 +68,7 @@ function valueEncoder(field: Field): JsonEncoder {
   return (data, i) => JSON.stringify(get(data, i) ?? null) ?? 'null';
 }
 
-/** Arrow's getter for a leaf value, through one Vector per Data (cached: rows of a batch share it). */
-function getter(): (data: Data, i: number) => unknown {
-  const vectors = new WeakMap<Data, Vector>();
-  return (data, i) => {
-    let vector = vectors.get(data);
-    if (!vector) vectors.set(data, (vector = makeVector(data)));
-    return vector.get(i);
-  };
-}
-
-const UNITS_PER_SECOND: Record<TimeUnit, bigint> = { [TimeUnit.SECOND]: 1n, [TimeUnit.MILLISECOND]: 1000n, [TimeUnit.MICROSECOND]: 1_000_000n, [TimeUnit.NANOSECOND]: 1_000_000_000n };
-
 /** Doubles as DuckDB writes them (`27.0`, `0.25`); NaN and infinities, which JSON lacks, as null. */
 function finite(x: number): string {
   return Number.isFinite(x) ? formatFloat(x) : 'null';
-}
-
-/** `2024-01-02T03:04:05.123456Z`: seconds from Date, the fraction exact at the unit's digits. */
-function instantText(value: bigint, perSecond: bigint): string {
-  const seconds = value / perSecond - (value % perSecond < 0n ? 1n : 0n);
-  const fraction = value - seconds * perSecond;
-  const whole = new Date(Number(seconds) * 1000).toISOString().slice(0, -5);
-  const digits = perSecond.toString().length - 1;
-  return `${whole}${digits ? `.${fraction.toString().padStart(digits, '0')}` : ''}Z`;
-}
-
-/** `12:34:56.789`: the fraction without trailing zeros, as DuckDB writes a TIME. */
-function timeOfDayText(value: bigint, perSecond: bigint): string {
-  const seconds = Number(value / perSecond);
-  const fraction = (value % perSecond).toString().padStart(perSecond.toString().length - 1, '0').replace(/0+$/, '');
-  const hms = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60].map((n) => String(n).padStart(2, '0')).join(':');
-  return fraction ? `${hms}.${fraction}` : hms;
-}
-
-/** A Decimal128/256 value (little-endian 32-bit words, two's complement) as exact number text at its scale. */
-function decimalText(words: Uint32Array, scale: number): string {
-  let units = 0n;
-  for (let k = words.length - 1; k >= 0; k--) units = (units << 32n) | BigInt(words[k]);
-  units = BigInt.asIntN(words.length * 32, units);
-  const digits = (units < 0n ? -units : units).toString().padStart(scale + 1, '0');
-  return `${units < 0n ? '-' : ''}${scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`}`;
 }

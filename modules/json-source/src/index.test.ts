@@ -115,4 +115,13 @@ describe('json_source', () => {
     const { table } = await read({ file_path: file('') });
     expect(table.numRows).toBe(0);
   });
+
+  it('checks that the file is readable, and names a missing one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'check-'));
+    const file = join(dir, 'a.jsonl');
+    writeFileSync(file, '{"a":1}\n');
+    const signal = new AbortController().signal;
+    await expect(jsonSource.check!({ config: { file_path: file }, signal })).resolves.toBe(`${file}: readable, 8 B`);
+    await expect(jsonSource.check!({ config: { file_path: join(dir, 'nope.jsonl') }, signal })).rejects.toThrow(/file_path ".*nope.jsonl" does not exist/);
+  });
 });

@@ -1,4 +1,4 @@
-import { defineModule } from '@pypeline/sdk';
+import { checkReadable, defineModule } from '@pypeline/sdk';
 import { checkFile } from './check-file.js';
 import { DEFAULTS, type Config } from './config.js';
 import { jsonSchemas } from './output-schemas.js';
@@ -15,6 +15,7 @@ export default defineModule<Config>({
   outputPorts: ['data'],
   globals: ['row_count', 'format'],
   outputSchemas: jsonSchemas,
+  check: ({ config }) => checkReadable(config.file_path, 'file_path'),
   async run(_inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const path = config.file_path;

@@ -77,4 +77,12 @@ describe('parquet_sink', () => {
   it('explains a missing input', async () => {
     await expect(parquetSink.run({}, context({ output_path: '/tmp/x.parquet' }))).rejects.toThrow('no data on its "input" port');
   });
+
+  it('checks that the output folder is writable, writing nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'check-'));
+    const signal = new AbortController().signal;
+    await expect(parquetSink.check!({ config: { output_path: join(dir, 'new', 'x.parquet') }, signal })).resolves.toContain('will be created');
+    await expect(parquetSink.check!({ config: { output_path: dir }, signal })).rejects.toThrow(/output_path .* is a folder/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });

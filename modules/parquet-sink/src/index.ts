@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { writeParquetStream } from '@pypeline/parquet';
-import { defineModule, requireInput } from '@pypeline/sdk';
+import { checkWritable, defineModule, requireInput } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { encodeInPool } from './encode-in-pool.js';
 import { writeError } from './write-output.js';
@@ -14,6 +14,7 @@ export default defineModule<Config>({
   category: 'File Sinks',
   inputPorts: ['input'],
   globals: ['row_count', 'output_path'],
+  check: ({ config }) => checkWritable(config.output_path, 'output_path'),
   async run(inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const input = requireInput(inputs, 'input', 'parquet_sink', 'connect a data edge to it, e.g. "source.data - sink.input"');

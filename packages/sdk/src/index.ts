@@ -21,3 +21,5 @@ export type { Manifest, ConfigSchema, ConfigField, JsonSchema } from './manifest
 export type { PortRef, StepRef, StepOptions, StepSpec, StepConfig, Template } from './flow-step.js';
 export { parseTime, parseBoolean, parseNumber, parseInt64, daysFromCivil } from './values/parse-values.js';
 export { UUID_EXTENSION_NAME, isUuidField, asUuidField, uuidText } from './values/uuid-field.js';
+export { timestampText, timeOfDayText, decimalText } from './values/arrow-text.js';
+export { dataGetter } from './values/data-getter.js';

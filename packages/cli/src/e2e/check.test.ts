@@ -91,7 +91,8 @@ connections:
     expect(r.stderr).toContain('fix: create it, check table and schema, or set create_table: true');
     expect(r.stdout).toMatch(/✗\s+query\s+postgres_source\s+.*query does not plan.*column "nope" does not exist/);
     expect(r.stdout).toMatch(/✗\s+down\s+postgres_source\s+/);
-    expect(r.stdout).toContain('0 ready, 4 failed');
+    expect(r.stdout).toMatch(/✓\s+save\s+parquet_sink\s+.*x\.parquet: will be created/);
+    expect(r.stdout).toContain('1 ready, 4 failed');
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(existsSync(join(dir, 'out'))).toBe(false);
     const tables = await client.query('select count(*)::int as n from pg_tables where schemaname = $1', [schema]);
