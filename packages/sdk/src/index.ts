@@ -19,3 +19,4 @@ export { MANIFEST_VERSION, MANIFEST_FILE } from './manifest.js';
 export type { Manifest, ConfigSchema, ConfigField, JsonSchema } from './manifest.js';
 export type { PortRef, StepRef, StepOptions, StepSpec, StepConfig, Template } from './flow-step.js';
 export { parseTime, parseBoolean, parseNumber, parseInt64, daysFromCivil } from './values/parse-values.js';
+export { parseByteSize, defaultMemoryBudget, BYTE_SIZE_PATTERN } from './memory/memory-budget.js';

@@ -54,14 +54,16 @@ describe('externalSort', () => {
     const batches = generateBatches(3, 4, 300);
     const keys: SortKey[] = [{ column: 's' }, { column: 'id', descending: true }];
     const logs: unknown[] = [];
-    let created = false;
-    const out = await collect(externalSort((async function* () {
-      yield* batches;
-      created = readdirSync(temp).length > 0;
-    })(), { schema: SCHEMA, keys, memoryBudget: 1 << 30, tempDir: temp, logger: { info: (m) => logs.push(m) } }));
+    let asked = 0;
+    const tempDir = () => {
+      asked++;
+      return temp;
+    };
+    const out = await collect(externalSort(streamOf(batches), { schema: SCHEMA, keys, memoryBudget: 1 << 30, tempDir, logger: { info: (m) => logs.push(m) } }));
     expect(out).toHaveLength(1);
     expect(rowsOf(out)).toEqual(inMemory(batches, keys));
-    expect(created).toBe(false);
+    expect(asked).toBe(0);
+    expect(readdirSync(temp)).toEqual([]);
     expect(logs).toEqual([]);
   });
 

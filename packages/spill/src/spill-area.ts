@@ -8,8 +8,8 @@ export class SpillArea {
   private constructor(readonly dir: string) {}
 
   /** Makes `<tempDir>/<label>-XXXXXX`. */
-  static open(tempDir: string, label: string): SpillArea {
-    return new SpillArea(mkdtempSync(join(tempDir, `${label}-`)));
+  static open(tempDir: string | (() => string), label: string): SpillArea {
+    return new SpillArea(mkdtempSync(join(typeof tempDir === 'string' ? tempDir : tempDir(), `${label}-`)));
   }
 
   /** A fresh file path in the area (the file is not created). */

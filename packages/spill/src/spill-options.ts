@@ -11,10 +11,12 @@ export interface SpillOptions {
    */
   memoryBudget: number;
   /**
-   * A folder for spill files (a module passes `ctx.tempDir()`). The operator makes its own
-   * sub folder inside, and removes it when it ends: on success, on error and on abort.
+   * A folder for spill files, or a function giving one, called only when the operator first
+   * spills (a module passes `ctx.tempDir`, so input that fits creates no folder). The operator
+   * makes its own sub folder inside, and removes it when it ends: on success, on error, on
+   * abort and when its reader stops early.
    */
-  tempDir: string;
+  tempDir: string | (() => string);
   /** Stops the operator between batches (a module passes `ctx.signal`); its files are removed. */
   signal?: AbortSignal;
   /** Told when the operator spills, with bytes, rows, runs or partitions. */
