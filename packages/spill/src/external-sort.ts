@@ -73,9 +73,10 @@ export async function* externalSort(input: AsyncIterable<RecordBatch>, options: 
 /** Sorts the held batches and writes them as one run, in chunks of `batchRows`. */
 function writeRun(area: SpillArea, schema: Schema, keys: readonly SortKey[], held: RecordBatch[], batchRows: number): SpillFileWriter {
   const all = concatBatches(schema, held);
-  const sorted = takeRows(all, sortIndices(all, keys));
+  const order = sortIndices(all, keys);
   const run = new SpillFileWriter(area.file('run'));
-  for (let at = 0; at < sorted.numRows; at += batchRows) run.write(sorted.slice(at, Math.min(sorted.numRows, at + batchRows)));
+  // One gather per chunk: compact batches, and no second copy of the whole run.
+  for (let at = 0; at < order.length; at += batchRows) run.write(takeRows(all, order.subarray(at, Math.min(order.length, at + batchRows))));
   run.close();
   return run;
 }

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import { Table, tableFromIPC, tableToIPC, type RecordBatch } from 'apache-arrow';
+import { Table, tableFromIPC, tableToIPC, type Data, type RecordBatch } from 'apache-arrow';
+import { takeRows } from '@pypeline/verbs';
 import { batchBytes } from './batch-bytes.js';
 
 // WARNING: the format is private to this package and lives only as long as one operator: a
@@ -20,7 +21,9 @@ export class SpillFileWriter {
   write(batch: RecordBatch): void {
     if (batch.numRows === 0) return;
     this.fd ??= openSync(this.path, 'w');
-    const body = tableToIPC(new Table(batch.schema, [batch]), 'stream');
+    // WARNING: Arrow's IPC writer writes a slice's whole buffers; a slice is copied out first.
+    const own = batch.data.children.every(isCompact) ? batch : takeRows(batch, Uint32Array.from({ length: batch.numRows }, (_, i) => i));
+    const body = tableToIPC(new Table(own.schema, [own]), 'stream');
     const header = Buffer.alloc(HEADER);
     header.writeUInt32LE(body.byteLength, 0);
     writeSync(this.fd, header);
@@ -34,6 +37,15 @@ export class SpillFileWriter {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+/** True when a column's buffers hold its rows and nothing more (it is not a slice of more). */
+function isCompact(data: Data): boolean {
+  if (data.offset !== 0) return false;
+  const offsets = data.valueOffsets as ArrayLike<number> | undefined;
+  if (offsets) return Number(offsets[0]) === 0 && (data.values?.length ?? 0) <= Number(offsets[data.length]) && data.children.every(isCompact);
+  if (data.values && data.stride > 0 && data.values.length > data.length * data.stride) return false;
+  return data.children.every(isCompact);
 }
 
 /** The batches of a spill file, one chunk in memory at a time; a file never written reads as none. */
