@@ -1,10 +1,10 @@
-/** A bench flow: `csv_source → <step> → parquet_sink`, the step given by module name and required config (YAML flow text). */
-export function benchFlowYaml(flow: string, csv: string, output: string, threads: number, step: { id: string; name: string; required: string }): string {
+/** A bench flow: `csv_source → <step> → parquet_sink`, the step given by module name and required config (YAML flow text); `memoryBudget` sets `settings.spill.memory_budget`. */
+export function benchFlowYaml(flow: string, csv: string, output: string, threads: number, step: { id: string; name: string; required: string }, memoryBudget?: string): string {
   return `flow:
   name: ${flow}
 settings:
   threads: ${threads}
-modules:
+${memoryBudget ? `  spill: { memory_budget: "${memoryBudget}" }\n` : ''}modules:
   - id: read
     name: csv_source
     configs:

@@ -24,6 +24,7 @@ const HELP = `pnpm bench [-- options]
   --threads N     worker threads for PYpeline (default: CPU count)
   --no-profile    skip the per-stage profile of PYpeline
   --keep          keep the generated CSV in bench/data (it is reused when kept)
+  --memory-budget SIZE  settings.spill.memory_budget of the sort case's flow, e.g. 64MB (default: the run's default)
   --suite LIST    batch,stream,sort (default batch,stream): CSV→Parquet, the streaming cases, and
                   the relational case: the CSV sorted by amount desc, id (sort_mod vs DuckDB ORDER BY)
   --stream-events N   events per streaming throughput case (default 2000000, batches of 8192)
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
       'no-profile': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       suite: { type: 'string', default: 'batch,stream' },
+      'memory-budget': { type: 'string' },
       'stream-events': { type: 'string', default: '2000000' },
       'latency-events': { type: 'string', default: '20000' },
       nats: { type: 'string', default: '127.0.0.1:4222' },
@@ -111,7 +113,7 @@ async function sortSuite(values: Record<string, string | boolean | undefined>): 
   mkdirSync(outDir, { recursive: true });
   log(`sort: generating ${rows} rows (deterministic; reused when present) ...`);
   const csv = await generateCsv(join(BENCH, 'data'), rows);
-  const figures = await sortBench(csv.path, outDir, runs, Number(values.threads), (values.tools as string).split(','), log);
+  const figures = await sortBench(csv.path, outDir, runs, Number(values.threads), (values.tools as string).split(','), log, values['memory-budget'] as string | undefined);
   const duck = figures.find((f) => f.tool === 'duckdb');
   const wallOf = (f: (typeof figures)[number]) => median(f.runs.map((m) => m.wallMs));
   const table = figures.map((f) => ({
@@ -123,7 +125,7 @@ async function sortSuite(values: Record<string, string | boolean | undefined>): 
     'rows out': f.fingerprint.rows,
     'out of order': f.order.out_of_order,
   }));
-  process.stdout.write(`\nsort: ${rows} rows, ${(csv.bytes / 1e6).toFixed(0)} MB CSV sorted by amount desc, id into Parquet, ${runs} runs each\n`);
+  process.stdout.write(`\nsort: ${rows} rows, ${(csv.bytes / 1e6).toFixed(0)} MB CSV sorted by amount desc, id into Parquet, ${runs} runs each, sort_mod memory budget ${values['memory-budget'] ?? 'default'}\n`);
   console.table(table);
   const same = figures.every((f) => f.order.out_of_order === 0 && JSON.stringify(f.fingerprint) === JSON.stringify(figures[0].fingerprint) && f.order.positions === figures[0].order.positions);
   process.stdout.write(same ? `✓ sort outputs hold the same rows in the same order: ${JSON.stringify(figures[0]?.fingerprint)}\n` : `✗ sort outputs differ:\n${figures.map((f) => `  ${f.tool}: ${JSON.stringify(f.fingerprint)} ${JSON.stringify(f.order)}`).join('\n')}\n`);

@@ -20,9 +20,10 @@ export interface SortFigure {
  * The relational case: the bench CSV sorted by `amount desc, id` into Parquet, PYpeline's
  * `csv_source → sort_mod → parquet_sink` against DuckDB's `ORDER BY` in one COPY, each tool in
  * its own process (wall time from spawn to exit, peak RSS), outputs checked for the same rows
- * in the same order.
+ * in the same order. `memoryBudget` (a size, e.g. `64MB`) is sort_mod's `settings.spill.memory_budget`;
+ * without it the run's default applies.
  */
-export async function sortBench(csv: string, outDir: string, runs: number, threads: number, tools: string[], log: (msg: string) => void): Promise<SortFigure[]> {
+export async function sortBench(csv: string, outDir: string, runs: number, threads: number, tools: string[], log: (msg: string) => void, memoryBudget?: string): Promise<SortFigure[]> {
   const figures: SortFigure[] = [];
   for (const tool of tools.filter((t) => t === 'pypeline' || t === 'duckdb')) {
     const output = join(outDir, `sort-${tool}.parquet`);
@@ -32,7 +33,7 @@ export async function sortBench(csv: string, outDir: string, runs: number, threa
       let m: Measured;
       if (tool === 'pypeline') {
         const flow = join(outDir, 'bench_sort_flow.yaml');
-        writeFileSync(flow, benchFlowYaml('bench_sort', csv, output, threads, { id: 'sorted', name: 'sort_mod', required: '{ by: ["amount desc", "id"] }' }));
+        writeFileSync(flow, benchFlowYaml('bench_sort', csv, output, threads, { id: 'sorted', name: 'sort_mod', required: '{ by: ["amount desc", "id"] }' }, memoryBudget));
         m = await measureNode([CLI, 'run', flow], { cwd: outDir, tmp: outDir });
       } else {
         m = await measureNode([join(JOBS, 'duckdb-sort-job.js'), csv, output], { cwd: outDir, tmp: outDir });
