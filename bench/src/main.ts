@@ -3,9 +3,11 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchFlowYaml } from './flow-yaml.js';
 import { generateCsv } from './generate-csv.js';
 import { measureNode, type Measured } from './measure.js';
 import { profileStages } from './profile-stages.js';
+import { sortBench } from './sort-bench.js';
 import { streamBench, type StreamFigure } from './stream-bench.js';
 import { natsLatency } from './stream-latency.js';
 
@@ -22,7 +24,9 @@ const HELP = `pnpm bench [-- options]
   --threads N     worker threads for PYpeline (default: CPU count)
   --no-profile    skip the per-stage profile of PYpeline
   --keep          keep the generated CSV in bench/data (it is reused when kept)
-  --suite LIST    batch,stream (default both): CSV→Parquet, and the streaming cases
+  --memory-budget SIZE  settings.spill.memory_budget of the sort case's flow, e.g. 64MB (default: the run's default)
+  --suite LIST    batch,stream,sort (default batch,stream): CSV→Parquet, the streaming cases, and
+                  the relational case: the CSV sorted by amount desc, id (sort_mod vs DuckDB ORDER BY)
   --stream-events N   events per streaming throughput case (default 2000000, batches of 8192)
   --latency-events N  events through NATS for the latency case (default 20000, at 5000/s)
   --nats URL      NATS server for the latency case (default 127.0.0.1:4222; skipped when down)
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
       'no-profile': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       suite: { type: 'string', default: 'batch,stream' },
+      'memory-budget': { type: 'string' },
       'stream-events': { type: 'string', default: '2000000' },
       'latency-events': { type: 'string', default: '20000' },
       nats: { type: 'string', default: '127.0.0.1:4222' },
@@ -55,6 +60,7 @@ async function main(): Promise<void> {
   if (values.help) return void process.stdout.write(HELP);
   const suites = values.suite!.split(',');
   if (suites.includes('batch')) await batchSuite(values);
+  if (suites.includes('sort')) await sortSuite(values);
   if (suites.includes('stream')) await streamSuite(Number(values['stream-events']), Number(values.runs), Number(values['latency-events']), values.nats!);
 }
 
@@ -98,6 +104,34 @@ async function streamSuite(events: number, runs: number, latencyEvents: number, 
   }
   mkdirSync(join(BENCH, 'out'), { recursive: true });
   writeFileSync(join(BENCH, 'out', 'last-stream-run.json'), JSON.stringify({ events, runs, table, latency }, null, 2));
+}
+
+async function sortSuite(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const rows = Number(values.rows);
+  const runs = Number(values.runs);
+  const outDir = join(BENCH, 'out');
+  mkdirSync(outDir, { recursive: true });
+  log(`sort: generating ${rows} rows (deterministic; reused when present) ...`);
+  const csv = await generateCsv(join(BENCH, 'data'), rows);
+  const figures = await sortBench(csv.path, outDir, runs, Number(values.threads), (values.tools as string).split(','), log, values['memory-budget'] as string | undefined);
+  const duck = figures.find((f) => f.tool === 'duckdb');
+  const wallOf = (f: (typeof figures)[number]) => median(f.runs.map((m) => m.wallMs));
+  const table = figures.map((f) => ({
+    tool: f.tool,
+    'wall (median)': `${(wallOf(f) / 1000).toFixed(2)} s`,
+    'rows/s': `${((rows / wallOf(f)) * 1000 / 1e6).toFixed(2)} M`,
+    'peak RSS': `${(Math.max(...f.runs.map((m) => m.peakRss)) / 2 ** 20).toFixed(0)} MiB`,
+    'vs DuckDB': duck ? `${(wallOf(f) / wallOf(duck)).toFixed(2)}x` : '-',
+    'rows out': f.fingerprint.rows,
+    'out of order': f.order.out_of_order,
+  }));
+  process.stdout.write(`\nsort: ${rows} rows, ${(csv.bytes / 1e6).toFixed(0)} MB CSV sorted by amount desc, id into Parquet, ${runs} runs each, sort_mod memory budget ${values['memory-budget'] ?? 'default'}\n`);
+  console.table(table);
+  const same = figures.every((f) => f.order.out_of_order === 0 && JSON.stringify(f.fingerprint) === JSON.stringify(figures[0].fingerprint) && f.order.positions === figures[0].order.positions);
+  process.stdout.write(same ? `✓ sort outputs hold the same rows in the same order: ${JSON.stringify(figures[0]?.fingerprint)}\n` : `✗ sort outputs differ:\n${figures.map((f) => `  ${f.tool}: ${JSON.stringify(f.fingerprint)} ${JSON.stringify(f.order)}`).join('\n')}\n`);
+  writeFileSync(join(outDir, 'last-sort-run.json'), JSON.stringify({ rows, runs, table, figures: figures.map((f) => ({ ...f, runs: f.runs.map(({ wallMs, peakRss }) => ({ wallMs, peakRss })) })) }, null, 2));
+  if (!values.keep) rmSync(csv.path, { force: true });
+  if (!same) process.exitCode = 1;
 }
 
 async function batchSuite(values: Record<string, string | boolean | undefined>): Promise<void> {
@@ -169,7 +203,7 @@ async function runTool(tool: string, csv: string, output: string, tmp: string, t
   switch (tool) {
     case 'pypeline': {
       const flow = join(tmp, 'bench_flow.yaml');
-      writeFileSync(flow, flowYaml(csv, output, threads));
+      writeFileSync(flow, benchFlowYaml('bench_csv_to_parquet', csv, output, threads, { id: 'adults', name: 'filter_mod', required: '{ condition: "age > 18" }' }));
       return measureNode([CLI, 'run', flow], { cwd: BENCH, tmp });
     }
     case 'duckdb':
@@ -179,31 +213,6 @@ async function runTool(tool: string, csv: string, output: string, tmp: string, t
     default:
       throw new Error(`unknown tool ${tool}: use pypeline, duckdb or baseline`);
   }
-}
-
-function flowYaml(csv: string, output: string, threads: number): string {
-  return `flow:
-  name: bench_csv_to_parquet
-settings:
-  threads: ${threads}
-modules:
-  - id: read
-    name: csv_source
-    configs:
-      required: { file_path: "${csv}" }
-  - id: adults
-    name: filter_mod
-    configs:
-      required: { condition: "age > 18" }
-  - id: write
-    name: parquet_sink
-    configs:
-      required: { output_path: "${output}" }
-connections:
-  data:
-    - "read.data - adults.input"
-    - "adults.output - write.input"
-`;
 }
 
 function median(xs: number[]): number {

@@ -4,7 +4,7 @@ import { Piscina } from 'piscina';
 import csvSource from '@pypeline/mod-csv-source';
 import filterMod from '@pypeline/mod-filter-mod';
 import parquetSink from '@pypeline/mod-parquet-sink';
-import type { Artifact, ModuleContext, ModuleOutputs, WorkerPool } from '@pypeline/sdk';
+import { defaultMemoryBudget, type Artifact, type ModuleContext, type ModuleOutputs, type WorkerPool } from '@pypeline/sdk';
 
 export interface StageProfile {
   parseMs: number;
@@ -67,6 +67,10 @@ function context<C>(pool: WorkerPool, config: C): ModuleContext<C> {
     artifacts: { register: () => Promise.reject(new Error('not used')) },
     pool,
     signal: new AbortController().signal,
+    memoryBudget: defaultMemoryBudget(),
+    tempDir: () => {
+      throw new Error('the profiled stages (csv_source, filter_mod, parquet_sink) never spill');
+    },
     setGlobal: noop,
     getGlobal: () => undefined,
   } as ModuleContext<C>;

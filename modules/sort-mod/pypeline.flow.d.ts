@@ -3,7 +3,7 @@ import type { StepConfig, StepOptions, StepSpec } from '@pypeline/sdk';
 import type { Config } from './dist/config.js';
 
 /**
- * `sort_mod` (mod): Sorts the rows by one or more columns, each ascending or descending (a stable sort)
+ * `sort_mod` (mod): Sorts the rows by one or more columns, each ascending or descending with nulls first or last (a stable sort; out of core beyond the memory budget)
  * Required config: by. Input ports: input. Output ports: output.
  * @param id the module id in the flow
  * @param config its configuration; any value may also be a template such as `{{context.x}}`

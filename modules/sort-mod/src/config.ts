@@ -1,9 +1,13 @@
 /** Configuration of `sort_mod`. */
 export interface Config {
-  /** Sort keys, most significant first: a column name, optionally followed by `asc` or `desc`, e.g. ["country", "amount desc"] */
+  /**
+   * Sort keys, most significant first: a column name, optionally followed by `asc` or `desc`
+   * and then by `nulls first` or `nulls last` (which overrides `nulls` for that key), e.g.
+   * ["country", "amount desc nulls last"]
+   */
   by: string[];
   /**
-   * Where null values go, whatever the direction
+   * Where null values go for keys that do not say (`nulls first`/`nulls last` on a key wins), whatever the direction
    * @default "last"
    */
   nulls?: 'first' | 'last';

@@ -1,6 +1,6 @@
-import { Table } from 'apache-arrow';
+import type { RecordBatch } from 'apache-arrow';
 import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
-import { concatBatches, sortIndices, takeRows, UnknownColumnError } from '@pypeline/verbs';
+import { externalSort } from '@pypeline/spill';
 import { DEFAULTS, type Config } from './config.js';
 import { sortSchemas } from './output-schemas.js';
 import { parseSortKeys } from './parse-sort-keys.js';
@@ -10,7 +10,7 @@ export type { Config } from './config.js';
 export default defineModule<Config>({
   name: 'sort_mod',
   type: 'mod',
-  description: 'Sorts the rows by one or more columns, each ascending or descending (a stable sort)',
+  description: 'Sorts the rows by one or more columns, each ascending or descending with nulls first or last (a stable sort; out of core beyond the memory budget)',
   category: 'Transforms',
   inputPorts: ['input'],
   outputPorts: ['output'],
@@ -20,19 +20,20 @@ export default defineModule<Config>({
     const config = { ...DEFAULTS, ...ctx.config };
     const input = requireInput(inputs, 'input', 'sort_mod', 'connect a data edge to it, e.g. "source.data - sort.input"');
     const keys = parseSortKeys(config.by, config.nulls);
-    const table = await input.table();
-    // A sort needs every row at once: the batches become one, then one gather puts them in order.
-    const all = concatBatches(table.schema, table.batches);
-    let order: Uint32Array;
-    try {
-      order = sortIndices(all, keys);
-    } catch (error) {
-      if (error instanceof UnknownColumnError) throw new ModuleError(error.message, { retryable: false, hint: 'fix the column name in "by"' });
-      throw error;
+    const schema = input.schema;
+    const missing = keys.find((k) => !schema.names.includes(k.column));
+    if (missing) throw new ModuleError(`sort column "${missing.column}" does not exist; the columns are: ${schema.names.join(', ')}`, { retryable: false, hint: 'fix the column name in "by"' });
+    // In memory when the input fits ctx.memoryBudget; else sorted runs on disk, merged back.
+    const sorted = externalSort(input.batches(), { schema, keys, memoryBudget: ctx.memoryBudget, tempDir: ctx.tempDir, signal: ctx.signal, logger: ctx.logger });
+    async function* output(): AsyncGenerator<RecordBatch> {
+      let rows = 0;
+      for await (const batch of sorted) {
+        rows += batch.numRows;
+        yield batch;
+      }
+      ctx.setGlobal('row_count', rows);
+      ctx.logger.info('sorted', { rows, by: config.by });
     }
-    const output = table.numRows === 0 ? table : new Table(table.schema, [takeRows(all, order)]);
-    ctx.setGlobal('row_count', output.numRows);
-    ctx.logger.info('sorted', { rows: output.numRows, by: config.by });
-    return { output };
+    return { output: Object.assign(output(), { schema }) };
   },
 });

@@ -59,6 +59,17 @@ export interface ModuleContext<C = Record<string, unknown>> {
    * match) must be checked with `guardPath` from this package.
    */
   readonly allowedRoot?: string;
+  /**
+   * Bytes of data an out-of-core operator of this module may hold in memory before it spills
+   * (`settings.spill.memory_budget`; by default 1/16 of the machine's memory, 16 to 128 MiB).
+   * Pass it to `externalSort` / `partitionedRun` of `@pypeline/spill`.
+   */
+  readonly memoryBudget: number;
+  /**
+   * A fresh, empty folder in the run's temp area for this module's spill files. Every folder
+   * it gives is removed when the run ends, whether it succeeded, failed or was aborted.
+   */
+  tempDir(): string;
   /** Sets `{node_id}.{key}`; readable by later modules as `{{module_id__key}}`. */
   setGlobal(key: string, value: unknown): void;
   /** Reads a global of a module (case-insensitive); undefined when unset. */

@@ -23,3 +23,4 @@ export { parseTime, parseBoolean, parseNumber, parseInt64, daysFromCivil } from 
 export { UUID_EXTENSION_NAME, isUuidField, asUuidField, uuidText } from './values/uuid-field.js';
 export { timestampText, timeOfDayText, decimalText } from './values/arrow-text.js';
 export { dataGetter } from './values/data-getter.js';
+export { parseByteSize, defaultMemoryBudget, BYTE_SIZE_PATTERN } from './memory/memory-budget.js';

@@ -13,4 +13,11 @@ describe('explainSchemaErrors on the generated flow schema', () => {
     expect(messages('{ checkpoint_interval: 1.5 }')).toEqual(['settings.checkpoint_interval: "checkpoint_interval" must be a string or integer (got number 1.5)']);
     expect(messages('{ checkpoint_interval: 10s, threads: 0 }')).toEqual(['settings.threads: "threads" must be >= 1']);
   });
+
+  it('checks the form of settings.spill.memory_budget', () => {
+    expect(messages('{ spill: { memory_budget: 256MB } }')).toEqual([]);
+    expect(messages('{ spill: { memory_budget: 1048576 } }')).toEqual([]);
+    expect(messages('{ spill: { memory_budget: 12 XB } }')).toHaveLength(1);
+    expect(messages('{ spill: { memory_budget: 12 XB } }')[0]).toMatch(/^settings\.spill\.memory_budget: /);
+  });
 });

@@ -100,6 +100,13 @@ export interface SpillDocument {
    * @maximum 1
    */
   max_ram_share?: number;
+  /**
+   * Memory an out-of-core module (sort_mod, and other modules built on the spill package) may hold
+   * before it writes sorted runs or partitions to the run's temp area: bytes, or a size such
+   * as `256MB`, `1GiB`. Default: 1/16 of the machine's memory, at least 16 MiB, at most 128 MiB.
+   * @pattern ^\s*\d+(\.\d+)?\s*([kKmMgGtT]i?)?[bB]?\s*$
+   */
+  memory_budget?: string | Integer;
 }
 
 export type ContextValue = string | number | boolean | null;
@@ -179,7 +186,7 @@ export interface Settings extends Omit<SettingsDocument, 'retries' | 'fail_strat
   retries: number;
   fail_strategy: 'halt' | 'continue';
   execution_mode: 'batch' | 'stream';
-  spill: Required<SpillDocument>;
+  spill: Required<Omit<SpillDocument, 'memory_budget'>> & Pick<SpillDocument, 'memory_budget'>;
 }
 
 export interface ModuleSpec extends Omit<ModuleDocument, 'configs'> {

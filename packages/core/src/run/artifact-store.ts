@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { RecordBatch, Schema, Table } from 'apache-arrow';
@@ -233,6 +233,12 @@ export class ArtifactStore {
   private shouldSpill(rows: number): boolean {
     if (rows > this.policy.threshold_rows) return true;
     return rows > 0 && process.memoryUsage.rss() / totalmem() > this.policy.max_ram_share;
+  }
+
+  /** A fresh folder inside the run's spill folder (`ctx.tempDir()`); removed with it by `cleanup()`. */
+  tempDir(label: string): string {
+    this.dir ??= createSpillDir();
+    return mkdtempSync(join(this.dir, `${label.replace(/[^A-Za-z0-9_.-]/g, '_')}-`));
   }
 
   /** Closes streams nobody read and removes the spill folder; called when the run ends. */

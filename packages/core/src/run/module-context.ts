@@ -1,4 +1,4 @@
-import type { ArtifactManager, ModuleContext, ModuleLogger } from '@pypeline/sdk';
+import { defaultMemoryBudget, parseByteSize, type ArtifactManager, type ModuleContext, type ModuleLogger } from '@pypeline/sdk';
 import { frameKey, nodeIdOf, type RunState } from './run-state.js';
 
 /** Builds the context one node sees (the spec's RunContext). */
@@ -28,7 +28,15 @@ export function createModuleContext(
     pool: state.pool,
     signal,
     allowedRoot: state.job.metadata.settings.allowed_root,
+    memoryBudget: memoryBudgetOf(state),
+    tempDir: () => state.artifacts.tempDir(nodeId),
     setGlobal: (key, value) => state.globals.set(nodeId, key, value),
     getGlobal: (id, name) => state.globals.get(id, name, state.frame.path.length ? key : undefined),
   };
+}
+
+/** `settings.spill.memory_budget` in bytes (the flow schema checked its form), else the default. */
+export function memoryBudgetOf(state: RunState): number {
+  const setting = state.job.metadata.settings.spill?.memory_budget;
+  return (setting === undefined ? undefined : parseByteSize(setting)) ?? defaultMemoryBudget();
 }

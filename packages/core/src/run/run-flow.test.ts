@@ -11,6 +11,7 @@ import { run } from './run-flow.js';
 const emitRows = step<{ rows: number }, never, 'data'>('emit_rows', { required: ['rows'] });
 const keepRows = step<{ min_id: number }, 'input', 'output'>('keep_rows', { required: ['min_id'] });
 const passRows = step<{ fail?: boolean }, 'input', 'output'>('pass_rows');
+const tempRows = step<{ fail?: boolean }, 'input', 'output'>('temp_rows');
 const countSink = step<{ limit?: number }, 'input', never>('count_sink');
 
 interface Context {
@@ -65,5 +66,20 @@ describe('run(flow, { context })', () => {
     // @ts-expect-error wrong type for a context key
     void (() => run(f, { context: { rows: 'five' } }));
     expect(f.name).toBe('embedded');
+  });
+
+  it.each([[false, 'success'], [true, 'failed']])('gives modules the memory budget of settings.spill and temp folders removed when the run ends (fail: %s)', async (fail, status) => {
+    const f = flow({ name: 'temp_area' }).settings({ spill: { memory_budget: '3MB' } });
+    const src = f.add(emitRows('src', { rows: 4 }));
+    const temp = f.add(tempRows('temp', { fail }));
+    const out = f.add(countSink('out', {}));
+    f.data(src.out('data'), temp.in('input')).data(temp.out('output'), out.in('input'));
+    const result = await run(f, { searchDirs: [fixtureProject()] });
+    expect(result.status).toBe(status);
+    const globals = result.results.temp.globals as { temp_dir: string; memory_budget: number };
+    expect(globals.memory_budget).toBe(3_000_000);
+    expect(globals.temp_dir).toContain(tmpdir());
+    expect(existsSync(globals.temp_dir)).toBe(false);
+    expect(existsSync(join(globals.temp_dir, '..'))).toBe(false);
   });
 });

@@ -44,6 +44,21 @@ export const FIXTURES: FixtureModule[] = [
       return { output: await inputs.input.table() };`,
   },
   {
+    // Uses the out-of-core context: writes a file into ctx.tempDir() and reports the folder and budget.
+    name: 'temp_rows',
+    type: 'mod',
+    input_ports: ['input'],
+    output_ports: ['output'],
+    globals: ['temp_dir', 'memory_budget'],
+    schema: { type: 'object', additionalProperties: false, properties: { fail: { type: 'boolean', default: false } } },
+    run: `const dir = ctx.tempDir();
+      fs.writeFileSync(dir + '/part-1.arrows', 'spilled');
+      ctx.setGlobal('temp_dir', dir);
+      ctx.setGlobal('memory_budget', ctx.memoryBudget);
+      if (ctx.config.fail) throw new Error('temp_rows was told to fail');
+      return { output: await inputs.input.table() };`,
+  },
+  {
     name: 'keep_rows',
     type: 'mod',
     input_ports: ['input'],
@@ -157,6 +172,7 @@ export function createFixtureProject(): string {
       json_schema: m.schema,
     }));
     writeFileSync(join(dir, 'dist', 'index.js'), `import * as arrow from ${JSON.stringify(arrowUrl.href)};
+import * as fs from 'node:fs';
 export default { name: ${JSON.stringify(m.name)}, type: ${JSON.stringify(m.type)},${m.cacheable === undefined ? '' : ` cacheable: ${m.cacheable},`} async run(inputs, ctx) { ${m.run} } };\n`);
   }
   return root;

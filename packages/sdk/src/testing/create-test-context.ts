@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultMemoryBudget } from '../memory/memory-budget.js';
 import type { ArtifactManager } from '../artifact.js';
 import type { ModuleContext } from '../context.js';
 import { MemoryArtifact, toTable } from '../memory-artifact.js';
@@ -34,6 +37,19 @@ export interface TestContextOptions<C> {
    * as the engine does before `run`, so tests exercise the generated defaults.
    */
   manifest?: string | ManifestDefaults;
+  /** `ctx.memoryBudget` in bytes; a small one makes an out-of-core module spill. @default as a run's default */
+  memoryBudget?: number;
+}
+
+// Folders ctx.tempDir() made in tests: removed when the test process exits.
+const testTempDirs: string[] = [];
+let removeOnExit = false;
+function testTempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pypeline_test_'));
+  testTempDirs.push(dir);
+  if (!removeOnExit) process.once('exit', () => testTempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  removeOnExit = true;
+  return dir;
 }
 
 /** A ModuleContext whose effects (logs, globals, pool runs) tests can read back. */
@@ -66,6 +82,8 @@ export function createTestContext<C>(options: TestContextOptions<C>): TestContex
     artifacts,
     pool: createInProcessPool(),
     signal: controller.signal,
+    memoryBudget: options.memoryBudget ?? defaultMemoryBudget(),
+    tempDir: testTempDir,
     logs,
     globals,
     abort: (reason) => controller.abort(reason),

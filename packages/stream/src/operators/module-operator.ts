@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { RecordBatch, Table } from 'apache-arrow';
-import { isArtifact, MemoryArtifact, type ModuleContext, type ModuleDefinition, type ModuleOutput, type WorkerPool } from '@pypeline/sdk';
+import { defaultMemoryBudget, isArtifact, MemoryArtifact, type ModuleContext, type ModuleDefinition, type ModuleOutput, type WorkerPool } from '@pypeline/sdk';
 import type { StreamLogger } from '../connector.js';
 import type { Operator } from './operator.js';
 import type { AnyModuleDefinition } from '@pypeline/sdk';
@@ -60,6 +60,11 @@ export function moduleOperator(id: string, def: AnyModuleDefinition, config: Rec
     artifacts: { register: async (data) => (isArtifact(data) ? data : new MemoryArtifact(data instanceof Table ? data : new Table(await collect(data)))) },
     pool: inlinePool,
     signal: stop.signal,
+    // A stream operator sees one micro-batch at a time: it never needs to spill.
+    memoryBudget: defaultMemoryBudget(),
+    tempDir: () => {
+      throw new Error(`internal error: ${id} asked for a temp folder in a stream flow, which has none (this is a bug in PYpeline; please report it)`);
+    },
     setGlobal: (key, value) => void globals.set(key, value),
     getGlobal: (moduleId, key) => (moduleId === id ? globals.get(key) : undefined),
   };

@@ -1,0 +1,78 @@
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { MemoryArtifact, type ModuleOutputs } from '@pypeline/sdk';
+import { createTestContext } from '@pypeline/sdk/testing';
+import { Float64, Int32, Table, Utf8, vectorFromArray, type RecordBatch } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sortMod from './index.js';
+import type { Config } from './config.js';
+
+// sort_mod against DuckDB's ORDER BY with NULLS FIRST/LAST per key, on generated data with
+// nulls, many duplicates and unicode (DuckDB's default collation compares bytes, as sort_mod
+// does). Every case ends with the unique `id`, so the order is total and compared exactly.
+
+const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
+const WORDS = ['', 'a', 'A', 'b', 'é', 'e\u0301', 'zürich', '東京', '🙂', 'Ωmega', 'a b', "it's"];
+const ROWS = 3000;
+
+function generate(rows: number) {
+  let seed = 12345;
+  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const maybe = <T>(f: () => T): T | null => (next() < 0.15 ? null : f());
+  const id = Array.from({ length: rows }, (_, i) => (i * 7919) % rows);
+  const k = id.map(() => maybe(() => Math.floor(next() * 20) - 5));
+  const s = id.map(() => maybe(() => WORDS[Math.floor(next() * WORDS.length)]));
+  const x = id.map(() => maybe(() => [0, 1.5, -2.25, 1e300, -1e-300, 42][Math.floor(next() * 6)]));
+  return { id, k, s, x };
+}
+
+const data = generate(ROWS);
+const table = new Table({ id: vectorFromArray(data.id, new Int32()), k: vectorFromArray(data.k, new Int32()), s: vectorFromArray(data.s, new Utf8()), x: vectorFromArray(data.x, new Float64()) });
+
+let db: DuckDBInstance;
+let connection: Awaited<ReturnType<DuckDBInstance['connect']>>;
+beforeAll(async () => {
+  db = await DuckDBInstance.create(':memory:', { threads: '1' });
+  connection = await db.connect();
+  await connection.run('CREATE TABLE t (id INTEGER, k INTEGER, s VARCHAR, x DOUBLE)');
+  const literal = (v: string | number | null) => (v === null ? 'NULL' : typeof v === 'string' ? `'${v.replaceAll("'", "''")}'` : String(v));
+  const values = data.id.map((id, i) => `(${id}, ${literal(data.k[i])}, ${literal(data.s[i])}, ${literal(data.x[i])})`);
+  await connection.run(`INSERT INTO t VALUES ${values.join(', ')}`);
+});
+afterAll(() => {
+  connection?.closeSync();
+  db?.closeSync();
+});
+
+async function sorted(config: Config, input: Table): Promise<unknown[][]> {
+  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'sort' });
+  const out = ((await sortMod.run({ input: new MemoryArtifact(input) }, ctx)) as ModuleOutputs).output as Table | AsyncIterable<RecordBatch>;
+  const batches: RecordBatch[] = [];
+  if (out instanceof Table) batches.push(...out.batches);
+  else for await (const batch of out) batches.push(batch);
+  return batches.flatMap((b) => b.toArray().map((r) => [r.id, r.k, r.s, r.x]));
+}
+
+async function duckdb(orderBy: string, where = 'true'): Promise<unknown[][]> {
+  return (await connection.runAndReadAll(`SELECT id, k, s, x FROM t WHERE ${where} ORDER BY ${orderBy}`)).getRowsJS();
+}
+
+const CASES: [Config, string][] = [
+  [{ by: ['k desc nulls last', 's nulls first', 'id'] }, 'k DESC NULLS LAST, s ASC NULLS FIRST, id'],
+  [{ by: ['s desc', 'x NULLS FIRST', 'id'], nulls: 'first' }, 's DESC NULLS FIRST, x ASC NULLS FIRST, id'],
+  [{ by: ['x asc nulls last', 'k desc nulls first', 's', 'id desc'] }, 'x ASC NULLS LAST, k DESC NULLS FIRST, s ASC NULLS LAST, id DESC'],
+  [{ by: ['s', 'k desc', 'id'] }, 's ASC NULLS LAST, k DESC NULLS LAST, id'],
+];
+
+describe('sort_mod against DuckDB ORDER BY', () => {
+  it.each(CASES)('%j gives ORDER BY %s', async (config, orderBy) => {
+    const ours = await sorted(config, table);
+    expect(ours).toHaveLength(ROWS);
+    expect(ours).toEqual(await duckdb(orderBy));
+  }, 60_000);
+
+  it('gives no rows for an empty input, as DuckDB does', async () => {
+    expect(await sorted(CASES[0][0], table.slice(0, 0))).toEqual([]);
+    expect(await duckdb(CASES[0][1], 'false')).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+import type { RecordBatch, Schema } from 'apache-arrow';
+import type { SortKey } from '@pypeline/verbs';
+import { rowComparator, rowKeys, type RowKeys } from './compare-rows.js';
+import { interleaveRows } from './interleave-rows.js';
+import { readSpillFile, type SpillFileWriter } from './spill-file.js';
+
+/** A run being merged: its current chunk and row. */
+interface Cursor {
+  run: number;
+  chunks: Generator<RecordBatch>;
+  batch: RecordBatch;
+  keys: RowKeys;
+  row: number;
+  /** The index of `batch` among the sources of the output batch being built; -1 when not yet among them. */
+  source: number;
+}
+
+/**
+ * Merges sorted runs into batches of `batchRows`, holding one chunk per run. Ties go to the
+ * earlier run, and runs are in input order, so the merge keeps the sort stable.
+ */
+export function* mergeRuns(schema: Schema, keys: readonly SortKey[], runs: readonly SpillFileWriter[], batchRows: number, signal?: AbortSignal): Generator<RecordBatch> {
+  const compare = rowComparator(keys);
+  const before = (a: Cursor, b: Cursor) => {
+    const c = compare(a.keys, a.row, b.keys, b.row);
+    return c < 0 || (c === 0 && a.run < b.run);
+  };
+  const heap: Cursor[] = [];
+  for (const [run, writer] of runs.entries()) {
+    const chunks = readSpillFile(writer.path, writer.rows);
+    const first = chunks.next();
+    if (!first.done) heap.push({ run, chunks, batch: first.value, keys: rowKeys(first.value, keys), row: 0, source: -1 });
+  }
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i, before);
+  let sources: Cursor[] = [];
+  let sourceBatches: RecordBatch[] = [];
+  let from = new Uint32Array(batchRows);
+  let rows = new Uint32Array(batchRows);
+  let n = 0;
+  const flush = () => {
+    const out = interleaveRows(schema, sourceBatches, from.subarray(0, n), rows.subarray(0, n));
+    for (const c of sources) c.source = -1;
+    sources = [];
+    sourceBatches = [];
+    from = new Uint32Array(batchRows);
+    rows = new Uint32Array(batchRows);
+    n = 0;
+    return out;
+  };
+  try {
+    while (heap.length > 0) {
+      const top = heap[0];
+      if (top.source === -1) {
+        top.source = sources.length;
+        sources.push(top);
+        sourceBatches.push(top.batch);
+      }
+      from[n] = top.source;
+      rows[n] = top.row;
+      n++;
+      if (++top.row === top.batch.numRows) {
+        // The chunk is used up: it stays a source of this output batch, the cursor moves on.
+        const next = top.chunks.next();
+        if (next.done) {
+          heap[0] = heap[heap.length - 1];
+          heap.pop();
+        } else {
+          const old = sources.indexOf(top);
+          if (old !== -1) sources[old] = { ...top };
+          top.batch = next.value;
+          top.keys = rowKeys(next.value, keys);
+          top.row = 0;
+          top.source = -1;
+        }
+      }
+      if (heap.length > 0) siftDown(heap, 0, before);
+      if (n === batchRows) {
+        signal?.throwIfAborted();
+        yield flush();
+      }
+    }
+    if (n > 0) yield flush();
+  } finally {
+    for (const c of heap) c.chunks.return(undefined);
+  }
+}
+
+function siftDown(heap: Cursor[], i: number, before: (a: Cursor, b: Cursor) => boolean): void {
+  const n = heap.length;
+  const item = heap[i];
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    const r = l + 1;
+    const child = r < n && before(heap[r], heap[l]) ? r : l;
+    if (!before(heap[child], item)) break;
+    heap[i] = heap[child];
+    i = child;
+  }
+  heap[i] = item;
+}
