@@ -26,7 +26,9 @@ export default defineModule<Config>({
     if (problems.length > 0 || !schema) throw configError(where, problems);
     const all = concatBatches(table.schema, table.batches);
     const groups = groupRows(all, groupBy);
-    const keys = takeRows(all.selectAt(groupBy.map((k) => all.schema.names.indexOf(k))), groups.firstRow);
+    const keyColumns = all.selectAt(groupBy.map((k) => all.schema.names.indexOf(k)));
+    // An empty input has no rows to gather keys from (and Arrow may give its columns no buffers).
+    const keys = all.numRows === 0 ? keyColumns : takeRows(keyColumns, groups.firstRow);
     const columns = parseAggregates(ctx.config.aggregates).specs.map((spec) => computed(where, spec.name, () => aggregateGroups(all, groups, spec)));
     const fields = schema.fields.map((f, i) => new Field(f.name, i < groupBy.length ? f.type : columns[i - groupBy.length].type, f.nullable, f.metadata));
     const grouped = new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: groups.count, nullCount: 0, children: [...keys.data.children, ...columns] }));

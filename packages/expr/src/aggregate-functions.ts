@@ -48,7 +48,7 @@ const fn = (name: AggregateName, reads: AggregateReads, result: AggregateResult,
 
 export const AGGREGATE_FUNCTIONS: readonly AggregateFunctionSpec[] = [
   fn('count', 'any', 'int64', 'count(*) counts rows; count(col) counts the non-null values of col', { star: true, stream: true }),
-  fn('count_if', 'condition', 'int64', 'the rows for which a condition (an expression, e.g. amount > 10) is true', { distinct: false }),
+  fn('count_if', 'condition', 'int64', 'the rows for which a condition (an expression, e.g. amount > 10) is true; null where the condition is null on every row (as DuckDB)', { distinct: false }),
   fn('sum', 'number', 'sum', 'the sum of the non-null values: Int64 for integers (overflow is an error), Float64 for floats, Decimal(38, scale) for decimals', { stream: true }),
   fn('avg', 'number', 'float64', 'the mean of the non-null values', { stream: true }),
   fn('min', 'ordered', 'column', 'the smallest non-null value (numbers, text by code point, booleans, dates and times)', { stream: true }),
@@ -113,9 +113,9 @@ export function aggregateResultType(fn: AggregateName, field: Field | null): Dat
   }
 }
 
-/** Whether the aggregate's result can be null: only the counts cannot. */
+/** Whether the aggregate's result can be null: only count's cannot (count_if is null where its condition always is, as in DuckDB). */
 export function aggregateResultNullable(fn: AggregateName): boolean {
-  return BY_NAME.get(fn)!.result !== 'int64';
+  return fn !== 'count';
 }
 
 const READS: Record<AggregateReads, { ok: (t: DataType) => boolean; needs: string; fix: string }> = {

@@ -23,7 +23,11 @@ import { edgeRows, extremeRows, modeRows, quantileDiscRows } from './pick-kernel
 export function aggregateGroups(batch: RecordBatch, groups: Groups, call: AggregateCall, vars?: (name: string) => unknown): Data {
   const label = call.condition !== undefined ? `${call.fn}(${call.condition})` : `${call.fn}(${call.distinct ? 'distinct ' : ''}${call.column ?? '*'})`;
   const all: Fold = { rows: identity(batch.numRows), groupOf: groups.groupOf, count: groups.count };
-  if (call.fn === 'count_if') return countData(all, conditionTest(batch, call.condition!, label, vars));
+  if (call.fn === 'count_if') {
+    // DuckDB: null for a group where the condition is null on every row.
+    const test = (condition: string) => conditionTest(batch, condition, label, vars);
+    return countData(all, test(call.condition!), test(`(${call.condition!}) is not null`));
+  }
   if (call.column === null) return countData(all, () => true);
   const index = batch.schema.fields.findIndex((f) => f.name === call.column);
   if (index === -1) throw new UnknownColumnError(call.column, batch.schema.names as string[], `${label}:`);
@@ -32,7 +36,8 @@ export function aggregateGroups(batch: RecordBatch, groups: Groups, call: Aggreg
   if (problem) throw new AggregateError(problem, aggregateColumnFix(call.fn));
   const data = batch.data.children[index];
   const fold: Fold = call.distinct ? { ...all, rows: distinctRows(batch, call.column, groups) } : all;
-  const gather = (rows: Int32Array) => takeOrNull(batch.selectAt([index]), rows).data.children[0];
+  // No groups (an empty input with group_by): nothing to gather, and the column may have no buffers.
+  const gather = (rows: Int32Array) => (rows.length === 0 ? data : takeOrNull(batch.selectAt([index]), rows).data.children[0]);
   const segments = () => groupSegments(groups.groupOf, groups.count, fold.rows);
   switch (call.fn) {
     case 'count': return countData(fold, validity(data));

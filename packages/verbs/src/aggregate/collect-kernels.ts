@@ -1,5 +1,6 @@
 import { Field, List, Utf8, makeData, makeVector, vectorFromArray, type Data, type RecordBatch } from 'apache-arrow';
 import { takeRows } from '@pypeline/expr';
+import { bitmapOf } from './build-data.js';
 import type { Segments } from './group-segments.js';
 
 /** string_agg: each group's non-null texts in input order, joined by `separator`; null when there are none. */
@@ -21,7 +22,11 @@ export function stringAggData(data: Data, segments: Segments, separator: string)
 /** list: each group's values in input order, nulls included, as one LIST row per group. */
 export function listData(batch: RecordBatch, index: number, segments: Segments): Data {
   const field = batch.schema.fields[index];
-  const items = takeRows(batch.selectAt([index]), segments.order).data.children[0];
+  const column = batch.selectAt([index]);
+  const items = batch.numRows === 0 ? column.data.children[0] : takeRows(column, segments.order).data.children[0];
   const type = new List(new Field('item', field.type, true));
-  return makeData({ type, length: segments.start.length - 1, nullCount: 0, valueOffsets: Int32Array.from(segments.start), child: items });
+  // A group without rows (only the one row over an empty input) gives null, as in DuckDB.
+  const length = segments.start.length - 1;
+  const { bitmap, nulls } = bitmapOf(length, (g) => segments.start[g + 1] > segments.start[g]);
+  return makeData({ type, length, nullCount: nulls, nullBitmap: bitmap, valueOffsets: Int32Array.from(segments.start), child: items });
 }

@@ -1,14 +1,21 @@
-import { Int64, makeData, type Data } from 'apache-arrow';
-import { boolData } from './build-data.js';
+import { Int64, type Data } from 'apache-arrow';
+import { boolData, fixedData } from './build-data.js';
 import type { Fold } from './numeric-kernels.js';
 
-/** count(col) / count(*) / count_if: the rows of each group that `counted` accepts. Never null. */
-export function countData(f: Fold, counted: (row: number) => boolean): Data {
+/**
+ * count(col) / count(*) / count_if: the rows of each group that `counted` accepts. Never null,
+ * except count_if's (given `known`): null for a group where no row is known.
+ */
+export function countData(f: Fold, counted: (row: number) => boolean, known?: (row: number) => boolean): Data {
   const counts = new BigInt64Array(f.count);
   const n = new Float64Array(f.count);
-  for (const i of f.rows) if (counted(i)) n[f.groupOf[i]]++;
+  const seen = new Uint8Array(f.count);
+  for (const i of f.rows) {
+    if (counted(i)) n[f.groupOf[i]]++;
+    if (known?.(i)) seen[f.groupOf[i]] = 1;
+  }
   n.forEach((c, g) => (counts[g] = BigInt(c)));
-  return makeData({ type: new Int64(), length: f.count, nullCount: 0, data: counts });
+  return fixedData(new Int64(), f.count, counts, (g) => !known || seen[g] === 1);
 }
 
 /** bool_and / bool_or over the non-null values; null for a group without any. */
