@@ -3,7 +3,7 @@ import type { StepConfig, StepOptions, StepSpec } from '@pypeline/sdk';
 import type { Config } from './dist/config.js';
 
 /**
- * `aggregate_mod` (mod): Groups rows by key columns and computes count, sum, avg, min, max, first and last per group (SQL GROUP BY)
+ * `aggregate_mod` (mod): Groups rows by key columns and computes aggregates per group (SQL GROUP BY with DuckDB's functions: counts, sums, statistics, quantiles, lists; DISTINCT and HAVING)
  * Required config: aggregates. Input ports: input. Output ports: output.
  * @param id the module id in the flow
  * @param config its configuration; any value may also be a template such as `{{context.x}}`

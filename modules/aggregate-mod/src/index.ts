@@ -1,17 +1,16 @@
-import { Field, RecordBatch, Schema, Struct, Table, makeData } from 'apache-arrow';
-import { AGGREGATE_HINT, parseAggregates } from '@pypeline/expr';
-import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
-import { concatBatches, groupRows, takeRows, UnknownColumnError, type Groups } from '@pypeline/verbs';
-import { aggregateColumn } from './aggregate-columns.js';
+import { Field, RecordBatch, Schema, Struct, Table, makeData, type Data } from 'apache-arrow';
+import { AGGREGATE_HINT, compilePredicate, parseAggregates, parseExpression, takeRows } from '@pypeline/expr';
+import { defineModule, ModuleError, requireInput, type ConfigIssue } from '@pypeline/sdk';
+import { AggregateError, aggregateGroups, concatBatches, groupRows } from '@pypeline/verbs';
 import type { Config } from './config.js';
-import { aggregateSchemas } from './output-schemas.js';
+import { aggregateSchemas, checkAggregate } from './output-schemas.js';
 
 export type { Config } from './config.js';
 
 export default defineModule<Config>({
   name: 'aggregate_mod',
   type: 'mod',
-  description: 'Groups rows by key columns and computes count, sum, avg, min, max, first and last per group (SQL GROUP BY)',
+  description: 'Groups rows by key columns and computes aggregates per group (SQL GROUP BY with DuckDB\'s functions: counts, sums, statistics, quantiles, lists; DISTINCT and HAVING)',
   category: 'Transforms',
   inputPorts: ['input'],
   outputPorts: ['output'],
@@ -19,28 +18,45 @@ export default defineModule<Config>({
   outputSchemas: aggregateSchemas,
   async run(inputs, ctx) {
     const input = requireInput(inputs, 'input', 'aggregate_mod', 'connect a data edge to it, e.g. "source.data - totals.input"');
+    const where = `aggregate_mod (${ctx.moduleId})`;
     const groupBy = ctx.config.group_by ?? [];
-    const { specs, problems } = parseAggregates(ctx.config.aggregates);
-    if (problems.length > 0) throw new ModuleError(`aggregate_mod: ${problems.join('; ')}`, { retryable: false, hint: AGGREGATE_HINT });
-    const clash = specs.find((s) => groupBy.includes(s.name));
-    if (clash) throw new ModuleError(`aggregate_mod: output column "${clash.name}" is also a group_by column`, { retryable: false, hint: 'give the aggregate another name' });
     const table = await input.table();
+    // The build-time check, now on the real input: every problem at once.
+    const { output: schema, problems } = checkAggregate(ctx.config, table.schema);
+    if (problems.length > 0 || !schema) throw configError(where, problems);
     const all = concatBatches(table.schema, table.batches);
-    let groups: Groups;
-    try {
-      groups = groupRows(all, groupBy);
-    } catch (error) {
-      if (error instanceof UnknownColumnError) throw new ModuleError(`aggregate_mod: ${error.message}`, { retryable: false, hint: 'fix the column name in group_by' });
-      throw error;
-    }
-    const keys = takeRows(all.selectAt(groupBy.map((k) => all.schema.names.indexOf(k))), groups.firstRow);
-    const aggregates = specs.map((spec) => aggregateColumn(all, groups, spec));
-    const fields = [...keys.schema.fields.map((f) => new Field(f.name, f.type, f.nullable, f.metadata)), ...aggregates.map((a) => a.field)];
-    const schema = new Schema(fields);
-    const children = [...keys.data.children, ...aggregates.map((a) => a.data)];
-    const output = new Table(schema, [new RecordBatch(schema, makeData({ type: new Struct(fields), length: groups.count, nullCount: 0, children }))]);
+    const groups = groupRows(all, groupBy);
+    const keyColumns = all.selectAt(groupBy.map((k) => all.schema.names.indexOf(k)));
+    // An empty input has no rows to gather keys from (and Arrow may give its columns no buffers).
+    const keys = all.numRows === 0 ? keyColumns : takeRows(keyColumns, groups.firstRow);
+    const columns = parseAggregates(ctx.config.aggregates).specs.map((spec) => computed(where, spec.name, () => aggregateGroups(all, groups, spec)));
+    const fields = schema.fields.map((f, i) => new Field(f.name, i < groupBy.length ? f.type : columns[i - groupBy.length].type, f.nullable, f.metadata));
+    const grouped = new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: groups.count, nullCount: 0, children: [...keys.data.children, ...columns] }));
+    const kept = ctx.config.having === undefined ? grouped : having(grouped, ctx.config.having);
     ctx.setGlobal('group_count', groups.count);
-    ctx.logger.info('aggregated', { rows_in: all.numRows, groups: groups.count });
-    return { output };
+    ctx.logger.info('aggregated', { rows_in: all.numRows, groups: groups.count, rows_out: kept.numRows });
+    return { output: new Table(kept.schema, [kept]) };
   },
 });
+
+function configError(where: string, problems: ConfigIssue[]): ModuleError {
+  const hints = [...new Set(problems.map((p) => p.hint).filter((h): h is string => h !== undefined))];
+  return new ModuleError(`${where}: ${problems.map((p) => `${p.key.join('.')}: ${p.message}`).join('; ')}`, { retryable: false, hint: hints.join('; ') || AGGREGATE_HINT });
+}
+
+function computed(where: string, name: string, run: () => Data): Data {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof AggregateError) throw new ModuleError(`${where}: aggregates.${name}: ${error.message}`, { retryable: false, hint: error.hint });
+    throw error;
+  }
+}
+
+/** HAVING: the groups for which the condition (checked already against the output columns) is true. */
+function having(batch: RecordBatch, condition: string): RecordBatch {
+  const { expr } = parseExpression(condition);
+  const rows = compilePredicate(expr!, batch.schema)(batch);
+  return rows.length === batch.numRows ? batch : takeRows(batch, rows);
+}
+

@@ -1,17 +1,26 @@
 import { Field, Schema } from 'apache-arrow';
-import { AGGREGATE_HINT, aggregateColumnProblem, aggregateResultType, parseAggregate } from '@pypeline/expr';
+import {
+  AGGREGATE_HINT, aggregateColumnFix, aggregateColumnProblem, aggregateResultNullable, aggregateResultType, checkExpression, parseAggregate,
+  parseExpression, type AggregateCall,
+} from '@pypeline/expr';
 import { unknownSchema, type ConfigIssue, type SchemaContext, type SchemaResult } from '@pypeline/sdk';
 import { missingColumn } from '@pypeline/verbs';
 import type { Config } from './config.js';
 
 /**
  * The group_by columns as they are, then one column per aggregate typed by the expr package's
- * aggregate table. Each aggregate is parsed (an unsupported function such as median() or
- * count(distinct x) is named with the functions there are), and checked against the input when
- * it is known.
+ * aggregate table. Every aggregate is parsed (an unknown function is named with the forms
+ * there are) and, when the input is known, checked against it, and so is `having` against the
+ * output columns. aggregate_mod runs the same check on its real input, so a problem is
+ * reported the same way by `pype validate` and by a run, all problems at once.
  */
 export function aggregateSchemas({ config, inputs }: SchemaContext<Config>): SchemaResult {
-  const input = inputs.input;
+  const { output, problems } = checkAggregate(config, inputs.input);
+  return { outputs: { output: output ?? unknownSchema('its input is unknown') }, problems };
+}
+
+/** The output schema (when the input is known) and every problem of `config`. */
+export function checkAggregate(config: Config, input: Schema | undefined): { output?: Schema; problems: ConfigIssue[] } {
   const groupBy = config.group_by ?? [];
   const problems: ConfigIssue[] = [];
   const fields: Field[] = [];
@@ -32,12 +41,30 @@ export function aggregateSchemas({ config, inputs }: SchemaContext<Config>): Sch
     }
     if (!input) continue;
     const source = call.column === null ? null : (input.fields.find((f) => f.name === call.column) ?? null);
-    const problem = call.column === null ? undefined : source ? aggregateColumnProblem(call.fn, source) : missingColumn(input, call.column, `${call.fn}()`);
-    if (problem) {
-      const distinct = /^distinct\s/i.test(call.column ?? '');
-      problems.push({ key, message: problem, hint: distinct ? `DISTINCT is not supported inside aggregates; ${AGGREGATE_HINT}` : source ? 'cast the column to a number with select_mod first (cast: { column: float64 })' : `the input's columns are: ${input.names.join(', ')}` });
-    }
-    fields.push(new Field(name, aggregateResultType(call.fn, source), call.fn !== 'count'));
+    problems.push(...callProblems(call, source, input).map((p) => ({ key, ...p })));
+    fields.push(new Field(name, aggregateResultType(call.fn, source), aggregateResultNullable(call.fn)));
   }
-  return { outputs: { output: input ? new Schema(fields) : unknownSchema('its input is unknown') }, problems };
+  if (!input) return { problems: [...problems, ...havingProblems(config.having, undefined)] };
+  const output = new Schema(fields);
+  return { output, problems: [...problems, ...havingProblems(config.having, problems.length === 0 ? output : undefined)] };
+}
+
+function callProblems(call: AggregateCall, source: Field | null, input: Schema): Omit<ConfigIssue, 'key'>[] {
+  if (call.condition !== undefined) {
+    const { expr, errors } = parseExpression(call.condition);
+    return (expr && errors.length === 0 ? checkExpression(expr, input) : errors).map((d) => ({ message: `count_if(${call.condition}): ${d.message}`, hint: d.hint }));
+  }
+  if (call.column === null) return [];
+  if (!source) return [{ message: missingColumn(input, call.column, `${call.fn}()`)!, hint: `the input's columns are: ${input.names.join(', ')}` }];
+  const problem = aggregateColumnProblem(call.fn, source);
+  return problem ? [{ message: problem, hint: aggregateColumnFix(call.fn) }] : [];
+}
+
+/** `having` parsed, and checked against the output columns once they are all known. */
+function havingProblems(having: string | undefined, output: Schema | undefined): ConfigIssue[] {
+  if (having === undefined) return [];
+  const { expr, errors } = parseExpression(having);
+  const diagnostics = expr && errors.length === 0 && output ? checkExpression(expr, output) : errors;
+  const hint = output ? `having reads the output columns: ${output.names.join(', ')}` : undefined;
+  return diagnostics.map((d) => ({ key: ['having'], message: d.message, hint: d.hint ?? hint, span: { start: d.start, end: d.end } }));
 }

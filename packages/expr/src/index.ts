@@ -30,8 +30,8 @@ export { filterTable } from './filter-table.js';
 export { evaluateScalar } from './evaluate-scalar.js';
 export { compileValue, checkValue, type ValueKernel, type ValueCheck } from './compile-value.js';
 export {
-  AGGREGATE_FUNCTIONS, findAggregate, aggregateSignatures, aggregateResultType, aggregateColumnProblem,
-  type AggregateFunctionSpec, type AggregateName,
+  AGGREGATE_FUNCTIONS, findAggregate, aggregateForms, aggregateSignatures, aggregateResultType, aggregateResultNullable,
+  aggregateColumnProblem, aggregateColumnFix, type AggregateFunctionSpec, type AggregateName, type AggregateReads, type AggregateResult,
 } from './aggregate-functions.js';
 export { suggestName } from './suggest-name.js';
 export { parseAggregate, parseAggregates, AGGREGATE_HINT, type AggregateCall, type AggregateSpec } from './parse-aggregates.js';

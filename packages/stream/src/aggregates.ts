@@ -1,5 +1,5 @@
 import { DataType, type RecordBatch, type Schema } from 'apache-arrow';
-import { AGGREGATE_HINT, aggregateColumnProblem, aggregateResultType, parseAggregates, type AggregateName } from '@pypeline/expr';
+import { aggregateColumnProblem, aggregateResultType, aggregateSignatures, findAggregate, parseAggregates, type AggregateName } from '@pypeline/expr';
 import { compareKeys, type KeyValue } from '@pypeline/verbs';
 import { plainValue } from './arrow-rows.js';
 
@@ -9,7 +9,12 @@ import { plainValue } from './arrow-rows.js';
  */
 export type Aggregate =
   | { fn: 'count'; column?: string }
-  | { fn: Exclude<AggregateName, 'count'>; column: string };
+  | { fn: StreamAggregateName; column: string };
+
+/** The functions a stream window computes (the table's `stream: true` ones); the rest are batch only. */
+export type StreamAggregateName = Extract<AggregateName, 'sum' | 'avg' | 'min' | 'max' | 'first' | 'last'>;
+
+const STREAM_HINT = `write aggregates as { output_name: "fn(column)" }, e.g. { orders: "count(*)", revenue: "sum(amount)" }; a stream window allows: ${aggregateSignatures('stream')}`;
 
 /** Number of events in the window, or of non-null values of `column`. Int64. */
 export const count = (column?: string): Aggregate => (column === undefined ? { fn: 'count' } : { fn: 'count', column });
@@ -32,7 +37,14 @@ export const last = (column: string): Aggregate => ({ fn: 'last', column });
 export function toAggregates(aggregates: Record<string, Aggregate | string>): Record<string, Aggregate> {
   const texts = Object.fromEntries(Object.entries(aggregates).filter(([, a]) => typeof a === 'string'));
   const { specs, problems } = parseAggregates(texts);
-  if (problems.length > 0 && Object.keys(texts).length > 0) throw new Error(`aggregate: ${problems.join('; ')} (${AGGREGATE_HINT})`);
+  // Batch-only functions and DISTINCT, in the order written, beside the parse problems.
+  for (const s of specs) {
+    const why = !findAggregate(s.fn)?.stream ? `${s.fn} is for batch flows (aggregate_mod) only` : s.distinct ? 'DISTINCT is for batch flows (aggregate_mod) only' : undefined;
+    if (why) problems.push(`${s.name}: "${String(texts[s.name])}": ${why}`);
+  }
+  const order = Object.keys(texts);
+  problems.sort((a, b) => order.indexOf(a.slice(0, a.indexOf(':'))) - order.indexOf(b.slice(0, b.indexOf(':'))));
+  if (problems.length > 0 && Object.keys(texts).length > 0) throw new Error(`aggregate: ${problems.join('; ')} (${STREAM_HINT})`);
   const parsed = new Map(specs.map((s) => [s.name, s]));
   return Object.fromEntries(Object.entries(aggregates).map(([name, a]) => {
     if (typeof a !== 'string') return [name, a];
@@ -58,7 +70,7 @@ export interface CompiledAggregate {
 
 function numericColumn(batch: RecordBatch, agg: Aggregate & { column: string }, what: string): (row: number) => number | null {
   const i = columnIndex(batch, agg.column, what);
-  const problem = aggregateColumnProblem(agg.fn, batch.schema.fields[i]);
+  const problem = aggregateColumnProblem(agg.fn, batch.schema.fields[i]) ?? (DataType.isDecimal(batch.schema.fields[i].type) ? `${agg.fn}(${agg.column}) over a decimal is for batch flows (aggregate_mod) only; cast it to float64 first` : undefined);
   if (problem) throw new Error(`${what}: ${problem}`);
   const col = batch.getChildAt(i)!;
   if (col.data.length === 1 && col.nullCount === 0) {
@@ -90,6 +102,7 @@ function resultType(agg: Aggregate, schema: Schema | undefined): DataType {
 
 export function compileAggregate(name: string, agg: Aggregate, schema: Schema | undefined): CompiledAggregate {
   const what = `aggregate "${name}"`;
+  if (!findAggregate(agg.fn)?.stream) throw new Error(`${what}: ${agg.fn} is for batch flows (aggregate_mod) only (${STREAM_HINT})`);
   const type = resultType(agg, schema);
   switch (agg.fn) {
     case 'count': {

@@ -12,3 +12,5 @@ export { groupRows } from './group-rows.js';
 export type { Groups } from './group-rows.js';
 export { hashJoin, JoinIndex, resolvePairs, unmatchedRight, keepsUnmatchedRight } from './hash-join.js';
 export type { JoinIndexOptions, JoinKind, JoinPairs } from './hash-join.js';
+export { aggregateGroups, AggregateError, groupSegments, numberColumn, orderedColumn, validity } from './aggregate/index.js';
+export type { Segments, NumberColumn, OrderedColumn } from './aggregate/index.js';

@@ -22,10 +22,10 @@ const spec = (required: Record<string, unknown>, optional: Record<string, unknow
 
 describe('checkConfig value checks', () => {
   it('checks every aggregate at build, each with its own message', () => {
-    const { problems } = checkConfig(spec({ aggregates: { n: 'count(*)', a: 'median(x)', b: 'sum(*)' } }), owner);
+    const { problems } = checkConfig(spec({ aggregates: { n: 'count(*)', a: 'medain(x)', b: 'sum(*)' } }), owner);
     expect(problems.map((p) => [p.path.join('.'), p.message])).toEqual([
-      ['configs.required.aggregates.a', expect.stringMatching(/^config "a": "median\(x\)": no aggregate function "median"; the functions: count\(\*\), count\(col\)/)],
-      ['configs.required.aggregates.b', 'config "b": "sum(*)": sum(*) is not defined; only count(*) takes *'],
+      ['configs.required.aggregates.a', expect.stringMatching(/^config "a": "medain\(x\)": unknown function medain \(did you mean median\?\); allowed: count\(\*\), count\(\[distinct\] col\), count_if\(condition\)/)],
+      ['configs.required.aggregates.b', 'config "b": "sum(*)": sum(*) is not defined; only count(*) takes *; write sum(col) or sum(distinct col)'],
     ]);
     expect(problems[0].hint).toBe('count(*), sum(col), …');
   });

@@ -36,12 +36,12 @@ function ports(e: PaletteEntry): string {
 
 /** The aggregate functions of window_aggregate (and aggregate_mod), from the language's one table. */
 function aggregateTable(): string[] {
-  const reads = (f: (typeof AGGREGATE_FUNCTIONS)[number]) => (f.star ? '`*` or any column' : f.column === 'number' ? 'a numeric column' : 'any column');
-  const result = (f: (typeof AGGREGATE_FUNCTIONS)[number]) => (f.result === 'column' ? 'the column\'s type' : f.result);
+  const reads = (f: (typeof AGGREGATE_FUNCTIONS)[number]) => (f.star ? '`*` or any column' : f.reads === 'number' ? 'a numeric column' : 'any column');
+  const result = (f: (typeof AGGREGATE_FUNCTIONS)[number]) => (f.result === 'column' ? 'the column\'s type' : f.result === 'sum' ? 'int64 for integers, float64 for floats' : f.result);
   return [
     '| function | reads | result | what |',
     '|---|---|---|---|',
-    ...AGGREGATE_FUNCTIONS.map((f) => `| \`${f.name}\` | ${reads(f)} | ${result(f)} | ${cell(f.description)} |`),
+    ...AGGREGATE_FUNCTIONS.filter((f) => f.stream).map((f) => `| \`${f.name}\` | ${reads(f)} | ${result(f)} | ${cell(f.description)} |`),
     '',
   ];
 }
@@ -78,9 +78,10 @@ export function paletteMarkdown(): string {
   out.push(
     '## Aggregate functions',
     '',
-    'What `aggregates` of `window_aggregate` (and of the batch `aggregate_mod`) may use, written `name: "fn(column)"`,',
+    'What `aggregates` of `window_aggregate` may use, written `name: "fn(column)"`,',
     'e.g. `{ n: "count(*)", total: "sum(amount)" }`. Nulls are skipped; a group with no non-null value gives null',
-    '(count gives 0).',
+    '(count gives 0). The batch `aggregate_mod` takes these and more (DISTINCT, statistics, quantiles, lists; see',
+    '[modules](modules.md#aggregate_mod)).',
     '',
     ...aggregateTable(),
   );

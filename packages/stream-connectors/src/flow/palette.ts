@@ -57,7 +57,7 @@ export const OPERATORS: OperatorEntry[] = [
     name: 'window_aggregate', role: 'operator', inputs: ['input'], outputs: ['output', 'late'],
     description: 'aggregate_mod per event-time window: one row per group_by key and window with the named aggregates (the same syntax: count(*), sum(col), …); late events (past allowed_lateness) leave on `late`.',
     ...configOf(
-      { aggregates, window: window('{ tumbling: 1m }, { sliding: 1m, every: 10s } or { session: 30s }.') },
+      { aggregates: { ...aggregates, description: 'Output columns as `name: function(column)`, e.g. { orders: "count(*)", revenue: "sum(amount)" }; the functions a window computes are listed under Aggregate functions below.' }, window: window('{ tumbling: 1m }, { sliding: 1m, every: 10s } or { session: 30s }.') },
       {
         group_by: { ...groupBy, description: 'Columns to group by, as in aggregate_mod; leave out for one row per window over every event.' },
         allowed_lateness: duration('How long after a window fires late events still update it. Default 0.'),

@@ -1,0 +1,78 @@
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Float64, Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { MemoryArtifact, ModuleError, type ModuleOutputs } from '@pypeline/sdk';
+import { createTestContext } from '@pypeline/sdk/testing';
+import { describe, expect, it } from 'vitest';
+import distinctMod from './index.js';
+import type { Config } from './config.js';
+
+const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
+const WORDS = ['äpfel', 'Zürich', '東京', '🙂', '', null];
+
+function generate(n: number) {
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const id: number[] = []; const k: (number | null)[] = []; const s: (string | null)[] = []; const v: (number | null)[] = [];
+  for (let i = 0; i < n; i++) {
+    id.push(i);
+    k.push(rnd() < 0.05 ? null : Math.floor(rnd() * 30) - 5);
+    s.push(WORDS[Math.floor(rnd() * WORDS.length)]);
+    v.push(rnd() < 0.1 ? null : Math.floor(rnd() * 3) / 2);
+  }
+  return { id, k, s, v };
+}
+
+async function dedup(config: Config, table: Table) {
+  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'dedup' });
+  const out = (await distinctMod.run({ input: new MemoryArtifact(table) }, ctx)) as ModuleOutputs;
+  const rows = (t: unknown) => (t as Table).toArray().map((r) => r.toJSON() as Record<string, unknown>);
+  return { output: rows(out.output), duplicates: rows(out.duplicates), ctx };
+}
+
+async function duckdb(sql: string, data: ReturnType<typeof generate>): Promise<Record<string, unknown>[]> {
+  const db = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const c = await db.connect();
+  try {
+    await c.run('CREATE TABLE t (id INTEGER, k INTEGER, s VARCHAR, v DOUBLE)');
+    const lit = (x: unknown) => (x === null ? 'NULL' : typeof x === 'string' ? `'${x}'` : String(x));
+    if (data.id.length > 0) await c.run(`INSERT INTO t VALUES ${data.id.map((_, i) => `(${[data.id[i], data.k[i], data.s[i], data.v[i]].map(lit).join(', ')})`).join(', ')}`);
+    return (await c.runAndReadAll(sql)).getRowObjectsJS();
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+}
+
+const table = (d: ReturnType<typeof generate>, withId = true) => new Table({
+  ...(withId ? { id: vectorFromArray(d.id, new Int32()) } : {}),
+  k: vectorFromArray(d.k, new Int32()), s: vectorFromArray(d.s, new Utf8()), v: vectorFromArray(d.v, new Float64()),
+});
+const sorted = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r)).sort();
+
+describe('distinct_mod', () => {
+  it('agrees with SELECT DISTINCT over whole rows (nulls equal, unicode), the rest on duplicates', async () => {
+    const d = generate(3000);
+    const { output, duplicates, ctx } = await dedup({}, table(d, false));
+    expect(sorted(output)).toEqual(sorted(await duckdb('SELECT DISTINCT k, s, v FROM t', d)));
+    expect(output.length + duplicates.length).toBe(3000);
+    expect(ctx.globals.get('unique_count')).toBe(output.length);
+  }, 120_000);
+
+  it('agrees with DISTINCT ON (keys) ORDER BY input order for keep first, and keeps the last row with keep last', async () => {
+    const d = generate(3000);
+    const first = await dedup({ keys: ['k', 's'] }, table(d));
+    expect(first.output).toEqual(await duckdb('SELECT DISTINCT ON (k, s) * FROM t ORDER BY k, s, id', d).then((r) => r.sort((a, b) => Number(a.id) - Number(b.id))));
+    const last = await dedup({ keys: ['k', 's'], keep: 'last' }, table(d));
+    expect(last.output).toEqual(await duckdb('SELECT DISTINCT ON (k, s) * FROM t ORDER BY k, s, id DESC', d).then((r) => r.sort((a, b) => Number(a.id) - Number(b.id))));
+    expect([...first.output, ...first.duplicates].map((r) => r.id).sort((a, b) => Number(a) - Number(b))).toEqual(d.id);
+  }, 120_000);
+
+  it('passes an empty input through and reports every unknown key at once', async () => {
+    const empty = await dedup({ keys: ['k'] }, table(generate(0)));
+    expect([empty.output, empty.duplicates]).toEqual([[], []]);
+    const error = await dedup({ keys: ['kk', 'z'] }, table(generate(3))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModuleError);
+    expect((error as ModuleError).message).toBe('distinct_mod (dedup): keys.0: keys names column "kk", which the input does not have (did you mean "k"?); keys.1: keys names column "z", which the input does not have (did you mean "k"?)');
+  });
+});

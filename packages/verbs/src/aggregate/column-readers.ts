@@ -1,0 +1,68 @@
+import { DataType, makeVector, type Data, type RecordBatch } from 'apache-arrow';
+import { compareKeys } from '../compare-keys.js';
+import { keyColumn } from '../key-column.js';
+
+/** Whether row i of `data` holds a value. */
+export function validity(data: Data): (i: number) => boolean {
+  const bitmap = data.nullCount > 0 ? data.nullBitmap : null;
+  if (!bitmap) return () => true;
+  const offset = data.offset;
+  return (i) => ((bitmap[(offset + i) >> 3] >> ((offset + i) & 7)) & 1) === 1;
+}
+
+/** A numeric column read straight from its buffers: `num` as a double, `big` exact for integers and decimals (unscaled). */
+export interface NumberColumn {
+  kind: 'int' | 'int64' | 'float' | 'decimal';
+  /** Decimal scale; 0 otherwise. */
+  scale: number;
+  valid(i: number): boolean;
+  num(i: number): number;
+  big(i: number): bigint;
+}
+
+export function numberColumn(data: Data): NumberColumn {
+  const valid = validity(data);
+  const type = data.type as DataType;
+  const off = data.offset;
+  if (DataType.isDecimal(type)) {
+    const words = data.values as Uint32Array;
+    const stride = type.bitWidth / 32;
+    const scale = 10 ** type.scale;
+    const big = (i: number) => {
+      let v = 0n;
+      for (let w = stride - 1; w >= 0; w--) v = (v << 32n) | BigInt(words[(off + i) * stride + w]);
+      return BigInt.asIntN(type.bitWidth, v);
+    };
+    return { kind: 'decimal', scale: type.scale, valid, big, num: (i) => Number(big(i)) / scale };
+  }
+  if (DataType.isInt(type) && type.bitWidth === 64) {
+    const values = data.values as BigInt64Array | BigUint64Array;
+    return { kind: 'int64', scale: 0, valid, big: (i) => values[off + i], num: (i) => Number(values[off + i]) };
+  }
+  if (DataType.isInt(type) || (DataType.isFloat(type) && type.precision !== 0)) {
+    const values = data.values as Float64Array;
+    return { kind: DataType.isInt(type) ? 'int' : 'float', scale: 0, valid, big: (i) => BigInt(values[off + i]), num: (i) => values[off + i] };
+  }
+  // Float16 and anything else numeric: through Arrow's getter.
+  const vector = makeVector(data);
+  return { kind: 'float', scale: 0, valid, big: (i) => BigInt(Number(vector.get(i))), num: (i) => Number(vector.get(i)) };
+}
+
+/** A column whose rows can be ordered: `compare(i, j)` of two valid rows, in the order min/max and quantile_disc use. */
+export interface OrderedColumn {
+  valid(i: number): boolean;
+  compare(i: number, j: number): number;
+}
+
+export function orderedColumn(batch: RecordBatch, index: number): OrderedColumn {
+  const data = batch.data.children[index];
+  const type = data.type as DataType;
+  if (DataType.isInt(type) || DataType.isDecimal(type) || (DataType.isFloat(type) && type.precision !== 0)) {
+    const c = numberColumn(data);
+    if (c.kind === 'int' || c.kind === 'float') return { valid: c.valid, compare: (i, j) => c.num(i) - c.num(j) };
+    return { valid: c.valid, compare: (i, j) => { const a = c.big(i); const b = c.big(j); return a < b ? -1 : a > b ? 1 : 0; } };
+  }
+  // Text by code point, booleans false first, dates and times by instant.
+  const keys = keyColumn(batch, batch.schema.fields[index].name);
+  return { valid: validity(data), compare: (i, j) => compareKeys(keys.get(i)!, keys.get(j)!) };
+}

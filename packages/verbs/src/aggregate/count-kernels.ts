@@ -1,0 +1,31 @@
+import { Int64, type Data } from 'apache-arrow';
+import { boolData, fixedData } from './build-data.js';
+import type { Fold } from './numeric-kernels.js';
+
+/**
+ * count(col) / count(*) / count_if: the rows of each group that `counted` accepts. Never null,
+ * except count_if's (given `known`): null for a group where no row is known.
+ */
+export function countData(f: Fold, counted: (row: number) => boolean, known?: (row: number) => boolean): Data {
+  const counts = new BigInt64Array(f.count);
+  const n = new Float64Array(f.count);
+  const seen = new Uint8Array(f.count);
+  for (const i of f.rows) {
+    if (counted(i)) n[f.groupOf[i]]++;
+    if (known?.(i)) seen[f.groupOf[i]] = 1;
+  }
+  n.forEach((c, g) => (counts[g] = BigInt(c)));
+  return fixedData(new Int64(), f.count, counts, (g) => !known || seen[g] === 1);
+}
+
+/** bool_and / bool_or over the non-null values; null for a group without any. */
+export function boolFoldData(f: Fold, valid: (i: number) => boolean, value: (i: number) => boolean, and: boolean): Data {
+  const state = new Int8Array(f.count).fill(-1);
+  for (const i of f.rows) {
+    if (!valid(i)) continue;
+    const g = f.groupOf[i];
+    const v = value(i) ? 1 : 0;
+    state[g] = state[g] === -1 ? v : and ? state[g] & v : state[g] | v;
+  }
+  return boolData(state);
+}
