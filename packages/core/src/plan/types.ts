@@ -48,8 +48,13 @@ export interface ControlEdge {
   kind: 'normal' | 'iterate' | 'start';
   /** For `iterate`: the output port whose rows are the list. */
   list_port?: string;
-  /** Resolved order (`Last` replaced by max(order)+1). */
+  /**
+   * Resolved order (`Last` replaced by max(order)+1). Order 0 launches the target at once,
+   * beside the source's ordered children; the source's scope ends when it has finished.
+   */
   order: number;
+  /** For `iterate`: how many iterations run at once (`(iterate parallel 4|)`); 1 when not given. */
+  parallel?: number;
   /** As written: `1`, `Last`. */
   order_text: string;
   /** Valve condition in the expression language; null = fire on success. */
