@@ -68,6 +68,12 @@ describeWithService('postgres', 'postgres_sink against PostgreSQL', () => {
     expect(ctx.globals.get('table')).toBe(`"${schema}"."${table}"`);
   });
 
+  it('eight loads at once into one table none has created yet (a parallel ITERATE): all commit, none collides in the catalog', async () => {
+    const frames = Array.from({ length: 8 }, (_, i) => i);
+    await Promise.all(frames.map((i) => load({ table: 'racing_create', create_table: true }, people([i * 10 + 1, i * 10 + 2]), { frame: String(i) })));
+    expect((await select('racing_create')).map((r) => r.id)).toEqual(frames.flatMap((i) => [i * 10 + 1, i * 10 + 2]));
+  });
+
   it('appends by default and replaces when asked', async () => {
     await load({ table: 'modes', create_table: true }, people([1, 2]));
     await load({ table: 'modes' }, people([3]));

@@ -1,5 +1,6 @@
 import { checkConnection, CONNECTION_DEFAULTS, connect, createTableSql, findTypeMismatch, postgresError, qualifiedName, quoteIdent, typeMismatchError } from '@pypeline/postgres';
 import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
+import type pg from 'pg';
 import { DEFAULTS, type Config } from './config.js';
 import { claimLoad, ensureLedger, LEDGER_TABLE, recordLoad, type RecordedLoad } from './load-ledger.js';
 import { copyRows, insertRows } from './load-rows.js';
@@ -56,7 +57,7 @@ export default defineModule<Config>({
       earlier = await claimLoad(client, ledger, key, target);
       if (earlier) await client.query('ROLLBACK');
       else {
-        if (config.create_table) await client.query(createTableSql(target, input.schema));
+        if (config.create_table) await createTarget(client, target, input.schema);
         if (config.mode === 'replace') await client.query(`TRUNCATE ${target}`);
         rows = config.method === 'copy'
           ? await copyRows(client, target, columns, input, ctx.signal)
@@ -82,3 +83,17 @@ export default defineModule<Config>({
     ctx.setGlobal('table', target);
   },
 });
+
+/**
+ * Creates the target inside the load's transaction when it is missing. Concurrent loads into one
+ * new table (a parallel ITERATE) would collide in the catalog (`duplicate key … pg_type`), so a
+ * transaction-level advisory lock on the table's name serialises the loads that find it missing:
+ * the second waits for the first to commit, then finds the table. Loads into an existing table
+ * take no lock.
+ */
+async function createTarget(client: pg.Client, target: string, schema: Parameters<typeof createTableSql>[1]): Promise<void> {
+  const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [target]);
+  if (rows[0]?.found) return;
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pypeline create ${target}`]);
+  await client.query(createTableSql(target, schema));
+}
