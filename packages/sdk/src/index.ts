@@ -7,7 +7,7 @@ export type { ModuleContext, ModuleLogger, WorkerPool, PoolTask } from './contex
 export { ModuleError, errorMessage, errorCode } from './errors.js';
 export type { ModuleErrorOptions, Thrown } from './errors.js';
 export { MemoryArtifact, isArtifact, toTable } from './memory-artifact.js';
-export { requireInput } from './inputs.js';
+export { requireInput, requireInputList, inputList, inputKey } from './inputs.js';
 export { openAtomicFile, writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
 export { checkReadable, checkWritable } from './io/check-access.js';
 export type { AtomicFile, WriteFileAtomicSyncOptions } from './io/atomic-write.js';

@@ -19,6 +19,11 @@ export interface DagNode {
   category: string;
   description: string;
   input_ports: string[];
+  /**
+   * Input ports that take any number of connections, delivered as `port[0]`, `port[1]`, … in
+   * connection order (`inputKeys`); absent when none (and in job folders built before).
+   */
+  many_input_ports?: string[];
   output_ports: string[];
   globals: string[];
   /** The config as written in the flow (required and optional merged), templates unresolved. */
