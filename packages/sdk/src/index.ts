@@ -24,3 +24,6 @@ export { UUID_EXTENSION_NAME, isUuidField, asUuidField, uuidText } from './value
 export { timestampText, timeOfDayText, decimalText } from './values/arrow-text.js';
 export { dataGetter } from './values/data-getter.js';
 export { parseByteSize, defaultMemoryBudget, BYTE_SIZE_PATTERN } from './memory/memory-budget.js';
+export { LEDGER_TABLE, loadKeyOf, loadOnce, alreadyLoadedMessage } from './sink/load-ledger.js';
+export type { LoadKey, RecordedLoad, LedgerSession } from './sink/load-ledger.js';
+export { rowsPerStatement, valuesTuples } from './sink/statement-rows.js';
