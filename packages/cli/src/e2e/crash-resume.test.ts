@@ -29,7 +29,7 @@ const PARALLEL_FLOW = CRASH_FLOW.replace('"files (iterate|) read"', '"files (ite
 if (PARALLEL_FLOW === CRASH_FLOW) throw new Error('the parallel variant did not change the flow');
 
 crashSuite('SIGKILL anywhere, then --resume: files and table equal a clean run\'s', 'pype-crash', CRASH_FLOW, 20);
-crashSuite('parallel ITERATE (3 at once): SIGKILL anywhere, then --resume: files and table equal a clean run\'s', 'pype-crash-par', PARALLEL_FLOW, 10);
+crashSuite('parallel ITERATE (3 at once): SIGKILL anywhere, then --resume: files and table equal a clean run\'s', 'pype-crash-par', PARALLEL_FLOW, 4);
 
 function crashSuite(title: string, prefix: string, flow: string, randomKills: number): void {
   describeWithService('postgres', title, () => {
