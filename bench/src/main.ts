@@ -7,6 +7,7 @@ import { benchFlowYaml } from './flow-yaml.js';
 import { generateCsv, type CsvVariant } from './generate-csv.js';
 import { measureNode, type Measured } from './measure.js';
 import { profileStages } from './profile-stages.js';
+import { iterateBench } from './iterate-bench.js';
 import { sortBench } from './sort-bench.js';
 import { streamBench, type StreamFigure } from './stream-bench.js';
 import { natsLatency } from './stream-latency.js';
@@ -29,8 +30,10 @@ const HELP = `pnpm bench [-- options]
   --no-profile    skip the per-stage profile of PYpeline
   --keep          keep the generated CSV in bench/data (it is reused when kept)
   --memory-budget SIZE  settings.spill.memory_budget of the sort case's flow, e.g. 64MB (default: the run's default)
-  --suite LIST    batch,stream,sort (default batch,stream): CSV→Parquet, the streaming cases, and
-                  the relational case: the CSV sorted by amount desc, id (sort_mod vs DuckDB ORDER BY)
+  --suite LIST    batch,stream,sort,iterate (default batch,stream): CSV→Parquet, the streaming cases,
+                  the relational case: the CSV sorted by amount desc, id (sort_mod vs DuckDB ORDER BY),
+                  and parallel iteration: 40 CSV files → Parquet with (iterate|) vs (iterate parallel 4|),
+                  locally and on 4 bullmq workers (Redis at PYPE_REDIS_URL, else 127.0.0.1:6379)
   --stream-events N   events per streaming throughput case (default 2000000, batches of 8192)
   --latency-events N  events through NATS for the latency case (default 20000, at 5000/s)
   --nats URL      NATS server for the latency case (default 127.0.0.1:4222; skipped when down)
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
   const suites = values.suite!.split(',');
   if (suites.includes('batch')) await batchSuite(values);
   if (suites.includes('sort')) await sortSuite(values);
+  if (suites.includes('iterate')) await iterateSuite(Number(values.runs));
   if (suites.includes('stream')) await streamSuite(Number(values['stream-events']), Number(values.runs), Number(values['latency-events']), values.nats!);
 }
 
@@ -111,6 +115,31 @@ async function streamSuite(events: number, runs: number, latencyEvents: number, 
   }
   mkdirSync(join(BENCH, 'out'), { recursive: true });
   writeFileSync(join(BENCH, 'out', 'last-stream-run.json'), JSON.stringify({ events, runs, table, latency }, null, 2));
+}
+
+async function iterateSuite(runs: number): Promise<void> {
+  const files = 40;
+  const rows = 50_000;
+  const parallel = 4;
+  const workers = 4;
+  const dir = join(BENCH, 'out');
+  mkdirSync(dir, { recursive: true });
+  log(`iterate: ${files} CSV files of ${rows} rows, parallel 1 vs ${parallel}, ${runs} runs each ...`);
+  const { figures, skipped } = await iterateBench({ dir, files, rows, parallel, runs, workers, redis: process.env.PYPE_REDIS_URL ?? 'redis://127.0.0.1:6379', log });
+  const wallOf = (f: (typeof figures)[number]) => median(f.runs.map((m) => m.wallMs));
+  const table = figures.map((f) => {
+    const one = figures.find((g) => g.where === f.where && g.parallel === 1);
+    return {
+      where: f.where === 'local' ? 'this process' : `${workers} workers`,
+      iterate: f.parallel === 1 ? '(iterate|)' : `(iterate parallel ${f.parallel}|)`,
+      'wall (median)': `${(wallOf(f) / 1000).toFixed(2)} s`,
+      'speed-up vs parallel 1': one ? `${(wallOf(one) / wallOf(f)).toFixed(2)}x` : '-',
+    };
+  });
+  process.stdout.write(`\nparallel iteration: ${files} CSV files × ${rows} rows → one Parquet file each, ${runs} runs each, ${cpus().length} CPUs\n`);
+  console.table(table);
+  if (skipped) process.stdout.write(`${skipped}\n`);
+  writeFileSync(join(dir, 'last-iterate-run.json'), JSON.stringify({ files, rows, runs, table, skipped }, null, 2));
 }
 
 async function sortSuite(values: Record<string, string | boolean | undefined>): Promise<void> {

@@ -163,6 +163,14 @@ export interface ModuleDocument {
    * sub flow nor the run; modules that need its data are skipped. Default false.
    */
   continue_on_error?: boolean;
+  /**
+   * A sync gate, for a module two or more control connections lead into: how many of them must
+   * fire before its sub flow runs. `any` (default): the first to fire runs it. `all`: it runs when
+   * the last one has fired, and is skipped as soon as one cannot. A number N: it runs when the
+   * N-th has fired, and is skipped as soon as fewer than N can. The branches' statuses stay
+   * readable in conditions (`{{load_a__status}} == 'failed'`).
+   */
+  wait?: 'any' | 'all' | Integer;
   /** The module's configuration, split as in its CONFIG_SCHEMA. */
   configs?: ModuleConfigs;
 }

@@ -75,6 +75,11 @@ export interface SubFlow {
   modules: string[];
   /** Topological waves: modules of one wave run concurrently. */
   waves: string[][];
+  /**
+   * A sync gate (`wait` on `module`): how many of the control connections into `module` must fire
+   * (`all`, or a count of `of`) before this sub flow runs. Absent: the first to fire runs it.
+   */
+  wait?: { module: string; count: 'all' | number; of: number };
 }
 
 export interface Dag {

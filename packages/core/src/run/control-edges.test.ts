@@ -154,6 +154,57 @@ describe('order 0', () => {
   });
 });
 
+describe('sync gates (wait)', () => {
+  const GATE = (wait: string) => `  - id: g\n    name: sleep_solo\n    wait: ${wait}\n    configs:\n      required:\n        ms: 1\n      optional:\n        note: "gate"`;
+  const branches = (gate: string, cFails = false, extra: string[] = []) => flowYaml({
+    settings: '  fail_strategy: continue',
+    modules: [SOLO('a', 1), SOLO('b', 600), SOLO('c', 50, cFails ? '        fail: true' : ''), SOLO('d', 1), gate].join('\n'),
+    control: ['a (1|) b', 'a (1|) c', 'a (1|{{a__slept}} > 100) d', 'b (1|) g', 'c (1|) g', ...extra],
+  });
+  const t = (r: RunResult, type: string, id: string) => r.events.find((e) => e.type === type && (e as any).moduleId === id)?.time;
+
+  it('wait: all runs the gated sub flow once, after the last branch', async () => {
+    const r = await run(branches(GATE('all')));
+    expect(r.status).toBe('success');
+    expect(r.events.filter((e) => e.type === 'module.started' && (e as any).moduleId === 'g')).toHaveLength(1);
+    expect(t(r, 'module.started', 'g')!).toBeGreaterThanOrEqual(t(r, 'module.finished', 'b')!);
+  });
+
+  it('without wait, the first branch to fire runs it (the default, any)', async () => {
+    const r = await run(branches('  - id: g\n    name: sleep_solo\n    configs:\n      required:\n        ms: 1'));
+    expect(t(r, 'module.finished', 'g')!).toBeLessThan(t(r, 'module.finished', 'b')!);
+  });
+
+  it('wait: all is skipped, with the branch that cannot fire named, when one fails; a branch status reads in a condition', async () => {
+    const r = await run(branches(GATE('all'), true, ["c (2|{{c__status}} == 'failed') d"]));
+    expect(t(r, 'module.started', 'g')).toBeUndefined();
+    const skipped = r.events.find((e) => e.type === 'subflow.skipped' && (e as any).reason?.startsWith('wait: all')) as any;
+    expect(skipped.reason).toMatch(/only 1 of 2 connections can fire, 2 needed; cannot fire: c \(/);
+    expect(t(r, 'module.started', 'd')).toBeDefined();
+  });
+
+  it('wait: N runs when N have fired, though another cannot', async () => {
+    const r = await run(flowYaml({
+      settings: '  fail_strategy: continue',
+      modules: [SOLO('a', 1), SOLO('b', 400), SOLO('c', 50, '        fail: true'), SOLO('e', 100), GATE('2')].join('\n'),
+      control: ['a (1|) b', 'a (1|) c', 'a (1|) e', 'b (1|) g', 'c (1|) g', 'e (1|) g'],
+    }));
+    expect(t(r, 'module.started', 'g')!).toBeGreaterThanOrEqual(t(r, 'module.finished', 'b')!);
+    expect(r.events.filter((e) => e.type === 'module.started' && (e as any).moduleId === 'g')).toHaveLength(1);
+  });
+
+  it('refuses a gate with fewer than two connections, a count above them, and ITERATE into it', () => {
+    const one = check(flowYaml({ modules: [SOLO('a', 1), GATE('all')].join('\n'), control: ['a (1|) g'] }));
+    expect(one.errors.map((e) => e.message)).toEqual([expect.stringMatching(/g: wait: all gates the control connections leading into it, and only one does/)]);
+    const many = check(flowYaml({ modules: [SOLO('a', 1), SOLO('b', 1), GATE('3')].join('\n'), control: ['a (1|) g', 'b (1|) g'] }));
+    expect(many.errors.map((e) => e.message)).toEqual([expect.stringMatching(/g: wait: 3, but only 2 control connections lead into it/)]);
+    const loop = check(flowYaml({ modules: [EMIT('list', 2), SOLO('b', 1), GATE('all')].join('\n'), control: ['list (iterate|) g', 'b (1|) g'] }));
+    expect(loop.errors.map((e) => e.message)).toEqual([expect.stringMatching(/wait cannot gate the ITERATE connection/)]);
+    const bad = check(flowYaml({ modules: [SOLO('a', 1), SOLO('b', 1), GATE('most')].join('\n'), control: ['a (1|) g', 'b (1|) g'] }));
+    expect(bad.errors.map((e) => e.message).join('\n')).toMatch(/wait/);
+  });
+});
+
 describe('START edges', () => {
   it('does not block the flow, and the run still waits for the started scope', async () => {
     const r = await run(flowYaml({
