@@ -67,12 +67,21 @@ function readNumber(data: Data): (i: number) => number | bigint {
 }
 
 function toNumber(data: Data, to: Int | Float): Data {
-  const read = readNumber(data);
+  const from = data.type as DataType;
   const wide = DataType.isInt(to) && to.bitWidth === 64;
-  const values = new to.ArrayType(data.length) as unknown as (number | bigint)[];
-  for (let i = 0; i < data.length; i++) {
-    const v = read(i);
-    values[i] = wide ? BigInt(v) : Number(v);
+  let values: (number | bigint)[];
+  if (!wide && (DataType.isInt(from) || DataType.isFloat(from)) && !(data.values instanceof BigInt64Array || data.values instanceof BigUint64Array)) {
+    // Number to number: the typed array constructor converts natively.
+    const out = new to.ArrayType(data.length) as unknown as Float64Array;
+    out.set((data.values as Float64Array).subarray(0, data.length));
+    values = out as unknown as number[];
+  } else {
+    const read = readNumber(data);
+    values = new to.ArrayType(data.length) as unknown as (number | bigint)[];
+    for (let i = 0; i < data.length; i++) {
+      const v = read(i);
+      values[i] = wide ? BigInt(v) : Number(v);
+    }
   }
   return makeData({ type: to as Int, length: data.length, nullCount: data.nullCount, nullBitmap: bitmapOf(data), data: values as unknown as Int['TArray'] });
 }
