@@ -1,4 +1,4 @@
-import { Data, DataType, Field, RecordBatch, Schema, Struct, TimeUnit, makeBuilder, makeData, makeVector, type Decimal, type Float, type Int, type Timestamp } from 'apache-arrow';
+import { Data, DataType, Field, RecordBatch, Schema, Struct, TimeUnit, makeBuilder, makeData, makeVector, type Decimal, type Float, type Int, type Timestamp, type Utf8 } from 'apache-arrow';
 import { compileValue, parseExpression, type ValueKernel } from '@pypeline/expr';
 import { concatData } from '../concat-batches.js';
 import { validity } from '../aggregate/index.js';
@@ -21,8 +21,16 @@ export function castData(data: Data, to: DataType): Data {
   throw new Error(`internal error in @pypeline/verbs: castData cannot cast ${typeName(from)} to ${typeName(to)} (this is a bug in PYpeline; please report it)`);
 }
 
-/** `length` nulls of any type. */
+/** `length` nulls of any type: zeroed buffers for text and fixed-width types (no per-row work). */
 export function nullData(type: DataType, length: number): Data {
+  const nullBitmap = new Uint8Array(Math.ceil(length / 8));
+  if (DataType.isUtf8(type) || DataType.isBinary(type)) {
+    return makeData({ type: type as Utf8, length, nullCount: length, nullBitmap, valueOffsets: new Int32Array(length + 1), data: new Uint8Array(0) });
+  }
+  if (DataType.isInt(type) || DataType.isFloat(type) || DataType.isDate(type) || DataType.isTimestamp(type) || DataType.isDecimal(type)) {
+    const stride = DataType.isDecimal(type) ? type.bitWidth / 32 : 1;
+    return makeData({ type: type as Int, length, nullCount: length, nullBitmap, data: new (type as Int).ArrayType(length * stride) as Int['TArray'] });
+  }
   const builder = makeBuilder({ type, nullValues: [null] });
   for (let i = 0; i < length; i++) builder.append(null);
   return builder.finish().flush();
@@ -59,12 +67,21 @@ function readNumber(data: Data): (i: number) => number | bigint {
 }
 
 function toNumber(data: Data, to: Int | Float): Data {
-  const read = readNumber(data);
+  const from = data.type as DataType;
   const wide = DataType.isInt(to) && to.bitWidth === 64;
-  const values = new to.ArrayType(data.length) as unknown as (number | bigint)[];
-  for (let i = 0; i < data.length; i++) {
-    const v = read(i);
-    values[i] = wide ? BigInt(v) : Number(v);
+  let values: (number | bigint)[];
+  if (!wide && (DataType.isInt(from) || DataType.isFloat(from)) && !(data.values instanceof BigInt64Array || data.values instanceof BigUint64Array)) {
+    // Number to number: the typed array constructor converts natively.
+    const out = new to.ArrayType(data.length) as unknown as Float64Array;
+    out.set((data.values as Float64Array).subarray(0, data.length));
+    values = out as unknown as number[];
+  } else {
+    const read = readNumber(data);
+    values = new to.ArrayType(data.length) as unknown as (number | bigint)[];
+    for (let i = 0; i < data.length; i++) {
+      const v = read(i);
+      values[i] = wide ? BigInt(v) : Number(v);
+    }
   }
   return makeData({ type: to as Int, length: data.length, nullCount: data.nullCount, nullBitmap: bitmapOf(data), data: values as unknown as Int['TArray'] });
 }

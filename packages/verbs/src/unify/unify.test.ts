@@ -1,6 +1,6 @@
 import { Bool, DataType, DateDay, Decimal, Float32, Float64, Int16, Int32, Int64, Null, TimestampMicrosecond, TimestampMillisecond, Uint32, Uint64, Uint8, Utf8, makeVector, vectorFromArray, type Data } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { castData } from './cast-data.js';
+import { castData, nullData } from './cast-data.js';
 import { commonType, typeName } from './common-type.js';
 
 const name = (t: DataType | null) => (t ? typeName(t) : null);
@@ -47,5 +47,8 @@ describe('castData', () => {
   it('fills a null column with nulls of the wanted type', () => {
     const nulls = vectorFromArray([null, null], new Null()).data[0];
     expect(values(castData(nulls, new Utf8()))).toEqual([null, null]);
+    for (const type of [new Int64(), new DateDay(), new TimestampMicrosecond(), new Decimal(2, 12, 128), new Bool(), new Float32()]) {
+      expect(values(nullData(type, 3)), String(type)).toEqual([null, null, null]);
+    }
   });
 });
