@@ -148,3 +148,30 @@ describe('hashJoin and takeOrNull', () => {
     expect([...matched]).toEqual([0, 0, 1, 0]);
   });
 });
+
+describe('numberColumn on sliced data', () => {
+  it('reads the slice\'s own values (Arrow slices value buffers; only the bitmap keeps the offset)', async () => {
+    const { numberColumn } = await import('./aggregate/column-readers.js');
+    const { Decimal } = await import('apache-arrow');
+    const table = new Table({
+      i: vectorFromArray([1, null, 3, 4, null, 6], new Int32()),
+      l: vectorFromArray([10n, 20n, null, 40n, 50n, 60n], new Int64()),
+      f: vectorFromArray([0.5, 1.5, 2.5, null, 4.5, 5.5], new Float64()),
+    });
+    const slice = table.slice(2, 5);
+    const read = (name: 'i' | 'l' | 'f') => {
+      const col = numberColumn(slice.getChild(name)!.data[0]);
+      return Array.from({ length: 3 }, (_, i) => (col.valid(i) ? col.num(i) : null));
+    };
+    expect(read('i')).toEqual([3, 4, null]);
+    expect(read('l')).toEqual([null, 40, 50]);
+    expect(read('f')).toEqual([2.5, null, 4.5]);
+    // DECIMAL(10, 2): 1.25, 2.50, 3.75, 5.00 as unscaled 128-bit words; the slice starts at the third.
+    const words = new Uint32Array([125, 0, 0, 0, 250, 0, 0, 0, 375, 0, 0, 0, 500, 0, 0, 0]);
+    const { makeData } = await import('apache-arrow');
+    const dec = makeData({ type: new Decimal(2, 10, 128), length: 4, nullCount: 0, data: words }).slice(2, 2);
+    const col = numberColumn(dec);
+    expect([col.num(0), col.num(1)]).toEqual([3.75, 5]);
+    expect(col.big(1)).toBe(500n);
+  });
+});

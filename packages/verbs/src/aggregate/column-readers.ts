@@ -23,25 +23,26 @@ export interface NumberColumn {
 export function numberColumn(data: Data): NumberColumn {
   const valid = validity(data);
   const type = data.type as DataType;
-  const off = data.offset;
+  // Arrow slices the value buffers of a sliced Data (only the validity bitmap keeps data.offset),
+  // so values are read at i, not at offset + i.
   if (DataType.isDecimal(type)) {
     const words = data.values as Uint32Array;
     const stride = type.bitWidth / 32;
     const scale = 10 ** type.scale;
     const big = (i: number) => {
       let v = 0n;
-      for (let w = stride - 1; w >= 0; w--) v = (v << 32n) | BigInt(words[(off + i) * stride + w]);
+      for (let w = stride - 1; w >= 0; w--) v = (v << 32n) | BigInt(words[i * stride + w]);
       return BigInt.asIntN(type.bitWidth, v);
     };
     return { kind: 'decimal', scale: type.scale, valid, big, num: (i) => Number(big(i)) / scale };
   }
   if (DataType.isInt(type) && type.bitWidth === 64) {
     const values = data.values as BigInt64Array | BigUint64Array;
-    return { kind: 'int64', scale: 0, valid, big: (i) => values[off + i], num: (i) => Number(values[off + i]) };
+    return { kind: 'int64', scale: 0, valid, big: (i) => values[i], num: (i) => Number(values[i]) };
   }
   if (DataType.isInt(type) || (DataType.isFloat(type) && type.precision !== 0)) {
     const values = data.values as Float64Array;
-    return { kind: DataType.isInt(type) ? 'int' : 'float', scale: 0, valid, big: (i) => BigInt(values[off + i]), num: (i) => values[off + i] };
+    return { kind: DataType.isInt(type) ? 'int' : 'float', scale: 0, valid, big: (i) => BigInt(values[i]), num: (i) => values[i] };
   }
   // Float16 and anything else numeric: through Arrow's getter.
   const vector = makeVector(data);
