@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,6 +39,14 @@ describe('the compiled-flow cache', () => {
       appendFileSync(join(dir, changed), '// edited\n');
       expect(cachedFlow(flow(), 'v1'), changed).toBeUndefined();
     }
+  });
+
+  it.skipIf(process.platform === 'win32')('is not used in a folder others may write to (its code would run)', () => {
+    keep();
+    chmodSync(join(dir, 'cache'), 0o777);
+    expect(cachedFlow(flow(), 'v1')).toBeUndefined();
+    chmodSync(join(dir, 'cache'), 0o700);
+    expect(cachedFlow(flow(), 'v1')).toBeDefined();
   });
 
   it('is stale for other compiler versions', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomicSync } from '@pypeline/sdk';
@@ -23,19 +23,38 @@ interface CacheRecord extends CompiledFlow {
   inputs: Record<string, string>;
 }
 
-/** Where compiled flows are kept: PYPE_FLOW_CACHE_DIR, else a folder in the OS temp folder. */
+/** Where compiled flows are kept: PYPE_FLOW_CACHE_DIR, else a folder of this user's in the OS temp folder. */
 export function flowCacheDir(): string {
-  return process.env.PYPE_FLOW_CACHE_DIR || join(tmpdir(), 'pypeline-flow-cache');
+  return process.env.PYPE_FLOW_CACHE_DIR || join(tmpdir(), `pypeline-flow-cache-${process.getuid?.() ?? 'user'}`);
 }
 
-const recordPath = (file: string) => join(flowCacheDir(), `${createHash('sha256').update(resolve(file)).digest('hex').slice(0, 32)}.json`);
+/**
+ * The cache folder, or undefined when it cannot be trusted. WARNING: a record's code runs, so a
+ * folder another user owns or may write to (the temp folder is shared) is not used.
+ */
+function cacheFolder(): string | undefined {
+  const dir = flowCacheDir();
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = statSync(dir);
+    const uid = process.getuid?.();
+    if (uid !== undefined && (st.uid !== uid || (st.mode & 0o022) !== 0)) return undefined;
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+const recordPath = (dir: string, file: string) => join(dir, `${createHash('sha256').update(resolve(file)).digest('hex').slice(0, 32)}.json`);
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 /** The kept compilation of `file` by these compilers, or undefined when there is none or a source changed. */
 export function cachedFlow(file: string, madeBy: string): CompiledFlow | undefined {
+  const dir = cacheFolder();
+  if (!dir) return undefined;
   let record: CacheRecord;
   try {
-    record = JSON.parse(readFileSync(recordPath(file), 'utf8')) as CacheRecord;
+    record = JSON.parse(readFileSync(recordPath(dir, file), 'utf8')) as CacheRecord;
   } catch {
     return undefined; // none yet, or unreadable: compile again
   }
@@ -46,9 +65,11 @@ export function cachedFlow(file: string, madeBy: string): CompiledFlow | undefin
 
 /** Adds the Context schema, known once the bundle ran, to the kept compilation of `file`. */
 export function keepContextSchema(file: string, contextSchema: Record<string, unknown> | null): void {
+  const dir = cacheFolder();
+  if (!dir) return;
   try {
-    const record = JSON.parse(readFileSync(recordPath(file), 'utf8')) as CacheRecord;
-    writeFileAtomicSync(recordPath(file), JSON.stringify({ ...record, contextSchema }), { durable: false });
+    const record = JSON.parse(readFileSync(recordPath(dir, file), 'utf8')) as CacheRecord;
+    writeFileAtomicSync(recordPath(dir, file), JSON.stringify({ ...record, contextSchema }), { durable: false });
   } catch {
     // gone or unwritable: the next run asks the compiler again
   }
@@ -60,13 +81,15 @@ export function keepContextSchema(file: string, contextSchema: Record<string, un
  * since the Context schema can come from them.
  */
 export function keepFlow(file: string, madeBy: string, sources: string[], compiled: CompiledFlow): void {
+  const dir = cacheFolder();
+  if (!dir) return;
   const inputs: Record<string, string> = {};
   for (const path of withTypeImports(sources.map((s) => resolve(s)))) inputs[path] = sha256(path);
   const record: CacheRecord = { made_by: madeBy, inputs, ...compiled };
   try {
-    writeFileAtomicSync(recordPath(file), JSON.stringify(record), { durable: false });
+    writeFileAtomicSync(recordPath(dir, file), JSON.stringify(record), { durable: false });
   } catch {
-    rmSync(recordPath(file), { force: true }); // a cache that cannot be written only costs speed
+    rmSync(recordPath(dir, file), { force: true }); // a cache that cannot be written only costs speed
   }
 }
 
