@@ -16,3 +16,11 @@ it('runs every suite and checks that every tool wrote the same rows (in the same
   expect(r.stdout).toMatch(/key_by \+ tumbling count/);
   expect(r.stdout).toMatch(/end-to-end latency through NATS JetStream|NATS latency case skipped/);
 }, 360_000);
+
+it('times pype start-up beside node -e 0 and prints each case against its goal', () => {
+  const r = spawnSync(process.execPath, [MAIN, '--suite', 'startup', '--runs', '1'], { encoding: 'utf8', timeout: 300_000 });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/start-up, wall time spawn to exit, median of 5 runs/);
+  for (const c of ['node -e 0', 'pype --version', 'pype --help', 'pype run trivial.yaml', 'pype run trivial.ts']) expect(r.stdout).toContain(`'${c}'`);
+  expect(r.stdout).toMatch(/≤ 0\.5 s [✓✗]/);
+}, 360_000);

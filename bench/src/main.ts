@@ -9,6 +9,7 @@ import { measureNode, type Measured } from './measure.js';
 import { profileStages } from './profile-stages.js';
 import { iterateBench } from './iterate-bench.js';
 import { sortBench } from './sort-bench.js';
+import { startupBench } from './startup-bench.js';
 import { streamBench, type StreamFigure } from './stream-bench.js';
 import { natsLatency } from './stream-latency.js';
 
@@ -30,10 +31,12 @@ const HELP = `pnpm bench [-- options]
   --no-profile    skip the per-stage profile of PYpeline
   --keep          keep the generated CSV in bench/data (it is reused when kept)
   --memory-budget SIZE  settings.spill.memory_budget of the sort case's flow, e.g. 64MB (default: the run's default)
-  --suite LIST    batch,stream,sort,iterate (default batch,stream): CSV→Parquet, the streaming cases,
-                  the relational case: the CSV sorted by amount desc, id (sort_mod vs DuckDB ORDER BY),
-                  and parallel iteration: 40 CSV files → Parquet with (iterate|) vs (iterate parallel 4|),
-                  locally and on 4 bullmq workers (Redis at PYPE_REDIS_URL, else 127.0.0.1:6379)
+  --suite LIST    batch,stream,sort,iterate,startup (default batch,stream): CSV→Parquet, the streaming
+                  cases, the relational case: the CSV sorted by amount desc, id (sort_mod vs DuckDB ORDER BY),
+                  parallel iteration: 40 CSV files → Parquet with (iterate|) vs (iterate parallel 4|),
+                  locally and on 4 bullmq workers (Redis at PYPE_REDIS_URL, else 127.0.0.1:6379), and
+                  pype's start-up (--version, --help, a trivial YAML and TypeScript flow) beside
+                  \`node -e 0\` (at least 5 runs each, whatever --runs says)
   --stream-events N   events per streaming throughput case (default 2000000, batches of 8192)
   --latency-events N  events through NATS for the latency case (default 20000, at 5000/s)
   --nats URL      NATS server for the latency case (default 127.0.0.1:4222; skipped when down)
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
   if (suites.includes('batch')) await batchSuite(values);
   if (suites.includes('sort')) await sortSuite(values);
   if (suites.includes('iterate')) await iterateSuite(Number(values.runs));
+  if (suites.includes('startup')) startupSuite(Math.max(5, Number(values.runs)));
   if (suites.includes('stream')) await streamSuite(Number(values['stream-events']), Number(values.runs), Number(values['latency-events']), values.nats!);
 }
 
@@ -140,6 +144,25 @@ async function iterateSuite(runs: number): Promise<void> {
   console.table(table);
   if (skipped) process.stdout.write(`${skipped}\n`);
   writeFileSync(join(dir, 'last-iterate-run.json'), JSON.stringify({ files, rows, runs, table, skipped }, null, 2));
+}
+
+function startupSuite(runs: number): void {
+  const outDir = join(BENCH, 'out');
+  const figures = startupBench(ROOT, outDir, runs, log);
+  const node = median(figures[0].runs);
+  const table = figures.map((f) => {
+    const wall = median(f.runs);
+    return {
+      case: f.case,
+      'wall (median)': `${(wall / 1000).toFixed(3)} s`,
+      'min … max': `${(Math.min(...f.runs) / 1000).toFixed(3)} … ${(Math.max(...f.runs) / 1000).toFixed(3)} s`,
+      'vs node -e 0': f.goalS === undefined ? '-' : `${(wall / node).toFixed(1)}x`,
+      goal: f.goalS === undefined ? '-' : `≤ ${f.goalS} s ${wall <= f.goalS * 1000 ? '✓' : '✗'}`,
+    };
+  });
+  process.stdout.write(`\nstart-up, wall time spawn to exit, median of ${runs} runs each after a warm-up round, cases in turn; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
+  console.table(table);
+  writeFileSync(join(outDir, 'last-startup-run.json'), JSON.stringify({ runs, node: process.version, table, figures }, null, 2));
 }
 
 async function sortSuite(values: Record<string, string | boolean | undefined>): Promise<void> {

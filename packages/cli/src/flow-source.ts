@@ -1,8 +1,10 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FlowValidationError, isFlowBuilder, loadFlowText, PypeError, readFlowFile, type Diagnostic } from '@pypeline/core';
 import { errorMessage } from '@pypeline/sdk';
+import { cachedFlow, keepContextSchema, keepFlow, type CompiledFlow } from './code-flow-cache.js';
 
 /** True for flows written in TypeScript or JavaScript rather than YAML. */
 export function isCodeFlow(file: string): boolean {
@@ -25,15 +27,14 @@ export function isStreamApp(value: unknown): boolean {
 
 /**
  * The default export of a TypeScript or JavaScript flow file: bundled with esbuild (packages
- * stay external, so it imports the installed @pypeline packages) and imported.
+ * stay external, so it imports the installed @pypeline packages) and imported. The bundle and
+ * the Context schema are kept between runs while the sources are unchanged (code-flow-cache.ts).
  */
 export async function importCodeFlow(file: string): Promise<unknown> {
-  const { build } = await import('esbuild');
+  const compiled = cachedFlow(file, COMPILERS) ?? (await compileCodeFlow(file));
   const out = join(dirname(file), `.${basename(file)}.${process.pid}.mjs`);
   try {
-    await build({ entryPoints: [file], outfile: out, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent' }).catch((err) => {
-      throw new PypeError(`cannot compile ${file}: ${err.errors?.[0]?.text ?? err.message}`, { hint: 'check the file with tsc' });
-    });
+    writeFileSync(out, compiled.code);
     const mod = await import(`${pathToFileURL(out).href}?t=${Date.now()}`).catch((err) => {
       if (err?.code === 'ERR_MODULE_NOT_FOUND') {
         const pkg = /Cannot find package '([^']+)'/.exec(err.message)?.[1] ?? 'a package it imports';
@@ -44,12 +45,24 @@ export async function importCodeFlow(file: string): Promise<unknown> {
     const exported = mod.default;
     // A flow's context type becomes its context_schema here, so every command that loads the file checks contexts alike.
     if (isFlowBuilder(exported) && !exported.hasContextSchema) {
-      const schema = await contextSchemaOf(file);
+      let schema = compiled.contextSchema;
+      if (schema === undefined) keepContextSchema(file, (schema = (await contextSchemaOf(file)) ?? null));
       if (schema) exported.contextSchema(schema);
     }
     return exported;
   } finally {
     rmSync(out, { force: true });
+  }
+}
+
+/** What a kept compilation depends on besides its sources: the compilers' versions. */
+const COMPILERS = `esbuild ${esbuildVersion()}, @pypeline/cli ${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}`;
+
+function esbuildVersion(): string {
+  try {
+    return JSON.parse(readFileSync(createRequire(import.meta.url).resolve('esbuild/package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
   }
 }
 
@@ -63,6 +76,17 @@ async function contextSchemaOf(file: string): Promise<Record<string, unknown> | 
       hint: `declare \`export interface ${CONTEXT_TYPE} { ... }\` with JSON-compatible property types (string, number, boolean, null, literal unions)`,
     });
   }
+}
+
+/** Bundles the flow file with esbuild and keeps the result. */
+async function compileCodeFlow(file: string): Promise<CompiledFlow> {
+  const { build } = await import('esbuild');
+  const result = await build({ entryPoints: [file], write: false, metafile: true, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent' }).catch((err) => {
+    throw new PypeError(`cannot compile ${file}: ${err.errors?.[0]?.text ?? err.message}`, { hint: 'check the file with tsc' });
+  });
+  const compiled = { code: result.outputFiles[0].text };
+  keepFlow(file, COMPILERS, Object.keys(result.metafile.inputs), compiled);
+  return compiled;
 }
 
 /**

@@ -42,7 +42,8 @@ async function loadFlow(target: string, opts: RunTargetOptions): Promise<{ app: 
 async function buildIntoTempDir(target: string, text: string): Promise<RunTarget> {
   const tempDir = mkdtempSync(join(tmpdir(), 'pype-build-'));
   try {
-    const built = await locatingErrors(target, () => buildCheckedFlow(target, { outDir: tempDir, text }));
+    // Not durable: the folder is removed when the run ends.
+    const built = await locatingErrors(target, () => buildCheckedFlow(target, { outDir: tempDir, text, durable: false }));
     for (const d of sortDiagnostics(locatedFor(target, built.diagnostics))) process.stderr.write(`${formatDiagnostic(target, d)}\n`);
     return { kind: 'job', jobDir: built.jobDir, tempDir };
   } catch (error) {

@@ -81,12 +81,12 @@ export interface BuildResult extends ValidateResult {
 
 /**
  * `pype build`: checkFlow, then the job folder with the connections' schemas. Throws
- * FlowValidationError listing every problem.
+ * FlowValidationError listing every problem. `durable: false` (a temp job folder) skips fsyncs.
  */
-export async function buildCheckedFlow(file: string, options: ValidateOptions & SchemaOptions & { outDir?: string } = {}): Promise<BuildResult> {
+export async function buildCheckedFlow(file: string, options: ValidateOptions & SchemaOptions & { outDir?: string; durable?: boolean } = {}): Promise<BuildResult> {
   const result = await checkFlow(file, options);
   if (!result.ok || !result.plan) throw new FlowValidationError(file, result.diagnostics);
-  const jobDir = writeJob(result.plan, result.text, options.outDir ?? 'jobs');
+  const jobDir = writeJob(result.plan, result.text, options.outDir ?? 'jobs', { durable: options.durable });
   return { ...result, plan: result.plan, jobDir };
 }
 

@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Schema } from 'apache-arrow';
-import { openParquetBatches, writeParquetStream } from '@pypeline/parquet';
 import type { Artifact } from '@pypeline/sdk';
 import { ParquetArtifact } from '../run/artifact-store.js';
 import { entriesDir, evictCache, folderBytes, readEntry, stagingDir, writeEntry, type CacheEntry } from './cache-folder.js';
+import { parquet } from '../run/parquet.js';
 
 /** A Parquet file in the cache folder whose content hash is known. */
 export class CachedArtifact extends ParquetArtifact {
@@ -54,7 +54,7 @@ export class RunCache {
     const outputs: Record<string, CachedArtifact> = {};
     for (const [port, o] of Object.entries(entry.outputs)) {
       const path = join(dir, o.file);
-      outputs[port] = new CachedArtifact(path, o.rows, (await openParquetBatches(path)).schema, o.hash);
+      outputs[port] = new CachedArtifact(path, o.rows, (await (await parquet()).openParquetBatches(path)).schema, o.hash);
     }
     writeEntry(dir, { ...entry, last_used: new Date().toISOString() });
     this.used.add(key);
@@ -111,7 +111,7 @@ export class RunCache {
 }
 
 async function writeHashed(path: string, art: Artifact): Promise<CachedArtifact> {
-  const { rows } = await writeParquetStream(path, art.batches(), { compression: 'snappy', schema: art.schema });
+  const { rows } = await (await parquet()).writeParquetStream(path, art.batches(), { compression: 'snappy', schema: art.schema });
   return new CachedArtifact(path, rows, art.schema, await hashFile(path));
 }
 

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { RecordBatch, Schema, Table } from 'apache-arrow';
-import { openParquetBatches, readParquetFile, writeParquetFile, writeParquetStream } from '@pypeline/parquet';
 import { isArtifact, MemoryArtifact, ModuleError, toTable, type Artifact, type ArtifactManager, type ModuleOutput } from '@pypeline/sdk';
 import { createSpillDir } from './spill-dir.js';
+import { parquet } from './parquet.js';
 
 export interface SpillPolicy {
   /** Artifacts with more rows go to Parquet. */
@@ -31,10 +31,10 @@ export class ParquetArtifact implements Artifact {
     return `file://${this.path}`;
   }
   table(): Promise<Table> {
-    return readParquetFile(this.path);
+    return parquet().then((p) => p.readParquetFile(this.path));
   }
   async *batches(): AsyncIterable<RecordBatch> {
-    yield* (await openParquetBatches(this.path)).batches();
+    yield* (await (await parquet()).openParquetBatches(this.path)).batches();
   }
 }
 
@@ -206,7 +206,7 @@ export class ArtifactStore {
   private async store(table: Table, onSpill: (uri: string, rows: number) => void): Promise<Artifact> {
     if (!this.shouldSpill(table.numRows)) return new MemoryArtifact(table);
     const path = this.spillPath();
-    await writeParquetFile(path, table, { compression: 'snappy' });
+    await (await parquet()).writeParquetFile(path, table, { compression: 'snappy' });
     onSpill(`file://${path}`, table.numRows);
     return new ParquetArtifact(path, table.numRows, table.schema);
   }
@@ -228,7 +228,7 @@ export class ArtifactStore {
       yield* held.splice(0);
       for (let step = await iterator.next(); !step.done; step = await iterator.next()) yield step.value;
     }
-    const written = await writeParquetStream(path, all(), { compression: 'snappy', schema });
+    const written = await (await parquet()).writeParquetStream(path, all(), { compression: 'snappy', schema });
     onSpill(`file://${path}`, written.rows);
     return new ParquetArtifact(path, written.rows, schema);
   }

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { readParquetFile, writeParquetFile } from '@pypeline/parquet';
 import { MemoryArtifact, writeFileAtomicSync, type Artifact, errorMessage } from '@pypeline/sdk';
 import { PypeError } from '../errors.js';
 import type { NodeStatus } from './events.js';
+import { parquet } from './parquet.js';
 
 export const CHECKPOINT_DIR = 'checkpoint';
 
@@ -68,13 +68,13 @@ export class Checkpoint {
   async saveList(key: string, artifact: Artifact): Promise<void> {
     const rel = `list-${Object.keys(this.state.lists).length + 1}.parquet`;
     mkdirSync(this.dir, { recursive: true });
-    await writeParquetFile(join(this.dir, rel), await artifact.table(), { compression: 'snappy' });
+    await (await parquet()).writeParquetFile(join(this.dir, rel), await artifact.table(), { compression: 'snappy' });
     this.state.lists[key] = rel;
   }
 
   async loadList(key: string): Promise<Artifact | undefined> {
     const rel = this.state.lists[key];
-    return rel ? new MemoryArtifact(await readParquetFile(join(this.dir, rel))) : undefined;
+    return rel ? new MemoryArtifact(await (await parquet()).readParquetFile(join(this.dir, rel))) : undefined;
   }
 
   /** Records a finished sub flow with the run state at that moment. */

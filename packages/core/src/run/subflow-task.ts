@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { readParquetFile, writeParquetFile } from '@pypeline/parquet';
 import { MemoryArtifact } from '@pypeline/sdk';
 import { PypeError } from '../errors.js';
 import type { SubFlow } from '../plan/types.js';
@@ -15,6 +14,7 @@ import { loadContext, loadJob, loadModules } from './load-job.js';
 import { frameKey, type Frame, type RunError, type RunState } from './run-state.js';
 import { runSubflow } from './run-subflow.js';
 import { PiscinaPool, poolSize } from './worker-pool.js';
+import { parquet } from './parquet.js';
 
 /**
  * One sub flow as a unit of work another process can run (the seed's Dispatch stage).
@@ -89,7 +89,7 @@ export async function applyResult(state: RunState, result: SubflowTaskResult): P
   for (const [k, v] of Object.entries(result.nodeStatus)) state.nodeStatus.set(k, v);
   state.errors.push(...result.errors);
   state.continuedErrors.push(...(result.continuedErrors ?? []));
-  for (const [key, file] of Object.entries(result.lists)) state.outputs.set(key, new MemoryArtifact(await readParquetFile(file)));
+  for (const [key, file] of Object.entries(result.lists)) state.outputs.set(key, new MemoryArtifact(await (await parquet()).readParquetFile(file)));
   return result.status;
 }
 
@@ -147,7 +147,7 @@ export async function executeSubflowTask(task: SubflowTask, options: TaskRunOpti
         const art = state.outputs.get(key);
         if (!art) continue;
         const file = join(task.artifactDir, `${task.runId}-${key}-${frameKey(task.frame)}.parquet`);
-        await writeParquetFile(file, await art.table(), { compression: 'snappy' });
+        await (await parquet()).writeParquetFile(file, await art.table(), { compression: 'snappy' });
         lists[key] = file;
       }
     }
