@@ -211,16 +211,20 @@ async function batchSuite(values: Record<string, string | boolean | undefined>):
   const summary = all.flatMap(({ variant, mb, results }) => {
     const duck = results.find((r) => r.tool === 'duckdb');
     const duckWall = duck ? median(duck.runs.map((m) => m.wallMs)) : NaN;
+    const duckCpu = duck ? median(duck.runs.map((m) => m.cpuMs)) : NaN;
     return results.map((r) => {
       const walls = r.runs.map((m) => m.wallMs);
       const wall = median(walls);
+      const cpu = median(r.runs.map((m) => m.cpuMs));
       return {
         data: `${variant} (${mb.toFixed(0)} MB)`,
         tool: r.tool,
         'wall (median)': `${(wall / 1000).toFixed(2)} s`,
         runs: walls.map((w) => (w / 1000).toFixed(2)).join(' '),
+        'CPU (median)': `${(cpu / 1000).toFixed(2)} s`,
         'peak RSS': `${(Math.max(...r.runs.map((m) => m.peakRss)) / 2 ** 20).toFixed(0)} MiB`,
         'vs DuckDB': duck ? `${(wall / duckWall).toFixed(2)}x` : '-',
+        'CPU vs DuckDB': duck ? `${(cpu / duckCpu).toFixed(2)}x` : '-',
       };
     });
   });
@@ -252,7 +256,7 @@ async function batchCase(values: Record<string, string | boolean | undefined>, v
     for (let i = 0; i < runs; i++) {
       rmSync(output, { force: true });
       const m = await runTool(tool, csv.path, output, outDir, threads);
-      log(`${variant} / ${tool} run ${i + 1}/${runs}: ${(m.wallMs / 1000).toFixed(2)} s, peak RSS ${(m.peakRss / 2 ** 20).toFixed(0)} MiB (load average ${loadavg()[0].toFixed(1)})`);
+      log(`${variant} / ${tool} run ${i + 1}/${runs}: ${(m.wallMs / 1000).toFixed(2)} s (CPU ${(m.cpuMs / 1000).toFixed(2)} s), peak RSS ${(m.peakRss / 2 ** 20).toFixed(0)} MiB (load average ${loadavg()[0].toFixed(1)})`);
       measured.push(m);
     }
     results.push({ tool, runs: measured, output });

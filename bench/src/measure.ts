@@ -8,6 +8,8 @@ const PRELOAD = fileURLToPath(new URL('./report-rss.js', import.meta.url));
 export interface Measured {
   wallMs: number;
   peakRss: number;
+  /** CPU time of the process, all threads (a steadier figure than wall time on a busy machine). */
+  cpuMs: number;
   stdout: string;
 }
 
@@ -27,7 +29,7 @@ export async function measureNode(args: string[], options: { cwd: string; tmp: s
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const wallMs = performance.now() - t0;
   if (code !== 0) throw new Error(`node ${args.join(' ')} exited with ${code}:\n${stderr || stdout}`);
-  const peakRss = Number(readFileSync(rssFile, 'utf8'));
+  const { peakRss, cpuMs } = JSON.parse(readFileSync(rssFile, 'utf8')) as { peakRss: number; cpuMs: number };
   rmSync(rssFile, { force: true });
-  return { wallMs, peakRss, stdout };
+  return { wallMs, peakRss, cpuMs, stdout };
 }

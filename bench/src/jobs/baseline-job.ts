@@ -8,18 +8,19 @@ import { writeParquetFile } from '@pypeline/parquet';
 const [csv, output] = process.argv.slice(2);
 if (!csv || !output) throw new Error('usage: baseline-job.js <csv> <out.parquet>');
 const fields = [
-  new Field('id', new Int64()), new Field('name', new Utf8()), new Field('age', new Int32()),
-  new Field('amount', new Float64()), new Field('category', new Utf8()), new Field('created', new DateDay()),
+  new Field('id', new Int64(), true), new Field('name', new Utf8(), true), new Field('age', new Int32(), true),
+  new Field('amount', new Float64(), true), new Field('category', new Utf8(), true), new Field('created', new DateDay(), true),
 ];
 const builders = fields.map((f) => makeBuilder({ type: f.type as DataType, nullValues: [null, undefined] }) as Builder<DataType>);
-const parser = createReadStream(csv).pipe(parse({ columns: true }));
-for await (const row of parser as AsyncIterable<Record<string, string>>) {
+// An unquoted empty field is null, as in csv_source and DuckDB.
+const parser = createReadStream(csv).pipe(parse({ columns: true, cast: (value, context) => (value === '' && !context.quoting ? null : value) }));
+for await (const row of parser as AsyncIterable<Record<string, string | null>>) {
   const age = Number(row.age);
   if (!(age > 18)) continue;
-  builders[0].append(BigInt(row.id));
+  builders[0].append(BigInt(row.id!));
   builders[1].append(row.name);
   builders[2].append(age);
-  builders[3].append(Number(row.amount));
+  builders[3].append(row.amount === null ? null : Number(row.amount));
   builders[4].append(row.category);
   builders[5].append(new Date(`${row.created}T00:00:00Z`));
 }
