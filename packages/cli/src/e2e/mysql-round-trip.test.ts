@@ -7,10 +7,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, disconnect, execute, query } from '@pypeline/mysql';
+import { connect, disconnect, execute, query, type Connection } from '@pypeline/mysql';
 import { describeWithService, mariadbTestConfig, uniqueName } from '@pypeline/test-services';
-import type { Connection } from 'mysql2';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/dist/bin.js');
@@ -110,3 +109,38 @@ connections:
     expect(await differences(copied)).toEqual([]);
   });
 }, 180_000);
+
+describe('pype with mysql_source and mysql_sink, without a server or with bad config', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pype-mysql-bad-'));
+  const write = (name: string, modules: string) => {
+    writeFileSync(join(dir, name), `flow:\n  name: ${name.replace('.yaml', '')}\nmodules:\n${modules}\nconnections:\n  data:\n    - "read.data - load.input"\n`);
+    return join(dir, name);
+  };
+
+  it('names host:port and the fix when the server is down, without a stack trace', () => {
+    const file = write('down.yaml', `  - { id: read, name: mysql_source, configs: { required: { database: test, query: "SELECT 1 AS id" }, optional: { host: 127.0.0.1, port: 1 } } }
+  - { id: load, name: mysql_sink, configs: { required: { database: test, table: never_made }, optional: { host: 127.0.0.1, port: 1, create_table: true } } }`);
+    const r = pype(['run', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/read \(mysql_source\) failed: cannot connect to MySQL at 127\.0\.0\.1:1 \(database "test", user "root"\): connect ECONNREFUSED/);
+    expect(r.stderr).toContain('fix: check host and port, and that MySQL/MariaDB is running');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 180_000);
+
+  it('lists every config problem at once, each at its line', () => {
+    const file = write('bad.yaml', `  - { id: read, name: mysql_source, configs: { required: { database: test, query: "SELECT 1 AS id" }, optional: { batch_size: many } } }
+  - { id: load, name: mysql_sink, configs: { required: { database: test }, optional: { port: "abc", mode: merge, method: copy, key: id } } }`);
+    const r = pype(['run', file]);
+    expect(r.code).toBe(1);
+    for (const problem of [
+      /:4:\d+ error at modules\[0\]\.configs\.optional\.batch_size: read \(mysql_source\): config "batch_size" must be an integer/,
+      /error at modules\[1\]\.configs\.required: load \(mysql_sink\): missing required config key "table"/,
+      /config "port" must be an integer/,
+      /config "mode" must be one of "append", "replace", "upsert"/,
+      /config "method" must be one of "insert", "load_data"/,
+      /config "key" must be an array/,
+    ]) expect(r.stderr).toMatch(problem);
+    expect(r.stderr).toContain('6 problems found');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 180_000);
+});
