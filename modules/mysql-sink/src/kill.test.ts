@@ -12,7 +12,8 @@ import type { Config } from './config.js';
 
 // A load killed at the two moments that matter, with SIGKILL (no cleanup runs): right after its
 // COMMIT, before the run could record it, and in the middle of its rows. Resuming (the same run
-// id) must then leave each row exactly once.
+// id) must then leave each row exactly once. The child imports the built module (dist/): the
+// nx test target builds first; run `pnpm build` here before a bare `vitest run`.
 const CHILD = fileURLToPath(new URL('../test/load-child.mjs', import.meta.url));
 const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
 const db = mariadbTestConfig();
