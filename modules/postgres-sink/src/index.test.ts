@@ -80,7 +80,7 @@ describeWithService('postgres', 'postgres_sink against PostgreSQL', () => {
     const table = `upserted_${method}`;
     await load({ table, create_table: true, key: ['id'], method }, people([1, 2, 3]));
     const changed = people([2, 4]);
-    const upsert = new Table({ ...Object.fromEntries(changed.schema.fields.map((f, i) => [f.name, changed.getChildAt(i)!])), name: vectorFromArray(['two', 'four'], new Utf8()) });
+    const upsert = new Table({ ...Object.fromEntries(changed.schema.fields.map((f) => [f.name, changed.getChild(f.name as "id")!])), name: vectorFromArray(['two', 'four'], new Utf8()) });
     const ctx = await load({ table, mode: 'upsert', key: ['id'], method }, upsert);
     expect(ctx.globals.get('row_count')).toBe(2);
     expect((await client.query(`select id, name, score from ${schema}.${table} order by id`)).rows).toEqual([
