@@ -82,6 +82,13 @@ describeWithService('mariadb', 'mysql_sink against MariaDB', () => {
     expect(ctx.globals.get('table')).toBe(`\`${db.database}\`.\`${table}\``);
   });
 
+  it('eight loads at once into one table none has created yet (a parallel ITERATE): all commit', async () => {
+    const table = name('racing_create');
+    const frames = Array.from({ length: 8 }, (_, i) => i);
+    await Promise.all(frames.map((i) => load({ table, create_table: true }, people([i * 10 + 1, i * 10 + 2]), { frame: String(i) })));
+    expect(await ids(table)).toEqual(frames.flatMap((i) => [i * 10 + 1, i * 10 + 2]));
+  });
+
   it.each(['insert', 'load_data'] as const)('appends by default, replaces when asked, and upserts on a key (%s)', async (method) => {
     const table = name(`modes_${method}`);
     await load({ table, create_table: true, key: ['id'], method }, people([1, 2]));

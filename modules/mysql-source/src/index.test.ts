@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { RecordBatch } from 'apache-arrow';
 import { ModuleError, toTable, type ModuleOutput, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
-import { connect, disconnect, query } from '@pypeline/mysql';
-import { describeWithService, mariadbTestConfig, uniqueName } from '@pypeline/test-services';
+import { connect, disconnect, execute, query } from '@pypeline/mysql';
+import { describeWithService, mariadbTestConfig, uniqueName, until } from '@pypeline/test-services';
 import type { Connection } from 'mysql2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mysqlSource from './index.js';
@@ -85,6 +86,22 @@ describeWithService('mariadb', 'mysql_source against MariaDB', () => {
     expect(t.numRows).toBe(25);
     expect(t.batches.map((b) => b.numRows)).toEqual([10, 10, 5]);
     expect(t.get(24)!.toJSON()).toEqual({ n: 25, s: 'ab'.repeat(25) });
+  });
+
+  it('streams: after the first batch the server is still sending, and stopping early ends the query and the connection', async () => {
+    const marker = uniqueName('pype_stream');
+    // About 400 MB if it were read whole: far more than the socket buffers, so the server must wait for the reader.
+    // (MariaDB stops a recursive CTE at max_recursive_iterations, 1000 by default: two of them crossed make 400 000 rows.)
+    const sql = `WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 1000) SELECT a.n * 1000 + b.n AS n, REPEAT('x', 1000) AS pad, '${marker}' AS m FROM g a, g b LIMIT 400000`;
+    const ctx = createTestContext<Config>({ config: { ...db, query: sql, batch_size: 1000 }, manifest: MANIFEST, moduleId: 'q' });
+    const data = ((await mysqlSource.run({}, ctx)) as ModuleOutputs).data as AsyncIterable<RecordBatch>;
+    const iterator = data[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(first.value.numRows).toBe(1000);
+    const running = async () => (await execute(connection, 'SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE ? AND ID <> CONNECTION_ID()', [`%${marker}%`])).rows[0][0];
+    expect(await running()).toBe('1');
+    await iterator.return!(undefined);
+    await until(async () => (await running()) === '0', 'the server to end the abandoned query', 30_000);
   });
 
   it('gives an empty table with the columns when no row matches', async () => {

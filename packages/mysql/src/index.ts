@@ -10,3 +10,4 @@ export { createTableSql, mysqlTypeOf, paramReader } from './arrow-to-mysql.js';
 export type { ParamReader } from './arrow-to-mysql.js';
 export { decimalWords } from './decimal-words.js';
 export { qualifiedName, quoteIdent } from './quote-ident.js';
+export type { Connection } from 'mysql2';
