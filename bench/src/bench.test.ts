@@ -16,3 +16,9 @@ it('runs every suite and checks that every tool wrote the same rows (in the same
   expect(r.stdout).toMatch(/key_by \+ tumbling count/);
   expect(r.stdout).toMatch(/end-to-end latency through NATS JetStream|NATS latency case skipped/);
 }, 360_000);
+
+it('runs the window case and checks that window_mod and DuckDB agree on every id', () => {
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('../dist/window-bench.js', import.meta.url)), '--rows', '3000', '--runs', '1'], { encoding: 'utf8', timeout: 300_000 });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/✓ both outputs hold the same window values for every id/);
+}, 360_000);

@@ -1,5 +1,5 @@
 import type { RecordBatch } from 'apache-arrow';
-import { keyColumn, sortIndices, type KeyColumn, type SortKey } from '@pypeline/verbs';
+import { groupRows, groupSegments, keyColumn, rowOrder, type SortKey } from '@pypeline/verbs';
 
 /**
  * The rows of a batch in window order (by partition, then by order_by; ties in input order) and,
@@ -17,28 +17,27 @@ export interface Layout {
 
 export function partitionLayout(batch: RecordBatch, partitionBy: readonly string[], orderBy: readonly SortKey[]): Layout {
   const n = batch.numRows;
-  const keys: SortKey[] = [...partitionBy.map((column) => ({ column })), ...orderBy];
-  const order = keys.length === 0 ? Uint32Array.from({ length: n }, (_, i) => i) : sortIndices(batch, keys);
+  // Partitions by hash (their order does not matter), input order inside each; then each partition sorted on its own.
+  const groups = groupRows(batch, partitionBy);
+  const { start, order } = groupSegments(groups.groupOf, groups.count, Uint32Array.from({ length: n }, (_, i) => i));
+  const compare = orderBy.length > 0 ? rowOrder(batch, orderBy) : undefined;
   const partStart = new Uint32Array(n);
   const partEnd = new Uint32Array(n);
   const peerStart = new Uint32Array(n);
   const peerEnd = new Uint32Array(n);
-  const parts = partitionBy.map((c) => keyColumn(batch, c, 'partition_by'));
   const peers = orderBy.map((k) => keyColumn(batch, k.column, 'order_by'));
-  const differ = (columns: KeyColumn[], a: number, b: number) => columns.some((c) => c.get(a) !== c.get(b));
-  let part = 0;
-  let peer = 0;
-  for (let k = 1; k <= n; k++) {
-    const newPart = k === n || differ(parts, order[k - 1], order[k]);
-    if (newPart || differ(peers, order[k - 1], order[k])) {
+  for (let g = 0; g < groups.count; g++) {
+    const first = start[g];
+    const end = start[g + 1];
+    if (compare) order.subarray(first, end).sort(compare);
+    partStart.fill(first, first, end);
+    partEnd.fill(end, first, end);
+    let peer = first;
+    for (let k = first + 1; k <= end; k++) {
+      if (k < end && !peers.some((c) => c.get(order[k - 1]) !== c.get(order[k]))) continue;
       peerStart.fill(peer, peer, k);
       peerEnd.fill(k, peer, k);
       peer = k;
-    }
-    if (newPart) {
-      partStart.fill(part, part, k);
-      partEnd.fill(k, part, k);
-      part = k;
     }
   }
   return { order, partStart, partEnd, peerStart, peerEnd };

@@ -6,7 +6,7 @@ export { keyColumn, rowKey, NULL_KEY, UnknownColumnError } from './key-column.js
 export { missingColumn } from './missing-column.js';
 export type { KeyColumn, KeyValue } from './key-column.js';
 export { compareKeys } from './compare-keys.js';
-export { sortIndices } from './sort-indices.js';
+export { rowOrder, sortIndices } from './sort-indices.js';
 export type { SortKey } from './sort-indices.js';
 export { parseSortKey, parseSortKeys, sortKeyProblem, SORT_KEY_FORMS } from './parse-sort-keys.js';
 export { groupRows } from './group-rows.js';
