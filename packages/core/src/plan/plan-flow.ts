@@ -91,6 +91,7 @@ function toNode(id: string, m: ResolvedModule, subflow: string): Omit<DagNode, '
     category: e.category,
     description: e.description,
     input_ports: e.input_ports,
+    ...(e.many_input_ports?.length ? { many_input_ports: e.many_input_ports } : {}),
     output_ports: e.output_ports,
     globals: e.globals,
     config: m.config,

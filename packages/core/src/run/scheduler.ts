@@ -20,7 +20,8 @@ interface Walk {
 /**
  * Priority-DFS over sub flows along control edges: after a sub flow, its outgoing edges are
  * taken in ascending order; edges of equal order fire in parallel; each fired edge dives
- * into its target before the next order starts. A sub flow runs at most once per frame
+ * into its target before the next order starts. Order-0 edges fire at once, beside the
+ * ordered ones, and the sub flow's scope ends only when they have finished too. A sub flow runs at most once per frame
  * (once per run outside loops, once per item inside an ITERATE loop). Roots (sub flows
  * nothing leads into) run one after another, in flow order. START edges spawn their scope
  * without waiting; the run waits for every spawned scope before it ends.
@@ -50,9 +51,17 @@ async function visit(state: RunState, walk: Walk, visited: Set<string>, sfId: st
   const sf = metadata.subflows.find((s) => s.id === sfId)!;
   const status = await runOrRestore(state, sf);
   if (status === 'failed' && metadata.settings.fail_strategy === 'halt') walk.halted = true;
-  for (const group of orderGroups(sfId, metadata.control_edges)) {
-    const fired = group.filter((edge) => fires(state, walk, edge, status));
-    await Promise.all(fired.map((edge) => follow(state, walk, visited, edge)));
+  const groups = [...orderGroups(sfId, metadata.control_edges)];
+  // Order 0: launched at once, beside the ordered groups below; this scope ends when they end.
+  const eager = groups[0]?.[0]?.order === 0 ? groups.shift()! : [];
+  const launched = eager.filter((edge) => fires(state, walk, edge, status)).map((edge) => follow(state, walk, visited, edge));
+  try {
+    for (const group of groups) {
+      const fired = group.filter((edge) => fires(state, walk, edge, status));
+      await Promise.all(fired.map((edge) => follow(state, walk, visited, edge)));
+    }
+  } finally {
+    await Promise.all(launched);
   }
 }
 
