@@ -26,3 +26,9 @@ it('times pype start-up beside node -e 0 and prints each case against its goal',
   for (const c of ['node -e 0', 'pype --version', 'pype --help', 'pype run trivial.yaml', 'pype run trivial.ts']) expect(r.stdout).toContain(`'${c}'`);
   expect(r.stdout).toMatch(/≤ 0\.5 s [✓✗]/);
 }, 360_000);
+
+it('runs the window case and checks that window_mod and DuckDB agree on every id', () => {
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('../dist/window-bench.js', import.meta.url)), '--rows', '3000', '--runs', '1'], { encoding: 'utf8', timeout: 300_000 });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/✓ both outputs hold the same window values for every id/);
+}, 360_000);

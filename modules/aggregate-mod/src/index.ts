@@ -1,6 +1,6 @@
 import { Field, RecordBatch, Schema, Struct, Table, makeData, type Data } from 'apache-arrow';
 import { AGGREGATE_HINT, compilePredicate, parseAggregates, parseExpression, takeRows } from '@pypeline/expr';
-import { defineModule, ModuleError, requireInput, type ConfigIssue } from '@pypeline/sdk';
+import { configIssuesError, defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { AggregateError, aggregateGroups, concatBatches, groupRows } from '@pypeline/verbs';
 import type { Config } from './config.js';
 import { aggregateSchemas, checkAggregate } from './output-schemas.js';
@@ -23,7 +23,7 @@ export default defineModule<Config>({
     const table = await input.table();
     // The build-time check, now on the real input: every problem at once.
     const { output: schema, problems } = checkAggregate(ctx.config, table.schema);
-    if (problems.length > 0 || !schema) throw configError(where, problems);
+    if (problems.length > 0 || !schema) throw configIssuesError(where, problems, AGGREGATE_HINT);
     const all = concatBatches(table.schema, table.batches);
     const groups = groupRows(all, groupBy);
     const keyColumns = all.selectAt(groupBy.map((k) => all.schema.names.indexOf(k)));
@@ -38,11 +38,6 @@ export default defineModule<Config>({
     return { output: new Table(kept.schema, [kept]) };
   },
 });
-
-function configError(where: string, problems: ConfigIssue[]): ModuleError {
-  const hints = [...new Set(problems.map((p) => p.hint).filter((h): h is string => h !== undefined))];
-  return new ModuleError(`${where}: ${problems.map((p) => `${p.key.join('.')}: ${p.message}`).join('; ')}`, { retryable: false, hint: hints.join('; ') || AGGREGATE_HINT });
-}
 
 function computed(where: string, name: string, run: () => Data): Data {
   try {
@@ -59,4 +54,3 @@ function having(batch: RecordBatch, condition: string): RecordBatch {
   const rows = compilePredicate(expr!, batch.schema)(batch);
   return rows.length === batch.numRows ? batch : takeRows(batch, rows);
 }
-

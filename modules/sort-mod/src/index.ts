@@ -1,9 +1,9 @@
 import type { RecordBatch } from 'apache-arrow';
 import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { externalSort } from '@pypeline/spill';
+import { parseSortKeys, SORT_KEY_FORMS } from '@pypeline/verbs';
 import { DEFAULTS, type Config } from './config.js';
 import { sortSchemas } from './output-schemas.js';
-import { parseSortKeys } from './parse-sort-keys.js';
 
 export type { Config } from './config.js';
 
@@ -19,6 +19,7 @@ export default defineModule<Config>({
   async run(inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const input = requireInput(inputs, 'input', 'sort_mod', 'connect a data edge to it, e.g. "source.data - sort.input"');
+    if (config.by.length === 0) throw new ModuleError('sort_mod needs at least one column in "by"', { retryable: false, hint: `${SORT_KEY_FORMS}, e.g. by: ["country", "amount desc nulls last"]` });
     const keys = parseSortKeys(config.by, config.nulls);
     const schema = input.schema;
     const missing = keys.find((k) => !schema.names.includes(k.column));

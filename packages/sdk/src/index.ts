@@ -1,6 +1,6 @@
 export { defineModule, SDK_API_VERSION } from './module.js';
 export type { CheckContext, ConfigDefaults, ModuleDefinition, AnyModuleDefinition, ModuleType, ModuleInputs, ModuleOutputs, ConfigMigration, ConfigMigrations } from './module.js';
-export { unknownSchema, isUnknownSchema } from './output-schemas.js';
+export { unknownSchema, isUnknownSchema, configIssuesError } from './output-schemas.js';
 export type { EdgeSchema, UnknownSchema, ConfigIssue, SchemaContext, SchemaResult } from './output-schemas.js';
 export type { Artifact, ArtifactManager, ModuleOutput } from './artifact.js';
 export type { ModuleContext, ModuleLogger, WorkerPool, PoolTask } from './context.js';

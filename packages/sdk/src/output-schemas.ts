@@ -1,4 +1,5 @@
 import type { Schema } from 'apache-arrow';
+import { ModuleError } from './errors.js';
 import type { WorkerPool } from './context.js';
 
 /** An output whose schema cannot be known before the run, and why (shown to users). */
@@ -58,4 +59,14 @@ export interface SchemaResult {
   problems?: ConfigIssue[];
   /** Said once at build time, e.g. why a schema is unknown. */
   warnings?: string[];
+}
+
+/**
+ * The error a module throws when its build-time check (`outputSchemas`), run again on the real
+ * input, finds problems: every problem with its key path, the hints joined, else `hint`.
+ * @example throw configIssuesError('aggregate_mod (totals)', problems, AGGREGATE_HINT)
+ */
+export function configIssuesError(where: string, problems: readonly ConfigIssue[], hint?: string): ModuleError {
+  const hints = [...new Set(problems.map((p) => p.hint).filter((h): h is string => h !== undefined))];
+  return new ModuleError(`${where}: ${problems.map((p) => `${p.key.join('.')}: ${p.message}`).join('; ')}`, { retryable: false, hint: hints.join('; ') || hint });
 }

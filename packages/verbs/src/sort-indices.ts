@@ -12,6 +12,15 @@ export interface SortKey {
 
 /** The row order of `batch` by the keys: a stable sort, so equal rows keep their input order. */
 export function sortIndices(batch: RecordBatch, keys: readonly SortKey[]): Uint32Array {
+  const order = Uint32Array.from({ length: batch.numRows }, (_, i) => i);
+  return order.sort(rowOrder(batch, keys));
+}
+
+/**
+ * A comparator of two rows of `batch` by the keys (each key's values read once, up front), equal
+ * rows ordered by their index: sorting any set of row indices with it is stable.
+ */
+export function rowOrder(batch: RecordBatch, keys: readonly SortKey[]): (a: number, b: number) => number {
   const columns = keys.map((k) => {
     const column = keyColumn(batch, k.column, 'sort');
     const values = Array.from({ length: batch.numRows }, (_, i) => column.get(i));
@@ -19,8 +28,7 @@ export function sortIndices(batch: RecordBatch, keys: readonly SortKey[]): Uint3
     const nullsFirst = (k.nulls ?? (k.descending ? 'first' : 'last')) === 'first';
     return { values, sign, nullRank: nullsFirst ? -1 : 1 };
   });
-  const order = Array.from({ length: batch.numRows }, (_, i) => i);
-  order.sort((a, b) => {
+  return (a, b) => {
     for (const { values, sign, nullRank } of columns) {
       const x = values[a];
       const y = values[b];
@@ -31,6 +39,5 @@ export function sortIndices(batch: RecordBatch, keys: readonly SortKey[]): Uint3
       if (c !== 0) return sign * c;
     }
     return a - b;
-  });
-  return Uint32Array.from(order);
+  };
 }

@@ -4,6 +4,7 @@ import { concatBatches } from './concat-batches.js';
 import { groupRows } from './group-rows.js';
 import { hashJoin, JoinIndex, resolvePairs } from './hash-join.js';
 import { UnknownColumnError } from './key-column.js';
+import { parseSortKeys, sortKeyProblem } from './parse-sort-keys.js';
 import { sortIndices } from './sort-indices.js';
 import { takeOrNull } from './take-or-null.js';
 
@@ -173,5 +174,21 @@ describe('numberColumn on sliced data', () => {
     const col = numberColumn(dec);
     expect([col.num(0), col.num(1)]).toEqual([3.75, 5]);
     expect(col.big(1)).toBe(500n);
+  });
+});
+
+describe('parseSortKeys and sortKeyProblem', () => {
+  const schema = new Table({ amount: vectorFromArray([1], new Int32()), day: vectorFromArray([1], new Int32()) }).schema;
+  it('reads a column, a direction and a nulls clause, any case, the default nulls for the others', () => {
+    expect(parseSortKeys(['amount DESC Nulls First', 'day', 'day asc'], 'last')).toEqual([
+      { column: 'amount', descending: true, nulls: 'first' },
+      { column: 'day', descending: false, nulls: 'last' },
+      { column: 'day', descending: false, nulls: 'last' },
+    ]);
+  });
+  it('names a direction word it does not take, and a column the input lacks', () => {
+    expect(sortKeyProblem('amount descending', 'by', schema)).toEqual({ message: 'sort key "amount descending": "descending" is not a direction', hint: expect.stringMatching(/^write "amount desc"; a sort key is/) });
+    expect(sortKeyProblem('amont', 'order_by', schema)?.message).toBe('sort key "amont": order_by names column "amont", which the input does not have (did you mean "amount"?)');
+    expect(sortKeyProblem('day nulls first', 'by', schema)).toBeUndefined();
   });
 });

@@ -2,3 +2,4 @@ export { aggregateGroups } from './aggregate-groups.js';
 export { AggregateError } from './aggregate-error.js';
 export { groupSegments, type Segments } from './group-segments.js';
 export { numberColumn, orderedColumn, validity, type NumberColumn, type OrderedColumn } from './column-readers.js';
+export { fixedData, float64Data } from './build-data.js';
