@@ -14,3 +14,4 @@ export { hashJoin, JoinIndex, resolvePairs, unmatchedRight, keepsUnmatchedRight 
 export type { JoinIndexOptions, JoinKind, JoinPairs } from './hash-join.js';
 export { aggregateGroups, AggregateError, groupSegments, numberColumn, orderedColumn, validity } from './aggregate/index.js';
 export type { Segments, NumberColumn, OrderedColumn } from './aggregate/index.js';
+export { fmix } from './hash-mix.js';
