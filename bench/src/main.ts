@@ -7,6 +7,7 @@ import { benchFlowYaml } from './flow-yaml.js';
 import { generateCsv } from './generate-csv.js';
 import { measureNode, type Measured } from './measure.js';
 import { profileStages } from './profile-stages.js';
+import { RELATIONAL_CASES, relationalBench } from './relational-bench.js';
 import { sortBench } from './sort-bench.js';
 import { streamBench, type StreamFigure } from './stream-bench.js';
 import { natsLatency } from './stream-latency.js';
@@ -19,14 +20,19 @@ const JOBS = fileURLToPath(new URL('./jobs/', import.meta.url));
 const HELP = `pnpm bench [-- options]
 
   --rows N        rows in the generated CSV (default 5000000; ~47 bytes a row)
+  --large         50000000 rows (the out-of-core size; same as --rows 50000000)
   --runs N        measured runs per tool; the median is reported (default 3)
   --tools LIST    comma-separated: pypeline,duckdb,baseline (default all three)
   --threads N     worker threads for PYpeline (default: CPU count)
   --no-profile    skip the per-stage profile of PYpeline
   --keep          keep the generated CSV in bench/data (it is reused when kept)
-  --memory-budget SIZE  settings.spill.memory_budget of the sort case's flow, e.g. 64MB (default: the run's default)
-  --suite LIST    batch,stream,sort (default batch,stream): CSV→Parquet, the streaming cases, and
-                  the relational case: the CSV sorted by amount desc, id (sort_mod vs DuckDB ORDER BY)
+  --memory-budget SIZE  settings.spill.memory_budget of the relational cases' flows, e.g. 64MB (default: the run's default)
+  --suite LIST    batch,stream,sort,groupby,join,distinct (default batch,stream): CSV→Parquet, the
+                  streaming cases, and the relational cases against DuckDB in the same run: the CSV
+                  sorted by amount desc, id (sort_mod vs ORDER BY); grouped by name, created with
+                  count, sum, avg, max (aggregate_mod vs GROUP BY); joined on id with a second CSV
+                  of min(rows, 5 M) rows (join_mod vs JOIN); the first row of each name, created
+                  (distinct_mod vs DISTINCT ON); "relational" = all four
   --stream-events N   events per streaming throughput case (default 2000000, batches of 8192)
   --latency-events N  events through NATS for the latency case (default 20000, at 5000/s)
   --nats URL      NATS server for the latency case (default 127.0.0.1:4222; skipped when down)
@@ -49,6 +55,7 @@ async function main(): Promise<void> {
       threads: { type: 'string', default: String(cpus().length) },
       'no-profile': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
+      large: { type: 'boolean', default: false },
       suite: { type: 'string', default: 'batch,stream' },
       'memory-budget': { type: 'string' },
       'stream-events': { type: 'string', default: '2000000' },
@@ -58,9 +65,11 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return void process.stdout.write(HELP);
-  const suites = values.suite!.split(',');
+  if (values.large) values.rows = '50000000';
+  const suites = values.suite!.split(',').flatMap((s) => (s === 'relational' ? ['sort', 'groupby', 'join', 'distinct'] : [s]));
   if (suites.includes('batch')) await batchSuite(values);
   if (suites.includes('sort')) await sortSuite(values);
+  for (const name of ['groupby', 'join', 'distinct'] as const) if (suites.includes(name)) await relationalSuite(name, values);
   if (suites.includes('stream')) await streamSuite(Number(values['stream-events']), Number(values.runs), Number(values['latency-events']), values.nats!);
 }
 
@@ -131,6 +140,40 @@ async function sortSuite(values: Record<string, string | boolean | undefined>): 
   process.stdout.write(same ? `✓ sort outputs hold the same rows in the same order: ${JSON.stringify(figures[0]?.fingerprint)}\n` : `✗ sort outputs differ:\n${figures.map((f) => `  ${f.tool}: ${JSON.stringify(f.fingerprint)} ${JSON.stringify(f.order)}`).join('\n')}\n`);
   writeFileSync(join(outDir, 'last-sort-run.json'), JSON.stringify({ rows, runs, table, figures: figures.map((f) => ({ ...f, runs: f.runs.map(({ wallMs, peakRss }) => ({ wallMs, peakRss })) })) }, null, 2));
   if (!values.keep) rmSync(csv.path, { force: true });
+  if (!same) process.exitCode = 1;
+}
+
+async function relationalSuite(name: keyof typeof RELATIONAL_CASES, values: Record<string, string | boolean | undefined>): Promise<void> {
+  const rows = Number(values.rows);
+  const runs = Number(values.runs);
+  const outDir = join(BENCH, 'out');
+  mkdirSync(outDir, { recursive: true });
+  log(`${name}: generating ${rows} rows (deterministic; reused when present) ...`);
+  const csv = await generateCsv(join(BENCH, 'data'), rows);
+  const right = name === 'join' ? await generateCsv(join(BENCH, 'data'), Math.min(rows, 5_000_000), 7) : undefined;
+  const figures = await relationalBench(name, csv.path, right?.path, outDir, runs, Number(values.threads), (values.tools as string).split(','), log, values['memory-budget'] as string | undefined);
+  const duck = figures.find((f) => f.tool === 'duckdb');
+  const wallOf = (f: (typeof figures)[number]) => median(f.runs.map((m) => m.wallMs));
+  const peakOf = (f: (typeof figures)[number]) => median(f.runs.map((m) => m.peakRss));
+  const table = figures.map((f) => ({
+    tool: f.tool,
+    'wall (median)': `${(wallOf(f) / 1000).toFixed(2)} s`,
+    runs: f.runs.map((m) => (m.wallMs / 1000).toFixed(2)).join(', '),
+    'peak RSS (median)': `${(peakOf(f) / 2 ** 20).toFixed(0)} MiB`,
+    'vs DuckDB': duck ? `${(wallOf(f) / wallOf(duck)).toFixed(2)}x` : '-',
+    'RSS vs DuckDB': duck ? `${(peakOf(f) / peakOf(duck)).toFixed(2)}x` : '-',
+    'rows out': f.fingerprint.rows,
+  }));
+  const against = right ? ` joined with ${right.path.split('/').pop()} (${(right.bytes / 1e6).toFixed(0)} MB)` : '';
+  process.stdout.write(`\n${name}: ${rows} rows, ${(csv.bytes / 1e6).toFixed(0)} MB CSV${against} into Parquet, ${runs} runs each, memory budget ${values['memory-budget'] ?? 'default'}\n`);
+  console.table(table);
+  const same = figures.every((f) => JSON.stringify(f.fingerprint) === JSON.stringify(figures[0].fingerprint));
+  process.stdout.write(same ? `✓ ${name} outputs hold the same rows: ${JSON.stringify(figures[0]?.fingerprint)}\n` : `✗ ${name} outputs differ:\n${figures.map((f) => `  ${f.tool}: ${JSON.stringify(f.fingerprint)}`).join('\n')}\n`);
+  writeFileSync(join(outDir, `last-${name}-run.json`), JSON.stringify({ rows, runs, memoryBudget: values['memory-budget'] ?? null, table, figures: figures.map((f) => ({ ...f, runs: f.runs.map(({ wallMs, peakRss }) => ({ wallMs, peakRss })) })) }, null, 2));
+  if (!values.keep) {
+    rmSync(csv.path, { force: true });
+    if (right) rmSync(right.path, { force: true });
+  }
   if (!same) process.exitCode = 1;
 }
 
