@@ -8,6 +8,7 @@ import { generateCsv, type CsvVariant } from './generate-csv.js';
 import { measureNode, type Measured } from './measure.js';
 import { profileStages } from './profile-stages.js';
 import { iterateBench } from './iterate-bench.js';
+import { RELATIONAL_CASES, relationalBench } from './relational-bench.js';
 import { sortBench } from './sort-bench.js';
 import { startupBench } from './startup-bench.js';
 import { streamBench, type StreamFigure } from './stream-bench.js';
@@ -21,7 +22,7 @@ const JOBS = fileURLToPath(new URL('./jobs/', import.meta.url));
 const HELP = `pnpm bench [-- options]
 
   --rows N        rows in the generated CSV (default 5000000; ~47 bytes a row)
-  --large         50000000 rows (overrides --rows; 2.4 GB per dataset, pair it with --runs 1)
+  --large         50000000 rows (overrides --rows; the out-of-core size; 2.4 GB per dataset, pair it with --runs 1)
   --data LIST     datasets of the CSV → Parquet case: plain,realistic (default both): the bench's own
                   data (1 % of names quoted), and a realistic variant (most text quoted, with escaped
                   "" quotes, delimiters and line breaks inside, multi-byte UTF-8, empty fields)
@@ -30,12 +31,16 @@ const HELP = `pnpm bench [-- options]
   --threads N     worker threads for PYpeline (default: CPU count)
   --no-profile    skip the per-stage profile of PYpeline
   --keep          keep the generated CSV in bench/data (it is reused when kept)
-  --memory-budget SIZE  settings.spill.memory_budget of the sort case's flow, e.g. 64MB (default: the run's default)
-  --suite LIST    batch,stream,sort,iterate,startup (default batch,stream): CSV→Parquet, the streaming
-                  cases, the relational case: the CSV sorted by amount desc, id (sort_mod vs DuckDB ORDER BY),
-                  parallel iteration: 40 CSV files → Parquet with (iterate|) vs (iterate parallel 4|),
-                  locally and on 4 bullmq workers (Redis at PYPE_REDIS_URL, else 127.0.0.1:6379), and
-                  pype's start-up (--version, --help, a trivial YAML and TypeScript flow) beside
+  --memory-budget SIZE  settings.spill.memory_budget of the sort and relational cases' flows, e.g. 64MB (default: the run's default)
+  --suite LIST    batch,stream,sort,groupby,join,distinct,iterate,startup (default batch,stream):
+                  CSV→Parquet, the streaming cases, the relational cases against DuckDB in the same
+                  run: the CSV sorted by amount desc, id (sort_mod vs ORDER BY); grouped by name,
+                  created with count, sum, avg, max (aggregate_mod vs GROUP BY); joined on id with a
+                  second CSV of min(rows, 5 M) rows (join_mod vs JOIN); the first row of each name,
+                  created (distinct_mod vs DISTINCT ON); "relational" = those four; parallel
+                  iteration: 40 CSV files → Parquet with (iterate|) vs (iterate parallel 4|), locally
+                  and on 4 bullmq workers (Redis at PYPE_REDIS_URL, else 127.0.0.1:6379); and pype's
+                  start-up (--version, --help, a trivial YAML and TypeScript flow) beside
                   \`node -e 0\` (at least 5 runs each, whatever --runs says)
   --stream-events N   events per streaming throughput case (default 2000000, batches of 8192)
   --latency-events N  events through NATS for the latency case (default 20000, at 5000/s)
@@ -71,9 +76,10 @@ async function main(): Promise<void> {
   });
   if (values.help) return void process.stdout.write(HELP);
   if (values.large) values.rows = '50000000';
-  const suites = values.suite!.split(',');
+  const suites = values.suite!.split(',').flatMap((s) => (s === 'relational' ? ['sort', 'groupby', 'join', 'distinct'] : [s]));
   if (suites.includes('batch')) await batchSuite(values);
   if (suites.includes('sort')) await sortSuite(values);
+  for (const name of ['groupby', 'join', 'distinct'] as const) if (suites.includes(name)) await relationalSuite(name, values);
   if (suites.includes('iterate')) await iterateSuite(Number(values.runs));
   if (suites.includes('startup')) startupSuite(Math.max(5, Number(values.runs)));
   if (suites.includes('stream')) await streamSuite(Number(values['stream-events']), Number(values.runs), Number(values['latency-events']), values.nats!);
@@ -190,6 +196,40 @@ async function sortSuite(values: Record<string, string | boolean | undefined>): 
   process.stdout.write(same ? `✓ sort outputs hold the same rows in the same order: ${JSON.stringify(figures[0]?.fingerprint)}\n` : `✗ sort outputs differ:\n${figures.map((f) => `  ${f.tool}: ${JSON.stringify(f.fingerprint)} ${JSON.stringify(f.order)}`).join('\n')}\n`);
   writeFileSync(join(outDir, 'last-sort-run.json'), JSON.stringify({ rows, runs, table, figures: figures.map((f) => ({ ...f, runs: f.runs.map(({ wallMs, peakRss }) => ({ wallMs, peakRss })) })) }, null, 2));
   if (!values.keep) rmSync(csv.path, { force: true });
+  if (!same) process.exitCode = 1;
+}
+
+async function relationalSuite(name: keyof typeof RELATIONAL_CASES, values: Record<string, string | boolean | undefined>): Promise<void> {
+  const rows = Number(values.rows);
+  const runs = Number(values.runs);
+  const outDir = join(BENCH, 'out');
+  mkdirSync(outDir, { recursive: true });
+  log(`${name}: generating ${rows} rows (deterministic; reused when present) ...`);
+  const csv = await generateCsv(join(BENCH, 'data'), rows);
+  const right = name === 'join' ? await generateCsv(join(BENCH, 'data'), Math.min(rows, 5_000_000), 7) : undefined;
+  const figures = await relationalBench(name, csv.path, right?.path, outDir, runs, Number(values.threads), (values.tools as string).split(','), log, values['memory-budget'] as string | undefined);
+  const duck = figures.find((f) => f.tool === 'duckdb');
+  const wallOf = (f: (typeof figures)[number]) => median(f.runs.map((m) => m.wallMs));
+  const peakOf = (f: (typeof figures)[number]) => median(f.runs.map((m) => m.peakRss));
+  const table = figures.map((f) => ({
+    tool: f.tool,
+    'wall (median)': `${(wallOf(f) / 1000).toFixed(2)} s`,
+    runs: f.runs.map((m) => (m.wallMs / 1000).toFixed(2)).join(', '),
+    'peak RSS (median)': `${(peakOf(f) / 2 ** 20).toFixed(0)} MiB`,
+    'vs DuckDB': duck ? `${(wallOf(f) / wallOf(duck)).toFixed(2)}x` : '-',
+    'RSS vs DuckDB': duck ? `${(peakOf(f) / peakOf(duck)).toFixed(2)}x` : '-',
+    'rows out': f.fingerprint.rows,
+  }));
+  const against = right ? ` joined with ${right.path.split('/').pop()} (${(right.bytes / 1e6).toFixed(0)} MB)` : '';
+  process.stdout.write(`\n${name}: ${rows} rows, ${(csv.bytes / 1e6).toFixed(0)} MB CSV${against} into Parquet, ${runs} runs each, memory budget ${values['memory-budget'] ?? 'default'}\n`);
+  console.table(table);
+  const same = figures.every((f) => JSON.stringify(f.fingerprint) === JSON.stringify(figures[0].fingerprint));
+  process.stdout.write(same ? `✓ ${name} outputs hold the same rows: ${JSON.stringify(figures[0]?.fingerprint)}\n` : `✗ ${name} outputs differ:\n${figures.map((f) => `  ${f.tool}: ${JSON.stringify(f.fingerprint)}`).join('\n')}\n`);
+  writeFileSync(join(outDir, `last-${name}-run.json`), JSON.stringify({ rows, runs, memoryBudget: values['memory-budget'] ?? null, table, figures: figures.map((f) => ({ ...f, runs: f.runs.map(({ wallMs, peakRss }) => ({ wallMs, peakRss })) })) }, null, 2));
+  if (!values.keep) {
+    rmSync(csv.path, { force: true });
+    if (right) rmSync(right.path, { force: true });
+  }
   if (!same) process.exitCode = 1;
 }
 

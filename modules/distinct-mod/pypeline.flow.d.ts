@@ -3,7 +3,7 @@ import type { StepConfig, StepOptions, StepSpec } from '@pypeline/sdk';
 import type { Config } from './dist/config.js';
 
 /**
- * `distinct_mod` (mod): Keeps one row per distinct row or key (the first or the last, in input order); the dropped rows go to `duplicates` (Talend tUniqRow)
+ * `distinct_mod` (mod): Keeps one row per distinct row or key (the first or the last, in input order); the dropped rows go to `duplicates` (Talend tUniqRow); out of core beyond the memory budget
  * Required config: none. Input ports: input. Output ports: output, duplicates.
  * @param id the module id in the flow
  * @param config its configuration; any value may also be a template such as `{{context.x}}`

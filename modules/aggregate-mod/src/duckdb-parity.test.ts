@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Bool, Float64, Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import { MemoryArtifact, type ModuleOutputs } from '@pypeline/sdk';
+import { MemoryArtifact, type ModuleOutputs, toTable } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import aggregateMod from './index.js';
@@ -54,14 +54,17 @@ const plain = (v: unknown): unknown => {
   return v;
 };
 
-async function ours(rows: Rows, groupBy: string[]): Promise<Record<string, unknown>[]> {
+/** Our result; with a `memoryBudget` the input comes in 500-row batches, so a small budget spills. */
+async function ours(rows: Rows, groupBy: string[], memoryBudget?: number, logs?: string[]): Promise<Record<string, unknown>[]> {
   const table = new Table({
     id: vectorFromArray(rows.id, new Int32()), g: vectorFromArray(rows.g, new Int32()), x: vectorFromArray(rows.x, new Int32()),
     f: vectorFromArray(rows.f, new Float64()), s: vectorFromArray(rows.s, new Utf8()), b: vectorFromArray(rows.b, new Bool()),
   });
   const config: Config = { group_by: groupBy, aggregates: Object.fromEntries(FUNCTIONS.map(([name, agg]) => [name, agg])) };
-  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'agg' });
-  const out = ((await aggregateMod.run({ input: new MemoryArtifact(table) }, ctx)) as ModuleOutputs).output as Table;
+  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'agg', memoryBudget });
+  const input = memoryBudget === undefined ? table : new Table(table.batches.flatMap((b) => Array.from({ length: Math.ceil(b.numRows / 500) }, (_, i) => b.slice(i * 500, (i + 1) * 500))));
+  const out = await toTable(((await aggregateMod.run({ input: new MemoryArtifact(input) }, ctx)) as ModuleOutputs).output);
+  logs?.push(...ctx.logs.map((l) => l.msg));
   return out.toArray().map((r) => Object.fromEntries(Object.entries(r.toJSON()).map(([k, v]) => [k, plain(v)])));
 }
 
@@ -105,6 +108,16 @@ describe('aggregate_mod agrees with DuckDB', () => {
     const rows = generate(20_000, 400);
     expectSame(await ours(rows, ['g']), await duckdb(rows, ['g']), 'g');
   }, 120_000);
+
+  it('spilled past a tiny memory budget, partition by partition (group keys of two columns)', async () => {
+    const rows = generate(20_000, 400);
+    const logs: string[] = [];
+    const spilled = await ours(rows, ['g'], 16_384, logs);
+    expect(logs).toContain('spilled to disk in partitions');
+    expectSame(spilled, await duckdb(rows, ['g']), 'g');
+    const two = (r: Record<string, unknown>[]) => r.map((x) => ({ ...x, gb: `${String(x.g)}|${String(x.b)}` }));
+    expectSame(two(await ours(rows, ['g', 'b'], 16_384)), two(await duckdb(rows, ['g', 'b'])), 'gb');
+  }, 180_000);
 
   it('on a few large groups and on one group', async () => {
     const rows = generate(5_000, 3);

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Bool, DateDay, Decimal, Float64, Int32, Int64, Table, Utf8, makeData, makeVector, vectorFromArray } from 'apache-arrow';
-import { MemoryArtifact, ModuleError, type ModuleOutputs } from '@pypeline/sdk';
+import { MemoryArtifact, ModuleError, type ModuleOutputs, toTable } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { aggregateSignatures } from '@pypeline/expr';
@@ -26,7 +26,7 @@ const orders = new Table([part(['ann', 'bob', 'ann'], [10, 5, null], [1, 2, 3], 
 
 async function aggregate(config: Config, data: Table = orders) {
   const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'totals' });
-  const table = ((await aggregateMod.run({ input: new MemoryArtifact(data) }, ctx)) as ModuleOutputs).output as Table;
+  const table = await toTable(((await aggregateMod.run({ input: new MemoryArtifact(data) }, ctx)) as ModuleOutputs).output);
   return { table, ctx, rows: table.toArray().map((r) => r.toJSON()), types: table.schema.fields.map((f) => `${f.name}:${f.type}`) };
 }
 

@@ -2,6 +2,7 @@ import { Field, RecordBatch, Schema, Struct, Table, makeData, type Data } from '
 import { AGGREGATE_HINT, compilePredicate, parseAggregates, parseExpression, takeRows } from '@pypeline/expr';
 import { configIssuesError, defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { AggregateError, aggregateGroups, concatBatches, groupRows } from '@pypeline/verbs';
+import { partitionedRun } from '@pypeline/spill';
 import type { Config } from './config.js';
 import { aggregateSchemas, checkAggregate } from './output-schemas.js';
 
@@ -20,24 +21,63 @@ export default defineModule<Config>({
     const input = requireInput(inputs, 'input', 'aggregate_mod', 'connect a data edge to it, e.g. "source.data - totals.input"');
     const where = `aggregate_mod (${ctx.moduleId})`;
     const groupBy = ctx.config.group_by ?? [];
-    const table = await input.table();
     // The build-time check, now on the real input: every problem at once.
-    const { output: schema, problems } = checkAggregate(ctx.config, table.schema);
+    const { output: schema, problems } = checkAggregate(ctx.config, input.schema);
     if (problems.length > 0 || !schema) throw configIssuesError(where, problems, AGGREGATE_HINT);
-    const all = concatBatches(table.schema, table.batches);
-    const groups = groupRows(all, groupBy);
-    const keyColumns = all.selectAt(groupBy.map((k) => all.schema.names.indexOf(k)));
-    // An empty input has no rows to gather keys from (and Arrow may give its columns no buffers).
-    const keys = all.numRows === 0 ? keyColumns : takeRows(keyColumns, groups.firstRow);
-    const columns = parseAggregates(ctx.config.aggregates).specs.map((spec) => computed(where, spec.name, () => aggregateGroups(all, groups, spec)));
-    const fields = schema.fields.map((f, i) => new Field(f.name, i < groupBy.length ? f.type : columns[i - groupBy.length].type, f.nullable, f.metadata));
-    const grouped = new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: groups.count, nullCount: 0, children: [...keys.data.children, ...columns] }));
-    const kept = ctx.config.having === undefined ? grouped : having(grouped, ctx.config.having);
-    ctx.setGlobal('group_count', groups.count);
-    ctx.logger.info('aggregated', { rows_in: all.numRows, groups: groups.count, rows_out: kept.numRows });
-    return { output: new Table(kept.schema, [kept]) };
+    const counts = { rows: 0, groups: 0, out: 0 };
+    const aggregate = (table: Table): RecordBatch => {
+      const { batch, groups } = aggregateTable(table, ctx.config, schema, where);
+      counts.rows += table.numRows;
+      counts.groups += groups;
+      counts.out += batch.numRows;
+      return batch;
+    };
+    const done = () => {
+      ctx.setGlobal('group_count', counts.groups);
+      ctx.logger.info('aggregated', { rows_in: counts.rows, groups: counts.groups, rows_out: counts.out });
+    };
+    if (groupBy.length === 0) {
+      // One group of every row: nothing to partition by, so it is computed in memory.
+      const batch = aggregate(await input.table());
+      done();
+      return { output: new Table(batch.schema, [batch]) };
+    }
+    // Every row of a group meets in one partition: aggregating partition by partition gives the
+    // groups of the whole input (in partition order, once spilled).
+    const partitions = partitionedRun({
+      inputs: { input: { batches: input.batches(), schema: input.schema, keys: groupBy } },
+      memoryBudget: ctx.memoryBudget,
+      tempDir: ctx.tempDir,
+      signal: ctx.signal,
+      logger: ctx.logger,
+      process: ({ input: table }) => aggregate(table),
+    });
+    async function* output(): AsyncGenerator<RecordBatch> {
+      let first: Schema | undefined;
+      for await (const batch of partitions) {
+        if (first && batch.numRows === 0) continue;
+        first ??= batch.schema;
+        yield batch.schema === first ? batch : new RecordBatch(first, batch.data);
+      }
+      done();
+    }
+    return { output: output() };
   },
 });
+
+/** The groups of one table (all the input, or one partition of it), HAVING applied. */
+function aggregateTable(table: Table, config: Config, schema: Schema, where: string): { batch: RecordBatch; groups: number } {
+  const groupBy = config.group_by ?? [];
+  const all = concatBatches(table.schema, table.batches);
+  const groups = groupRows(all, groupBy);
+  const keyColumns = all.selectAt(groupBy.map((k) => all.schema.names.indexOf(k)));
+  // An empty input has no rows to gather keys from (and Arrow may give its columns no buffers).
+  const keys = all.numRows === 0 ? keyColumns : takeRows(keyColumns, groups.firstRow);
+  const columns = parseAggregates(config.aggregates).specs.map((spec) => computed(where, spec.name, () => aggregateGroups(all, groups, spec)));
+  const fields = schema.fields.map((f, i) => new Field(f.name, i < groupBy.length ? f.type : columns[i - groupBy.length].type, f.nullable, f.metadata));
+  const grouped = new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: groups.count, nullCount: 0, children: [...keys.data.children, ...columns] }));
+  return { batch: config.having === undefined ? grouped : having(grouped, config.having), groups: groups.count };
+}
 
 function computed(where: string, name: string, run: () => Data): Data {
   try {

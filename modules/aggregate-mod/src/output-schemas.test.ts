@@ -1,7 +1,7 @@
 import { Bool, DateDay, Field, Float64, Int32, Schema, Table, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
 import { fileURLToPath } from 'node:url';
 import { aggregateSignatures } from '@pypeline/expr';
-import { MemoryArtifact, type ModuleOutputs } from '@pypeline/sdk';
+import { MemoryArtifact, toTable, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext, outputSchemasOf } from '@pypeline/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import aggregate from './index.js';
@@ -36,7 +36,7 @@ describe('aggregate_mod outputSchemas', () => {
     const declared = await outputSchemasOf(aggregate, { group_by: ['n'], aggregates: EVERY }, { input: data.schema });
     expect(declared.problems).toEqual([]);
     const ctx = createTestContext<Config>({ config: { group_by: ['n'], aggregates: EVERY }, manifest: fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url)), moduleId: 'a' });
-    const ran = ((await aggregate.run({ input: new MemoryArtifact(data) }, ctx)) as ModuleOutputs).output as Table;
+    const ran = await toTable(((await aggregate.run({ input: new MemoryArtifact(data) }, ctx)) as ModuleOutputs).output);
     expect(columns(ran.schema)).toEqual(columns(declared.outputs?.output));
   });
 

@@ -1,7 +1,8 @@
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Float64, Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import { MemoryArtifact, ModuleError, type ModuleOutputs } from '@pypeline/sdk';
+import { MemoryArtifact, ModuleError, toTable, type ModuleOutput, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import distinctMod from './index.js';
@@ -23,12 +24,17 @@ function generate(n: number) {
   return { id, k, s, v };
 }
 
-async function dedup(config: Config, table: Table) {
-  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'dedup' });
-  const out = (await distinctMod.run({ input: new MemoryArtifact(table) }, ctx)) as ModuleOutputs;
-  const rows = (t: unknown) => (t as Table).toArray().map((r) => r.toJSON() as Record<string, unknown>);
-  return { output: rows(out.output), duplicates: rows(out.duplicates), ctx };
+async function dedup(config: Config, table: Table, memoryBudget?: number) {
+  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'dedup', memoryBudget });
+  const tempDirs: string[] = [];
+  const tempDir = ctx.tempDir;
+  const out = (await distinctMod.run({ input: new MemoryArtifact(table) }, { ...ctx, tempDir: () => tempDirs[tempDirs.push(tempDir()) - 1] })) as ModuleOutputs;
+  const rows = async (t: ModuleOutput) => (await toTable(t)).toArray().map((r) => r.toJSON() as Record<string, unknown>);
+  return { output: await rows(out.output), duplicates: await rows(out.duplicates), ctx, tempDirs };
 }
+
+/** Files left under the folders a run's ctx.tempDir() gave. */
+const filesIn = (dirs: string[]) => dirs.flatMap((d) => readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name));
 
 async function duckdb(sql: string, data: ReturnType<typeof generate>): Promise<Record<string, unknown>[]> {
   const db = await DuckDBInstance.create(':memory:', { threads: '1' });
@@ -67,6 +73,27 @@ describe('distinct_mod', () => {
     expect(last.output).toEqual(await duckdb('SELECT DISTINCT ON (k, s) * FROM t ORDER BY k, s, id DESC', d).then((r) => r.sort((a, b) => Number(a.id) - Number(b.id))));
     expect([...first.output, ...first.duplicates].map((r) => r.id).sort((a, b) => Number(a) - Number(b))).toEqual(d.id);
   }, 120_000);
+
+  it('spills past a tiny memory budget and keeps the same rows as in memory and as DuckDB, removing its files', async () => {
+    const d = generate(6000);
+    const input = new Table(table(d).batches.flatMap((b) => Array.from({ length: 12 }, (_, i) => b.slice(i * 500, (i + 1) * 500))));
+    for (const keep of ['first', 'last'] as const) {
+      const inMemory = await dedup({ keys: ['k', 's'], keep }, input);
+      const spilled = await dedup({ keys: ['k', 's'], keep }, input, 4096);
+      expect(spilled.ctx.logs.some((l) => l.msg === 'spilled to disk in partitions')).toBe(true);
+      expect(inMemory.ctx.logs.some((l) => l.msg === 'spilled to disk in partitions')).toBe(false);
+      expect(sorted(spilled.output)).toEqual(sorted(inMemory.output));
+      expect(sorted(spilled.duplicates)).toEqual(sorted(inMemory.duplicates));
+      const order = keep === 'first' ? 'id' : 'id DESC';
+      expect(sorted(spilled.output)).toEqual(sorted(await duckdb(`SELECT DISTINCT ON (k, s) * FROM t ORDER BY k, s, ${order}`, d)));
+      expect(spilled.ctx.globals.get('unique_count')).toBe(spilled.output.length);
+      expect(spilled.ctx.globals.get('duplicate_count')).toBe(6000 - spilled.output.length);
+      expect(spilled.tempDirs.length).toBeGreaterThan(0);
+      expect(filesIn(spilled.tempDirs)).toEqual([]);
+    }
+    const whole = await dedup({}, new Table(input.batches.map((b) => b.selectAt([1, 2, 3]))), 4096);
+    expect(sorted(whole.output)).toEqual(sorted(await duckdb('SELECT DISTINCT k, s, v FROM t', d)));
+  }, 180_000);
 
   it('passes an empty input through and reports every unknown key at once', async () => {
     const empty = await dedup({ keys: ['k'] }, table(generate(0)));

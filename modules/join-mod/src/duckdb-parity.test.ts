@@ -16,12 +16,12 @@ const WORDS = ['ann', 'Ünïcödé', '東京', '😀 smile', '', 'o\'brien', 'zo
 
 interface Side { ids: number[]; keys: (number | null)[]; names: (string | null)[] }
 
-/** A deterministic side of `n` rows: keys 0..11 with duplicates, every 5th key null, every 9th name null. */
-function side(n: number, seed: number): Side {
+/** A deterministic side of `n` rows: keys 0..range-1 with duplicates, every 5th key null, every 9th name null. */
+function side(n: number, seed: number, range = 12): Side {
   let x = seed;
   const next = () => (x = (x * 1103515245 + 12345) % 2147483648);
   const ids = Array.from({ length: n }, (_, i) => i + seed);
-  const keys = ids.map((_, i) => (i % 5 === 2 ? null : next() % 12));
+  const keys = ids.map((_, i) => (i % 5 === 2 ? null : next() % range));
   const names = ids.map((_, i) => (i % 9 === 4 ? null : WORDS[next() % WORDS.length]));
   return { ids, keys, names };
 }
@@ -64,10 +64,13 @@ function sql(how: (typeof KINDS)[number], nullSafe: boolean, condition: boolean)
   return `SELECT l.id, COALESCE(l.k, r.k) AS k, l.name, r.rid, r.name AS name_right FROM l ${how.toUpperCase()} JOIN r ON ${on}`;
 }
 
-async function ours(config: Config, data: { left: Side; right: Side }): Promise<string[]> {
-  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'j' });
-  const outputs = (await joinMod.run({ left: new MemoryArtifact(table(data.left, 'id')), right: new MemoryArtifact(table(data.right, 'rid')) }, ctx)) as ModuleOutputs;
+/** Our rows; with a `memoryBudget` each side comes in 50-row batches, so a small budget spills. */
+async function ours(config: Config, data: { left: Side; right: Side }, memoryBudget?: number, logs?: string[]): Promise<string[]> {
+  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'j', memoryBudget });
+  const input = (t: Table) => new MemoryArtifact(memoryBudget === undefined ? t : new Table(t.batches.flatMap((b) => Array.from({ length: Math.ceil(b.numRows / 50) }, (_, i) => b.slice(i * 50, (i + 1) * 50)))));
+  const outputs = (await joinMod.run({ left: input(table(data.left, 'id')), right: input(table(data.right, 'rid')) }, ctx)) as ModuleOutputs;
   const result = await toTable(outputs.output as ModuleOutput);
+  logs?.push(...ctx.logs.map((l) => l.msg));
   return normalise(result.toArray().map((r) => r.toJSON() as Record<string, unknown>));
 }
 
@@ -87,6 +90,19 @@ describe('join_mod against DuckDB', () => {
           }, 30_000);
         }
       }
+    }
+  }
+
+  const spilled = { left: side(3000, 7, 400), right: side(2000, 5000, 400) };
+  for (const how of KINDS.filter((k) => k !== 'cross')) {
+    for (const [nullSafe, condition] of [[false, false], [true, true]]) {
+      it(`spilled past a tiny memory budget: ${how}${nullSafe ? ', null-safe' : ''}${condition ? ', with a condition' : ''}`, async () => {
+        const config: Config = { on: ['k'], how, null_safe: nullSafe, ...(condition ? { condition: 'rid % 7 > id % 5' } : {}) };
+        const logs: string[] = [];
+        const actual = await ours(config, spilled, 8192, logs);
+        expect(logs).toContain('spilled to disk in partitions');
+        expect(actual).toEqual(await duckdb(sql(how, nullSafe, condition), spilled));
+      }, 120_000);
     }
   }
 

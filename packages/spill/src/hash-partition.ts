@@ -1,5 +1,5 @@
 import { DataType, Type, makeVector, type Data, type RecordBatch } from 'apache-arrow';
-import { keyColumn } from '@pypeline/verbs';
+import { fmix, keyColumn, validity } from '@pypeline/verbs';
 
 // Hashes agree with @pypeline/verbs' key values: rows whose keys are equal there (an int32 5
 // and an int64 5 on the two sides of a join, equal strings) land in the same partition.
@@ -50,13 +50,6 @@ function hashUtf8(data: Data, hashes: Uint32Array): void {
   for (let i = 0; i < hashes.length; i++) hashes[i] = combine(hashes[i], valid(i) ? hashBytes(bytes, offsets[i], offsets[i + 1]) : NULL_HASH);
 }
 
-function validity(data: Data): (row: number) => boolean {
-  const bits = data.nullCount > 0 ? data.nullBitmap : undefined;
-  if (!bits || bits.length === 0) return () => true;
-  const offset = data.offset;
-  return (row) => ((bits[(offset + row) >> 3] >> ((offset + row) & 7)) & 1) === 1;
-}
-
 function hashNumber(v: number): number {
   f64[0] = v === 0 ? 0 : v; // -0 and 0 are one key
   return fmix(Math.imul(u32[0], 0xcc9e2d51) ^ u32[1]);
@@ -71,14 +64,4 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
 
 function combine(h: number, v: number): number {
   return (Math.imul(h, 31) + v) >>> 0;
-}
-
-// MurmurHash3's finaliser: spreads every input bit over the output.
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }

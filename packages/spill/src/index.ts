@@ -6,3 +6,6 @@ export type { PartitionedRunOptions, PartitionInput, PartitionInfo, PartitionOut
 export type { SpillOptions, SpillLogger } from './spill-options.js';
 export { batchBytes } from './batch-bytes.js';
 export { partitionOf } from './hash-partition.js';
+// The spill files and folders themselves, for a module that must keep a result of its own on disk.
+export { SpillArea } from './spill-area.js';
+export { SpillFileWriter, readSpillFile } from './spill-file.js';

@@ -1,5 +1,5 @@
 import type { RecordBatch } from 'apache-arrow';
-import { keyColumn, rowKey, type KeyValue } from './key-column.js';
+import { KeyCodes } from './key-codes.js';
 
 export interface Groups {
   /** The group of each row, 0-based in order of first appearance. */
@@ -12,30 +12,31 @@ export interface Groups {
 /** Assigns each row of `batch` to a group by the key columns. Null keys form their own group (SQL GROUP BY). */
 export function groupRows(batch: RecordBatch, keys: readonly string[]): Groups {
   const n = batch.numRows;
-  const groupOf = new Uint32Array(n);
-  const first: number[] = [];
   if (keys.length === 0) {
     // No keys: one group of every row (even none, as SQL's `SELECT count(*)` gives one row).
-    return { groupOf, firstRow: Uint32Array.of(0), count: 1 };
+    return { groupOf: new Uint32Array(n), firstRow: Uint32Array.of(0), count: 1 };
   }
-  const columns = keys.map((k) => keyColumn(batch, k, 'group by'));
-  const ids = new Map<KeyValue | undefined, number>();
-  const withNulls = new Map<string, number>();
+  const codes = new KeyCodes(batch, keys, 'group by').encode(batch, keys, 'group by', true, 'value');
+  // Codes count values as the dictionaries met them (a null's code is taken late); renumber
+  // them in order of first appearance.
+  const groupOf = new Uint32Array(codes.buffer, codes.byteOffset, n);
+  const renumber = new Int32Array(n === 0 ? 0 : maxOf(codes) + 1).fill(-1);
+  const first = new Uint32Array(renumber.length);
+  let count = 0;
   for (let i = 0; i < n; i++) {
-    let key = rowKey(columns, i);
-    let map: Map<KeyValue | string | undefined, number> = ids;
-    if (key === null && columns.length > 1) {
-      // rowKey gives null as soon as one part is null; spell the parts out so they still group.
-      key = JSON.stringify(columns.map((c) => c.get(i)));
-      map = withNulls;
+    const c = codes[i];
+    let g = renumber[c];
+    if (g === -1) {
+      g = renumber[c] = count;
+      first[count++] = i;
     }
-    let id = map.get(key);
-    if (id === undefined) {
-      id = first.length;
-      map.set(key, id);
-      first.push(i);
-    }
-    groupOf[i] = id;
+    groupOf[i] = g;
   }
-  return { groupOf, firstRow: Uint32Array.from(first), count: first.length };
+  return { groupOf, firstRow: first.slice(0, count), count };
+}
+
+function maxOf(codes: Int32Array): number {
+  let max = 0;
+  for (let i = 0; i < codes.length; i++) if (codes[i] > max) max = codes[i];
+  return max;
 }

@@ -1,5 +1,5 @@
 import type { RecordBatch } from 'apache-arrow';
-import { keyColumn, rowKey, type KeyValue, type NULL_KEY } from './key-column.js';
+import { KeyCodes } from './key-codes.js';
 
 export type JoinKind = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti' | 'cross';
 
@@ -17,16 +17,18 @@ export interface JoinIndexOptions {
   nullSafe?: boolean;
 }
 
-type MapKey = KeyValue | typeof NULL_KEY | undefined;
-
 /**
  * A hash table over the keys of the build side (`right`), probed one left batch at a time, so
- * the left side can stream through it. Without keys every right row matches every left row
- * (a cross product, for cross joins and joins on a condition only).
+ * the left side can stream through it. Keys are coded by `KeyCodes` (typed arrays, no JS value
+ * per row) and the right rows of each code kept contiguously (`start`/`rows`). Without keys
+ * every right row matches every left row (a cross product, for cross joins and joins on a
+ * condition only).
  */
 export class JoinIndex {
-  private readonly table = new Map<MapKey, number[]>();
-  private readonly all: number[] | undefined;
+  private readonly codes: KeyCodes | undefined;
+  /** The right rows of code c are `rows[start[c]] … rows[start[c + 1] - 1]`, in right row order. */
+  private readonly start: Int32Array;
+  private readonly rows: Int32Array;
 
   constructor(
     readonly right: RecordBatch,
@@ -34,40 +36,45 @@ export class JoinIndex {
     private readonly options: JoinIndexOptions = {},
   ) {
     if (rightKeys.length === 0) {
-      this.all = Array.from({ length: right.numRows }, (_, j) => j);
+      this.start = Int32Array.of(0, right.numRows);
+      this.rows = Int32Array.from({ length: right.numRows }, (_, j) => j);
       return;
     }
-    const rk = rightKeys.map((k) => keyColumn(right, k, 'right key'));
-    const nullSafe = options.nullSafe ?? false;
-    for (let j = 0; j < right.numRows; j++) {
-      const key = rowKey(rk, j, nullSafe);
-      if (key === null) continue;
-      const rows = this.table.get(key);
-      if (rows) rows.push(j);
-      else this.table.set(key, [j]);
-    }
+    this.codes = new KeyCodes(right, rightKeys, 'right key');
+    const codes = this.codes.encode(right, rightKeys, 'right key', true, this.nulls());
+    const count = this.codes.size;
+    this.start = new Int32Array(count + 1);
+    for (let j = 0; j < codes.length; j++) if (codes[j] >= 0) this.start[codes[j] + 1]++;
+    for (let c = 0; c < count; c++) this.start[c + 1] += this.start[c];
+    const next = this.start.slice(0, count);
+    this.rows = new Int32Array(this.start[count]);
+    for (let j = 0; j < codes.length; j++) if (codes[j] >= 0) this.rows[next[codes[j]]++] = j;
+  }
+
+  private nulls(): 'value' | 'never' {
+    return this.options.nullSafe ? 'value' : 'never';
   }
 
   /** The pairs of equal keys, in left row order (matches of one left row in right row order). */
   probe(left: RecordBatch, leftKeys: readonly string[]): JoinPairs {
     if (leftKeys.length !== this.rightKeys.length) throw new Error(`internal error in @pypeline/verbs: ${leftKeys.length} left keys for ${this.rightKeys.length} right keys`);
-    const lk = leftKeys.map((k) => keyColumn(left, k, 'left key'));
-    const nullSafe = this.options.nullSafe ?? false;
-    const l: number[] = [];
-    const r: number[] = [];
-    for (let i = 0; i < left.numRows; i++) {
-      let matches = this.all;
-      if (!matches) {
-        const key = rowKey(lk, i, nullSafe);
-        matches = key === null ? undefined : this.table.get(key);
-      }
-      if (!matches) continue;
-      for (const j of matches) {
-        l.push(i);
-        r.push(j);
+    const n = left.numRows;
+    const codes = this.codes ? this.codes.encode(left, leftKeys, 'left key', false, this.nulls()) : new Int32Array(n);
+    const { start, rows } = this;
+    let total = 0;
+    for (let i = 0; i < n; i++) if (codes[i] >= 0) total += start[codes[i] + 1] - start[codes[i]];
+    const l = new Int32Array(total);
+    const r = new Int32Array(total);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const c = codes[i];
+      if (c < 0) continue;
+      for (let m = start[c]; m < start[c + 1]; m++) {
+        l[k] = i;
+        r[k++] = rows[m];
       }
     }
-    return { left: Int32Array.from(l), right: Int32Array.from(r) };
+    return { left: l, right: r };
   }
 }
 

@@ -18,3 +18,4 @@ export type { Segments, NumberColumn, OrderedColumn } from './aggregate/index.js
 export { commonType, commonTypeOf, sameType, typeName } from './unify/common-type.js';
 export type { TypeMeeting } from './unify/common-type.js';
 export { castData, nullData } from './unify/cast-data.js';
+export { fmix } from './hash-mix.js';

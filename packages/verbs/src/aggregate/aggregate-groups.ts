@@ -1,4 +1,4 @@
-import type { Data, RecordBatch } from 'apache-arrow';
+import { DataType, type Data, type RecordBatch } from 'apache-arrow';
 import {
   aggregateColumnFix, aggregateColumnProblem, checkExpression, compilePredicate, ExprError, formatDiagnostic, parseExpression,
   type AggregateCall, type ExprDiagnostic,
@@ -12,7 +12,7 @@ import { listData, stringAggData } from './collect-kernels.js';
 import { boolFoldData, countData } from './count-kernels.js';
 import { groupSegments } from './group-segments.js';
 import { momentData, quantileContData, sumData, type Fold } from './numeric-kernels.js';
-import { edgeRows, extremeRows, modeRows, quantileDiscRows } from './pick-kernels.js';
+import { edgeRows, extremeNumberRows, extremeRows, modeRows, quantileDiscRows } from './pick-kernels.js';
 
 /**
  * One aggregate (an @pypeline/expr AggregateCall) over the rows of `batch` split into `groups`:
@@ -49,7 +49,11 @@ export function aggregateGroups(batch: RecordBatch, groups: Groups, call: Aggreg
     case 'median': return quantileContData(numberColumn(data), segments(), 0.5);
     case 'quantile_cont': return quantileContData(numberColumn(data), segments(), Number(call.p));
     case 'quantile_disc': return gather(quantileDiscRows(orderedColumn(batch, index), segments(), call.p!));
-    case 'min': case 'max': return gather(extremeRows(orderedColumn(batch, index), fold, call.fn === 'min' ? 1 : -1));
+    case 'min': case 'max': {
+      const sign = call.fn === 'min' ? 1 : -1;
+      const numbers = DataType.isFloat(field.type) || (DataType.isInt(field.type) && field.type.bitWidth < 64) ? numberColumn(data) : undefined;
+      return gather(numbers && numbers.kind !== 'int64' ? extremeNumberRows(numbers, fold, sign) : extremeRows(orderedColumn(batch, index), fold, sign));
+    }
     case 'first': case 'last': return gather(edgeRows(fold, call.fn === 'last'));
     case 'mode': return gather(modeRows(keyColumn(batch, call.column), fold));
     case 'string_agg': return stringAggData(data, segments(), call.separator ?? ',');

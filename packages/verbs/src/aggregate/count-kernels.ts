@@ -10,10 +10,14 @@ export function countData(f: Fold, counted: (row: number) => boolean, known?: (r
   const counts = new BigInt64Array(f.count);
   const n = new Float64Array(f.count);
   const seen = new Uint8Array(f.count);
-  for (const i of f.rows) {
-    if (counted(i)) n[f.groupOf[i]]++;
-    if (known?.(i)) seen[f.groupOf[i]] = 1;
-  }
+  const { rows, groupOf } = f;
+  if (known) {
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k];
+      if (counted(i)) n[groupOf[i]]++;
+      if (known(i)) seen[groupOf[i]] = 1;
+    }
+  } else for (let k = 0; k < rows.length; k++) if (counted(rows[k])) n[groupOf[rows[k]]]++;
   n.forEach((c, g) => (counts[g] = BigInt(c)));
   return fixedData(new Int64(), f.count, counts, (g) => !known || seen[g] === 1);
 }

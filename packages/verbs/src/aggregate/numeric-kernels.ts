@@ -22,10 +22,12 @@ export function sumData(c: NumberColumn, f: Fold, label: string): Data {
   if (c.kind === 'float') {
     const sums = new Float64Array(f.count);
     const seen = new Uint8Array(f.count);
-    for (const i of f.rows) {
+    const { rows, groupOf } = f;
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k];
       if (!c.valid(i)) continue;
-      sums[f.groupOf[i]] += c.num(i);
-      seen[f.groupOf[i]] = 1;
+      sums[groupOf[i]] += c.num(i);
+      seen[groupOf[i]] = 1;
     }
     return float64Data(sums, (g) => seen[g] === 1);
   }
@@ -81,6 +83,7 @@ function overflow(label: string, group: number, type: string): AggregateError {
 
 /** avg and the variance family from one pass of Welford's update (count, mean, sum of squared deviations). */
 export function momentData(c: NumberColumn, f: Fold, fn: 'avg' | 'var_samp' | 'var_pop' | 'stddev_samp' | 'stddev_pop'): Data {
+  if (fn === 'avg') return avgData(c, f);
   const n = new Float64Array(f.count);
   const mean = new Float64Array(f.count);
   const m2 = new Float64Array(f.count);
@@ -95,11 +98,25 @@ export function momentData(c: NumberColumn, f: Fold, fn: 'avg' | 'var_samp' | 'v
     mean[g] += d / k;
     m2[g] += d * (x - mean[g]);
   }
-  if (fn === 'avg') return float64Data(sums.map((s, g) => s / n[g]), (g) => n[g] > 0);
   const pop = fn.endsWith('_pop');
   const variance = m2.map((v, g) => (pop ? v / n[g] : v / (n[g] - 1)));
   const values = fn.startsWith('stddev') ? variance.map(Math.sqrt) : variance;
   return float64Data(values, (g) => n[g] > (pop ? 0 : 1));
+}
+
+/** avg: the sum over the count, in one pass without the variance's updates. */
+function avgData(c: NumberColumn, f: Fold): Data {
+  const n = new Float64Array(f.count);
+  const sums = new Float64Array(f.count);
+  const { rows, groupOf } = f;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k];
+    if (!c.valid(i)) continue;
+    const g = groupOf[i];
+    sums[g] += c.num(i);
+    n[g]++;
+  }
+  return float64Data(sums.map((s, g) => s / n[g]), (g) => n[g] > 0);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { KeyColumn } from '../key-column.js';
-import type { OrderedColumn } from './column-readers.js';
+import type { NumberColumn, OrderedColumn } from './column-readers.js';
 import type { Fold } from './numeric-kernels.js';
 import type { Segments } from './group-segments.js';
 
@@ -13,6 +13,25 @@ export function extremeRows(c: OrderedColumn, f: Fold, sign: 1 | -1): Int32Array
     if (!c.valid(i)) continue;
     const g = f.groupOf[i];
     if (best[g] === -1 || sign * c.compare(i, best[g]) < 0) best[g] = i;
+  }
+  return best;
+}
+
+/** min/max of a column read as doubles (integers up to 32 bits, floats): extremeRows without a comparator call per row. */
+export function extremeNumberRows(c: NumberColumn, f: Fold, sign: 1 | -1): Int32Array {
+  const best = new Int32Array(f.count).fill(-1);
+  const value = new Float64Array(f.count);
+  const { rows, groupOf } = f;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k];
+    if (!c.valid(i)) continue;
+    const g = groupOf[i];
+    const x = c.num(i);
+    // As extremeRows' `c.num(i) - c.num(best)`: a NaN never replaces and is never replaced.
+    if (best[g] === -1 || sign * (x - value[g]) < 0) {
+      best[g] = i;
+      value[g] = x;
+    }
   }
   return best;
 }

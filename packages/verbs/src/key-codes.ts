@@ -1,0 +1,146 @@
+import type { RecordBatch } from 'apache-arrow';
+import { fmix } from './hash-mix.js';
+import { UnknownColumnError } from './key-column.js';
+import { MISSING_CODE, NULL_CODE, ValueDictionary } from './value-dictionary.js';
+
+/**
+ * Dense codes for the keys of rows over one or more key columns: one ValueDictionary per
+ * column, then the per-column codes paired column by column (`PairTable`), so a row's key is
+ * one int32 however many columns it has. Built on one input (`insert`) and probed with another
+ * (a join's two sides), the codes agree wherever the keys are equal.
+ */
+export class KeyCodes {
+  private readonly dictionaries: ValueDictionary[];
+  private readonly pairs: PairTable[];
+
+  /** `batch`: a batch of the side that builds the codes (its key columns' types choose the dictionaries). */
+  constructor(batch: RecordBatch, keys: readonly string[], role: string) {
+    this.dictionaries = keys.map((k) => ValueDictionary.for(fieldOf(batch, k, role).type));
+    this.pairs = keys.slice(1).map(() => new PairTable());
+  }
+
+  /** How many codes there are (composite keys seen so far). */
+  get size(): number {
+    return this.pairs.length > 0 ? this.pairs[this.pairs.length - 1].size : this.dictionaries[0].size;
+  }
+
+  /**
+   * The code of each row's key. `nulls`: `'value'` makes a null part a value like any other
+   * (GROUP BY, IS NOT DISTINCT FROM); `'never'` makes a key with a null part MISSING_CODE
+   * (SQL `=`). A key not yet seen is added (`insert`) or MISSING_CODE.
+   */
+  encode(batch: RecordBatch, keys: readonly string[], role: string, insert: boolean, nulls: 'value' | 'never'): Int32Array {
+    const n = batch.numRows;
+    let codes: Int32Array = new Int32Array(n);
+    const part = keys.length > 1 ? new Int32Array(n) : codes;
+    keys.forEach((key, k) => {
+      const index = batch.schema.fields.indexOf(fieldOf(batch, key, role));
+      const dictionary = this.dictionaries[k];
+      const out = k === 0 ? codes : part;
+      dictionary.encode(batch, index, insert, out);
+      for (let i = 0; i < n; i++) {
+        if (out[i] !== NULL_CODE) continue;
+        out[i] = nulls === 'never' ? MISSING_CODE : insert ? dictionary.nullCode() : dictionary.peekNullCode();
+      }
+      if (k > 0) codes = this.pairs[k - 1].encode(codes, part, insert);
+    });
+    return codes;
+  }
+}
+
+function fieldOf(batch: RecordBatch, name: string, role: string) {
+  const field = batch.schema.fields.find((f) => f.name === name);
+  if (!field) throw new UnknownColumnError(name, batch.schema.names as string[], role);
+  return field;
+}
+
+/**
+ * Pairs of codes to dense codes, in an open-addressing table over typed arrays; or, when the
+ * first pairs encoded have few enough combinations, by direct indexing (a * width + b).
+ */
+class PairTable {
+  size = 0;
+  private direct: Int32Array | undefined;
+  private width = 0;
+  private sized = false;
+  private firsts = new Int32Array(1024);
+  private seconds = new Int32Array(1024);
+  private slots = new Int32Array(2048);
+  private mask = 2047;
+
+  /** Codes of (a[i], b[i]) into `a` (reused as the output); MISSING_CODE in either part stays missing. */
+  encode(a: Int32Array, b: Int32Array, insert: boolean): Int32Array {
+    if (!this.sized) this.chooseDirect(a, b);
+    const { direct, width } = this;
+    const height = direct ? direct.length / width : 0;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      const y = b[i];
+      if (x < 0 || y < 0) a[i] = MISSING_CODE;
+      else if (x < height && y < width) {
+        const at = x * width + y;
+        let code = direct![at] - 1;
+        if (code < 0 && insert) direct![at] = (code = this.size++) + 1;
+        a[i] = code < 0 ? MISSING_CODE : code;
+      } else a[i] = this.find(x, y, insert);
+    }
+    return a;
+  }
+
+  private chooseDirect(a: Int32Array, b: Int32Array): void {
+    this.sized = true;
+    let maxA = -1;
+    let maxB = -1;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] > maxA) maxA = a[i];
+      if (b[i] > maxB) maxB = b[i];
+    }
+    const cells = (maxA + 1) * (maxB + 1);
+    if (maxA < 0 || maxB < 0 || cells > Math.max(4 * a.length, 65_536) || cells > 1 << 26) return;
+    this.width = maxB + 1;
+    this.direct = new Int32Array(cells);
+  }
+
+  private find(x: number, y: number, insert: boolean): number {
+    let s = hashPair(x, y) & this.mask;
+    for (;;) {
+      const c = this.slots[s] - 1;
+      if (c < 0) break;
+      if (this.firsts[c] === x && this.seconds[c] === y) return c;
+      s = (s + 1) & this.mask;
+    }
+    if (!insert) return MISSING_CODE;
+    const code = this.size++;
+    if (code >= this.firsts.length) {
+      const grow = (from: Int32Array) => {
+        const to = new Int32Array(from.length * 2);
+        to.set(from);
+        return to;
+      };
+      this.firsts = grow(this.firsts);
+      this.seconds = grow(this.seconds);
+    }
+    this.firsts[code] = x;
+    this.seconds[code] = y;
+    this.slots[s] = code + 1;
+    if (this.size * 2 > this.slots.length) this.rehash();
+    return code;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (const entry of this.slots) {
+      if (entry === 0) continue;
+      let s = hashPair(this.firsts[entry - 1], this.seconds[entry - 1]) & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = entry;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
+function hashPair(x: number, y: number): number {
+  return fmix(Math.imul(x, 0xcc9e2d51) ^ Math.imul(y + 0x9e3779b9, 0x1b873593));
+}
