@@ -268,7 +268,7 @@ async function batchSuite(values: Record<string, string | boolean | undefined>):
       };
     });
   });
-  process.stdout.write(`\nCSV → age > 18 → Parquet, ${rows} rows, ${runs} runs each, both datasets (load average ${loadavg()[0].toFixed(1)} at the end)\n`);
+  process.stdout.write(`\nCSV → age > 18 → Parquet, ${rows} rows, ${runs} runs each, ${variants.join(' and ')} data (load average ${loadavg()[0].toFixed(1)} at the end)\n`);
   console.table(summary);
   const ok = all.every((f) => f.fingerprints.every((x) => JSON.stringify(x) === JSON.stringify(f.fingerprints[0])));
   writeFileSync(join(BENCH, 'out', 'last-run.json'), JSON.stringify({ rows, runs, summary, datasets: all.map(({ variant, mb, fingerprints }) => ({ variant, mb, fingerprints })) }, null, 2));

@@ -55,8 +55,8 @@ export async function* readChunks(path: string, dialect: CsvDialect, chunkBytes:
 
 /**
  * A buffer of its own (transferable) whose bytes are not zeroed first: every byte a chunk
- * holds is read from the file before it is looked at. A plain Uint8Array view, so indexOf is
- * the typed array's, not Buffer's slower one.
+ * holds is read from the file before it is looked at. A plain Uint8Array view: the chunk
+ * leaves as one, whatever reads it.
  */
 function uninitialised(n: number): Uint8Array {
   return new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
@@ -88,12 +88,15 @@ export class BoundaryScanner {
     let p = this.p;
     let inQuotes = this.inQuotes;
     let last = this.last;
+    // Buffer's indexOf: on the plain bench file 3-6 times faster than a typed array's.
+    let view: Buffer | null = null;
     while (p < end) {
       if (!inQuotes) {
         // Outside quotes: every line feed before the next quote is a boundary.
         let q = p;
         if (this.gap > SPARSE) {
-          q = b.indexOf(Q, p);
+          view ??= Buffer.from(b.buffer, b.byteOffset, end);
+          q = view.indexOf(Q, p);
           if (q < 0 || q > end) q = end;
           for (let i = q - 1; i >= p; i--) {
             if (b[i] === LF) {
