@@ -1,7 +1,7 @@
 import { checkConnection, CONNECTION_DEFAULTS, connect, createTableSql, findTypeMismatch, postgresError, qualifiedName, quoteIdent, typeMismatchError } from '@pypeline/postgres';
-import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
+import { defineModule, LEDGER_TABLE, ModuleError, requireInput, type RecordedLoad } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
-import { claimLoad, ensureLedger, LEDGER_TABLE, recordLoad, type RecordedLoad } from './load-ledger.js';
+import { claimLoad, ensureLedger, recordLoad } from './load-ledger.js';
 import { copyRows, insertRows } from './load-rows.js';
 import { postgresSinkSchemas } from './output-schemas.js';
 

@@ -1,21 +1,6 @@
 import { postgresError } from '@pypeline/postgres';
-import { ModuleError } from '@pypeline/sdk';
+import { ModuleError, type LoadKey, type RecordedLoad } from '@pypeline/sdk';
 import type pg from 'pg';
-
-/** The table where every load records itself, inside the load's own transaction. */
-export const LEDGER_TABLE = 'pypeline_loads';
-
-/** What identifies one load: the run (the same across `--resume`) and the node in its frame. */
-export interface LoadKey {
-  runId: string;
-  nodeKey: string;
-}
-
-/** A load an earlier attempt of the same run committed. */
-export interface RecordedLoad {
-  rows: number;
-  committedAt: string;
-}
 
 const ledgerDdl = (ledger: string) =>
   `CREATE TABLE IF NOT EXISTS ${ledger} (run_id text NOT NULL, node_key text NOT NULL, target text NOT NULL, rows bigint NOT NULL, committed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (run_id, node_key))`;

@@ -8,6 +8,8 @@ export { ModuleError, errorMessage, errorCode } from './errors.js';
 export type { ModuleErrorOptions, Thrown } from './errors.js';
 export { MemoryArtifact, isArtifact, toTable } from './memory-artifact.js';
 export { requireInput } from './inputs.js';
+export { LEDGER_TABLE } from './load-ledger.js';
+export type { LoadKey, RecordedLoad } from './load-ledger.js';
 export { openAtomicFile, writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
 export { checkReadable, checkWritable } from './io/check-access.js';
 export type { AtomicFile, WriteFileAtomicSyncOptions } from './io/atomic-write.js';
