@@ -1,12 +1,13 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchFlowYaml } from './flow-yaml.js';
-import { generateCsv } from './generate-csv.js';
+import { generateCsv, type CsvVariant } from './generate-csv.js';
 import { measureNode, type Measured } from './measure.js';
 import { profileStages } from './profile-stages.js';
+import { iterateBench } from './iterate-bench.js';
 import { sortBench } from './sort-bench.js';
 import { streamBench, type StreamFigure } from './stream-bench.js';
 import { natsLatency } from './stream-latency.js';
@@ -19,14 +20,20 @@ const JOBS = fileURLToPath(new URL('./jobs/', import.meta.url));
 const HELP = `pnpm bench [-- options]
 
   --rows N        rows in the generated CSV (default 5000000; ~47 bytes a row)
+  --large         50000000 rows (overrides --rows; 2.4 GB per dataset, pair it with --runs 1)
+  --data LIST     datasets of the CSV → Parquet case: plain,realistic (default both): the bench's own
+                  data (1 % of names quoted), and a realistic variant (most text quoted, with escaped
+                  "" quotes, delimiters and line breaks inside, multi-byte UTF-8, empty fields)
   --runs N        measured runs per tool; the median is reported (default 3)
   --tools LIST    comma-separated: pypeline,duckdb,baseline (default all three)
   --threads N     worker threads for PYpeline (default: CPU count)
   --no-profile    skip the per-stage profile of PYpeline
   --keep          keep the generated CSV in bench/data (it is reused when kept)
   --memory-budget SIZE  settings.spill.memory_budget of the sort case's flow, e.g. 64MB (default: the run's default)
-  --suite LIST    batch,stream,sort (default batch,stream): CSV→Parquet, the streaming cases, and
-                  the relational case: the CSV sorted by amount desc, id (sort_mod vs DuckDB ORDER BY)
+  --suite LIST    batch,stream,sort,iterate (default batch,stream): CSV→Parquet, the streaming cases,
+                  the relational case: the CSV sorted by amount desc, id (sort_mod vs DuckDB ORDER BY),
+                  and parallel iteration: 40 CSV files → Parquet with (iterate|) vs (iterate parallel 4|),
+                  locally and on 4 bullmq workers (Redis at PYPE_REDIS_URL, else 127.0.0.1:6379)
   --stream-events N   events per streaming throughput case (default 2000000, batches of 8192)
   --latency-events N  events through NATS for the latency case (default 20000, at 5000/s)
   --nats URL      NATS server for the latency case (default 127.0.0.1:4222; skipped when down)
@@ -44,6 +51,8 @@ async function main(): Promise<void> {
     args: process.argv.slice(2).filter((a) => a !== '--'),
     options: {
       rows: { type: 'string', default: '5000000' },
+      large: { type: 'boolean', default: false },
+      data: { type: 'string', default: 'plain,realistic' },
       runs: { type: 'string', default: '3' },
       tools: { type: 'string', default: 'pypeline,duckdb,baseline' },
       threads: { type: 'string', default: String(cpus().length) },
@@ -58,9 +67,11 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return void process.stdout.write(HELP);
+  if (values.large) values.rows = '50000000';
   const suites = values.suite!.split(',');
   if (suites.includes('batch')) await batchSuite(values);
   if (suites.includes('sort')) await sortSuite(values);
+  if (suites.includes('iterate')) await iterateSuite(Number(values.runs));
   if (suites.includes('stream')) await streamSuite(Number(values['stream-events']), Number(values.runs), Number(values['latency-events']), values.nats!);
 }
 
@@ -106,6 +117,31 @@ async function streamSuite(events: number, runs: number, latencyEvents: number, 
   writeFileSync(join(BENCH, 'out', 'last-stream-run.json'), JSON.stringify({ events, runs, table, latency }, null, 2));
 }
 
+async function iterateSuite(runs: number): Promise<void> {
+  const files = 40;
+  const rows = 50_000;
+  const parallel = 4;
+  const workers = 4;
+  const dir = join(BENCH, 'out');
+  mkdirSync(dir, { recursive: true });
+  log(`iterate: ${files} CSV files of ${rows} rows, parallel 1 vs ${parallel}, ${runs} runs each ...`);
+  const { figures, skipped } = await iterateBench({ dir, files, rows, parallel, runs, workers, redis: process.env.PYPE_REDIS_URL ?? 'redis://127.0.0.1:6379', log });
+  const wallOf = (f: (typeof figures)[number]) => median(f.runs.map((m) => m.wallMs));
+  const table = figures.map((f) => {
+    const one = figures.find((g) => g.where === f.where && g.parallel === 1);
+    return {
+      where: f.where === 'local' ? 'this process' : `${workers} workers`,
+      iterate: f.parallel === 1 ? '(iterate|)' : `(iterate parallel ${f.parallel}|)`,
+      'wall (median)': `${(wallOf(f) / 1000).toFixed(2)} s`,
+      'speed-up vs parallel 1': one ? `${(wallOf(one) / wallOf(f)).toFixed(2)}x` : '-',
+    };
+  });
+  process.stdout.write(`\nparallel iteration: ${files} CSV files × ${rows} rows → one Parquet file each, ${runs} runs each, ${cpus().length} CPUs\n`);
+  console.table(table);
+  if (skipped) process.stdout.write(`${skipped}\n`);
+  writeFileSync(join(dir, 'last-iterate-run.json'), JSON.stringify({ files, rows, runs, table, skipped }, null, 2));
+}
+
 async function sortSuite(values: Record<string, string | boolean | undefined>): Promise<void> {
   const rows = Number(values.rows);
   const runs = Number(values.runs);
@@ -134,7 +170,45 @@ async function sortSuite(values: Record<string, string | boolean | undefined>): 
   if (!same) process.exitCode = 1;
 }
 
+interface BatchFigures {
+  variant: CsvVariant;
+  mb: number;
+  results: Result[];
+  fingerprints: Record<string, unknown>[];
+}
+
 async function batchSuite(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const rows = Number(values.rows);
+  const runs = Number(values.runs);
+  const variants = (values.data as string).split(',') as CsvVariant[];
+  const bad = variants.filter((v) => v !== 'plain' && v !== 'realistic');
+  if (bad.length) throw new Error(`--data ${bad.join(',')}: use plain, realistic or both (plain,realistic)`);
+  const all: BatchFigures[] = [];
+  for (const variant of variants) all.push(await batchCase(values, variant));
+  const summary = all.flatMap(({ variant, mb, results }) => {
+    const duck = results.find((r) => r.tool === 'duckdb');
+    const duckWall = duck ? median(duck.runs.map((m) => m.wallMs)) : NaN;
+    return results.map((r) => {
+      const walls = r.runs.map((m) => m.wallMs);
+      const wall = median(walls);
+      return {
+        data: `${variant} (${mb.toFixed(0)} MB)`,
+        tool: r.tool,
+        'wall (median)': `${(wall / 1000).toFixed(2)} s`,
+        runs: walls.map((w) => (w / 1000).toFixed(2)).join(' '),
+        'peak RSS': `${(Math.max(...r.runs.map((m) => m.peakRss)) / 2 ** 20).toFixed(0)} MiB`,
+        'vs DuckDB': duck ? `${(wall / duckWall).toFixed(2)}x` : '-',
+      };
+    });
+  });
+  process.stdout.write(`\nCSV → age > 18 → Parquet, ${rows} rows, ${runs} runs each, both datasets (load average ${loadavg()[0].toFixed(1)} at the end)\n`);
+  console.table(summary);
+  const ok = all.every((f) => f.fingerprints.every((x) => JSON.stringify(x) === JSON.stringify(f.fingerprints[0])));
+  writeFileSync(join(BENCH, 'out', 'last-run.json'), JSON.stringify({ rows, runs, summary, datasets: all.map(({ variant, mb, fingerprints }) => ({ variant, mb, fingerprints })) }, null, 2));
+  if (!ok) process.exitCode = 1;
+}
+
+async function batchCase(values: Record<string, string | boolean | undefined>, variant: CsvVariant): Promise<BatchFigures> {
   const rows = Number(values.rows);
   const runs = Number(values.runs);
   const threads = Number(values.threads);
@@ -143,8 +217,8 @@ async function batchSuite(values: Record<string, string | boolean | undefined>):
   const outDir = join(BENCH, 'out');
   mkdirSync(outDir, { recursive: true });
 
-  log(`generating ${rows} rows (deterministic; reused when present) ...`);
-  const csv = await generateCsv(dataDir, rows);
+  log(`${variant}: generating ${rows} rows (deterministic; reused when present) ...`);
+  const csv = await generateCsv(dataDir, rows, 42, variant);
   const mb = csv.bytes / 1e6;
   log(`${csv.path}: ${mb.toFixed(1)} MB`);
 
@@ -155,13 +229,13 @@ async function batchSuite(values: Record<string, string | boolean | undefined>):
     for (let i = 0; i < runs; i++) {
       rmSync(output, { force: true });
       const m = await runTool(tool, csv.path, output, outDir, threads);
-      log(`${tool} run ${i + 1}/${runs}: ${(m.wallMs / 1000).toFixed(2)} s, peak RSS ${(m.peakRss / 2 ** 20).toFixed(0)} MiB`);
+      log(`${variant} / ${tool} run ${i + 1}/${runs}: ${(m.wallMs / 1000).toFixed(2)} s, peak RSS ${(m.peakRss / 2 ** 20).toFixed(0)} MiB (load average ${loadavg()[0].toFixed(1)})`);
       measured.push(m);
     }
     results.push({ tool, runs: measured, output });
   }
 
-  const fingerprints = await Promise.all(results.map(async (r) => JSON.parse((await measureNode([join(JOBS, 'verify-job.js'), r.output], { cwd: BENCH, tmp: outDir })).stdout)));
+  const fingerprints = await Promise.all(results.map(async (r) => JSON.parse((await measureNode([join(JOBS, 'verify-job.js'), r.output], { cwd: BENCH, tmp: outDir })).stdout) as Record<string, unknown>));
   const same = fingerprints.every((f) => JSON.stringify(f) === JSON.stringify(fingerprints[0]));
   const duck = results.find((r) => r.tool === 'duckdb');
   const table = results.map((r) => {
@@ -178,25 +252,24 @@ async function batchSuite(values: Record<string, string | boolean | undefined>):
       'rows out': fingerprints[results.indexOf(r)].rows,
     };
   });
-  process.stdout.write(`\n${rows} rows, ${mb.toFixed(0)} MB CSV, ${runs} runs each; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
+  process.stdout.write(`\n${variant} data: ${rows} rows, ${mb.toFixed(0)} MB CSV, ${runs} runs each; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`);
   console.table(table);
   process.stdout.write(same ? `✓ all outputs hold the same rows (count and per-column checksums via DuckDB): ${JSON.stringify(fingerprints[0])}\n` : `✗ outputs differ:\n${results.map((r, i) => `  ${r.tool}: ${JSON.stringify(fingerprints[i])}`).join('\n')}\n`);
 
   if (tools.includes('pypeline') && !values['no-profile']) {
     const p = await profileStages(csv.path, join(outDir, 'profile.parquet'), threads);
     const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-    process.stdout.write(`\nPYpeline stages (in process, streaming, so each is the time it adds):\n`);
+    process.stdout.write(`\nPYpeline stages on the ${variant} data (in process, streaming, so each is the time it adds):\n`);
     console.table([
       { stage: 'parse (csv_source)', adds: s(p.parseMs), cumulative: s(p.parseMs) },
       { stage: 'filter (filter_mod age > 18)', adds: s(p.parseFilterMs - p.parseMs), cumulative: s(p.parseFilterMs) },
       { stage: 'write (parquet_sink)', adds: s(p.allMs - p.parseFilterMs), cumulative: s(p.allMs) },
     ]);
   }
-  writeFileSync(join(outDir, 'last-run.json'), JSON.stringify({ rows, mb, runs, table, fingerprints }, null, 2));
   if (!values.keep) rmSync(csv.path, { force: true });
   for (const r of results) rmSync(r.output, { force: true });
   rmSync(join(outDir, 'profile.parquet'), { force: true });
-  if (!same) process.exitCode = 1;
+  return { variant, mb, results, fingerprints };
 }
 
 async function runTool(tool: string, csv: string, output: string, tmp: string, threads: number): Promise<Measured> {

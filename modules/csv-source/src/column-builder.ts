@@ -140,6 +140,43 @@ export class ColumnBuilder {
     return p;
   }
 
+  /** Line feeds inside the last field `quotedText` read. */
+  breaks = 0;
+
+  /**
+   * Copies the inside of a quoted UTF-8 field that starts at `p` (after the opening quote) as
+   * row `row`, undoing escaped quotes, until the closing quote; returns its offset (`end` if
+   * the field is not closed) and leaves the line feeds it crossed in `breaks`.
+   */
+  quotedText(row: number, b: Uint8Array, p: number, end: number, quote: number, escape: number): number {
+    let o = this.offsets[row];
+    let d = this.data;
+    let limit = d.length;
+    let breaks = 0;
+    while (p < end) {
+      let c = b[p];
+      if (c === quote) {
+        if (escape !== quote || p + 1 >= end || b[p + 1] !== quote) break;
+        p += 2;
+      } else if (c === escape && p + 1 < end && (b[p + 1] === quote || b[p + 1] === escape)) {
+        c = b[p + 1];
+        p += 2;
+      } else {
+        if (c === 10) breaks++;
+        p++;
+      }
+      if (o === limit) {
+        this.reserveBytes(o, 1 << 16);
+        d = this.data;
+        limit = d.length;
+      }
+      d[o++] = c;
+    }
+    this.offsets[row + 1] = o;
+    this.breaks = breaks;
+    return p;
+  }
+
   /**
    * Appends text bytes `b[s, e)` as row `row`, undoing quote escapes when `escape` is not -1
    * and turning a single-byte charset's bytes into UTF-8 through `table` (null: the bytes are UTF-8).

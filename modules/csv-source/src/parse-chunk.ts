@@ -123,7 +123,12 @@ export function parseChunk(task: ParseTask): ParsedChunk {
         // Quoted: find the closing quote, stepping over escaped quotes and counting line breaks.
         const s = ++p;
         let escaped = false;
-        for (;;) {
+        // A text column copies (and unescapes) the bytes in the same pass that finds the end.
+        const copied = code === UTF8 && column !== null && !table;
+        if (copied) {
+          p = column.quotedText(row, b, p, end, Q, E);
+          line += column.breaks;
+        } else for (;;) {
           if (p >= end) break;
           const q = b[p];
           if (q === Q) {
@@ -155,7 +160,7 @@ export function parseChunk(task: ParseTask): ParsedChunk {
         if (column && badColumn === NONE) {
           if (code === UTF8) {
             if (column.hasNulls) column.validity[vi] |= vbit;
-            column.text(row, b, s, e, escaped ? E : -1, Q, table);
+            if (!copied) column.text(row, b, s, e, escaped ? E : -1, Q, table);
           } else if (s === e) column.setNull(vi, vbit);
           else if (!escaped && readValue(code, b, s, e) === e) {
             if (column.hasNulls) column.validity[vi] |= vbit;

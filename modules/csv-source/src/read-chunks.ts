@@ -19,14 +19,14 @@ export async function* readChunks(path: string, dialect: CsvDialect, chunkBytes:
   const file = await open(path, 'r');
   try {
     let remaining = (await file.stat()).size;
-    let buf = new Uint8Array(chunkBytes);
+    let buf = uninitialised(chunkBytes);
     let len = 0;
     const scanner = new BoundaryScanner(dialect);
     for (;;) {
       signal?.throwIfAborted();
       if (buf.length - len < chunkBytes) {
         // Doubling (capped at what the file still holds) keeps one long record linear to copy.
-        const next = new Uint8Array(len + Math.max(chunkBytes, Math.min(buf.length, remaining)));
+        const next = uninitialised(len + Math.max(chunkBytes, Math.min(buf.length, remaining)));
         next.set(buf.subarray(0, len));
         buf = next;
       }
@@ -40,7 +40,7 @@ export async function* readChunks(path: string, dialect: CsvDialect, chunkBytes:
       const boundary = scanner.scan(buf, len);
       if (boundary < 0) continue;
       const rest = buf.subarray(boundary + 1, len);
-      const next = new Uint8Array(rest.length + chunkBytes);
+      const next = uninitialised(rest.length + chunkBytes);
       next.set(rest);
       scanner.shift(boundary + 1);
       const chunk = buf.subarray(0, boundary + 1);
@@ -54,9 +54,22 @@ export async function* readChunks(path: string, dialect: CsvDialect, chunkBytes:
 }
 
 /**
+ * A buffer of its own (transferable) whose bytes are not zeroed first: every byte a chunk
+ * holds is read from the file before it is looked at. A plain Uint8Array view, so indexOf is
+ * the typed array's, not Buffer's slower one.
+ */
+function uninitialised(n: number): Uint8Array {
+  return new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
+}
+
+/** An outside-quotes stretch longer than this is searched natively; shorter ones byte by byte. */
+const SPARSE = 256;
+
+/**
  * Finds record boundaries in a buffer that grows at its end, resuming where the last scan
- * stopped (with its quote state), so each byte is looked at once. Searches with Buffer's native
- * indexOf, so a file with few quotes is scanned at memchr speed.
+ * stopped (with its quote state), so each byte is looked at once. Files with few quotes are
+ * searched with the native indexOf; quote-dense files (most fields quoted, escaped quotes)
+ * byte by byte in one tight loop, since a native call per quote costs more than the bytes.
  */
 export class BoundaryScanner {
   /** Next byte to look at. */
@@ -64,53 +77,72 @@ export class BoundaryScanner {
   private inQuotes = false;
   /** The last boundary found, -1 for none. */
   private last = -1;
+  /** Length of the last outside-quotes stretch: long ones switch to the native search. */
+  private gap = 0;
 
   constructor(private readonly dialect: CsvDialect) {}
 
   /** The last line feed outside quotes in `b[0, end)`; -1 if none. `b` starts at a record boundary. */
   scan(b: Uint8Array, end: number): number {
-    const view = Buffer.from(b.buffer, b.byteOffset, end);
     const { quote: Q, escape: E, delimiter: D } = this.dialect;
     let p = this.p;
+    let inQuotes = this.inQuotes;
+    let last = this.last;
     while (p < end) {
-      if (!this.inQuotes) {
-        // Outside quotes: every line feed before the next quote is a boundary. Only that stretch is
-        // searched (a lastIndexOf from the quote would scan back to the buffer's start each time).
-        const q = view.indexOf(Q, p);
-        const stop = q === -1 ? end : q;
-        const lf = view.subarray(p, stop).lastIndexOf(LF);
-        if (lf >= 0) this.last = p + lf;
-        if (q === -1) {
+      if (!inQuotes) {
+        // Outside quotes: every line feed before the next quote is a boundary.
+        let q = p;
+        if (this.gap > SPARSE) {
+          q = b.indexOf(Q, p);
+          if (q < 0 || q > end) q = end;
+          for (let i = q - 1; i >= p; i--) {
+            if (b[i] === LF) {
+              last = i;
+              break;
+            }
+          }
+        } else {
+          for (; q < end; q++) {
+            const c = b[q];
+            if (c === Q) break;
+            if (c === LF) last = q;
+          }
+        }
+        this.gap = q - p;
+        if (q >= end) {
           p = end;
           break;
         }
+        const before = q === 0 ? LF : b[q - 1];
+        if (before === D || before === LF || before === CR) inQuotes = true;
         p = q + 1;
-        const before = q === 0 ? LF : view[q - 1];
-        if (before === D || before === LF || before === CR) this.inQuotes = true;
         continue;
       }
-      // Inside quotes: find the closing quote, stepping over escaped ones.
-      const c = view.indexOf(Q, p);
-      if (c === -1) {
-        p = end;
-        break;
+      // Inside quotes: find the closing quote, stepping over escaped ones. A quote or escape that
+      // is the last byte read waits for the next byte, which decides what it is.
+      let c = -1;
+      while (p < end) {
+        c = b[p];
+        if (c === Q || c === E) break;
+        p++;
       }
+      if (p >= end || p + 1 === end) break;
       if (E === Q) {
-        if (c + 1 === end) {
-          p = c; // a doubled quote or a closing one: the next byte, not read yet, decides
-          break;
+        if (b[p + 1] === Q) p += 2;
+        else {
+          inQuotes = false;
+          p++;
         }
-        p = view[c + 1] === Q ? c + 2 : c + 1;
-        this.inQuotes = view[c + 1] === Q;
-        continue;
+      } else if (c === E) p += 2;
+      else {
+        inQuotes = false;
+        p++;
       }
-      let escapes = 0;
-      while (c - 1 - escapes >= 0 && view[c - 1 - escapes] === E) escapes++;
-      p = c + 1;
-      if (escapes % 2 === 0) this.inQuotes = false;
     }
     this.p = p;
-    return this.last;
+    this.inQuotes = inQuotes;
+    this.last = last;
+    return last;
   }
 
   /** The caller dropped the first `n` bytes of the buffer (up to and including the last boundary). */

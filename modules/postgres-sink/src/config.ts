@@ -11,10 +11,15 @@ export interface Config extends PostgresConnection {
    */
   ledger_schema?: string;
   /**
-   * `append` adds the rows; `replace` empties the table first (TRUNCATE), in the same transaction as the load
+   * `append` adds the rows; `replace` empties the table first (TRUNCATE), in the same transaction as the load; `upsert` inserts new rows and updates the rows whose `key` is already in the table (INSERT … ON CONFLICT (key) DO UPDATE)
    * @default "append"
    */
-  mode?: 'append' | 'replace';
+  mode?: 'append' | 'replace' | 'upsert';
+  /**
+   * Key columns: for `upsert`, the columns a row is matched on (the table needs a PRIMARY KEY or UNIQUE index on exactly these); with `create_table`, the primary key of the new table
+   * @default []
+   */
+  key?: string[];
   /**
    * Create the table when it does not exist, with column types taken from the input
    * @default false
@@ -34,4 +39,4 @@ export interface Config extends PostgresConnection {
 }
 
 /** The defaults above as values; a test keeps them equal to the generated manifest's. */
-export const DEFAULTS = { mode: 'append', create_table: false, method: 'copy', batch_size: 1000 } as const;
+export const DEFAULTS = { mode: 'append', key: [] as string[], create_table: false, method: 'copy', batch_size: 1000 } as const;

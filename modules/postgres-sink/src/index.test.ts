@@ -68,12 +68,49 @@ describeWithService('postgres', 'postgres_sink against PostgreSQL', () => {
     expect(ctx.globals.get('table')).toBe(`"${schema}"."${table}"`);
   });
 
+  it('eight loads at once into one table none has created yet (a parallel ITERATE): all commit, none collides in the catalog', async () => {
+    const frames = Array.from({ length: 8 }, (_, i) => i);
+    await Promise.all(frames.map((i) => load({ table: 'racing_create', create_table: true }, people([i * 10 + 1, i * 10 + 2]), { frame: String(i) })));
+    expect((await select('racing_create')).map((r) => r.id)).toEqual(frames.flatMap((i) => [i * 10 + 1, i * 10 + 2]));
+  });
+
   it('appends by default and replaces when asked', async () => {
     await load({ table: 'modes', create_table: true }, people([1, 2]));
     await load({ table: 'modes' }, people([3]));
     expect((await select('modes')).map((r) => r.id)).toEqual([1, 2, 3]);
     await load({ table: 'modes', mode: 'replace' }, people([4]));
     expect((await select('modes')).map((r) => r.id)).toEqual([4]);
+  });
+
+  it.each(['copy', 'insert'] as const)('upserts on a key: new rows inserted, rows whose key is there updated (%s)', async (method) => {
+    const table = `upserted_${method}`;
+    await load({ table, create_table: true, key: ['id'], method }, people([1, 2, 3]));
+    const changed = people([2, 4]);
+    const upsert = new Table({ ...Object.fromEntries(changed.schema.fields.map((f) => [f.name, changed.getChild(f.name as "id")!])), name: vectorFromArray(['two', 'four'], new Utf8()) });
+    const ctx = await load({ table, mode: 'upsert', key: ['id'], method }, upsert);
+    expect(ctx.globals.get('row_count')).toBe(2);
+    expect((await client.query(`select id, name, score from ${schema}.${table} order by id`)).rows).toEqual([
+      { id: 1, name: 'p1', score: 1.5 }, { id: 2, name: 'two', score: null }, { id: 3, name: expect.stringMatching(/^quote/), score: 3.5 }, { id: 4, name: 'four', score: 4.5 },
+    ]);
+    const pk = await client.query(`select a.attname from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey) where i.indrelid = $1::regclass and i.indisprimary`, [`${schema}.${table}`]);
+    expect(pk.rows).toEqual([{ attname: 'id' }]);
+  });
+
+  it('refuses an upsert without a unique key on the key columns, or with a key repeated in the input, leaving the table as it was', async () => {
+    await client.query(`create table ${schema}.loose (id int, name text)`);
+    await client.query(`insert into ${schema}.loose values (1, 'kept')`);
+    const rows = new Table({ id: vectorFromArray([1], new Int32()), name: vectorFromArray(['x'], new Utf8()) });
+    const noKey = (await load({ table: 'loose', mode: 'upsert', key: ['id'] }, rows).catch((e: unknown) => e)) as ModuleError;
+    expect(noKey.message).toBe('mode upsert on key (id): the table has no PRIMARY KEY or UNIQUE index on exactly these columns (nothing was written)');
+    expect(noKey.hint).toContain(`CREATE UNIQUE INDEX ON "${schema}"."loose" ("id")`);
+    await client.query(`alter table ${schema}.loose add primary key (id)`);
+    const twice = new Table({ id: vectorFromArray([5, 5], new Int32()), name: vectorFromArray(['a', 'b'], new Utf8()) });
+    const repeated = (await load({ table: 'loose', mode: 'upsert', key: ['id'], method: 'insert' }, twice).catch((e: unknown) => e)) as ModuleError;
+    expect(repeated.message).toMatch(/^mode upsert on key \(id\): the input holds one key twice/);
+    expect(repeated.hint).toMatch(/distinct_mod/);
+    await expect(load({ table: 'loose', mode: 'upsert' }, rows)).rejects.toThrow('mode upsert needs key: the columns a row is matched on');
+    await expect(load({ table: 'loose', mode: 'upsert', key: ['nope'] }, rows)).rejects.toThrow('mode upsert: key column "nope" not in the input');
+    expect((await client.query(`select id, name from ${schema}.loose`)).rows).toEqual([{ id: 1, name: 'kept' }]);
   });
 
   it('leaves nothing half-written when a row fails, and says which line and column', async () => {

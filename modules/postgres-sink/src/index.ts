@@ -1,8 +1,9 @@
 import { checkConnection, CONNECTION_DEFAULTS, connect, createTableSql, findTypeMismatch, postgresError, qualifiedName, quoteIdent, typeMismatchError } from '@pypeline/postgres';
-import { defineModule, LEDGER_TABLE, ModuleError, requireInput, type RecordedLoad } from '@pypeline/sdk';
+import { alreadyLoadedMessage, defineModule, LEDGER_TABLE, loadKeyOf, loadOnce, ModuleError, requireInput } from '@pypeline/sdk';
+import type pg from 'pg';
 import { DEFAULTS, type Config } from './config.js';
-import { claimLoad, ensureLedger, recordLoad } from './load-ledger.js';
-import { copyRows, insertRows } from './load-rows.js';
+import { ensureLedger, postgresLedgerSession } from './load-ledger.js';
+import { loadRows } from './load-rows.js';
 import { postgresSinkSchemas } from './output-schemas.js';
 
 export type { Config } from './config.js';
@@ -43,42 +44,71 @@ export default defineModule<Config>({
     }
     const target = qualifiedName(config.table, config.schema);
     const ledger = qualifiedName(LEDGER_TABLE, config.ledger_schema ?? config.schema);
-    const key = { runId: ctx.runId, nodeKey: ctx.nodeId };
-    const columns = input.schema.fields.map((f) => quoteIdent(f.name)).join(', ');
+    if (config.mode === 'upsert') checkUpsertKey(config.key, input.schema.fields.map((f) => f.name));
     const client = await connect(config, ctx.signal);
-    let rows = 0;
-    let earlier: RecordedLoad | undefined;
+    let outcome: Awaited<ReturnType<typeof loadOnce>>;
     try {
       await ensureLedger(client, ledger);
       // One transaction holds the load and its ledger row: DDL is transactional in PostgreSQL, so a
       // failure leaves the table as it was, and a commit is never without its record.
-      await client.query('BEGIN');
-      earlier = await claimLoad(client, ledger, key, target);
-      if (earlier) await client.query('ROLLBACK');
-      else {
-        if (config.create_table) await client.query(createTableSql(target, input.schema));
+      outcome = await loadOnce(postgresLedgerSession(client, ledger), loadKeyOf(ctx), target, async () => {
+        if (config.create_table) await createTarget(client, target, createTableSql(target, input.schema, config.key.length ? config.key : undefined));
         if (config.mode === 'replace') await client.query(`TRUNCATE ${target}`);
-        rows = config.method === 'copy'
-          ? await copyRows(client, target, columns, input, ctx.signal)
-          : await insertRows(client, target, columns, input, config.batch_size, ctx.signal);
-        await recordLoad(client, ledger, key, rows);
-        await client.query('COMMIT');
-      }
+        return loadRows(client, { target, fields: input.schema.fields, key: config.mode === 'upsert' ? config.key : undefined }, input, config, ctx.signal);
+      });
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
       if (error instanceof ModuleError || ctx.signal.aborted) throw error;
       const doing = `cannot load ${input.numRows} rows into ${target} (nothing was written)`;
       // A value the table's column type refuses: name the column and both types, not only the value.
       const mismatch = await findTypeMismatch(client, target, input.schema, error).catch(() => null);
-      throw mismatch ? typeMismatchError(mismatch, target, doing, error) : postgresError(error, doing);
+      throw mismatch ? typeMismatchError(mismatch, target, doing, error) : upsertError(error, config.key, target) ?? postgresError(error, doing);
     } finally {
       await client.end().catch(() => {});
     }
-    if (earlier) {
-      rows = earlier.rows;
-      ctx.logger.info(`already loaded: the interrupted run ${ctx.runId} committed this load at ${earlier.committedAt}; not loading it again`, { table: target, rows, ledger });
-    } else ctx.logger.info('loaded rows', { table: target, rows, method: config.method, mode: config.mode });
+    const rows = outcome.rows;
+    if (outcome.earlier) ctx.logger.info(alreadyLoadedMessage(ctx.runId, outcome.earlier), { table: target, rows, ledger });
+    else ctx.logger.info('loaded rows', { table: target, rows, method: config.method, mode: config.mode });
     ctx.setGlobal('row_count', rows);
     ctx.setGlobal('table', target);
   },
 });
+
+function checkUpsertKey(key: string[], columns: string[]): void {
+  if (key.length === 0) throw new ModuleError('mode upsert needs key: the columns a row is matched on', { retryable: false, hint: 'set key, e.g. key: [id]' });
+  const missing = key.filter((k) => !columns.includes(k));
+  if (missing.length) throw new ModuleError(`mode upsert: key column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} not in the input`, { retryable: false, hint: `the input's columns: ${columns.join(', ')}` });
+}
+
+/** The upsert's own failures, in words: no unique index on the key, or a key the input repeats. */
+function upsertError(error: unknown, key: string[], target: string): ModuleError | undefined {
+  const code = (error as { code?: string }).code;
+  if (code === '42P10') {
+    return new ModuleError(`mode upsert on key (${key.join(', ')}): the table has no PRIMARY KEY or UNIQUE index on exactly these columns (nothing was written)`, {
+      retryable: false,
+      hint: `add one: CREATE UNIQUE INDEX ON ${target} (${key.map(quoteIdent).join(', ')}); or set key to the columns of an existing one`,
+      cause: error,
+    });
+  }
+  if (code === '21000') {
+    return new ModuleError(`mode upsert on key (${key.join(', ')}): the input holds one key twice, and one statement cannot update a row twice (nothing was written): ${(error as Error).message}`, {
+      retryable: false,
+      hint: 'keep one row per key first, e.g. distinct_mod on the key columns, or aggregate_mod',
+      cause: error,
+    });
+  }
+  return undefined;
+}
+
+/**
+ * Creates the target inside the load's transaction when it is missing. Concurrent loads into one
+ * new table (a parallel ITERATE) would collide in the catalog (`duplicate key … pg_type`), so a
+ * transaction-level advisory lock on the table's name serialises the loads that find it missing:
+ * the second waits for the first to commit, then finds the table. Loads into an existing table
+ * take no lock.
+ */
+async function createTarget(client: pg.Client, target: string, ddl: string): Promise<void> {
+  const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [target]);
+  if (rows[0]?.found) return;
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pypeline create ${target}`]);
+  await client.query(ddl);
+}

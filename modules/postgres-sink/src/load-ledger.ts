@@ -1,5 +1,5 @@
 import { postgresError } from '@pypeline/postgres';
-import { ModuleError, type LoadKey, type RecordedLoad } from '@pypeline/sdk';
+import { ModuleError, type LedgerSession, type LoadKey } from '@pypeline/sdk';
 import type pg from 'pg';
 
 const ledgerDdl = (ledger: string) =>
@@ -30,21 +30,25 @@ export async function ensureLedger(client: pg.Client, ledger: string): Promise<v
 }
 
 /**
- * Inside the load's transaction: claims the load's row in the ledger, or returns the load an
- * earlier attempt of this run committed. A concurrent attempt with the same key waits here for
- * the first one's transaction to end, so two attempts never both load.
+ * The load's transaction and the ledger statements on one client, in PostgreSQL's SQL. DDL is
+ * transactional in PostgreSQL, so a created table rolls back with the rows.
  */
-export async function claimLoad(client: pg.Client, ledger: string, key: LoadKey, target: string): Promise<RecordedLoad | undefined> {
-  const claimed = await ledgerQuery(client, ledger, `INSERT INTO ${ledger} (run_id, node_key, target, rows) VALUES ($1, $2, $3, 0) ON CONFLICT (run_id, node_key) DO NOTHING RETURNING run_id`, [key.runId, key.nodeKey, target]);
-  if (claimed.rowCount) return undefined;
-  const earlier = await ledgerQuery(client, ledger, `SELECT rows::text AS rows, committed_at::text AS committed_at FROM ${ledger} WHERE run_id = $1 AND node_key = $2`, [key.runId, key.nodeKey]);
-  const row = earlier.rows[0] as { rows: string; committed_at: string };
-  return { rows: Number(row.rows), committedAt: row.committed_at };
-}
-
-/** Inside the load's transaction, after the rows: the count the load commits with. */
-export async function recordLoad(client: pg.Client, ledger: string, key: LoadKey, rows: number): Promise<void> {
-  await ledgerQuery(client, ledger, `UPDATE ${ledger} SET rows = $3, committed_at = now() WHERE run_id = $1 AND node_key = $2`, [key.runId, key.nodeKey, rows]);
+export function postgresLedgerSession(client: pg.Client, ledger: string): LedgerSession {
+  const where = (key: LoadKey) => [key.runId, key.nodeKey];
+  return {
+    begin: async () => void (await client.query('BEGIN')),
+    commit: async () => void (await client.query('COMMIT')),
+    rollback: async () => void (await client.query('ROLLBACK')),
+    // ON CONFLICT waits for a concurrent transaction holding the same key, then does nothing if that one committed.
+    claim: async (key, target) =>
+      Boolean((await ledgerQuery(client, ledger, `INSERT INTO ${ledger} (run_id, node_key, target, rows) VALUES ($1, $2, $3, 0) ON CONFLICT (run_id, node_key) DO NOTHING RETURNING run_id`, [...where(key), target])).rowCount),
+    read: async (key) => {
+      const { rows } = await ledgerQuery(client, ledger, `SELECT rows::text AS rows, committed_at::text AS committed_at FROM ${ledger} WHERE run_id = $1 AND node_key = $2`, where(key));
+      const row = rows[0] as { rows: string; committed_at: string };
+      return { rows: Number(row.rows), committedAt: row.committed_at };
+    },
+    record: async (key, rows) => void (await ledgerQuery(client, ledger, `UPDATE ${ledger} SET rows = $3, committed_at = now() WHERE run_id = $1 AND node_key = $2`, [...where(key), rows])),
+  };
 }
 
 async function ledgerQuery(client: pg.Client, ledger: string, sql: string, params: unknown[]): Promise<pg.QueryResult> {

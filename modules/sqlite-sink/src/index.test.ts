@@ -89,8 +89,9 @@ describe('sqlite_sink', () => {
 
   it('does not load twice when a resumed run reaches a load that committed', async () => {
     const database = newDb();
-    const first = await load({ database, table: 't' }, table, 'run-1');
-    const again = await load({ database, table: 't' }, table, 'run-1');
+    // mode create too: the resumed attempt finds its own table, and is not refused for it.
+    const first = await load({ database, table: 't', mode: 'create' }, table, 'run-1');
+    const again = await load({ database, table: 't', mode: 'create' }, table, 'run-1');
     expect(query(database, 'SELECT count(*) AS n FROM t')).toEqual([{ n: 3n }]);
     expect(again.globals.get('row_count')).toBe(3);
     expect(again.logs.some((l) => l.msg.startsWith('already loaded'))).toBe(true);

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { checkWritable, defineModule, ModuleError, requireInput, type ConfigIssue, type RecordedLoad } from '@pypeline/sdk';
+import { alreadyLoadedMessage, checkWritable, defineModule, loadKeyOf, loadOnce, ModuleError, requireInput, type ConfigIssue } from '@pypeline/sdk';
 import { DEFAULTS, type Config, type ResolvedConfig } from './config.js';
-import { claimLoad, recordLoad } from './load-ledger.js';
+import { sqliteLedger } from './load-ledger.js';
 import { loadRows } from './load-rows.js';
 import { configProblems, createTableSql, tableColumns, tableProblems } from './table-plan.js';
 import { quoteIdent } from './sqlite-values.js';
@@ -32,23 +32,16 @@ export default defineModule<Config>({
     throwProblems(configProblems(config, input.schema));
     const path = resolve(config.database);
     const db = openForWrite(path);
-    const key = { runId: ctx.runId, nodeKey: ctx.nodeId };
-    let rows = 0;
-    let earlier: RecordedLoad | undefined;
+    let loaded;
     try {
-      // IMMEDIATE takes the write lock now, so nothing changes the table between the checks and the load.
-      db.exec('BEGIN IMMEDIATE');
-      throwProblems(tableProblems(db, config, input.schema));
-      earlier = claimLoad(db, key, config.table);
-      if (earlier) db.exec('ROLLBACK');
-      else {
+      // The table is checked after the ledger's claim: a resumed `create` finds its own table made.
+      loaded = await loadOnce(sqliteLedger(db), loadKeyOf(ctx), config.table, async () => {
+        throwProblems(tableProblems(db, config, input.schema));
         const exists = tableColumns(db, config.table) !== undefined;
         if (config.mode === 'replace' && exists) db.exec(`DROP TABLE ${quoteIdent(config.table)}`);
         if (!exists || config.mode === 'replace') db.exec(createTableSql(config.table, input.schema, config.key));
-        rows = await loadRows(db, config, input, ctx.signal);
-        recordLoad(db, key, rows);
-        db.exec('COMMIT');
-      }
+        return loadRows(db, config, input, ctx.signal);
+      });
     } catch (error) {
       if (db.inTransaction) db.exec('ROLLBACK');
       if (error instanceof ModuleError || ctx.signal.aborted) throw error;
@@ -56,10 +49,9 @@ export default defineModule<Config>({
     } finally {
       db.close();
     }
-    if (earlier) {
-      rows = earlier.rows;
-      ctx.logger.info(`already loaded: the interrupted run ${ctx.runId} committed this load at ${earlier.committedAt}; not loading it again`, { database: path, table: config.table, rows });
-    } else ctx.logger.info('loaded rows', { database: path, table: config.table, rows, mode: config.mode });
+    const { rows, earlier } = loaded;
+    if (earlier) ctx.logger.info(alreadyLoadedMessage(ctx.runId, earlier), { database: path, table: config.table, rows });
+    else ctx.logger.info('loaded rows', { database: path, table: config.table, rows, mode: config.mode });
     ctx.setGlobal('row_count', rows);
     ctx.setGlobal('table', config.table);
   },

@@ -1,6 +1,6 @@
 import type { Data, Schema } from 'apache-arrow';
 import type Database from 'better-sqlite3';
-import type { Artifact } from '@pypeline/sdk';
+import { rowsPerStatement, valuesTuples, type Artifact } from '@pypeline/sdk';
 import type { ResolvedConfig } from './config.js';
 import { quoteIdent, valueBinder, type SqliteValue } from './sqlite-values.js';
 
@@ -15,7 +15,7 @@ const MAX_PARAMS = 32_766;
 export async function loadRows(db: Database.Database, config: ResolvedConfig, input: Artifact, signal: AbortSignal): Promise<number> {
   const schema: Schema = input.schema;
   const width = schema.fields.length;
-  const perStatement = Math.max(1, Math.min(config.batch_size, Math.floor(MAX_PARAMS / width)));
+  const perStatement = rowsPerStatement(config.batch_size, width, MAX_PARAMS);
   const bind = schema.fields.map(valueBinder);
   const sql = insertSql(config, schema);
   const full = db.prepare(sql(perStatement));
@@ -42,12 +42,11 @@ export async function loadRows(db: Database.Database, config: ResolvedConfig, in
 
 function insertSql(config: ResolvedConfig, schema: Schema): (rows: number) => string {
   const names = schema.names as string[];
-  const tuple = `(${names.map(() => '?').join(', ')})`;
   let conflict = '';
   if (config.mode === 'upsert') {
     const others = names.filter((n) => !config.key.includes(n));
     const keys = config.key.map(quoteIdent).join(', ');
     conflict = others.length ? ` ON CONFLICT (${keys}) DO UPDATE SET ${others.map((n) => `${quoteIdent(n)} = excluded.${quoteIdent(n)}`).join(', ')}` : ` ON CONFLICT (${keys}) DO NOTHING`;
   }
-  return (rows) => `INSERT INTO ${quoteIdent(config.table)} (${names.map(quoteIdent).join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}${conflict}`;
+  return (rows) => `INSERT INTO ${quoteIdent(config.table)} (${names.map(quoteIdent).join(', ')}) VALUES ${valuesTuples(rows, names.length, () => '?')}${conflict}`;
 }

@@ -7,9 +7,7 @@ export type { ModuleContext, ModuleLogger, WorkerPool, PoolTask } from './contex
 export { ModuleError, errorMessage, errorCode } from './errors.js';
 export type { ModuleErrorOptions, Thrown } from './errors.js';
 export { MemoryArtifact, isArtifact, toTable } from './memory-artifact.js';
-export { requireInput } from './inputs.js';
-export { LEDGER_TABLE } from './load-ledger.js';
-export type { LoadKey, RecordedLoad } from './load-ledger.js';
+export { requireInput, requireInputList, inputList, inputKey } from './inputs.js';
 export { openAtomicFile, writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
 export { checkReadable, checkWritable } from './io/check-access.js';
 export type { AtomicFile, WriteFileAtomicSyncOptions } from './io/atomic-write.js';
@@ -26,3 +24,6 @@ export { UUID_EXTENSION_NAME, isUuidField, asUuidField, uuidText } from './value
 export { timestampText, timeOfDayText, decimalText } from './values/arrow-text.js';
 export { dataGetter } from './values/data-getter.js';
 export { parseByteSize, defaultMemoryBudget, BYTE_SIZE_PATTERN } from './memory/memory-budget.js';
+export { LEDGER_TABLE, loadKeyOf, loadOnce, alreadyLoadedMessage } from './sink/load-ledger.js';
+export type { LoadKey, RecordedLoad, LedgerSession } from './sink/load-ledger.js';
+export { rowsPerStatement, valuesTuples } from './sink/statement-rows.js';

@@ -57,6 +57,11 @@ export interface Manifest {
   description: string;
   category: string;
   input_ports: string[];
+  /**
+   * The input ports that take any number of connections (the definition's `manyInputPorts`);
+   * written only when there are some, so absent means none.
+   */
+  many_input_ports?: string[];
   output_ports: string[];
   globals: string[];
   /**

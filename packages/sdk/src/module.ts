@@ -56,6 +56,15 @@ export interface ModuleDefinition<C = Record<string, unknown>> {
   category: string;
   /** Data input ports; must be empty for sources and solos. */
   inputPorts?: string[];
+  /**
+   * Input ports (each also in `inputPorts`) that take any number of connections, at least one,
+   * like SQL's `UNION ALL` of many tables. The module receives them in connection order under
+   * the keys `inputKey(port, 0)`, `inputKey(port, 1)`, … (`inputs[0]`, `inputs[1]`; the same in
+   * `outputSchemas`' `inputs`); read them with `requireInputList` / `inputList`. Every other
+   * input port takes exactly one connection.
+   * @example inputPorts: ['inputs'], manyInputPorts: ['inputs']
+   */
+  manyInputPorts?: string[];
   /** Data output ports; must be empty for sinks and solos. */
   outputPorts?: string[];
   /** Globals this module sets through `ctx.setGlobal`, readable as `{{module_id__name}}`. */

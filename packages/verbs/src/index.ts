@@ -14,3 +14,6 @@ export { hashJoin, JoinIndex, resolvePairs, unmatchedRight, keepsUnmatchedRight 
 export type { JoinIndexOptions, JoinKind, JoinPairs } from './hash-join.js';
 export { aggregateGroups, AggregateError, groupSegments, numberColumn, orderedColumn, validity } from './aggregate/index.js';
 export type { Segments, NumberColumn, OrderedColumn } from './aggregate/index.js';
+export { commonType, commonTypeOf, sameType, typeName } from './unify/common-type.js';
+export type { TypeMeeting } from './unify/common-type.js';
+export { castData, nullData } from './unify/cast-data.js';

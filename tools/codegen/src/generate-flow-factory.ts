@@ -28,7 +28,7 @@ export function generateFlowFactory(manifest: Manifest): { js: string; dts: stri
   const doc = [
     '/**',
     ` * \`${manifest.name}\` (${manifest.type}): ${comment(manifest.description)}`,
-    ` * Required config: ${required.join(', ') || 'none'}. Input ports: ${manifest.input_ports.join(', ') || 'none'}. Output ports: ${manifest.output_ports.join(', ') || 'none'}.`,
+    ` * Required config: ${required.join(', ') || 'none'}. Input ports: ${inputPorts(manifest) || 'none'}. Output ports: ${manifest.output_ports.join(', ') || 'none'}.`,
     ' * @param id the module id in the flow',
     ' * @param config its configuration; any value may also be a template such as `{{context.x}}`',
     ' * @param options retries, timeout, continue_on_error, description',
@@ -48,6 +48,12 @@ ${doc}
 export declare function ${fn}(id: string, config: StepConfig<${CONFIG_TYPE}>, options?: StepOptions): StepSpec<${union(manifest.input_ports)}, ${union(manifest.output_ports)}>;
 `;
   return { js, dts };
+}
+
+/** `inputs (many: connect any number, in order)` for a many port. */
+function inputPorts(manifest: Manifest): string {
+  const many = new Set(manifest.many_input_ports ?? []);
+  return manifest.input_ports.map((p) => (many.has(p) ? `${p} (many: connect any number, in order)` : p)).join(', ');
 }
 
 function comment(text: string): string {

@@ -30,6 +30,8 @@ export async function generateManifest(packageDir: string): Promise<Manifest> {
     description: def.description,
     category: def.category,
     input_ports: def.inputPorts,
+    // Only when there are some, so every other manifest stays as it was.
+    ...(def.manyInputPorts.length ? { many_input_ports: def.manyInputPorts } : {}),
     output_ports: def.outputPorts,
     globals: def.globals,
     cacheable: def.cacheable,

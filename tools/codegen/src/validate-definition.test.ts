@@ -7,7 +7,7 @@ const PKG = '@pypeline/mod-csv-source';
 describe('validateDefinition', () => {
   it('accepts a valid source and fills absent lists', () => {
     expect(validateDefinition(base, PKG)).toEqual({
-      value: { name: 'csv_source', type: 'source', description: 'Reads CSV', category: 'File Sources', inputPorts: [], outputPorts: ['data'], globals: [], cacheable: true },
+      value: { name: 'csv_source', type: 'source', description: 'Reads CSV', category: 'File Sources', inputPorts: [], manyInputPorts: [], outputPorts: ['data'], globals: [], cacheable: true },
       errors: [],
     });
   });
@@ -25,6 +25,7 @@ describe('validateDefinition', () => {
     ['migration keyed by a name', { migrations: { v2: (c: object) => c } }, 'migrations key "v2" is not a major version'],
     ['migration that is not a function', { migrations: { 2: 'rename' } }, 'migrations[2] is not a function'],
     ['cacheable that is not a boolean', { cacheable: 'no' }, 'cacheable must be true or false'],
+    ['many port that is not an input port', { name: 'csv_mod', type: 'mod', inputPorts: ['input'], manyInputPorts: ['inputs'] }, 'manyInputPorts names "inputs", which is not in inputPorts [input]'],
   ])('reports a %s', (_label, patch, message) => {
     const pkg = 'name' in patch ? packageNameFor(patch.name as string) : PKG;
     const { value, errors } = validateDefinition({ ...base, ...patch }, pkg);

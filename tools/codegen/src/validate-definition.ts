@@ -18,6 +18,8 @@ export interface ValidDefinition {
   description: string;
   category: string;
   inputPorts: string[];
+  /** Input ports taking any number of connections (a subset of inputPorts). */
+  manyInputPorts: string[];
   outputPorts: string[];
   globals: string[];
   /** Resolved: false for sinks and solos, else the definition's flag (default true). */
@@ -42,6 +44,10 @@ export function validateDefinition(def: unknown, packageName: string): Definitio
   const description = checkText(d.description, 'description', 'say in one sentence what the module does', errors);
   const category = checkText(d.category, 'category', 'set a UI group such as "File Sources"', errors);
   const inputPorts = checkNames(d.inputPorts, 'inputPorts', errors);
+  const manyInputPorts = checkNames(d.manyInputPorts, 'manyInputPorts', errors);
+  for (const port of manyInputPorts.filter((p) => !inputPorts.includes(p))) {
+    errors.push(`manyInputPorts names "${port}", which is not in inputPorts [${inputPorts.join(', ')}]: add it to inputPorts or remove it`);
+  }
   const outputPorts = checkNames(d.outputPorts, 'outputPorts', errors);
   const globals = checkNames(d.globals, 'globals', errors);
   if (type) checkPorts(type, inputPorts, outputPorts, errors);
@@ -49,7 +55,7 @@ export function validateDefinition(def: unknown, packageName: string): Definitio
   if (d.cacheable !== undefined && typeof d.cacheable !== 'boolean') errors.push(`cacheable must be true or false, not ${JSON.stringify(d.cacheable)}: set cacheable: false when the module's output depends on more than its config and inputs`);
   if (errors.length > 0) return { errors };
   const cacheable = (type === 'source' || type === 'mod') && d.cacheable !== false;
-  return { value: { name, type: type!, description, category, inputPorts, outputPorts, globals, cacheable }, errors };
+  return { value: { name, type: type!, description, category, inputPorts, manyInputPorts, outputPorts, globals, cacheable }, errors };
 }
 
 /** `csv_source` -> `@pypeline/mod-csv-source`. */

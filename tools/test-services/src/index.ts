@@ -5,6 +5,8 @@ export type { ProbeOptions, ServiceStatus } from './probe.js';
 export { describeWithService } from './describe-with-service.js';
 export { postgresTestConfig, uniqueName } from './postgres.js';
 export type { PostgresTestConfig } from './postgres.js';
+export { mariadbTestConfig } from './mariadb.js';
+export type { MariadbTestConfig } from './mariadb.js';
 export { until } from './until.js';
 export { redisServerInstalled, startPrivateRedis } from './private-redis.js';
 export type { PrivateRedis } from './private-redis.js';

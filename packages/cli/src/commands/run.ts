@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { PypeError, renderSummary, runJob, formatMs, type Listener, type RunOptions, type RunResult } from '@pypeline/core';
+import { loadJob, PypeError, renderSummary, runJob, formatMs, type Listener, type RunOptions, type RunResult } from '@pypeline/core';
 import type { BullmqExecutor } from '@pypeline/executor-bullmq';
 import { consoleReporter } from '../console-reporter.js';
 import { sayOnStderr, stopOnSignals } from '../stop-on-signals.js';
@@ -74,7 +74,7 @@ async function runCommand(target: string, opts: RunCliOptions): Promise<void> {
 async function runBatchJob(job: BatchTarget, opts: RunCliOptions): Promise<number> {
   const recorder = opts.events ? eventRecorder(opts.events) : undefined;
   const hooks = await loadPlugins(opts.plugin);
-  const executor = await chooseExecutor(opts);
+  const executor = await chooseExecutor(opts, job);
   const stop = stopOnSignals({ say: sayOnStderr, stopping: 'stopping the run', hint: 'the checkpoint keeps every completed sub flow' });
   // Redis away longer than --redis-outage-limit stops the run as Ctrl-C would.
   const signal = executor ? AbortSignal.any([stop.signal, executor.outage]) : stop.signal;
@@ -110,12 +110,20 @@ function runOptions(job: BatchTarget, opts: RunCliOptions, recorder: { listener:
   };
 }
 
-/** Workers on a Redis queue when `--executor` or `--redis` ask for it; else this process. */
-async function chooseExecutor(opts: RunCliOptions): Promise<BullmqExecutor | undefined> {
-  if (!opts.executor && !opts.redis) return undefined;
+/**
+ * Workers on a Redis queue when `--executor` or `--redis` ask for it, or the flow says
+ * `execution_mode: distributed` (its `settings.distributed` giving Redis and queue; flags win);
+ * else this process.
+ */
+async function chooseExecutor(opts: RunCliOptions, job: BatchTarget): Promise<BullmqExecutor | undefined> {
+  const settings = loadJob(job.jobDir).metadata.settings;
+  const fromFlow = settings.execution_mode === 'distributed' && opts.executor === undefined;
+  if (!opts.executor && !opts.redis && !fromFlow) return undefined;
   // The queue client is loaded only for runs that use it (startup time of plain runs).
   return (await import('@pypeline/executor-bullmq')).executorFromOptions({
-    ...opts, debug: process.argv.includes('--debug'), ...(await redisOutageLimit(opts.redisOutageLimit)),
+    ...opts,
+    ...(fromFlow ? { executor: 'bullmq', redis: opts.redis ?? settings.distributed?.redis, queue: settings.distributed?.queue } : {}),
+    debug: process.argv.includes('--debug'), ...(await redisOutageLimit(opts.redisOutageLimit)),
   });
 }
 

@@ -135,7 +135,8 @@ export class CrashFixture {
   private job = '';
   private trials = 0;
 
-  constructor(prefix: string) {
+  /** `flow`: CRASH_FLOW or a variant of it (same modules and outputs). */
+  constructor(prefix: string, private readonly flow = CRASH_FLOW) {
     this.schema = uniqueName(prefix.replace(/-/g, '_'));
     this.client = new pg.Client(this.db);
     this.root = mkdtempSync(join(tmpdir(), `${prefix}-`));
@@ -147,7 +148,7 @@ export class CrashFixture {
     await this.client.connect();
     await this.client.query(`create schema "${this.schema}"`);
     writeData(this.data);
-    writeFileSync(join(this.root, 'flow.yaml'), CRASH_FLOW);
+    writeFileSync(join(this.root, 'flow.yaml'), this.flow);
     const built = await pype(['build', join(this.root, 'flow.yaml'), '--out', join(this.root, 'jobs')]);
     expect(built.code, built.output).toBe(0);
     this.job = join(this.root, 'jobs', 'crash_loads');

@@ -31,7 +31,9 @@ describeWithService('redis', 'pype worker, pype run --executor bullmq, pype dlq'
     const say = (id: string, text: string, name = 'say') => `  - id: ${id}\n    name: ${name}\n    configs:\n      required:\n        text: "${text}"\n`;
     writeFileSync(join(root, 'fan.yaml'), `flow:\n  name: fan\nmodules:\n${say('a', 'hello')}${say('b', '{{a__said}} from b')}${say('c', '{{a__said}} from c')}connections:\n  control:\n    - "a (1|) b"\n    - "a (1|) c"\n`);
     writeFileSync(join(root, 'lost.yaml'), `flow:\n  name: lost\nmodules:\n${say('x', 'never', 'gone')}`);
-    for (const f of ['fan.yaml', 'lost.yaml']) buildFlow(join(root, f), { searchDirs: [root], outDir: join(root, 'jobs') });
+    // The same flow saying so itself: execution_mode: distributed, its queue and Redis in settings.
+    writeFileSync(join(root, 'fan_dist.yaml'), `flow:\n  name: fan_dist\nsettings:\n  execution_mode: distributed\n  distributed: { redis: "${REDIS}", queue: ${queue} }\nmodules:\n${say('a', 'hello')}${say('b', '{{a__said}} from b')}connections:\n  control:\n    - "a (1|) b"\n`);
+    for (const f of ['fan.yaml', 'lost.yaml', 'fan_dist.yaml']) buildFlow(join(root, f), { searchDirs: [root], outDir: join(root, 'jobs') });
     rmSync(gone, { recursive: true });
 
     const outputs = ['', ''];
@@ -57,6 +59,12 @@ describeWithService('redis', 'pype worker, pype run --executor bullmq, pype dlq'
     const finished = () => outputs.join('').match(/^✓ fan\/subflow_\d#0/gm) ?? [];
     await until(() => finished().length >= 3, () => `the workers to report 3 finished sub flows; their output:\n${outputs.join('\n')}`);
     expect(finished()).toHaveLength(3);
+
+    // No flag, and an environment pointing elsewhere: the flow's settings.distributed choose the queue.
+    const byFlow = spawnSync(process.execPath, [BIN, 'run', 'jobs/fan_dist'], { cwd: root, encoding: 'utf8', env: { ...env, PYPE_QUEUE: uniqueName('nobody_listens'), PYPE_REDIS_URL: 'redis://127.0.0.1:1' }, timeout: 120_000 });
+    expect(byFlow.stderr).toBe('');
+    expect(byFlow.status).toBe(0);
+    await until(() => (outputs.join('').match(/^✓ fan_dist\/subflow_\d#0/gm) ?? []).length >= 2, () => `the workers to run fan_dist's 2 sub flows; their output:\n${outputs.join('\n')}`);
 
     const refused = pype(['run', 'jobs/lost', '--executor', 'bullmq', '--redis', REDIS], root);
     expect(refused.status).toBe(1);

@@ -89,7 +89,20 @@ async function serve(root: string, args: string[] = []) {
     }, () => `run ${id} to finish; last seen ${JSON.stringify(last)}; server output:\n${output}`, timeoutMs, 100);
     return last!.body;
   };
-  return { child, base, exited, output: () => output, post, run, final };
+  /**
+   * Waits until module b of a `steps` run has started: the scheduler checkpoints a's sub flow
+   * before it starts b, so a stop from here on must resume with a restored, not run again.
+   * (Waiting only for a's line is a race: a kill between a's side effect and its checkpoint
+   * re-runs a on resume, which is the documented at-least-once of a solo module's side effect.)
+   */
+  const checkpointed = async (id: string): Promise<void> => {
+    let last: { status: number; body: any } | undefined;
+    await until(async () => {
+      last = await run(id);
+      return (last.body.modules ?? []).some((m: any) => m.nodeId === 'b#0');
+    }, () => `module b of run ${id} to start; last seen ${JSON.stringify(last)}; server output:\n${output}`, 60_000, 50);
+  };
+  return { child, base, exited, output: () => output, post, run, final, checkpointed };
 }
 
 describe('pype serve keeps accepted runs across stops and restarts', () => {
@@ -189,8 +202,7 @@ describe('pype serve keeps accepted runs across stops and restarts', () => {
     const { root, lines } = project();
     const first = await serve(root, ['--grace', '120']);
     const id = (await json(await first.post('steps', { tag: 'k', b_ms: 3000 }))).id;
-    await until(() => lines('k').length > 0, () => `a#0; server output:\n${first.output()}`, 60_000);
-    await until(async () => (await first.run(id)).body.status === 'running', 'the run to be running');
+    await first.checkpointed(id);
     const t0 = Date.now();
     await stop(first.child, first.output);
     expect(await first.exited).toBe(code);
@@ -229,7 +241,7 @@ describeWithService('postgres', 'pype serve with its runs in PostgreSQL (--db po
     const queued: string[] = [];
     // Runs of one job folder run one after another: these wait behind the slow one.
     for (let i = 0; i < 10; i++) queued.push((await json(await first.post('steps', { tag: `q${i}`, b_ms: 10 }))).id);
-    await until(() => lines('k').length > 0, () => `a#0; server output:\n${first.output()}`, 60_000);
+    await first.checkpointed(slow);
     first.child.kill('SIGKILL');
     await first.exited;
     // Nothing is kept in the job folder: a server on a fresh disk would find the same runs.

@@ -122,11 +122,14 @@ describe('validation: every problem with its path and line', () => {
     expect(r.warnings).toHaveLength(2);
   });
 
-  it('reports user order 0', () => {
-    const r = check(flowYaml({ modules: [SOLO('a'), SOLO('b')].join('\n'), control: ['a (0|) b'] }));
-    const e = only(r.errors, /order 0, which is reserved/);
+  it('accepts order 0 (launch at once) and refuses it on START, and parallel anywhere but ITERATE', () => {
+    expect(check(flowYaml({ modules: [SOLO('a'), SOLO('b')].join('\n'), control: ['a (0|) b'] })).errors).toEqual([]);
+    const r = check(flowYaml({ modules: [SOLO('a'), SOLO('b'), SOLO('c'), SOLO('d')].join('\n'), control: ['a (start 0|) b', 'a (1 parallel 2|) c', 'a (iterate parallel 0|) d'] }));
+    const e = only(r.errors, /START with order 0 says nothing more than START/);
     expect(e.path).toBe('connections.control[0]');
-    expect(e.line).toBe(17);
+    expect(e.line).toBe(27); // four modules of three lines, then the connections
+    only(r.errors, /"parallel" applies to ITERATE connections only/);
+    only(r.errors, /"parallel 0" is not a whole number of 1 or more/);
   });
 
   it('reports control cycles with the chain', () => {
@@ -161,9 +164,9 @@ describe('validation: every problem with its path and line', () => {
     const r = check(flowYaml({
       modules: [SRC, MOD, SINK, SOLO('a'), SOLO('a'), `  - id: z\n    name: nothing_here`].join('\n'),
       data: ['src.data - pass.input', 'pass.output - out.inptu'],
-      control: ['a (0|) src', 'src (1|a >) a'],
+      control: ['a (zero|) src', 'src (1|a >) a'],
     }));
-    for (const p of [/duplicate module id/, /unknown module "nothing_here"/, /no input port "inptu"/, /order 0/, /does not parse/]) only(r.errors, p);
+    for (const p of [/duplicate module id/, /unknown module "nothing_here"/, /no input port "inptu"/, /the order "zero" is not a number/, /does not parse/]) only(r.errors, p);
     expect(r.errors.every((e) => e.line > 0)).toBe(true);
   });
 

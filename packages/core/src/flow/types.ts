@@ -65,10 +65,16 @@ export interface SettingsDocument {
   /** `halt` stops at the first failed sub flow; `continue` runs everything that does not depend on it. Default halt. */
   fail_strategy?: 'halt' | 'continue';
   /**
-   * `batch` (default) runs each sub flow to completion; `stream` runs the flow on the streaming
-   * runtime until stopped (see docs/streaming.md).
+   * How the flow runs. `batch` (default): sub flows run to completion in this process, batches
+   * streaming between modules in bounded memory, big artifacts spilled to Parquet. `memory`:
+   * the same, with every artifact materialised whole in memory and never spilled (for modules
+   * or debugging that want whole tables; needs RAM for the data). `distributed`: sub flows run
+   * on workers of a Redis queue, as `pype run --executor bullmq`, with `settings.distributed`.
+   * `stream`: the flow is a stream app that runs until stopped (see docs/streaming.md).
    */
-  execution_mode?: 'batch' | 'stream';
+  execution_mode?: 'batch' | 'memory' | 'distributed' | 'stream';
+  /** `execution_mode: distributed`: where the workers' queue is. Flags (`--redis`, `--queue`) win over these. */
+  distributed?: DistributedDocument;
   /** Stream flows: how often a checkpoint is taken, as a duration (`10s`, `1m`) or milliseconds. Default 10s. */
   checkpoint_interval?: string | Integer;
   /**
@@ -85,6 +91,13 @@ export interface SettingsDocument {
    * working directory.
    */
   allowed_root?: string;
+}
+
+export interface DistributedDocument {
+  /** Redis URL of the queue. Default: PYPE_REDIS_URL, else redis://127.0.0.1:6379. */
+  redis?: string;
+  /** Name of the work queue. Default: PYPE_QUEUE, else `pype`. */
+  queue?: string;
 }
 
 export interface SpillDocument {
@@ -150,6 +163,14 @@ export interface ModuleDocument {
    * sub flow nor the run; modules that need its data are skipped. Default false.
    */
   continue_on_error?: boolean;
+  /**
+   * A sync gate, for a module two or more control connections lead into: how many of them must
+   * fire before its sub flow runs. `any` (default): the first to fire runs it. `all`: it runs when
+   * the last one has fired, and is skipped as soon as one cannot. A number N: it runs when the
+   * N-th has fired, and is skipped as soon as fewer than N can. The branches' statuses stay
+   * readable in conditions (`{{load_a__status}} == 'failed'`).
+   */
+  wait?: 'any' | 'all' | Integer;
   /** The module's configuration, split as in its CONFIG_SCHEMA. */
   configs?: ModuleConfigs;
 }
@@ -185,7 +206,7 @@ export interface Flow {
 export interface Settings extends Omit<SettingsDocument, 'retries' | 'fail_strategy' | 'execution_mode' | 'spill'> {
   retries: number;
   fail_strategy: 'halt' | 'continue';
-  execution_mode: 'batch' | 'stream';
+  execution_mode: NonNullable<SettingsDocument['execution_mode']>;
   spill: Required<Omit<SpillDocument, 'memory_budget'>> & Pick<SpillDocument, 'memory_budget'>;
 }
 

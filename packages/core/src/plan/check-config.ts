@@ -24,6 +24,8 @@ ajv.addFormat('path', true);
 ajv.addFormat('expression', true);
 // `@format sql` marks SQL text: templates in it are bound as query parameters (see bindSqlTemplates).
 ajv.addFormat('sql', true);
+// `@format sql-mysql`: the same in MySQL's dialect (`?` placeholders; see bindMysqlTemplates).
+ajv.addFormat('sql-mysql', true);
 const cache = new Map<string, ValidateFunction>();
 
 /** A check JSON Schema cannot say: what is wrong with `value`, or undefined when it is fine. */

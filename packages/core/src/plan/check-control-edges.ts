@@ -30,7 +30,7 @@ export function checkControlEdges(
   const ids = flow.modules.map((m) => m.id);
   const known = new Set(ids);
   const dataNext = successorsOf(dataEdges, (d) => d.from, (d) => d.to);
-  const pending: (ParsedControlEdge & { last: boolean; order: number; text: string })[] = [];
+  const pending: (ParsedControlEdge & { last: boolean; order: number; parallel?: number; text: string })[] = [];
 
   flow.connections.control.forEach((text, index) => {
     const at = ['connections', 'control', index];
@@ -44,7 +44,9 @@ export function checkControlEdges(
       }
     }
     // A kind without an order (`(iterate|)`, `(start|)`) takes order 1.
-    const order = e.kind !== 'normal' && e.orderText === '' ? 1 : checkOrder(e.orderText, text, at, out);
+    const order = e.kind !== 'normal' && e.orderText === '' ? 1 : checkOrder(e.orderText, e.kind, text, at, out);
+    const parallel = checkParallel(e, text, at, out);
+    if (parallel === null) ok = false;
     if (e.condition !== null) checkCondition(e, flow, modules, at, out);
     if (!ok || order === null) return;
     if (e.from === e.to) return out.error(at, `control connection "${text}" connects ${e.from} to itself`, 'remove it');
@@ -74,7 +76,7 @@ export function checkControlEdges(
       out.error(at, `ITERATE connection "${text}" leaves ${e.from} (${from.entry.name}), a ${from.entry.type} that produces no list`, 'ITERATE must leave a module with an output port whose rows are the items, e.g. file_list');
       ok = false;
     }
-    if (ok) pending.push({ ...e, last: order === 'last', order: order === 'last' ? 0 : order, text });
+    if (ok) pending.push({ ...e, last: order === 'last', order: order === 'last' ? 0 : order, parallel: parallel ?? undefined, text });
   });
 
   // reduce, not Math.max(...spread): a spread of many thousand edges overflows the call stack.
@@ -85,6 +87,7 @@ export function checkControlEdges(
       to: e.to,
       kind: e.kind,
       ...(e.kind === 'iterate' ? { list_port: modules.get(e.from)!.entry.output_ports[0] } : {}),
+      ...(e.parallel !== undefined && e.parallel > 1 ? { parallel: e.parallel } : {}),
       order: e.last ? maxOrder + 1 : e.order,
       order_text: e.orderText,
       condition: e.condition,
@@ -95,18 +98,32 @@ export function checkControlEdges(
     .sort((a, b) => a.order - b.order);
 }
 
-function checkOrder(orderText: string, text: string, at: (string | number)[], out: Collector): number | 'last' | null {
+function checkOrder(orderText: string, kind: ParsedControlEdge['kind'], text: string, at: (string | number)[], out: Collector): number | 'last' | null {
   if (/^last$/i.test(orderText)) return 'last';
   if (/^\d+$/.test(orderText)) {
     const n = Number(orderText);
-    if (n === 0) {
-      out.error(at, `control connection "${text}" uses order 0, which is reserved for data edges`, 'use an order of 1 or more, or Last');
+    if (n === 0 && kind === 'start') {
+      out.error(at, `control connection "${text}": START with order 0 says nothing more than START`, 'write (start|): START already launches its target without waiting; order 0 is for a normal or iterate connection whose target the source\'s scope waits for');
       return null;
     }
     return n;
   }
-  out.error(at, `control connection "${text}": the order "${orderText}" is not a number`, 'write the valve as (order|condition) with order 1..N or Last, e.g. (1|)');
+  out.error(at, `control connection "${text}": the order "${orderText}" is not a number`, 'write the valve as (order|condition) with order 0..N or Last, e.g. (1|); order 0 launches the target at once, beside the ordered ones');
   return null;
+}
+
+/** `parallel N` on an ITERATE connection: N iterations at once. undefined when absent, null when wrong. */
+function checkParallel(e: ParsedControlEdge, text: string, at: (string | number)[], out: Collector): number | undefined | null {
+  if (e.parallelText === null) return undefined;
+  if (e.kind !== 'iterate') {
+    out.error(at, `control connection "${text}": "parallel" applies to ITERATE connections only`, 'write it after iterate, e.g. "files (iterate parallel 4|) load"; equal orders already run normal connections in parallel');
+    return null;
+  }
+  if (!/^\d+$/.test(e.parallelText) || Number(e.parallelText) < 1) {
+    out.error(at, `control connection "${text}": "parallel ${e.parallelText}" is not a whole number of 1 or more`, 'write how many iterations run at once, e.g. (iterate parallel 4|)');
+    return null;
+  }
+  return Number(e.parallelText);
 }
 
 function checkCondition(e: ParsedControlEdge, flow: Flow, modules: Map<string, ResolvedModule>, at: (string | number)[], out: Collector): void {

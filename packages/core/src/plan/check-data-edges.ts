@@ -49,8 +49,9 @@ export function checkDataEdges(flow: Flow, modules: Map<string, ResolvedModule>,
     if (!ok) return;
     const key = `${e.to}.${e.to_port}`;
     const prior = feeding.get(key);
-    if (prior !== undefined) {
-      return out.error(at, `input port ${key} is already fed by connections.data[${prior}]`, 'an input port takes one connection; add a merge module or remove one');
+    // A many port (the module's manyInputPorts) takes any number of connections, in this order.
+    if (prior !== undefined && !to.entry.many_input_ports?.includes(e.to_port)) {
+      return out.error(at, `input port ${key} is already fed by connections.data[${prior}]`, 'an input port takes one connection; add a merge module such as union_mod, or remove one');
     }
     feeding.set(key, index);
     edges.push({ from: e.from, from_port: e.from_port, to: e.to, to_port: e.to_port });

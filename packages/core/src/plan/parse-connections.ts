@@ -15,6 +15,8 @@ export interface ParsedControlEdge {
   kind: ControlKind;
   /** The order as written (`1`, `Last`), empty when only a kind was given. */
   orderText: string;
+  /** `parallel N` as written after an iterate kind (`(iterate parallel 4|)`); null when absent. */
+  parallelText: string | null;
   condition: string | null;
   /** Offset of the condition inside the connection string. */
   conditionOffset: number;
@@ -54,14 +56,18 @@ export function parseControlEdge(text: string, index: number): ParsedControlEdge
   const valveStart = text.indexOf('(') + 1;
   const bar = valve.indexOf('|');
   const head = (bar < 0 ? valve : valve.slice(0, bar)).trim();
-  // `iterate`, `start`, optionally followed by an order: `iterate 2`, `start Last`.
+  // `iterate`, `start`, optionally followed by an order: `iterate 2`, `start Last`; then,
+  // for any kind, `parallel N` (the checker accepts it on iterate only): `iterate 2 parallel 4`.
   const kindMatch = /^(iterate|start)\b\s*(.*)$/i.exec(head);
   const kind: ControlKind = kindMatch ? (kindMatch[1].toLowerCase() as ControlKind) : 'normal';
-  const orderText = kindMatch ? kindMatch[2].trim() : head;
+  const rest = kindMatch ? kindMatch[2].trim() : head;
+  const parallelMatch = /^(.*?)\s*\bparallel\b\s*(.*)$/i.exec(rest);
+  const orderText = parallelMatch ? parallelMatch[1].trim() : rest;
+  const parallelText = parallelMatch ? parallelMatch[2].trim() : null;
   const rawCondition = bar < 0 ? '' : valve.slice(bar + 1);
   const lead = rawCondition.length - rawCondition.trimStart().length;
   const condition = rawCondition.trim() === '' ? null : rawCondition.trim();
-  return { index, from: m[1], to: m[3], kind, orderText, condition, conditionOffset: valveStart + bar + 1 + lead };
+  return { index, from: m[1], to: m[3], kind, orderText, parallelText, condition, conditionOffset: valveStart + bar + 1 + lead };
 }
 
 export function isSyntaxError(x: object): x is ConnectionSyntaxError {

@@ -12,7 +12,7 @@ import { Collector } from './collector.js';
 import { findCycle, successorsOf } from './detect-cycles.js';
 import { findRoots, staticExecutionOrder } from './execution-order.js';
 import { buildSubFlows } from './subflows.js';
-import type { ControlEdge, DagNode, Plan } from './types.js';
+import type { ControlEdge, DagNode, Plan, SubFlow } from './types.js';
 import type { Flow } from '../flow/types.js';
 
 export interface PlanResult {
@@ -49,6 +49,7 @@ export function planFlow(loaded: LoadedFlow, discovery: Discovery): PlanResult {
   // schema checks (checkFlow) can report the problems of the other modules in the same pass.
   if (cycle || (out.hasErrors && modules.size !== flow.modules.length)) return { diagnostics: out.diagnostics };
 
+  checkWaits(flow, subflows, controlEdges, out);
   const roots = findRoots(subflows, controlEdges);
   const subflowOf = new Map(subflows.flatMap((sf) => sf.modules.map((m) => [m, sf.id] as const)));
   const nodes: Record<string, DagNode> = {};
@@ -91,6 +92,7 @@ function toNode(id: string, m: ResolvedModule, subflow: string): Omit<DagNode, '
     category: e.category,
     description: e.description,
     input_ports: e.input_ports,
+    ...(e.many_input_ports?.length ? { many_input_ports: e.many_input_ports } : {}),
     output_ports: e.output_ports,
     globals: e.globals,
     config: m.config,
@@ -121,4 +123,25 @@ function describeCycle(cycle: string[], edges: ControlEdge[]): string {
     parts.push(e.to);
   }
   return parts.join(' -> ').replace(/ -> \((\w+)\)/g, ' ~ $1');
+}
+
+/** `wait` (sync gates): checked, and recorded on the gated sub flow. */
+function checkWaits(flow: Flow, subflows: SubFlow[], edges: ControlEdge[], out: Collector): void {
+  flow.modules.forEach((spec, index) => {
+    if (spec.wait === undefined || spec.wait === 'any') return;
+    const at = ['modules', index, 'wait'];
+    const into = edges.filter((e) => e.to === spec.id);
+    const sf = subflows.find((s) => s.modules.includes(spec.id));
+    if (into.length < 2) {
+      return out.error(at, `${spec.id}: wait: ${spec.wait} gates the control connections leading into it, and ${into.length === 0 ? 'none does' : 'only one does'}`, 'connect two or more branches into it, e.g. "load_a (1|) publish" and "load_b (1|) publish", or remove wait');
+    }
+    const other = into.find((e) => e.kind !== 'normal');
+    if (other) return out.error(at, `${spec.id}: wait cannot gate the ${other.kind.toUpperCase()} connection "${other.text}"`, 'lead normal connections into a gate; put the ITERATE or START before the branches');
+    if (typeof spec.wait === 'number' && (spec.wait < 1 || spec.wait > into.length)) {
+      return out.error(at, `${spec.id}: wait: ${spec.wait}, but only ${into.length} control connections lead into it`, `use a number from 1 to ${into.length}, or all`);
+    }
+    const elsewhere = sf && edges.find((e) => e.to_subflow === sf.id && e.to !== spec.id);
+    if (elsewhere) return out.error(at, `${spec.id}: its sub flow is also started by "${elsewhere.text}", which the gate would not see`, `lead that connection into ${spec.id} too`);
+    if (sf) sf.wait = { module: spec.id, count: spec.wait === 'all' ? 'all' : spec.wait, of: into.length };
+  });
 }

@@ -19,6 +19,11 @@ export interface DagNode {
   category: string;
   description: string;
   input_ports: string[];
+  /**
+   * Input ports that take any number of connections, delivered as `port[0]`, `port[1]`, … in
+   * connection order (`inputKeys`); absent when none (and in job folders built before).
+   */
+  many_input_ports?: string[];
   output_ports: string[];
   globals: string[];
   /** The config as written in the flow (required and optional merged), templates unresolved. */
@@ -48,8 +53,13 @@ export interface ControlEdge {
   kind: 'normal' | 'iterate' | 'start';
   /** For `iterate`: the output port whose rows are the list. */
   list_port?: string;
-  /** Resolved order (`Last` replaced by max(order)+1). */
+  /**
+   * Resolved order (`Last` replaced by max(order)+1). Order 0 launches the target at once,
+   * beside the source's ordered children; the source's scope ends when it has finished.
+   */
   order: number;
+  /** For `iterate`: how many iterations run at once (`(iterate parallel 4|)`); 1 when not given. */
+  parallel?: number;
   /** As written: `1`, `Last`. */
   order_text: string;
   /** Valve condition in the expression language; null = fire on success. */
@@ -65,6 +75,11 @@ export interface SubFlow {
   modules: string[];
   /** Topological waves: modules of one wave run concurrently. */
   waves: string[][];
+  /**
+   * A sync gate (`wait` on `module`): how many of the control connections into `module` must fire
+   * (`all`, or a count of `of`) before this sub flow runs. Absent: the first to fire runs it.
+   */
+  wait?: { module: string; count: 'all' | number; of: number };
 }
 
 export interface Dag {

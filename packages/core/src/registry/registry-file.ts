@@ -15,6 +15,8 @@ export interface RegistryFileEntry {
   description: string;
   category: string;
   input_ports: string[];
+  /** Input ports that take any number of connections; absent when none. */
+  many_input_ports?: string[];
   output_ports: string[];
   globals: string[];
   packages: string[];
@@ -107,6 +109,7 @@ function toFileEntry(e: RegistryEntry, registryPath: string): RegistryFileEntry 
     description: e.description,
     category: e.category,
     input_ports: e.input_ports,
+    ...(e.many_input_ports?.length ? { many_input_ports: e.many_input_ports } : {}),
     output_ports: e.output_ports,
     globals: e.globals,
     packages: e.packages,

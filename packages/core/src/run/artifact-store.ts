@@ -11,6 +11,13 @@ export interface SpillPolicy {
   threshold_rows: number;
   /** Spill when the process RSS exceeds this share of total memory. */
   max_ram_share: number;
+  /** `execution_mode: memory`: every output is materialised whole in memory and never spilled. */
+  in_memory?: boolean;
+}
+
+/** The store's policy for a flow's settings. */
+export function artifactPolicy(settings: { spill: Omit<SpillPolicy, 'in_memory'>; execution_mode: string }): SpillPolicy {
+  return { ...settings.spill, in_memory: settings.execution_mode === 'memory' };
 }
 
 /** An artifact spilled to a local Parquet file; read back on demand, row group by row group. */
@@ -165,7 +172,8 @@ export interface OutputUse {
 
 /**
  * The run's artifact manager (the spec's policy): memory by default, Parquet in a temp
- * folder above the row threshold or when the process uses too much RAM. A stream with one
+ * folder above the row threshold or when the process uses too much RAM (never under
+ * `execution_mode: memory`, where every output is also materialised whole). A stream with one
  * reader passes through untouched; a stream with several readers, or read whole, is stored
  * by the same policy, batch by batch, so it never has to fit in memory to be spilled.
  */
@@ -191,7 +199,7 @@ export class ArtifactStore {
     const materialise = (batches: AsyncIterable<RecordBatch>, s: Schema) => this.storeStream(batches, s, onSpill);
     const stream = new StreamArtifact(schema, source, first, hooks ?? { producer: 'a module' }, materialise);
     this.streams.push(stream);
-    if (use.readers === 1 && !use.whole) return stream;
+    if (use.readers === 1 && !use.whole && !this.policy.in_memory) return stream;
     return materialise(stream.batches(), schema);
   }
 
@@ -231,6 +239,7 @@ export class ArtifactStore {
   }
 
   private shouldSpill(rows: number): boolean {
+    if (this.policy.in_memory) return false;
     if (rows > this.policy.threshold_rows) return true;
     return rows > 0 && process.memoryUsage.rss() / totalmem() > this.policy.max_ram_share;
   }

@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { PypeError } from '../errors.js';
 import { checkRunContext } from '../flow/context-schema.js';
-import { ArtifactStore } from './artifact-store.js';
+import { ArtifactStore, artifactPolicy } from './artifact-store.js';
 import { DEFAULT_CACHE_MAX_BYTES, formatBytes, resolveCacheDir } from '../cache/cache-folder.js';
 import { RunCache } from '../cache/run-cache.js';
 import { Checkpoint } from './checkpoint.js';
@@ -198,7 +198,7 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
     contextName: p.contextName,
     globals,
     bus,
-    artifacts: new ArtifactStore(settings.spill, () => {}),
+    artifacts: new ArtifactStore(artifactPolicy(settings), () => {}),
     pool: new PiscinaPool(poolSize(settings.threads)),
     signal: controller.signal,
     frame: { path: [], item: undefined },

@@ -2,6 +2,7 @@ import { backoffMs, sleep, type Artifact, type ModuleInputs, type ModuleOutputs,
 import { PypeError } from '../errors.js';
 import { configValidator, secretKeys } from '../plan/check-config.js';
 import { explainSchemaErrors } from '../flow/schema-errors.js';
+import { inputKeys } from '../plan/input-keys.js';
 import type { DagNode } from '../plan/types.js';
 import { resolveConfigTemplates } from '../template/resolve-config.js';
 import { abortable } from './abortable.js';
@@ -119,10 +120,9 @@ function hookFailed(state: RunState, nodeId: string, message: string): void {
 
 function collectInputs(state: RunState, node: DagNode): ModuleInputs {
   const inputs: Record<string, Artifact> = {};
-  for (const e of state.job.dag.data_edges) {
-    if (e.to !== node.id) continue;
-    const art = state.outputs.get(`${e.from}.${e.from_port}`);
-    if (art) inputs[e.to_port] = art;
+  for (const { edge, key } of inputKeys(node, state.job.dag.data_edges)) {
+    const art = state.outputs.get(`${edge.from}.${edge.from_port}`);
+    if (art) inputs[key] = art;
   }
   return inputs;
 }

@@ -15,18 +15,21 @@ interface Walk {
   /** Why a sub flow did not run, for the final report. */
   skipReason: Map<string, string>;
   halted: boolean;
+  /** Sync gates (`wait`): per `sub flow#frame`, the connections into it that fired or cannot. */
+  gates: Map<string, { fired: string[]; missed: string[]; started: boolean }>;
 }
 
 /**
  * Priority-DFS over sub flows along control edges: after a sub flow, its outgoing edges are
  * taken in ascending order; edges of equal order fire in parallel; each fired edge dives
- * into its target before the next order starts. A sub flow runs at most once per frame
+ * into its target before the next order starts. Order-0 edges fire at once, beside the
+ * ordered ones, and the sub flow's scope ends only when they have finished too. A sub flow runs at most once per frame
  * (once per run outside loops, once per item inside an ITERATE loop). Roots (sub flows
  * nothing leads into) run one after another, in flow order. START edges spawn their scope
  * without waiting; the run waits for every spawned scope before it ends.
  */
 export async function schedule(state: RunState): Promise<void> {
-  const walk: Walk = { ran: new Set(), skipReason: new Map(), halted: false };
+  const walk: Walk = { ran: new Set(), skipReason: new Map(), halted: false, gates: new Map() };
   const visited = new Set<string>();
   for (const root of state.job.metadata.roots) {
     if (walk.halted) {
@@ -50,9 +53,17 @@ async function visit(state: RunState, walk: Walk, visited: Set<string>, sfId: st
   const sf = metadata.subflows.find((s) => s.id === sfId)!;
   const status = await runOrRestore(state, sf);
   if (status === 'failed' && metadata.settings.fail_strategy === 'halt') walk.halted = true;
-  for (const group of orderGroups(sfId, metadata.control_edges)) {
-    const fired = group.filter((edge) => fires(state, walk, edge, status));
-    await Promise.all(fired.map((edge) => follow(state, walk, visited, edge)));
+  const groups = [...orderGroups(sfId, metadata.control_edges)];
+  // Order 0: launched at once, beside the ordered groups below; this scope ends when they end.
+  const eager = groups[0]?.[0]?.order === 0 ? groups.shift()! : [];
+  const launched = eager.filter((edge) => fires(state, walk, edge, status)).map((edge) => follow(state, walk, visited, edge));
+  try {
+    for (const group of groups) {
+      const fired = group.filter((edge) => fires(state, walk, edge, status));
+      await Promise.all(fired.map((edge) => follow(state, walk, visited, edge)));
+    }
+  } finally {
+    await Promise.all(launched);
   }
 }
 
@@ -116,7 +127,48 @@ async function follow(state: RunState, walk: Walk, visited: Set<string>, edge: C
     await iterate(state, edge, (frameState) => visit(frameState, walk, new Set(), edge.to_subflow), () => walk.halted);
     return;
   }
+  if (gateOf(state, edge)) return arrive(state, walk, visited, edge);
   await visit(state, walk, visited, edge.to_subflow);
+}
+
+/** The sync gate an edge leads into, if its target sub flow has one. */
+function gateOf(state: RunState, edge: ControlEdge): NonNullable<SubFlow['wait']> | undefined {
+  return state.job.metadata.subflows.find((s) => s.id === edge.to_subflow)?.wait;
+}
+
+function gateState(state: RunState, walk: Walk, edge: ControlEdge) {
+  const key = `${edge.to_subflow}#${frameKey(state.frame)}`;
+  let g = walk.gates.get(key);
+  if (!g) walk.gates.set(key, (g = { fired: [], missed: [], started: false }));
+  return g;
+}
+
+/** A fired connection reaches a gate: the gated sub flow runs when enough have. */
+async function arrive(state: RunState, walk: Walk, visited: Set<string>, edge: ControlEdge): Promise<void> {
+  const wait = gateOf(state, edge)!;
+  const g = gateState(state, walk, edge);
+  g.fired.push(edge.from);
+  const needed = wait.count === 'all' ? wait.of : wait.count;
+  if (g.started) return;
+  if (g.fired.length < needed) return void walk.skipReason.set(edge.to_subflow, gateReason(wait, g));
+  g.started = true;
+  await visit(state, walk, visited, edge.to_subflow);
+}
+
+/** A connection into a gate will not fire: the gate gives up when too few can. */
+function miss(state: RunState, walk: Walk, edge: ControlEdge, reason: string): void {
+  const wait = gateOf(state, edge)!;
+  const g = gateState(state, walk, edge);
+  g.missed.push(`${edge.from} (${reason})`);
+  if (!g.started) walk.skipReason.set(edge.to_subflow, gateReason(wait, g));
+}
+
+/** Why a gate has not run (yet): too few connections can still fire, or it waits for more. */
+function gateReason(wait: NonNullable<SubFlow['wait']>, g: { fired: string[]; missed: string[] }): string {
+  const needed = wait.count === 'all' ? wait.of : wait.count;
+  const missed = g.missed.length ? `; cannot fire: ${g.missed.join('; ')}` : '';
+  if (wait.of - g.missed.length < needed) return `wait: ${wait.count}: only ${wait.of - g.missed.length} of ${wait.of} connections can fire, ${needed} needed${missed}`;
+  return `wait: ${wait.count}: ${g.fired.length} of the ${needed} connections needed fired${g.fired.length ? ` (${g.fired.join(', ')})` : ''}${missed}`;
 }
 
 /** Decides an edge and reports it; after a halt only error paths leaving the failed sub flow fire. */
@@ -133,6 +185,7 @@ function fires(state: RunState, walk: Walk, edge: ControlEdge, sourceStatus: 'su
   if (decision.fire) state.bus.emit({ type: 'edge.fired', ...base });
   else {
     walk.skipReason.set(edge.to_subflow, decision.reason);
+    if (gateOf(state, edge)) miss(state, walk, edge, decision.reason);
     state.bus.emit({ type: 'edge.skipped', ...base, reason: decision.reason });
   }
   return decision.fire;

@@ -7,7 +7,7 @@ import type { SubFlow } from '../plan/types.js';
 import { providersFromEnv, type SecretProvider } from '../secrets/providers.js';
 import { Redactor } from '../secrets/redactor.js';
 import { resolveSecrets } from '../secrets/resolve-secrets.js';
-import { ArtifactStore } from './artifact-store.js';
+import { ArtifactStore, artifactPolicy } from './artifact-store.js';
 import { Checkpoint } from './checkpoint.js';
 import { EventBus, type EventPayload, type NodeStatus, type PypeEvent } from './events.js';
 import { GlobalStore } from './globals.js';
@@ -122,7 +122,7 @@ export async function executeSubflowTask(task: SubflowTask, options: TaskRunOpti
     contextName: task.contextName,
     globals,
     bus,
-    artifacts: new ArtifactStore(settings.spill, () => {}),
+    artifacts: new ArtifactStore(artifactPolicy(settings), () => {}),
     pool: new PiscinaPool(poolSize(settings.threads)),
     signal: options.signal ?? new AbortController().signal,
     frame: task.frame,

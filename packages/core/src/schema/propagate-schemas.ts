@@ -3,6 +3,7 @@ import { errorMessage, type AnyModuleDefinition, type ConfigIssue, type EdgeSche
 import type { PathSegment } from '../flow/diagnostics.js';
 import type { Flow } from '../flow/types.js';
 import type { Collector } from '../plan/collector.js';
+import { inputKeys } from '../plan/input-keys.js';
 import type { DagNode, DataEdge, Plan } from '../plan/types.js';
 import { importModule } from '../registry/import-module.js';
 import { checkPaths } from '../run/path-guard.js';
@@ -47,10 +48,14 @@ export async function propagateSchemas(plan: Plan, flow: Flow, out: Collector, o
       const node = dag.nodes[id];
       const inputs: Record<string, Schema | undefined> = {};
       const unknownInputs: string[] = [];
-      for (const e of edgesInto.get(id) ?? []) {
+      for (const { edge: e, key } of inputKeys(node, edgesInto.get(id) ?? [])) {
         const from = ports.get(`${e.from}.${e.from_port}`);
-        if (from && !('unknown' in from)) inputs[e.to_port] = from;
-        else unknownInputs.push(`${e.from}.${e.from_port}`);
+        if (from && !('unknown' in from)) inputs[key] = from;
+        else {
+          unknownInputs.push(`${e.from}.${e.from_port}`);
+          // A many port keeps an unknown input's place, so the module sees every position.
+          if (key !== e.to_port) inputs[key] = undefined;
+        }
       }
       const index = indexOf.get(id)!;
       const result = options.broken?.has(index)

@@ -8,10 +8,10 @@ export interface BoundSql {
   values: unknown[];
 }
 
-const TEMPLATE = /\{\{\s*([^{}]*?)\s*\}\}/y;
+export const TEMPLATE = /\{\{\s*([^{}]*?)\s*\}\}/y;
 const QUOTED_TEMPLATE = /'\{\{\s*([^{}]*?)\s*\}\}'/y;
 const DOLLAR_TAG = /\$([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/y;
-const NAME_CHAR = /[\w$\u0080-\uffff]/;
+export const NAME_CHAR = /[\w$\u0080-\uffff]/;
 
 /**
  * Binds the templates of a SQL text (a field with `format: sql`, PostgreSQL's dialect); a value
@@ -83,7 +83,7 @@ export function bindSqlTemplates(sql: string, scope: TemplateScope, where: strin
   return { text: out, values };
 }
 
-function at(re: RegExp, text: string, index: number): RegExpExecArray | null {
+export function at(re: RegExp, text: string, index: number): RegExpExecArray | null {
   re.lastIndex = index;
   return re.exec(text);
 }
@@ -127,11 +127,11 @@ function blockCommentEnd(sql: string, start: number): number {
   return sql.length;
 }
 
-function refuseTemplates(part: string, place: string, where: string, fix: string): void {
+export function refuseTemplates(part: string, place: string, where: string, fix: string): void {
   const m = new RegExp(TEMPLATE.source).exec(part);
   if (m) throw misplaced(m[0], place, where, fix);
 }
 
-function misplaced(template: string, place: string, where: string, fix: string): PypeError {
+export function misplaced(template: string, place: string, where: string, fix: string): PypeError {
   return new PypeError(`${template} in ${where} ${place}: a value is never spliced into SQL text`, { hint: fix });
 }

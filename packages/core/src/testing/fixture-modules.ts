@@ -6,6 +6,7 @@ interface FixtureModule {
   name: string;
   type: 'source' | 'mod' | 'sink' | 'solo';
   input_ports?: string[];
+  many_input_ports?: string[];
   output_ports?: string[];
   globals?: string[];
   /** JSON Schema of the config. */
@@ -17,6 +18,7 @@ interface FixtureModule {
 }
 
 const arrowUrl = new URL(import.meta.resolve('apache-arrow'));
+const sdkUrl = new URL(import.meta.resolve('@pypeline/sdk'));
 
 /**
  * Fixture modules installed into a temp project's node_modules, so tests exercise real
@@ -33,6 +35,20 @@ export const FIXTURES: FixtureModule[] = [
       const ids = Int32Array.from({ length: ctx.config.rows }, (_, i) => i);
       ctx.setGlobal('row_count', ctx.config.rows);
       return { data: arrow.tableFromArrays({ id: ids, label: Array.from(ids, (i) => ctx.config.label + i) }) };`,
+  },
+  {
+    // A many input port: the ids of every connection, in connection order, and how many there were.
+    name: 'concat_rows',
+    type: 'mod',
+    input_ports: ['inputs'],
+    many_input_ports: ['inputs'],
+    output_ports: ['output'],
+    globals: ['inputs', 'labels'],
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    run: `const tables = await Promise.all(sdk.requireInputList(inputs, 'inputs', 'concat_rows', 'connect some').map((a) => a.table()));
+      ctx.setGlobal('inputs', tables.length);
+      ctx.setGlobal('labels', tables.map((t) => t.get(0).label).join(','));
+      return { output: tables.reduce((all, t) => all.concat(t)) };`,
   },
   {
     name: 'pass_rows',
@@ -164,7 +180,7 @@ export function createFixtureProject(): string {
     writeFileSync(join(dir, 'pypeline.manifest.json'), JSON.stringify({
       manifest_version: 1, sdk_api: 1, name: m.name, entry: './dist/index.js', type: m.type,
       description: `fixture ${m.name}`, category: 'Fixtures',
-      input_ports: m.input_ports ?? [], output_ports: m.output_ports ?? [], globals: m.globals ?? [], packages: [],
+      input_ports: m.input_ports ?? [], ...(m.many_input_ports ? { many_input_ports: m.many_input_ports } : {}), output_ports: m.output_ports ?? [], globals: m.globals ?? [], packages: [],
       config_schema: {
         required: Object.fromEntries(Object.entries(m.schema.properties).filter(([k]) => required.includes(k)).map(([k, s]) => [k, field(k, s)])),
         optional: Object.fromEntries(Object.entries(m.schema.properties).filter(([k]) => !required.includes(k)).map(([k, s]) => [k, field(k, s)])),
@@ -172,6 +188,7 @@ export function createFixtureProject(): string {
       json_schema: m.schema,
     }));
     writeFileSync(join(dir, 'dist', 'index.js'), `import * as arrow from ${JSON.stringify(arrowUrl.href)};
+import * as sdk from ${JSON.stringify(sdkUrl.href)};
 import * as fs from 'node:fs';
 export default { name: ${JSON.stringify(m.name)}, type: ${JSON.stringify(m.type)},${m.cacheable === undefined ? '' : ` cacheable: ${m.cacheable},`} async run(inputs, ctx) { ${m.run} } };\n`);
   }

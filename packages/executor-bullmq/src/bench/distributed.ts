@@ -26,17 +26,42 @@ import { napFlow, napProject } from '../testing/fixture-project.js';
 import { buildJob } from '../testing/jobs.js';
 import { spawnWorkers } from '../testing/spawn-workers.js';
 
-const { values } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: {
-    workers: { type: 'string', default: '1,2,4' },
-    modules: { type: 'string', default: '200' },
-    ms: { type: 'string', default: '100' },
-    tasks: { type: 'string', default: '100' },
-    redis: { type: 'string', default: process.env.PYPE_REDIS_URL ?? DEFAULT_REDIS_URL },
-    json: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `pnpm bench:distributed [-- options]
+
+  --workers LIST  worker process counts for the fan-out case (default 1,2,4)
+  --modules N     I/O-bound modules fanned out from one start module (default 200)
+  --ms N          milliseconds each of those modules waits (default 100)
+  --tasks N       no-op sub flows in the per-task overhead chain (default 100)
+  --redis URL     Redis to queue on (default: PYPE_REDIS_URL, else ${DEFAULT_REDIS_URL})
+  --json          print the figures as JSON instead of Markdown tables
+  -h, --help      print this and exit
+`;
+
+/** The options, or usage and exit: on --help (code 0) or on a mistake (code 2, naming it). */
+function readOptions() {
+  try {
+    return parseArgs({
+      args: process.argv.slice(2).filter((a) => a !== '--'),
+      options: {
+        workers: { type: 'string', default: '1,2,4' },
+        modules: { type: 'string', default: '200' },
+        ms: { type: 'string', default: '100' },
+        tasks: { type: 'string', default: '100' },
+        redis: { type: 'string', default: process.env.PYPE_REDIS_URL ?? DEFAULT_REDIS_URL },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (err) {
+    process.stderr.write(`✗ ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const values = readOptions();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const redis = values.redis!;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -41,6 +41,7 @@ interface Manifest extends ManifestConfig {
   description: string;
   category: string;
   input_ports: string[];
+  many_input_ports?: string[];
   output_ports: string[];
   globals: string[];
   cacheable?: boolean;
@@ -108,6 +109,8 @@ function compareDefinition(def: ModuleDefinition, manifest: Manifest, errors: st
   const fromCode: Record<string, unknown> = {
     name: def.name, type: def.type, description: def.description, category: def.category,
     input_ports: def.inputPorts ?? [], output_ports: def.outputPorts ?? [], globals: def.globals ?? [],
+    // Written only when there are some, like the codegen writes it.
+    many_input_ports: def.manyInputPorts?.length ? def.manyInputPorts : undefined,
   };
   // Manifests from before caching have no `cacheable`; a present one must match the code.
   if (manifest.cacheable !== undefined) fromCode.cacheable = (def.type === 'source' || def.type === 'mod') && def.cacheable !== false;

@@ -1,6 +1,6 @@
 // @pypeline/sdk/testing: what a module package's own tests use.
 export { runModule } from './run-module.js';
-export type { RunModuleOptions, RunModuleResult } from './run-module.js';
+export type { RunModuleOptions, RunModuleResult, TestInput } from './run-module.js';
 export { checkConformance, assertConformance } from './check-conformance.js';
 export type { Conformance, ConformanceOptions } from './check-conformance.js';
 export { createTestContext } from './create-test-context.js';

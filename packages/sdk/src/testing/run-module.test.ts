@@ -1,5 +1,6 @@
 import { tableFromArrays } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
+import { inputList } from '../inputs.js';
 import { defineModule } from '../module.js';
 import { runModule } from './run-module.js';
 
@@ -47,5 +48,18 @@ describe('runModule', () => {
     await expect(runModule(none, { config: {}, inputs: { input: [] } })).rejects.toThrow('returned nothing on output port "output"');
     const extra = { ...double, run: async () => ({ output: tableFromArrays({ x: [1] }), other: tableFromArrays({ x: [1] }) }) };
     await expect(runModule(extra, { config: {}, inputs: { input: [] } })).rejects.toThrow('returned output "other", which is not in outputPorts');
+  });
+
+  it('gives a many input port its connections in order, keyed by inputKey', async () => {
+    const count = defineModule({
+      name: 'count_mod', type: 'mod', description: 'Counts rows per input', category: 'Transforms',
+      inputPorts: ['inputs'], manyInputPorts: ['inputs'], outputPorts: ['output'],
+      async run(inputs) {
+        return { output: tableFromArrays({ rows: Int32Array.from(inputList(inputs, 'inputs').map((a) => a.numRows)) }) };
+      },
+    });
+    const { outputs } = await runModule(count, { config: {}, inputs: { inputs: [tableFromArrays({ x: [1, 2] }), [], tableFromArrays({ x: [3] })] } });
+    expect([...(outputs.output.getChild('rows')!.toArray() as Int32Array)]).toEqual([2, 0, 1]);
+    await expect(runModule(count, { config: {}, inputs: { inputs: tableFromArrays({ x: [1] }) } })).rejects.toThrow('"inputs" takes many connections: give it a non-empty list');
   });
 });

@@ -1,12 +1,19 @@
 import { Table, type RecordBatch } from 'apache-arrow';
 import type { Artifact } from '../artifact.js';
+import { inputKey } from '../inputs.js';
 import type { ModuleDefinition, ModuleInputs } from '../module.js';
 import { isArtifact, MemoryArtifact, toTable } from '../memory-artifact.js';
 import { createTestContext, type TestContext, type TestContextOptions } from './create-test-context.js';
 
+/** What a test gives one input connection. */
+export type TestInput = Table | RecordBatch[] | Artifact;
+
 export interface RunModuleOptions<C> extends TestContextOptions<C> {
-  /** Data on each input port: a table, record batches, or an artifact. */
-  inputs?: Record<string, Table | RecordBatch[] | Artifact>;
+  /**
+   * Data on each input port: a table, record batches, or an artifact; on a many input port
+   * (`manyInputPorts`) a list of them, one per connection, in connection order.
+   */
+  inputs?: Record<string, TestInput | TestInput[]>;
 }
 
 export interface RunModuleResult<C> {
@@ -49,15 +56,27 @@ export async function runModule<C>(def: ModuleDefinition<C>, options: RunModuleO
 
 function wrapInputs<C>(def: ModuleDefinition<C>, given: NonNullable<RunModuleOptions<C>['inputs']>): ModuleInputs {
   const declared = def.inputPorts ?? [];
+  const many = new Set(def.manyInputPorts ?? []);
   const problems: string[] = [];
   for (const port of declared) if (!(port in given)) problems.push(`input port "${port}" has no data`);
   for (const port of Object.keys(given)) if (!declared.includes(port)) problems.push(`"${port}" is not an input port`);
+  for (const port of many) {
+    const list = given[port];
+    if (list !== undefined && (!Array.isArray(list) || list.length === 0 || list.some((x) => !Array.isArray(x) && !(x instanceof Table) && !isArtifact(x)))) {
+      problems.push(`"${port}" takes many connections: give it a non-empty list of inputs, e.g. [tableA, tableB]`);
+    }
+  }
   if (problems.length) {
     throw new Error(`runModule(${def.name}): ${problems.join('; ')}. Its input ports are [${declared.join(', ')}]`);
   }
   const inputs: ModuleInputs = {};
   for (const [port, data] of Object.entries(given)) {
-    inputs[port] = isArtifact(data) ? data : new MemoryArtifact(Array.isArray(data) ? new Table(data) : data);
+    if (many.has(port)) (data as TestInput[]).forEach((one, i) => (inputs[inputKey(port, i)] = wrap(one)));
+    else inputs[port] = wrap(data as TestInput);
   }
   return inputs;
+}
+
+function wrap(data: TestInput): Artifact {
+  return isArtifact(data) ? data : new MemoryArtifact(Array.isArray(data) ? new Table(data) : data);
 }

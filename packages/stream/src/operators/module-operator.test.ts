@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import deriveMod from '@pypeline/mod-derive-mod';
 import filterMod from '@pypeline/mod-filter-mod';
-import { defineModule, toTable } from '@pypeline/sdk';
+import { defineModule, requireInputList, toTable } from '@pypeline/sdk';
 import { describe, expect, it } from 'vitest';
 import { count, sum } from '../aggregates.js';
 import { streamApp } from '../app.js';
@@ -24,7 +24,25 @@ const slowCopy = defineModule({
   },
 });
 
+/** A module with a many input port, like union_mod: a stream is its one connection. */
+const stack = defineModule({
+  name: 'stack_mod', type: 'mod', description: 'stacks its inputs', category: 'Test',
+  inputPorts: ['inputs'], manyInputPorts: ['inputs'], outputPorts: ['output'],
+  async run(inputs) {
+    const [first, ...rest] = await Promise.all(requireInputList(inputs, 'inputs', 'stack_mod', 'connect it').map((a) => toTable(a)));
+    return { output: first.concat(...rest) };
+  },
+});
+
 describe('batch modules in a stream', () => {
+  it('feeds a many input port the stream as its one connection', async () => {
+    const out = collectSink();
+    const app = streamApp('many');
+    app.source('in', memorySource(rows.slice(0, 40), { batchSize: 16 })).module(stack, {}, { name: 'stack' }).to(out, { name: 'out' });
+    await runStream(app, { stateDir: mkdtempSync(join(tmpdir(), 'pype-mod-')) });
+    expect(out.rows).toHaveLength(40);
+  });
+
   it('runs installed transform modules once per record batch, in order', async () => {
     const out = collectSink();
     const app = streamApp('modules');

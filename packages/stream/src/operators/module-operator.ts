@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { RecordBatch, Table } from 'apache-arrow';
-import { defaultMemoryBudget, isArtifact, MemoryArtifact, type ModuleContext, type ModuleDefinition, type ModuleOutput, type WorkerPool } from '@pypeline/sdk';
+import { defaultMemoryBudget, inputKey, isArtifact, MemoryArtifact, type ModuleContext, type ModuleDefinition, type ModuleOutput, type WorkerPool } from '@pypeline/sdk';
 import type { StreamLogger } from '../connector.js';
 import type { Operator } from './operator.js';
 import type { AnyModuleDefinition } from '@pypeline/sdk';
@@ -68,6 +68,8 @@ export function moduleOperator(id: string, def: AnyModuleDefinition, config: Rec
     setGlobal: (key, value) => void globals.set(key, value),
     getGlobal: (moduleId, key) => (moduleId === id ? globals.get(key) : undefined),
   };
+  // A stream is one connection: on a many port (union_mod's) it is the first and only one.
+  const inputAt = def.manyInputPorts?.includes(ports.input) ? inputKey(ports.input, 0) : ports.input;
   return {
     id,
     async open() {
@@ -75,7 +77,7 @@ export function moduleOperator(id: string, def: AnyModuleDefinition, config: Rec
     },
     process(batch, _input, emit) {
       chain = chain.then(async () => {
-        const outputs = await def.run({ [ports.input]: new MemoryArtifact(new Table([batch])) }, ctx);
+        const outputs = await def.run({ [inputAt]: new MemoryArtifact(new Table([batch])) }, ctx);
         const out = outputs?.[ports.output];
         if (out === undefined) throw new Error(`module ${def.name} returned no output on port "${ports.output}"`);
         for await (const b of batchesOf(out)) if (b.numRows > 0) emit('out', b);

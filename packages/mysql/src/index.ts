@@ -1,0 +1,12 @@
+export { CONNECTION_DEFAULTS, connectionConfig, describeConnection } from './connection-config.js';
+export type { MysqlConnection, ResolvedConnection } from './connection-config.js';
+export { connect, disconnect, execute, query } from './connect.js';
+export type { StatementResult } from './connect.js';
+export { checkConnection } from './check-connection.js';
+export { mysqlError } from './mysql-error.js';
+export { readerFor, parseDate, parseDateTime, parseTimeOfDay } from './mysql-to-arrow.js';
+export type { ColumnReader } from './mysql-to-arrow.js';
+export { createTableSql, mysqlTypeOf, paramReader } from './arrow-to-mysql.js';
+export type { ParamReader } from './arrow-to-mysql.js';
+export { decimalWords } from './decimal-words.js';
+export { qualifiedName, quoteIdent } from './quote-ident.js';
