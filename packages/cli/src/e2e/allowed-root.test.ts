@@ -53,6 +53,8 @@ describe('settings.allowed_root covers every path a flow names', () => {
     ['csv_sink', 'a ../ output', (r: string) => join(r, 'data', '..', '..', 'outside', 'evil.csv')],
     ['csv_sink', 'an output in a symlinked folder pointing outside', (r: string) => join(r, 'link', 'new', 'via-link.csv')],
     ['parquet_sink', 'an output in a symlinked folder pointing outside', (r: string) => join(r, 'link', 'new', 'via-link.parquet')],
+    ['excel_sink', 'a ../ output', (r: string) => join(r, 'data', '..', '..', 'outside', 'evil.xlsx')],
+    ['excel_sink', 'an output in a symlinked folder pointing outside', (r: string) => join(r, 'link', 'new', 'via-link.xlsx')],
   ])('refuses %s with %s, and writes nothing outside', (name, _what, make) => {
     const { root, outside } = sandbox();
     const target = make(root);
@@ -71,6 +73,27 @@ describe('settings.allowed_root covers every path a flow names', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('read: config "file_path" points outside settings.allowed_root');
     expect(existsSync(join(root, 'out.json'))).toBe(false);
+  }, 120_000);
+
+  it('refuses a SQLite database outside the root, to write or to read, and an Excel input through a link', () => {
+    const { root, outside } = sandbox();
+    const database = join(root, 'link', 'evil.db');
+    const load = `  - id: out\n    name: sqlite_sink\n    configs: { required: { database: ${JSON.stringify(database)}, table: t } }\n`;
+    const wrote = run(root, read(join(root, 'data', 'people.csv')) + load, ['read.data - out.input']);
+    expect(wrote.status).toBe(1);
+    expect(wrote.stderr).toContain(`out: config "database" points outside settings.allowed_root: ${database}`);
+    expect(readdirSync(outside)).toEqual(['secret.csv']);
+
+    const query = `  - id: q\n    name: sqlite_source\n    configs: { required: { database: ${JSON.stringify(join(root, '..', 'outside', 'x.db'))}, query: "select 1" } }\n`;
+    const queried = run(root, query + sink('json_sink', join(root, 'q.json')), ['q.data - out.input']);
+    expect(queried.status).toBe(1);
+    expect(queried.stderr).toContain('q: config "database" points outside settings.allowed_root');
+
+    const sheet = `  - id: xl\n    name: excel_source\n    configs: { required: { file_path: ${JSON.stringify(join(root, 'link', 'secret.xlsx'))} } }\n`;
+    const readSheet = run(root, sheet + sink('json_sink', join(root, 'xl.json')), ['xl.data - out.input']);
+    expect(readSheet.status).toBe(1);
+    expect(readSheet.stderr).toContain('xl: config "file_path" points outside settings.allowed_root');
+    expect(existsSync(join(root, 'xl.json'))).toBe(false);
   }, 120_000);
 
   it('refuses to list the parent folder, a ../ pattern, or a symlinked entry pointing outside', () => {

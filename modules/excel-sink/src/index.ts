@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import { checkWritable, defineModule, ModuleError, openAtomicFile, requireInput } from '@pypeline/sdk';
+import { DEFAULTS, type Config, type ResolvedConfig } from './config.js';
+import { configProblems } from './config-problems.js';
+import { writeWorkbook } from './write-workbook.js';
+
+export type { Config } from './config.js';
+
+// Retrying cannot fix a path that names a folder or a place the user may not write.
+const USER_ERRORS = new Set(['EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EROFS', 'EEXIST']);
+
+export default defineModule<Config>({
+  name: 'excel_sink',
+  type: 'sink',
+  description: 'Streams its input into an .xlsx workbook, one sheet or one per value of a column, with native Excel types and a styled header; atomic',
+  category: 'File Sinks',
+  inputPorts: ['input'],
+  globals: ['row_count', 'output_path', 'sheet_count'],
+  outputSchemas: ({ config, inputs }) => ({ problems: configProblems(resolved(config), inputs.input) }),
+  check: ({ config }) => checkWritable(config.output_path, 'output_path'),
+  async run(inputs, ctx) {
+    const config = resolved(ctx.config);
+    const input = requireInput(inputs, 'input', 'excel_sink', 'connect a data edge to it, e.g. "source.data - sink.input"');
+    const problems = configProblems(config, input.schema);
+    if (problems.length > 0) {
+      throw new ModuleError(`excel_sink: ${problems.map((p) => `${p.key.join('.')}: ${p.message}`).join('; ')}`, { retryable: false, hint: problems.map((p) => p.hint).filter(Boolean).join('; ') });
+    }
+    const path = resolve(config.output_path);
+    const file = await openAtomicFile(path).catch((error: NodeJS.ErrnoException) => {
+      throw writeError(path, error);
+    });
+    let written;
+    try {
+      written = await writeWorkbook(file, input.schema, input.batches(), config, ctx.signal);
+      await file.commit();
+    } catch (error) {
+      await file.abort();
+      if (error instanceof ModuleError || ctx.signal.aborted) throw error;
+      throw writeError(path, error as NodeJS.ErrnoException);
+    }
+    for (const [column, count] of Object.entries(written.asText)) {
+      ctx.logger.warn(`column ${column}: ${count} values written as text, since Excel keeps numbers as doubles and they would lose digits (64-bit integers past 2^53, decimals of more than 15 digits)`, { path });
+    }
+    ctx.setGlobal('row_count', written.rows);
+    ctx.setGlobal('output_path', path);
+    ctx.setGlobal('sheet_count', written.sheets.length);
+    ctx.logger.info('wrote Excel workbook', { path, rows: written.rows, sheets: written.sheets.length, bytes: file.size });
+  },
+});
+
+function resolved(config: Config): ResolvedConfig {
+  return { ...DEFAULTS, ...config } as ResolvedConfig;
+}
+
+function writeError(path: string, error: NodeJS.ErrnoException): ModuleError {
+  return new ModuleError(`cannot write Excel file ${path}: ${error.message}`, {
+    retryable: !USER_ERRORS.has(error.code ?? ''),
+    hint: 'check that output_path names a file (not a folder) in a writable place with free space',
+    cause: error,
+  });
+}
