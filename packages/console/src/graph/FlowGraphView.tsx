@@ -32,7 +32,7 @@ export function FlowGraphView({ graph, runs, selected, onSelect }: Props) {
   const warned = new Set(graph.problems.filter((p) => p.nodeId && p.severity === 'warning').map((p) => p.nodeId!));
   return (
     <div class="graph-wrap" data-testid="flow-graph">
-      <svg class="graph" viewBox={`0 0 ${layout.width} ${layout.height}`} style={{ width: `${layout.width}px`, maxWidth: '100%', minWidth: `${Math.round(layout.width * 0.8)}px` }}
+      <svg class="graph" viewBox={`0 0 ${layout.width} ${layout.height}`} style={{ width: `${layout.width}px`, maxWidth: '100%', minWidth: `${Math.round(layout.width * 0.6)}px` }}
         onClick={() => onSelect(null)}>
         <defs>
           {(['data', 'control', 'iterate', 'start'] as const).map((k) => (
