@@ -37,6 +37,8 @@ export interface RegistryOptions {
   store?: RunStore;
   /** Where a failed store write is reported (the run goes on). Default: stderr. */
   log?: (line: string) => void;
+  /** Told of every event and every final status (the server's Prometheus metrics). */
+  observer?: { observe(run: StoredRun, e: PypeEvent): void; finished(run: StoredRun): void };
 }
 
 /** What `recover()` found in the store. */
@@ -282,7 +284,18 @@ export class RunRegistry {
       run.runId = event.runId;
       void this.write(run, (s) => this.store.update(s));
     }
+    this.observe((o) => o.observe(run, event));
     for (const fn of this.watchers.get(run.id) ?? []) fn(event);
+  }
+
+  /** Metrics are a side show: one that fails is reported, and the run goes on. */
+  private observe(fn: (o: NonNullable<RegistryOptions['observer']>) => void): void {
+    if (!this.options.observer) return;
+    try {
+      fn(this.options.observer);
+    } catch (err) {
+      (this.options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`pype serve: the metrics could not count an event: ${errorMessage(err)}`);
+    }
   }
 
   private async finish(run: RunRecord, status: RunPhase, errors: RunError[]): Promise<void> {
@@ -291,6 +304,7 @@ export class RunRegistry {
     run.finishedAt = new Date().toISOString();
     run.durationMs = run.startedAt ? Date.parse(run.finishedAt) - Date.parse(run.startedAt) : 0;
     await this.write(run, (s) => this.store.update(s, true));
+    this.observe((o) => o.finished(run));
     if (run.uploadDir) rmSync(run.uploadDir, { recursive: true, force: true });
     this.active.delete(run.id);
     await this.write(run, () => this.store.forgetFinished(this.options.keepRuns ?? 1000));
