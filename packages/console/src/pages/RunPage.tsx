@@ -54,7 +54,8 @@ export function RunPage({ id }: { id: string }) {
   };
   const nodes = [...run.nodes.values()];
   const logs = run.logs.filter((l) => !nodeFilter || (l.nodeId && moduleOf(l.nodeId) === nodeFilter));
-  const logNodes = [...new Set(run.logs.map((l) => l.nodeId && moduleOf(l.nodeId)).filter(Boolean))] as string[];
+  // The selected module stays in the list even before it has logged anything.
+  const logNodes = [...new Set([...run.logs.map((l) => l.nodeId && moduleOf(l.nodeId)), nodeFilter].filter(Boolean))] as string[];
   const totalRows = nodes.reduce((n, x) => Math.max(n, x.rowsOut), 0);
 
   return (
