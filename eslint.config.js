@@ -41,6 +41,8 @@ const BOUNDARIES = [
     'the out-of-core helpers (spill) import only the leaves and verbs, so every module can use them'),
   ...importsOnly('modules use the SDK', ['modules/*'], HELPERS,
     'a module imports only @pypeline/sdk (a peer) and the shared helpers expr, verbs, parquet, postgres, mysql and spill, never core, cli, server, executor-bullmq, stream* or another module, so it runs unchanged in batch, stream and worker processes'),
+  ...importsOnly('the console is a browser app', ['packages/console'], [],
+    '@pypeline/console is a browser app bundled into static files: it imports no @pypeline package and reads everything from the pype serve API'),
   boundary('core is the engine', ['packages/core/src/**'], allOf('cli', 'server', 'executor-bullmq', 'stream', 'stream-connectors', MODULE),
     '@pypeline/core never imports a module (the registry discovers modules at run time) nor the packages built on it (cli, server, executor-bullmq, stream, stream-connectors)'),
   boundary('runtimes sit on core', ['packages/{executor-bullmq,server,stream,stream-connectors}/src/**'], allOf('cli', MODULE),

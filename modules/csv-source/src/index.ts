@@ -27,7 +27,10 @@ export default defineModule<Config>({
     const csv = await openCsv(path, options);
     const names = csv.schema.names as string[];
     async function* chunks(): AsyncGenerator<CsvChunk> {
-      yield* csv.chunks();
+      for await (const chunk of csv.chunks()) {
+        ctx.progress?.({ bytes: chunk.end, totalBytes: size });
+        yield chunk;
+      }
       const { rows, skipped, rejected } = csv.stats;
       ctx.setGlobal('row_count', rows);
       ctx.setGlobal('skipped_count', skipped);

@@ -35,6 +35,8 @@ export type Reject = BadRecord;
 export interface CsvChunk {
   batch: RecordBatch;
   rejects: Reject[];
+  /** Bytes of the file read up to the end of this chunk. */
+  end: number;
 }
 
 export interface CsvRead {
@@ -84,12 +86,12 @@ export async function openCsv(path: string, options: CsvReadOptions): Promise<Cs
     options.schema[layout.names[column]] ? 'the type set for the column in schema' : `the type inferred for the column from the first ${inferred.rows} rows (sample_rows: ${options.sampleRows})`;
 
   async function* chunks(): AsyncGenerator<CsvChunk> {
-    const pending: { parsed: Promise<ParsedChunk>; offset: number }[] = [];
+    const pending: { parsed: Promise<ParsedChunk>; offset: number; end: number }[] = [];
     const ahead = Math.max(2, options.pool.size + 1);
     let lineBase = layout.firstLine - 1;
     let start = layout.dataStart;
     let offset = 0;
-    const finish = async (next: { parsed: Promise<ParsedChunk>; offset: number }): Promise<CsvChunk> => {
+    const finish = async (next: { parsed: Promise<ParsedChunk>; offset: number; end: number }): Promise<CsvChunk> => {
       const parsed = await next.parsed;
       if (parsed.invalidUtf8) throw notUtf8(path, lineBase + parsed.invalidUtf8.line, next.offset + parsed.invalidUtf8.offset, parsed.invalidUtf8);
       const rejects = parsed.bad.map((bad) => ({ ...bad, line: lineBase + bad.line }));
@@ -98,14 +100,14 @@ export async function openCsv(path: string, options: CsvReadOptions): Promise<Cs
       stats.rows += parsed.rows;
       stats.skipped += parsed.skipped;
       stats.rejected += rejects.length;
-      return { batch: toRecordBatch(schema, parsed.rows, parsed.columns), rejects };
+      return { batch: toRecordBatch(schema, parsed.rows, parsed.columns), rejects, end: next.end };
     };
     try {
       for await (const bytes of readChunks(path, dialect, options.chunkBytes, options.signal)) {
         const task: ParseTask = { ...template, bytes, start };
         start = 0;
         const length = bytes.length; // read before the transfer detaches the buffer
-        pending.push({ parsed: options.pool.run<ParsedChunk>(task, { filename: csvWorkerFile, transferList: [bytes.buffer as ArrayBuffer], signal: options.signal }), offset });
+        pending.push({ parsed: options.pool.run<ParsedChunk>(task, { filename: csvWorkerFile, transferList: [bytes.buffer as ArrayBuffer], signal: options.signal }), offset, end: offset + length });
         offset += length;
         if (pending.length >= ahead) yield await finish(pending.shift()!);
       }

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   run: async () => (await import('./commands/run.js')).registerRun,
   worker: async () => (await import('./commands/worker.js')).registerWorker,
   serve: async () => (await import('./commands/serve.js')).registerServe,
+  ui: async () => (await import('./commands/ui.js')).registerUi,
   dlq: async () => (await import('./commands/dlq.js')).registerDlq,
   clean: async () => (await import('./commands/clean.js')).registerClean,
   inspect: async () => (await import('./commands/inspect.js')).registerInspect,

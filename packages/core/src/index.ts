@@ -79,8 +79,8 @@ export { resolveTemplates, resolveExpressionTemplates } from './template/templat
 export { resolveConfigTemplates } from './template/resolve-config.js';
 export type { TemplateScope } from './template/templater.js';
 export { findRefs } from './template/references.js';
-export { parseDataEdge } from './plan/parse-connections.js';
+export { parseDataEdge, parseControlEdge, isSyntaxError } from './plan/parse-connections.js';
 export { checkConfig, configProblems, addValueCheck } from './plan/check-config.js';
 export type { ConfigProblem, ConfigOwner, ValueCheck } from './plan/check-config.js';
-export type { ParsedDataEdge } from './plan/parse-connections.js';
+export type { ParsedDataEdge, ParsedControlEdge } from './plan/parse-connections.js';
 export type { YamlDocument } from './flow/yaml-document.js';

@@ -72,6 +72,13 @@ export interface ModuleContext<C = Record<string, unknown>> {
   tempDir(): string;
   /** Sets `{node_id}.{key}`; readable by later modules as `{{module_id__key}}`. */
   setGlobal(key: string, value: unknown): void;
+  /**
+   * Tells progress displays (`pype run` on a terminal, the web console) how far a read has got:
+   * `bytes` read so far of `totalBytes` (a file's size), for a rate and an ETA. Cheap enough to
+   * call per chunk; the engine throttles it. Rows need no report: the engine counts the batches
+   * of a module's streams. Optional: a context without it (an older engine) shows no bytes.
+   */
+  progress?(update: { bytes: number; totalBytes?: number }): void;
   /** Reads a global of a module (case-insensitive); undefined when unset. */
   getGlobal(moduleId: string, key: string): unknown;
 }

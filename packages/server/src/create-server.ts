@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { SubflowExecutor } from '@pypeline/core';
-import { installBearerAuth } from './bearer-auth.js';
+import { installBearerAuth, installLoopbackGuard } from './bearer-auth.js';
 import { installErrorReplies } from './error-replies.js';
 import { RunRegistry, type Recovered } from './run-registry.js';
+import { RunMetrics } from './run-metrics.js';
 import type { RunStore } from './run-store.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
 import { isPostgresUrl, PostgresRunStore } from './postgres-run-store.js';
@@ -13,12 +14,24 @@ import { healthRoute } from './routes/health.js';
 import { runEventsRoute } from './routes/run-events.js';
 import { runStatusRoute } from './routes/run-status.js';
 import { startRunRoute } from './routes/start-run.js';
+import { consoleRoutes } from './routes/console-files.js';
+import { flowsRoute } from './routes/flows.js';
+import { jobsRoutes } from './routes/jobs.js';
+import { runControlRoutes } from './routes/run-control.js';
 
 export interface ServerOptions {
   /** Folder of built jobs: `POST /jobs/<name>/runs` runs `<jobsDir>/<name>`. */
   jobsDir: string;
-  /** Accepted bearer tokens; at least one. */
+  /** Accepted bearer tokens; at least one, unless `auth` is false. */
   tokens: string[];
+  /**
+   * False: no token is asked for (`pype serve --no-auth`, `pype ui`). Only for a server that
+   * listens on a loopback address (the caller makes sure): requests must name a loopback Host
+   * and come from no other site. Default true.
+   */
+  auth?: boolean;
+  /** The web console's built files; default `@pypeline/console`'s, when it is built. */
+  consoleDir?: string;
   /** Where sub flows run; local (in this process) when omitted. */
   executor?: SubflowExecutor & { releaseRun?(runId: string): Promise<void>; readonly outage?: AbortSignal };
   /** Shown by /health. Default `local`, or `bullmq` when an executor is given. */
@@ -62,20 +75,28 @@ export interface PypeServer {
 
 /** `pype serve`: the seed's Dispatch as HTTP: answer 202 at once, run in the background. */
 export async function createServer(options: ServerOptions): Promise<PypeServer> {
-  if (!options.tokens.length || options.tokens.some((t) => !t.trim())) throw new Error('createServer needs at least one non-empty bearer token');
+  const auth = options.auth ?? true;
+  if ((auth && !options.tokens.length) || options.tokens.some((t) => !t.trim())) throw new Error('createServer needs at least one non-empty bearer token (or auth: false)');
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024, return503OnClosing: true });
   // Only JSON (the context) and multipart (files and fields): anything else is a 415.
   app.removeContentTypeParser('text/plain');
   await app.register(multipart, { limits: { fileSize: options.uploadLimit ?? 100 * 1024 * 1024, files: 20, fields: 200, fieldSize: 64 * 1024 } });
   installErrorReplies(app, log);
-  installBearerAuth(app, options.tokens);
+  if (auth) installBearerAuth(app, options.tokens);
+  else installLoopbackGuard(app);
   const store = options.store ?? (await openRunStore(options.database ?? defaultDatabase(options.jobsDir)));
-  const runs = new RunRegistry({ executor: options.executor, searchDirs: options.searchDirs, keepRuns: options.keepRuns, store, log });
+  const metrics = new RunMetrics(() => store.counts());
+  const runs = new RunRegistry({ executor: options.executor, searchDirs: options.searchDirs, keepRuns: options.keepRuns, store, log, observer: metrics });
   healthRoute(app, runs, options.executorName ?? (options.executor ? 'bullmq' : 'local'));
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()));
   startRunRoute(app, runs, options.jobsDir, options.uploadDir);
   runStatusRoute(app, runs);
   runEventsRoute(app, runs);
+  runControlRoutes(app, runs);
+  jobsRoutes(app, runs, options.jobsDir);
+  flowsRoute(app, options.jobsDir, options.searchDirs);
+  await consoleRoutes(app, options.consoleDir);
   const recovered = await runs.recover();
   await removeOrphanUploads(options.uploadDir ? [options.uploadDir] : jobUploadFolders(options.jobsDir), store, log);
   return {

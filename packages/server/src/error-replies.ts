@@ -15,7 +15,7 @@ export function installErrorReplies(app: FastifyInstance, log: (line: string) =>
     log(`✗ ${request.method} ${request.url}: internal error: ${err.stack ?? err.message}`);
     return reply.code(500).send({ error: 'internal error (this is a bug in PYpeline; the server log has the details)' });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no such endpoint: ${request.method} ${request.url.split('?')[0]}`, hint: 'see GET /health, POST /jobs/:name/runs, GET /runs/:id, GET /runs/:id/events' }));
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no such endpoint: ${request.method} ${request.url.split('?')[0]}`, hint: 'see GET /health, GET /metrics, GET /jobs, POST /jobs/:name/runs, GET /runs/:id, GET /runs/:id/events, or the console at /console/' }));
 }
 
 function clientMessage(err: FastifyError): string {

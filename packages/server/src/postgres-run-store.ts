@@ -62,6 +62,7 @@ export class PostgresRunStore implements RunStore {
         context_name text NOT NULL, context text NOT NULL, created_at text NOT NULL, started_at text, finished_at text, duration_ms bigint,
         errors text NOT NULL, upload_dir text, resume integer NOT NULL DEFAULT 0)`);
       await client.query(`CREATE INDEX IF NOT EXISTS runs_unfinished ON ${s}.runs (seq) WHERE finished_at IS NULL`);
+      await client.query(`CREATE INDEX IF NOT EXISTS runs_by_job ON ${s}.runs (job, seq)`);
       await client.query(`CREATE TABLE IF NOT EXISTS ${s}.run_events (
         run text NOT NULL REFERENCES ${s}.runs (id) ON DELETE CASCADE, seq integer NOT NULL, event text NOT NULL, PRIMARY KEY (run, seq))`);
       return new PostgresRunStore(location, client, s);
@@ -99,6 +100,11 @@ export class PostgresRunStore implements RunStore {
 
   async unfinished(): Promise<StoredRun[]> {
     const { rows } = await this.query<RunRow>(`SELECT * FROM ${this.schema}.runs WHERE finished_at IS NULL ORDER BY seq`);
+    return rows.map(fromRow);
+  }
+
+  async list({ job, limit }: { job?: string; limit: number }): Promise<StoredRun[]> {
+    const { rows } = await this.query<RunRow>(`SELECT * FROM ${this.schema}.runs WHERE ($1::text IS NULL OR job = $1) ORDER BY seq DESC LIMIT $2`, [job ?? null, Math.max(0, limit)]);
     return rows.map(fromRow);
   }
 

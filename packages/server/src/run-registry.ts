@@ -11,10 +11,12 @@ export type { RunPhase } from './run-store.js';
 /** One run the service accepted, from 202 to its end. */
 export interface RunRecord extends StoredRun {
   events: PypeEvent[];
+  /** Cancelled while still queued: it ended without running. */
+  cancelled?: boolean;
 }
 
 /** What GET /runs/:id answers. */
-export interface RunView extends Omit<RunRecord, 'events' | 'jobDir' | 'uploadDir' | 'resume'> {
+export interface RunView extends Omit<RunRecord, 'events' | 'jobDir' | 'uploadDir' | 'resume' | 'cancelled'> {
   modules: ModuleSummary[];
   events: number;
 }
@@ -35,6 +37,8 @@ export interface RegistryOptions {
   store?: RunStore;
   /** Where a failed store write is reported (the run goes on). Default: stderr. */
   log?: (line: string) => void;
+  /** Told of every event and every final status (the server's Prometheus metrics). */
+  observer?: { observe(run: StoredRun, e: PypeEvent): void; finished(run: StoredRun): void };
 }
 
 /** What `recover()` found in the store. */
@@ -59,6 +63,8 @@ export class RunRegistry {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly executing = new Set<Promise<void>>();
   private readonly stop = new AbortController();
+  /** Each executing run's own stop, for `cancel`. */
+  private readonly cancels = new Map<string, AbortController>();
   private readonly store: RunStore;
   /** Each run's store writes, one after another in the order they were issued. */
   private readonly writes = new Map<string, Promise<void>>();
@@ -114,8 +120,34 @@ export class RunRegistry {
   }
 
   view(run: RunRecord): RunView {
-    const { events, jobDir: _j, uploadDir: _u, resume: _r, ...rest } = run;
+    const { events, jobDir: _j, uploadDir: _u, resume: _r, cancelled: _c, ...rest } = run;
     return { ...rest, modules: summarize(events), events: events.length };
+  }
+
+  /** The newest `limit` runs (of `job` when given), newest first; runs this process works on as they are now. */
+  async list(filter: { job?: string; limit: number }): Promise<RunView[]> {
+    const found = await this.store.list(filter);
+    return found.map((s) => {
+      const live = this.active.get(s.id);
+      const { jobDir: _j, uploadDir: _u, resume: _r, ...rest } = live ? stored(live) : s;
+      return { ...rest, modules: [], events: live?.events.length ?? 0 };
+    });
+  }
+
+  /**
+   * Cancels a run: a queued run ends at once, a running one is stopped (its checkpoint is kept,
+   * so it can be resumed). Returns false when the run is no longer unfinished here.
+   */
+  async cancel(id: string): Promise<boolean> {
+    const run = this.active.get(id);
+    if (!run || run.finishedAt) return false;
+    const running = this.cancels.get(id);
+    if (running) running.abort(new Error(`run ${id} was cancelled`));
+    else {
+      run.cancelled = true;
+      await this.finish(run, 'cancelled', []);
+    }
+    return true;
   }
 
   /** Calls `fn` for each new event of the run, then with null when it ends; returns an unsubscribe. */
@@ -180,9 +212,10 @@ export class RunRegistry {
   }
 
   private async execute(run: RunRecord, interrupted: boolean): Promise<void> {
-    // Draining: the run stays queued in the store, for the next start.
-    if (this.draining) return;
-    const plan = interrupted ? resumePlan(run, run.events) : { action: 'start' as const, resume: false };
+    // Draining: the run stays queued in the store, for the next start. Cancelled while queued: it ended already.
+    if (this.draining || run.cancelled) return;
+    // A run posted with `resume` continues the job folder's checkpoint (the engine starts afresh when there is none).
+    const plan = interrupted ? resumePlan(run, run.events) : { action: 'start' as const, resume: run.resume === true };
     if (plan.action === 'finish') return this.finish(run, plan.status, plan.errors);
     if (run.uploadDir && !existsSync(run.uploadDir)) {
       return this.finish(run, 'failed', [{ message: `the run's uploaded files are gone: ${run.uploadDir} no longer exists`, hint: 'post the run again with its files' }]);
@@ -191,13 +224,16 @@ export class RunRegistry {
     run.startedAt ??= new Date().toISOString();
     run.resume = false;
     await this.write(run, (s) => this.store.update(s));
+    const cancel = new AbortController();
+    this.cancels.set(run.id, cancel);
+    const stops = [this.stop.signal, cancel.signal, ...(this.options.executor?.outage ? [this.options.executor.outage] : [])];
     const options: RunOptions = {
       context: run.contextName,
       contextOverrides: run.context,
       listeners: [(e) => this.publish(run, e)],
       executor: this.options.executor,
       searchDirs: this.options.searchDirs,
-      signal: this.options.executor?.outage ? AbortSignal.any([this.stop.signal, this.options.executor.outage]) : this.stop.signal,
+      signal: AbortSignal.any(stops),
       resume: plan.resume,
     };
     try {
@@ -210,6 +246,8 @@ export class RunRegistry {
     } catch (err) {
       // The run could not start (e.g. a `pype run` of the same job folder holds its lock).
       await this.finish(run, 'failed', [{ message: errorMessage(err), hint: (err as Thrown)?.hint }]);
+    } finally {
+      this.cancels.delete(run.id);
     }
   }
 
@@ -246,7 +284,18 @@ export class RunRegistry {
       run.runId = event.runId;
       void this.write(run, (s) => this.store.update(s));
     }
+    this.observe((o) => o.observe(run, event));
     for (const fn of this.watchers.get(run.id) ?? []) fn(event);
+  }
+
+  /** Metrics are a side show: one that fails is reported, and the run goes on. */
+  private observe(fn: (o: NonNullable<RegistryOptions['observer']>) => void): void {
+    if (!this.options.observer) return;
+    try {
+      fn(this.options.observer);
+    } catch (err) {
+      (this.options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`pype serve: the metrics could not count an event: ${errorMessage(err)}`);
+    }
   }
 
   private async finish(run: RunRecord, status: RunPhase, errors: RunError[]): Promise<void> {
@@ -255,6 +304,7 @@ export class RunRegistry {
     run.finishedAt = new Date().toISOString();
     run.durationMs = run.startedAt ? Date.parse(run.finishedAt) - Date.parse(run.startedAt) : 0;
     await this.write(run, (s) => this.store.update(s, true));
+    this.observe((o) => o.finished(run));
     if (run.uploadDir) rmSync(run.uploadDir, { recursive: true, force: true });
     this.active.delete(run.id);
     await this.write(run, () => this.store.forgetFinished(this.options.keepRuns ?? 1000));
@@ -264,6 +314,6 @@ export class RunRegistry {
 }
 
 function stored(run: RunRecord): StoredRun {
-  const { events: _e, ...rest } = run;
+  const { events: _e, cancelled: _c, ...rest } = run;
   return rest;
 }

@@ -46,6 +46,16 @@ function runStoreContract(open: () => Promise<RunStore>): void {
     await store.close();
   });
 
+  it('lists a job\'s runs newest first, at most `limit`', async () => {
+    const store = await open();
+    for (const [id, job] of [['la', 'x'], ['lb', 'y'], ['lc', 'x'], ['ld', 'x']]) await store.add(run(id, { job }));
+    expect((await store.list({ job: 'x', limit: 2 })).map((r) => r.id)).toEqual(['ld', 'lc']);
+    expect((await store.list({ job: 'y', limit: 10 })).map((r) => [r.id, r.job])).toEqual([['lb', 'y']]);
+    expect((await store.list({ limit: 3 })).map((r) => r.id)).toEqual(['ld', 'lc', 'lb']);
+    expect(await store.list({ job: 'none', limit: 5 })).toEqual([]);
+    await store.close();
+  });
+
   it('belongs to one server at a time: a second opener is told who holds it and what to do', async () => {
     const store = await open();
     await expect(open()).rejects.toThrow(/run store .* is in use by another process/);

@@ -56,6 +56,8 @@ export interface RunStore {
   events(id: string, from?: number): Promise<PypeEvent[]>;
   /** Runs not finished (queued or running), oldest first. */
   unfinished(): Promise<StoredRun[]>;
+  /** The newest `limit` runs (of `job` when given), newest first: a job's history. */
+  list(filter: { job?: string; limit: number }): Promise<StoredRun[]>;
   counts(): Promise<Record<RunPhase, number>>;
   /** Forgets all but the newest `keep` finished runs, with their events. */
   forgetFinished(keep: number): Promise<void>;

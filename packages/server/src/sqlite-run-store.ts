@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS runs (
   resume INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS runs_unfinished ON runs (seq) WHERE finished_at IS NULL;
+CREATE INDEX IF NOT EXISTS runs_by_job ON runs (job, seq);
 CREATE TABLE IF NOT EXISTS run_events (
   run TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
   seq INTEGER NOT NULL,
@@ -55,6 +56,7 @@ export class SqliteRunStore implements RunStore {
       get: db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?'),
       events: db.prepare<[string, number], { event: string }>('SELECT event FROM run_events WHERE run = ? AND seq >= ? ORDER BY seq'),
       unfinished: db.prepare<[], RunRow>('SELECT * FROM runs WHERE finished_at IS NULL ORDER BY seq'),
+      list: db.prepare<[string | null, string | null, number], RunRow>('SELECT * FROM runs WHERE (? IS NULL OR job = ?) ORDER BY seq DESC LIMIT ?'),
       counts: db.prepare<[], { status: RunPhase; n: number }>('SELECT status, count(*) AS n FROM runs GROUP BY status'),
       forget: db.prepare(`DELETE FROM runs WHERE finished_at IS NOT NULL AND seq < (
         SELECT min(seq) FROM (SELECT seq FROM runs WHERE finished_at IS NOT NULL ORDER BY seq DESC LIMIT ?))`),
@@ -86,6 +88,10 @@ export class SqliteRunStore implements RunStore {
 
   async unfinished(): Promise<StoredRun[]> {
     return this.statements.unfinished.all().map(fromRow);
+  }
+
+  async list({ job, limit }: { job?: string; limit: number }): Promise<StoredRun[]> {
+    return this.statements.list.all(job ?? null, job ?? null, Math.max(0, limit)).map(fromRow);
   }
 
   async counts(): Promise<Record<RunPhase, number>> {

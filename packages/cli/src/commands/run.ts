@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadJob, PypeError, renderSummary, runJob, formatMs, type Listener, type RunOptions, type RunResult } from '@pypeline/core';
 import type { BullmqExecutor } from '@pypeline/executor-bullmq';
-import { consoleReporter } from '../console-reporter.js';
+import { canRedraw, liveReporter, plainReporter } from '../run-progress.js';
 import { sayOnStderr, stopOnSignals } from '../stop-on-signals.js';
 import { EXIT_REDIS_OUTAGE, REDIS_OUTAGE_LIMIT_OPTION, redisOutageLimit } from '../redis-outage-limit.js';
 import { cacheOption, eventRecorder, loadPlugins, parseSets } from '../run-extras.js';
@@ -51,7 +51,7 @@ export function registerRun(program: Command): void {
     .option('--cache-max-size <size>', 'size limit of the cache, least recently used entries go first (default 1GiB)')
     .option('--state-dir <dir>', 'stream apps: folder for state and checkpoints (default .pype-stream/<app>)')
     .option('--checkpoint-interval <duration>', 'stream apps: how often to checkpoint, e.g. 5s (default: the app\'s, else 10s)')
-    .option('--progress <seconds>', 'stream apps: seconds between progress lines (0 = none)', '10')
+    .option('--progress <seconds>', 'without a terminal (and for stream apps): seconds between progress lines of a running module (0 = none)', '10')
     .action(runCommand);
 }
 
@@ -96,7 +96,7 @@ const out = (line: string) => void process.stdout.write(`${line}\n`);
 
 /** The run options the flags ask for, but for hooks, executor and signal. */
 function runOptions(job: BatchTarget, opts: RunCliOptions, recorder: { listener: Listener } | undefined): RunOptions {
-  const listeners: Listener[] = [opts.json ? (e) => out(JSON.stringify(e)) : consoleReporter(out, opts.verbose)];
+  const listeners: Listener[] = [opts.json ? (e) => out(JSON.stringify(e)) : canRedraw(process.stdout) ? liveReporter(process.stdout, opts.verbose) : plainReporter(out, opts.verbose, progressEvery(opts.progress))];
   if (recorder) listeners.push(recorder.listener);
   return {
     resume: opts.resume,
@@ -108,6 +108,13 @@ function runOptions(job: BatchTarget, opts: RunCliOptions, recorder: { listener:
     // The temp job folder is removed after the run; keep its log where it can be read.
     logDir: job.tempDir ? join(tmpdir(), 'pypeline-logs') : undefined,
   };
+}
+
+/** `--progress <seconds>` in ms; 0 turns the plain progress lines off. */
+function progressEvery(value: string | undefined): number {
+  const seconds = Number(value ?? 10);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new PypeError(`--progress ${value}: expected a number of seconds (0 = no progress lines)`);
+  return seconds > 0 ? seconds * 1000 : Infinity;
 }
 
 /**

@@ -7,8 +7,10 @@ import { stopOnSignals } from '../stop-on-signals.js';
 import { EXIT_REDIS_OUTAGE, REDIS_OUTAGE_LIMIT_OPTION, redisOutageLimit } from '../redis-outage-limit.js';
 import { errorCode, errorMessage } from '@pypeline/sdk';
 
-interface ServeCliOptions {
+export interface ServeCliOptions {
   host: string;
+  /** False with --no-auth (commander's negation), or for `pype ui` without a token. */
+  auth?: boolean;
   port: string;
   jobs: string;
   tokenFile?: string;
@@ -25,12 +27,20 @@ interface ServeCliOptions {
 }
 
 export function registerServe(program: Command): void {
-  program
-    .command('serve')
-    .description('serve built jobs over HTTP: POST /jobs/:name/runs (202 + run id), GET /runs/:id, GET /runs/:id/events (SSE), GET /health')
+  serveOptions(
+    program
+      .command('serve')
+      .description('serve built jobs over HTTP, with the web console at /console/: POST /jobs/:name/runs (202 + run id), GET /runs/:id, GET /runs/:id/events (SSE), GET /health')
+      .option('--jobs <dir>', 'folder of built jobs (pype build --out <dir>)', 'jobs')
+      .option('--no-auth', 'ask for no bearer token: only with a loopback --host (127.0.0.1, localhost, ::1), for a local user'),
+  ).action((opts: ServeCliOptions) => serveJobs(opts));
+}
+
+/** The options `pype serve` and `pype ui` share. */
+export function serveOptions(command: Command): Command {
+  return command
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8080')
-    .option('--jobs <dir>', 'folder of built jobs (pype build --out <dir>)', 'jobs')
     .option('--token-file <file>', 'bearer tokens, one per line (default: PYPE_SERVE_TOKEN, comma-separated)')
     .option('--executor <kind>', 'where sub flows run: local (default) or bullmq')
     .option('--redis <url>', 'Redis of the bullmq executor (default: PYPE_REDIS_URL, else redis://127.0.0.1:6379)')
@@ -41,40 +51,55 @@ export function registerServe(program: Command): void {
     .option('--db <file|url>', 'where accepted runs are kept across restarts: a SQLite file (default <jobs>/.pype-serve/runs.db) or postgres://user@host:5432/db[?schema=name]')
     .option('--grace <seconds>', 'on SIGTERM/SIGINT: how long running runs may take to finish before they are stopped for the next start to resume', '30')
     .option('--keep-runs <n>', 'finished runs kept for GET /runs/:id (older ones are forgotten)', '1000')
-    .option(...REDIS_OUTAGE_LIMIT_OPTION)
-    .action(async (opts: ServeCliOptions) => {
-      const tokens = readTokens(opts.tokenFile);
-      if (!existsSync(opts.jobs)) throw new PypeError(`jobs folder not found: ${opts.jobs}`, { hint: 'build jobs into it with `pype build flow.yaml --out <dir>`, or pass --jobs <dir>' });
-      const graceMs = wholeNumber(opts.grace, '--grace') * 1000;
-      const database = opts.db ?? defaultDatabase(opts.jobs);
-      const executor = await executorFromOptions({ ...opts, ...(await redisOutageLimit(opts.redisOutageLimit)) });
-      const server = await createServer({
-        jobsDir: opts.jobs, tokens, executor, searchDirs: [opts.project], database, keepRuns: wholeNumber(opts.keepRuns, '--keep-runs'),
-        bodyLimit: wholeNumber(opts.bodyLimit, '--body-limit'), uploadLimit: wholeNumber(opts.uploadLimit, '--upload-limit'),
-      });
-      const say = (line: string) => void process.stdout.write(`${line}\n`);
-      // Handlers first: a signal during listen() must drain too, not kill the process mid-write.
-      const stop = stopOnSignals({
-        say, stopping: `refusing new runs (503) and giving running runs up to ${opts.grace} s to finish`,
-        keeps: 'queued runs stay queued in the run store', exitNote: 'running runs resume from their checkpoints at the next start',
-      });
-      const address = await server.app.listen({ host: opts.host, port: wholeNumber(opts.port, '--port') });
-      say(`▶ pype serve on ${address} (jobs: ${opts.jobs}, executor: ${executor ? `bullmq queue ${executor.queueName}` : 'local'}, runs kept in ${server.storeLocation})`);
-      if (server.recovered.queued || server.recovered.interrupted) say(describeRecovered(server.recovered));
-      // Redis away longer than --redis-outage-limit: stop as on SIGTERM but without grace (the
-      // running runs cannot go on without their queue), and exit 75 for a supervisor to restart.
-      const outage = executor ? new Promise<unknown>((resolve) => executor.outage.addEventListener('abort', () => resolve(executor.outage.reason), { once: true })) : new Promise<never>(() => {});
-      const cause = await Promise.race([stop.stopped.then(() => null), outage]);
-      if (cause !== null) {
-        const error = cause instanceof PypeError ? cause : new PypeError(String(cause));
-        process.stderr.write(`✗ ${error.message}\n${error.hint ? `  fix: ${error.hint}\n` : ''}  stopping: running runs are stopped for the next start to resume, queued runs stay queued in the run store\n`);
-      }
-      const { unfinished: left } = await server.close(cause === null ? graceMs : 0);
-      await executor?.close();
-      stop.dispose();
-      say(`${cause === null ? '✓' : '✗'} stopped${left ? `; ${left} unfinished run${left === 1 ? '' : 's'} wait${left === 1 ? 's' : ''} in the run store for the next start` : ''}`);
-      if (cause !== null) process.exitCode = EXIT_REDIS_OUTAGE;
-    });
+    .option(...REDIS_OUTAGE_LIMIT_OPTION);
+}
+
+/**
+ * Runs the server until SIGTERM/SIGINT (or a Redis outage). `onListening` gets the address once
+ * it listens (`pype ui` prints and opens the console there).
+ */
+export async function serveJobs(opts: ServeCliOptions, onListening?: (address: string) => void | Promise<void>): Promise<void> {
+  const auth = opts.auth !== false;
+  if (!auth && !isLoopback(opts.host)) {
+    throw new PypeError(`--no-auth with --host ${opts.host}: a server without tokens may listen only on a loopback address`, { hint: 'use --host 127.0.0.1 (the default), or keep auth on and set PYPE_SERVE_TOKEN' });
+  }
+  const tokens = auth ? readTokens(opts.tokenFile) : [];
+  if (!existsSync(opts.jobs)) throw new PypeError(`jobs folder not found: ${opts.jobs}`, { hint: 'build jobs into it with `pype build flow.yaml --out <dir>`, or pass --jobs <dir>' });
+  const graceMs = wholeNumber(opts.grace, '--grace') * 1000;
+  const database = opts.db ?? defaultDatabase(opts.jobs);
+  const executor = await executorFromOptions({ ...opts, ...(await redisOutageLimit(opts.redisOutageLimit)) });
+  const server = await createServer({
+    jobsDir: opts.jobs, tokens, auth, executor, searchDirs: [opts.project], database, keepRuns: wholeNumber(opts.keepRuns, '--keep-runs'),
+    bodyLimit: wholeNumber(opts.bodyLimit, '--body-limit'), uploadLimit: wholeNumber(opts.uploadLimit, '--upload-limit'),
+  });
+  const say = (line: string) => void process.stdout.write(`${line}\n`);
+  // Handlers first: a signal during listen() must drain too, not kill the process mid-write.
+  const stop = stopOnSignals({
+    say, stopping: `refusing new runs (503) and giving running runs up to ${opts.grace} s to finish`,
+    keeps: 'queued runs stay queued in the run store', exitNote: 'running runs resume from their checkpoints at the next start',
+  });
+  const address = await server.app.listen({ host: opts.host, port: wholeNumber(opts.port, '--port') });
+  say(`▶ pype serve on ${address} (jobs: ${opts.jobs}, executor: ${executor ? `bullmq queue ${executor.queueName}` : 'local'}, runs kept in ${server.storeLocation}${auth ? '' : ', no token asked: loopback only'})`);
+  if (server.recovered.queued || server.recovered.interrupted) say(describeRecovered(server.recovered));
+  await onListening?.(address);
+  // Redis away longer than --redis-outage-limit: stop as on SIGTERM but without grace (the
+  // running runs cannot go on without their queue), and exit 75 for a supervisor to restart.
+  const outage = executor ? new Promise<unknown>((resolve) => executor.outage.addEventListener('abort', () => resolve(executor.outage.reason), { once: true })) : new Promise<never>(() => {});
+  const cause = await Promise.race([stop.stopped.then(() => null), outage]);
+  if (cause !== null) {
+    const error = cause instanceof PypeError ? cause : new PypeError(String(cause));
+    process.stderr.write(`✗ ${error.message}\n${error.hint ? `  fix: ${error.hint}\n` : ''}  stopping: running runs are stopped for the next start to resume, queued runs stay queued in the run store\n`);
+  }
+  const { unfinished: left } = await server.close(cause === null ? graceMs : 0);
+  await executor?.close();
+  stop.dispose();
+  say(`${cause === null ? '✓' : '✗'} stopped${left ? `; ${left} unfinished run${left === 1 ? '' : 's'} wait${left === 1 ? 's' : ''} in the run store for the next start` : ''}`);
+  if (cause !== null) process.exitCode = EXIT_REDIS_OUTAGE;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 function describeRecovered({ queued, interrupted }: Recovered): string {

@@ -43,6 +43,8 @@ export interface StreamHooks {
   /** Names the producer in errors, e.g. `source_csv (csv_source)`. */
   producer: string;
   onEnd?(rows: number): void;
+  /** A batch of `rows` rows was handed to the reader (progress displays count them). */
+  onBatch?(rows: number): void;
   onError?(error: unknown): void;
   /** The stream was closed before its end (its reader stopped or failed): the producer should release its own inputs. */
   onClose?(): void;
@@ -137,6 +139,7 @@ export class StreamArtifact implements Artifact {
     try {
       if (this.first) {
         this.rows += this.first.numRows;
+        this.hooks.onBatch?.(this.first.numRows);
         yield this.first;
       }
       for (;;) {
@@ -149,6 +152,7 @@ export class StreamArtifact implements Artifact {
         }
         if (step.done) break;
         this.rows += step.value.numRows;
+        this.hooks.onBatch?.(step.value.numRows);
         yield step.value;
       }
       ended = true;

@@ -17,6 +17,11 @@ export type PypeEvent = Base &
     | { type: 'subflow.skipped'; subflow: string; reason: string }
     | { type: 'subflow.restored'; subflow: string; modules: string[]; frame: string }
     | { type: 'module.started'; nodeId: string; moduleId: string; name: string; subflow: string; attempt: number }
+    /**
+     * How far a running module has got, at most every half second: rows it handed on so far (its
+     * streams' batches), and for a file source the bytes read of the file's size.
+     */
+    | { type: 'module.progress'; nodeId: string; moduleId: string; rows: number; bytes?: number; totalBytes?: number }
     | { type: 'module.finished'; nodeId: string; moduleId: string; name: string; durationMs: number; rowsIn: number; rowsOut: number; attempts: number }
     | { type: 'module.failed'; nodeId: string; moduleId: string; name: string; durationMs: number; error: string; hint?: string; attempt: number; willRetry: boolean }
     | { type: 'module.skipped'; nodeId: string; moduleId: string; name: string; reason: string }

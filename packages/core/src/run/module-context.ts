@@ -1,4 +1,5 @@
 import { defaultMemoryBudget, parseByteSize, type ArtifactManager, type ModuleContext, type ModuleLogger } from '@pypeline/sdk';
+import { reportProgress } from './progress.js';
 import { frameKey, nodeIdOf, type RunState } from './run-state.js';
 
 /** Builds the context one node sees (the spec's RunContext). */
@@ -31,6 +32,7 @@ export function createModuleContext(
     memoryBudget: memoryBudgetOf(state),
     tempDir: () => state.artifacts.tempDir(nodeId),
     setGlobal: (key, value) => state.globals.set(nodeId, key, value),
+    progress: ({ bytes, totalBytes }) => reportProgress(state.bus, nodeId, moduleId, { bytes, totalBytes }),
     getGlobal: (id, name) => state.globals.get(id, name, state.frame.path.length ? key : undefined),
   };
 }

@@ -13,6 +13,7 @@ import type { NodeStatus } from './events.js';
 import { StreamArtifact, StreamError } from './artifact-store.js';
 import { isCacheable, probeCache, saveToCache, useCached } from './cache-node.js';
 import { createModuleContext } from './module-context.js';
+import { reportProgress, resetProgress } from './progress.js';
 import { nodeIdOf, type RunState } from './run-state.js';
 import { templateScope } from './template-scope.js';
 
@@ -29,6 +30,7 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
   for (let attempt = 1; ; attempt++) {
     const t0 = Date.now();
     state.bus.emit({ type: 'module.started', nodeId, moduleId: node.id, name: node.name, subflow, attempt });
+    resetProgress(state.bus, nodeId);
     const hookInfo = { nodeId, moduleId: node.id, name: node.name, attempt };
     await callHooks(state.hooks, 'beforeModule', hookInfo, (m) => hookFailed(state, nodeId, m));
     const { signal, dispose } = attemptSignal(state.signal, node.id, node.timeout ?? null);
@@ -163,7 +165,10 @@ async function storeOutputs(state: RunState, node: DagNode, nodeId: string, resu
     const end = new Promise<number>((resolve) => (ended = resolve));
     // A stream closed before its end (its reader failed or stopped) releases this module's inputs in turn,
     // so the close travels up a chain of streaming modules to the source.
-    const hooks = { producer, onEnd: ended, onError: (error: unknown) => streamFailed(state, node, nodeId, error), onClose: releaseInputs };
+    const hooks = {
+      producer, onEnd: ended, onError: (error: unknown) => streamFailed(state, node, nodeId, error), onClose: releaseInputs,
+      onBatch: (rows: number) => reportProgress(state.bus, nodeId, node.id, { rows }),
+    };
     const onSpill = (uri: string, rows: number) => state.bus.emit({ type: 'artifact.spilled', nodeId, uri, rows });
     const art = await state.artifacts.register(value, onSpill, { readers, whole }, hooks);
     state.outputs.set(`${node.id}.${port}`, art);

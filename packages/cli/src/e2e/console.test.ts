@@ -1,0 +1,148 @@
+// The web console end to end: the real `pype ui` (pype serve without a token, on 127.0.0.1) on a
+// temp folder, driven by the system's Chromium through playwright-core: the flow's graph, a run
+// started from the page turning green with its rows, a failing run's error and fix, a broken
+// flow's problems on its graph, and the history still there after the server restarts.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildFlow } from '@pypeline/core';
+import { until } from '@pypeline/test-services';
+
+const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+const REPO = fileURLToPath(new URL('../../../..', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+/** Where the screenshots go: docs/images when refreshing the docs' pictures, else the temp folder. */
+const SHOTS = process.env.PYPE_CONSOLE_SHOTS ? resolve(REPO, process.env.PYPE_CONSOLE_SHOTS) : undefined;
+
+if (!existsSync(CHROMIUM)) console.warn(`skipping the console browser tests: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run installs it)`);
+
+describe.skipIf(!existsSync(CHROMIUM))('the web console in a browser', () => {
+  let root: string;
+  let shots: string;
+  let server: { child: ChildProcess; base: string; output: () => string } | undefined;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'pype-console-'));
+    shots = SHOTS ?? join(root, 'shots');
+    mkdirSync(shots, { recursive: true });
+    const jobs = join(root, 'jobs');
+    const sample = readFileSync(join(REPO, 'examples', 'sample_etl.yaml'), 'utf8')
+      .replace('data_dir: examples/data', `data_dir: ${JSON.stringify(join(REPO, 'examples', 'data'))}`)
+      .replace('out_dir: out', `out_dir: ${JSON.stringify(join(root, 'out'))}`);
+    writeFileSync(join(root, 'sample_etl.yaml'), sample);
+    // The same flow reading a file that is not there: its run fails with the reader's error and fix.
+    writeFileSync(join(root, 'missing_input.yaml'), sample.replace('name: sample_etl', 'name: missing_input').replace('/people.csv', '/nobody.csv'));
+    for (const flow of ['sample_etl', 'missing_input']) buildFlow(join(root, `${flow}.yaml`), { searchDirs: [REPO], outDir: jobs });
+    writeFileSync(join(jobs, 'broken_flow.yaml'), readFileSync(join(REPO, 'examples', 'broken_flow.yaml')));
+    server = await startUi(root);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+    page.setDefaultTimeout(60_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) await stop(server.child);
+  });
+
+  it('draws the flow from its plan: every module with its type, sub flows, the control connection with its order and condition', async () => {
+    await page.goto(`${server!.base}/console/`);
+    await page.getByRole('link', { name: 'sample_etl' }).first().click();
+    await page.waitForSelector('[data-node=report]');
+    for (const id of ['source_csv', 'transform_data', 'enrich', 'output_parquet', 'report']) {
+      expect(await page.locator(`[data-node=${id}]`).count()).toBe(1);
+    }
+    expect(await page.locator('[data-node=source_csv] .node-type').textContent()).toBe('source');
+    expect(await page.locator('.subflow').count()).toBe(2);
+    expect(await page.locator('.edge-control .edge-label text').textContent()).toBe('Last | {{output_parquet__row_count}} > 0');
+    await page.click('[data-node=transform_data]');
+    expect(await page.getByTestId('node-config').textContent()).toContain('"condition": "age > 18"');
+    await page.screenshot({ path: join(shots, 'console-graph.png') });
+  });
+
+  it('starts a run, which turns green with its rows, its timeline and its logs filtered by module', async () => {
+    await page.goto(`${server!.base}/console/#/jobs/sample_etl`);
+    await page.getByTestId('run-button').click();
+    await page.waitForURL(/#\/runs\//);
+    await page.waitForSelector('.page-head [data-status=success]');
+    for (const id of ['source_csv', 'transform_data', 'enrich', 'output_parquet', 'report']) {
+      await page.waitForSelector(`[data-node=${id}][data-state=success]`);
+    }
+    expect(await page.locator('[data-module=source_csv] [data-testid=rows-out]').textContent()).toBe('40');
+    expect(await page.locator('[data-module=transform_data] [data-testid=rows-out]').textContent()).toBe('33');
+    expect(await page.locator('[data-node=source_csv] .node-rows').textContent()).toMatch(/^40 rows/);
+    expect(await page.locator('.tl-bar.seg-success').count()).toBeGreaterThanOrEqual(5);
+    await page.getByTestId('log-filter').selectOption('report');
+    const logs = await page.getByTestId('logs').textContent();
+    expect(logs).toContain('wrote 33 of 40 rows');
+    expect(logs).not.toContain('read CSV');
+    await page.getByTestId('log-filter').selectOption('');
+    await page.screenshot({ path: join(shots, 'console-run.png'), fullPage: true });
+  });
+
+  it('shows a failing run\'s error with its fix, the failed module red', async () => {
+    await page.goto(`${server!.base}/console/#/jobs/missing_input`);
+    await page.getByTestId('run-button').click();
+    await page.waitForURL(/#\/runs\//);
+    await page.waitForSelector('.page-head [data-status=failed]');
+    const error = await page.getByTestId('run-error').textContent();
+    expect(error).toMatch(/source_csv.*nobody\.csv/);
+    expect(error).toMatch(/fix: /);
+    await page.waitForSelector('[data-node=source_csv][data-state=failed]');
+    expect(await page.getByTestId('resume-button').count()).toBe(1);
+    await page.screenshot({ path: join(shots, 'console-failed-run.png'), fullPage: true });
+  });
+
+  it('pins a broken flow\'s problems on its graph, each with its line and fix', async () => {
+    await page.goto(`${server!.base}/console/#/flows/broken_flow.yaml`);
+    await page.waitForSelector('[data-testid=problems]');
+    expect(await page.getByTestId('invalid').count()).toBe(1);
+    expect(await page.locator('[data-node=read].has-problem').count()).toBe(1);
+    expect(await page.getByTestId('problems').textContent()).toMatch(/unknown module "csv_sorce".*fix: /);
+    await page.screenshot({ path: join(shots, 'console-broken-flow.png'), fullPage: true });
+  });
+
+  it('keeps the history across a restart of the server', async () => {
+    await stop(server!.child);
+    server = await startUi(root);
+    await page.goto(`${server.base}/console/#/jobs/sample_etl`);
+    await page.waitForSelector('[data-testid=history] [data-run]');
+    const rows = page.locator('[data-testid=history] [data-run]');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().locator('[data-status]').textContent()).toBe('success');
+    await rows.first().locator('a').click();
+    await page.waitForSelector('[data-node=report][data-state=success]');
+  });
+});
+
+/** `pype ui` on a free port, no browser opened; resolves once it prints the console's address. */
+async function startUi(root: string): Promise<{ child: ChildProcess; base: string; output: () => string }> {
+  const env = { ...process.env };
+  delete env.PYPE_SERVE_TOKEN;
+  const child = spawn(process.execPath, [BIN, 'ui', 'jobs', '--port', '0', '--no-open', '--project', REPO], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  let gone = false;
+  child.on('exit', () => (gone = true));
+  await until(() => gone || /console: (http:\/\/\S+)\/console\//.test(output), () => `pype ui to print its address; its output:\n${output}`, 60_000, 50);
+  const base = /console: (http:\/\/\S+)\/console\//.exec(output)?.[1];
+  if (!base) throw new Error(`pype ui exited before listening; its output:\n${output}`);
+  return { child, base, output: () => output };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.on('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
