@@ -22,6 +22,7 @@ function hashColumn(batch: RecordBatch, name: string, hashes: Uint32Array): void
   const type = data?.type as DataType | undefined;
   if (data && type && type.typeId === Type.Utf8) return hashUtf8(data, hashes);
   if (data && type && ((DataType.isFloat(type) && type.precision !== 0) || (DataType.isInt(type) && type.bitWidth < 64))) return hashNumbers(data, hashes);
+  if (data && type && DataType.isInt(type) && type.bitWidth === 64) return hashInt64(data, type.isSigned, hashes);
   // Everything else through the key reader (an unknown column throws UnknownColumnError here).
   const column = keyColumn(batch, name, 'partition');
   const scratch = Buffer.alloc(256);
@@ -41,6 +42,26 @@ function hashNumbers(data: Data, hashes: Uint32Array): void {
   const values = makeVector(data).toArray() as ArrayLike<number>;
   const valid = validity(data);
   for (let i = 0; i < hashes.length; i++) hashes[i] = combine(hashes[i], valid(i) ? hashNumber(values[i]) : NULL_HASH);
+}
+
+/** Int64 from its two 32-bit words: as a number within 2^53 (as keyColumn reads it), else as keyColumn's decimal string. */
+function hashInt64(data: Data, signed: boolean, hashes: Uint32Array): void {
+  const values = data.values as BigInt64Array | BigUint64Array;
+  const words = new Int32Array(values.buffer, values.byteOffset, hashes.length * 2);
+  const valid = validity(data);
+  for (let i = 0; i < hashes.length; i++) {
+    if (!valid(i)) {
+      hashes[i] = combine(hashes[i], NULL_HASH);
+      continue;
+    }
+    const hi = signed ? words[2 * i + 1] : words[2 * i + 1] >>> 0;
+    const v = hi * 4_294_967_296 + (words[2 * i] >>> 0);
+    if (Number.isSafeInteger(v)) hashes[i] = combine(hashes[i], hashNumber(v));
+    else {
+      const bytes = Buffer.from(values[i].toString());
+      hashes[i] = combine(hashes[i], hashBytes(bytes, 0, bytes.length));
+    }
+  }
 }
 
 function hashUtf8(data: Data, hashes: Uint32Array): void {
