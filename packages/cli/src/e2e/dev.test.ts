@@ -1,7 +1,7 @@
 // `pype dev` as a developer runs it: a flow over a CSV of 5000 rows, sampled at 100 rows per source;
 // saves of a broken and then a fixed flow are checked and re-run; Ctrl-C ends it with exit 0.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,48 @@ connections:
 `;
 }
 
+/** `pype dev <flow> ...` started in `cwd`; `waitFor` waits for a text in its output after `from`. */
+function startDev(cwd: string, args: string[]) {
+  const child = spawn(process.execPath, [BIN, 'dev', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: devEnv() });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const waitFor = (text: string, from: number) => until(() => out.indexOf(text, from) >= 0, () => `"${text}" from pype dev; its output:\n${out}`, 120_000);
+  return { child, exited, waitFor, output: () => out };
+}
+
+/**
+ * A project whose solo module `shout` is developed in it (dev-mods/shout, linked into node_modules
+ * as a workspace would): its build copies src/index.js to dist/, and fails on a source saying BROKEN.
+ */
+function projectWithModuleInDevelopment(): string {
+  const root = mkdtempSync(join(tmpdir(), 'pype-dev-mod-'));
+  const pkg = join(root, 'dev-mods', 'shout');
+  mkdirSync(join(pkg, 'src'), { recursive: true });
+  mkdirSync(join(pkg, 'dist'));
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'dev-project', private: true }));
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@pypeline/mod-shout', version: '1.0.0', type: 'module', keywords: ['pypeline-module'], pypeline: { manifest: './pypeline.manifest.json' }, scripts: { build: 'node build.mjs' } }));
+  const properties = { text: { type: 'string' } };
+  writeFileSync(join(pkg, 'pypeline.manifest.json'), JSON.stringify({
+    manifest_version: 1, sdk_api: 1, name: 'shout', entry: './dist/index.js', type: 'solo', description: 'logs its text', category: 'Testing',
+    input_ports: [], output_ports: [], globals: [], packages: [], config_schema: { required: properties, optional: {} },
+    json_schema: { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties, required: ['text'], additionalProperties: false },
+  }));
+  writeFileSync(join(pkg, 'build.mjs'), `import { copyFileSync, readFileSync } from 'node:fs';
+if (readFileSync('src/index.js', 'utf8').includes('BROKEN')) { console.error('src/index.js:1: BROKEN is not allowed here'); process.exit(1); }
+copyFileSync('src/index.js', 'dist/index.js');\n`);
+  writeFileSync(join(pkg, 'src', 'index.js'), shoutSource('v1'));
+  writeFileSync(join(pkg, 'dist', 'index.js'), shoutSource('v1'));
+  mkdirSync(join(root, 'node_modules', '@pypeline'), { recursive: true });
+  symlinkSync(pkg, join(root, 'node_modules', '@pypeline', 'mod-shout'), 'dir');
+  writeFileSync(join(root, 'flow.yaml'), 'flow:\n  name: shouting\nmodules:\n  - id: say\n    name: shout\n    configs: { required: { text: hello } }\n');
+  return root;
+}
+
+const shoutSource = (version: string) =>
+  `export default { name: 'shout', type: 'solo', async run(_inputs, ctx) { ctx.logger.info('${version} says ' + ctx.config.text); } };\n`;
+
 /** Lines written to the output file, without its header. */
 const rowsIn = (file: string) => readFileSync(file, 'utf8').trim().split('\n').slice(1);
 
@@ -38,42 +80,64 @@ describe('pype dev', () => {
     const flow = join(dir, 'flow.yaml');
     writeFileSync(flow, flowText(input, output, 'id >= 0'));
 
-    const child = spawn(process.execPath, [BIN, 'dev', flow, '--limit', '100'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: devEnv() });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const waitFor = (text: string, from: number) =>
-      until(() => out.indexOf(text, from) >= 0, () => `"${text}" from pype dev; its output:\n${out}`, 120_000);
+    const dev = startDev(ROOT, [flow, '--limit', '100']);
+    const { waitFor } = dev;
     try {
       // The first run: the source passes on 100 of its 5000 rows, all of which the filter keeps.
       await waitFor('… watching', 0);
-      expect(out).toContain('✓ dev_sample succeeded');
-      expect(out).toMatch(/✓ read#0 .* 0 → 100 rows/);
+      expect(dev.output()).toContain('✓ dev_sample succeeded');
+      expect(dev.output()).toMatch(/✓ read#0 .* 0 → 100 rows/);
       expect(rowsIn(output)).toHaveLength(100);
-      expect(out).toContain(join('modules', 'csv-source', 'src')); // a workspace module's sources are watched
+      expect(dev.output()).toContain(join('modules', 'csv-source', 'src')); // a workspace module's sources are watched
 
       // A broken flow: the problem is printed as `pype validate` prints it, and nothing runs.
-      let mark = out.length;
+      let mark = dev.output().length;
       writeFileSync(flow, flowText(input, output, 'nope >= 0'));
       await waitFor('problem', mark);
       await waitFor('… watching', mark);
-      const broken = out.slice(mark);
+      const broken = dev.output().slice(mark);
       expect(broken).toMatch(/flow\.yaml:\d+:\d+/);
       expect(broken).toContain('nope');
       expect(broken).not.toContain('succeeded');
 
       // Fixed: a new sample run with the new result.
-      mark = out.length;
+      mark = dev.output().length;
       writeFileSync(flow, flowText(input, output, 'id < 10'));
       await waitFor('… watching', mark);
-      expect(out.slice(mark)).toContain('✓ dev_sample succeeded');
-      expect(out.slice(mark)).toMatch(/✓ keep#0 .* 100 → 10 rows/);
+      expect(dev.output().slice(mark)).toContain('✓ dev_sample succeeded');
+      expect(dev.output().slice(mark)).toMatch(/✓ keep#0 .* 100 → 10 rows/);
       expect(rowsIn(output)).toEqual(Array.from({ length: 10 }, (_, i) => `${i},row ${i}`));
     } finally {
-      child.kill('SIGINT');
+      dev.child.kill('SIGINT');
     }
-    expect(await exited, out).toBe(0);
-    expect(out).toContain('stopping pype dev');
+    expect(await dev.exited, dev.output()).toBe(0);
+    expect(dev.output()).toContain('stopping pype dev');
+  }, 300_000);
+
+  it('rebuilds a module package developed in the workspace when its source is saved, and shows a failed build', async () => {
+    const root = projectWithModuleInDevelopment();
+    const source = join(root, 'dev-mods', 'shout', 'src', 'index.js');
+    const dev = startDev(root, ['flow.yaml']);
+    try {
+      await dev.waitFor('… watching', 0);
+      expect(dev.output()).toContain('v1 says hello');
+      expect(dev.output()).toContain(join('dev-mods', 'shout', 'src'));
+
+      let mark = dev.output().length;
+      writeFileSync(source, `${shoutSource('v2')}// BROKEN\n`);
+      await dev.waitFor('✗ the build of @pypeline/mod-shout failed', mark);
+      expect(dev.output().slice(mark)).toContain('src/index.js:1: BROKEN is not allowed here');
+      expect(dev.output().slice(mark)).not.toContain('says hello');
+
+      // Built again: the next run imports the new code, not the copy Node loaded first.
+      mark = dev.output().length;
+      writeFileSync(source, shoutSource('v2'));
+      await dev.waitFor('… watching', mark);
+      expect(dev.output().slice(mark)).toContain('⚙ building @pypeline/mod-shout');
+      expect(dev.output().slice(mark)).toContain('v2 says hello');
+    } finally {
+      dev.child.kill('SIGINT');
+    }
+    expect(await dev.exited, dev.output()).toBe(0);
   }, 300_000);
 });
