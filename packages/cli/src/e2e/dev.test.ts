@@ -61,12 +61,19 @@ copyFileSync('src/index.js', 'dist/index.js');\n`);
   writeFileSync(join(pkg, 'dist', 'index.js'), shoutSource('v1'));
   mkdirSync(join(root, 'node_modules', '@pypeline'), { recursive: true });
   symlinkSync(pkg, join(root, 'node_modules', '@pypeline', 'mod-shout'), 'dir');
-  writeFileSync(join(root, 'flow.yaml'), 'flow:\n  name: shouting\nmodules:\n  - id: say\n    name: shout\n    configs: { required: { text: hello } }\n');
+  writeFileSync(join(root, 'flow.yaml'), shoutFlow('hello'));
   return root;
 }
 
-const shoutSource = (version: string) =>
-  `export default { name: 'shout', type: 'solo', async run(_inputs, ctx) { ctx.logger.info('${version} says ' + ctx.config.text); } };\n`;
+/** The module's code: it logs its text, after a minute (unless cancelled) when the text is `slow`. */
+const shoutSource = (version: string) => `export default { name: 'shout', type: 'solo', async run(_inputs, ctx) {
+  if (ctx.config.text === 'slow') await new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, 60000);
+    ctx.signal.addEventListener('abort', () => { clearTimeout(timer); reject(ctx.signal.reason); });
+  });
+  ctx.logger.info('${version} says ' + ctx.config.text);
+} };\n`;
+const shoutFlow = (text: string) => `flow:\n  name: shouting\nmodules:\n  - id: say\n    name: shout\n    configs: { required: { text: ${text} } }\n`;
 
 /** Lines written to the output file, without its header. */
 const rowsIn = (file: string) => readFileSync(file, 'utf8').trim().split('\n').slice(1);
@@ -139,5 +146,29 @@ describe('pype dev', () => {
       dev.child.kill('SIGINT');
     }
     expect(await dev.exited, dev.output()).toBe(0);
+  }, 300_000);
+
+  it('a save during a run cancels it and starts again; Ctrl-C during a run cancels it and exits 0', async () => {
+    const root = projectWithModuleInDevelopment();
+    const flow = join(root, 'flow.yaml');
+    writeFileSync(flow, shoutFlow('slow'));
+    const dev = startDev(root, ['flow.yaml']);
+    try {
+      await dev.waitFor('▶ shouting', 0);
+      const mark = dev.output().length;
+      writeFileSync(flow, shoutFlow('hello'));
+      await dev.waitFor('■ shouting: sample run cancelled', mark);
+      await dev.waitFor('… watching', mark);
+      expect(dev.output().slice(mark)).toContain('v1 says hello');
+
+      const again = dev.output().length;
+      writeFileSync(flow, shoutFlow('slow'));
+      await dev.waitFor('▶ shouting', again);
+    } finally {
+      dev.child.kill('SIGINT');
+    }
+    // Both slow runs ended through their AbortSignal (a worker terminated after the grace prints nothing).
+    expect(await dev.exited, dev.output()).toBe(0);
+    expect(dev.output().split('sample run cancelled')).toHaveLength(3);
   }, 300_000);
 });
