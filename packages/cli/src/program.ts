@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   discover: async () => (await import('./commands/discover.js')).registerDiscover,
   check: async () => (await import('./commands/check.js')).registerCheck,
   run: async () => (await import('./commands/run.js')).registerRun,
+  dev: async () => (await import('./commands/dev.js')).registerDev,
   worker: async () => (await import('./commands/worker.js')).registerWorker,
   serve: async () => (await import('./commands/serve.js')).registerServe,
   ui: async () => (await import('./commands/ui.js')).registerUi,

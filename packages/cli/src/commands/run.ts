@@ -145,7 +145,7 @@ function reportOutage(reason: unknown, result: RunResult, job: BatchTarget, tabl
 }
 
 /** The summary table, then success, or the failure with its fix and where the log is. */
-function reportResult(result: RunResult): void {
+export function reportResult(result: RunResult): void {
   out(`\n${renderSummary(result.events, [])}\n`);
   if (result.status === 'success') return out(`✓ ${result.flow} succeeded in ${formatMs(result.durationMs)}  (log: ${result.logFile})`);
   const first = result.errors[0];

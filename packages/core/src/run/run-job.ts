@@ -54,6 +54,11 @@ export interface RunOptions {
    * `PYPE_CACHE_DIR` or `.pype-cache` in the working directory, with a 1 GiB limit.
    */
   cache?: boolean | CacheOptions;
+  /**
+   * A sample run (`pype dev --limit N`): each source module's outputs are capped at this many
+   * rows, its streams cut (and their reading stopped) once they reach it. Local runs only.
+   */
+  limit?: number;
 }
 
 export interface CacheOptions {
@@ -104,6 +109,7 @@ export async function runJob(jobDir: string, options: RunOptions = {}): Promise<
   // With an executor, workers load modules and secrets; the coordinator only needs the valves' secrets.
   const remote = options.executor !== undefined;
   if (remote && options.cache) throw new PypeError('--cache works with local runs only', { hint: 'drop --cache, or run without --executor' });
+  checkLimit(options);
   const modules = remote ? new Map() : await loadModules(job, options.searchDirs ?? [process.cwd()]);
   const runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
   const redactor = new Redactor();
@@ -125,6 +131,14 @@ export async function runJob(jobDir: string, options: RunOptions = {}): Promise<
   } finally {
     release();
   }
+}
+
+/** A row limit is a positive integer, on a local run that stores nothing in the cache (its outputs are samples). */
+function checkLimit(options: RunOptions): void {
+  if (options.limit === undefined) return;
+  if (!Number.isInteger(options.limit) || options.limit < 1) throw new PypeError(`row limit ${options.limit} is not a positive whole number`, { hint: 'give a limit of 1 row or more, e.g. --limit 1000' });
+  if (options.executor) throw new PypeError('a row limit works with local runs only', { hint: 'drop the limit, or run without --executor' });
+  if (options.cache) throw new PypeError('a row limit and --cache do not go together: the cache would keep sampled outputs', { hint: 'drop one of them' });
 }
 
 function openCache(option: RunOptions['cache'], id: string): RunCache | undefined {
@@ -213,6 +227,7 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
     redactor: p.redactor,
     spawned: [],
     cache: openCache(options.cache, bus.runId),
+    limit: options.limit,
     executor: options.executor ? { run: options.executor.run.bind(options.executor), artifactDir: options.artifactDir ?? join(job.dir, 'artifacts') } : undefined,
   };
 

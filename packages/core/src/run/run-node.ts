@@ -14,6 +14,7 @@ import { StreamArtifact, StreamError } from './artifact-store.js';
 import { isCacheable, probeCache, saveToCache, useCached } from './cache-node.js';
 import { createModuleContext } from './module-context.js';
 import { reportProgress, resetProgress } from './progress.js';
+import { limitOutputs } from './row-limit.js';
 import { nodeIdOf, type RunState } from './run-state.js';
 import { templateScope } from './template-scope.js';
 
@@ -57,7 +58,8 @@ export async function runNode(state: RunState, node: DagNode, subflow: string): 
         dispose();
         await runTeardown(state, nodeId, () => def.teardown?.(ctx));
       }
-      const { rowsOut, streams } = await storeOutputs(state, node, nodeId, result ?? {}, () => closeUnread(inputs));
+      const outputs = state.limit !== undefined && node.type === 'source' && result ? limitOutputs(result, state.limit) : result;
+      const { rowsOut, streams } = await storeOutputs(state, node, nodeId, outputs ?? {}, () => closeUnread(inputs));
       // A module that returned no output reads its inputs no more; a stream it left unread (a sink
       // whose load an interrupted run already committed) would keep its producer, and the run, waiting.
       if (Object.keys(result ?? {}).length === 0) closeUnread(inputs);

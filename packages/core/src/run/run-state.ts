@@ -72,4 +72,6 @@ export interface RunState {
   spawned: Promise<void>[];
   /** `--cache`: where module outputs are looked up and stored; undefined when caching is off. */
   cache?: RunCache;
+  /** `RunOptions.limit`: rows each source output is capped at; undefined for a full run. */
+  limit?: number;
 }
