@@ -68,4 +68,22 @@ describe('signals', () => {
     expect(Date.now() - t0).toBeLessThan(15_000); // well before the teardown ends, even on a busy machine
     expect(r.output()).toMatch(/SIGINT again: exiting now/);
   });
+
+  it('SIGINT while a sink streams its input: the sink commits nothing (no partial file at its path)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pype-sig-sink-'));
+    const rows = Array.from({ length: 600_000 }, (_, i) => `${i},"name ${i}, quoted",${i / 2}`);
+    writeFileSync(join(root, 'in.csv'), `id,name,v\n${rows.join('\n')}\n`);
+    writeFileSync(join(root, 'flow.yaml'), `flow:\n  name: copy\nmodules:\n  - { id: read, name: csv_source, configs: { required: { file_path: ${JSON.stringify(join(root, 'in.csv'))} } } }\n  - { id: write, name: csv_sink, configs: { required: { output_path: ${JSON.stringify(join(root, 'out.csv'))} } } }\nconnections:\n  data:\n    - "read.data - write.input"\n`);
+    const events = join(root, 'events.jsonl');
+    // From the repository, whose modules csv_source and csv_sink are installed.
+    const p = run(fileURLToPath(new URL('../../../../', import.meta.url)), ['run', join(root, 'flow.yaml'), '--events', events], { FORCE_COLOR: '0' });
+    // Mid-stream: the source has reported rows, and the run has not finished.
+    const streaming = () => existsSync(events) && readFileSync(events, 'utf8').split('\n').some((l) => l.includes('"module.progress"') && l.includes('"read#0"'));
+    await until(() => streaming() || p.child.exitCode !== null, () => `rows to flow; output:\n${p.output()}`, 60_000, 20);
+    if (p.child.exitCode !== null) throw new Error(`the run ended before it could be interrupted; output:\n${p.output()}`);
+    p.child.kill('SIGINT');
+    expect(await p.done).not.toBe(0);
+    expect(p.output()).toMatch(/interrupted by SIGINT/);
+    expect(existsSync(join(root, 'out.csv'))).toBe(false);
+  }, 120_000);
 }, 180_000);

@@ -73,3 +73,30 @@ describe('ArtifactStore with streams', () => {
     expect(await ids(art.batches())).toHaveLength(20);
   });
 });
+
+describe('a stream cut short by a cancelled run', () => {
+  it('reaches its reader as the abort, not as the end of the data, so a sink cannot commit a partial output', async () => {
+    const store = new ArtifactStore({ threshold_rows: 1000, max_ram_share: 1 }, () => {});
+    const run = new AbortController();
+    // A producer like csv_source: it stops quietly when the run's signal aborts.
+    async function* polite(): AsyncGenerator<RecordBatch> {
+      for (let i = 0; i < 100; i++) {
+        if (run.signal.aborted) return;
+        yield batch(i * 10, 10);
+      }
+    }
+    const art = await store.register(polite(), undefined, { readers: 1 }, { producer: 'src (csv_source)', signal: run.signal });
+    const seen: number[] = [];
+    const read = (async () => {
+      for await (const b of art.batches()) {
+        seen.push(b.numRows);
+        if (seen.length === 3) run.abort(new Error('the run was cancelled'));
+      }
+    })();
+    await expect(read).rejects.toThrow('the run was cancelled');
+    expect(seen).toEqual([10, 10, 10]);
+    // Without an abort, the same early end is the end.
+    const whole = await store.register(produce(2), undefined, { readers: 1 }, { producer: 'src', signal: new AbortController().signal });
+    expect(await ids(whole.batches())).toHaveLength(20);
+  });
+});

@@ -48,6 +48,12 @@ export interface StreamHooks {
   onError?(error: unknown): void;
   /** The stream was closed before its end (its reader stopped or failed): the producer should release its own inputs. */
   onClose?(): void;
+  /**
+   * The run's signal. A producer that stops because the run was cancelled ends its stream early;
+   * once this signal has aborted, that end reaches the reader as the abort, never as the end of
+   * the data (a sink would otherwise commit a partial file or table).
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -150,7 +156,10 @@ export class StreamArtifact implements Artifact {
           this.hooks.onError?.(error);
           throw error instanceof StreamError ? error : new StreamError(this.hooks.producer, error);
         }
-        if (step.done) break;
+        if (step.done) {
+          this.hooks.signal?.throwIfAborted();
+          break;
+        }
         this.rows += step.value.numRows;
         this.hooks.onBatch?.(step.value.numRows);
         yield step.value;

@@ -170,6 +170,7 @@ async function storeOutputs(state: RunState, node: DagNode, nodeId: string, resu
     const hooks = {
       producer, onEnd: ended, onError: (error: unknown) => streamFailed(state, node, nodeId, error), onClose: releaseInputs,
       onBatch: (rows: number) => reportProgress(state.bus, nodeId, node.id, { rows }),
+      signal: state.signal,
     };
     const onSpill = (uri: string, rows: number) => state.bus.emit({ type: 'artifact.spilled', nodeId, uri, rows });
     const art = await state.artifacts.register(value, onSpill, { readers, whole }, hooks);
