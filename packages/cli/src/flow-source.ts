@@ -31,7 +31,7 @@ export function isStreamApp(value: unknown): boolean {
  * the Context schema are kept between runs while the sources are unchanged (code-flow-cache.ts).
  */
 export async function importCodeFlow(file: string): Promise<unknown> {
-  const compiled = cachedFlow(file, COMPILERS) ?? (await compileCodeFlow(file));
+  const compiled = cachedFlow(file, compilersVersion()) ?? (await compileCodeFlow(file));
   const out = join(dirname(file), `.${basename(file)}.${process.pid}.mjs`);
   try {
     writeFileSync(out, compiled.code);
@@ -55,12 +55,17 @@ export async function importCodeFlow(file: string): Promise<unknown> {
   }
 }
 
-/** What a kept compilation depends on besides its sources: the compilers' versions. */
-const COMPILERS = `esbuild ${esbuildVersion()}, @pypeline/cli ${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}`;
+/** What a kept compilation depends on besides its sources: the compilers' versions (read once, when first needed). */
+let compilers: string | undefined;
+function compilersVersion(): string {
+  compilers ??= `esbuild ${versionOf(() => createRequire(import.meta.url).resolve('esbuild/package.json'))}, @pypeline/cli ${versionOf(() => new URL('../package.json', import.meta.url))}`;
+  return compilers;
+}
 
-function esbuildVersion(): string {
+/** A package's version from its package.json; `unknown` where there is none (this file bundled elsewhere, as a test entry is). */
+function versionOf(packageJson: () => string | URL): string {
   try {
-    return JSON.parse(readFileSync(createRequire(import.meta.url).resolve('esbuild/package.json'), 'utf8')).version;
+    return JSON.parse(readFileSync(packageJson(), 'utf8')).version;
   } catch {
     return 'unknown';
   }
@@ -85,7 +90,7 @@ async function compileCodeFlow(file: string): Promise<CompiledFlow> {
     throw new PypeError(`cannot compile ${file}: ${err.errors?.[0]?.text ?? err.message}`, { hint: 'check the file with tsc' });
   });
   const compiled = { code: result.outputFiles[0].text };
-  keepFlow(file, COMPILERS, Object.keys(result.metafile.inputs), compiled);
+  keepFlow(file, compilersVersion(), Object.keys(result.metafile.inputs), compiled);
   return compiled;
 }
 
