@@ -24,10 +24,13 @@ export function reportProgress(bus: EventBus, nodeId: string, moduleId: string, 
   if (!nodes) runs.set(bus, (nodes = new Map()));
   let p = nodes.get(nodeId);
   if (!p) nodes.set(nodeId, (p = { moduleId, rows: 0, last: 0 }));
+  const firstRows = p.rows === 0 && (update.rows ?? 0) > 0;
   p.rows += update.rows ?? 0;
   if (update.bytes !== undefined) p.bytes = update.bytes;
   if (update.totalBytes !== undefined) p.totalBytes = update.totalBytes;
-  if (now - p.last < PROGRESS_INTERVAL_MS) return;
+  // A node's first rows are reported at once, with the bytes read so far: a bytes-only report
+  // (a source's first chunk) must not hide them for a whole interval of a short run.
+  if (now - p.last < PROGRESS_INTERVAL_MS && !firstRows) return;
   p.last = now;
   bus.emit({ type: 'module.progress', nodeId, moduleId, rows: p.rows, ...(p.bytes !== undefined ? { bytes: p.bytes } : {}), ...(p.totalBytes !== undefined ? { totalBytes: p.totalBytes } : {}) });
 }
