@@ -117,7 +117,10 @@ describe('checkpoint and resume', () => {
   }, 60_000);
 
   it('refuses a second run of the same job while one is active', async () => {
-    const { dir, job } = buildChain();
+    // A job that holds its lock for a minute: the chain's second (~1 s) could end, and free the
+    // lock, before the in-process run asked for it on a busy machine.
+    const dir = mkdtempSync(join(tmpdir(), 'pype-lock-'));
+    const { jobDir: job } = buildFlow(writeFlow(flowYaml({ modules: '  - id: nap\n    name: sleep_solo\n    configs:\n      required:\n        ms: 60000' })), { searchDirs: [fixtureProject()], outDir: join(dir, 'jobs') });
     const child = startChild(job, dir);
     await until(() => existsSync(join(job, '.pype.lock')), 'the first run to take the job lock', 45_000);
     await expect(runJob(job, { searchDirs: [fixtureProject()] })).rejects.toThrow(/is already running/);
