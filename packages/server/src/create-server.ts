@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { SubflowExecutor } from '@pypeline/core';
 import { installBearerAuth, installLoopbackGuard } from './bearer-auth.js';
 import { installErrorReplies } from './error-replies.js';
-import { RunRegistry, type Recovered } from './run-registry.js';
+import { RunRegistry, type Recovered, type RegistryOptions } from './run-registry.js';
 import { RunMetrics } from './run-metrics.js';
 import type { RunStore } from './run-store.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
@@ -34,6 +34,8 @@ export interface ServerOptions {
   consoleDir?: string;
   /** Where sub flows run; local (in this process) when omitted. */
   executor?: SubflowExecutor & { releaseRun?(runId: string): Promise<void>; readonly outage?: AbortSignal };
+  /** Where the runs of flows that say `execution_mode: distributed` go when there is no `executor` (see RegistryOptions). */
+  distributedExecutor?: RegistryOptions['distributedExecutor'];
   /** Shown by /health. Default `local`, or `bullmq` when an executor is given. */
   executorName?: string;
   /** Where modules are installed, for local runs. Default: cwd. */
@@ -87,7 +89,7 @@ export async function createServer(options: ServerOptions): Promise<PypeServer> 
   else installLoopbackGuard(app);
   const store = options.store ?? (await openRunStore(options.database ?? defaultDatabase(options.jobsDir)));
   const metrics = new RunMetrics(() => store.counts());
-  const runs = new RunRegistry({ executor: options.executor, searchDirs: options.searchDirs, keepRuns: options.keepRuns, store, log, observer: metrics });
+  const runs = new RunRegistry({ executor: options.executor, distributedExecutor: options.distributedExecutor, searchDirs: options.searchDirs, keepRuns: options.keepRuns, store, log, observer: metrics });
   healthRoute(app, runs, options.executorName ?? (options.executor ? 'bullmq' : 'local'));
   app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()));
   startRunRoute(app, runs, options.jobsDir, options.uploadDir);
