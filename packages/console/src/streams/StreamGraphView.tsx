@@ -27,15 +27,20 @@ export function StreamGraphView({ app, nodes, live }: { app: string; nodes: Stre
     <div class="graph-wrap" data-testid="stream-graph">
       <svg class="graph" viewBox={`0 0 ${layout.width} ${layout.height}`} style={{ width: `${layout.width}px`, maxWidth: '100%', minWidth: `${Math.round(layout.width * 0.6)}px` }}>
         <defs>
-          <marker id="arrow-stream" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-            <path d="M0,0 L10,5 L0,10 z" class="arrow-data" />
-          </marker>
+          {(['data', 'late'] as const).map((k) => (
+            <marker id={`arrow-stream-${k}`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+              <path d="M0,0 L10,5 L0,10 z" class={`arrow-${k}`} />
+            </marker>
+          ))}
         </defs>
-        {layout.edges.map((e) => (
-          <g class={`edge edge-data${e.data?.fromPort === 'late' ? ' edge-late' : ''}`} key={e.id} data-edge={`${e.from}->${e.to}`}>
-            <path d={e.points.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' ')} class="edge-line" marker-end="url(#arrow-stream)" />
-          </g>
-        ))}
+        {layout.edges.map((e) => {
+          const late = e.data?.fromPort === 'late';
+          return (
+            <g class={`edge edge-data${late ? ' edge-late' : ''}`} key={e.id} data-edge={`${e.from}->${e.to}`}>
+              <path d={e.points.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' ')} class="edge-line" marker-end={`url(#arrow-stream-${late ? 'late' : 'data'})`} />
+            </g>
+          );
+        })}
         {nodes.map((n) => {
           const box = layout.nodes.get(n.id);
           if (!box) return null;
