@@ -2,28 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectSink, rowsToBatch, runStream, schemaFromSpec, streamApp, type SourceContext, type StreamSource } from '@pypeline/stream';
+import { collectSink, runStream, streamApp } from '@pypeline/stream';
+import { endlessSource } from '@pypeline/stream/testing';
 import { until } from '@pypeline/test-services';
 import { createServer, type PypeServer } from './create-server.js';
 import { json, jobsFolder, TOKEN } from './testing/http-fixtures.js';
-
-/** Numbered rows, one small batch every few ms, until the app is stopped. */
-function endlessSource(): StreamSource {
-  const schema = schemaFromSpec({ n: 'int64', ts: 'timestamp' });
-  let ctx: SourceContext;
-  return {
-    kind: 'endless',
-    open(c) { ctx = c; },
-    async *batches() {
-      let i = typeof ctx.position === 'number' ? ctx.position : 0;
-      while (!ctx.signal.aborted) {
-        yield { batch: rowsToBatch([{ n: i, ts: Date.now() }], schema), position: ++i };
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    },
-    close() {},
-  };
-}
 
 // GET /streams and /streams/:id: the stream apps of this machine, found through the folder in
 // which each app announces itself (here a temp one), with what `pype inspect` shows.

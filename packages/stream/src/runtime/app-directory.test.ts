@@ -5,32 +5,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { until } from '@pypeline/test-services';
 import { streamApp } from '../app.js';
-import { rowsToBatch, schemaFromSpec } from '../arrow-rows.js';
-import type { SourceContext, StreamSource } from '../connector.js';
 import { collectSink, memorySource } from '../connectors/memory.js';
+import { endlessSource } from '../testing/endless-source.js';
 import { announceApp, appId, findApp, listApps, liveStatus, streamAppsDir } from './app-directory.js';
 import type { MetricsFile } from './metrics-writer.js';
 import { runStream } from './run-stream.js';
 
 const temp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
-
-/** Numbered rows, one small batch per turn of the event loop, until stopped. */
-function endlessSource(): StreamSource {
-  const schema = schemaFromSpec({ n: 'int64' });
-  let ctx: SourceContext;
-  return {
-    kind: 'endless',
-    open(c) { ctx = c; },
-    async *batches() {
-      let i = typeof ctx.position === 'number' ? ctx.position : 0;
-      while (!ctx.signal.aborted) {
-        yield { batch: rowsToBatch([{ n: i }], schema), position: ++i };
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    },
-    close() {},
-  };
-}
 
 describe('the directory of stream apps', () => {
   const saved = process.env.PYPE_STREAM_APPS_DIR;
