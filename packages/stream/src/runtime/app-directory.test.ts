@@ -28,7 +28,7 @@ describe('the directory of stream apps', () => {
     const stop = new AbortController();
     const run = runStream(app, { stateDir, signal: stop.signal, metricsInterval: 50 });
     let seen: ReturnType<typeof findApp>;
-    await until(() => (seen = findApp(appId(stateDir)))?.status === 'running' && (seen.metrics?.nodes[0]?.rowsOut ?? 0) > 0,
+    await until(() => (seen = findApp(appId(stateDir)))?.status === 'running' && (seen?.metrics?.nodes[0]?.rowsOut ?? 0) > 0,
       () => `the app to be listed as running with rows; saw ${JSON.stringify(seen)}`, 30_000, 20);
     expect(seen!).toMatchObject({ app: 'endless_app', stateDir, pid: process.pid });
     expect(seen!.metrics!.nodes.map((n) => [n.id, n.kind, n.inputs])).toEqual([['numbers', 'source', []], ['keep', 'operator', ['numbers']], ['out', 'sink', ['keep']]]);
