@@ -150,6 +150,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the web console in a browser', () => {
     await page.waitForSelector('[data-stream=console_tail] [data-status=running]', { timeout: 90_000 }).catch((e) => {
       throw new Error(`${e}\npype run's output:\n${output}`);
     });
+    await page.screenshot({ path: join(shots, 'console-streams-list.png') });
     await page.locator('[data-stream=console_tail] a').click();
     await page.waitForURL(/#\/streams\//);
     for (const id of ['readings', 'per_second', 'store', 'late']) await page.waitForSelector(`[data-testid=stream-graph] [data-node=${id}]`);
