@@ -156,14 +156,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the web console in a browser', () => {
     for (const id of ['readings', 'per_second', 'store', 'late']) await page.waitForSelector(`[data-testid=stream-graph] [data-node=${id}]`);
     expect(await page.locator('[data-edge="per_second->late"].edge-late').count()).toBe(1);
     const rate = page.locator('[data-operator=readings] [data-testid=rows-per-sec]');
-    await until(async () => Number((await rate.textContent())?.replace(/\D/g, '')) > 0, async () => `rows/s of readings above 0; it shows ${await rate.textContent()}`, 60_000, 200);
+    let shown: string | null = null;
+    await until(async () => Number((shown = await rate.textContent())?.replace(/\D/g, '')) > 0, () => `rows/s of readings above 0; it shows ${shown}`, 60_000, 200);
     const read = page.locator('[data-node=readings] .node-rows');
     const before = rowsIn(await read.textContent());
-    await until(async () => rowsIn(await read.textContent()) > before, async () => `the rows read to grow past ${before}; they show ${await read.textContent()}`, 60_000, 200);
+    await until(async () => rowsIn((shown = await read.textContent())) > before, () => `the rows read to grow past ${before}; they show ${shown}`, 60_000, 200);
     expect(await page.locator('[data-node=readings] [data-testid=node-rate]').textContent()).toMatch(/rows\/s$/);
     // The watermark column: the event time the source has reached, as an ISO time.
     expect(await page.locator('[data-operator=readings] td').last().textContent()).toMatch(/^\d{4}-\d\d-\d\dT/);
-    await page.waitForFunction(() => /checkpoint #\d+/.test(document.querySelector('[data-testid=stream-head]')?.textContent ?? ''), null, { timeout: 60_000 });
+    await page.getByTestId('stream-head').filter({ hasText: /checkpoint #\d+/ }).waitFor();
     await page.screenshot({ path: join(shots, 'console-streams.png'), fullPage: true });
 
     clearInterval(feeder);
