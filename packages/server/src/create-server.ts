@@ -18,6 +18,7 @@ import { consoleRoutes } from './routes/console-files.js';
 import { flowsRoute } from './routes/flows.js';
 import { jobsRoutes } from './routes/jobs.js';
 import { runControlRoutes } from './routes/run-control.js';
+import { streamsRoutes } from './routes/streams.js';
 
 export interface ServerOptions {
   /** Folder of built jobs: `POST /jobs/<name>/runs` runs `<jobsDir>/<name>`. */
@@ -98,6 +99,7 @@ export async function createServer(options: ServerOptions): Promise<PypeServer> 
   runControlRoutes(app, runs);
   jobsRoutes(app, runs, options.jobsDir);
   flowsRoute(app, options.jobsDir, options.searchDirs);
+  streamsRoutes(app);
   await consoleRoutes(app, options.consoleDir);
   const recovered = await runs.recover();
   await removeOrphanUploads(options.uploadDir ? [options.uploadDir] : jobUploadFolders(options.jobsDir), store, log);
