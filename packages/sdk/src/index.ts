@@ -10,6 +10,7 @@ export { MemoryArtifact, isArtifact, toTable } from './memory-artifact.js';
 export { requireInput, requireInputList, inputList, inputKey } from './inputs.js';
 export { openAtomicFile, writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
 export { checkReadable, checkWritable } from './io/check-access.js';
+export { fileWriteError } from './io/write-error.js';
 export type { AtomicFile, WriteFileAtomicSyncOptions } from './io/atomic-write.js';
 export { sleep } from './time/sleep.js';
 export { backoffMs } from './time/backoff.js';
