@@ -6,7 +6,8 @@ import type { ALL_DEFAULTS, Config } from './config.js';
 import type { Refusal } from './reject-batch.js';
 import { urlTemplate } from './url-template.js';
 
-export type SinkConfig = Config & typeof ALL_DEFAULTS;
+/** A config with every default filled in. */
+export type SinkConfig = Config & Required<Pick<Config, keyof typeof ALL_DEFAULTS>>;
 
 /** Rows of one batch that go in one request. */
 interface Group {

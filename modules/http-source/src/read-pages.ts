@@ -1,10 +1,11 @@
 import { bodyExcerpt, rateLimiter, requestAuth, retryPolicy, send, statusError, type HttpAnswer, type HttpRequest, type SendOptions } from '@pypeline/http';
 import { ModuleError, parseJsonText, type JsonRecord } from '@pypeline/sdk';
-import { DEFAULTS, type Config } from './config.js';
+import type { ALL_DEFAULTS, Config } from './config.js';
 import { arrayPaths, parsePath, valueAt } from './json-path.js';
 import { nextLink } from './link-header.js';
 
-export type SourceConfig = Config & typeof DEFAULTS;
+/** A config with every default filled in. */
+export type SourceConfig = Config & Required<Pick<Config, keyof typeof ALL_DEFAULTS>>;
 
 /** One page: its number (1-based), URL and records. */
 export interface Page {

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { send, statusError } from './send-request.js';
-import { startTestServer, type TestServer } from './testing/test-server.js';
+import { startTestServer, type TestAnswer, type TestServer } from './testing/test-server.js';
 
 let server: TestServer | undefined;
 afterEach(async () => server?.close());
 
 describe('send', () => {
   it('retries 5xx and 429 until an answer is final, telling onRetry the waits', async () => {
-    server = await startTestServer((_r, i) => (i < 2 ? { status: i ? 429 : 500, headers: i ? { 'retry-after': '0' } : {}, body: 'no' } : { body: { ok: true } }));
+    server = await startTestServer((_r, i): TestAnswer => (i < 2 ? { status: i ? 429 : 500, headers: i ? { 'retry-after': '0' } : {}, body: 'no' } : { body: { ok: true } }));
     const notes: string[] = [];
     const answer = await send({ method: 'GET', url: server.url }, { where: 'test', backoff: { initialMs: 4, random: () => 1 }, onRetry: (n) => notes.push(`${n.attempt}:${n.waitMs}:${n.reason}`) });
     expect(answer).toMatchObject({ ok: true, status: 200, text: '{"ok":true}', attempts: 3 });
