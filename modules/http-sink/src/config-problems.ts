@@ -17,6 +17,5 @@ export function sinkProblems(config: Config, input?: Schema): ConfigIssue[] {
       problems.push({ key: ['url'], message: `url names column "${name}", which the input does not have`, hint: `its columns: ${names.join(', ')}`, span: { start, end: start + name.length + 2 } });
     }
   }
-  if (c.mode === 'row' && config.batch_size !== undefined) problems.push({ key: ['batch_size'], message: 'batch_size is used with mode: batch', hint: 'set mode: batch, or remove batch_size' });
   return problems;
 }

@@ -102,12 +102,11 @@ describe('http_sink', () => {
   });
 
   it('lists every config problem, the URL\'s columns checked against the input', async () => {
-    const { problems } = await outputSchemasOf(httpSink, { url: 'http://h/{nope}/{id}', auth: 'basic', api_key: 'k', batch_size: 5 }, { input: rows().schema });
+    const { problems } = await outputSchemasOf(httpSink, { url: 'http://h/{nope}/{id}', auth: 'basic', api_key: 'k' }, { input: rows().schema });
     expect(problems?.map((p) => `${p.key.join('.')}: ${p.message}`)).toEqual([
       'username: auth: basic needs username',
       'api_key: api_key is set but auth is basic, so it would not be sent',
       'url: url names column "nope", which the input does not have',
-      'batch_size: batch_size is used with mode: batch',
     ]);
     expect(problems?.[2]).toMatchObject({ span: { start: 9, end: 15 }, hint: 'its columns: id, name, team' });
     const { outputs } = await outputSchemasOf(httpSink, { url: 'http://h/{id}' }, { input: rows().schema });
