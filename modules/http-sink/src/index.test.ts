@@ -1,4 +1,4 @@
-import { startTestServer, type ReceivedRequest, type TestAnswer, type TestServer } from '@pypeline/http/testing';
+import { closeTestServers, startTestServer as serve } from '@pypeline/http/testing';
 import { outputSchemasOf, runModule } from '@pypeline/sdk/testing';
 import { tableFromArrays, type Table } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,16 +7,7 @@ import httpSink from './index.js';
 
 const MANIFEST = new URL('../pypeline.manifest.json', import.meta.url).pathname;
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function serve(handle: (req: ReceivedRequest, index: number) => TestAnswer | Promise<TestAnswer>): Promise<TestServer> {
-  server = await startTestServer(handle);
-  return server;
-}
+afterEach(closeTestServers);
 
 const rows = () => tableFromArrays({
   id: BigInt64Array.from([1n, 2n, 9007199254740993n, 4n]),
@@ -95,7 +86,6 @@ describe('http_sink', () => {
     const s = await serve(() => ({ status: 200 }));
     const url = `${s.url}/gone`;
     await s.close();
-    server = undefined;
     const error = await sendRows({ url, retries: 1, on_error: 'reject' }).catch((e: Error & { hint?: string }) => e);
     expect((error as Error).message).toBe(`http_sink "push": POST ${url} failed: connection refused (ECONNREFUSED) (gave up after 2 attempts); 0 rows were sent before`);
     expect((error as { hint?: string }).hint).toMatch(/^nothing listens at 127\.0\.0\.1:\d+/);

@@ -1,4 +1,4 @@
-import { startTestServer, type ReceivedRequest, type TestAnswer, type TestServer } from '@pypeline/http/testing';
+import { closeTestServers, startTestServer as serve, type ReceivedRequest } from '@pypeline/http/testing';
 import { outputSchemasOf, runModule } from '@pypeline/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from './config.js';
@@ -7,16 +7,7 @@ import httpSource from './index.js';
 const MANIFEST = new URL('../pypeline.manifest.json', import.meta.url).pathname;
 const ITEMS = Array.from({ length: 7 }, (_, i) => ({ id: i + 1, name: `item ${i + 1}`, price: i + 0.5, day: `2024-01-0${i + 1}` }));
 
-let server: TestServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function serve(handle: (req: ReceivedRequest, index: number) => TestAnswer | Promise<TestAnswer>): Promise<TestServer> {
-  server = await startTestServer(handle);
-  return server;
-}
+afterEach(closeTestServers);
 
 const query = (req: ReceivedRequest) => new URL(req.url, 'http://x').searchParams;
 
@@ -72,7 +63,7 @@ describe('http_source pagination', () => {
   it('next_link: follows the URL in the body, relative ones read against the page\'s own', async () => {
     const s = await serve((req) => {
       const page = Number(query(req).get('n') ?? 1);
-      const links = page === 1 ? { next: `${server!.url}/v2/list?n=2` } : page === 2 ? { next: 'list?n=3' } : {};
+      const links = page === 1 ? { next: `http://${req.headers.host}/v2/list?n=2` } : page === 2 ? { next: 'list?n=3' } : {};
       return { body: { records: ITEMS.slice((page - 1) * 3, page * 3), links } };
     });
     const { ids } = await read({ url: `${s.url}/v2/list`, records_path: 'records', pagination: 'next_link', next_path: 'links.next' });
@@ -220,7 +211,6 @@ describe('http_source retries', () => {
     const s = await serve(() => ({ body: [] }));
     const url = `${s.url}/gone`;
     await s.close();
-    server = undefined;
     const error = await read({ url, retries: 1 }).catch((e: Error & { hint?: string }) => e);
     expect((error as Error).message).toBe(`http_source "api": GET ${url} failed: connection refused (ECONNREFUSED) (gave up after 2 attempts)`);
     expect((error as { hint?: string }).hint).toMatch(/^nothing listens at 127\.0\.0\.1:\d+: start the server, or fix the host and port in url$/);

@@ -24,6 +24,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+const open = new Set<TestServer>();
+
+/** Closes every test server still open: `afterEach(closeTestServers)`. */
+export async function closeTestServers(): Promise<void> {
+  await Promise.all([...open].map((s) => s.close()));
+}
+
 /**
  * A local HTTP server on a free port for tests of HTTP clients: each request (its body read) goes
  * to `handle`, whose answer is sent; a handler that throws answers 500 with the message.
@@ -46,14 +53,17 @@ export async function startTestServer(handle: (request: ReceivedRequest, index: 
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as { port: number };
-  return {
+  const test: TestServer = {
     url: `http://127.0.0.1:${port}`,
     requests,
     close: () => {
+      if (!open.delete(test)) return Promise.resolve();
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+  open.add(test);
+  return test;
 }
 
 function reply(res: ServerResponse, answer: TestAnswer): void {
