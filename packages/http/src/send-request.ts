@@ -78,7 +78,7 @@ export async function send(request: HttpRequest, options: SendOptions): Promise<
       signal?.throwIfAborted();
       const failure = describeFetchFailure(error, request.url, timeoutMs);
       if (attempt > retries) {
-        throw new ModuleError(`${options.where}: ${request.method} ${request.url} failed: ${failure.reason} (gave up after ${attempt} attempts)`, { hint: failure.hint, cause: error });
+        throw new ModuleError(`${options.where}: ${request.method} ${request.url} failed: ${failure.reason}${attempt > 1 ? ` (gave up after ${attempt} attempts)` : ''}`, { hint: failure.hint, cause: error });
       }
       await pause(options, attempt, backoffMs(attempt, options.backoff), failure.reason);
       continue;

@@ -2,14 +2,14 @@
 // paginated public REST API (limit/skip, a total, a bearer token it checks, one 429 with
 // Retry-After), the flow loads every product into a MariaDB table of its own and writes the
 // per-category summary to a workbook; the test reads both back.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, type TestServer } from '@pypeline/http/testing';
 import { connect, disconnect, execute, query, type Connection } from '@pypeline/mysql';
 import { describeWithService, mariadbTestConfig, uniqueName } from '@pypeline/test-services';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, devEnv, output, ROOT, runAsync } from './scaffold-helpers.js';
 
 const CATEGORIES = ['beauty', 'groceries', 'furniture'];
@@ -71,8 +71,8 @@ describeWithService('mariadb', 'examples/rest_to_mariadb.yaml', () => {
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
 
     const pages = server.requests.map((q) => new URL(q.url, 'http://x').searchParams.get('skip'));
-    // Two GETs at build time? No: the run asks each page once, the throttled one twice.
-    expect(pages.slice(-4)).toEqual(['0', '10', '10', '20']);
+    // Each page once, the throttled one twice; nothing at build time (the token is a secret, known only to the run).
+    expect(pages).toEqual(['0', '10', '10', '20']);
 
     const { rows } = await query(connection, `SELECT id, title, category, brand, price, stock, rating FROM ${table} ORDER BY id`);
     expect(rows.map((row) => row.map(String))).toEqual(PRODUCTS.map((p) => [p.id, p.title, p.category, p.brand, p.price, p.stock, p.rating].map(String)));
@@ -90,3 +90,69 @@ describeWithService('mariadb', 'examples/rest_to_mariadb.yaml', () => {
     expect(values.slice(1).map((row) => row.map((v, i) => (i === 3 ? Number((v as number).toFixed(6)) : v)))).toEqual(expected.map((row) => row.map((v, i) => (i === 3 ? Number((v as number).toFixed(6)) : v))));
   }, 240_000);
 }, 300_000);
+
+describe('pype with http_source and http_sink, a down host or bad config', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pype-http-bad-'));
+  const write = (name: string, modules: string) => {
+    writeFileSync(join(dir, name), `flow:\n  name: ${name.replace('.yaml', '')}\nmodules:\n${modules}\nconnections:\n  data:\n    - "read.data - send.input"\n`);
+    return join(dir, name);
+  };
+
+  it('names the URL, the cause and the fix when the host is down, without a stack trace', async () => {
+    const closed = await startTestServer(() => ({}));
+    const url = `${closed.url}/items`;
+    await closed.close();
+    const file = write('down.yaml', `  - { id: read, name: http_source, configs: { required: { url: "${url}" }, optional: { retries: 1, backoff_initial_ms: 10 } } }
+  - { id: send, name: http_sink, configs: { required: { url: "${url}" } } }`);
+    const r = await runAsync(process.execPath, [BIN, 'run', file], ROOT);
+    expect(r.status, output(r)).toBe(1);
+    expect(r.stderr).toContain(`read (http_source) failed: http_source "read": GET ${url} failed: connection refused (ECONNREFUSED) (gave up after 2 attempts)`);
+    expect(r.stderr).toMatch(/fix: nothing listens at 127\.0\.0\.1:\d+: start the server, or fix the host and port in url/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 180_000);
+
+  it('lists every config problem at once, each at its line: the schema\'s, then the modules\' own', async () => {
+    const typed = write('typed.yaml', `  - id: read
+    name: http_source
+    configs:
+      required: { url: "https://api.example.com/items" }
+      optional: { retries: -1, rate_limit: fast }
+  - id: send
+    name: http_sink
+    configs:
+      required: { url: "https://api.example.com/users" }
+      optional: { method: DELETE }`);
+    const first = await runAsync(process.execPath, [BIN, 'validate', typed], ROOT);
+    expect(first.status, output(first)).toBe(1);
+    for (const problem of [
+      /typed\.yaml:8:\d+ error at modules\[0\]\.configs\.optional\.retries: read \(http_source\): config "retries" must be >= 0/,
+      /typed\.yaml:8:\d+ error at modules\[0\]\.configs\.optional\.rate_limit: read \(http_source\): config "rate_limit" must be a number/,
+      /typed\.yaml:13:\d+ error at modules\[1\]\.configs\.optional\.method: send \(http_sink\): config "method" must be one of "POST", "PUT", "PATCH"/,
+    ]) expect(first.stderr).toMatch(problem);
+    expect(first.stderr).toContain('3 problems found');
+
+    const semantic = write('semantic.yaml', `  - id: read
+    name: http_source
+    configs:
+      required: { url: "https://api.example.com/items" }
+      optional: { pagination: cursor, auth: bearer, api_key: k }
+  - id: send
+    name: http_sink
+    configs:
+      required: { url: "https://api.example.com/users/{user_id}" }
+      optional: { auth: oauth2 }`);
+    const second = await runAsync(process.execPath, [BIN, 'validate', semantic], ROOT);
+    expect(second.status, output(second)).toBe(1);
+    for (const problem of [
+      // A missing key is placed at its module's configs, a key that is there at its value.
+      /semantic\.yaml:7:\d+ error at modules\[0\]\.configs: .*configs\.optional\.token: auth: bearer needs token/,
+      /semantic\.yaml:8:\d+ error at modules\[0\]\.configs\.optional\.api_key: .*api_key is set but auth is bearer, so it would not be sent/,
+      /pagination: cursor needs cursor_path/,
+      /auth: oauth2 needs oauth2_token_url/,
+      /auth: oauth2 needs oauth2_client_id/,
+      /auth: oauth2 needs oauth2_client_secret/,
+    ]) expect(second.stderr).toMatch(problem);
+    expect(second.stderr).toContain('6 problems found');
+    expect(first.stderr + second.stderr).not.toMatch(/\n\s+at /);
+  }, 180_000);
+});
