@@ -107,6 +107,13 @@ describe('http_source records', () => {
     expect((outputs?.data as { fields: { name: string }[] }).fields.map((f) => f.name)).toEqual(['id', 'name', 'price', 'day']);
   });
 
+  it('pype check asks for the first page only', async () => {
+    const s = await serve(() => ({ headers: { link: '</next>; rel="next"' }, body: ITEMS }));
+    const said = await httpSource.check!({ config: { url: `${s.url}/items`, pagination: 'link_header' }, signal: new AbortController().signal });
+    expect(said).toBe(`GET ${s.url}/items: answered, 7 records on the first page`);
+    expect(s.requests).toHaveLength(1);
+  });
+
   it('an answer without an array of records names the arrays it has', async () => {
     const s = await serve(() => ({ body: { meta: {}, data: { rows: [{ a: 1 }] } } }));
     const error = await read({ url: s.url }).catch((e: Error & { hint?: string }) => e);
