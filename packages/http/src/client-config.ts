@@ -110,6 +110,9 @@ export const CLIENT_DEFAULTS = {
 
 type Auth = NonNullable<HttpClientConfig['auth']>;
 
+/** The keys marked @secret above: their values come from `{{secret.x}}`. */
+const SECRET_KEYS = new Set<keyof HttpClientConfig>(['token', 'password', 'api_key', 'oauth2_client_secret']);
+
 /** The keys each auth needs, and the keys that belong to it. */
 const AUTH_KEYS: Record<Exclude<Auth, 'none'>, { needs: (keyof HttpClientConfig)[]; uses: (keyof HttpClientConfig)[] }> = {
   bearer: { needs: ['token'], uses: ['token'] },
@@ -125,7 +128,7 @@ export function clientProblems(config: HttpClientConfig): ConfigIssue[] {
   const set = (key: keyof HttpClientConfig) => config[key] !== undefined && config[key] !== '';
   if (auth !== 'none') {
     for (const key of AUTH_KEYS[auth].needs.filter((k) => !set(k))) {
-      problems.push({ key: [key], message: `auth: ${auth} needs ${key}`, hint: `set ${key}${key.includes('secret') || key === 'token' || key === 'api_key' ? ' from a secret, e.g. "{{secret.' + key + '}}"' : ''}` });
+      problems.push({ key: [key], message: `auth: ${auth} needs ${key}`, hint: SECRET_KEYS.has(key) ? `set ${key} from a secret, e.g. "{{secret.${key}}}"` : `set ${key}` });
     }
   }
   const used = new Set(auth === 'none' ? [] : AUTH_KEYS[auth].uses);
