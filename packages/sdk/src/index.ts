@@ -28,3 +28,7 @@ export { parseByteSize, defaultMemoryBudget, BYTE_SIZE_PATTERN } from './memory/
 export { LEDGER_TABLE, loadKeyOf, loadOnce, alreadyLoadedMessage } from './sink/load-ledger.js';
 export type { LoadKey, RecordedLoad, LedgerSession } from './sink/load-ledger.js';
 export { rowsPerStatement, valuesTuples } from './sink/statement-rows.js';
+export { jsonBatches, readJsonTable } from './json/json-batches.js';
+export type { JsonRecord, JsonBatchOptions, DroppedKeys } from './json/json-batches.js';
+export type { JsonKind, JsonType } from './json/json-kinds.js';
+export { parseJsonText } from './json/json-text.js';
