@@ -63,6 +63,27 @@ function runStoreContract(open: () => Promise<RunStore>): void {
     await (await open()).close();
   });
 
+  it('saves a triggered run with its fire at once, and never a second run for the same fire, also after a reopen', async () => {
+    const store = await open();
+    const trigger = { kind: 'cron' as const, id: 'nightly', tick: '2026-01-02T02:00:00.000Z' };
+    const fire = (runId: string, key = trigger.tick) => ({ job: 'j', trigger: 'nightly', key, run: runId, firedAt: '2026-01-02T02:00:01.000Z' });
+    expect(await store.armedSince('j', 'nightly', '2026-01-01T00:00:00.000Z')).toBe('2026-01-01T00:00:00.000Z');
+    expect(await store.armedSince('j', 'nightly', '2026-01-05T00:00:00.000Z')).toBe('2026-01-01T00:00:00.000Z');
+    expect(await store.addTriggered(run('t1', { trigger, durationMs: 3 }), fire('t1'))).toBe(true);
+    expect(await store.addTriggered(run('t2', { trigger }), fire('t2'))).toBe(false);
+    await store.close();
+    const again = await open();
+    expect(await again.addTriggered(run('t3', { trigger }), fire('t3'))).toBe(false);
+    expect(await again.get('t1')).toEqual(run('t1', { trigger, durationMs: 3 }));
+    expect(await again.get('t2')).toBeUndefined();
+    expect(await again.get('t3')).toBeUndefined();
+    expect(await again.addTriggered(run('t4', { trigger: { ...trigger, tick: 'next' } }), fire('t4', 'next'))).toBe(true);
+    expect(await again.lastFire('j', 'nightly')).toEqual(fire('t4', 'next'));
+    expect(await again.firedKeys('j', 'nightly', [trigger.tick, 'next', 'other'])).toEqual(new Set([trigger.tick, 'next']));
+    expect(await again.lastFire('j', 'other')).toBeUndefined();
+    await again.close();
+  });
+
   it('keeps the order of many writes issued without waiting', async () => {
     const store = await open();
     await store.add(run('burst'));
