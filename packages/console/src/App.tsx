@@ -4,6 +4,7 @@ import { FlowPage } from './pages/FlowPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { JobPage } from './pages/JobPage.js';
 import { RunPage } from './pages/RunPage.js';
+import { SchedulesPage } from './pages/SchedulesPage.js';
 import { href, useRoute, type Route } from './router.js';
 
 /** The shell: top bar, the jobs and flows of the served folder on the left, the page on the right. */
@@ -30,6 +31,7 @@ export function App() {
       </header>
       <nav class="sidebar">
         <a href="#/" class={route.page === 'home' ? 'active' : ''}>All jobs</a>
+        <a href={href({ page: 'schedules' })} class={route.page === 'schedules' ? 'active' : ''} data-testid="nav-schedules">Schedules</a>
         <h4>Jobs</h4>
         {jobs.filter((j) => j.kind === 'job').map((j) => (
           <a href={href({ page: 'job', name: j.name })} class={isActive(route, j) ? 'active' : ''}>
@@ -46,6 +48,7 @@ export function App() {
         {route.page === 'job' && <JobPage name={route.name} key={route.name} />}
         {route.page === 'flow' && <FlowPage file={route.file} key={route.file} />}
         {route.page === 'run' && <RunPage id={route.id} key={route.id} />}
+        {route.page === 'schedules' && <SchedulesPage />}
       </main>
     </div>
   );
