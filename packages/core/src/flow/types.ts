@@ -56,8 +56,9 @@ export interface TriggerDocument {
   /** Cron: the IANA time zone the schedule is read in, e.g. `Europe/Paris`. Default UTC. */
   timezone?: string;
   /**
-   * Cron: what `pype serve` does with ticks that passed while it was down (or more than a minute
-   * late): `none` skips them, `last` (default) runs once for the newest of them, `all` runs once
+   * Cron: what `pype serve` does with missed ticks (those that passed while it was down or too
+   * busy; only the newest tick due, when at most a minute old, is on time): `none` skips them,
+   * `last` (default) runs once for the newest of them unless a tick on time runs, `all` runs once
    * for each of them (at most 100), oldest first.
    */
   catch_up?: 'none' | 'last' | 'all';

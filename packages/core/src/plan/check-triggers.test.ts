@@ -97,8 +97,16 @@ describe('cron ticks and catch-up', () => {
     expect(iso(dueTicks({ ...hourly, catch_up: 'none' }, after, now))).toEqual(['05:00']);
     const later = at('2026-01-01T05:10:00Z'); // 01..05 all missed
     expect(iso(dueTicks({ ...hourly, catch_up: 'last' }, after, later))).toEqual(['05:00']);
-    expect(dueTicks({ ...hourly, catch_up: 'last' }, after, later).skipped).toBe(4);
+    expect(dueTicks({ ...hourly, catch_up: 'last' }, after, later)).toMatchObject({ skipped: 0, more: true }); // 01:00-04:00 not even listed
     expect(iso(dueTicks({ ...hourly, catch_up: 'none' }, after, later))).toEqual([]);
-    expect(dueTicks({ ...hourly, catch_up: 'all' }, at('2025-12-01T00:00:00Z'), later).fire).toHaveLength(100);
+    const month = dueTicks({ ...hourly, catch_up: 'all' }, at('2025-12-01T00:00:00Z'), later);
+    expect(month.fire).toHaveLength(100);
+    expect(month.fire[99].toISOString()).toBe('2026-01-01T05:00:00.000Z');
+    expect(month.more).toBe(true);
+    // A year's outage of a per-second schedule lists only the ticks near now.
+    const second = dueTicks({ cron: '* * * * * *', timezone: 'UTC', catch_up: 'last' }, at('2025-01-01T00:00:00Z'), at('2026-01-01T00:00:00.500Z'));
+    expect(second.fire.map((d) => d.toISOString())).toEqual(['2026-01-01T00:00:00.000Z']);
+    // Only the newest due tick is on time: a per-second schedule woken 3 s late runs once.
+    expect(dueTicks({ cron: '* * * * * *', timezone: 'UTC', catch_up: 'none' }, at('2026-01-01T00:00:00Z'), at('2026-01-01T00:00:03.200Z')).fire.map((d) => d.toISOString())).toEqual(['2026-01-01T00:00:03.000Z']);
   });
 });

@@ -121,8 +121,8 @@ export class TriggerEngine {
     const key = `${job.job}\u0000${t.id}`;
     const now = this.clock.now();
     const after = this.cursors.get(key) ?? new Date((await this.options.store.lastFire(job.job, t.id))?.key ?? (await this.armed(job, now)));
-    const { fire, skipped } = dueTicks(t, after, now);
-    if (skipped) this.log(`pype serve: trigger ${t.id} of job ${job.job}: ${skipped} missed tick${skipped === 1 ? '' : 's'} skipped (catch_up: ${t.catch_up})`);
+    const { fire, skipped, more } = dueTicks(t, after, now);
+    if (skipped || more) this.log(`pype serve: trigger ${t.id} of job ${job.job}: missed ticks since ${after.toISOString()} skipped (catch_up: ${t.catch_up})${skipped ? `: ${skipped}${more ? ' and older ones' : ''}` : ''}`);
     for (const tick of fire) {
       const iso = tick.toISOString();
       await this.fire(job, { kind: 'cron', id: t.id, tick: iso }, iso);
