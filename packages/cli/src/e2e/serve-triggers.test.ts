@@ -2,7 +2,7 @@
 // cron job ticking every second, a job started by files arriving in a folder, and a job that
 // follows another's success. Killed with SIGKILL and started again, it fires no tick and no
 // file twice, and every run a trigger started says so in the API.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,25 @@ async function serve(root: string) {
   };
   return { child, exited, base, output: () => output, get, runs, waitRuns };
 }
+
+describe('pype validate and pype build show triggers', () => {
+  it('prints each trigger with its next tick; reports a bad cron, an unknown time zone and a missing job at their lines', () => {
+    const { root } = project();
+    // From the repository, whose node_modules hold the modules; the flows and jobs are in root.
+    const pype = (command: string, flow: string) => spawnSync(process.execPath, [BIN, command, join(root, flow), '--out', join(root, 'jobs')], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+    const ok = pype('validate', 'tick.yaml');
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/triggers \(fired by pype serve\):\n {4}every_second: cron "\* \* \* \* \* \*" in Europe\/Paris \(catch_up last\), next 20\d\d-/);
+    expect(pype('build', 'report.yaml').stdout).toContain('job_success: after each successful run of job load');
+    writeFileSync(join(root, 'bad.yaml'), 'flow:\n  name: bad\nmodules:\n  - id: say\n    name: log_message\n    configs: { required: { message: hi } }\ntriggers:\n  - cron: "0 25 * * *"\n    timezone: Europe/Pariss\n  - job_success: lod\n');
+    const bad = pype('validate', 'bad.yaml');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain(`${join(root, 'bad.yaml')}:8:11 error at triggers[0].cron: trigger cron: cron "0 25 * * *": Invalid value for hour: 25`);
+    expect(bad.stderr).toMatch(/bad\.yaml:9:15 error at triggers\[0\]\.timezone: .*"Europe\/Pariss" is not a time zone\. Did you mean "Europe\/Paris"\?/);
+    expect(bad.stderr).toMatch(/bad\.yaml:10:18 error at triggers\[1\]\.job_success: trigger job_success: there is no job named "lod" here\. Did you mean "load"\?\n {4}fix: build it/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 300_000);
+});
 
 describe('pype serve fires triggers', () => {
   it('cron every second, new files and a job\'s success start runs recorded as triggered; SIGKILL and a restart fire no tick and no file twice', async () => {

@@ -53,11 +53,11 @@ type At = (...path: (string | number)[]) => (string | number)[];
 
 function cronTrigger(t: TriggerDocument, id: string, context: string, at: At, out: Collector): PlannedTrigger | undefined {
   const problem = cronProblem(t.cron!);
-  if (problem) return void out.error(at('cron'), `trigger ${id}: cron "${t.cron}": ${problem}`, 'five fields "minute hour day-of-month month day-of-week" (e.g. "0 2 * * *"), or six with seconds first (e.g. "0/10 * * * * *")');
+  if (problem) out.error(at('cron'), `trigger ${id}: cron "${t.cron}": ${problem}`, 'five fields "minute hour day-of-month month day-of-week" (e.g. "0 2 * * *"), or six with seconds first (e.g. "0/10 * * * * *")');
   const timezone = t.timezone ?? 'UTC';
-  if (!isTimeZone(timezone)) {
-    return void out.error(at('timezone'), `trigger ${id}: "${timezone}" is not a time zone.${suggestion(timezone, timeZones())}`, 'use an IANA time zone name such as Europe/Paris, America/New_York or UTC');
-  }
+  const zoneOk = isTimeZone(timezone);
+  if (!zoneOk) out.error(at('timezone'), `trigger ${id}: "${timezone}" is not a time zone.${suggestion(timezone, timeZones())}`, 'use an IANA time zone name such as Europe/Paris, America/New_York or UTC');
+  if (problem || !zoneOk) return undefined;
   return { kind: 'cron', id, context, cron: t.cron!.trim(), timezone, catch_up: t.catch_up ?? 'last' };
 }
 
