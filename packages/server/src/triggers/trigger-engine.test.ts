@@ -36,9 +36,9 @@ function jobs(flows: Record<string, string>, root = mkdtempSync(join(tmpdir(), '
 const opened: Array<{ runs: RunRegistry; engine: TriggerEngine }> = [];
 
 /** One "server": a registry and an engine over `store`; a second call over the same store is a restart. */
-function server(jobsDir: string, store: RunStore, clock: Clock) {
+function server(jobsDir: string, store: RunStore, clock: Clock, log: (line: string) => void = () => {}) {
   const runs = new RunRegistry({ store, searchDirs: [PACKAGE_DIR], log: () => {} });
-  const engine = new TriggerEngine({ jobsDir, runs, store, clock, log: () => {}, settleMs: 0 });
+  const engine = new TriggerEngine({ jobsDir, runs, store, clock, log, settleMs: 0 });
   opened.push({ runs, engine });
   return { runs, engine };
 }
@@ -175,4 +175,22 @@ describe('job_success triggers', () => {
     await restarted.engine.tick();
     expect((await triggered(store, 'report')).map((r) => r.trigger!.tick)).toEqual([load.id, again.id]);
   }, 180_000);
+});
+
+describe('a loop of jobs following each other', () => {
+  it('is reported once and not fired, so it cannot run forever', async () => {
+    const { jobsDir } = jobs({ ping: '  - job_success: pong\n', pong: '  - job_success: ping\n', solo: '' });
+    const store = new SqliteRunStore(':memory:');
+    const lines: string[] = [];
+    const { runs, engine } = server(jobsDir, store, new HandClock(Date.now()), (l) => lines.push(l));
+    await engine.tick();
+    await engine.tick();
+    const ping = await runs.start({ id: RunRegistry.newId(), job: 'ping', jobDir: join(jobsDir, 'ping'), contextName: 'default', context: {} });
+    await until(async () => (await store.get(ping.id))?.status === 'success', 'ping to succeed', 60_000, 50);
+    await engine.tick();
+    expect(await triggered(store, 'pong')).toEqual([]);
+    expect(lines.filter((l) => l.includes('would run forever'))).toEqual([
+      'pype serve: triggers: the jobs pong -> ping -> pong each start after the success of the one before: that would run forever, so their job_success triggers are not fired (fix: remove one of them and rebuild)',
+    ]);
+  }, 120_000);
 });

@@ -113,8 +113,14 @@ export class TriggerEngine {
     return out;
   }
 
+  /** The served jobs' triggers, less the job_success triggers of a loop of jobs following each other (reported once). */
   private triggers(): Job[] {
-    return jobTriggers(this.options.jobsDir).flatMap((j) => j.triggers.map((trigger) => ({ ...j, trigger })));
+    let live = jobTriggers(this.options.jobsDir).flatMap((j) => j.triggers.map((trigger) => ({ ...j, trigger })));
+    for (let loop = followLoop(live); loop; loop = followLoop(live)) {
+      this.tellOnce(`loop:${loop.join('>')}`, `pype serve: triggers: the jobs ${loop.join(' -> ')} each start after the success of the one before: that would run forever, so their job_success triggers are not fired (fix: remove one of them and rebuild)`);
+      live = live.filter((j) => !(j.trigger.kind === 'job_success' && loop!.includes(j.job)));
+    }
+    return live;
   }
 
   private async cron(job: Job, t: Extract<PlannedTrigger, { kind: 'cron' }>): Promise<void> {
@@ -204,4 +210,23 @@ export class TriggerEngine {
   private report(what: string, err: unknown): void {
     this.log(`pype serve: triggers: ${what} failed: ${errorMessage(err)}`);
   }
+}
+
+/** A chain of jobs whose job_success triggers lead back to its first (`a -> b -> a`), if any. */
+function followLoop(jobs: Job[]): string[] | undefined {
+  const follows = new Map<string, string[]>();
+  for (const { job, trigger } of jobs) if (trigger.kind === 'job_success') follows.set(trigger.job, [...(follows.get(trigger.job) ?? []), job]);
+  const walk = (job: string, path: string[]): string[] | undefined => {
+    if (path.includes(job)) return [...path.slice(path.indexOf(job)), job];
+    for (const next of follows.get(job) ?? []) {
+      const found = walk(next, [...path, job]);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  for (const start of follows.keys()) {
+    const found = walk(start, []);
+    if (found) return found;
+  }
+  return undefined;
 }
