@@ -128,6 +128,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the web console in a browser', () => {
     const fired = page.locator('[data-testid=history] [data-run]').first();
     await fired.waitFor();
     expect(await fired.locator('[data-trigger=cron]').textContent()).toContain('every_5s');
+    await fired.locator('a').first().click();
+    await page.waitForSelector('.page-head [data-trigger=cron]');
   });
 
   it('keeps the history across a restart of the server', async () => {
