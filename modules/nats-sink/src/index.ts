@@ -1,0 +1,89 @@
+import type { JetStreamClient, NatsConnection } from 'nats';
+import { cellText, connectNats, moduleLog, natsUrls, publishRows, PUBLISH_DEFAULTS, type Messages } from '@pypeline/brokers';
+import { configIssuesError, defineModule, ModuleError, requireInput, type ModuleContext } from '@pypeline/sdk';
+import type { RecordBatch } from 'apache-arrow';
+import { DEFAULTS, type Config } from './config.js';
+import { natsSinkSchemas } from './output-schemas.js';
+
+export type { Config } from './config.js';
+
+type Resolved = Config & typeof DEFAULTS & typeof PUBLISH_DEFAULTS;
+
+export default defineModule<Config>({
+  name: 'nats_sink',
+  type: 'sink',
+  description: 'Publishes each row to NATS as JSON (or one column as payload), subject templated from row values; through JetStream with acknowledgements and de-duplicating message ids, or core NATS',
+  category: 'Message Sinks',
+  inputPorts: ['input'],
+  globals: ['row_count'],
+  outputSchemas: natsSinkSchemas,
+  async check({ config }) {
+    const c: Resolved = { ...DEFAULTS, ...PUBLISH_DEFAULTS, ...config };
+    const nc = await connectNats(connectOptions(c), () => {}, 'pypeline-check');
+    try {
+      if (c.jetstream) await nc.jetstreamManager();
+    } catch (e) {
+      throw new ModuleError(`JetStream is not enabled on ${natsUrls(c.servers)} (${(e as Error).message})`, { retryable: false, hint: 'start the server with JetStream (nats-server -js), or set jetstream: false' });
+    } finally {
+      await nc.close();
+    }
+    return `NATS at ${natsUrls(c.servers)} accepts the connection${c.jetstream ? ', with JetStream' : ''}`;
+  },
+  async run(inputs, ctx) {
+    const config: Resolved = { ...DEFAULTS, ...PUBLISH_DEFAULTS, ...ctx.config };
+    const input = requireInput(inputs, 'input', 'nats_sink', 'connect a data edge to it, e.g. "source.data - publish.input"');
+    const where = `nats_sink (${ctx.moduleId})`;
+    const problems = natsSinkSchemas({ config, inputs: {}, signal: ctx.signal, pool: ctx.pool }).problems ?? [];
+    if (problems.length > 0) throw configIssuesError(where, problems);
+    const nc = await connectNats(connectOptions(config), moduleLog(ctx.logger), `pypeline-${ctx.moduleId}`);
+    let rows: number;
+    try {
+      const js = config.jetstream ? nc.jetstream() : undefined;
+      rows = await publishRows(input, { where, targetKey: 'subject', target: config.subject, payloadColumn: config.payload_column, columns: { msg_id_column: config.msg_id_column }, batchSize: config.batch_size, signal: ctx.signal }, (messages, batch, first) =>
+        js ? publishJetStream(js, messages, msgIds(config, ctx, batch, first)) : publishCore(nc, messages));
+    } finally {
+      await nc.close();
+    }
+    ctx.setGlobal('row_count', rows);
+    ctx.logger.info('published rows', { servers: natsUrls(config.servers), subject: config.subject, rows, jetstream: config.jetstream });
+  },
+});
+
+function connectOptions(c: Resolved) {
+  return { servers: c.servers, user: c.user, pass: c.pass, token: c.token };
+}
+
+/** Core NATS: published into the connection's buffer, then a flush: the server has received them all. */
+async function publishCore(nc: NatsConnection, { targets, payloads }: Messages): Promise<void> {
+  payloads.forEach((payload, i) => nc.publish(targets[i], payload));
+  await nc.flush();
+}
+
+async function publishJetStream(js: JetStreamClient, { targets, payloads }: Messages, ids: string[]): Promise<void> {
+  await Promise.all(payloads.map(async (payload, i) => {
+    try {
+      await js.publish(targets[i], payload, { msgID: ids[i] });
+    } catch (e) {
+      if (String((e as { code?: unknown }).code) === '503') {
+        throw new ModuleError(`no JetStream stream stores subject "${targets[i]}"`, { retryable: false, hint: 'add the subject to a stream (nats stream add … --subjects …), or set jetstream: false', cause: e });
+      }
+      throw e;
+    }
+  }));
+}
+
+/**
+ * Each row's message id: the msg_id_column's value, or `<run>:<node>:<row>`, the same when a
+ * retried or resumed run (same run id) publishes the same rows again, so JetStream drops the copies.
+ */
+function msgIds(config: Resolved, ctx: ModuleContext<Config>, batch: RecordBatch, first: number): string[] {
+  const k = config.msg_id_column === undefined ? -1 : batch.schema.fields.findIndex((f) => f.name === config.msg_id_column);
+  if (k < 0) return Array.from({ length: batch.numRows }, (_, i) => `${ctx.runId}:${ctx.nodeId}:${first + i}`);
+  const text = cellText(batch.schema.fields[k]);
+  const column = batch.data.children[k];
+  return Array.from({ length: batch.numRows }, (_, i) => {
+    const id = text(column, i);
+    if (id === null) throw new ModuleError(`row ${first + i} has no value in msg_id_column "${config.msg_id_column}"`, { retryable: false, hint: 'fill the column, or filter such rows out before the sink' });
+    return id;
+  });
+}
