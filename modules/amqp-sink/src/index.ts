@@ -1,12 +1,12 @@
 import type { ConfirmChannel, Message } from 'amqplib';
-import { connectAmqp, moduleLog, publishRows, PUBLISH_DEFAULTS, safeUrl, type Messages } from '@pypeline/brokers';
-import { configIssuesError, defineModule, ModuleError, requireInput, type ModuleContext } from '@pypeline/sdk';
+import { assertPublishConfig, connectAmqp, type Messages, moduleLog, PUBLISH_DEFAULTS, publishRows, safeUrl } from '@pypeline/brokers';
+import { defineModule, ModuleError, requireInput, type ModuleContext } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { amqpSinkSchemas } from './output-schemas.js';
 
 export type { Config } from './config.js';
 
-type Resolved = Config & typeof DEFAULTS & typeof PUBLISH_DEFAULTS;
+type Resolved = Config & Required<Pick<Config, keyof typeof DEFAULTS | keyof typeof PUBLISH_DEFAULTS>>;
 
 export default defineModule<Config>({
   name: 'amqp_sink',
@@ -31,8 +31,7 @@ export default defineModule<Config>({
     const config: Resolved = { ...DEFAULTS, ...PUBLISH_DEFAULTS, ...ctx.config };
     const input = requireInput(inputs, 'input', 'amqp_sink', 'connect a data edge to it, e.g. "source.data - publish.input"');
     const where = `amqp_sink (${ctx.moduleId})`;
-    const problems = (amqpSinkSchemas({ config, inputs: {}, signal: ctx.signal, pool: ctx.pool }).problems ?? []).filter((p) => p.severity !== 'warning');
-    if (problems.length > 0) throw configIssuesError(where, problems);
+    assertPublishConfig(amqpSinkSchemas, where, config, input.schema, ctx);
     const connection = await connectAmqp({ url: config.url, connectTimeoutMs: config.connect_timeout * 1000 }, moduleLog(ctx.logger), `pypeline-${ctx.moduleId}`);
     let rows: number;
     try {

@@ -53,3 +53,6 @@ export interface Config {
 
 /** The defaults above as values; a test keeps them equal to the generated manifest's. */
 export const DEFAULTS = { url: 'amqp://guest:guest@127.0.0.1:5672', until_empty: true, format: 'json', columns: {} as Record<string, MessageColumnType>, on_error: 'fail', connect_timeout: 10 } as const;
+
+/** The config with the defaults filled in. */
+export type Resolved = Config & Required<Pick<Config, keyof typeof DEFAULTS>>;

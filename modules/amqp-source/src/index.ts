@@ -1,20 +1,20 @@
 import type { Channel } from 'amqplib';
 import { connectAmqp, moduleLog, safeUrl } from '@pypeline/brokers';
 import { configIssuesError, defineModule, ModuleError } from '@pypeline/sdk';
-import { DEFAULTS, type Config } from './config.js';
+import { DEFAULTS, type Config, type Resolved } from './config.js';
 import { inferColumns, rowsTable } from './message-rows.js';
 import { amqpSourceSchemas, configIssues, declaredColumns } from './output-schemas.js';
 import { readQueue } from './read-queue.js';
 
 export type { Config, MessageColumnType } from './config.js';
 
-type Resolved = Config & typeof DEFAULTS;
-
 export default defineModule<Config>({
   name: 'amqp_source',
   type: 'source',
   description: 'Reads messages from a RabbitMQ (AMQP 0-9-1) queue, bounded by a count, a time window or the queue running empty; acknowledges them once their rows are stored for the next module (at least once)',
   category: 'Message Sources',
+  // Every read takes other messages off the queue: a cached result would skip the read.
+  cacheable: false,
   outputPorts: ['data'],
   globals: ['row_count', 'message_count', 'rejected_count'],
   outputSchemas: amqpSourceSchemas,

@@ -1,17 +1,17 @@
 import { Field, Schema } from 'apache-arrow';
 import { unknownSchema, type ConfigIssue, type SchemaContext, type SchemaResult } from '@pypeline/sdk';
-import { DEFAULTS, type Config, type MessageColumnType } from './config.js';
+import { DEFAULTS, type Config, type MessageColumnType, type Resolved } from './config.js';
 import { arrowType } from './message-rows.js';
 
 /** The columns a read gives, or undefined when they come from the messages (json without columns). */
-export function declaredColumns(c: Config & typeof DEFAULTS): Record<string, MessageColumnType> | undefined {
+export function declaredColumns(c: Resolved): Record<string, MessageColumnType> | undefined {
   const base = c.format === 'text' ? { body: 'utf8' as const } : Object.keys(c.columns).length > 0 ? c.columns : undefined;
   if (!base) return undefined;
   return c.routing_key_column ? { ...base, [c.routing_key_column]: 'utf8' } : base;
 }
 
 /** Every config problem at once: a read needs a bound, and columns belong to format json. */
-export function configIssues(c: Config & typeof DEFAULTS): ConfigIssue[] {
+export function configIssues(c: Resolved): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   if (!c.until_empty && c.max_messages === undefined && c.max_seconds === undefined) {
     issues.push({ key: ['until_empty'], message: 'until_empty is false and neither max_messages nor max_seconds is set, so the read would never end', hint: 'set max_messages or max_seconds, or until_empty: true' });

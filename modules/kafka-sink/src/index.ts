@@ -1,12 +1,12 @@
 import type { Kafka, Message } from 'kafkajs';
-import { cellText, kafkaClient, moduleLog, publishRows, PUBLISH_DEFAULTS, type BrokerLogger } from '@pypeline/brokers';
-import { configIssuesError, defineModule, ModuleError, requireInput } from '@pypeline/sdk';
+import { assertPublishConfig, type BrokerLogger, cellText, kafkaClient, moduleLog, PUBLISH_DEFAULTS, publishRows } from '@pypeline/brokers';
+import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { kafkaSinkSchemas } from './output-schemas.js';
 
 export type { Config } from './config.js';
 
-type Resolved = Config & typeof DEFAULTS & typeof PUBLISH_DEFAULTS;
+type Resolved = Config & Required<Pick<Config, keyof typeof DEFAULTS | keyof typeof PUBLISH_DEFAULTS>>;
 
 export default defineModule<Config>({
   name: 'kafka_sink',
@@ -27,8 +27,7 @@ export default defineModule<Config>({
     const config: Resolved = { ...DEFAULTS, ...PUBLISH_DEFAULTS, ...ctx.config };
     const input = requireInput(inputs, 'input', 'kafka_sink', 'connect a data edge to it, e.g. "source.data - publish.input"');
     const where = `kafka_sink (${ctx.moduleId})`;
-    const problems = kafkaSinkSchemas({ config, inputs: {}, signal: ctx.signal, pool: ctx.pool }).problems ?? [];
-    if (problems.length > 0) throw configIssuesError(where, problems);
+    assertPublishConfig(kafkaSinkSchemas, where, config, input.schema, ctx);
     // Idempotent: a send the producer retries is written once per partition.
     const producer = client(config, moduleLog(ctx.logger)).producer({ idempotent: true, maxInFlightRequests: 1 });
     await connected(config, () => producer.connect());

@@ -1,12 +1,12 @@
 import type { MqttClient } from 'mqtt';
-import { connectMqtt, moduleLog, publishRows, PUBLISH_DEFAULTS, safeUrl } from '@pypeline/brokers';
+import { assertPublishConfig, connectMqtt, moduleLog, PUBLISH_DEFAULTS, publishRows, safeUrl } from '@pypeline/brokers';
 import { defineModule, requireInput } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { mqttSinkSchemas } from './output-schemas.js';
 
 export type { Config } from './config.js';
 
-type Resolved = Config & typeof DEFAULTS & typeof PUBLISH_DEFAULTS;
+type Resolved = Config & Required<Pick<Config, keyof typeof DEFAULTS | keyof typeof PUBLISH_DEFAULTS>>;
 
 export default defineModule<Config>({
   name: 'mqtt_sink',
@@ -26,6 +26,7 @@ export default defineModule<Config>({
     const config: Resolved = { ...DEFAULTS, ...PUBLISH_DEFAULTS, ...ctx.config };
     const input = requireInput(inputs, 'input', 'mqtt_sink', 'connect a data edge to it, e.g. "source.data - publish.input"');
     const where = `mqtt_sink (${ctx.moduleId})`;
+    assertPublishConfig(mqttSinkSchemas, where, config, input.schema, ctx);
     const client = await connect(config, moduleLog(ctx.logger));
     const publish = { qos: config.qos, retain: config.retain } as const;
     let rows: number;

@@ -1,13 +1,13 @@
 import type { JetStreamClient, NatsConnection } from 'nats';
-import { cellText, connectNats, moduleLog, natsUrls, publishRows, PUBLISH_DEFAULTS, type Messages } from '@pypeline/brokers';
-import { configIssuesError, defineModule, ModuleError, requireInput, type ModuleContext } from '@pypeline/sdk';
+import { assertPublishConfig, cellText, connectNats, type Messages, moduleLog, natsUrls, PUBLISH_DEFAULTS, publishRows } from '@pypeline/brokers';
+import { defineModule, ModuleError, requireInput, type ModuleContext } from '@pypeline/sdk';
 import type { RecordBatch } from 'apache-arrow';
 import { DEFAULTS, type Config } from './config.js';
 import { natsSinkSchemas } from './output-schemas.js';
 
 export type { Config } from './config.js';
 
-type Resolved = Config & typeof DEFAULTS & typeof PUBLISH_DEFAULTS;
+type Resolved = Config & Required<Pick<Config, keyof typeof DEFAULTS | keyof typeof PUBLISH_DEFAULTS>>;
 
 export default defineModule<Config>({
   name: 'nats_sink',
@@ -33,8 +33,7 @@ export default defineModule<Config>({
     const config: Resolved = { ...DEFAULTS, ...PUBLISH_DEFAULTS, ...ctx.config };
     const input = requireInput(inputs, 'input', 'nats_sink', 'connect a data edge to it, e.g. "source.data - publish.input"');
     const where = `nats_sink (${ctx.moduleId})`;
-    const problems = natsSinkSchemas({ config, inputs: {}, signal: ctx.signal, pool: ctx.pool }).problems ?? [];
-    if (problems.length > 0) throw configIssuesError(where, problems);
+    assertPublishConfig(natsSinkSchemas, where, config, input.schema, ctx);
     const nc = await connectNats(connectOptions(config), moduleLog(ctx.logger), `pypeline-${ctx.moduleId}`);
     let rows: number;
     try {

@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { RecordBatch } from 'apache-arrow';
-import { cellText, connectRedis, moduleLog, publishRows, PUBLISH_DEFAULTS, releaseRedis, safeUrl, type Messages } from '@pypeline/brokers';
-import { configIssuesError, defineModule, ModuleError, requireInput } from '@pypeline/sdk';
+import { assertPublishConfig, cellText, connectRedis, type Messages, moduleLog, PUBLISH_DEFAULTS, publishRows, releaseRedis, safeUrl } from '@pypeline/brokers';
+import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { redisStreamSinkSchemas } from './output-schemas.js';
 
 export type { Config } from './config.js';
 
-type Resolved = Config & typeof DEFAULTS & typeof PUBLISH_DEFAULTS;
+type Resolved = Config & Required<Pick<Config, keyof typeof DEFAULTS | keyof typeof PUBLISH_DEFAULTS>>;
 
 export default defineModule<Config>({
   name: 'redis_stream_sink',
@@ -26,8 +26,7 @@ export default defineModule<Config>({
     const config: Resolved = { ...DEFAULTS, ...PUBLISH_DEFAULTS, ...ctx.config };
     const input = requireInput(inputs, 'input', 'redis_stream_sink', 'connect a data edge to it, e.g. "source.data - publish.input"');
     const where = `redis_stream_sink (${ctx.moduleId})`;
-    const problems = redisStreamSinkSchemas({ config, inputs: {}, signal: ctx.signal, pool: ctx.pool }).problems ?? [];
-    if (problems.length > 0) throw configIssuesError(where, problems);
+    assertPublishConfig(redisStreamSinkSchemas, where, config, input.schema, ctx);
     const redis = await connectRedis(config.url, moduleLog(ctx.logger));
     const trim = config.max_len !== undefined ? ['MAXLEN', '~', String(config.max_len)] : [];
     let rows: number;

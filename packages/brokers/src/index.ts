@@ -18,5 +18,5 @@ export { connectAmqp } from './amqp-connect.js';
 export type { AmqpConnectOptions } from './amqp-connect.js';
 export { PUBLISH_DEFAULTS } from './publish-config.js';
 export type { PublishConfig } from './publish-config.js';
-export { publishSchemas } from './publish-schemas.js';
+export { assertPublishConfig, publishSchemas } from './publish-schemas.js';
 export type { PublishSchemaSpec } from './publish-schemas.js';

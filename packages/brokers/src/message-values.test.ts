@@ -41,7 +41,7 @@ describe('columnIssues', () => {
     const issues = columnIssues(schema, { topic: 'a/{sit}/{amount}/{nope}' }, { payload_column: 'amont', key_column: undefined });
     expect(issues.map((i) => [i.key.join('.'), i.message, i.span])).toEqual([
       ['topic', 'topic names column "sit", which the input does not have (did you mean "site"?)', { start: 3, end: 6 }],
-      ['topic', 'topic names column "nope", which the input does not have', { start: 17, end: 21 }],
+      ['topic', 'topic names column "nope", which the input does not have', { start: 18, end: 22 }],
       ['payload_column', 'payload_column names column "amont", which the input does not have (did you mean "amount"?)', undefined],
     ]);
     expect(issues[0].hint).toBe("the input's columns: site, amount");

@@ -1,4 +1,5 @@
-import type { ConfigIssue, SchemaContext, SchemaResult } from '@pypeline/sdk';
+import type { Schema } from 'apache-arrow';
+import { configIssuesError, type ConfigIssue, type SchemaContext, type SchemaResult } from '@pypeline/sdk';
 import { columnIssues } from './message-values.js';
 import type { PublishConfig } from './publish-config.js';
 
@@ -23,4 +24,13 @@ export function publishSchemas<C extends PublishConfig>(spec: PublishSchemaSpec<
     const target = config[spec.targetKey] as unknown as string | undefined;
     return { problems: [...problems, ...columnIssues(input, { [spec.targetKey]: target }, { payload_column: config.payload_column, ...spec.columns?.(config) })] };
   };
+}
+
+/**
+ * At run time (templates resolved, the real input known): throws every error `schemas` finds,
+ * at once, before the sink connects. Warnings were shown at build time.
+ */
+export function assertPublishConfig<C>(schemas: (ctx: SchemaContext<C>) => SchemaResult, where: string, config: C, input: Schema, ctx: Pick<SchemaContext<C>, 'signal' | 'pool'>): void {
+  const problems = (schemas({ config, inputs: { input }, signal: ctx.signal, pool: ctx.pool }).problems ?? []).filter((p) => p.severity !== 'warning');
+  if (problems.length > 0) throw configIssuesError(where, problems);
 }
