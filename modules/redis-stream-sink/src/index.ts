@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { RecordBatch } from 'apache-arrow';
 import { assertPublishConfig, cellText, connectRedis, type Messages, moduleLog, PUBLISH_DEFAULTS, publishRows, releaseRedis, safeUrl } from '@pypeline/brokers';
 import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
