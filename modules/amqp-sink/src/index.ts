@@ -1,6 +1,6 @@
-import type { ConfirmChannel, Message } from 'amqplib';
-import { assertPublishConfig, connectAmqp, type Messages, moduleLog, PUBLISH_DEFAULTS, publishRows, safeUrl } from '@pypeline/brokers';
-import { defineModule, ModuleError, requireInput, type ModuleContext } from '@pypeline/sdk';
+import type { ChannelModel, ConfirmChannel, Message } from 'amqplib';
+import { brokerSink, connectAmqp, type Messages, PUBLISH_DEFAULTS, safeUrl } from '@pypeline/brokers';
+import { defineModule, ModuleError, type ModuleContext } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { amqpSinkSchemas } from './output-schemas.js';
 
@@ -8,45 +8,34 @@ export type { Config } from './config.js';
 
 type Resolved = Config & Required<Pick<Config, keyof typeof DEFAULTS | keyof typeof PUBLISH_DEFAULTS>>;
 
-export default defineModule<Config>({
+export default defineModule<Config>(brokerSink<Config, Resolved, Client>({
   name: 'amqp_sink',
-  type: 'sink',
   description: 'Publishes each row to RabbitMQ (AMQP 0-9-1) as JSON (or one column as payload) with publisher confirms and persistent messages; routing key templated from row values',
-  category: 'Message Sinks',
-  inputPorts: ['input'],
-  globals: ['row_count'],
-  outputSchemas: amqpSinkSchemas,
-  async check({ config }) {
-    const c: Resolved = { ...DEFAULTS, ...PUBLISH_DEFAULTS, ...config };
-    const connection = await connectAmqp({ url: c.url, connectTimeoutMs: c.connect_timeout * 1000 }, () => {}, 'pypeline-check');
-    try {
-      const channel = await connection.createChannel();
-      if (c.exchange && c.exchange_type === undefined) await channel.checkExchange(c.exchange).catch((e: Error) => { throw missingExchange(c, e); });
-    } finally {
-      await connection.close().catch(() => {});
-    }
-    return `the AMQP broker at ${safeUrl(c.url)} accepts the connection${c.exchange ? `; exchange "${c.exchange}" ${c.exchange_type ? 'will be declared if missing' : 'exists'}` : ''}`;
-  },
-  async run(inputs, ctx) {
-    const config: Resolved = { ...DEFAULTS, ...PUBLISH_DEFAULTS, ...ctx.config };
-    const input = requireInput(inputs, 'input', 'amqp_sink', 'connect a data edge to it, e.g. "source.data - publish.input"');
-    const where = `amqp_sink (${ctx.moduleId})`;
-    assertPublishConfig(amqpSinkSchemas, where, config, input.schema, ctx);
-    const connection = await connectAmqp({ url: config.url, connectTimeoutMs: config.connect_timeout * 1000 }, moduleLog(ctx.logger), `pypeline-${ctx.moduleId}`);
-    let rows: number;
+  defaults: DEFAULTS,
+  schemas: amqpSinkSchemas,
+  target: (c) => ({ key: 'routing_key', value: c.routing_key ?? c.queue! }),
+  async open(c, log, ctx, purpose) {
+    const connection = await connectAmqp({ url: c.url, connectTimeoutMs: c.connect_timeout * 1000 }, log, `pypeline-${ctx.moduleId}`);
     try {
       const channel = await connection.createConfirmChannel();
-      await declare(channel, config);
-      rows = await publishRows(input, { where, targetKey: 'routing_key', target: config.routing_key ?? config.queue!, payloadColumn: config.payload_column, batchSize: config.batch_size, signal: ctx.signal }, (messages, _batch, first) =>
-        publishConfirmed(channel, config, messages, first, ctx));
-      await channel.close();
-    } finally {
+      if (purpose === 'run') await declare(channel, c);
+      else if (c.exchange && c.exchange_type === undefined) await channel.checkExchange(c.exchange).catch((e: Error) => { throw missingExchange(c, e); });
+      return { connection, channel };
+    } catch (e) {
       await connection.close().catch(() => {});
+      throw e;
     }
-    ctx.setGlobal('row_count', rows);
-    ctx.logger.info('published rows', { broker: safeUrl(config.url), exchange: config.exchange, routing_key: config.routing_key ?? config.queue, rows });
   },
-});
+  publish: ({ channel }, messages, _rows, first, c, ctx) => publishConfirmed(channel, c, messages, first, ctx),
+  close: ({ connection }) => connection.close().catch(() => {}),
+  check: async (c) => `the AMQP broker at ${safeUrl(c.url)} accepts the connection${c.exchange ? `; exchange "${c.exchange}" ${c.exchange_type ? 'will be declared if missing' : 'exists'}` : ''}`,
+  logFields: (c) => ({ broker: safeUrl(c.url), exchange: c.exchange, routing_key: c.routing_key ?? c.queue }),
+}));
+
+interface Client {
+  connection: ChannelModel;
+  channel: ConfirmChannel;
+}
 
 /** The exchange (when exchange_type is set) and the queue (with its binding), declared durable; an existing one must match. */
 async function declare(channel: ConfirmChannel, c: Resolved): Promise<void> {

@@ -1,6 +1,6 @@
 import type { JetStreamClient, NatsConnection } from 'nats';
-import { assertPublishConfig, cellText, connectNats, type Messages, moduleLog, natsUrls, PUBLISH_DEFAULTS, publishRows } from '@pypeline/brokers';
-import { defineModule, ModuleError, requireInput, type ModuleContext } from '@pypeline/sdk';
+import { brokerSink, cellText, connectNats, type Messages, natsUrls, PUBLISH_DEFAULTS } from '@pypeline/brokers';
+import { defineModule, ModuleError, type ModuleContext } from '@pypeline/sdk';
 import type { RecordBatch } from 'apache-arrow';
 import { DEFAULTS, type Config } from './config.js';
 import { natsSinkSchemas } from './output-schemas.js';
@@ -9,44 +9,34 @@ export type { Config } from './config.js';
 
 type Resolved = Config & Required<Pick<Config, keyof typeof DEFAULTS | keyof typeof PUBLISH_DEFAULTS>>;
 
-export default defineModule<Config>({
+export default defineModule<Config>(brokerSink<Config, Resolved, Client>({
   name: 'nats_sink',
-  type: 'sink',
   description: 'Publishes each row to NATS as JSON (or one column as payload), subject templated from row values; through JetStream with acknowledgements and de-duplicating message ids, or core NATS',
-  category: 'Message Sinks',
-  inputPorts: ['input'],
-  globals: ['row_count'],
-  outputSchemas: natsSinkSchemas,
-  async check({ config }) {
-    const c: Resolved = { ...DEFAULTS, ...PUBLISH_DEFAULTS, ...config };
-    const nc = await connectNats(connectOptions(c), () => {}, 'pypeline-check');
-    try {
-      if (c.jetstream) await nc.jetstreamManager();
-    } catch (e) {
-      throw new ModuleError(`JetStream is not enabled on ${natsUrls(c.servers)} (${(e as Error).message})`, { retryable: false, hint: 'start the server with JetStream (nats-server -js), or set jetstream: false' });
-    } finally {
-      await nc.close();
+  defaults: DEFAULTS,
+  schemas: natsSinkSchemas,
+  target: (c) => ({ key: 'subject', value: c.subject }),
+  columns: (c) => ({ msg_id_column: c.msg_id_column }),
+  async open(c, log, ctx) {
+    const nc = await connectNats(connectOptions(c), log, `pypeline-${ctx.moduleId}`);
+    return { nc, js: c.jetstream ? nc.jetstream() : undefined };
+  },
+  publish: ({ nc, js }, messages, rows, first, c, ctx) => (js ? publishJetStream(js, messages, msgIds(c, ctx, rows, first)) : publishCore(nc, messages)),
+  close: ({ nc }) => nc.close().catch(() => {}),
+  async check(c, { nc }) {
+    if (c.jetstream) {
+      await nc.jetstreamManager().catch((e: Error) => {
+        throw new ModuleError(`JetStream is not enabled on ${natsUrls(c.servers)} (${e.message})`, { retryable: false, hint: 'start the server with JetStream (nats-server -js), or set jetstream: false' });
+      });
     }
     return `NATS at ${natsUrls(c.servers)} accepts the connection${c.jetstream ? ', with JetStream' : ''}`;
   },
-  async run(inputs, ctx) {
-    const config: Resolved = { ...DEFAULTS, ...PUBLISH_DEFAULTS, ...ctx.config };
-    const input = requireInput(inputs, 'input', 'nats_sink', 'connect a data edge to it, e.g. "source.data - publish.input"');
-    const where = `nats_sink (${ctx.moduleId})`;
-    assertPublishConfig(natsSinkSchemas, where, config, input.schema, ctx);
-    const nc = await connectNats(connectOptions(config), moduleLog(ctx.logger), `pypeline-${ctx.moduleId}`);
-    let rows: number;
-    try {
-      const js = config.jetstream ? nc.jetstream() : undefined;
-      rows = await publishRows(input, { where, targetKey: 'subject', target: config.subject, payloadColumn: config.payload_column, columns: { msg_id_column: config.msg_id_column }, batchSize: config.batch_size, signal: ctx.signal }, (messages, batch, first) =>
-        js ? publishJetStream(js, messages, msgIds(config, ctx, batch, first)) : publishCore(nc, messages));
-    } finally {
-      await nc.close();
-    }
-    ctx.setGlobal('row_count', rows);
-    ctx.logger.info('published rows', { servers: natsUrls(config.servers), subject: config.subject, rows, jetstream: config.jetstream });
-  },
-});
+  logFields: (c) => ({ servers: natsUrls(c.servers), subject: c.subject, jetstream: c.jetstream }),
+}));
+
+interface Client {
+  nc: NatsConnection;
+  js?: JetStreamClient;
+}
 
 function connectOptions(c: Resolved) {
   return { servers: c.servers, user: c.user, pass: c.pass, token: c.token };

@@ -20,3 +20,5 @@ export { PUBLISH_DEFAULTS } from './publish-config.js';
 export type { PublishConfig } from './publish-config.js';
 export { assertPublishConfig, publishSchemas } from './publish-schemas.js';
 export type { PublishSchemaSpec } from './publish-schemas.js';
+export { brokerSink } from './broker-sink.js';
+export type { BrokerSinkSpec } from './broker-sink.js';
