@@ -7,7 +7,7 @@ export interface Config extends PublishConfig {
   /** Topic of each message; `{column}` placeholders take the row's value, e.g. `orders-{region}` */
   topic: string;
   /** The column whose value is each message's key (Kafka sends equal keys to one partition, in order); when left out, messages have no key */
-  key_column?: string;
+  key?: string;
   /**
    * Client id the brokers see
    * @default "pypeline"

@@ -21,11 +21,11 @@ const run = (config: Config, input = rows(3)) => runModule(kafkaSink, { config, 
 
 describe('kafka_sink without a broker', () => {
   it('lists every problem of the config at once', async () => {
-    const { problems } = await outputSchemasOf(kafkaSink, { brokers: [], topic: 'o-{regio}', key_column: 'idd' }, { input: rows(1).schema });
+    const { problems } = await outputSchemasOf(kafkaSink, { brokers: [], topic: 'o-{regio}', key: 'idd' }, { input: rows(1).schema });
     expect(problems?.map((p) => `${p.key.join('.')}: ${p.message}`)).toEqual([
       'brokers: brokers is empty',
       'topic: topic names column "regio", which the input does not have (did you mean "region"?)',
-      'key_column: key_column names column "idd", which the input does not have (did you mean "id"?)',
+      'key: key names column "idd", which the input does not have (did you mean "id"?)',
     ]);
   });
 
@@ -51,7 +51,7 @@ describe.skipIf(BROKERS.length === 0)(`kafka_sink against a broker${BROKERS.leng
   });
 
   it('produces each row as JSON to the topic its row names, keyed by a column', async () => {
-    const { ctx } = await run({ brokers: BROKERS, topic: `${base}-{region}`, key_column: 'id', batch_size: 2 }, rows(5));
+    const { ctx } = await run({ brokers: BROKERS, topic: `${base}-{region}`, key: 'id', batch_size: 2 }, rows(5));
     expect(ctx.globals.get('row_count')).toBe(5);
     const consumer = kafka.consumer({ groupId: `${base}-check` });
     const got: { topic: string; key: string; value: unknown }[] = [];

@@ -14,7 +14,7 @@ export default defineModule<Config>(brokerSink<Config, Resolved, Producer>({
   defaults: DEFAULTS,
   schemas: kafkaSinkSchemas,
   target: (c) => ({ key: 'topic', value: c.topic }),
-  columns: (c) => ({ key_column: c.key_column }),
+  columns: (c) => ({ key: c.key }),
   async open(c, log) {
     // Idempotent: a send the producer retries is written once per partition.
     const producer = client(c, log).producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -26,7 +26,7 @@ export default defineModule<Config>(brokerSink<Config, Resolved, Producer>({
     return producer;
   },
   async publish(producer, { targets, payloads }, rows, _first, c) {
-    const k = c.key_column === undefined ? -1 : rows.schema.fields.findIndex((f) => f.name === c.key_column);
+    const k = c.key === undefined ? -1 : rows.schema.fields.findIndex((f) => f.name === c.key);
     const keyOf = k < 0 ? undefined : cellText(rows.schema.fields[k]);
     const byTopic = new Map<string, Message[]>();
     payloads.forEach((value, i) => {

@@ -10,12 +10,12 @@ export interface Config extends PublishConfig {
   /** Subject of each message; `{column}` placeholders take the row's value, e.g. `orders.{region}` */
   subject: string;
   /**
-   * Publish through JetStream: every message is acknowledged by the stream that stores its subject, and carries a message id (`msg_id_column`, or one made of the run, the node and the row number), so the stream drops the copies a retried or resumed run publishes again within its duplicate window. Without it, core NATS: the sink waits until the server has received every message (a flush), but nothing confirms a subscriber got it
+   * Publish through JetStream: every message is acknowledged by the stream that stores its subject, and carries a message id (`msg_id`, or one made of the run, the node and the row number), so the stream drops the copies a retried or resumed run publishes again within its duplicate window. Without it, core NATS: the sink waits until the server has received every message (a flush), but nothing confirms a subscriber got it
    * @default false
    */
   jetstream?: boolean;
   /** JetStream: the column whose value is each message's id (`Nats-Msg-Id`), for de-duplication across runs */
-  msg_id_column?: string;
+  msg_id?: string;
   /** User name, when the server asks for one */
   user?: string;
   /**

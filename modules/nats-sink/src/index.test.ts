@@ -16,11 +16,11 @@ const run = (config: Config, input = rows(3), runId?: string) => runModule(natsS
 
 describe('nats_sink without a server', () => {
   it('lists every problem of the config at once', async () => {
-    const { problems } = await outputSchemasOf(natsSink, { subject: 'o.{regio}', msg_id_column: 'idd', jetstream: false }, { input: rows(1).schema });
+    const { problems } = await outputSchemasOf(natsSink, { subject: 'o.{regio}', msg_id: 'idd', jetstream: false }, { input: rows(1).schema });
     expect(problems?.map((p) => `${p.key.join('.')}: ${p.message}`)).toEqual([
-      'msg_id_column: msg_id_column is used by JetStream only; core NATS has no message ids',
+      'msg_id: msg_id is used by JetStream only; core NATS has no message ids',
       'subject: subject names column "regio", which the input does not have (did you mean "region"?)',
-      'msg_id_column: msg_id_column names column "idd", which the input does not have (did you mean "id"?)',
+      'msg_id: msg_id names column "idd", which the input does not have (did you mean "id"?)',
     ]);
   });
 

@@ -15,7 +15,7 @@ export default defineModule<Config>(brokerSink<Config, Resolved, Client>({
   defaults: DEFAULTS,
   schemas: natsSinkSchemas,
   target: (c) => ({ key: 'subject', value: c.subject }),
-  columns: (c) => ({ msg_id_column: c.msg_id_column }),
+  columns: (c) => ({ msg_id: c.msg_id }),
   async open(c, log, ctx) {
     const nc = await connectNats(connectOptions(c), log, `pypeline-${ctx.moduleId}`);
     return { nc, js: c.jetstream ? nc.jetstream() : undefined };
@@ -62,17 +62,17 @@ async function publishJetStream(js: JetStreamClient, { targets, payloads }: Mess
 }
 
 /**
- * Each row's message id: the msg_id_column's value, or `<run>:<node>:<row>`, the same when a
+ * Each row's message id: the msg_id's value, or `<run>:<node>:<row>`, the same when a
  * retried or resumed run (same run id) publishes the same rows again, so JetStream drops the copies.
  */
 function msgIds(config: Resolved, ctx: ModuleContext<Config>, batch: RecordBatch, first: number): string[] {
-  const k = config.msg_id_column === undefined ? -1 : batch.schema.fields.findIndex((f) => f.name === config.msg_id_column);
+  const k = config.msg_id === undefined ? -1 : batch.schema.fields.findIndex((f) => f.name === config.msg_id);
   if (k < 0) return Array.from({ length: batch.numRows }, (_, i) => `${ctx.runId}:${ctx.nodeId}:${first + i}`);
   const text = cellText(batch.schema.fields[k]);
   const column = batch.data.children[k];
   return Array.from({ length: batch.numRows }, (_, i) => {
     const id = text(column, i);
-    if (id === null) throw new ModuleError(`row ${first + i} has no value in msg_id_column "${config.msg_id_column}"`, { retryable: false, hint: 'fill the column, or filter such rows out before the sink' });
+    if (id === null) throw new ModuleError(`row ${first + i} has no value in msg_id "${config.msg_id}"`, { retryable: false, hint: 'fill the column, or filter such rows out before the sink' });
     return id;
   });
 }

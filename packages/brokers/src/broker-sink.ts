@@ -16,7 +16,7 @@ export interface BrokerSinkSpec<C extends PublishConfig, R extends C, P> {
   schemas: (ctx: SchemaContext<C>) => SchemaResult;
   /** The config key of the target template (`topic`, `subject`…) and its value. */
   target: (config: R) => { key: keyof C & string; value: string };
-  /** Other config keys naming input columns (e.g. `key_column`). */
+  /** Other config keys naming input columns (e.g. `key`). */
   columns?: (config: R) => Record<string, string | undefined>;
   /**
    * Connects (failing with the address and the fix) and prepares what publishing needs; for
