@@ -22,3 +22,4 @@ export { assertPublishConfig, publishSchemas } from './publish-schemas.js';
 export type { PublishSchemaSpec } from './publish-schemas.js';
 export { brokerSink } from './broker-sink.js';
 export type { BrokerSinkSpec } from './broker-sink.js';
+export type { Channel as AmqpChannel, ChannelModel as AmqpConnection, ConfirmChannel as AmqpConfirmChannel, ConsumeMessage as AmqpMessage } from 'amqplib';
