@@ -104,7 +104,10 @@ export function amqpSource(options: AmqpSourceOptions): StreamSource {
       return (await channel.checkQueue(options.queue)).messageCount + buffered.length;
     },
     async close() {
+      // WARNING: close the channel first: its close follows the acknowledgements on the same
+      // channel, while a connection's close can overtake frames the channel has not written yet.
       // Closing returns every unacknowledged message to the queue.
+      await channel?.close().catch(() => {});
       await connection?.close().catch(() => {});
       connection = channel = undefined;
     },
