@@ -83,7 +83,7 @@ describeWithService('rabbitmq', 'amqp_sink against RabbitMQ', () => {
 
   it('says when the exchange does not exist, and when the login is refused', async () => {
     await expect(run({ url, exchange: uniqueName('pype-missing'), routing_key: 'k' })).rejects.toThrow(/^exchange "pype-missing.*" does not exist on amqp:\/\/guest:\*\*\*@/);
-    const refused = await run({ url: `amqp://guest:wrong@${host}:${port}`, queue: 'q' }).catch((e: unknown) => e as Error & { retryable: boolean });
+    const refused = (await run({ url: `amqp://guest:wrong@${host}:${port}`, queue: 'q' }).then(() => undefined, (e: unknown) => e)) as Error & { retryable: boolean };
     expect(refused.message).toMatch(/: check the user and password in url$/);
     expect(refused.retryable).toBe(false);
   });
