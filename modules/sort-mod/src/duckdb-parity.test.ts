@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { MemoryArtifact, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
+import { filteredToNothing, inBatchesOf } from '@pypeline/test-services';
 import { Float64, Int32, Table, Utf8, vectorFromArray, type RecordBatch } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sortMod from './index.js';
@@ -44,8 +45,8 @@ afterAll(() => {
   db?.closeSync();
 });
 
-async function sorted(config: Config, input: Table): Promise<unknown[][]> {
-  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'sort' });
+async function sorted(config: Config, input: Table, memoryBudget?: number): Promise<unknown[][]> {
+  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'sort', memoryBudget });
   const out = ((await sortMod.run({ input: new MemoryArtifact(input) }, ctx)) as ModuleOutputs).output as Table | AsyncIterable<RecordBatch>;
   const batches: RecordBatch[] = [];
   if (out instanceof Table) batches.push(...out.batches);
@@ -75,4 +76,15 @@ describe('sort_mod against DuckDB ORDER BY', () => {
     expect(await sorted(CASES[0][0], table.slice(0, 0))).toEqual([]);
     expect(await duckdb(CASES[0][1], 'false')).toEqual([]);
   });
+
+  it('gives no rows for an input filtered to nothing (0-row batches as filter_mod leaves them), in memory and at a tiny budget', async () => {
+    for (const [config, orderBy] of CASES) {
+      expect(await duckdb(orderBy, 'false')).toEqual([]);
+      for (const budget of [undefined, 4096]) expect(await sorted(config, filteredToNothing(inBatchesOf(table, 250)), budget)).toEqual([]);
+    }
+  }, 60_000);
+
+  it('agrees at a tiny budget (sorted runs spilled and merged)', async () => {
+    for (const [config, orderBy] of CASES) expect(await sorted(config, inBatchesOf(table, 250), 16_384)).toEqual(await duckdb(orderBy));
+  }, 120_000);
 });
