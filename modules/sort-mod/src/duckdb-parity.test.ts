@@ -45,12 +45,13 @@ afterAll(() => {
   db?.closeSync();
 });
 
-async function sorted(config: Config, input: Table, memoryBudget?: number): Promise<unknown[][]> {
+async function sorted(config: Config, input: Table, memoryBudget?: number, logs: string[] = []): Promise<unknown[][]> {
   const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'sort', memoryBudget });
   const out = ((await sortMod.run({ input: new MemoryArtifact(input) }, ctx)) as ModuleOutputs).output as Table | AsyncIterable<RecordBatch>;
   const batches: RecordBatch[] = [];
   if (out instanceof Table) batches.push(...out.batches);
   else for await (const batch of out) batches.push(batch);
+  logs.push(...ctx.logs.map((l) => l.msg));
   return batches.flatMap((b) => b.toArray().map((r) => [r.id, r.k, r.s, r.x]));
 }
 
@@ -85,6 +86,10 @@ describe('sort_mod against DuckDB ORDER BY', () => {
   }, 60_000);
 
   it('agrees at a tiny budget (sorted runs spilled and merged)', async () => {
-    for (const [config, orderBy] of CASES) expect(await sorted(config, inBatchesOf(table, 250), 16_384)).toEqual(await duckdb(orderBy));
+    for (const [config, orderBy] of CASES) {
+      const logs: string[] = [];
+      expect(await sorted(config, inBatchesOf(table, 250), 16_384, logs)).toEqual(await duckdb(orderBy));
+      expect(logs.some((m) => /spill/i.test(m)), logs.join('; ')).toBe(true);
+    }
   }, 120_000);
 });
