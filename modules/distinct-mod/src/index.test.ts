@@ -5,6 +5,7 @@ import { Float64, Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { MemoryArtifact, ModuleError, toTable, type ModuleOutput, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
 import { filteredToNothing, inBatchesOf } from '@pypeline/test-services';
+import { takeRows } from '@pypeline/verbs';
 import { describe, expect, it } from 'vitest';
 import distinctMod from './index.js';
 import type { Config } from './config.js';
@@ -101,7 +102,7 @@ describe('distinct_mod', () => {
     expect(await duckdb('SELECT DISTINCT k, s FROM t WHERE false', d)).toEqual([]);
     for (const budget of [undefined, 4096]) {
       for (const config of [{}, { keys: ['k', 's'] }, { keys: ['s'], keep: 'last' }] satisfies Config[]) {
-        const out = await dedup(config, filteredToNothing(inBatchesOf(table(d), 500)), budget);
+        const out = await dedup(config, filteredToNothing(inBatchesOf(table(d), 500), takeRows), budget);
         expect([out.output, out.duplicates]).toEqual([[], []]);
         expect(out.ctx.globals.get('unique_count')).toBe(0);
       }

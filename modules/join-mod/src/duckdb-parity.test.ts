@@ -4,6 +4,7 @@ import { Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { MemoryArtifact, toTable, type ModuleOutput, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
 import { filteredToNothing, inBatchesOf } from '@pypeline/test-services';
+import { takeRows } from '@pypeline/verbs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import joinMod from './index.js';
 import type { Config } from './config.js';
@@ -71,7 +72,7 @@ async function ours(config: Config, data: { left: Side; right: Side }, memoryBud
   const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'j', memoryBudget });
   const input = (t: Table, which: 'left' | 'right') => {
     const batched = memoryBudget === undefined ? t : inBatchesOf(t, 50);
-    return new MemoryArtifact(filtered.includes(which) ? filteredToNothing(batched) : batched);
+    return new MemoryArtifact(filtered.includes(which) ? filteredToNothing(batched, takeRows) : batched);
   };
   const outputs = (await joinMod.run({ left: input(table(data.left, 'id'), 'left'), right: input(table(data.right, 'rid'), 'right') }, ctx)) as ModuleOutputs;
   const result = await toTable(outputs.output as ModuleOutput);

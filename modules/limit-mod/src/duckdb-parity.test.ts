@@ -3,6 +3,7 @@ import type { Table } from 'apache-arrow';
 import { MemoryArtifact, toTable, type ModuleOutput, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
 import { filteredToNothing, inBatchesOf, openDuckDb, type TestDuckDb } from '@pypeline/test-services';
+import { takeRows } from '@pypeline/verbs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import limitMod from './index.js';
 import type { Config } from './config.js';
@@ -27,7 +28,7 @@ beforeAll(async () => {
   await duck.run('CREATE TABLE f AS SELECT * FROM t WHERE false');
   tables.set('t', inBatchesOf(await duck.table('SELECT * FROM t ORDER BY id'), 97));
   tables.set('e', await duck.table('SELECT * FROM e'));
-  tables.set('f', filteredToNothing(tables.get('t')!));
+  tables.set('f', filteredToNothing(tables.get('t')!, takeRows));
 }, 60_000);
 afterAll(() => duck.close());
 

@@ -3,6 +3,7 @@ import type { Table } from 'apache-arrow';
 import { MemoryArtifact, toTable, type ModuleOutput, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
 import { filteredToNothing, inBatchesOf, openDuckDb, type TestDuckDb } from '@pypeline/test-services';
+import { takeRows } from '@pypeline/verbs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pivotMod from './index.js';
 import type { Config } from './config.js';
@@ -34,7 +35,7 @@ beforeAll(async () => {
   await duck.run(`CREATE TABLE big AS ${INPUT.replace('range(300)', 'range(6000)').replace('(i % 7)::INTEGER AS g', `${nullEvery(50, '(i % 700)::INTEGER')} AS g`)}`);
   for (const name of ['t', 'narrow', 'e', 'big']) tables.set(name, await duck.table(`SELECT * FROM ${name}`));
   // t filtered to nothing: 0-row batches as filter_mod leaves them
-  tables.set('f', filteredToNothing(tables.get('t')!));
+  tables.set('f', filteredToNothing(tables.get('t')!, takeRows));
 }, 60_000);
 afterAll(() => duck.close());
 

@@ -4,6 +4,7 @@ import { MemoryArtifact, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
 import { filteredToNothing, inBatchesOf } from '@pypeline/test-services';
 import { Float64, Int32, Table, Utf8, vectorFromArray, type RecordBatch } from 'apache-arrow';
+import { takeRows } from '@pypeline/verbs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sortMod from './index.js';
 import type { Config } from './config.js';
@@ -81,7 +82,7 @@ describe('sort_mod against DuckDB ORDER BY', () => {
   it('gives no rows for an input filtered to nothing (0-row batches as filter_mod leaves them), in memory and at a tiny budget', async () => {
     for (const [config, orderBy] of CASES) {
       expect(await duckdb(orderBy, 'false')).toEqual([]);
-      for (const budget of [undefined, 4096]) expect(await sorted(config, filteredToNothing(inBatchesOf(table, 250)), budget)).toEqual([]);
+      for (const budget of [undefined, 4096]) expect(await sorted(config, filteredToNothing(inBatchesOf(table, 250), takeRows), budget)).toEqual([]);
     }
   }, 60_000);
 

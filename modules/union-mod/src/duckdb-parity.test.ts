@@ -3,6 +3,7 @@ import type { Table } from 'apache-arrow';
 import { MemoryArtifact, inputKey, toTable, type ModuleOutput, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
 import { filteredToNothing, inBatchesOf, openDuckDb, type TestDuckDb } from '@pypeline/test-services';
+import { takeRows } from '@pypeline/verbs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import unionMod from './index.js';
 import type { Config } from './config.js';
@@ -45,7 +46,7 @@ beforeAll(async () => {
   // Inputs downstream of a filter that matched nothing: 0-row batches as filter_mod leaves them.
   for (const name of ['ints', 'wide']) {
     await duck.run(`CREATE TABLE ${name}_none AS SELECT * FROM ${name} WHERE false`);
-    tables.set(`${name}_none`, filteredToNothing(tables.get(name)!));
+    tables.set(`${name}_none`, filteredToNothing(tables.get(name)!, takeRows));
   }
 }, 60_000);
 afterAll(() => duck.close());

@@ -3,6 +3,7 @@ import type { Table } from 'apache-arrow';
 import { MemoryArtifact, toTable, type ModuleOutput, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
 import { filteredToNothing, openDuckDb, type TestDuckDb } from '@pypeline/test-services';
+import { takeRows } from '@pypeline/verbs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import unpivotMod from './index.js';
 import type { Config } from './config.js';
@@ -43,7 +44,7 @@ async function ours(table: Table, config: Config): Promise<Table> {
 
 async function expectSame(table: string, config: Config, on: string): Promise<void> {
   // f: t filtered to nothing (0-row batches as filter_mod leaves them)
-  const result = await ours(table === 't' ? input : table === 'f' ? filteredToNothing(input) : empty, config);
+  const result = await ours(table === 't' ? input : table === 'f' ? filteredToNothing(input, takeRows) : empty, config);
   await duck.register('ours', result);
   const [name, value] = [config.name_column ?? 'name', config.value_column ?? 'value'];
   // INCLUDE NULLS has only the SQL standard form.

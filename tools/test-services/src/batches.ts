@@ -1,5 +1,4 @@
-import { Table } from 'apache-arrow';
-import { takeRows } from '@pypeline/expr';
+import { Table, type RecordBatch } from 'apache-arrow';
 
 /** `table` in batches of at most `rows` rows (slices, no copy), as a stream delivers it: a small memory budget then spills. */
 export function inBatchesOf(table: Table, rows: number): Table {
@@ -8,11 +7,12 @@ export function inBatchesOf(table: Table, rows: number): Table {
 }
 
 /**
- * `table` with every row filtered out as filter_mod does it (each batch gathered at no index,
- * expr's takeRows): batches of 0 rows whose columns may lack the buffers a fresh empty column
- * has. The input of a module downstream of a filter that matched nothing.
+ * `table` with every row filtered out as filter_mod does it: each batch gathered at no index by
+ * `take`, the gather kernel (pass `takeRows` from @pypeline/verbs; not imported here, as expr's
+ * own tests use this package). Batches of 0 rows whose columns may lack the buffers a fresh
+ * empty column has: the input of a module downstream of a filter that matched nothing.
  */
-export function filteredToNothing(table: Table): Table {
+export function filteredToNothing(table: Table, take: (batch: RecordBatch, indices: Uint32Array) => RecordBatch): Table {
   if (table.batches.length === 0) throw new Error('filteredToNothing needs a table with at least one batch to filter');
-  return new Table(table.batches.map((b) => takeRows(b, new Uint32Array(0))));
+  return new Table(table.batches.map((b) => take(b, new Uint32Array(0))));
 }
