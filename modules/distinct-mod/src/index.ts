@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { defineModule, ModuleError, requireInput, type ModuleContext } from '@pypeline/sdk';
-import { partitionedRun, readSpillFile, SpillArea, SpillFileWriter } from '@pypeline/spill';
+import { partitionedRun, readSpillFile, SpillArea, SpillFileWriter, spillOptionsOf } from '@pypeline/spill';
 import { concatBatches, distinctRows, takeRows } from '@pypeline/verbs';
 import { DEFAULTS, type Config } from './config.js';
 import { distinctSchemas } from './output-schemas.js';
@@ -33,10 +33,7 @@ export default defineModule<Config>({
     // by partition keeps the same rows as deduplicating the whole input.
     const run = partitionedRun({
       inputs: { input: { batches: input.batches(), schema, keys } },
-      memoryBudget: ctx.memoryBudget,
-      tempDir: ctx.tempDir,
-      signal: ctx.signal,
-      logger: ctx.logger,
+      ...spillOptionsOf(ctx),
       process: ({ input: table }, info) => {
         const { unique, duplicates } = deduplicate(table, keys, config.keep);
         counts.rows += table.numRows;

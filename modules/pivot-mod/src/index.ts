@@ -1,6 +1,6 @@
 import { Field, RecordBatch, Schema, Struct, Table, Utf8, makeData, makeVector, type Data } from 'apache-arrow';
 import { defineModule, ModuleError, requireInput, type ConfigIssue } from '@pypeline/sdk';
-import { partitionedRun } from '@pypeline/spill';
+import { partitionedRun, spillOptionsOf } from '@pypeline/spill';
 import { AggregateError, aggregateGroups, castData, concatBatches, groupRows, takeRows, type Groups } from '@pypeline/verbs';
 import { DEFAULTS, type Config } from './config.js';
 import { pivotSchemas } from './output-schemas.js';
@@ -71,10 +71,7 @@ export default defineModule<Config>({
     // rows of the whole input (in partition order, once spilled).
     const partitions = partitionedRun({
       inputs: { input: { batches: batches(), schema: input.schema, keys: plan.groupBy } },
-      memoryBudget: ctx.memoryBudget,
-      tempDir: ctx.tempDir,
-      signal: ctx.signal,
-      logger: ctx.logger,
+      ...spillOptionsOf(ctx),
       process: ({ input: table }) => pivotTable(table),
     });
     async function* output(): AsyncGenerator<RecordBatch> {

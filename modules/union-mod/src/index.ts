@@ -1,6 +1,6 @@
 import { RecordBatch, Struct, makeData, type Schema, type Table } from 'apache-arrow';
 import { defineModule, ModuleError, requireInputList, type Artifact, type ModuleContext } from '@pypeline/sdk';
-import { partitionedRun } from '@pypeline/spill';
+import { partitionedRun, spillOptionsOf } from '@pypeline/spill';
 import { castData, concatBatches, distinctRows, nullData, takeRows } from '@pypeline/verbs';
 import { DEFAULTS, type Config } from './config.js';
 import { unionSchemas } from './output-schemas.js';
@@ -63,10 +63,7 @@ function distinct(schema: Schema, stacked: AsyncIterable<RecordBatch>, ctx: Modu
   const keys = schema.names as string[];
   return partitionedRun({
     inputs: { input: { batches: stacked, schema, keys } },
-    memoryBudget: ctx.memoryBudget,
-    tempDir: ctx.tempDir,
-    signal: ctx.signal,
-    logger: ctx.logger,
+    ...spillOptionsOf(ctx),
     process: ({ input: table }: { input: Table }) => {
       const all = concatBatches(schema, table.batches);
       const { kept } = distinctRows(all, keys, 'first');
