@@ -13,6 +13,7 @@ import { GlobalStore } from './globals.js';
 import { loadContext, loadJob, loadModules } from './load-job.js';
 import { frameKey, type Frame, type RunError, type RunState } from './run-state.js';
 import { runSubflow } from './run-subflow.js';
+import type { TaskCache } from './task-cache.js';
 import { PiscinaPool, poolSize } from './worker-pool.js';
 import { parquet } from './parquet.js';
 
@@ -98,15 +99,18 @@ export interface TaskRunOptions {
   secretProviders?: SecretProvider[];
   onEvent?: (event: PypeEvent) => void;
   signal?: AbortSignal;
+  /** A worker's cache of loaded jobs and modules, kept across its tasks. */
+  cache?: TaskCache;
 }
 
 /** Worker side: loads the job from (shared) storage and runs one sub flow of it. */
 export async function executeSubflowTask(task: SubflowTask, options: TaskRunOptions = {}): Promise<SubflowTaskResult> {
   if (task.version !== 1) throw new PypeError(`unsupported task version ${task.version}`, { hint: 'run workers and coordinator with the same PYpeline version' });
-  const job = loadJob(task.jobDir);
+  const job = options.cache ? options.cache.job(task.jobDir) : loadJob(task.jobDir);
   const sf = job.metadata.subflows.find((s) => s.id === task.subflow);
   if (!sf) throw new PypeError(`job ${job.name} has no sub flow ${task.subflow}`, { hint: 'the job folder changed since the run started; rebuild and rerun' });
-  const modules = await loadModules(job, options.searchDirs ?? [process.cwd()], new Set(sf.modules));
+  const searchDirs = options.searchDirs ?? [process.cwd()];
+  const modules = options.cache ? await options.cache.modules(job, searchDirs, new Set(sf.modules)) : await loadModules(job, searchDirs, new Set(sf.modules));
   const redactor = new Redactor();
   const secrets = await resolveSecrets(job, options.secretProviders ?? providersFromEnv(), redactor, new Set(sf.modules));
   const bus = new EventBus(task.runId, (v) => redactor.deep(v));
