@@ -48,6 +48,7 @@ export interface SubflowTask {
 export interface SubflowTaskResult {
   status: 'success' | 'failed';
   globals: { values: Record<string, unknown>; latest: Record<string, unknown> };
+  /** The node statuses the sub flow set or changed (merged into the coordinator's). */
   nodeStatus: Record<string, NodeStatus>;
   errors: RunError[];
   continuedErrors?: RunError[];
@@ -155,7 +156,10 @@ export async function executeSubflowTask(task: SubflowTask, options: TaskRunOpti
         lists[key] = file;
       }
     }
-    return redactor.deep({ status, globals: globals.dump(), nodeStatus: Object.fromEntries(state.nodeStatus), errors: state.errors, continuedErrors: state.continuedErrors, lists });
+    // Only the statuses this sub flow set (statuses are never removed): the result stays small in long flows.
+    const nodeStatus: Record<string, NodeStatus> = {};
+    for (const [k, v] of state.nodeStatus) if (task.nodeStatus[k] !== v) nodeStatus[k] = v;
+    return redactor.deep({ status, globals: globals.dump(), nodeStatus, errors: state.errors, continuedErrors: state.continuedErrors, lists });
   } finally {
     state.artifacts.cleanup();
     await state.pool.close();
