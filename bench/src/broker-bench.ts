@@ -8,6 +8,7 @@ import mqtt from 'mqtt';
 import { connect, DeliverPolicy, type NatsConnection } from 'nats';
 import { count, runStream, streamApp, tumbling, type SourceBatch, type StreamApp, type StreamSink, type StreamSource } from '@pypeline/stream';
 import { mqttSource, natsJetStreamSource, redisStreamSource } from '@pypeline/stream-connectors';
+import { plainWork, type PlainCase, type PlainEvent as Ev } from './stream-bench.js';
 
 /**
  * The broker cases of the streaming suite: a stream app reading Redis Streams, NATS JetStream
@@ -20,7 +21,7 @@ import { mqttSource, natsJetStreamSource, redisStreamSource } from '@pypeline/st
 
 export interface BrokerFigure {
   broker: string;
-  case: 'map/filter' | 'key_by + tumbling count';
+  case: PlainCase;
   tool: 'pypeline' | 'plain client';
   events: number;
   wallMs: number;
@@ -28,52 +29,13 @@ export interface BrokerFigure {
   outRows: number;
 }
 
-export type BrokerCase = BrokerFigure['case'];
+export type BrokerCase = PlainCase;
 const CASES: BrokerCase[] = ['map/filter', 'key_by + tumbling count'];
 
 /** The JSON payload of event `i` (100 sensors, values 0..99, 10 events per ms of event time). */
 export function eventJson(i: number, t0: number): string {
   const seed = (i * 2654435761) >>> 0;
   return `{"sensor":"sensor-${seed % 100}","value":${(seed >>> 8) % 100},"ts":${t0 + Math.floor(i / 10)}}`;
-}
-
-interface Ev { sensor: string; value: number; ts: number }
-
-/** The peer's work per event, the same as the apps': filter + computed field, or a keyed tumbling count. */
-function plainWork(kind: BrokerCase): { add(e: Ev): void; end(): number } {
-  if (kind === 'map/filter') {
-    let out = 0;
-    return {
-      add(e) {
-        if (e.value >= 10) {
-          const o = { ...e, scaled: e.value * 2.5 };
-          if (o.scaled >= 0) out++;
-        }
-      },
-      end: () => out,
-    };
-  }
-  // Tumbling 1 s windows per key with an in-order watermark: emit a window when time passes it.
-  const open = new Map<string, { key: string; start: number; n: number }>();
-  let out = 0;
-  let currentStart = -1;
-  return {
-    add(r) {
-      const start = r.ts - (r.ts % 1000);
-      if (start > currentStart) {
-        for (const [k, w] of open) if (w.start < start) {
-          out++;
-          open.delete(k);
-        }
-        currentStart = start;
-      }
-      const k = `${r.sensor}|${start}`;
-      const w = open.get(k);
-      if (w) w.n++;
-      else open.set(k, { key: r.sensor, start, n: 1 });
-    },
-    end: () => out + open.size,
-  };
 }
 
 /** The app: source → filter + map, or key_by + 1 s tumbling count, into a sink that counts rows. */
