@@ -83,8 +83,23 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 // What the bench started (worker processes, queues in Redis, temp folders), undone in reverse
 // order when a case ends, when the bench fails, and on Ctrl-C / SIGTERM: nothing is left behind.
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
-/** Registers `undo`; calling the returned function runs it now (once) instead of at exit. */
+/** Every queue the bench used: removed once more after a stop, whatever was still running then. */
+const queues = new Set<string>();
+class Stopped extends Error {}
+/**
+ * Registers `undo`; calling the returned function runs it now (once) instead of at exit. After a
+ * stop signal, `undo` runs at once and the bench's main line ends here (it starts nothing more).
+ */
 function started(undo: () => Promise<unknown> | unknown): () => Promise<void> {
+  if (stopping) {
+    const pending = Promise.resolve().then(undo).catch(() => {});
+    const wait = async () => {
+      cleanups.splice(cleanups.indexOf(wait), 1);
+      await pending;
+    };
+    cleanups.push(wait);
+    throw new Stopped('stopped');
+  }
   let done = false;
   const once = async () => {
     if (done) return;
@@ -99,17 +114,26 @@ async function cleanUp(): Promise<void> {
   while (cleanups.length) await Promise.resolve(cleanups[cleanups.length - 1]()).catch((e: unknown) => log(`! clean-up: ${(e as Error).message}`));
 }
 let stopping = false;
+let mainSettled: Promise<unknown> = Promise.resolve();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     if (stopping) return;
     stopping = true;
     log(`${sig}: stopping the workers and removing the bench's queues ...`);
-    void cleanUp().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+    void (async () => {
+      await cleanUp();
+      // What the main line was doing when the signal came (a task being queued, a worker
+      // starting) ends now that its connections are closed; then its queues go once more.
+      await Promise.race([mainSettled, new Promise((r) => setTimeout(r, 30_000).unref())]);
+      await cleanUp();
+      for (const q of queues) await removeQueues(redis, q).catch(() => {});
+    })().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   });
 }
 
 /** Workers on `queue`, stopped (and the queue removed) by the returned function or at exit. */
 async function workersOn(count: number, queue: string, searchDirs: string[]): Promise<{ workers: WorkerProcess[]; stop: () => Promise<void> }> {
+  queues.add(queue);
   const removeQueue = started(() => removeQueues(redis, queue));
   const workers = await spawnWorkers(count, { redis, queue, concurrency: 1, searchDirs });
   const stopWorkers = started(() => Promise.all(workers.map((w) => w.stop())));
@@ -225,6 +249,7 @@ async function overhead(): Promise<Overhead> {
 /** Mean wall time (and CPU of both sides) of `k` sequential jobs through a worker process that does nothing. */
 async function bareRoundTrip(k: number): Promise<{ wallMs: number; cpuMs: number | undefined }> {
   const queue = `pype-bench-${process.pid}-bare`;
+  queues.add(queue);
   const removeQueue = started(() => removeQueues(redis, queue));
   const child: ChildProcess = spawn(process.execPath, [fileURLToPath(new URL('./bare-worker.js', import.meta.url)), redis, queue], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -307,11 +332,15 @@ async function main(): Promise<void> {
 }
 
 try {
-  await main();
+  const run = main();
+  mainSettled = run.catch(() => {});
+  await run;
 } catch (err) {
   const e = err as Error & { hint?: string };
-  log(`✗ ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
-  process.exitCode = 1;
+  if (!stopping) {
+    log(`✗ ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
+    process.exitCode = 1;
+  }
 } finally {
-  await cleanUp();
+  if (!stopping) await cleanUp();
 }
