@@ -69,7 +69,8 @@ export function startWorker(options: WorkerOptions): TaskWorker {
   });
   const execute = options.execute ?? executeSubflowTask;
   const store = options.artifacts ?? new SharedDirectoryStore();
-  // Jobs and modules loaded by earlier tasks: a job's next task reads no folder and imports nothing.
+  // Jobs, modules and thread pools of earlier tasks: a job's next task reads no folder, imports
+  // nothing, and finds its threads started.
   const cache = new TaskCache();
   const locks = new Redis({ ...connection, maxRetriesPerRequest: null });
   const work = new Queue(queueName, { connection, prefix: KEY_PREFIX });
@@ -185,6 +186,7 @@ export function startWorker(options: WorkerOptions): TaskWorker {
         const down = redis.down;
         redis.close();
         await worker.close(force || down);
+        await cache.close();
         if (down) await closeWhileDown([work, dlq]);
         else await Promise.all([work.close(), dlq.close()]);
         locks.disconnect();

@@ -100,7 +100,7 @@ export interface TaskRunOptions {
   secretProviders?: SecretProvider[];
   onEvent?: (event: PypeEvent) => void;
   signal?: AbortSignal;
-  /** A worker's cache of loaded jobs and modules, kept across its tasks. */
+  /** A worker's cache of loaded jobs, modules and thread pools, kept across its tasks. */
   cache?: TaskCache;
 }
 
@@ -128,7 +128,7 @@ export async function executeSubflowTask(task: SubflowTask, options: TaskRunOpti
     globals,
     bus,
     artifacts: new ArtifactStore(artifactPolicy(settings), () => {}),
-    pool: new PiscinaPool(poolSize(settings.threads)),
+    pool: options.cache ? options.cache.pool(poolSize(settings.threads)) : new PiscinaPool(poolSize(settings.threads)),
     signal: options.signal ?? new AbortController().signal,
     frame: task.frame,
     outputs: new Map(),
@@ -162,6 +162,6 @@ export async function executeSubflowTask(task: SubflowTask, options: TaskRunOpti
     return redactor.deep({ status, globals: globals.dump(), nodeStatus, errors: state.errors, continuedErrors: state.continuedErrors, lists });
   } finally {
     state.artifacts.cleanup();
-    await state.pool.close();
+    if (!options.cache) await state.pool.close(); // a cached pool serves the worker's next tasks
   }
 }

@@ -3,15 +3,19 @@ import { resolve } from 'node:path';
 import type { AnyModuleDefinition } from '@pypeline/sdk';
 import { jobFiles } from '../build/job-files.js';
 import { loadJob, loadModules, type Job } from './load-job.js';
+import { PiscinaPool } from './worker-pool.js';
 
 /**
  * What a worker keeps between the tasks it runs: each job folder as it loaded it, checked against
  * the size and modification time of its DAG and metadata files (a rebuilt job is read again), and
  * the module definitions its tasks imported. A task of a job the worker has seen costs no JSON
- * parse, no scan of installed packages and no import.
+ * parse, no scan of installed packages and no import. Its thread pools outlive tasks too: a
+ * task's CPU-heavy modules (CSV parsing, Parquet) run on threads that have already loaded them,
+ * as the tasks of a local run share one pool.
  */
 export class TaskCache {
   private readonly jobs = new Map<string, { stamp: string; job: Job }>();
+  private readonly pools = new Map<number, PiscinaPool>();
   private readonly modulesOf = new WeakMap<Job, Map<string, Map<string, AnyModuleDefinition>>>();
 
   /** At most `limit` job folders are kept (the least recently used goes). */
@@ -31,6 +35,20 @@ export class TaskCache {
     if (stamp !== undefined) this.jobs.set(key, { stamp, job });
     if (this.jobs.size > this.limit) this.jobs.delete(this.jobs.keys().next().value!);
     return job;
+  }
+
+  /** The worker thread pool of `size` threads, shared by the tasks that ask for that size. */
+  pool(size: number): PiscinaPool {
+    let pool = this.pools.get(size);
+    if (!pool) this.pools.set(size, (pool = new PiscinaPool(size)));
+    return pool;
+  }
+
+  /** Stops the pools' threads (when the worker stops). */
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.close()));
   }
 
   /** The definitions of the modules `only`, imported once per job and search path. */
