@@ -7,7 +7,7 @@ import { expect, it } from 'vitest';
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 it('runs every suite and checks that every tool wrote the same rows (in the same order for the sort; group-by, join and distinct too)', () => {
-  const r = spawnSync(process.execPath, [MAIN, '--rows', '3000', '--runs', '1', '--suite', 'batch,stream,sort,groupby,join,distinct', '--stream-events', '20000', '--latency-events', '500'], { encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(process.execPath, [MAIN, '--rows', '3000', '--runs', '1', '--suite', 'batch,stream,sort,groupby,join,distinct', '--stream-events', '20000', '--latency-events', '500', '--broker-events', '2000'], { encoding: 'utf8', timeout: 300_000 });
   expect(r.status, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/PYpeline stages on the plain data/);
   expect(r.stdout).toMatch(/PYpeline stages on the realistic data/);
@@ -18,6 +18,9 @@ it('runs every suite and checks that every tool wrote the same rows (in the same
   expect(r.stdout).toMatch(/streaming throughput/);
   expect(r.stdout).toMatch(/key_by \+ tumbling count/);
   expect(r.stdout).toMatch(/end-to-end latency through NATS JetStream|NATS latency case skipped/);
+  // The broker cases: each broker measured beside its plain client, or skipped with the reason.
+  expect(r.stdout).toMatch(/brokers: a stream app vs a plain client loop with the same library doing the same work, 2000 events/);
+  for (const broker of ['Redis Streams', 'NATS JetStream', 'MQTT']) expect(r.stdout).toMatch(new RegExp(`${broker}[^\\n]*(plain client|skipped)`));
 }, 360_000);
 
 it('times pype start-up beside node -e 0 and prints each case against its goal', () => {

@@ -11,6 +11,7 @@ import { iterateBench } from './iterate-bench.js';
 import { RELATIONAL_CASES, relationalBench } from './relational-bench.js';
 import { sortBench } from './sort-bench.js';
 import { startupBench } from './startup-bench.js';
+import { brokerBench, type BrokerFigure } from './broker-bench.js';
 import { streamBench, type StreamFigure } from './stream-bench.js';
 import { natsLatency } from './stream-latency.js';
 
@@ -44,7 +45,12 @@ const HELP = `pnpm bench [-- options]
                   \`node -e 0\` (at least 5 runs each, whatever --runs says)
   --stream-events N   events per streaming throughput case (default 2000000, batches of 8192)
   --latency-events N  events through NATS for the latency case (default 20000, at 5000/s)
-  --nats URL      NATS server for the latency case (default 127.0.0.1:4222; skipped when down)
+  --nats URL      NATS server for the latency and broker cases (default 127.0.0.1:4222; skipped when down)
+  --broker-events N   events per broker case (default 200000): Redis Streams, NATS JetStream and MQTT
+                  stream apps against a plain client loop doing the same work (events per CPU-second)
+  --brokers LIST  redis,nats,mqtt (default all three; "none" skips the broker cases)
+  --redis URL     Redis for the broker cases (default PYPE_REDIS_URL, else redis://127.0.0.1:6379)
+  --mqtt URL      MQTT broker for the broker cases (default mqtt://127.0.0.1:1883)
 `;
 
 interface Result {
@@ -71,6 +77,10 @@ async function main(): Promise<void> {
       'stream-events': { type: 'string', default: '2000000' },
       'latency-events': { type: 'string', default: '20000' },
       nats: { type: 'string', default: '127.0.0.1:4222' },
+      'broker-events': { type: 'string', default: '200000' },
+      brokers: { type: 'string', default: 'redis,nats,mqtt' },
+      redis: { type: 'string', default: process.env.PYPE_REDIS_URL ?? 'redis://127.0.0.1:6379' },
+      mqtt: { type: 'string', default: 'mqtt://127.0.0.1:1883' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -83,6 +93,9 @@ async function main(): Promise<void> {
   if (suites.includes('iterate')) await iterateSuite(Number(values.runs));
   if (suites.includes('startup')) startupSuite(Math.max(5, Number(values.runs)));
   if (suites.includes('stream')) await streamSuite(Number(values['stream-events']), Number(values.runs), Number(values['latency-events']), values.nats!);
+  if (suites.includes('stream') && values.brokers !== 'none') {
+    await brokerSuite(Number(values['broker-events']), Number(values.runs), { redis: values.redis!, nats: values.nats!, mqtt: values.mqtt! }, values.brokers!.split(','));
+  }
 }
 
 async function streamSuite(events: number, runs: number, latencyEvents: number, nats: string): Promise<void> {
@@ -125,6 +138,45 @@ async function streamSuite(events: number, runs: number, latencyEvents: number, 
   }
   mkdirSync(join(BENCH, 'out'), { recursive: true });
   writeFileSync(join(BENCH, 'out', 'last-stream-run.json'), JSON.stringify({ events, runs, table, latency }, null, 2));
+}
+
+/** The broker cases, `runs` times; medians of CPU time, and events per CPU-second beside the plain client's. */
+async function brokerSuite(events: number, runs: number, targets: { redis: string; nats: string; mqtt: string }, brokers: string[]): Promise<void> {
+  log(`brokers: ${events} events per case, ${runs} runs each ...`);
+  const all: BrokerFigure[][] = [];
+  let skipped: string[] = [];
+  for (let i = 0; i < runs; i++) {
+    const got = await brokerBench(targets, events, log, brokers);
+    all.push(got.figures);
+    skipped = got.skipped;
+  }
+  const keyOf = (f: BrokerFigure) => `${f.broker}|${f.case}|${f.tool}`;
+  const rows = [...new Map(all.flat().map((f) => [keyOf(f), f])).values()].map((f) => {
+    const same = all.flat().filter((g) => keyOf(g) === keyOf(f));
+    const cpu = median(same.map((g) => g.cpuMs));
+    const perCpuS = median(same.map((g) => (g.events / g.cpuMs) * 1000));
+    return { f, cpu, wall: median(same.map((g) => g.wallMs)), perCpuS, events: median(same.map((g) => g.events)) };
+  });
+  const table = rows.map(({ f, cpu, wall, perCpuS, events: n }) => {
+    const peer = rows.find((r) => r.f.broker === f.broker && r.f.case === f.case && r.f.tool !== f.tool);
+    const ratio = f.tool === 'pypeline' && peer ? perCpuS / peer.perCpuS : undefined;
+    return {
+      broker: f.broker,
+      case: f.case,
+      tool: f.tool,
+      events: n,
+      'CPU (median)': `${(cpu / 1000).toFixed(2)} s`,
+      'wall (median)': `${(wall / 1000).toFixed(2)} s`,
+      'events per CPU-s': `${(perCpuS / 1000).toFixed(0)} k`,
+      'vs plain client': ratio === undefined ? '-' : `${ratio.toFixed(2)}x ${ratio >= 0.8 ? '✓' : '✗'} (goal 0.8x)`,
+      'rows out': f.outRows,
+    };
+  });
+  process.stdout.write(`\nbrokers: a stream app vs a plain client loop with the same library doing the same work, ${events} events, ${runs} runs each, medians (events per CPU-second of this process)\n`);
+  console.table(table);
+  for (const s of skipped) process.stdout.write(`skipped: ${s}\n`);
+  mkdirSync(join(BENCH, 'out'), { recursive: true });
+  writeFileSync(join(BENCH, 'out', 'last-broker-run.json'), JSON.stringify({ events, runs, table, skipped }, null, 2));
 }
 
 async function iterateSuite(runs: number): Promise<void> {

@@ -18,6 +18,51 @@ export function makeEvents(n: number, batchSize: number, keys = 100, stepMs = 0.
   return { batches, rows };
 }
 
+export type PlainCase = 'map/filter' | 'key_by + tumbling count';
+
+/** An event as the hand-written peers see it: a plain object. */
+export interface PlainEvent { sensor: string; value: number; ts: number }
+
+/**
+ * The peers' work per event, the same as the apps': filter + computed field, or a keyed 1 s
+ * tumbling count in a `Map` (what one writes without a stream engine); `end` is the output rows.
+ */
+export function plainWork(kind: PlainCase): { add(e: PlainEvent): void; end(): number } {
+  if (kind === 'map/filter') {
+    let out = 0;
+    return {
+      add(e) {
+        if (e.value >= 10) {
+          const o = { ...e, scaled: e.value * 2.5 };
+          if (o.scaled >= 0) out++;
+        }
+      },
+      end: () => out,
+    };
+  }
+  // Tumbling 1 s windows per key with an in-order watermark: emit a window when time passes it.
+  const open = new Map<string, { key: string; start: number; n: number }>();
+  let out = 0;
+  let currentStart = -1;
+  return {
+    add(r) {
+      const start = r.ts - (r.ts % 1000);
+      if (start > currentStart) {
+        for (const [k, w] of open) if (w.start < start) {
+          out++;
+          open.delete(k);
+        }
+        currentStart = start;
+      }
+      const k = `${r.sensor}|${start}`;
+      const w = open.get(k);
+      if (w) w.n++;
+      else open.set(k, { key: r.sensor, start, n: 1 });
+    },
+    end: () => out + open.size,
+  };
+}
+
 function nullSink(counter: { rows: number }): StreamSink {
   return { kind: 'null', open() {}, write(b) { counter.rows += b.numRows; }, flush() {}, close() {} };
 }
@@ -44,6 +89,12 @@ async function measureApp(name: string, build: (sink: StreamSink) => StreamApp, 
   return { case: name, tool: 'pypeline', events, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, outRows: counter.rows };
 }
 
+function runPlain(kind: PlainCase, rows: PlainEvent[]): number {
+  const work = plainWork(kind);
+  for (const r of rows) work.add(r);
+  return work.end();
+}
+
 function measurePlain(name: string, fn: () => number, events: number): StreamFigure {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -67,42 +118,13 @@ export async function streamBench(events: number, batchSize: number): Promise<St
     app.source('events', memorySource(batches), { eventTime: 'ts' }).filter('value >= 10').map({ scaled: 'value * 2.5' }).to(sink, { name: 'out' });
     return app;
   }, events));
-  figures.push(measurePlain('map/filter', () => {
-    let n = 0;
-    for (const r of rows) {
-      if (r.value >= 10) {
-        const o = { ...r, scaled: r.value * 2.5 };
-        if (o.scaled >= 0) n++;
-      }
-    }
-    return n;
-  }, events));
+  figures.push(measurePlain('map/filter', () => runPlain('map/filter', rows), events));
 
   figures.push(await measureApp('key_by + tumbling count', (sink) => {
     const app = streamApp('bench_windowed');
     app.source('events', memorySource(batches), { eventTime: 'ts' }).keyBy('sensor').window(tumbling('1s')).aggregate({ n: count() }, { name: 'win' }).to(sink, { name: 'out' });
     return app;
   }, events));
-  figures.push(measurePlain('key_by + tumbling count', () => {
-    // Tumbling 1 s windows per key with an in-order watermark: emit a window when time passes it.
-    const open = new Map<string, { key: string; start: number; n: number }>();
-    let out = 0;
-    let currentStart = -1;
-    for (const r of rows) {
-      const start = r.ts - (r.ts % 1000);
-      if (start > currentStart) {
-        for (const [k, w] of open) if (w.start < start) {
-          out++;
-          open.delete(k);
-        }
-        currentStart = start;
-      }
-      const k = `${r.sensor}|${start}`;
-      const w = open.get(k);
-      if (w) w.n++;
-      else open.set(k, { key: r.sensor, start, n: 1 });
-    }
-    return out + open.size;
-  }, events));
+  figures.push(measurePlain('key_by + tumbling count', () => runPlain('key_by + tumbling count', rows), events));
   return figures;
 }

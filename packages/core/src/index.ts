@@ -60,6 +60,7 @@ export { cleanJob } from './run/clean-job.js';
 export { Checkpoint } from './run/checkpoint.js';
 export type { CheckpointState } from './run/checkpoint.js';
 export { executeSubflowTask, toTask, applyResult } from './run/subflow-task.js';
+export { TaskCache } from './run/task-cache.js';
 export type { SubflowTask, SubflowTaskResult, SubflowExecutor, TaskRunOptions } from './run/subflow-task.js';
 export type { EventPayload } from './run/events.js';
 export { EventBus } from './run/events.js';

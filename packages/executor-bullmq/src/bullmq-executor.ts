@@ -7,7 +7,7 @@ import { cancelChannel, deadLetterQueueName, DEFAULT_QUEUE, KEY_PREFIX, type Can
 import { closeWhileDown, RedisOutage } from './redis-outage.js';
 import { redisConnection } from './redis-url.js';
 import { SharedDirectoryStore, type SharedArtifactStore } from './shared-artifacts.js';
-import { isEventBatch } from './task-events.js';
+import { isEventBatch, unpackReturn, type TaskReturn } from './task-events.js';
 import { failureError } from './task-failure.js';
 import { taskJobId, taskLabel, type TaskJobData } from './task-job.js';
 import { errorMessage } from '@pypeline/sdk';
@@ -94,7 +94,7 @@ export class BullmqExecutor implements SubflowExecutor {
       const w = this.waiters.get(jobId);
       if (w && isEventBatch(data)) for (const e of data.events) w.onEvent(e);
     });
-    this.events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, returnvalue as unknown as SubflowTaskResult));
+    this.events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, returnvalue as unknown as TaskReturn));
     this.events.on('failed', ({ jobId, failedReason }) => this.fail(jobId, failedReason));
     this.events.on('stalled', ({ jobId }) => {
       const w = this.waiters.get(jobId);
@@ -216,10 +216,12 @@ export class BullmqExecutor implements SubflowExecutor {
     return run;
   }
 
-  private settle(jobId: string, result: SubflowTaskResult): void {
+  private settle(jobId: string, value: TaskReturn): void {
     const w = this.waiters.get(jobId);
     if (!w) return;
     this.waiters.delete(jobId);
+    const { events, result } = unpackReturn(value);
+    for (const e of events) w.onEvent(e);
     w.resolve(result);
   }
 
@@ -248,7 +250,7 @@ export class BullmqExecutor implements SubflowExecutor {
   }
 
   private async check(id: string, w: Waiter): Promise<void> {
-    const job = await Job.fromId<TaskJobData, SubflowTaskResult>(this.queue, id);
+    const job = await Job.fromId<TaskJobData, TaskReturn>(this.queue, id);
     if (this.waiters.get(id) !== w) return; // settled meanwhile
     if (job?.finishedOn && job.failedReason) this.fail(id, job.failedReason);
     else if (job?.finishedOn) this.settle(id, job.returnvalue);

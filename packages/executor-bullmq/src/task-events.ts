@@ -1,4 +1,4 @@
-import type { EventPayload, PypeEvent } from '@pypeline/core';
+import type { EventPayload, PypeEvent, SubflowTaskResult } from '@pypeline/core';
 
 /** What a worker sends through `job.updateProgress`: the events since the last batch. */
 export interface EventBatch {
@@ -26,6 +26,19 @@ export class EventForwarder {
     this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
   };
 
+  /**
+   * Ends the forwarding: waits for the batches already sent and returns the events still
+   * buffered, for the caller to deliver another way (with the task's result).
+   */
+  async rest(): Promise<EventPayload[]> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const events = this.buffer;
+    this.buffer = [];
+    await this.chain;
+    return events;
+  }
+
   /** Sends what is buffered and waits until every batch has been written. */
   flush(): Promise<void> {
     clearTimeout(this.timer);
@@ -38,6 +51,19 @@ export class EventForwarder {
     }
     return this.chain;
   }
+}
+
+/**
+ * What a worker returns for a task: the engine's result, with the events not yet sent as
+ * progress. A short task's events ride on its result instead of costing a round trip of their
+ * own; the coordinator replays them before it takes the result.
+ */
+export type TaskReturn = SubflowTaskResult & { events?: EventPayload[] };
+
+/** Splits a task's return value into its late events and the engine's result. */
+export function unpackReturn(value: TaskReturn): { events: EventPayload[]; result: SubflowTaskResult } {
+  const { events, ...result } = value;
+  return { events: Array.isArray(events) ? events : [], result };
 }
 
 export function isEventBatch(data: unknown): data is EventBatch {

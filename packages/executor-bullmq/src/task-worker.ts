@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { executeSubflowTask, formatMs, PypeError, type SubflowTaskResult } from '@pypeline/core';
+import { executeSubflowTask, formatMs, PypeError, TaskCache } from '@pypeline/core';
 import { logAttempt } from './attempt-log.js';
 import { deadLetter } from './dead-letter.js';
 import { cancelChannel, deadLetterQueueName, DEFAULT_QUEUE, KEY_PREFIX, type CancelRequest } from './queue-names.js';
@@ -9,7 +9,7 @@ import { acquireLocks, releaseAll, type Lease } from './redis-lock.js';
 import { closeWhileDown, RedisOutage } from './redis-outage.js';
 import { redisConnection } from './redis-url.js';
 import { SharedDirectoryStore, type SharedArtifactStore } from './shared-artifacts.js';
-import { EventForwarder } from './task-events.js';
+import { EventForwarder, type TaskReturn } from './task-events.js';
 import { decodeFailure, encodeFailure } from './task-failure.js';
 import { taskLabel, type TaskJobData } from './task-job.js';
 import { errorMessage, type Thrown } from '@pypeline/sdk';
@@ -69,6 +69,9 @@ export function startWorker(options: WorkerOptions): TaskWorker {
   });
   const execute = options.execute ?? executeSubflowTask;
   const store = options.artifacts ?? new SharedDirectoryStore();
+  // Jobs, modules and thread pools of earlier tasks: a job's next task reads no folder, imports
+  // nothing, and finds its threads started.
+  const cache = new TaskCache();
   const locks = new Redis({ ...connection, maxRetriesPerRequest: null });
   const work = new Queue(queueName, { connection, prefix: KEY_PREFIX });
   const dlq = new Queue(deadLetterQueueName(queueName), { connection, prefix: KEY_PREFIX });
@@ -79,7 +82,7 @@ export function startWorker(options: WorkerOptions): TaskWorker {
   // Tasks their coordinator cancelled (the run was interrupted): failed, not dead-lettered.
   const cancelled = new Set<string>();
 
-  const processor = async (job: Job<TaskJobData>, _token?: string, signal?: AbortSignal): Promise<SubflowTaskResult> => {
+  const processor = async (job: Job<TaskJobData>, _token?: string, signal?: AbortSignal): Promise<TaskReturn> => {
     const label = taskLabel(job.data);
     const attempt = job.attemptsStarted;
     const forward = new EventForwarder((batch) => job.updateProgress(batch));
@@ -98,7 +101,7 @@ export function startWorker(options: WorkerOptions): TaskWorker {
       });
       for (const l of leases) l.lost.addEventListener('abort', () => controller.abort(new LockLostError((l.lost.reason as Error).message)), { once: true });
       const task = { ...job.data.task, artifactDir: store.stagingDir(job.data.task) };
-      const result = await execute(task, { searchDirs: options.searchDirs ?? [process.cwd()], onEvent: forward.push, signal: controller.signal });
+      const result = await execute(task, { searchDirs: options.searchDirs ?? [process.cwd()], onEvent: forward.push, signal: controller.signal, cache });
       if (controller.signal.reason instanceof LockLostError) throw controller.signal.reason;
       if (cancelled.delete(job.id!)) {
         await forward.flush();
@@ -107,10 +110,11 @@ export function startWorker(options: WorkerOptions): TaskWorker {
         return result; // nobody waits for it; completing it keeps it out of retries and dead letters
       }
       result.lists = await store.publish(result.lists);
-      await forward.flush();
-      void logAttempt(job, { attempt, event: 'finished', at: new Date().toISOString() });
+      // No 'finished' line in the job's log: a task whose attempt completed is never dead-lettered,
+      // and the attempt history is read only for dead letters. The last events travel with the result.
+      const events = await forward.rest();
       report(`${result.status === 'success' ? '✓' : '✗'} ${label}  ${formatMs(Date.now() - t0)}${result.status === 'success' ? '' : `  ${result.errors[0]?.message.split('\n')[0] ?? 'failed'}`}`);
-      return result;
+      return events.length ? { ...result, events } : result;
     } catch (err) {
       throw await failAttempt(job, err, attempt, forward, label);
     } finally {
@@ -141,7 +145,7 @@ export function startWorker(options: WorkerOptions): TaskWorker {
     return refused ? new UnrecoverableError(encoded) : new Error(encoded);
   };
 
-  const worker = new Worker<TaskJobData, SubflowTaskResult>(queueName, processor, {
+  const worker = new Worker<TaskJobData, TaskReturn>(queueName, processor, {
     connection, prefix: KEY_PREFIX, name,
     concurrency: options.concurrency ?? 1,
     lockDuration: options.lockDurationMs ?? 30_000,
@@ -182,6 +186,7 @@ export function startWorker(options: WorkerOptions): TaskWorker {
         const down = redis.down;
         redis.close();
         await worker.close(force || down);
+        await cache.close();
         if (down) await closeWhileDown([work, dlq]);
         else await Promise.all([work.close(), dlq.close()]);
         locks.disconnect();

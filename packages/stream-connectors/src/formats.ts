@@ -29,25 +29,33 @@ export class Decoder {
   decode(payloads: ReadonlyArray<Uint8Array | string>, meta?: ReadonlyArray<Meta>): RecordBatch | undefined {
     const rows: Row[] = [];
     const text = new TextDecoder();
-    payloads.forEach((p, i) => {
+    const json = (this.options.format ?? 'json') === 'json';
+    for (let i = 0; i < payloads.length; i++) {
+      const p = payloads[i];
       const s = typeof p === 'string' ? p : text.decode(p);
-      if ((this.options.format ?? 'json') === 'text') {
-        rows.push({ value: s, ...meta?.[i] });
-        return;
+      const m = meta?.[i];
+      if (!json) {
+        rows.push(m ? { value: s, ...m } : { value: s });
+        continue;
       }
       let v: unknown;
       try {
         v = JSON.parse(s);
       } catch (e) {
-        return this.bad(`is not JSON (${(e as Error).message})`, s);
+        this.bad(`is not JSON (${(e as Error).message})`, s);
+        continue;
       }
-      const items = Array.isArray(v) ? v : [v];
-      for (const item of items) {
-        // A bad item is skipped (or fails the app) on its own; the others of the message stay.
-        if (item === null || typeof item !== 'object' || Array.isArray(item)) this.bad(Array.isArray(v) ? 'holds an item that is not a JSON object' : 'is not a JSON object', s);
-        else rows.push({ ...(item as Row), ...meta?.[i] });
+      // The parsed objects are this decoder's own: metadata is added to them in place.
+      if (isObject(v)) rows.push(m ? Object.assign(v, m) : v);
+      else if (!Array.isArray(v)) this.bad('is not a JSON object', s);
+      else {
+        for (const item of v) {
+          // A bad item is skipped (or fails the app) on its own; the others of the message stay.
+          if (isObject(item)) rows.push(m ? Object.assign(item, m) : item);
+          else this.bad('holds an item that is not a JSON object', s);
+        }
       }
-    });
+    }
     if (rows.length === 0) return undefined;
     this.schema ??= inferSchema(rows);
     return rowsToBatch(rows, this.schema);
@@ -61,6 +69,10 @@ export class Decoder {
     this.skipped++;
     this.log?.('warn', `${this.where}: skipped a message that ${why}`, { skipped: this.skipped, payload: shown });
   }
+}
+
+function isObject(v: unknown): v is Row {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 const replacer = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);

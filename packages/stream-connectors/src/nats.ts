@@ -80,9 +80,9 @@ export function natsJetStreamSource(options: NatsJetStreamSourceOptions): Stream
         let buf: JsMsg[] = [];
         for await (const m of iter) {
           buf.push(m);
-          serverPending = m.info.pending;
           // getPending() counts the message in hand: yield once nothing else is buffered.
           if (buf.length < batchSize && iter.getPending() > 1) continue;
+          serverPending = m.info.pending; // parsed from the reply subject: once per batch
           const batch = toBatch(buf);
           const position = buf[buf.length - 1].seq;
           buf = [];

@@ -78,22 +78,32 @@ export function redisStreamSource(options: RedisStreamSourceOptions): StreamSour
     ctx.log('info', `redis stream source "${ctx.id}": more than ${BACKLOG_COUNT_LIMIT} entries to catch up on after the checkpoint; lag is shown once the backlog is read`);
   };
 
-  // Each entry's payload for the decoder, or undefined for an entry without the payload field.
-  const payload = ([id, fields]: Entry): string | undefined => {
+  const fieldsObject = (fields: string[]): Record<string, string> => {
     const obj: Record<string, string> = {};
     for (let i = 0; i + 1 < fields.length; i += 2) obj[fields[i]] = fields[i + 1];
-    if (format === 'fields') return JSON.stringify(obj);
-    if (obj[field] !== undefined) return obj[field];
-    const why = `entry ${id} of ${where} has no field "${field}" (it has ${Object.keys(obj).join(', ') || 'none'}): set field, or format: 'fields'`;
+    return obj;
+  };
+
+  // Each entry's payload for the decoder, or undefined for an entry without the payload field.
+  const payload = ([id, fields]: Entry): string | undefined => {
+    if (format === 'fields') return JSON.stringify(fieldsObject(fields));
+    for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === field) return fields[i + 1];
+    const why = `entry ${id} of ${where} has no field "${field}" (it has ${Object.keys(fieldsObject(fields)).join(', ') || 'none'}): set field, or format: 'fields'`;
     if ((options.onError ?? 'fail') === 'fail') throw new Error(`${why}, or onError: 'skip'`);
     ctx.log('warn', `skipped: ${why}`);
     return undefined;
   };
 
   const toBatch = (entries: Entry[]) => {
-    const kept = entries.map((e) => [e, payload(e)] as const).filter((x): x is readonly [Entry, string] => x[1] !== undefined);
-    const meta = options.idColumn ? kept.map(([e]) => ({ [options.idColumn!]: e[0] })) : undefined;
-    return decoder.decode(kept.map((x) => x[1]), meta);
+    const payloads: string[] = [];
+    const meta: Array<Record<string, string>> | undefined = options.idColumn ? [] : undefined;
+    for (const e of entries) {
+      const p = payload(e);
+      if (p === undefined) continue;
+      payloads.push(p);
+      meta?.push({ [options.idColumn!]: e[0] });
+    }
+    return decoder.decode(payloads, meta);
   };
 
   const warnMissing = () => {

@@ -13,6 +13,7 @@ import { GlobalStore } from './globals.js';
 import { loadContext, loadJob, loadModules } from './load-job.js';
 import { frameKey, type Frame, type RunError, type RunState } from './run-state.js';
 import { runSubflow } from './run-subflow.js';
+import type { TaskCache } from './task-cache.js';
 import { PiscinaPool, poolSize } from './worker-pool.js';
 import { parquet } from './parquet.js';
 
@@ -47,6 +48,7 @@ export interface SubflowTask {
 export interface SubflowTaskResult {
   status: 'success' | 'failed';
   globals: { values: Record<string, unknown>; latest: Record<string, unknown> };
+  /** The node statuses the sub flow set or changed (merged into the coordinator's). */
   nodeStatus: Record<string, NodeStatus>;
   errors: RunError[];
   continuedErrors?: RunError[];
@@ -98,15 +100,18 @@ export interface TaskRunOptions {
   secretProviders?: SecretProvider[];
   onEvent?: (event: PypeEvent) => void;
   signal?: AbortSignal;
+  /** A worker's cache of loaded jobs, modules and thread pools, kept across its tasks. */
+  cache?: TaskCache;
 }
 
 /** Worker side: loads the job from (shared) storage and runs one sub flow of it. */
 export async function executeSubflowTask(task: SubflowTask, options: TaskRunOptions = {}): Promise<SubflowTaskResult> {
   if (task.version !== 1) throw new PypeError(`unsupported task version ${task.version}`, { hint: 'run workers and coordinator with the same PYpeline version' });
-  const job = loadJob(task.jobDir);
+  const job = options.cache ? options.cache.job(task.jobDir) : loadJob(task.jobDir);
   const sf = job.metadata.subflows.find((s) => s.id === task.subflow);
   if (!sf) throw new PypeError(`job ${job.name} has no sub flow ${task.subflow}`, { hint: 'the job folder changed since the run started; rebuild and rerun' });
-  const modules = await loadModules(job, options.searchDirs ?? [process.cwd()], new Set(sf.modules));
+  const searchDirs = options.searchDirs ?? [process.cwd()];
+  const modules = options.cache ? await options.cache.modules(job, searchDirs, new Set(sf.modules)) : await loadModules(job, searchDirs, new Set(sf.modules));
   const redactor = new Redactor();
   const secrets = await resolveSecrets(job, options.secretProviders ?? providersFromEnv(), redactor, new Set(sf.modules));
   const bus = new EventBus(task.runId, (v) => redactor.deep(v));
@@ -123,7 +128,7 @@ export async function executeSubflowTask(task: SubflowTask, options: TaskRunOpti
     globals,
     bus,
     artifacts: new ArtifactStore(artifactPolicy(settings), () => {}),
-    pool: new PiscinaPool(poolSize(settings.threads)),
+    pool: options.cache ? options.cache.pool(poolSize(settings.threads)) : new PiscinaPool(poolSize(settings.threads)),
     signal: options.signal ?? new AbortController().signal,
     frame: task.frame,
     outputs: new Map(),
@@ -151,9 +156,12 @@ export async function executeSubflowTask(task: SubflowTask, options: TaskRunOpti
         lists[key] = file;
       }
     }
-    return redactor.deep({ status, globals: globals.dump(), nodeStatus: Object.fromEntries(state.nodeStatus), errors: state.errors, continuedErrors: state.continuedErrors, lists });
+    // Only the statuses this sub flow set (statuses are never removed): the result stays small in long flows.
+    const nodeStatus: Record<string, NodeStatus> = {};
+    for (const [k, v] of state.nodeStatus) if (task.nodeStatus[k] !== v) nodeStatus[k] = v;
+    return redactor.deep({ status, globals: globals.dump(), nodeStatus, errors: state.errors, continuedErrors: state.continuedErrors, lists });
   } finally {
     state.artifacts.cleanup();
-    await state.pool.close();
+    if (!options.cache) await state.pool.close(); // a cached pool serves the worker's next tasks
   }
 }

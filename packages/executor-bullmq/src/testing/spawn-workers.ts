@@ -21,27 +21,42 @@ export async function spawnWorker(options: Omit<WorkerOptions, 'report' | 'execu
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  await new Promise<void>((resolve, reject) => {
-    // Several workers starting at once on a busy 2-core machine each take seconds to load.
-    const timer = setTimeout(() => reject(new Error(`worker did not print "ready" in 60 s:\n${out}`)), 60_000);
-    const check = () => {
-      if (out.includes('ready ')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then((code) => reject(new Error(`worker exited (${code}) before it was ready:\n${out}`)));
-  });
-  return {
-    child, pid: child.pid!, output: () => out, exited,
-    stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    return exited;
   };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      // Several workers starting at once on a busy 2-core machine each take seconds to load.
+      const timer = setTimeout(() => reject(new Error(`worker did not print "ready" in 60 s:\n${out}`)), 60_000);
+      const check = () => {
+        if (out.includes('ready ')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on('data', check);
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`worker exited (${code}) before it was ready:\n${out}`));
+      });
+    });
+  } catch (err) {
+    // A worker that never got ready (e.g. still waiting for Redis) is not left running.
+    await stop();
+    throw err;
+  }
+  return { child, pid: child.pid!, output: () => out, exited, stop };
 }
 
-export function spawnWorkers(n: number, options: Parameters<typeof spawnWorker>[0]): Promise<WorkerProcess[]> {
-  return Promise.all(Array.from({ length: n }, () => spawnWorker(options)));
+/** Starts `n` workers; if one fails to start, the others are stopped before the error is thrown. */
+export async function spawnWorkers(n: number, options: Parameters<typeof spawnWorker>[0]): Promise<WorkerProcess[]> {
+  const started = await Promise.allSettled(Array.from({ length: n }, () => spawnWorker(options)));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  if (failed) {
+    await Promise.all(workers.map((w) => w.stop()));
+    throw failed.reason;
+  }
+  return workers;
 }

@@ -163,6 +163,32 @@ describe('lateness', () => {
     expect(t.output('out')).toHaveLength(2);
   });
 
+  it('finds the same late events however the source batched them (the watermark advances per event)', () => {
+    // With out-of-order events, lateness 0 and 2 s of allowed disorder: 9 s comes after 15 s raised
+    // the watermark to 12.999 s, so it is late whether or not 15 s arrived in the same batch.
+    const events = [
+      { k: 'a', v: 1, t: s(5) }, { k: 'b', v: 1, t: s(6) }, { k: 'a', v: 1, t: s(15) }, { k: 'a', v: 7, t: s(9) },
+      { k: 'b', v: 2, t: s(14) }, { k: 'a', v: 3, t: s(23) }, { k: 'b', v: 4, t: s(21) }, { k: 'b', v: 5, t: s(19) }, { k: 'a', v: 6, t: s(31) },
+    ];
+    const run = (cuts: number[]) => {
+      const t = new TestRunner(app(tumbling('10s'), { outOfOrder: s(2) }));
+      let from = 0;
+      for (const to of [...cuts, events.length]) {
+        t.push('in', events.slice(from, to));
+        from = to;
+      }
+      t.end('in');
+      return { late: t.output('late'), out: t.output('out') };
+    };
+    const one = run([]);
+    expect(one.late).toEqual([{ k: 'a', v: 7, t: s(9) }, { k: 'b', v: 5, t: s(19) }]);
+    for (const cuts of [[1, 2, 3, 4, 5, 6, 7, 8], [3], [4], [2, 7], [5]]) {
+      const other = run(cuts);
+      expect(other.late).toEqual(one.late);
+      expect(new Set(other.out.map((r) => JSON.stringify(r)))).toEqual(new Set(one.out.map((r) => JSON.stringify(r))));
+    }
+  });
+
   it('sends events without an event time to the late output', () => {
     const t = new TestRunner(app(tumbling('10s')));
     t.push('in', [{ k: 'a', v: 1, t: s(1) }, { k: 'a', v: 1, t: null }]);

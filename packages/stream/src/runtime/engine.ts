@@ -107,28 +107,46 @@ export class Engine {
     return this.app.nodes.filter((n): n is Extract<GraphNode, { kind: 'sink' }> => n.kind === 'sink');
   }
 
-  /** A batch from source `id`: routes it, then advances the source's watermark from its event times. */
+  /**
+   * A batch from source `id`: routes it, advancing the source's watermark from its event times.
+   * The watermark advances per event: an event is late by the watermark the events before it set,
+   * whatever batch they came in. So a batch is cut before each event that falls at or behind the
+   * watermark its own earlier events raised (none in a stream that arrives in order), and the
+   * watermark advances between the parts; which events are late does not depend on how the broker
+   * batched them.
+   */
   push(id: string, batch: RecordBatch, now = Date.now()): void {
     const node = this.nodes.get(id)!;
     if (batch.numRows === 0) return;
     node.rowsOut += batch.numRows;
     node.lastInput = now;
     const timeCol = node.spec.kind === 'source' ? node.spec.options.eventTime : undefined;
-    let candidate = -Infinity;
-    if (timeCol) {
-      let times: Float64Array;
-      try {
-        times = timeColumnMs(batch, timeCol);
-      } catch (e) {
-        throw new NodeError(id, e);
-      }
-      let max = node.maxTs;
-      for (let i = 0; i < times.length; i++) if (times[i] > max) max = times[i];
-      node.maxTs = max;
-      candidate = max - node.outOfOrder - 1;
+    if (!timeCol) {
+      this.deliver(node, 'out', batch);
+      return;
     }
-    this.deliver(node, 'out', batch);
-    if (candidate > node.wm) this.advance(node, candidate);
+    let times: Float64Array;
+    try {
+      times = timeColumnMs(batch, timeCol);
+    } catch (e) {
+      throw new NodeError(id, e);
+    }
+    const lag = node.outOfOrder + 1;
+    let max = node.maxTs;
+    let from = 0;
+    for (let i = 0; i < times.length; i++) {
+      const t = times[i];
+      if (t > max) max = t;
+      else if (t <= max - lag && max - lag > node.wm) {
+        // Behind the watermark the events before it raised: they go first, then the watermark.
+        this.deliver(node, 'out', batch.slice(from, i));
+        this.advance(node, max - lag);
+        from = i;
+      }
+    }
+    node.maxTs = max;
+    this.deliver(node, 'out', from === 0 ? batch : batch.slice(from));
+    if (max - lag > node.wm) this.advance(node, max - lag);
   }
 
   /** Sets a source's watermark explicitly (never backwards). */
