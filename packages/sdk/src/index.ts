@@ -15,6 +15,8 @@ export { sleep } from './time/sleep.js';
 export { backoffMs } from './time/backoff.js';
 export type { BackoffOptions } from './time/backoff.js';
 export { guardPath, PathOutsideRootError } from './path-guard.js';
+export { parseObjectUrl, isObjectUrl } from './object-url.js';
+export type { ObjectUrl } from './object-url.js';
 export type { PathGuardLabels } from './path-guard.js';
 export { MANIFEST_VERSION, MANIFEST_FILE } from './manifest.js';
 export type { Manifest, ConfigSchema, ConfigField, JsonSchema } from './manifest.js';
