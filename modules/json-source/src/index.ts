@@ -1,5 +1,6 @@
-import { checkReadable, defineModule } from '@pypeline/sdk';
-import { checkFile } from './check-file.js';
+import { checkInput } from '@pypeline/object-store';
+import { defineModule } from '@pypeline/sdk';
+import { openJsonInput } from './open-input.js';
 import { DEFAULTS, type Config } from './config.js';
 import { jsonSchemas } from './output-schemas.js';
 import { readJson } from './read-json.js';
@@ -15,13 +16,13 @@ export default defineModule<Config>({
   outputPorts: ['data'],
   globals: ['row_count', 'format'],
   outputSchemas: jsonSchemas,
-  check: ({ config }) => checkReadable(config.file_path, 'file_path'),
+  check: ({ config, signal }) => checkInput(config.file_path, 'file_path', config, signal),
   async run(_inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const path = config.file_path;
-    await checkFile(path);
-    const format = config.format === 'auto' ? await detectFormat(path) : config.format;
-    const records = format === 'array' ? jsonArray(path) : jsonLines(path, ctx.signal);
+    const input = await openJsonInput(path, config, ctx.signal);
+    const format = config.format === 'auto' ? await detectFormat(input) : config.format;
+    const records = format === 'array' ? jsonArray(input) : jsonLines(input, ctx.signal);
     // An array is parsed whole anyway, so every row decides the types.
     const { table, dropped } = await readJson(path, records, format === 'array' ? 0 : config.sample_rows, config.schema);
     for (const [key, at] of dropped) {

@@ -8,7 +8,7 @@ export { ModuleError, errorMessage, errorCode } from './errors.js';
 export type { ModuleErrorOptions, Thrown } from './errors.js';
 export { MemoryArtifact, isArtifact, toTable } from './memory-artifact.js';
 export { requireInput, requireInputList, inputList, inputKey } from './inputs.js';
-export { openAtomicFile, writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
+export { openAtomicFile, writeFileAtomic, writeFileAtomicSync, fillAtomicFile } from './io/atomic-write.js';
 export { checkReadable, checkWritable } from './io/check-access.js';
 export type { AtomicFile, WriteFileAtomicSyncOptions } from './io/atomic-write.js';
 export { sleep } from './time/sleep.js';

@@ -1,0 +1,73 @@
+import { createServer } from 'node:net';
+import { ModuleError } from '@pypeline/sdk';
+import { startLocalS3, type LocalS3 } from '@pypeline/test-services';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkInput, checkOutput } from './check-path.js';
+import { openInput } from './input-file.js';
+import { writeOutput } from './output-file.js';
+
+let s3: LocalS3;
+beforeAll(async () => {
+  s3 = await startLocalS3(['data']);
+  await writeOutput('s3://data/a.csv', (async function* () {
+    yield 'a\n1\n';
+  })(), s3.options);
+}, 90_000);
+afterAll(async () => {
+  await s3?.close();
+}, 30_000);
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function failure(promise: Promise<unknown>): Promise<ModuleError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(ModuleError);
+  return error as ModuleError;
+}
+
+describe('object storage errors', () => {
+  it('a down endpoint is named with the fix', async () => {
+    const endpoint = `http://127.0.0.1:${await closedPort()}`;
+    const error = await failure(openInput('s3://data/a.csv', { ...s3.options, s3_endpoint: endpoint }));
+    expect(error.message).toBe(`cannot read s3://data/a.csv: the object storage endpoint ${endpoint} cannot be reached (ECONNREFUSED)`);
+    expect(error.hint).toContain('check s3_endpoint');
+    expect(error.retryable).toBe(true);
+  }, 60_000);
+
+  it('an unknown access key is refused credentials, not a missing file', async () => {
+    const error = await failure(openInput('s3://data/a.csv', { ...s3.options, s3_access_key_id: 'NOT-A-KEY' }));
+    expect(error.message).toMatch(new RegExp(`^cannot read s3://data/a.csv: ${s3.endpoint} (refused the credentials|denied access)`));
+    expect(error.hint).toContain('s3_access_key_id and s3_secret_access_key');
+    expect(error.retryable).toBe(false);
+  }, 60_000);
+
+  it('a wrong secret key is refused on a write too, and nothing is written', async () => {
+    const bad = { ...s3.options, s3_secret_access_key: 'wrong' };
+    const error = await failure(writeOutput('s3://data/b.csv', (async function* () {
+      yield 'a\n1\n';
+    })(), bad));
+    expect(error.message).toContain(`cannot write s3://data/b.csv: ${s3.endpoint} refused the credentials (SignatureDoesNotMatch)`);
+    await failure(openInput('s3://data/b.csv', s3.options));
+  }, 60_000);
+
+  it('a key id without its secret is a settings problem', async () => {
+    const { s3_secret_access_key: _, ...half } = s3.options;
+    const error = await failure(openInput('s3://data/a.csv', half));
+    expect(error.message).toBe('object storage settings: s3_access_key_id and s3_secret_access_key go together: s3_secret_access_key is missing');
+  });
+
+  it('check reads a HEAD and proves a write without leaving an object', async () => {
+    expect(await checkInput('s3://data/a.csv', 'file_path', s3.options)).toBe(`s3://data/a.csv: readable, 4 bytes at ${s3.endpoint}`);
+    expect(await checkOutput('s3://data/out/new.csv', 'output_path', s3.options)).toBe(`s3://data/out/new.csv: writable at ${s3.endpoint}`);
+    await failure(openInput('s3://data/out/new.csv', s3.options));
+    const denied = await failure(checkOutput('s3://data/out/new.csv', 'output_path', { ...s3.options, s3_access_key_id: 'NOT-A-KEY' }));
+    expect(denied.hint).toContain('s3_access_key_id');
+  }, 60_000);
+});

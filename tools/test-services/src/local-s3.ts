@@ -1,0 +1,59 @@
+// A local S3-compatible server for tests (s3rver, from npm: nothing to download or install
+// beside the package), in a child process of the test's own on a free port, with its objects in
+// a temp folder. The shared machine's services are never touched.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { until } from './until.js';
+
+/** The s3_* options of the file modules that reach this server. */
+export interface LocalS3Options {
+  s3_endpoint: string;
+  s3_region: string;
+  s3_force_path_style: boolean;
+  s3_access_key_id: string;
+  s3_secret_access_key: string;
+}
+
+export interface LocalS3 {
+  endpoint: string;
+  port: number;
+  /** The module options that reach it (s3rver's fixed credentials S3RVER/S3RVER). */
+  options: LocalS3Options;
+  /** Stops the server and removes its folder. */
+  close(): Promise<void>;
+}
+
+const MAIN = fileURLToPath(new URL('./local-s3-main.js', import.meta.url));
+
+/** Starts s3rver with `buckets` made, and waits until it listens (at most `timeoutMs`). */
+export async function startLocalS3(buckets: string[], timeoutMs = 60_000): Promise<LocalS3> {
+  const directory = mkdtempSync(join(tmpdir(), 'pype-s3-'));
+  const child: ChildProcess = spawn(process.execPath, ['--openssl-legacy-provider', MAIN, directory, ...buckets], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  await until(() => out.includes('\n') || child.exitCode !== null, () => `s3rver to start (stderr: ${err.trim() || 'none'})`, timeoutMs, 50);
+  if (!out.includes('\n')) throw new Error(`s3rver exited with ${child.exitCode} before it listened: ${err.trim()}`);
+  const { port } = JSON.parse(out.split('\n')[0]) as { port: number };
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    port,
+    options: { s3_endpoint: endpoint, s3_region: 'us-east-1', s3_force_path_style: true, s3_access_key_id: 'S3RVER', s3_secret_access_key: 'S3RVER' },
+    async close() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        // A server that does not stop within 10 s is killed: a test's teardown must end.
+        const hard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(hard);
+      }
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
