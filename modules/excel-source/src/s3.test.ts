@@ -1,0 +1,57 @@
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Table } from 'apache-arrow';
+import ExcelJS from 'exceljs';
+import { writeOutput } from '@pypeline/object-store';
+import { runModule } from '@pypeline/sdk/testing';
+import { startLocalS3, type LocalS3 } from '@pypeline/test-services';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import excelSource from './index.js';
+import type { Config } from './config.js';
+
+const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
+const folder = mkdtempSync(join(tmpdir(), 'excel-source-s3-'));
+
+let s3: LocalS3;
+beforeAll(async () => {
+  s3 = await startLocalS3(['in']);
+}, 90_000);
+afterAll(async () => {
+  await s3?.close();
+}, 30_000);
+
+/** A local file and the same bytes uploaded at `url`. */
+async function fixture(name: string, url: string, write: (path: string) => void | Promise<void>): Promise<string> {
+  const path = join(folder, name);
+  await write(path);
+  await writeOutput(url, createReadStream(path), s3.options);
+  return path;
+}
+
+const rowsOf = (table: Table) => JSON.stringify(table.toArray(), (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+
+const read = (config: Config) => runModule(excelSource, { config, manifest: MANIFEST, moduleId: 'src' });
+
+describe('excel_source from s3://', () => {
+  it('streams a sheet of an object as it reads the same file', async () => {
+    const local = await fixture('in.xlsx', 's3://in/book.xlsx', async (path) => {
+      const wb = new ExcelJS.Workbook();
+      wb.addWorksheet('First').addRow(['skip me']);
+      const ws = wb.addWorksheet('Orders');
+      ws.addRow(['id', 'when', 'paid', 'name']);
+      for (let i = 0; i < 3000; i++) ws.addRow([i, new Date(Date.UTC(2024, 0, 1 + (i % 300))), i % 2 === 0, `name ${i}`]);
+      await wb.xlsx.writeFile(path);
+    });
+    const fromDisk = await read({ file_path: local, sheet: 'Orders' });
+    const fromS3 = await read({ file_path: 's3://in/book.xlsx', sheet: 'Orders', ...s3.options });
+    expect(fromS3.outputs.data.numRows).toBe(3000);
+    expect(fromS3.ctx.globals.get('sheet')).toBe('Orders');
+    expect(rowsOf(fromS3.outputs.data)).toBe(rowsOf(fromDisk.outputs.data));
+  }, 120_000);
+
+  it('names the missing key', async () => {
+    await expect(read({ file_path: 's3://in/nope.xlsx', ...s3.options })).rejects.toThrow('cannot read s3://in/nope.xlsx: no such object');
+  }, 120_000);
+});

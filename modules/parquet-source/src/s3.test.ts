@@ -1,0 +1,60 @@
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Float64, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { writeParquetFile } from '@pypeline/parquet';
+import { writeOutput } from '@pypeline/object-store';
+import { runModule } from '@pypeline/sdk/testing';
+import { startLocalS3, type LocalS3 } from '@pypeline/test-services';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import parquetSource from './index.js';
+import type { Config } from './config.js';
+
+const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
+const folder = mkdtempSync(join(tmpdir(), 'parquet-source-s3-'));
+
+let s3: LocalS3;
+beforeAll(async () => {
+  s3 = await startLocalS3(['in']);
+}, 90_000);
+afterAll(async () => {
+  await s3?.close();
+}, 30_000);
+
+/** A local file and the same bytes uploaded at `url`. */
+async function fixture(name: string, url: string, write: (path: string) => void | Promise<void>): Promise<string> {
+  const path = join(folder, name);
+  await write(path);
+  await writeOutput(url, createReadStream(path), s3.options);
+  return path;
+}
+
+const rowsOf = (table: Table) => JSON.stringify(table.toArray(), (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+
+const read = (config: Config) => runModule(parquetSource, { config, manifest: MANIFEST, moduleId: 'src' });
+
+const n = 30_000;
+const table = new Table({
+  id: vectorFromArray(BigInt64Array.from({ length: n }, (_, i) => BigInt(i)), new Int64()),
+  name: vectorFromArray(Array.from({ length: n }, (_, i) => (i % 9 ? `name ${i}` : null)), new Utf8()),
+  score: vectorFromArray(Array.from({ length: n }, (_, i) => i / 3), new Float64()),
+});
+
+describe('parquet_source from s3://', () => {
+  it('reads row groups and a projection by ranged reads, equal to the local file', async () => {
+    const local = await fixture('in.parquet', 's3://in/in.parquet', (path) => writeParquetFile(path, table, { rowGroupSize: 7000 }));
+    const fromDisk = await read({ file_path: local });
+    const fromS3 = await read({ file_path: 's3://in/in.parquet', ...s3.options });
+    expect(fromS3.ctx.globals.get('row_groups')).toBe(5);
+    expect(rowsOf(fromS3.outputs.data)).toBe(rowsOf(fromDisk.outputs.data));
+    const projected = await read({ file_path: 's3://in/in.parquet', columns: ['score', 'id'], ...s3.options });
+    expect(projected.outputs.data.schema.names).toEqual(['score', 'id']);
+    expect(rowsOf(projected.outputs.data)).toBe(rowsOf(fromDisk.outputs.data.select(['score', 'id'])));
+  }, 120_000);
+
+  it('throws the object-storage error, not a decoding error, for refused credentials', async () => {
+    await expect(read({ file_path: 's3://in/in.parquet', ...s3.options, s3_access_key_id: 'NOT-A-KEY' })).rejects.toThrow(/refused the credentials|denied access/);
+    await expect(read({ file_path: 's3://in/missing.parquet', ...s3.options })).rejects.toThrow('no such object');
+  }, 120_000);
+});
