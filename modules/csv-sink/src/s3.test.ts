@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +39,7 @@ async function objectBytes(path: string): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-describe('csv-sink.replace('-', '_') to s3://', () => {
+describe('csv_sink to s3://', () => {
   it('uploads the same bytes it writes to a local file, and sets its globals', async () => {
     const local = join(mkdtempSync(join(tmpdir(), 'csv-sink-s3-')), 'out.csv');
     await write({ output_path: local });

@@ -40,7 +40,7 @@ async function objectBytes(path: string): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-describe('excel-sink.replace('-', '_') to s3://', () => {
+describe('excel_sink to s3://', () => {
   it('uploads the workbook it writes to a local file, and sets its globals', async () => {
     const local = join(mkdtempSync(join(tmpdir(), 'excel-sink-s3-')), 'out.xlsx');
     await write({ output_path: local });
