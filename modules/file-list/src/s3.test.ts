@@ -1,10 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { Table } from 'apache-arrow';
-import { writeOutput } from '@pypeline/object-store';
 import { PathOutsideRootError, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
-import { startLocalS3, type LocalS3 } from '@pypeline/test-services';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useLocalS3 } from '@pypeline/test-services';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fileList from './index.js';
 import type { Config } from './config.js';
 
@@ -12,19 +11,13 @@ const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.
 // More keys than one ListObjectsV2 page (1000), so the listing must follow the continuation.
 const MANY = 1010;
 
-let s3: LocalS3;
+const s3 = useLocalS3(['in']);
 beforeAll(async () => {
-  s3 = await startLocalS3(['in']);
   const keys = [...Array.from({ length: MANY }, (_, i) => `drop/f${String(i).padStart(4, '0')}.csv`), 'drop/readme.txt', 'drop/2024/deep.csv', 'dropbox/x.csv'];
   for (let i = 0; i < keys.length; i += 20) {
-    await Promise.all(keys.slice(i, i + 20).map((key) => writeOutput(`s3://in/${key}`, (async function* () {
-      yield `id\n${key}\n`;
-    })(), s3.options)));
+    await Promise.all(keys.slice(i, i + 20).map((key) => s3.put(`s3://in/${key}`, `id\n${key}\n`)));
   }
 }, 240_000);
-afterAll(async () => {
-  await s3?.close();
-}, 30_000);
 
 async function list(config: Config, allowedRoot?: string) {
   const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'files', allowedRoot });

@@ -1,31 +1,24 @@
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Table } from 'apache-arrow';
-import { writeOutput } from '@pypeline/object-store';
 import { runModule } from '@pypeline/sdk/testing';
-import { startLocalS3, type LocalS3 } from '@pypeline/test-services';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useLocalS3 } from '@pypeline/test-services';
+import { describe, expect, it } from 'vitest';
 import jsonSource from './index.js';
 import type { Config } from './config.js';
 
 const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
 const folder = mkdtempSync(join(tmpdir(), 'json-source-s3-'));
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3(['in']);
-}, 90_000);
-afterAll(async () => {
-  await s3?.close();
-}, 30_000);
+const s3 = useLocalS3(['in']);
 
 /** A local file and the same bytes uploaded at `url`. */
 async function fixture(name: string, url: string, write: (path: string) => void | Promise<void>): Promise<string> {
   const path = join(folder, name);
   await write(path);
-  await writeOutput(url, createReadStream(path), s3.options);
+  await s3.put(url, readFileSync(path));
   return path;
 }
 

@@ -3,29 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Float64, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import { openInput } from '@pypeline/object-store';
 import { MemoryArtifact, ModuleError } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
-import { startLocalS3, type LocalS3 } from '@pypeline/test-services';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useLocalS3 } from '@pypeline/test-services';
+import { describe, expect, it } from 'vitest';
 import parquetSink from './index.js';
 import type { Config } from './config.js';
 
 const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
 const rows = 5000;
 const table = new Table({
-  id: vectorFromArray(BigInt64Array.from({ length: rows }, (_, i) => BigInt(i) * 3_000_000_000n), new Int64()),
+  id: vectorFromArray(Array.from({ length: rows }, (_, i) => BigInt(i) * 3_000_000_000n), new Int64()),
   name: vectorFromArray(Array.from({ length: rows }, (_, i) => (i % 7 ? `name ${i}, "é"` : null)), new Utf8()),
   score: vectorFromArray(Array.from({ length: rows }, (_, i) => i / 8), new Float64()),
 });
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3(['out']);
-}, 90_000);
-afterAll(async () => {
-  await s3?.close();
-}, 30_000);
+const s3 = useLocalS3(['out']);
 
 async function write(config: Config, data: Table | MemoryArtifact = table) {
   const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'sink' });
@@ -33,18 +26,12 @@ async function write(config: Config, data: Table | MemoryArtifact = table) {
   return ctx;
 }
 
-async function objectBytes(path: string): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of (await openInput(path, s3.options)).stream()) parts.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(parts);
-}
-
 describe('parquet_sink to s3://', () => {
   it('uploads the same bytes it writes to a local file, and sets its globals', async () => {
     const local = join(mkdtempSync(join(tmpdir(), 'parquet-sink-s3-')), 'out.parquet');
     await write({ output_path: local });
     const ctx = await write({ output_path: 's3://out/run/1/out.parquet', ...s3.options });
-    expect((await objectBytes('s3://out/run/1/out.parquet')).equals(readFileSync(local))).toBe(true);
+    expect(await s3.get('s3://out/run/1/out.parquet')).toEqual(readFileSync(local));
     expect(ctx.globals.get('row_count')).toBe(rows);
     expect(ctx.globals.get('output_path')).toBe('s3://out/run/1/out.parquet');
   }, 120_000);
@@ -56,12 +43,12 @@ describe('parquet_sink to s3://', () => {
       throw new ModuleError('upstream failed');
     };
     await expect(write({ output_path: 's3://out/failed.parquet', ...s3.options }, failing)).rejects.toThrow('upstream failed');
-    await expect(openInput('s3://out/failed.parquet', s3.options)).rejects.toThrow('no such object');
+    expect(await s3.get('s3://out/failed.parquet')).toBeUndefined();
   }, 120_000);
 
   it('names the endpoint when it is down, and pype check proves the target without writing', async () => {
     await expect(write({ output_path: 's3://out/x.parquet', ...s3.options, s3_endpoint: 'http://127.0.0.1:9' })).rejects.toThrow('the object storage endpoint http://127.0.0.1:9 cannot be reached');
     expect(await parquetSink.check!({ config: { output_path: 's3://out/checked.parquet', ...s3.options }, signal: new AbortController().signal })).toBe(`s3://out/checked.parquet: writable at ${s3.endpoint}`);
-    await expect(openInput('s3://out/checked.parquet', s3.options)).rejects.toThrow('no such object');
+    expect(await s3.get('s3://out/checked.parquet')).toBeUndefined();
   }, 120_000);
 });

@@ -1,32 +1,25 @@
-import { createReadStream, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Float64, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { writeParquetFile } from '@pypeline/parquet';
-import { writeOutput } from '@pypeline/object-store';
 import { runModule } from '@pypeline/sdk/testing';
-import { startLocalS3, type LocalS3 } from '@pypeline/test-services';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useLocalS3 } from '@pypeline/test-services';
+import { describe, expect, it } from 'vitest';
 import parquetSource from './index.js';
 import type { Config } from './config.js';
 
 const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
 const folder = mkdtempSync(join(tmpdir(), 'parquet-source-s3-'));
 
-let s3: LocalS3;
-beforeAll(async () => {
-  s3 = await startLocalS3(['in']);
-}, 90_000);
-afterAll(async () => {
-  await s3?.close();
-}, 30_000);
+const s3 = useLocalS3(['in']);
 
 /** A local file and the same bytes uploaded at `url`. */
 async function fixture(name: string, url: string, write: (path: string) => void | Promise<void>): Promise<string> {
   const path = join(folder, name);
   await write(path);
-  await writeOutput(url, createReadStream(path), s3.options);
+  await s3.put(url, readFileSync(path));
   return path;
 }
 
@@ -36,7 +29,7 @@ const read = (config: Config) => runModule(parquetSource, { config, manifest: MA
 
 const n = 30_000;
 const table = new Table({
-  id: vectorFromArray(BigInt64Array.from({ length: n }, (_, i) => BigInt(i)), new Int64()),
+  id: vectorFromArray(Array.from({ length: n }, (_, i) => BigInt(i)), new Int64()),
   name: vectorFromArray(Array.from({ length: n }, (_, i) => (i % 9 ? `name ${i}` : null)), new Utf8()),
   score: vectorFromArray(Array.from({ length: n }, (_, i) => i / 3), new Float64()),
 });

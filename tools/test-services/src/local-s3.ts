@@ -1,11 +1,13 @@
 // A local S3-compatible server for tests (s3rver, from npm: nothing to download or install
 // beside the package), in a child process of the test's own on a free port, with its objects in
 // a temp folder. The shared machine's services are never touched.
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { until } from './until.js';
 
 /** The s3_* options of the file modules that reach this server. */
@@ -22,6 +24,10 @@ export interface LocalS3 {
   port: number;
   /** The module options that reach it (s3rver's fixed credentials S3RVER/S3RVER). */
   options: LocalS3Options;
+  /** Stores `body` at `s3://bucket/key` (a fixture), straight through the S3 API. */
+  put(url: string, body: Uint8Array | string): Promise<void>;
+  /** The bytes at `s3://bucket/key`, or undefined when there is no such object. */
+  get(url: string): Promise<Buffer | undefined>;
   /** Stops the server and removes its folder. */
   close(): Promise<void>;
 }
@@ -40,11 +46,30 @@ export async function startLocalS3(buckets: string[], timeoutMs = 60_000): Promi
   if (!out.includes('\n')) throw new Error(`s3rver exited with ${child.exitCode} before it listened: ${err.trim()}`);
   const { port } = JSON.parse(out.split('\n')[0]) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
+  const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const where = (url: string) => {
+    const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/s.exec(url) ?? [];
+    if (!bucket) throw new Error(`not an s3://bucket/key URL: ${url}`);
+    return { Bucket: bucket, Key: key };
+  };
   return {
     endpoint,
     port,
     options: { s3_endpoint: endpoint, s3_region: 'us-east-1', s3_force_path_style: true, s3_access_key_id: 'S3RVER', s3_secret_access_key: 'S3RVER' },
+    async put(url, body) {
+      await client.send(new PutObjectCommand({ ...where(url), Body: body }));
+    },
+    async get(url) {
+      try {
+        const response = await client.send(new GetObjectCommand(where(url)));
+        return Buffer.from(await response.Body!.transformToByteArray());
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+    },
     async close() {
+      client.destroy();
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
@@ -56,4 +81,19 @@ export async function startLocalS3(buckets: string[], timeoutMs = 60_000): Promi
       rmSync(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A local S3 server for the tests of one file: started before them, stopped after. Its fields
+ * are there from the first test on (not while the file's top level runs).
+ */
+export function useLocalS3(buckets: string[]): LocalS3 {
+  const s3 = {} as LocalS3;
+  beforeAll(async () => {
+    Object.assign(s3, await startLocalS3(buckets));
+  }, 90_000);
+  afterAll(async () => {
+    await s3.close?.();
+  }, 30_000);
+  return s3;
 }
