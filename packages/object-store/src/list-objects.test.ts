@@ -1,10 +1,9 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseObjectUrl } from '@pypeline/sdk';
-import { startLocalS3, type LocalS3 } from '@pypeline/test-services';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useLocalS3 } from '@pypeline/test-services';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { listObjects } from './list-objects.js';
 
-let s3: LocalS3;
+const s3 = useLocalS3(['data']);
 const KEYS = [
   ...Array.from({ length: 230 }, (_, i) => `in/part-${String(i).padStart(3, '0')}.csv`),
   ...Array.from({ length: 20 }, (_, i) => `in/notes-${i}.txt`),
@@ -15,16 +14,10 @@ const KEYS = [
 ];
 
 beforeAll(async () => {
-  s3 = await startLocalS3(['data']);
-  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   for (let i = 0; i < KEYS.length; i += 16) {
-    await Promise.all(KEYS.slice(i, i + 16).map((Key) => client.send(new PutObjectCommand({ Bucket: 'data', Key, Body: Key.endsWith('/') ? '' : `x,${Key}\n` }))));
+    await Promise.all(KEYS.slice(i, i + 16).map((key) => s3.put(`s3://data/${key}`, key.endsWith('/') ? '' : `x,${key}\n`)));
   }
-  client.destroy();
 }, 120_000);
-afterAll(async () => {
-  await s3?.close();
-}, 30_000);
 
 const list = (prefix: string, pattern: string, more: { recursive?: boolean; includeHidden?: boolean; pageSize?: number } = {}) =>
   listObjects(prefix, parseObjectUrl(prefix)!, s3.options, { pattern, recursive: more.recursive ?? false, includeHidden: more.includeHidden ?? false, pageSize: more.pageSize });

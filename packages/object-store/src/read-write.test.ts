@@ -1,33 +1,12 @@
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { ModuleError } from '@pypeline/sdk';
-import { startLocalS3, type LocalS3 } from '@pypeline/test-services';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useLocalS3 } from '@pypeline/test-services';
+import { describe, expect, it } from 'vitest';
 import { openInput } from './input-file.js';
 import { openOutput, writeOutput } from './output-file.js';
 import { PART_BYTES } from './s3-upload.js';
 
-let s3: LocalS3;
-let client: S3Client;
-
-beforeAll(async () => {
-  s3 = await startLocalS3(['data']);
-  client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-}, 90_000);
-afterAll(async () => {
-  client?.destroy();
-  await s3?.close();
-}, 30_000);
-
-async function exists(key: string): Promise<boolean> {
-  return client.send(new HeadObjectCommand({ Bucket: 'data', Key: key })).then(
-    () => true,
-    (error: { name?: string }) => {
-      if (error.name === 'NotFound') return false;
-      throw error;
-    },
-  );
-}
+const s3 = useLocalS3(['data']);
 
 async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
@@ -75,7 +54,7 @@ describe('s3:// objects through openOutput and openInput', () => {
     const file = await openOutput('s3://data/aborted.bin', s3.options);
     for await (const chunk of chunksOf(randomBytes(3 * PART_BYTES), 1 << 20)) await file.write(chunk);
     await file.abort();
-    expect(await exists('aborted.bin')).toBe(false);
+    expect(await s3.get('s3://data/aborted.bin')).toBeUndefined();
   }, 120_000);
 
   it('leaves no object when the data fails mid-upload, and rethrows that failure', async () => {
@@ -84,7 +63,7 @@ describe('s3:// objects through openOutput and openInput', () => {
       throw new Error('upstream broke');
     }
     await expect(writeOutput('s3://data/broken.bin', broken(), s3.options)).rejects.toThrow('upstream broke');
-    expect(await exists('broken.bin')).toBe(false);
+    expect(await s3.get('s3://data/broken.bin')).toBeUndefined();
   }, 120_000);
 
   it('replaces an object only when the new one is complete', async () => {

@@ -1,22 +1,18 @@
 import { createServer } from 'node:net';
 import { ModuleError } from '@pypeline/sdk';
-import { startLocalS3, type LocalS3 } from '@pypeline/test-services';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useLocalS3 } from '@pypeline/test-services';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkInput, checkOutput } from './check-path.js';
 import { openInput } from './input-file.js';
 import { writeOutput } from './output-file.js';
 import { s3Error } from './s3-error.js';
 
-let s3: LocalS3;
+const s3 = useLocalS3(['data']);
 beforeAll(async () => {
-  s3 = await startLocalS3(['data']);
   await writeOutput('s3://data/a.csv', (async function* () {
     yield 'a\n1\n';
   })(), s3.options);
 }, 90_000);
-afterAll(async () => {
-  await s3?.close();
-}, 30_000);
 
 /** A port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
