@@ -1,41 +1,27 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Table } from 'apache-arrow';
 import { runModule } from '@pypeline/sdk/testing';
-import { useLocalS3 } from '@pypeline/test-services';
+import { rowsText, useLocalS3 } from '@pypeline/test-services';
 import { describe, expect, it } from 'vitest';
 import csvSource from './index.js';
 import type { Config } from './config.js';
 
 const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
-const folder = mkdtempSync(join(tmpdir(), 'csv-source-s3-'));
 
 const s3 = useLocalS3(['in']);
-
-/** A local file and the same bytes uploaded at `url`. */
-async function fixture(name: string, url: string, write: (path: string) => void | Promise<void>): Promise<string> {
-  const path = join(folder, name);
-  await write(path);
-  await s3.put(url, readFileSync(path));
-  return path;
-}
-
-const rowsOf = (table: Table) => JSON.stringify(table.toArray(), (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
 const read = (config: Config) => runModule(csvSource, { config, manifest: MANIFEST, moduleId: 'src' });
 
 describe('csv_source from s3://', () => {
   it('reads the object as it reads the same file, in many chunks, with its globals', async () => {
     const text = `id,name,amount,day\n${Array.from({ length: 20_000 }, (_, i) => `${i},"name ${i}, ""q""",${i / 4},2024-01-${String((i % 28) + 1).padStart(2, '0')}`).join('\n')}\n`;
-    const local = await fixture('in.csv', 's3://in/data/in.csv', (path) => writeFileSync(path, text));
+    const local = await s3.fixture('in.csv', 's3://in/data/in.csv', (path) => writeFileSync(path, text));
     const options = { chunk_bytes: 64 * 1024, sample_rows: 100, on_error: 'reject' as const };
     const fromDisk = await read({ file_path: local, ...options });
     const fromS3 = await read({ file_path: 's3://in/data/in.csv', ...options, ...s3.options });
     expect(fromS3.outputs.data.schema.toString()).toBe(fromDisk.outputs.data.schema.toString());
     expect(fromS3.outputs.data.numRows).toBe(20_000);
-    expect(rowsOf(fromS3.outputs.data)).toBe(rowsOf(fromDisk.outputs.data));
+    expect(rowsText(fromS3.outputs.data)).toBe(rowsText(fromDisk.outputs.data));
     expect(fromS3.ctx.globals.get('file_size')).toBe(Buffer.byteLength(text));
     expect(fromS3.ctx.globals.get('row_count')).toBe(20_000);
   }, 120_000);

@@ -1,35 +1,20 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Table } from 'apache-arrow';
 import ExcelJS from 'exceljs';
 import { runModule } from '@pypeline/sdk/testing';
-import { useLocalS3 } from '@pypeline/test-services';
+import { rowsText, useLocalS3 } from '@pypeline/test-services';
 import { describe, expect, it } from 'vitest';
 import excelSource from './index.js';
 import type { Config } from './config.js';
 
 const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
-const folder = mkdtempSync(join(tmpdir(), 'excel-source-s3-'));
 
 const s3 = useLocalS3(['in']);
-
-/** A local file and the same bytes uploaded at `url`. */
-async function fixture(name: string, url: string, write: (path: string) => void | Promise<void>): Promise<string> {
-  const path = join(folder, name);
-  await write(path);
-  await s3.put(url, readFileSync(path));
-  return path;
-}
-
-const rowsOf = (table: Table) => JSON.stringify(table.toArray(), (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
 const read = (config: Config) => runModule(excelSource, { config, manifest: MANIFEST, moduleId: 'src' });
 
 describe('excel_source from s3://', () => {
   it('streams a sheet of an object as it reads the same file', async () => {
-    const local = await fixture('in.xlsx', 's3://in/book.xlsx', async (path) => {
+    const local = await s3.fixture('in.xlsx', 's3://in/book.xlsx', async (path) => {
       const wb = new ExcelJS.Workbook();
       wb.addWorksheet('First').addRow(['skip me']);
       const ws = wb.addWorksheet('Orders');
@@ -41,7 +26,7 @@ describe('excel_source from s3://', () => {
     const fromS3 = await read({ file_path: 's3://in/book.xlsx', sheet: 'Orders', ...s3.options });
     expect(fromS3.outputs.data.numRows).toBe(3000);
     expect(fromS3.ctx.globals.get('sheet')).toBe('Orders');
-    expect(rowsOf(fromS3.outputs.data)).toBe(rowsOf(fromDisk.outputs.data));
+    expect(rowsText(fromS3.outputs.data)).toBe(rowsText(fromDisk.outputs.data));
   }, 120_000);
 
   it('names the missing key', async () => {

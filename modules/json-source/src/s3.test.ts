@@ -1,28 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Table } from 'apache-arrow';
 import { runModule } from '@pypeline/sdk/testing';
-import { useLocalS3 } from '@pypeline/test-services';
+import { rowsText, useLocalS3 } from '@pypeline/test-services';
 import { describe, expect, it } from 'vitest';
 import jsonSource from './index.js';
 import type { Config } from './config.js';
 
 const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
-const folder = mkdtempSync(join(tmpdir(), 'json-source-s3-'));
 
 const s3 = useLocalS3(['in']);
-
-/** A local file and the same bytes uploaded at `url`. */
-async function fixture(name: string, url: string, write: (path: string) => void | Promise<void>): Promise<string> {
-  const path = join(folder, name);
-  await write(path);
-  await s3.put(url, readFileSync(path));
-  return path;
-}
-
-const rowsOf = (table: Table) => JSON.stringify(table.toArray(), (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
 const read = (config: Config) => runModule(jsonSource, { config, manifest: MANIFEST, moduleId: 'src' });
 
@@ -30,14 +16,14 @@ describe('json_source from s3://', () => {
   it('reads JSON Lines and a JSON array from objects as from files', async () => {
     const records = Array.from({ length: 5000 }, (_, i) => ({ id: i, big: i === 7 ? '9007199254740993' : i, name: `n${i}`, tags: [i, i + 1] }));
     const lines = records.map((r) => JSON.stringify(r).replace('"9007199254740993"', '9007199254740993')).join('\n');
-    const jsonl = await fixture('in.jsonl', 's3://in/in.jsonl', (path) => writeFileSync(path, `${lines}\n`));
-    const array = await fixture('in.json', 's3://in/in.json', (path) => writeFileSync(path, `[\n${records.map((r) => JSON.stringify(r)).join(',\n')}\n]`));
+    const jsonl = await s3.fixture('in.jsonl', 's3://in/in.jsonl', (path) => writeFileSync(path, `${lines}\n`));
+    const array = await s3.fixture('in.json', 's3://in/in.json', (path) => writeFileSync(path, `[\n${records.map((r) => JSON.stringify(r)).join(',\n')}\n]`));
     for (const [local, url, format] of [[jsonl, 's3://in/in.jsonl', 'jsonl'], [array, 's3://in/in.json', 'array']] as const) {
       const fromDisk = await read({ file_path: local });
       const fromS3 = await read({ file_path: url, ...s3.options });
       expect(fromS3.ctx.globals.get('format')).toBe(format);
       expect(fromS3.outputs.data.numRows).toBe(5000);
-      expect(rowsOf(fromS3.outputs.data)).toBe(rowsOf(fromDisk.outputs.data));
+      expect(rowsText(fromS3.outputs.data)).toBe(rowsText(fromDisk.outputs.data));
     }
   }, 120_000);
 

@@ -1,29 +1,15 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Float64, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { writeParquetFile } from '@pypeline/parquet';
 import { runModule } from '@pypeline/sdk/testing';
-import { useLocalS3 } from '@pypeline/test-services';
+import { rowsText, useLocalS3 } from '@pypeline/test-services';
 import { describe, expect, it } from 'vitest';
 import parquetSource from './index.js';
 import type { Config } from './config.js';
 
 const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
-const folder = mkdtempSync(join(tmpdir(), 'parquet-source-s3-'));
 
 const s3 = useLocalS3(['in']);
-
-/** A local file and the same bytes uploaded at `url`. */
-async function fixture(name: string, url: string, write: (path: string) => void | Promise<void>): Promise<string> {
-  const path = join(folder, name);
-  await write(path);
-  await s3.put(url, readFileSync(path));
-  return path;
-}
-
-const rowsOf = (table: Table) => JSON.stringify(table.toArray(), (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
 const read = (config: Config) => runModule(parquetSource, { config, manifest: MANIFEST, moduleId: 'src' });
 
@@ -36,14 +22,14 @@ const table = new Table({
 
 describe('parquet_source from s3://', () => {
   it('reads row groups and a projection by ranged reads, equal to the local file', async () => {
-    const local = await fixture('in.parquet', 's3://in/in.parquet', (path) => writeParquetFile(path, table, { rowGroupSize: 7000 }));
+    const local = await s3.fixture('in.parquet', 's3://in/in.parquet', (path) => writeParquetFile(path, table, { rowGroupSize: 7000 }));
     const fromDisk = await read({ file_path: local });
     const fromS3 = await read({ file_path: 's3://in/in.parquet', ...s3.options });
     expect(fromS3.ctx.globals.get('row_groups')).toBe(5);
-    expect(rowsOf(fromS3.outputs.data)).toBe(rowsOf(fromDisk.outputs.data));
+    expect(rowsText(fromS3.outputs.data)).toBe(rowsText(fromDisk.outputs.data));
     const projected = await read({ file_path: 's3://in/in.parquet', columns: ['score', 'id'], ...s3.options });
     expect(projected.outputs.data.schema.names).toEqual(['score', 'id']);
-    expect(rowsOf(projected.outputs.data)).toBe(rowsOf(fromDisk.outputs.data.select(['score', 'id'])));
+    expect(rowsText(projected.outputs.data)).toBe(rowsText(fromDisk.outputs.data.select(['score', 'id'])));
   }, 120_000);
 
   it('throws the object-storage error, not a decoding error, for refused credentials', async () => {

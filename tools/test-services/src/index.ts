@@ -12,5 +12,7 @@ export { redisServerInstalled, startPrivateRedis } from './private-redis.js';
 export type { PrivateRedis } from './private-redis.js';
 export { seededRandom } from './seeded-random.js';
 export { openDuckDb, type TestDuckDb } from './duckdb.js';
-export { startLocalS3, useLocalS3 } from './local-s3.js';
+export { startLocalS3, useLocalS3, rowsText } from './local-s3.js';
 export type { LocalS3, LocalS3Options } from './local-s3.js';
+export { describeS3Sink } from './s3-sink-suite.js';
+export type { S3SinkSuite } from './s3-sink-suite.js';

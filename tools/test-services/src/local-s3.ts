@@ -3,7 +3,7 @@
 // a temp folder. The shared machine's services are never touched.
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,11 @@ export interface LocalS3 {
   options: LocalS3Options;
   /** Stores `body` at `s3://bucket/key` (a fixture), straight through the S3 API. */
   put(url: string, body: Uint8Array | string): Promise<void>;
+  /**
+   * A local file written by `write` (in a temp folder of its own) and uploaded at `url`: the
+   * same bytes on both sides, for a source read both ways. Returns the local path.
+   */
+  fixture(name: string, url: string, write: (path: string) => void | Promise<void>): Promise<string>;
   /** The bytes at `s3://bucket/key`, or undefined when there is no such object. */
   get(url: string): Promise<Buffer | undefined>;
   /** Stops the server and removes its folder. */
@@ -52,12 +57,19 @@ export async function startLocalS3(buckets: string[], timeoutMs = 60_000): Promi
     if (!bucket) throw new Error(`not an s3://bucket/key URL: ${url}`);
     return { Bucket: bucket, Key: key };
   };
+  const put = async (url: string, body: Uint8Array | string) => {
+    await client.send(new PutObjectCommand({ ...where(url), Body: body }));
+  };
   return {
     endpoint,
     port,
     options: { s3_endpoint: endpoint, s3_region: 'us-east-1', s3_force_path_style: true, s3_access_key_id: 'S3RVER', s3_secret_access_key: 'S3RVER' },
-    async put(url, body) {
-      await client.send(new PutObjectCommand({ ...where(url), Body: body }));
+    put,
+    async fixture(name, url, write) {
+      const path = join(mkdtempSync(join(tmpdir(), 'pype-s3-fixture-')), name);
+      await write(path);
+      await put(url, readFileSync(path));
+      return path;
     },
     async get(url) {
       try {
@@ -96,4 +108,9 @@ export function useLocalS3(buckets: string[]): LocalS3 {
     await s3.close?.();
   }, 30_000);
   return s3;
+}
+
+/** A table's rows as comparable text (64-bit integers as `123n`), for "same rows both ways". */
+export function rowsText(table: { toArray(): unknown[] }): string {
+  return JSON.stringify(table.toArray(), (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 }
