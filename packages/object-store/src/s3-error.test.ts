@@ -1,6 +1,5 @@
-import { createServer } from 'node:net';
 import { ModuleError } from '@pypeline/sdk';
-import { useLocalS3 } from '@pypeline/test-services';
+import { freePort, useLocalS3 } from '@pypeline/test-services';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkInput, checkOutput } from './check-path.js';
 import { openInput } from './input-file.js';
@@ -14,15 +13,6 @@ beforeAll(async () => {
   })(), s3.options);
 }, 90_000);
 
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 async function failure(promise: Promise<unknown>): Promise<ModuleError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(ModuleError);
@@ -31,7 +21,7 @@ async function failure(promise: Promise<unknown>): Promise<ModuleError> {
 
 describe('object storage errors', () => {
   it('a down endpoint is named with the fix', async () => {
-    const endpoint = `http://127.0.0.1:${await closedPort()}`;
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
     const error = await failure(openInput('s3://data/a.csv', { ...s3.options, s3_endpoint: endpoint }));
     expect(error.message).toBe(`cannot read s3://data/a.csv: the object storage endpoint ${endpoint} cannot be reached (ECONNREFUSED)`);
     expect(error.hint).toContain('check s3_endpoint');

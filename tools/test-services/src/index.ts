@@ -8,7 +8,7 @@ export type { PostgresTestConfig } from './postgres.js';
 export { mariadbTestConfig } from './mariadb.js';
 export type { MariadbTestConfig } from './mariadb.js';
 export { until } from './until.js';
-export { redisServerInstalled, startPrivateRedis } from './private-redis.js';
+export { freePort, redisServerInstalled, startPrivateRedis } from './private-redis.js';
 export type { PrivateRedis } from './private-redis.js';
 export { seededRandom } from './seeded-random.js';
 export { openDuckDb, type TestDuckDb } from './duckdb.js';
