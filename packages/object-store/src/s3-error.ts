@@ -47,7 +47,9 @@ export function s3Error(error: unknown, action: S3Action, url: string, target: S
     });
   }
   if (name === 'AccessDenied' || name === 'Forbidden' || status === 403) {
-    return new ModuleError(`${what}: ${target.where} denied access (${name || 403}): the credentials are wrong or may not ${action} this bucket`, {
+    // A HEAD answer has no body, so S3 cannot say which (the SDK names it Unknown): a wrong key id looks the same.
+    const said = name && name !== 'Unknown' ? name : `HTTP ${status ?? 403}`;
+    return new ModuleError(`${what}: ${target.where} denied access (${said}): the credentials are wrong or may not ${action} this bucket`, {
       ...cause,
       retryable: false,
       hint: `check s3_access_key_id and s3_secret_access_key, and that the bucket policy lets them ${action} the key`,
