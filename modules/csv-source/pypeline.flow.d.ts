@@ -3,7 +3,7 @@ import type { StepConfig, StepOptions, StepSpec } from '@pypeline/sdk';
 import type { Config } from './dist/config.js';
 
 /**
- * `csv_source` (source): Streams a CSV file as Arrow record batches, parsed in parallel, with inferred or declared column types
+ * `csv_source` (source): Streams a CSV file (local or s3://) as Arrow record batches, parsed in parallel, with inferred or declared column types
  * Required config: file_path. Input ports: none. Output ports: data, reject.
  * @param id the module id in the flow
  * @param config its configuration; any value may also be a template such as `{{context.x}}`

@@ -3,7 +3,7 @@ import type { StepConfig, StepOptions, StepSpec } from '@pypeline/sdk';
 import type { Config } from './dist/config.js';
 
 /**
- * `excel_sink` (sink): Streams its input into an .xlsx workbook, one sheet or one per value of a column, with native Excel types and a styled header; atomic
+ * `excel_sink` (sink): Streams its input into an .xlsx workbook (local or s3://), one sheet or one per value of a column, with native Excel types and a styled header; atomic
  * Required config: output_path. Input ports: input. Output ports: none.
  * @param id the module id in the flow
  * @param config its configuration; any value may also be a template such as `{{context.x}}`

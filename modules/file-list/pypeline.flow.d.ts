@@ -3,7 +3,7 @@ import type { StepConfig, StepOptions, StepSpec } from '@pypeline/sdk';
 import type { Config } from './dist/config.js';
 
 /**
- * `file_list` (source): Lists the files of a folder that match a glob, one row per file, for an ITERATE loop
+ * `file_list` (source): Lists the files of a folder (or the objects under an s3:// prefix) that match a glob, one row per file, for an ITERATE loop
  * Required config: directory. Input ports: none. Output ports: files.
  * @param id the module id in the flow
  * @param config its configuration; any value may also be a template such as `{{context.x}}`

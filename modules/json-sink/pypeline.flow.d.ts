@@ -3,7 +3,7 @@ import type { StepConfig, StepOptions, StepSpec } from '@pypeline/sdk';
 import type { Config } from './dist/config.js';
 
 /**
- * `json_sink` (sink): Writes its input as JSON Lines or a JSON array, atomically (temp file, then rename)
+ * `json_sink` (sink): Writes its input as JSON Lines or a JSON array, atomically (temp file, then rename; an s3:// key is uploaded and appears only when complete)
  * Required config: output_path. Input ports: input. Output ports: none.
  * @param id the module id in the flow
  * @param config its configuration; any value may also be a template such as `{{context.x}}`

@@ -3,7 +3,7 @@ import type { StepConfig, StepOptions, StepSpec } from '@pypeline/sdk';
 import type { Config } from './dist/config.js';
 
 /**
- * `parquet_sink` (sink): Streams its input into a Parquet file row group by row group, encoding row groups in parallel on the worker pool; atomic
+ * `parquet_sink` (sink): Streams its input into a Parquet file (local or s3://) row group by row group, encoding row groups in parallel on the worker pool; atomic
  * Required config: output_path. Input ports: input. Output ports: none.
  * @param id the module id in the flow
  * @param config its configuration; any value may also be a template such as `{{context.x}}`

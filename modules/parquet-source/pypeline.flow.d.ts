@@ -3,7 +3,7 @@ import type { StepConfig, StepOptions, StepSpec } from '@pypeline/sdk';
 import type { Config } from './dist/config.js';
 
 /**
- * `parquet_source` (source): Streams a Parquet file as Arrow record batches, one row group at a time, reading only the projected columns
+ * `parquet_source` (source): Streams a Parquet file (local or s3://, by ranged reads) as Arrow record batches, one row group at a time, reading only the projected columns
  * Required config: file_path. Input ports: none. Output ports: data.
  * @param id the module id in the flow
  * @param config its configuration; any value may also be a template such as `{{context.x}}`

@@ -1,7 +1,9 @@
+import type { S3Options } from '@pypeline/object-store';
+
 /** Configuration of `csv_sink`. */
-export interface Config {
+export interface Config extends S3Options {
   /**
-   * Path of the CSV file to write; missing parent folders are created, an existing file is replaced
+   * Path of the CSV file to write, or an s3://bucket/key object (see the s3_* options); missing parent folders are created, an existing file is replaced
    * @format path
    */
   output_path: string;
@@ -51,4 +53,4 @@ export const DEFAULTS = {
   null_string: '',
   line_ending: 'lf',
   bom: false,
-} as const satisfies Omit<Required<Config>, 'output_path'>;
+} as const satisfies Omit<Required<Config>, 'output_path' | keyof S3Options>;

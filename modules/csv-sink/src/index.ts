@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
-import { checkWritable, defineModule, ModuleError, type Artifact, requireInput, writeFileAtomic } from '@pypeline/sdk';
+import { checkOutput, resolvePath, writeOutput } from '@pypeline/object-store';
+import { defineModule, ModuleError, type Artifact, requireInput } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { csvProblems, fieldWriter, type CsvFormat } from './csv-format.js';
 import { csvEncoder } from './csv-values.js';
@@ -12,12 +12,12 @@ const USER_ERRORS = new Set(['EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EROFS', 'E
 export default defineModule<Config>({
   name: 'csv_sink',
   type: 'sink',
-  description: 'Writes its input as a CSV file (RFC 4180 quoting, exact numbers), atomically (temp file, then rename)',
+  description: 'Writes its input as a CSV file (RFC 4180 quoting, exact numbers), atomically (temp file, then rename; an s3:// key is uploaded and appears only when complete)',
   category: 'File Sinks',
   inputPorts: ['input'],
   globals: ['row_count', 'output_path'],
   outputSchemas: ({ config, inputs }) => ({ problems: csvProblems({ ...DEFAULTS, ...config }, inputs.input) }),
-  check: ({ config }) => checkWritable(config.output_path, 'output_path'),
+  check: ({ config, signal }) => checkOutput(config.output_path, 'output_path', config, signal),
   async run(inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const input = requireInput(inputs, 'input', 'csv_sink', 'connect a data edge to it, e.g. "source.data - sink.input"');
@@ -25,9 +25,9 @@ export default defineModule<Config>({
     if (problems.length > 0) {
       throw new ModuleError(`csv_sink: ${problems.map((p) => p.message).join('; ')}`, { retryable: false, hint: problems.map((p) => p.hint).filter(Boolean).join('; ') });
     }
-    const path = resolve(config.output_path);
+    const path = resolvePath(config.output_path);
     let rows = 0;
-    const bytes = await writeFileAtomic(path, serialize(input, config, ctx.signal, (n) => (rows += n))).catch((error: NodeJS.ErrnoException) => {
+    const bytes = await writeOutput(path, serialize(input, config, ctx.signal, (n) => (rows += n)), config).catch((error: NodeJS.ErrnoException) => {
       if (error instanceof ModuleError || ctx.signal.aborted) throw error;
       throw new ModuleError(`cannot write CSV file ${path}: ${error.message}`, {
         retryable: !USER_ERRORS.has(error.code ?? ''),

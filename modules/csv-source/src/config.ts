@@ -1,10 +1,12 @@
 /** A column type `schema` can set (the types inference chooses from). */
 export type CsvColumnType = 'int32' | 'int64' | 'float64' | 'boolean' | 'date' | 'timestamp' | 'utf8';
 
+import type { S3Options } from '@pypeline/object-store';
+
 /** Configuration of `csv_source`. */
-export interface Config {
+export interface Config extends S3Options {
   /**
-   * Path to CSV file
+   * Path to the CSV file, or an object in S3-compatible storage as s3://bucket/key (see the s3_* options)
    * @format path
    */
   file_path: string;
@@ -69,4 +71,4 @@ export const DEFAULTS = {
   schema: {},
   on_error: 'fail',
   chunk_bytes: 4 * 1024 * 1024,
-} as const satisfies Omit<Required<Config>, 'file_path'>;
+} as const satisfies Omit<Required<Config>, 'file_path' | keyof S3Options>;

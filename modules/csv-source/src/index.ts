@@ -1,8 +1,9 @@
 import type { RecordBatch } from 'apache-arrow';
-import { checkReadable, defineModule, type ModuleOutputs } from '@pypeline/sdk';
+import { checkInput } from '@pypeline/object-store';
+import { defineModule, type ModuleOutputs } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { csvReadOptions } from './csv-options.js';
-import { fileSize } from './file-size.js';
+import { openCsvInput } from './open-input.js';
 import { csvSchemas } from './output-schemas.js';
 import { splitPorts } from './port-streams.js';
 import { openCsv, type CsvChunk } from './read-csv.js';
@@ -13,18 +14,19 @@ export type { Config, CsvColumnType } from './config.js';
 export default defineModule<Config>({
   name: 'csv_source',
   type: 'source',
-  description: 'Streams a CSV file as Arrow record batches, parsed in parallel, with inferred or declared column types',
+  description: 'Streams a CSV file (local or s3://) as Arrow record batches, parsed in parallel, with inferred or declared column types',
   category: 'File Sources',
   outputPorts: ['data', 'reject'],
   globals: ['row_count', 'file_size', 'skipped_count', 'reject_count'],
   outputSchemas: csvSchemas,
-  check: ({ config }) => checkReadable(config.file_path, 'file_path'),
+  check: ({ config, signal }) => checkInput(config.file_path, 'file_path', config, signal),
   async run(_inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const { path, ...options } = csvReadOptions(config, ctx.pool, ctx.signal);
-    const size = await fileSize(path);
+    const input = await openCsvInput(path, config, ctx.signal);
+    const size = input.size;
     ctx.setGlobal('file_size', size);
-    const csv = await openCsv(path, options);
+    const csv = await openCsv(input, options);
     const names = csv.schema.names as string[];
     async function* chunks(): AsyncGenerator<CsvChunk> {
       for await (const chunk of csv.chunks()) {

@@ -1,3 +1,4 @@
+import { openInput } from '@pypeline/object-store';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +37,7 @@ function file(content: string | Buffer): string {
 
 async function chunksOf(path: string, d: CsvDialect, chunkBytes: number): Promise<string[]> {
   const out: string[] = [];
-  for await (const c of readChunks(path, d, chunkBytes)) out.push(Buffer.from(c).toString('latin1'));
+  for await (const c of readChunks(await openInput(path, {}), d, chunkBytes)) out.push(Buffer.from(c).toString('latin1'));
   return out;
 }
 

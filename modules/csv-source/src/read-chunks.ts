@@ -1,11 +1,11 @@
-import { open } from 'node:fs/promises';
+import type { InputFile } from '@pypeline/object-store';
 import type { CsvDialect } from './parse-chunk.js';
 
 const LF = 10;
 const CR = 13;
 
 /**
- * Reads a file in chunks of about `chunkBytes` that each end at a record boundary, so chunks
+ * Reads a file (local or an object, sequentially either way) in chunks of about `chunkBytes` that each end at a record boundary, so chunks
  * can be parsed independently (and in parallel). Each chunk is a fresh buffer the caller may
  * transfer to a worker. A boundary is a line feed outside quotes; quotes are tracked with the
  * parser's rule (a quote opens a field only at its start), so line breaks inside quoted fields
@@ -15,10 +15,10 @@ const CR = 13;
  * buffer that doubles as it fills, and each byte is scanned for boundaries once, so such a
  * record costs time and copying linear in its size.
  */
-export async function* readChunks(path: string, dialect: CsvDialect, chunkBytes: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-  const file = await open(path, 'r');
+export async function* readChunks(input: InputFile, dialect: CsvDialect, chunkBytes: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  const file = await input.reader();
   try {
-    let remaining = (await file.stat()).size;
+    let remaining = input.size;
     let buf = uninitialised(chunkBytes);
     let len = 0;
     const scanner = new BoundaryScanner(dialect);
@@ -30,7 +30,7 @@ export async function* readChunks(path: string, dialect: CsvDialect, chunkBytes:
         next.set(buf.subarray(0, len));
         buf = next;
       }
-      const { bytesRead } = await file.read(buf, len, chunkBytes, null);
+      const bytesRead = await file.read(buf, len, chunkBytes);
       if (bytesRead === 0) {
         if (len > 0) yield buf.subarray(0, len);
         return;

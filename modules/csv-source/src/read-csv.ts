@@ -1,4 +1,5 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
+import type { InputFile } from '@pypeline/object-store';
 import type { WorkerPool } from '@pypeline/sdk';
 import type { Charset } from './charset.js';
 import { headerNames, positionalNames } from './column-names.js';
@@ -64,11 +65,12 @@ const INLINE_PARSE_BYTES = 256 * 1024;
  * missing file or a bad header fails before any data flows), the rows are parsed chunk by
  * chunk in the worker pool as `chunks()` is read, a few chunks ahead and in file order.
  */
-export async function openCsv(path: string, options: CsvReadOptions): Promise<CsvRead> {
+export async function openCsv(input: InputFile, options: CsvReadOptions): Promise<CsvRead> {
+  const path = input.path;
   const dialect = dialectOf(options);
-  const first = await firstChunk(path, dialect, options);
+  const first = await firstChunk(input, dialect, options);
   const layout = first ? readLayout(path, first, dialect, options) : { names: [], dataStart: 0, firstLine: 1 };
-  const inferred = await inferKinds(path, dialect, layout, options);
+  const inferred = await inferKinds(input, dialect, layout, options);
   const unknown = Object.keys(options.schema).filter((name) => !layout.names.includes(name));
   if (unknown.length) throw unknownSchemaColumns(path, unknown, layout.names);
   const kinds = layout.names.map((name, i) => options.schema[name] ?? kindOf(inferred.masks[i], inferred.seen[i]));
@@ -105,7 +107,7 @@ export async function openCsv(path: string, options: CsvReadOptions): Promise<Cs
       return { batch: toRecordBatch(schema, parsed.rows, parsed.columns), rejects, end: next.end };
     };
     try {
-      for await (const bytes of readChunks(path, dialect, options.chunkBytes, options.signal)) {
+      for await (const bytes of readChunks(input, dialect, options.chunkBytes, options.signal)) {
         const task: ParseTask = { ...template, bytes, start };
         start = 0;
         const length = bytes.length; // read before the transfer detaches the buffer
@@ -141,8 +143,8 @@ function dialectOf(options: CsvReadOptions): CsvDialect {
   };
 }
 
-async function firstChunk(path: string, dialect: CsvDialect, options: CsvReadOptions): Promise<Uint8Array | undefined> {
-  const reader = readChunks(path, dialect, options.chunkBytes, options.signal);
+async function firstChunk(input: InputFile, dialect: CsvDialect, options: CsvReadOptions): Promise<Uint8Array | undefined> {
+  const reader = readChunks(input, dialect, options.chunkBytes, options.signal);
   const { value } = await reader.next();
   await reader.return(undefined);
   return value ?? undefined;
@@ -159,13 +161,13 @@ function readLayout(path: string, first: Uint8Array, dialect: CsvDialect, option
 }
 
 /** Inference over the sample (the first chunks), or over the whole file in the pool for sample_rows 0. */
-async function inferKinds(path: string, dialect: CsvDialect, layout: Layout, options: CsvReadOptions): Promise<Inferred> {
+async function inferKinds(input: InputFile, dialect: CsvDialect, layout: Layout, options: CsvReadOptions): Promise<Inferred> {
   const columns = layout.names.length;
   let result: Inferred = { rows: 0, masks: Array(columns).fill(ALL_KINDS), seen: Array(columns).fill(false), bytes: Array(columns).fill(0), recordBytes: 0 };
   let start = layout.dataStart;
   const whole = options.sampleRows <= 0;
   const pending: Promise<Inferred>[] = [];
-  for await (const bytes of readChunks(path, dialect, options.chunkBytes, options.signal)) {
+  for await (const bytes of readChunks(input, dialect, options.chunkBytes, options.signal)) {
     const task: InferTask = { bytes, start, dialect, columns, maxRows: whole ? Infinity : options.sampleRows - result.rows };
     start = 0;
     if (!whole) {

@@ -1,9 +1,10 @@
+import type { S3Options } from '@pypeline/object-store';
 import type { ConfigDefaults } from '@pypeline/sdk';
 
 /** Configuration of `excel_sink`. */
-export interface Config {
+export interface Config extends S3Options {
   /**
-   * Path of the .xlsx workbook to write; missing parent folders are created, an existing file is replaced
+   * Path of the .xlsx workbook to write, or an s3://bucket/key object (uploaded in parts, visible only when complete; see the s3_* options); missing parent folders are created, an existing file is replaced
    * @format path
    */
   output_path: string;
@@ -47,4 +48,4 @@ export const DEFAULTS = {
   column_widths: {},
 } as const satisfies ConfigDefaults<Config>;
 
-export type ResolvedConfig = Required<Omit<Config, 'split_by'>> & Pick<Config, 'split_by'>;
+export type ResolvedConfig = Required<Omit<Config, 'split_by' | keyof S3Options>> & Pick<Config, 'split_by' | keyof S3Options>;

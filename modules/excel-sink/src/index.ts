@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
-import { checkWritable, defineModule, ModuleError, openAtomicFile, requireInput } from '@pypeline/sdk';
+import { checkOutput, openOutput, resolvePath } from '@pypeline/object-store';
+import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { DEFAULTS, type Config, type ResolvedConfig } from './config.js';
 import { configProblems } from './config-problems.js';
 import { writeWorkbook } from './write-workbook.js';
@@ -12,12 +12,12 @@ const USER_ERRORS = new Set(['EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EROFS', 'E
 export default defineModule<Config>({
   name: 'excel_sink',
   type: 'sink',
-  description: 'Streams its input into an .xlsx workbook, one sheet or one per value of a column, with native Excel types and a styled header; atomic',
+  description: 'Streams its input into an .xlsx workbook (local or s3://), one sheet or one per value of a column, with native Excel types and a styled header; atomic',
   category: 'File Sinks',
   inputPorts: ['input'],
   globals: ['row_count', 'output_path', 'sheet_count'],
   outputSchemas: ({ config, inputs }) => ({ problems: configProblems(resolved(config), inputs.input) }),
-  check: ({ config }) => checkWritable(config.output_path, 'output_path'),
+  check: ({ config, signal }) => checkOutput(config.output_path, 'output_path', config, signal),
   async run(inputs, ctx) {
     const config = resolved(ctx.config);
     const input = requireInput(inputs, 'input', 'excel_sink', 'connect a data edge to it, e.g. "source.data - sink.input"');
@@ -25,9 +25,9 @@ export default defineModule<Config>({
     if (problems.length > 0) {
       throw new ModuleError(`excel_sink: ${problems.map((p) => `${p.key.join('.')}: ${p.message}`).join('; ')}`, { retryable: false, hint: problems.map((p) => p.hint).filter(Boolean).join('; ') });
     }
-    const path = resolve(config.output_path);
-    const file = await openAtomicFile(path).catch((error: NodeJS.ErrnoException) => {
-      throw writeError(path, error);
+    const path = resolvePath(config.output_path);
+    const file = await openOutput(path, config).catch((error: NodeJS.ErrnoException) => {
+      throw error instanceof ModuleError ? error : writeError(path, error);
     });
     let written;
     try {

@@ -1,12 +1,13 @@
+import type { S3Options } from '@pypeline/object-store';
 import type { ConfigDefaults } from '@pypeline/sdk';
 
 /** A column type `columns` can set; inference chooses among float64, boolean, timestamp and utf8. */
 export type ExcelColumnType = 'utf8' | 'float64' | 'int64' | 'int32' | 'boolean' | 'date' | 'timestamp';
 
 /** Configuration of `excel_source`. */
-export interface Config {
+export interface Config extends S3Options {
   /**
-   * Path of the .xlsx workbook to read
+   * Path of the .xlsx workbook to read, or an s3://bucket/key object (streamed; see the s3_* options)
    * @format path
    */
   file_path: string;
@@ -58,4 +59,4 @@ export const DEFAULTS = {
   batch_size: 10_000,
 } as const satisfies ConfigDefaults<Config>;
 
-export type ResolvedConfig = Required<Omit<Config, 'range'>> & Pick<Config, 'range'>;
+export type ResolvedConfig = Required<Omit<Config, 'range' | keyof S3Options>> & Pick<Config, 'range' | keyof S3Options>;

@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
-import { checkReadable, defineModule, ModuleError, type ConfigIssue, type SchemaContext, type SchemaResult } from '@pypeline/sdk';
+import { checkInput, resolvePath } from '@pypeline/object-store';
+import { defineModule, ModuleError, type ConfigIssue, type SchemaContext, type SchemaResult } from '@pypeline/sdk';
 import { DEFAULTS, type Config, type ResolvedConfig } from './config.js';
 import { configProblems, unknownColumns } from './config-problems.js';
 import { readSheet, type SheetTable } from './read-sheet.js';
@@ -14,11 +14,11 @@ export default defineModule<Config>({
   outputPorts: ['data'],
   globals: ['row_count', 'error_cell_count', 'sheet'],
   outputSchemas: excelSchemas,
-  check: ({ config }) => checkReadable(config.file_path, 'file_path'),
+  check: ({ config, signal }) => checkInput(config.file_path, 'file_path', config, signal),
   async run(_inputs, ctx) {
     const config = resolved(ctx.config);
     const table = await open(config, ctx.signal);
-    const path = resolve(config.file_path);
+    const path = resolvePath(config.file_path);
     async function* batches() {
       yield* table.batches;
       const { rows, errorCells, ignoredCells } = table.stats;
@@ -42,7 +42,7 @@ function resolved(config: Config): ResolvedConfig {
 async function open(config: ResolvedConfig, signal: AbortSignal): Promise<SheetTable> {
   const { problems, range } = configProblems(config);
   if (problems.length > 0 || !range) throw configError(problems);
-  const table = await readSheet(resolve(config.file_path), config, range, signal);
+  const table = await readSheet(resolvePath(config.file_path), config, range, signal);
   const unknown = unknownColumns(config, table.schema.names as string[]);
   if (unknown.length > 0) {
     await table.close();
@@ -63,7 +63,7 @@ async function excelSchemas({ config: raw, signal }: SchemaContext<Config>): Pro
   const config = resolved(raw);
   const { problems, range } = configProblems(config);
   if (problems.length > 0 || !range) return { problems };
-  const table = await readSheet(resolve(config.file_path), config, range, signal);
+  const table = await readSheet(resolvePath(config.file_path), config, range, signal);
   await table.close();
   return { outputs: { data: table.schema }, problems: unknownColumns(config, table.schema.names as string[]) };
 }

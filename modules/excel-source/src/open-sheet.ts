@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
-import { ModuleError } from '@pypeline/sdk';
+import { openInput, type InputFile, type S3Options } from '@pypeline/object-store';
+import { isObjectUrl, ModuleError } from '@pypeline/sdk';
 import { cellValue, type CellValue, type RawCell } from './cell-value.js';
 
 /** One row of the sheet: its number and its cells by column number (1 = A); holes are empty. */
@@ -36,13 +36,12 @@ export function sheetLabel(sheet: string | number): string {
 }
 
 /**
- * Opens `path` and streams the rows of `sheet` (a name, or a 1-based position in the workbook).
+ * Opens `path` (a local file, or an s3:// object streamed by one GET) and streams the rows of `sheet` (a name, or a 1-based position in the workbook).
  * Sheets before it are skipped unread; the file is closed when the rows are read or the reader
  * stops early. A sheet that is not there is an error listing the workbook's sheets.
  */
-export async function openSheet(path: string, sheet: string | number, signal: AbortSignal): Promise<OpenSheet> {
-  await checkFile(path);
-  const file = createReadStream(path);
+export async function openSheet(path: string, sheet: string | number, s3: S3Options, signal: AbortSignal): Promise<OpenSheet> {
+  const file = (await openWorkbook(path, s3, signal)).stream();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
   const state = reader as unknown as ReaderModel;
   const worksheets = reader[Symbol.asyncIterator]();
@@ -87,7 +86,8 @@ async function* sheetRows(worksheet: AsyncIterable<StreamedRow>, date1904: boole
   }
 }
 
-async function checkFile(path: string): Promise<void> {
+async function openWorkbook(path: string, s3: S3Options, signal: AbortSignal): Promise<InputFile> {
+  if (isObjectUrl(path)) return openInput(path, s3, signal);
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     throw new ModuleError(`Excel file ${path} ${error.code === 'ENOENT' ? 'does not exist' : `cannot be read: ${error.message}`}`, {
       retryable: false,
@@ -96,6 +96,7 @@ async function checkFile(path: string): Promise<void> {
     });
   });
   if (!info.isFile()) throw new ModuleError(`${path} is not a file`, { retryable: false, hint: 'point file_path at an .xlsx workbook, not a folder' });
+  return openInput(path, s3, signal);
 }
 
 function sheetNotFound(path: string, sheet: string | number, names: string[]): ModuleError {

@@ -39,7 +39,7 @@ interface Column {
  * outputSchemas stops there, a run reads on.
  */
 export async function readSheet(path: string, config: ResolvedConfig, range: SheetRange, signal: AbortSignal): Promise<SheetTable> {
-  const opened = await openSheet(path, config.sheet, signal);
+  const opened = await openSheet(path, config.sheet, config, signal);
   const rows = rowsInRange(opened.rows, range);
   const stats: SheetStats = { rows: 0, errorCells: 0, ignoredCells: 0 };
   try {

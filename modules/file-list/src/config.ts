@@ -1,7 +1,9 @@
+import type { S3Options } from '@pypeline/object-store';
+
 /** Configuration of `file_list`. */
-export interface Config {
+export interface Config extends S3Options {
   /**
-   * Folder to list; relative paths are resolved against the working directory of the run
+   * Folder to list, relative paths resolved against the working directory of the run; or an s3://bucket/prefix whose objects are listed (path is then each object's s3:// URL; see the s3_* options)
    * @format path
    */
   directory: string;
@@ -46,4 +48,4 @@ export const DEFAULTS = {
   descending: false,
   error_if_empty: false,
   include_hidden: false,
-} as const satisfies Omit<Required<Config>, 'directory'>;
+} as const satisfies Omit<Required<Config>, 'directory' | keyof S3Options>;

@@ -1,16 +1,17 @@
 import { stat } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { Int64, Table, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
-import { defineModule, guardPath, ModuleError } from '@pypeline/sdk';
+import { listObjects, resolvePath } from '@pypeline/object-store';
+import { defineModule, guardPath, ModuleError, parseObjectUrl } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
-import { listFiles, sortFiles, type FileEntry } from './list-files.js';
+import { listFiles, sortFiles, type FileEntry, type ListOptions } from './list-files.js';
 
 export type { Config } from './config.js';
 
 export default defineModule<Config>({
   name: 'file_list',
   type: 'source',
-  description: 'Lists the files of a folder that match a glob, one row per file, for an ITERATE loop',
+  description: 'Lists the files of a folder (or the objects under an s3:// prefix) that match a glob, one row per file, for an ITERATE loop',
   category: 'File Sources',
   // The folder's files can change between runs without the config changing.
   cacheable: false,
@@ -19,19 +20,17 @@ export default defineModule<Config>({
   // The columns do not depend on the folder: the table of no files has them all.
   outputSchemas: () => ({ outputs: { files: toTable([]).schema } }),
   async check({ config, signal }) {
-    const { directory, pattern, recursive, include_hidden: includeHidden } = { ...DEFAULTS, ...config };
-    await checkDirectory(resolve(directory));
-    const found = await listFiles(resolve(directory), { pattern, recursive, includeHidden, signal });
-    return `${directory}: ${found.length} file${found.length === 1 ? '' : 's'} match "${pattern}"`;
+    const c = { ...DEFAULTS, ...config };
+    const found = await list(resolvePath(c.directory), c, { pattern: c.pattern, recursive: c.recursive, includeHidden: c.include_hidden, signal });
+    return `${c.directory}: ${found.length} file${found.length === 1 ? '' : 's'} match "${c.pattern}"`;
   },
   async run(_inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
-    const directory = resolve(config.directory);
+    const directory = resolvePath(config.directory);
     if (config.pattern.split(/[\\/]/).includes('..')) throw climbsOut(config.pattern);
-    await checkDirectory(directory);
-    const found = await listFiles(directory, { pattern: config.pattern, recursive: config.recursive, includeHidden: config.include_hidden, signal: ctx.signal });
+    const found = await list(directory, config, { pattern: config.pattern, recursive: config.recursive, includeHidden: config.include_hidden, signal: ctx.signal });
     // A safety net: whatever the glob library makes of a pattern, no match may lie above directory.
-    if (found.some((e) => relative(directory, e.path).startsWith(`..${sep}`))) throw climbsOut(config.pattern);
+    if (!parseObjectUrl(directory) && found.some((e) => relative(directory, e.path).startsWith(`..${sep}`))) throw climbsOut(config.pattern);
     // directory itself was checked before run; a symlinked entry or subfolder may still lead out of the root.
     const root = ctx.allowedRoot;
     if (root) {
@@ -51,6 +50,14 @@ export default defineModule<Config>({
     return { files: toTable(entries) };
   },
 });
+
+/** The matches under a local folder, or under an s3:// prefix (every page of the listing). */
+async function list(directory: string, config: Config, options: ListOptions): Promise<FileEntry[]> {
+  const url = parseObjectUrl(directory);
+  if (url) return listObjects(directory, url, config, options);
+  await checkDirectory(directory);
+  return listFiles(directory, options);
+}
 
 /** A pattern names files under directory; listing its parents is what directory (a checked path) is for. */
 function climbsOut(pattern: string): ModuleError {

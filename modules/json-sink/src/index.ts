@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
-import { checkWritable, defineModule, ModuleError, type Artifact, requireInput, writeFileAtomic } from '@pypeline/sdk';
+import { checkOutput, resolvePath, writeOutput } from '@pypeline/object-store';
+import { defineModule, ModuleError, type Artifact, requireInput } from '@pypeline/sdk';
 import { jsonRowEncoder } from '@pypeline/verbs';
 import { DEFAULTS, type Config } from './config.js';
 
@@ -11,17 +11,17 @@ const USER_ERRORS = new Set(['EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EROFS', 'E
 export default defineModule<Config>({
   name: 'json_sink',
   type: 'sink',
-  description: 'Writes its input as JSON Lines or a JSON array, atomically (temp file, then rename)',
+  description: 'Writes its input as JSON Lines or a JSON array, atomically (temp file, then rename; an s3:// key is uploaded and appears only when complete)',
   category: 'File Sinks',
   inputPorts: ['input'],
   globals: ['row_count', 'output_path'],
-  check: ({ config }) => checkWritable(config.output_path, 'output_path'),
+  check: ({ config, signal }) => checkOutput(config.output_path, 'output_path', config, signal),
   async run(inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const input = requireInput(inputs, 'input', 'json_sink', 'connect a data edge to it, e.g. "source.data - sink.input"');
-    const path = resolve(config.output_path);
+    const path = resolvePath(config.output_path);
     let rows = 0;
-    const bytes = await writeFileAtomic(path, serialize(input, config.format, ctx.signal, (n) => (rows += n))).catch((error: NodeJS.ErrnoException) => {
+    const bytes = await writeOutput(path, serialize(input, config.format, ctx.signal, (n) => (rows += n)), config).catch((error: NodeJS.ErrnoException) => {
       if (error instanceof ModuleError || ctx.signal.aborted) throw error;
       throw new ModuleError(`cannot write JSON file ${path}: ${error.message}`, {
         retryable: !USER_ERRORS.has(error.code ?? ''),

@@ -1,10 +1,12 @@
 /** A column type `schema` can set (the types inference chooses from). */
 export type JsonColumnType = 'int64' | 'float64' | 'boolean' | 'date' | 'timestamp' | 'utf8';
 
+import type { S3Options } from '@pypeline/object-store';
+
 /** Configuration of `json_source`. */
-export interface Config {
+export interface Config extends S3Options {
   /**
-   * Path to the JSON file: JSON Lines (one object per line) or one JSON array of objects
+   * Path to the JSON file, or an s3://bucket/key object (see the s3_* options): JSON Lines (one object per line) or one JSON array of objects
    * @format path
    */
   file_path: string;
@@ -27,4 +29,4 @@ export interface Config {
 }
 
 /** The defaults above as values; a test keeps them equal to the generated manifest's. */
-export const DEFAULTS = { format: 'auto', sample_rows: 20480, schema: {} } as const satisfies Omit<Required<Config>, 'file_path'>;
+export const DEFAULTS = { format: 'auto', sample_rows: 20480, schema: {} } as const satisfies Omit<Required<Config>, 'file_path' | keyof S3Options>;

@@ -1,5 +1,6 @@
-import { checkReadable, defineModule, readJsonTable, type DroppedKeys } from '@pypeline/sdk';
-import { checkFile } from './check-file.js';
+import { checkInput } from '@pypeline/object-store';
+import { defineModule, readJsonTable, type DroppedKeys } from '@pypeline/sdk';
+import { openJsonInput } from './open-input.js';
 import { DEFAULTS, type Config } from './config.js';
 import { jsonSchemas } from './output-schemas.js';
 import { detectFormat, jsonArray, jsonLines } from './read-records.js';
@@ -14,13 +15,13 @@ export default defineModule<Config>({
   outputPorts: ['data'],
   globals: ['row_count', 'format'],
   outputSchemas: jsonSchemas,
-  check: ({ config }) => checkReadable(config.file_path, 'file_path'),
+  check: ({ config, signal }) => checkInput(config.file_path, 'file_path', config, signal),
   async run(_inputs, ctx) {
     const config = { ...DEFAULTS, ...ctx.config };
     const path = config.file_path;
-    await checkFile(path);
-    const format = config.format === 'auto' ? await detectFormat(path) : config.format;
-    const records = format === 'array' ? jsonArray(path) : jsonLines(path, ctx.signal);
+    const input = await openJsonInput(path, config, ctx.signal);
+    const format = config.format === 'auto' ? await detectFormat(input) : config.format;
+    const records = format === 'array' ? jsonArray(input) : jsonLines(input, ctx.signal);
     // An array is parsed whole anyway, so every row decides the types.
     const dropped: DroppedKeys = new Map();
     const table = await readJsonTable(records, { where: path, sampleRows: format === 'array' ? 0 : config.sample_rows, schema: config.schema }, dropped);

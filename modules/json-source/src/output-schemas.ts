@@ -1,7 +1,7 @@
 import { readJsonTable, type JsonRecord, type SchemaContext, type SchemaResult } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { detectFormat, jsonArray, jsonLines } from './read-records.js';
-import { checkFile } from './check-file.js';
+import { openJsonInput } from './open-input.js';
 
 /**
  * The columns and types the run will choose: the same reader over the sample only (the first
@@ -9,9 +9,9 @@ import { checkFile } from './check-file.js';
  */
 export async function jsonSchemas({ config, signal }: SchemaContext<Config>): Promise<SchemaResult> {
   const c = { ...DEFAULTS, ...config };
-  await checkFile(c.file_path);
-  const format = c.format === 'auto' ? await detectFormat(c.file_path) : c.format;
-  const records = format === 'array' ? jsonArray(c.file_path) : jsonLines(c.file_path, signal);
+  const input = await openJsonInput(c.file_path, c, signal);
+  const format = c.format === 'auto' ? await detectFormat(input) : c.format;
+  const records = format === 'array' ? jsonArray(input) : jsonLines(input, signal);
   const table = await readJsonTable(firstRecords(records, c.sample_rows), { where: c.file_path, sampleRows: c.sample_rows });
   return { outputs: { data: table.schema } };
 }

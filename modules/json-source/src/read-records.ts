@@ -1,23 +1,25 @@
-import { createReadStream } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import type { InputFile } from '@pypeline/object-store';
 import { ModuleError, parseJsonText, type JsonRecord } from '@pypeline/sdk';
 
 /** `auto`: an array when the first non-blank character is `[`. */
-export async function detectFormat(path: string): Promise<'jsonl' | 'array'> {
-  const handle = await open(path);
+export async function detectFormat(input: InputFile): Promise<'jsonl' | 'array'> {
+  const reader = await input.reader();
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
+    const buffer = Buffer.alloc(4096);
+    const bytesRead = await reader.read(buffer, 0, buffer.length);
     const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart();
     return text.startsWith('[') ? 'array' : 'jsonl';
   } finally {
-    await handle.close();
+    await reader.close();
   }
 }
 
 /** One object per non-blank line, streamed. */
-export async function* jsonLines(path: string, signal?: AbortSignal): AsyncGenerator<JsonRecord> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+export async function* jsonLines(input: InputFile, signal?: AbortSignal): AsyncGenerator<JsonRecord> {
+  const path = input.path;
+  const stream = input.stream().setEncoding('utf8');
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let n = 0;
   for await (const raw of lines) {
     n++;
@@ -38,8 +40,11 @@ export async function* jsonLines(path: string, signal?: AbortSignal): AsyncGener
 }
 
 /** The elements of a file holding one JSON array (read whole: the parser needs all of it). */
-export async function* jsonArray(path: string): AsyncGenerator<JsonRecord> {
-  const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+export async function* jsonArray(input: InputFile): AsyncGenerator<JsonRecord> {
+  const path = input.path;
+  let text = '';
+  for await (const chunk of input.stream().setEncoding('utf8')) text += chunk as string;
+  text = text.replace(/^\uFEFF/, '');
   let value: unknown;
   try {
     value = parseJsonText(text);

@@ -1,9 +1,10 @@
+import type { S3Options } from '@pypeline/object-store';
 import type { ParquetCompression } from '@pypeline/parquet';
 
 /** Configuration of `parquet_sink`. */
-export interface Config {
+export interface Config extends S3Options {
   /**
-   * Path of the Parquet file to write; missing parent directories are created
+   * Path of the Parquet file to write, or an s3://bucket/key object (uploaded in parts, visible only when complete; see the s3_* options); missing parent directories are created
    * @format path
    */
   output_path: string;
@@ -24,4 +25,4 @@ export interface Config {
 export const DEFAULTS = {
   compression: 'snappy',
   row_group_size: 1_000_000,
-} as const satisfies Omit<Required<Config>, 'output_path'>;
+} as const satisfies Omit<Required<Config>, 'output_path' | keyof S3Options>;

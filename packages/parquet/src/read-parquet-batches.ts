@@ -2,11 +2,16 @@ import { existsSync, openAsBlob } from 'node:fs';
 import { tableFromIPC, type RecordBatch, type Schema } from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm';
 import { ParquetError } from './parquet-error.js';
-import { markUuidColumns, readFileFooter, withSchema } from './uuid-logical-type.js';
+import { markUuidColumns, readBlobFooter, withSchema } from './uuid-logical-type.js';
 
 export interface ParquetBatchesOptions {
   /** Read only these columns, in this order (all when omitted). */
   columns?: string[];
+  /**
+   * The file's bytes when they are not a local file at `path` (an object in object storage,
+   * whose slices are ranged GETs); `path` then only names it in messages.
+   */
+  blob?: Blob;
 }
 
 /** A Parquet file opened for streaming: its schema now, its row groups one at a time. */
@@ -20,12 +25,12 @@ export interface ParquetBatches {
 
 /**
  * Opens a Parquet file for reading row group by row group, reading only the byte ranges of
- * the projected columns (through a file-backed Blob). The schema is that of the projection.
+ * the projected columns (through a file-backed Blob, or `options.blob`). The schema is that of the projection.
  */
 export async function openParquetBatches(path: string, options: ParquetBatchesOptions = {}): Promise<ParquetBatches> {
   let blob: Blob;
   try {
-    blob = await openAsBlob(path);
+    blob = options.blob ?? (await openAsBlob(path));
   } catch (error) {
     // openAsBlob reports a missing file as an invalid argument, not ENOENT.
     const missing = !existsSync(path);
@@ -39,7 +44,7 @@ export async function openParquetBatches(path: string, options: ParquetBatchesOp
   const columns = options.columns;
   // The schema comes from the first row group read with the same projection (an empty read when there is none).
   const first = await readGroup(path, file, numRowGroups > 0 ? [0] : [], columns);
-  const schema = markUuidColumns(first.schema, await decode(path, () => readFileFooter(path)));
+  const schema = markUuidColumns(first.schema, await decode(path, () => readBlobFooter(blob, path)));
   async function* batches(): AsyncGenerator<RecordBatch> {
     try {
       for (let i = 0; i < numRowGroups; i++) {

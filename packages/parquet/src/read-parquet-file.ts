@@ -4,7 +4,7 @@ import { Table, tableFromIPC } from 'apache-arrow';
 import { ParquetFile, readParquet } from 'parquet-wasm';
 import { ParquetError } from './parquet-error.js';
 import { readFooter } from './row-group-file.js';
-import { markUuidColumns, readFileFooter, withSchema } from './uuid-logical-type.js';
+import { markUuidColumns, readBlobFooter, withSchema } from './uuid-logical-type.js';
 
 export interface ParquetReadOptions {
   /** Read only these columns, in this order (all when omitted). */
@@ -40,7 +40,7 @@ async function readColumns(path: string, columns: string[]): Promise<Table> {
   try {
     file = await ParquetFile.fromFile(blob);
     const table = tableFromIPC((await file.read({ columns })).intoIPCStream());
-    return marked(table.select(columns), await readFileFooter(path));
+    return marked(table.select(columns), await readBlobFooter(blob, path));
   } catch (error) {
     throw decodeError(path, error);
   } finally {

@@ -28,8 +28,9 @@ export class RowGroupFileWriter {
     private readonly file: AtomicFile,
   ) {}
 
-  static async create(path: string): Promise<RowGroupFileWriter> {
-    const writer = new RowGroupFileWriter(path, await openAtomicFile(path));
+  /** `open` makes the target (default: a temp file renamed into place; an object upload for s3://). */
+  static async create(path: string, open: (path: string) => Promise<AtomicFile> = openAtomicFile): Promise<RowGroupFileWriter> {
+    const writer = new RowGroupFileWriter(path, await open(path));
     await writer.file.write(MAGIC);
     return writer;
   }

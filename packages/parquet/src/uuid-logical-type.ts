@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import { Data, DataType, Field, FixedSizeList, List, Map_, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
 import { asUuidField, isUuidField } from '@pypeline/sdk';
 import { readFooter } from './row-group-file.js';
@@ -94,22 +93,16 @@ function retype(d: Data, type: DataType): Data {
   return new Data(type, d.offset, d.length, d.nullCount, buffers, d.children.map((c, i) => retype(c, type.children[i].type)));
 }
 
-/** The FileMetaData of the Parquet file at `path`, read from its tail without reading the rest. */
-export async function readFileFooter(path: string): Promise<TStruct> {
-  const handle = await open(path, 'r');
-  try {
-    const { size } = await handle.stat();
-    const tail = new Uint8Array(8);
-    await handle.read(tail, 0, 8, Math.max(0, size - 8));
-    const length = new DataView(tail.buffer).getUint32(0, true);
-    const image = new Uint8Array(Math.min(size, length + 12));
-    await handle.read(image, 4, image.length - 4, size - image.length + 4);
-    // readFooter checks the magic at both ends of an image: give it one.
-    image.set([0x50, 0x41, 0x52, 0x31], 0);
-    return readFooter(image, path);
-  } finally {
-    await handle.close();
-  }
+/** The footer (FileMetaData) of a Parquet file read through a Blob: only its last bytes are read. */
+export async function readBlobFooter(blob: Blob, name: string): Promise<TStruct> {
+  const size = blob.size;
+  const tail = new Uint8Array(await blob.slice(Math.max(0, size - 8), size).arrayBuffer());
+  const length = new DataView(tail.buffer, tail.byteOffset, tail.byteLength).getUint32(0, true);
+  const image = new Uint8Array(Math.min(size, length + 12));
+  image.set(new Uint8Array(await blob.slice(size - image.length + 4, size).arrayBuffer()), 4);
+  // readFooter checks the magic at both ends of an image: give it one.
+  image.set([0x50, 0x41, 0x52, 0x31], 0);
+  return readFooter(image, name);
 }
 
 /**

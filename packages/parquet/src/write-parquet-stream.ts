@@ -1,3 +1,4 @@
+import type { AtomicFile } from '@pypeline/sdk';
 import { RecordBatch, Table, type Schema } from 'apache-arrow';
 import { DEFAULT_ROW_GROUP_SIZE, encodeParquet, type ParquetWriteOptions } from './encode-parquet.js';
 import { ParquetError } from './parquet-error.js';
@@ -11,6 +12,11 @@ export interface ParquetStreamOptions extends ParquetWriteOptions {
   /** The schema of an empty stream. */
   schema?: Schema;
   signal?: AbortSignal;
+  /**
+   * Opens the all-or-nothing target the file is written to. Default: openAtomicFile (a temp file
+   * renamed over `path`); an object-storage upload for an s3:// path.
+   */
+  open?: (path: string) => Promise<AtomicFile>;
 }
 
 export interface ParquetStreamResult {
@@ -31,7 +37,7 @@ export async function writeParquetStream(path: string, batches: AsyncIterable<Re
   const concurrency = Math.max(1, options.concurrency ?? 1);
   let writer: RowGroupFileWriter;
   try {
-    writer = await RowGroupFileWriter.create(path);
+    writer = await RowGroupFileWriter.create(path, options.open);
   } catch (error) {
     throw writeError(path, error);
   }

@@ -64,3 +64,26 @@ describe('guardPath', () => {
     expect(refusal(join(root, 'out', 'x.csv'), root).message).toContain(`(it resolves to ${join(base, 'outside', 'x.csv')})`);
   });
 });
+
+describe('guardPath with object-storage paths', () => {
+  it('lets through a key under an s3:// root, on a / boundary', () => {
+    expect(guardPath('s3://data/in/a.csv', 's3://data/in/', labels)).toBe('s3://data/in/a.csv');
+    expect(guardPath('s3://data/in/a.csv', 's3://data/in', labels)).toBe('s3://data/in/a.csv');
+    expect(guardPath('s3://data/any/key', 's3://data', labels)).toBe('s3://data/any/key');
+  });
+
+  it('refuses another bucket, a sibling prefix and dot segments', () => {
+    expect(refusal('s3://other/in/a.csv', 's3://data/in').message).toContain('is not inside s3://data/in');
+    expect(refusal('s3://data/inbox/a.csv', 's3://data/in').message).toContain('is not inside');
+    expect(refusal('s3://data/in/../secret/a.csv', 's3://data/in').message).toContain('".." segment');
+  });
+
+  it('never mixes a local root and an s3 path', () => {
+    const { root } = sandbox();
+    // Resolved as a local path, s3://x would land inside the working directory: it must not pass.
+    const error = refusal('s3://data/a.csv', root);
+    expect(error).toBeInstanceOf(PathOutsideRootError);
+    expect(error.message).toContain('is in object storage');
+    expect(refusal(join(root, 'data', 'a.csv'), 's3://data').message).toContain('is a local path');
+  });
+});

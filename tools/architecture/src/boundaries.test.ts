@@ -29,6 +29,7 @@ describe('architecture boundaries (eslint.config.js)', () => {
     ['packages/sdk/src/x.ts', '@pypeline/expr', 'sdk is the leaf'],
     ['packages/expr/src/x.ts', '@pypeline/core', 'expr and parquet are leaves'],
     ['packages/verbs/src/x.ts', '@pypeline/core', 'helpers import leaves'],
+    ['packages/object-store/src/x.ts', '@pypeline/verbs', 'helpers import leaves'],
     ['packages/stream/src/x.ts', '@pypeline/mod-derive-mod', 'runtimes sit on core'],
     ['packages/server/src/x.test.ts', '@pypeline/cli', 'runtime tests'],
     ['tools/codegen/src/x.ts', '@pypeline/cli', 'nothing imports the cli'],
@@ -47,7 +48,7 @@ describe('architecture boundaries (eslint.config.js)', () => {
   });
 
   it.each([
-    ['modules/x/src/index.ts', ['@pypeline/sdk', '@pypeline/expr', '@pypeline/verbs', '@pypeline/parquet', '@pypeline/postgres', 'apache-arrow', 'node:fs']],
+    ['modules/x/src/index.ts', ['@pypeline/sdk', '@pypeline/expr', '@pypeline/verbs', '@pypeline/parquet', '@pypeline/postgres', '@pypeline/object-store', 'apache-arrow', 'node:fs']],
     ['modules/x/src/index.test.ts', ['@pypeline/sdk/testing', '@pypeline/test-services']],
     ['packages/core/src/run/x.ts', ['@pypeline/sdk', '@pypeline/expr', '@pypeline/parquet', './local.js']],
     ['packages/expr/src/x.ts', ['@pypeline/sdk']],

@@ -19,7 +19,8 @@ export function redisServerInstalled(): boolean {
   return spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).status === 0;
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on now: bound on 127.0.0.1, then released. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

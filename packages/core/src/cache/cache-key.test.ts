@@ -25,6 +25,11 @@ describe('cacheKey', () => {
     expect(cacheKey(base)).not.toBe(key);
   });
 
+  it('never repeats for an s3:// path, whose object version is not read', () => {
+    const base = { node, config: { file_path: 's3://bucket/in.csv' }, inputs: {}, secrets: [] };
+    expect(cacheKey(base)).not.toBe(cacheKey(base));
+  });
+
   it('depends on secret values without carrying them', () => {
     const a = cacheKey({ node, config: { password: 'pw1', note: 'user:pw1@host' }, inputs: {}, secrets: ['pw1'] });
     const b = cacheKey({ node, config: { password: 'pw2', note: 'user:pw2@host' }, inputs: {}, secrets: ['pw2'] });

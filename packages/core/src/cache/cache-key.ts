@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isObjectUrl } from '@pypeline/sdk';
 import type { DagNode } from '../plan/types.js';
 
 /** Bumped when what goes into a key changes, so old entries simply stop matching. */
@@ -54,12 +55,18 @@ function hideSecrets(config: Record<string, unknown>, node: DagNode, secrets: re
   return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, marked.has(k) ? `<secret:${sha256(JSON.stringify(v))}>` : walk(v)]));
 }
 
-/** `size:mtime` of each file a `@format path` field names (relative paths resolve from the working directory, as modules do). */
+/** `size:mtime` of each file a `@format path` field names (relative paths resolve from the working directory, as modules do); s3:// paths never match. */
 function pathFingerprints(config: Record<string, unknown>, node: DagNode): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, prop] of Object.entries(node.json_schema.properties ?? {})) {
     const value = config[key];
     if (prop?.format !== 'path' || typeof value !== 'string') continue;
+    // An object's version is not read when the key is made: a node reading an s3:// path gets a
+    // key no later run can meet, so it always runs (never served stale from the cache).
+    if (isObjectUrl(value)) {
+      out[key] = `object:${randomUUID()}`;
+      continue;
+    }
     const stat = statSync(resolve(value), { throwIfNoEntry: false });
     out[key] = stat ? `${stat.isDirectory() ? 'dir' : 'file'}:${stat.size}:${stat.mtimeMs}` : 'missing';
   }

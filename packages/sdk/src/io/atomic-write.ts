@@ -68,7 +68,14 @@ export async function openAtomicFile(path: string): Promise<AtomicFile> {
  * the bytes written.
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string | AsyncIterable<Uint8Array | string>): Promise<number> {
-  const file = await openAtomicFile(path);
+  return fillAtomicFile(await openAtomicFile(path), data);
+}
+
+/**
+ * Writes `data` to an opened AtomicFile (a local temp file, an object upload) and commits it;
+ * on any failure aborts it, so nothing is left. Returns the bytes written.
+ */
+export async function fillAtomicFile(file: AtomicFile, data: Uint8Array | string | AsyncIterable<Uint8Array | string>): Promise<number> {
   try {
     if (typeof data === 'string' || data instanceof Uint8Array) await file.write(data);
     else for await (const chunk of data) await file.write(chunk);

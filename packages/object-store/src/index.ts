@@ -1,0 +1,10 @@
+export { resolveS3, describeEndpoint } from './s3-options.js';
+export type { S3Options, ResolvedS3 } from './s3-options.js';
+export { openInput } from './input-file.js';
+export type { InputFile, ByteReader } from './input-file.js';
+export { openOutput, writeOutput, resolvePath } from './output-file.js';
+export { PART_BYTES } from './s3-upload.js';
+export { listObjects } from './list-objects.js';
+export type { ObjectEntry, ListObjectsOptions } from './list-objects.js';
+export { checkInput, checkOutput } from './check-path.js';
+export { s3Error } from './s3-error.js';
