@@ -2,7 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { SubflowExecutor } from '@pypeline/core';
+import type { Listener, SubflowExecutor } from '@pypeline/core';
 import { installBearerAuth, installLoopbackGuard } from './bearer-auth.js';
 import { installErrorReplies } from './error-replies.js';
 import { RunRegistry, type Recovered } from './run-registry.js';
@@ -56,6 +56,8 @@ export interface ServerOptions {
   store?: RunStore;
   /** Server-side log lines (internal errors with their stack). Default: stderr. */
   log?: (line: string) => void;
+  /** Subscribers to every run's engine events, e.g. OpenTelemetry tracing (`pype serve --trace`). */
+  listeners?: Listener[];
 }
 
 export interface PypeServer {
@@ -87,7 +89,7 @@ export async function createServer(options: ServerOptions): Promise<PypeServer> 
   else installLoopbackGuard(app);
   const store = options.store ?? (await openRunStore(options.database ?? defaultDatabase(options.jobsDir)));
   const metrics = new RunMetrics(() => store.counts());
-  const runs = new RunRegistry({ executor: options.executor, searchDirs: options.searchDirs, keepRuns: options.keepRuns, store, log, observer: metrics });
+  const runs = new RunRegistry({ executor: options.executor, searchDirs: options.searchDirs, keepRuns: options.keepRuns, store, log, observer: metrics, listeners: options.listeners });
   healthRoute(app, runs, options.executorName ?? (options.executor ? 'bullmq' : 'local'));
   app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()));
   startRunRoute(app, runs, options.jobsDir, options.uploadDir);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import { runJob, summarize, type ModuleSummary, type PypeEvent, type RunOptions, type SubflowExecutor } from '@pypeline/core';
+import { runJob, summarize, type Listener, type ModuleSummary, type PypeEvent, type RunOptions, type SubflowExecutor } from '@pypeline/core';
 import { errorMessage, type Thrown } from '@pypeline/sdk';
 import { resumePlan } from './resume-plan.js';
 import type { RunError, RunPhase, RunStore, StoredRun } from './run-store.js';
@@ -39,6 +39,8 @@ export interface RegistryOptions {
   log?: (line: string) => void;
   /** Told of every event and every final status (the server's Prometheus metrics). */
   observer?: { observe(run: StoredRun, e: PypeEvent): void; finished(run: StoredRun): void };
+  /** More subscribers to every run's engine events (tracing). */
+  listeners?: Listener[];
 }
 
 /** What `recover()` found in the store. */
@@ -230,7 +232,7 @@ export class RunRegistry {
     const options: RunOptions = {
       context: run.contextName,
       contextOverrides: run.context,
-      listeners: [(e) => this.publish(run, e)],
+      listeners: [(e) => this.publish(run, e), ...(this.options.listeners ?? [])],
       executor: this.options.executor,
       searchDirs: this.options.searchDirs,
       signal: AbortSignal.any(stops),

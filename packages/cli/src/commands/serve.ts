@@ -5,6 +5,7 @@ import { executorFromOptions } from '@pypeline/executor-bullmq';
 import { createServer, defaultDatabase, type Recovered } from '@pypeline/server';
 import { stopOnSignals } from '../stop-on-signals.js';
 import { EXIT_REDIS_OUTAGE, REDIS_OUTAGE_LIMIT_OPTION, redisOutageLimit } from '../redis-outage-limit.js';
+import { cliTracing, describeTracing, TRACE_OPTION } from '../tracing.js';
 import { errorCode, errorMessage } from '@pypeline/sdk';
 
 export interface ServeCliOptions {
@@ -24,6 +25,7 @@ export interface ServeCliOptions {
   grace: string;
   keepRuns: string;
   redisOutageLimit?: string;
+  trace?: boolean;
 }
 
 export function registerServe(program: Command): void {
@@ -51,7 +53,8 @@ export function serveOptions(command: Command): Command {
     .option('--db <file|url>', 'where accepted runs are kept across restarts: a SQLite file (default <jobs>/.pype-serve/runs.db) or postgres://user@host:5432/db[?schema=name]')
     .option('--grace <seconds>', 'on SIGTERM/SIGINT: how long running runs may take to finish before they are stopped for the next start to resume', '30')
     .option('--keep-runs <n>', 'finished runs kept for GET /runs/:id (older ones are forgotten)', '1000')
-    .option(...REDIS_OUTAGE_LIMIT_OPTION);
+    .option(...REDIS_OUTAGE_LIMIT_OPTION)
+    .option(...TRACE_OPTION);
 }
 
 /**
@@ -67,9 +70,11 @@ export async function serveJobs(opts: ServeCliOptions, onListening?: (address: s
   if (!existsSync(opts.jobs)) throw new PypeError(`jobs folder not found: ${opts.jobs}`, { hint: 'build jobs into it with `pype build flow.yaml --out <dir>`, or pass --jobs <dir>' });
   const graceMs = wholeNumber(opts.grace, '--grace') * 1000;
   const database = opts.db ?? defaultDatabase(opts.jobs);
-  const executor = await executorFromOptions({ ...opts, ...(await redisOutageLimit(opts.redisOutageLimit)) });
+  const tracing = await cliTracing('serve', opts.trace);
+  const executor = await executorFromOptions({ ...opts, ...(await redisOutageLimit(opts.redisOutageLimit)), traceparent: tracing && ((runId) => tracing.traceparent(runId)) });
   const server = await createServer({
     jobsDir: opts.jobs, tokens, auth, executor, searchDirs: [opts.project], database, keepRuns: wholeNumber(opts.keepRuns, '--keep-runs'),
+    listeners: tracing && [tracing.runListener(executor !== undefined)],
     bodyLimit: wholeNumber(opts.bodyLimit, '--body-limit'), uploadLimit: wholeNumber(opts.uploadLimit, '--upload-limit'),
   });
   const say = (line: string) => void process.stdout.write(`${line}\n`);
@@ -80,6 +85,7 @@ export async function serveJobs(opts: ServeCliOptions, onListening?: (address: s
   });
   const address = await server.app.listen({ host: opts.host, port: wholeNumber(opts.port, '--port') });
   say(`▶ pype serve on ${address} (jobs: ${opts.jobs}, executor: ${executor ? `bullmq queue ${executor.queueName}` : 'local'}, runs kept in ${server.storeLocation}${auth ? '' : ', no token asked: loopback only'})`);
+  if (tracing) say(describeTracing(tracing));
   if (server.recovered.queued || server.recovered.interrupted) say(describeRecovered(server.recovered));
   await onListening?.(address);
   // Redis away longer than --redis-outage-limit: stop as on SIGTERM but without grace (the
@@ -92,6 +98,7 @@ export async function serveJobs(opts: ServeCliOptions, onListening?: (address: s
   }
   const { unfinished: left } = await server.close(cause === null ? graceMs : 0);
   await executor?.close();
+  await tracing?.shutdown();
   stop.dispose();
   say(`${cause === null ? '✓' : '✗'} stopped${left ? `; ${left} unfinished run${left === 1 ? '' : 's'} wait${left === 1 ? 's' : ''} in the run store for the next start` : ''}`);
   if (cause !== null) process.exitCode = EXIT_REDIS_OUTAGE;
