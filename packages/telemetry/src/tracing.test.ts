@@ -16,7 +16,14 @@ const SETTINGS = traceSettings({}, true)!;
 const work = mkdtempSync(join(tmpdir(), 'pype-telemetry-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function traced(role: string, exporter = new InMemorySpanExporter()): { tracing: Tracing; exporter: InMemorySpanExporter } {
+/** Keeps its spans through the provider's shutdown (the SDK's in-memory exporter forgets them then). */
+class KeepingExporter extends InMemorySpanExporter {
+  override shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function traced(role: string, exporter = new KeepingExporter()): { tracing: Tracing; exporter: InMemorySpanExporter } {
   return { tracing: new Tracing(SETTINGS, { role, exporter }), exporter };
 }
 

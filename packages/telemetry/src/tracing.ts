@@ -29,8 +29,12 @@ export interface TaskSpans {
 }
 
 const propagator = new W3CTraceContextPropagator();
-/** How long the process waits at exit for its last spans to be sent. */
-const SHUTDOWN_MS = 5000;
+/**
+ * How long one export may take, retries included, unless OTEL_EXPORTER_OTLP_(TRACES_)TIMEOUT
+ * says otherwise: a process waits this long at most at exit when the collector is away
+ * (OpenTelemetry's default, 10 s, is long for a command line).
+ */
+const EXPORT_TIMEOUT_MS = 5000;
 
 /**
  * This process's tracing: an OpenTelemetry tracer provider with a batch span processor and
@@ -104,14 +108,11 @@ export class Tracing {
     await this.provider.forceFlush().catch(() => {});
   }
 
-  /** Ends open runs' spans, sends everything, and stops; waits at most 5 s for the collector. */
+  /** Ends open runs' spans, sends everything, and stops (bounded by the export timeout); never rejects. */
   async shutdown(): Promise<void> {
     for (const spans of this.runs.values()) spans.end('the process stopped before the run ended');
     this.runs.clear();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_MS)));
-    await Promise.race([this.provider.shutdown().catch(() => {}), timeout]);
-    clearTimeout(timer);
+    await this.provider.shutdown().catch(() => {});
   }
 }
 
@@ -121,7 +122,9 @@ function extract(traceparent: string): Context {
 
 function exporterFor(name: TraceSettings['exporters'][number], settings: TraceSettings, warn?: (line: string) => void): SpanExporter {
   if (name === 'console') return new ConsoleSpanExporter();
-  return new ReportingExporter(settings.protocol === 'http/json' ? new JsonExporter() : new ProtobufExporter(), settings.endpoint, warn);
+  const timeoutSet = process.env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT || process.env.OTEL_EXPORTER_OTLP_TIMEOUT;
+  const config = timeoutSet ? {} : { timeoutMillis: EXPORT_TIMEOUT_MS };
+  return new ReportingExporter(settings.protocol === 'http/json' ? new JsonExporter(config) : new ProtobufExporter(config), settings.endpoint, warn);
 }
 
 /**
