@@ -32,11 +32,11 @@ interface DocumentedMetric {
 function documentedMetrics(): DocumentedMetric[] {
   const doc = readFileSync(join(REPO, 'docs', 'operations.md'), 'utf8');
   const section = doc.slice(doc.indexOf('## Prometheus metrics'), doc.indexOf('\n## ', doc.indexOf('## Prometheus metrics') + 1));
-  return [...section.matchAll(/^\| (`[^|]+`) \| (\w*) \| ([^|]*) \|/gm)].map(([, names, type, labels]) => ({
-    name: names.split(',')[0].trim().replace(/`/g, ''),
+  return [...section.matchAll(/^\| (`[^|]+`) \| (\w*) \| ([^|]*) \|/gm)].flatMap(([, names, type, labels]) => names.split(',').map((name) => ({
+    name: name.trim().replace(/`/g, ''),
     type,
     labels: [...labels.matchAll(/`(\w+)`/g)].map((m) => m[1]),
-  }));
+  })));
 }
 
 const root = mkdtempSync(join(tmpdir(), 'pype-serve-obs-'));
@@ -78,7 +78,7 @@ it('pype serve: /metrics parses as Prometheus text with every documented metric,
     const text = await res.text();
     const families = new Map(parse(text).map((f) => [f.name, f]));
     const documented = documentedMetrics();
-    expect(documented.map((m) => m.name)).toEqual(expect.arrayContaining(['pype_runs', 'pype_module_duration_seconds', 'pype_module_rows_total']));
+    expect(documented.map((m) => m.name)).toEqual(expect.arrayContaining(['pype_runs', 'pype_module_duration_seconds', 'pype_module_rows_total', 'pype_serve_process_*', 'pype_serve_nodejs_*']));
     for (const metric of documented) {
       if (metric.name.endsWith('*')) {
         const prefix = metric.name.slice(0, -1);
