@@ -32,7 +32,7 @@ interface DocumentedMetric {
 function documentedMetrics(): DocumentedMetric[] {
   const doc = readFileSync(join(REPO, 'docs', 'operations.md'), 'utf8');
   const section = doc.slice(doc.indexOf('## Prometheus metrics'), doc.indexOf('\n## ', doc.indexOf('## Prometheus metrics') + 1));
-  return [...section.matchAll(/^\| (`[^|]+`) \| (\w*) \| ([^|]*) \|/gm)].flatMap(([, names, type, labels]) => names.split(',').map((name) => ({
+  return [...section.matchAll(/^\| (`[^|]+`) \|\s*(\w*)\s*\|([^|]*)\|/gm)].flatMap(([, names, type, labels]) => names.split(',').map((name) => ({
     name: name.trim().replace(/`/g, ''),
     type,
     labels: [...labels.matchAll(/`(\w+)`/g)].map((m) => m[1]),
