@@ -69,8 +69,9 @@ it('pype serve: /metrics parses as Prometheus text with every documented metric,
     expect(output).toContain(`traces: OTLP http/json to ${receiver.endpoint}/v1/traces`);
 
     const posted = await (await fetch(`${base}/jobs/adults/runs`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: '{}' })).json() as { id: string };
-    let run: { status?: string; finishedAt?: string; runId?: string } = {};
-    await until(async () => Boolean((run = await (await fetch(`${base}/runs/${posted.id}`, { headers: AUTH })).json()).finishedAt), () => `run ${posted.id} to finish; last ${JSON.stringify(run)}; server:\n${output}`, 120_000, 100);
+    type RunView = { status?: string; finishedAt?: string; runId?: string };
+    let run: RunView = {};
+    await until(async () => Boolean((run = await (await fetch(`${base}/runs/${posted.id}`, { headers: AUTH })).json() as RunView).finishedAt), () => `run ${posted.id} to finish; last ${JSON.stringify(run)}; server:\n${output}`, 120_000, 100);
     expect(run.status).toBe('success');
 
     const res = await fetch(`${base}/metrics`, { headers: AUTH });

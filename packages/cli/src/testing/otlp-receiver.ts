@@ -25,11 +25,15 @@ export interface OtlpRequest {
  * every request. JSON exports are decoded into spans; protobuf ones are kept as bytes.
  */
 export class OtlpReceiver {
-  readonly requests: OtlpRequest[] = [];
-  private constructor(private readonly server: Server, readonly endpoint: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly endpoint: string,
+    /** Every export received, in order. */
+    readonly requests: OtlpRequest[],
+  ) {}
 
   static async start(): Promise<OtlpReceiver> {
-    let receiver!: OtlpReceiver;
+    const requests: OtlpRequest[] = [];
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -38,15 +42,14 @@ export class OtlpReceiver {
         const raw = Buffer.concat(chunks);
         const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
         const contentType = String(req.headers['content-type'] ?? '');
-        receiver.requests.push({ contentType, body });
+        requests.push({ contentType, body });
         // An empty ExportTraceServiceResponse: all spans accepted.
         if (contentType.startsWith('application/json')) res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
         else res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    receiver = new OtlpReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return receiver;
+    return new OtlpReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests);
   }
 
   /** Every span of the JSON exports received so far. */
