@@ -124,6 +124,23 @@ describe('OpenTelemetry traces of pype run', () => {
     }, 240_000);
   });
 
+  it('loads no OpenTelemetry code when nothing asks for traces', async () => {
+    writeFileSync(join(root, 'quick.yaml'), 'flow:\n  name: quick\nmodules:\n  - { id: hi, name: log_message, configs: { required: { message: "hi" } } }\n');
+    // A module-resolution hook that names every OpenTelemetry file the process loads.
+    const hook = join(root, 'name-otel-loads.mjs');
+    writeFileSync(hook, `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(\`export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes('@opentelemetry')) process.stderr.write('loaded ' + r.url + '\\\\n'); return r; }\`));\n`);
+    const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', NODE_OPTIONS: `--import ${hook}` };
+    for (const key of Object.keys(env)) if (key.startsWith('OTEL_') || key === 'TRACEPARENT') delete env[key];
+    const plain = pype(['run', join(root, 'quick.yaml')], REPO, env);
+    expect(await plain.exit, plain.output()).toBe(0);
+    expect(plain.output()).not.toContain('loaded ');
+    // The hook does see them when tracing is on (stdout: the console exporter prints the spans).
+    const traced = pype(['run', join(root, 'quick.yaml')], REPO, { ...env, OTEL_TRACES_EXPORTER: 'console' });
+    expect(await traced.exit, traced.output()).toBe(0);
+    expect(traced.output()).toMatch(/loaded file:\S+@opentelemetry\/sdk-trace/);
+    expect(traced.output()).toContain("name: 'run quick'");
+  }, 120_000);
+
   it('sends the spans of a run stopped by Ctrl-C before it exits, as OTLP protobuf by default', async () => {
     writeFileSync(join(root, 'slow.yaml'), 'flow:\n  name: slow\nmodules:\n  - { id: wait, name: shell_solo, configs: { required: { command: sleep }, optional: { args: ["60"] } } }\n');
     buildFlow(join(root, 'slow.yaml'), { searchDirs: [REPO], outDir: join(root, 'jobs') });
