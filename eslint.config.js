@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const allOf = (...names) => `^@pypeline/(${names.join('|')})(/|$)`;
 const allBut = (...names) => `^@pypeline/(?!(${names.join('|')})(/|$))`;
 const MODULE = 'mod-[a-z0-9-]+';
-const HELPERS = ['sdk', 'expr', 'verbs', 'parquet', 'postgres', 'mysql', 'spill'];
+const HELPERS = ['sdk', 'expr', 'verbs', 'parquet', 'postgres', 'mysql', 'http', 'spill'];
 const TESTS = '**/*.test.ts';
 // A relative path into another package's folder would dodge every rule below.
 const INTO_ANOTHER_PACKAGE = '^(\\.{1,2}/)+(packages|modules|tools|bench)/';
@@ -35,12 +35,12 @@ const BOUNDARIES = [
     '@pypeline/sdk is the module contract every package builds on, so it imports no @pypeline package'),
   ...importsOnly('expr and parquet are leaves', ['packages/expr', 'packages/parquet'], ['sdk'],
     '@pypeline/expr and @pypeline/parquet import no @pypeline package but @pypeline/sdk, so modules and every runtime can share them'),
-  ...importsOnly('helpers import leaves', ['packages/verbs', 'packages/postgres', 'packages/mysql'], ['sdk', 'expr', 'parquet'],
-    'the helper packages modules share (verbs, postgres, mysql) import only the leaves sdk, expr and parquet'),
+  ...importsOnly('helpers import leaves', ['packages/verbs', 'packages/postgres', 'packages/mysql', 'packages/http'], ['sdk', 'expr', 'parquet'],
+    'the helper packages modules share (verbs, postgres, mysql, http) import only the leaves sdk, expr and parquet'),
   ...importsOnly('spill sits on verbs', ['packages/spill'], ['sdk', 'expr', 'parquet', 'verbs'],
     'the out-of-core helpers (spill) import only the leaves and verbs, so every module can use them'),
   ...importsOnly('modules use the SDK', ['modules/*'], HELPERS,
-    'a module imports only @pypeline/sdk (a peer) and the shared helpers expr, verbs, parquet, postgres, mysql and spill, never core, cli, server, executor-bullmq, stream* or another module, so it runs unchanged in batch, stream and worker processes'),
+    'a module imports only @pypeline/sdk (a peer) and the shared helpers expr, verbs, parquet, postgres, mysql, http and spill, never core, cli, server, executor-bullmq, stream* or another module, so it runs unchanged in batch, stream and worker processes'),
   ...importsOnly('the console is a browser app', ['packages/console'], [],
     '@pypeline/console is a browser app bundled into static files: it imports no @pypeline package and reads everything from the pype serve API'),
   boundary('core is the engine', ['packages/core/src/**'], allOf('cli', 'server', 'executor-bullmq', 'stream', 'stream-connectors', 'telemetry', MODULE),

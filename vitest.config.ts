@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // The one place for the repository's vitest settings. `vitest run` inside a package looks for
@@ -13,5 +15,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
+    // Every stream app a test runs announces itself there (see docs/console.md#stream-apps):
+    // a folder of the tests', not the one `pype ui` lists the user's own apps from.
+    env: { PYPE_STREAM_APPS_DIR: join(tmpdir(), `pypeline-stream-apps-tests-${process.getuid?.() ?? 'user'}`) },
   },
 });

@@ -135,6 +135,19 @@ describe('csv_source', () => {
     expect(whole.table.getChild('text')!.get(0)).toBe('multi\r\nline "1", with, commas');
   });
 
+  it('parses big chunks in the worker pool and small ones on this thread, to the same rows', async () => {
+    const lines = ['id,text,n,day'];
+    for (let i = 1; i <= 12_000; i++) lines.push(`${i},"row ""${i}"", Żółć ${'x'.repeat(i % 40)}",${i * 1.5},2024-01-${String(1 + (i % 28)).padStart(2, '0')}`);
+    const path = csvFile(`${lines.join('\n')}\n`);
+    // 300 KiB chunks are over the inline limit (256 KiB): parsed by pool tasks; 16 KiB chunks inline.
+    const pooled = await read({ file_path: path, chunk_bytes: 300 * 1024 });
+    const inline = await read({ file_path: path, chunk_bytes: 16 * 1024 });
+    expect(pooled.batches.length).toBeGreaterThan(1);
+    expect(inline.batches.length).toBeGreaterThan(pooled.batches.length);
+    expect(pooled.table.numRows).toBe(12_000);
+    expect(rows(pooled.table)).toEqual(rows(inline.table));
+  }, 60_000);
+
   it('reads latin1, a custom delimiter, quote and escape, and files without a header', async () => {
     const path = csvFile(Buffer.from("caf\xe9;'1;2';'it\\'s'\n", 'latin1'));
     const { table } = await read({ file_path: path, encoding: 'latin1', delimiter: ';', quote: "'", escape: '\\', header: false });

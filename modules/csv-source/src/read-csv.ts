@@ -6,7 +6,7 @@ import type { ColumnKind } from './column-kinds.js';
 import { badDialect, badRecord, notUtf8, unknownSchemaColumns } from './csv-errors.js';
 import { readFirstRecord } from './first-record.js';
 import { ALL_KINDS, inferChunk, kindOf, mergeInferred, type InferTask, type Inferred } from './infer-kinds.js';
-import type { BadRecord, CsvDialect, OnError, ParseTask, ParsedChunk } from './parse-chunk.js';
+import { parseChunk, type BadRecord, type CsvDialect, type OnError, type ParseTask, type ParsedChunk } from './parse-chunk.js';
 import { readChunks } from './read-chunks.js';
 import { csvSchema, toRecordBatch } from './to-record-batch.js';
 import { findInvalidUtf8 } from './utf8-check.js';
@@ -56,6 +56,8 @@ interface Layout {
 }
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
+/** Chunks up to this size are parsed on the calling thread (about a millisecond of work per 64 KiB). */
+const INLINE_PARSE_BYTES = 256 * 1024;
 
 /**
  * Opens a CSV file for a streaming read: the header and column types are settled now (so a
@@ -107,7 +109,12 @@ export async function openCsv(path: string, options: CsvReadOptions): Promise<Cs
         const task: ParseTask = { ...template, bytes, start };
         start = 0;
         const length = bytes.length; // read before the transfer detaches the buffer
-        pending.push({ parsed: options.pool.run<ParsedChunk>(task, { filename: csvWorkerFile, transferList: [bytes.buffer as ArrayBuffer], signal: options.signal }), offset, end: offset + length });
+        // A small chunk (a small file, or a big file's tail) is parsed here: handing it to a
+        // worker thread would cost more than parsing it (the first task starts the thread).
+        const parsed = length <= INLINE_PARSE_BYTES
+          ? Promise.resolve().then(() => parseChunk(task))
+          : options.pool.run<ParsedChunk>(task, { filename: csvWorkerFile, transferList: [bytes.buffer as ArrayBuffer], signal: options.signal });
+        pending.push({ parsed, offset, end: offset + length });
         offset += length;
         if (pending.length >= ahead) yield await finish(pending.shift()!);
       }

@@ -1,8 +1,7 @@
-import { checkReadable, defineModule } from '@pypeline/sdk';
+import { checkReadable, defineModule, readJsonTable, type DroppedKeys } from '@pypeline/sdk';
 import { checkFile } from './check-file.js';
 import { DEFAULTS, type Config } from './config.js';
 import { jsonSchemas } from './output-schemas.js';
-import { readJson } from './read-json.js';
 import { detectFormat, jsonArray, jsonLines } from './read-records.js';
 
 export type { Config, JsonColumnType } from './config.js';
@@ -23,7 +22,8 @@ export default defineModule<Config>({
     const format = config.format === 'auto' ? await detectFormat(path) : config.format;
     const records = format === 'array' ? jsonArray(path) : jsonLines(path, ctx.signal);
     // An array is parsed whole anyway, so every row decides the types.
-    const { table, dropped } = await readJson(path, records, format === 'array' ? 0 : config.sample_rows, config.schema);
+    const dropped: DroppedKeys = new Map();
+    const table = await readJsonTable(records, { where: path, sampleRows: format === 'array' ? 0 : config.sample_rows, schema: config.schema }, dropped);
     for (const [key, at] of dropped) {
       ctx.logger.warn(`key "${key}" first appears at ${at}, after the rows used to choose columns; it is not read`, { path, hint: 'set sample_rows to 0' });
     }

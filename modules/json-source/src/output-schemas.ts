@@ -1,7 +1,6 @@
-import type { SchemaContext, SchemaResult } from '@pypeline/sdk';
+import { readJsonTable, type JsonRecord, type SchemaContext, type SchemaResult } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
-import { readJson } from './read-json.js';
-import { detectFormat, jsonArray, jsonLines, type JsonRecord } from './read-records.js';
+import { detectFormat, jsonArray, jsonLines } from './read-records.js';
 import { checkFile } from './check-file.js';
 
 /**
@@ -13,7 +12,7 @@ export async function jsonSchemas({ config, signal }: SchemaContext<Config>): Pr
   await checkFile(c.file_path);
   const format = c.format === 'auto' ? await detectFormat(c.file_path) : c.format;
   const records = format === 'array' ? jsonArray(c.file_path) : jsonLines(c.file_path, signal);
-  const { table } = await readJson(c.file_path, firstRecords(records, c.sample_rows), c.sample_rows);
+  const table = await readJsonTable(firstRecords(records, c.sample_rows), { where: c.file_path, sampleRows: c.sample_rows });
   return { outputs: { data: table.schema } };
 }
 

@@ -1,14 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { ModuleError } from '@pypeline/sdk';
-import { parse as parseLossless } from 'lossless-json';
-
-export interface JsonRecord {
-  value: Record<string, unknown>;
-  /** 1-based line (JSON Lines) or element number (arrays), for messages. */
-  at: string;
-}
+import { ModuleError, parseJsonText, type JsonRecord } from '@pypeline/sdk';
 
 /** `auto`: an array when the first non-blank character is `[`. */
 export async function detectFormat(path: string): Promise<'jsonl' | 'array'> {
@@ -71,19 +64,4 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-/** A run of 16 or more digits: the only way JSON text can hold an integer JSON.parse would round. */
-const LONG_DIGITS = /\d{16}/;
-const INTEGER = /^-?\d+$/;
-
-/**
- * JSON.parse, except that an integer literal of 16 or more digits becomes an exact bigint
- * (JSON.parse reads 9007199254740993 as ...992). Text without such a digit run, nearly all of
- * it, takes JSON.parse at full speed; the rest goes through lossless-json, which hands each
- * number's source text to us. (JSON.parse's reviver only sees that text from Node 21.)
- */
-export function parseJsonText(text: string): unknown {
-  if (!LONG_DIGITS.test(text)) return JSON.parse(text);
-  return parseLossless(text, null, (digits) => (INTEGER.test(digits) && digits.replace('-', '').length > 15 ? BigInt(digits) : Number(digits)));
 }

@@ -5,6 +5,8 @@ import { HomePage } from './pages/HomePage.js';
 import { JobPage } from './pages/JobPage.js';
 import { RunPage } from './pages/RunPage.js';
 import { href, useRoute, type Route } from './router.js';
+import { StreamPage } from './streams/StreamPage.js';
+import { StreamsPage } from './streams/StreamsPage.js';
 
 /** The shell: top bar, the jobs and flows of the served folder on the left, the page on the right. */
 export function App() {
@@ -30,6 +32,7 @@ export function App() {
       </header>
       <nav class="sidebar">
         <a href="#/" class={route.page === 'home' ? 'active' : ''}>All jobs</a>
+        <a href={href({ page: 'streams' })} class={route.page === 'streams' || route.page === 'stream' ? 'active' : ''}>Stream apps</a>
         <h4>Jobs</h4>
         {jobs.filter((j) => j.kind === 'job').map((j) => (
           <a href={href({ page: 'job', name: j.name })} class={isActive(route, j) ? 'active' : ''}>
@@ -46,6 +49,8 @@ export function App() {
         {route.page === 'job' && <JobPage name={route.name} key={route.name} />}
         {route.page === 'flow' && <FlowPage file={route.file} key={route.file} />}
         {route.page === 'run' && <RunPage id={route.id} key={route.id} />}
+        {route.page === 'streams' && <StreamsPage />}
+        {route.page === 'stream' && <StreamPage id={route.id} key={route.id} />}
       </main>
     </div>
   );

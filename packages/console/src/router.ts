@@ -4,7 +4,9 @@ export type Route =
   | { page: 'home' }
   | { page: 'job'; name: string }
   | { page: 'flow'; file: string }
-  | { page: 'run'; id: string };
+  | { page: 'run'; id: string }
+  | { page: 'streams' }
+  | { page: 'stream'; id: string };
 
 /** Routes live in the hash (`#/jobs/sample_etl`), so the server serves one static page. */
 export function parseRoute(hash: string): Route {
@@ -12,6 +14,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'jobs' && parts[1]) return { page: 'job', name: parts[1] };
   if (parts[0] === 'flows' && parts[1]) return { page: 'flow', file: parts[1] };
   if (parts[0] === 'runs' && parts[1]) return { page: 'run', id: parts[1] };
+  if (parts[0] === 'streams') return parts[1] ? { page: 'stream', id: parts[1] } : { page: 'streams' };
   return { page: 'home' };
 }
 
@@ -21,6 +24,8 @@ export function href(route: Route): string {
     case 'job': return `#/jobs/${encodeURIComponent(route.name)}`;
     case 'flow': return `#/flows/${encodeURIComponent(route.file)}`;
     case 'run': return `#/runs/${encodeURIComponent(route.id)}`;
+    case 'streams': return '#/streams';
+    case 'stream': return `#/streams/${encodeURIComponent(route.id)}`;
   }
 }
 

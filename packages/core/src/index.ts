@@ -13,7 +13,7 @@ export type { SchemasFile, EdgeSchemaJson, ColumnJson } from './schema/edge-sche
 export { loadFlowFile, loadFlowText, readFlowFile } from './flow/load-flow.js';
 export type { LoadedFlow } from './flow/load-flow.js';
 export { flowSchema, FLOW_SCHEMA_PATH } from './flow/flow-schema.js';
-export type { Flow, ModuleSpec, Settings } from './flow/types.js';
+export type { DistributedDocument, Flow, ModuleSpec, Settings } from './flow/types.js';
 export { formatDiagnostic, sortDiagnostics, formatPath } from './flow/diagnostics.js';
 export { didYouMean } from './flow/did-you-mean.js';
 export { contextProblems, contextValidator } from './flow/context-schema.js';

@@ -10,6 +10,7 @@ export { MemoryArtifact, isArtifact, toTable } from './memory-artifact.js';
 export { requireInput, requireInputList, inputList, inputKey } from './inputs.js';
 export { openAtomicFile, writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';
 export { checkReadable, checkWritable } from './io/check-access.js';
+export { fileWriteError } from './io/write-error.js';
 export type { AtomicFile, WriteFileAtomicSyncOptions } from './io/atomic-write.js';
 export { sleep } from './time/sleep.js';
 export { backoffMs } from './time/backoff.js';
@@ -27,3 +28,7 @@ export { parseByteSize, defaultMemoryBudget, BYTE_SIZE_PATTERN } from './memory/
 export { LEDGER_TABLE, loadKeyOf, loadOnce, alreadyLoadedMessage } from './sink/load-ledger.js';
 export type { LoadKey, RecordedLoad, LedgerSession } from './sink/load-ledger.js';
 export { rowsPerStatement, valuesTuples } from './sink/statement-rows.js';
+export { jsonBatches, readJsonTable } from './json/json-batches.js';
+export type { JsonRecord, JsonBatchOptions, DroppedKeys } from './json/json-batches.js';
+export type { JsonKind, JsonType } from './json/json-kinds.js';
+export { parseJsonText } from './json/json-text.js';

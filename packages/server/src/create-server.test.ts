@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFlow } from '@pypeline/core';
 import { readParquetFile } from '@pypeline/parquet';
 import { until } from '@pypeline/test-services';
 import { createServer, type PypeServer } from './create-server.js';
@@ -132,5 +133,16 @@ describe('pype serve over real HTTP (local executor)', () => {
     expect(JSON.parse(text)).toEqual({ error: 'internal error (this is a bug in PYpeline; the server log has the details)' });
     expect(text).not.toMatch(/\bat \S+ \(/);
     expect(logged.join('\n')).toMatch(/SyntaxError|JSON/);
+  });
+  it('fails a run whose flow asks for workers when the server has no way to reach them, saying how', async () => {
+    const root = join(jobsDir, '..');
+    writeFileSync(join(root, 'wants_workers.yaml'), `flow:\n  name: wants_workers\nsettings:\n  execution_mode: distributed\nmodules:\n  - id: read\n    name: csv_source\n    configs: { required: { file_path: ${JSON.stringify(join(root, 'people.csv'))} } }\n  - id: write\n    name: parquet_sink\n    configs: { required: { output_path: ${JSON.stringify(join(dataDir, 'workers.parquet'))} } }\nconnections:\n  data: ["read.data - write.input"]\n`);
+    buildFlow(join(root, 'wants_workers.yaml'), { searchDirs: [PACKAGE_DIR], outDir: jobsDir });
+    const res = await post('/jobs/wants_workers/runs', {});
+    expect(res.status).toBe(202);
+    const run = await finished((await json(res)).id);
+    expect(run.status).toBe('failed');
+    expect(run.errors).toEqual([{ message: expect.stringMatching(/execution_mode: distributed/), hint: expect.stringMatching(/pype serve/) }]);
+    expect(existsSync(join(dataDir, 'workers.parquet'))).toBe(false);
   });
 }, 90_000);

@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Listener, SubflowExecutor } from '@pypeline/core';
 import { installBearerAuth, installLoopbackGuard } from './bearer-auth.js';
 import { installErrorReplies } from './error-replies.js';
-import { RunRegistry, type Recovered } from './run-registry.js';
+import { RunRegistry, type Recovered, type RegistryOptions } from './run-registry.js';
 import { RunMetrics } from './run-metrics.js';
 import type { RunStore } from './run-store.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
@@ -18,6 +18,7 @@ import { consoleRoutes } from './routes/console-files.js';
 import { flowsRoute } from './routes/flows.js';
 import { jobsRoutes } from './routes/jobs.js';
 import { runControlRoutes } from './routes/run-control.js';
+import { streamsRoutes } from './routes/streams.js';
 
 export interface ServerOptions {
   /** Folder of built jobs: `POST /jobs/<name>/runs` runs `<jobsDir>/<name>`. */
@@ -34,6 +35,8 @@ export interface ServerOptions {
   consoleDir?: string;
   /** Where sub flows run; local (in this process) when omitted. */
   executor?: SubflowExecutor & { releaseRun?(runId: string): Promise<void>; readonly outage?: AbortSignal };
+  /** Where the runs of flows that say `execution_mode: distributed` go when there is no `executor` (see RegistryOptions). */
+  distributedExecutor?: RegistryOptions['distributedExecutor'];
   /** Shown by /health. Default `local`, or `bullmq` when an executor is given. */
   executorName?: string;
   /** Where modules are installed, for local runs. Default: cwd. */
@@ -89,7 +92,7 @@ export async function createServer(options: ServerOptions): Promise<PypeServer> 
   else installLoopbackGuard(app);
   const store = options.store ?? (await openRunStore(options.database ?? defaultDatabase(options.jobsDir)));
   const metrics = new RunMetrics(() => store.counts());
-  const runs = new RunRegistry({ executor: options.executor, searchDirs: options.searchDirs, keepRuns: options.keepRuns, store, log, observer: metrics, listeners: options.listeners });
+  const runs = new RunRegistry({ executor: options.executor, distributedExecutor: options.distributedExecutor, searchDirs: options.searchDirs, keepRuns: options.keepRuns, store, log, observer: metrics, listeners: options.listeners });
   healthRoute(app, runs, options.executorName ?? (options.executor ? 'bullmq' : 'local'));
   app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()));
   startRunRoute(app, runs, options.jobsDir, options.uploadDir);
@@ -98,6 +101,7 @@ export async function createServer(options: ServerOptions): Promise<PypeServer> 
   runControlRoutes(app, runs);
   jobsRoutes(app, runs, options.jobsDir);
   flowsRoute(app, options.jobsDir, options.searchDirs);
+  streamsRoutes(app);
   await consoleRoutes(app, options.consoleDir);
   const recovered = await runs.recover();
   await removeOrphanUploads(options.uploadDir ? [options.uploadDir] : jobUploadFolders(options.jobsDir), store, log);

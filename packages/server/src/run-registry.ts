@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import { runJob, summarize, type Listener, type ModuleSummary, type PypeEvent, type RunOptions, type SubflowExecutor } from '@pypeline/core';
+import { loadJob, PypeError, runJob, summarize, type DistributedDocument, type Listener, type ModuleSummary, type PypeEvent, type RunOptions, type SubflowExecutor } from '@pypeline/core';
 import { errorMessage, type Thrown } from '@pypeline/sdk';
 import { resumePlan } from './resume-plan.js';
 import type { RunError, RunPhase, RunStore, StoredRun } from './run-store.js';
@@ -22,14 +22,21 @@ export interface RunView extends Omit<RunRecord, 'events' | 'jobDir' | 'uploadDi
 }
 
 /** An executor that can forget a run's shared artifacts once it is over (BullmqExecutor can). */
-type Executor = SubflowExecutor & {
+export type Executor = SubflowExecutor & {
   releaseRun?(runId: string): Promise<void>;
   /** Aborts when the executor's queue stayed unreachable too long (BullmqExecutor's Redis outage limit). */
   readonly outage?: AbortSignal;
 };
 
 export interface RegistryOptions {
+  /** Where every run's sub flows go; when omitted, in this process unless the flow says otherwise. */
   executor?: Executor;
+  /**
+   * Where the runs of a job whose flow says `execution_mode: distributed` go when there is no
+   * `executor`: the queue its `settings.distributed` names (`pype serve` connects, once per Redis
+   * and queue). Without it such a run fails, saying how to serve it.
+   */
+  distributedExecutor?: (settings: DistributedDocument) => Promise<Executor>;
   searchDirs?: string[];
   /** Finished runs kept for GET /runs/:id; the oldest are forgotten first. Default 1000. */
   keepRuns?: number;
@@ -228,29 +235,52 @@ export class RunRegistry {
     await this.write(run, (s) => this.store.update(s));
     const cancel = new AbortController();
     this.cancels.set(run.id, cancel);
-    const stops = [this.stop.signal, cancel.signal, ...(this.options.executor?.outage ? [this.options.executor.outage] : [])];
-    const options: RunOptions = {
-      context: run.contextName,
-      contextOverrides: run.context,
-      listeners: [(e) => this.publish(run, e), ...(this.options.listeners ?? [])],
-      executor: this.options.executor,
-      searchDirs: this.options.searchDirs,
-      signal: AbortSignal.any(stops),
-      resume: plan.resume,
-    };
     try {
+      const executor = this.options.executor ?? (await this.flowExecutor(run.jobDir));
+      const stops = [this.stop.signal, cancel.signal, ...(executor?.outage ? [executor.outage] : [])];
+      const options: RunOptions = {
+        context: run.contextName,
+        contextOverrides: run.context,
+        listeners: [(e) => this.publish(run, e), ...(this.options.listeners ?? [])],
+        executor,
+        searchDirs: this.options.searchDirs,
+        signal: AbortSignal.any(stops),
+        resume: plan.resume,
+      };
       const result = await runJob(run.jobDir, options);
       run.runId = result.runId;
       if (result.interrupted && this.draining) return this.leaveForNextStart(run);
-      const errors = result.errors.map(({ nodeId, subflow, message, hint }) => ({ nodeId, subflow, message, hint }));
-      await this.finish(run, result.interrupted ? 'cancelled' : result.status === 'success' ? 'success' : 'failed', errors);
-      await this.options.executor?.releaseRun?.(result.runId);
+      const errors: RunError[] = result.errors.map(({ nodeId, subflow, message, hint }) => ({ nodeId, subflow, message, hint }));
+      // The flow's own queue went away (the server's own queue drains the server instead, above).
+      const outage = executor !== this.options.executor && executor?.outage?.aborted ? executor.outage.reason : undefined;
+      if (result.interrupted && outage && !cancel.signal.aborted) {
+        errors.unshift({ message: errorMessage(outage), hint: (outage as Thrown)?.hint ?? 'start Redis again, then post the run with resume' });
+        await this.finish(run, 'failed', errors);
+      } else {
+        await this.finish(run, result.interrupted ? 'cancelled' : result.status === 'success' ? 'success' : 'failed', errors);
+      }
+      await executor?.releaseRun?.(result.runId);
     } catch (err) {
       // The run could not start (e.g. a `pype run` of the same job folder holds its lock).
       await this.finish(run, 'failed', [{ message: errorMessage(err), hint: (err as Thrown)?.hint }]);
     } finally {
       this.cancels.delete(run.id);
     }
+  }
+
+  /**
+   * The executor a job's flow asks for with `execution_mode: distributed` (none: this process).
+   * Read at each run, so a rebuilt job folder takes effect at its next run.
+   */
+  private async flowExecutor(jobDir: string): Promise<Executor | undefined> {
+    const settings = loadJob(jobDir).metadata.settings;
+    if (settings.execution_mode !== 'distributed') return undefined;
+    if (!this.options.distributedExecutor) {
+      throw new PypeError('the flow says execution_mode: distributed, but this server runs sub flows in its own process only', {
+        hint: 'start the server with `pype serve` (it connects to the queue in settings.distributed), or with --executor bullmq',
+      });
+    }
+    return this.options.distributedExecutor(settings.distributed ?? {});
   }
 
   /** A drain ran out of time and stopped the run cleanly: the next start resumes it from its checkpoint. */

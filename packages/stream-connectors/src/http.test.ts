@@ -189,6 +189,6 @@ describe('httpSink', () => {
     const sink = httpSink({ url: downUrl, retries: 1, backoff: { initialMs: 5 } });
     await sink.open({ id: 'out', app: 'a', log: () => {} });
     await sink.write(batch(1));
-    await expect(Promise.resolve(sink.flush())).rejects.toThrow(`http sink "out": POST ${downUrl} failed: ECONNREFUSED (gave up after 2 attempts; check that the receiver is up`);
+    await expect(Promise.resolve(sink.flush())).rejects.toThrow(`http sink "out": POST ${downUrl} failed: connection refused (ECONNREFUSED) (gave up after 2 attempts); nothing listens at 127.0.0.1:`);
   });
 });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { backoffMs, sleep } from '@pypeline/sdk';
+import { send, statusError } from '@pypeline/http';
+import type { ModuleError } from '@pypeline/sdk';
 import type { IntakeLog, SourceBatch, SourceContext, StreamSink, StreamSource } from '@pypeline/stream';
 import { Decoder, encodeRows, type DecodeOptions } from './formats.js';
 
@@ -188,36 +189,14 @@ export function httpSink(options: HttpSinkOptions): StreamSink {
 }
 
 async function postWithRetries(where: string, options: HttpSinkOptions, body: string): Promise<void> {
-  const method = options.method ?? 'POST';
+  const request = { method: options.method ?? 'POST', url: options.url, headers: { 'content-type': 'application/json', ...options.headers }, body };
   const retries = options.retries ?? 3;
-  for (let attempt = 0; ; attempt++) {
-    const outcome = await request(options, method, body);
-    if (outcome.ok) return;
-    if (!outcome.retry) throw new Error(`${where}: ${outcome.failure} (the receiver refused the rows; not retried: fix the rows or the endpoint)`);
-    if (attempt >= retries) throw new Error(`${where}: ${outcome.failure} (gave up after ${retries + 1} attempts; check that the receiver is up, or raise retries)`);
-    await sleep(backoffMs(attempt + 1, options.backoff));
-  }
-}
-
-/** One request: success, or why it failed and whether another try may succeed. */
-async function request(options: HttpSinkOptions, method: string, body: string): Promise<{ ok: true } | { ok: false; retry: boolean; failure: string }> {
-  try {
-    const res = await fetch(options.url, {
-      method, body,
-      headers: { 'content-type': 'application/json', ...options.headers },
-      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-    });
-    const text = await res.text();
-    if (res.ok) return { ok: true };
-    const retry = res.status >= 500 || res.status === 429;
-    return { ok: false, retry, failure: `${method} ${options.url} answered ${res.status} ${res.statusText}: ${text.trim().slice(0, 500)}` };
-  } catch (e) {
-    return { ok: false, retry: true, failure: `${method} ${options.url} failed: ${describeFetchError(e)}` };
-  }
-}
-
-function describeFetchError(e: unknown): string {
-  const err = e as Error & { cause?: { code?: string; message?: string } };
-  if (err.name === 'TimeoutError') return 'no answer in time (raise timeoutMs, or check the receiver)';
-  return err.cause?.code ?? err.cause?.message ?? err.message;
+  const answer = await send(request, { where, retries, backoff: options.backoff, timeoutMs: options.timeoutMs ?? 10_000 }).catch((e: ModuleError) => {
+    // A stream app reports the message alone: the fix goes into it.
+    throw new Error(`${e.message}; ${e.hint ?? 'check that the receiver is up'}`);
+  });
+  if (answer.ok) return;
+  const { message } = statusError(where, request, answer, retries);
+  if (answer.status === 429 || answer.status >= 500) throw new Error(`${message}; check that the receiver is up, or raise retries`);
+  throw new Error(`${message} (the receiver refused the rows; not retried: fix the rows or the endpoint)`);
 }

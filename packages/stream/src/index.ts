@@ -14,6 +14,8 @@ export { MemoryStateStore } from './state/memory-store.js';
 export { Engine, NodeError, type NodeMetrics } from './runtime/engine.js';
 export { runStream, StreamRunError, METRICS_FILE } from './runtime/run-stream.js';
 export { processAlive } from './runtime/state-lock.js';
+export { announceApp, appId, findApp, listApps, liveStatus, streamAppsDir } from './runtime/app-directory.js';
+export type { AnnouncedApp, AppEntry, LiveStatus } from './runtime/app-directory.js';
 export type { RunStreamOptions, StreamRunResult, MetricsFile } from './runtime/run-stream.js';
 export { memorySource, collectSink, consoleSink } from './connectors/memory.js';
 export { moduleOperator, modulePorts, type ModulePorts } from './operators/module-operator.js';

@@ -12,6 +12,7 @@ export type SpanScope = 'run' | 'coordinator' | 'task';
 
 export interface RunSpansOptions {
   tracer: Tracer;
+  /** `run` becomes `coordinator` when the run hands its first task to a worker (`distributed()`). */
   scope: SpanScope;
   /** The context spans start under: the root, `TRACEPARENT`'s, or a task's traceparent. */
   parent: Context;
@@ -43,9 +44,21 @@ export class RunSpans {
   private readonly subflows = new Map<string, Span>();
   private readonly modules = new Map<string, ModuleSpan>();
 
+  private scope: SpanScope;
+
   constructor(private readonly options: RunSpansOptions) {
     this.job = options.job;
     this.jobDir = options.jobDir;
+    this.scope = options.scope;
+  }
+
+  /**
+   * The run's sub flows go to workers, which trace them: from now on the events of sub flows and
+   * modules are the workers' copies, and this process traces the run alone. (A distributed run
+   * sends every sub flow to a worker, so none started here before.)
+   */
+  distributed(): void {
+    if (this.scope === 'run') this.scope = 'coordinator';
   }
 
   /** The context a run's children (on this process or a worker) start under. */
@@ -54,8 +67,8 @@ export class RunSpans {
   }
 
   readonly onEvent = (e: PypeEvent): void => {
-    if (this.options.scope !== 'task' && this.onRunEvent(e)) return;
-    if (this.options.scope !== 'coordinator') this.onWorkEvent(e);
+    if (this.scope !== 'task' && this.onRunEvent(e)) return;
+    if (this.scope !== 'coordinator') this.onWorkEvent(e);
   };
 
   /** Ends what is still open (a task or run that stopped without its events), as failed. */

@@ -65,7 +65,7 @@ describe('Tracing', () => {
     ].join('\n'));
     const { jobDir } = buildFlow(join(work, 'traced.yaml'), { searchDirs: [PACKAGE_DIR], outDir: join(work, 'jobs') });
     const { tracing, exporter } = traced('run');
-    const result = await runJob(jobDir, { searchDirs: [PACKAGE_DIR], listeners: [tracing.runListener(false)], logDir: join(work, 'logs') });
+    const result = await runJob(jobDir, { searchDirs: [PACKAGE_DIR], listeners: [tracing.runListener()], logDir: join(work, 'logs') });
     expect(result.status).toBe('success');
     const spans = await spansOf(tracing, exporter);
 
@@ -98,7 +98,7 @@ describe('Tracing', () => {
   it('carries the run span to a worker: the task spans are its children in the same trace, and the coordinator leaves them to the worker', async () => {
     const coordinator = traced('run');
     const worker = traced('worker');
-    const listener = coordinator.tracing.runListener(true);
+    const listener = coordinator.tracing.runListener();
     const emit = emitter(listener, 'r1');
     emit({ type: 'run.started', flow: 'fan', jobDir: join(work, 'no-such-job'), context: 'default', subflows: 1, modules: 2 });
     const traceparent = coordinator.tracing.traceparent('r1')!;
@@ -136,7 +136,7 @@ describe('Tracing', () => {
 
   it('keeps one span per module across retries, with an event per failed attempt and the last error as its status', async () => {
     const { tracing, exporter } = traced('run');
-    const emit = emitter(tracing.runListener(false), 'r2');
+    const emit = emitter(tracing.runListener(), 'r2');
     emit({ type: 'run.started', flow: 'flaky', jobDir: join(work, 'no-such-job'), context: 'default', subflows: 1, modules: 2 });
     emit({ type: 'subflow.started', subflow: 'subflow_1', modules: ['load', 'after'], frame: '0' });
     for (const attempt of [1, 2, 3]) {
@@ -166,7 +166,7 @@ describe('Tracing', () => {
 
   it('ends the spans a stopped process leaves open, as failed', async () => {
     const { tracing, exporter } = traced('run');
-    const emit = emitter(tracing.runListener(false), 'r3');
+    const emit = emitter(tracing.runListener(), 'r3');
     emit({ type: 'run.started', flow: 'cut', jobDir: join(work, 'no-such-job'), context: 'default', subflows: 1, modules: 1 });
     emit({ type: 'subflow.started', subflow: 'subflow_1', modules: ['slow'], frame: '0' });
     emit({ type: 'module.started', nodeId: 'slow#0', moduleId: 'slow', name: 'shell_solo', subflow: 'subflow_1', attempt: 1 });
@@ -189,7 +189,7 @@ describe('Tracing', () => {
       for (const key of Object.keys(env)) delete process.env[key];
     }
     for (const runId of ['r4', 'r5']) {
-      const emit = emitter(tracing.runListener(false), runId);
+      const emit = emitter(tracing.runListener(), runId);
       emit({ type: 'run.started', flow: 'lost', jobDir: work, context: 'default', subflows: 0, modules: 0 });
       emit({ type: 'run.finished', flow: 'lost', status: 'success', durationMs: 1 });
       await tracing.flush();

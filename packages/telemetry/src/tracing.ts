@@ -63,15 +63,15 @@ export class Tracing {
   }
 
   /**
-   * A listener for the runs of this process (one or many, told apart by run id). `distributed`:
-   * sub flows run on workers, which trace them; this process traces the run itself.
+   * A listener for the runs of this process (one or many, told apart by run id). A run whose
+   * sub flows go to workers (its tasks asked for `traceparent`) leaves their spans to them.
    */
-  runListener(distributed: boolean): (event: PypeEvent) => void {
+  runListener(): (event: PypeEvent) => void {
     return (e) => {
       let spans = this.runs.get(e.runId);
       if (!spans) {
         if (e.type !== 'run.started') return;
-        spans = new RunSpans({ tracer: this.tracer, scope: distributed ? 'coordinator' : 'run', parent: this.parent });
+        spans = new RunSpans({ tracer: this.tracer, scope: 'run', parent: this.parent });
         this.runs.set(e.runId, spans);
       }
       spans.onEvent(e);
@@ -82,10 +82,11 @@ export class Tracing {
     };
   }
 
-  /** The W3C traceparent of a run's span, for the tasks its sub flows become. */
+  /** The W3C traceparent of a run's span, for the tasks its sub flows become (on workers, which trace them). */
   traceparent(runId: string): string | undefined {
     const spans = this.runs.get(runId);
     if (!spans) return undefined;
+    spans.distributed();
     const carrier: Record<string, string> = {};
     propagator.inject(spans.context, carrier, defaultTextMapSetter);
     return carrier.traceparent;

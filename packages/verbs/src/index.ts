@@ -19,3 +19,5 @@ export { commonType, commonTypeOf, sameType, typeName } from './unify/common-typ
 export type { TypeMeeting } from './unify/common-type.js';
 export { castData, nullData } from './unify/cast-data.js';
 export { fmix } from './hash-mix.js';
+export { jsonEncoder, rowEncoder } from './json-values.js';
+export type { JsonEncoder } from './json-values.js';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadFlowText, PypeError, readFlowFile } from '@pypeline/core';
-import { processAlive, type MetricsFile } from '@pypeline/stream';
+import { liveStatus, type MetricsFile } from '@pypeline/stream';
 import { importCodeFlow, isCodeFlow, isStreamApp } from '../flow-source.js';
 import { defaultStateDir, renderNodes } from '../stream-app-run.js';
 
@@ -28,9 +28,9 @@ async function stateDirOf(target: string, opts: InspectOptions): Promise<string>
 }
 
 export function render(m: MetricsFile, dir: string, now = Date.now()): string {
-  const running = m.status === 'running' || m.status === 'starting' || m.status === 'stopping';
-  const dead = running && !processAlive(m.pid);
-  const status = dead ? `not running (process ${m.pid} is gone: it was killed or crashed; run the app again to resume from its last checkpoint)` : `${m.status}${running ? ` (pid ${m.pid}, up ${ago(now - m.startedAt)})` : ''}`;
+  const live = liveStatus(m);
+  const running = live === 'running' || live === 'starting' || live === 'stopping';
+  const status = live === 'gone' ? `not running (process ${m.pid} is gone: it was killed or crashed; run the app again to resume from its last checkpoint)` : `${m.status}${running ? ` (pid ${m.pid}, up ${ago(now - m.startedAt)})` : ''}`;
   const lines = [
     `app ${m.app} · ${status}`,
     `state ${dir} · metrics updated ${ago(now - m.updatedAt)} ago`,

@@ -85,7 +85,7 @@ async function runBatchJob(job: BatchTarget, opts: RunCliOptions): Promise<numbe
   // Redis away longer than --redis-outage-limit stops the run as Ctrl-C would.
   const signal = executor ? AbortSignal.any([stop.signal, executor.outage]) : stop.signal;
   const options = runOptions(job, opts, recorder);
-  if (tracing) options.listeners!.push(tracing.runListener(executor !== undefined));
+  if (tracing) options.listeners!.push(tracing.runListener());
   try {
     const result = await runJob(job.jobDir, { ...options, hooks, executor, signal });
     if (executor?.outage.aborted) return reportOutage(executor.outage.reason, result, job, !opts.json);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { PypeError } from '@pypeline/core';
-import { executorFromOptions } from '@pypeline/executor-bullmq';
+import { PypeError, type DistributedDocument } from '@pypeline/core';
+import { executorFromOptions, type BullmqExecutor, type ExecutorChoice } from '@pypeline/executor-bullmq';
 import { createServer, defaultDatabase, type Recovered } from '@pypeline/server';
 import { stopOnSignals } from '../stop-on-signals.js';
 import { EXIT_REDIS_OUTAGE, REDIS_OUTAGE_LIMIT_OPTION, redisOutageLimit } from '../redis-outage-limit.js';
@@ -71,10 +71,13 @@ export async function serveJobs(opts: ServeCliOptions, onListening?: (address: s
   const graceMs = wholeNumber(opts.grace, '--grace') * 1000;
   const database = opts.db ?? defaultDatabase(opts.jobs);
   const tracing = await cliTracing('serve', opts.trace);
-  const executor = await executorFromOptions({ ...opts, ...(await redisOutageLimit(opts.redisOutageLimit)), traceparent: tracing && ((runId) => tracing.traceparent(runId)) });
+  // Every queue's tasks carry their run's trace context to the workers.
+  const queueOptions = { ...opts, ...(await redisOutageLimit(opts.redisOutageLimit)), traceparent: tracing && ((runId: string) => tracing.traceparent(runId)) };
+  const executor = await executorFromOptions(queueOptions);
+  const flowQueues = flowExecutors(queueOptions);
   const server = await createServer({
-    jobsDir: opts.jobs, tokens, auth, executor, searchDirs: [opts.project], database, keepRuns: wholeNumber(opts.keepRuns, '--keep-runs'),
-    listeners: tracing && [tracing.runListener(executor !== undefined)],
+    jobsDir: opts.jobs, tokens, auth, executor, distributedExecutor: flowQueues.get, searchDirs: [opts.project], database, keepRuns: wholeNumber(opts.keepRuns, '--keep-runs'),
+    listeners: tracing && [tracing.runListener()],
     bodyLimit: wholeNumber(opts.bodyLimit, '--body-limit'), uploadLimit: wholeNumber(opts.uploadLimit, '--upload-limit'),
   });
   const say = (line: string) => void process.stdout.write(`${line}\n`);
@@ -98,10 +101,42 @@ export async function serveJobs(opts: ServeCliOptions, onListening?: (address: s
   }
   const { unfinished: left } = await server.close(cause === null ? graceMs : 0);
   await executor?.close();
+  await flowQueues.close();
   await tracing?.shutdown();
   stop.dispose();
   say(`${cause === null ? '✓' : '✗'} stopped${left ? `; ${left} unfinished run${left === 1 ? '' : 's'} wait${left === 1 ? 's' : ''} in the run store for the next start` : ''}`);
   if (cause !== null) process.exitCode = EXIT_REDIS_OUTAGE;
+}
+
+/**
+ * The queues flows with `execution_mode: distributed` name (`settings.distributed`; `--redis`
+ * and `--queue` win over them, as in `pype run`): one connection per Redis and queue, made at
+ * the first run that needs it and kept; one whose Redis stayed away past the outage limit is
+ * dropped (its run fails) and the next run connects afresh.
+ */
+function flowExecutors(opts: ServeCliOptions & Awaited<ReturnType<typeof redisOutageLimit>> & Pick<ExecutorChoice, 'traceparent'>): { get: (s: DistributedDocument) => Promise<BullmqExecutor>; close: () => Promise<void> } {
+  const open = new Map<string, Promise<BullmqExecutor>>();
+  return {
+    get: (settings) => {
+      const choice = { ...opts, executor: 'bullmq', redis: opts.redis ?? settings.redis, queue: opts.queue ?? settings.queue };
+      const key = `${choice.redis ?? ''}\n${choice.queue ?? ''}`;
+      let made = open.get(key);
+      if (!made) {
+        made = executorFromOptions(choice).then((e) => {
+          e!.outage.addEventListener('abort', () => open.delete(key), { once: true });
+          return e!;
+        });
+        made.catch(() => open.delete(key));
+        open.set(key, made);
+      }
+      return made;
+    },
+    close: async () => {
+      const all = await Promise.allSettled(open.values());
+      open.clear();
+      await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+    },
+  };
 }
 
 /** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */

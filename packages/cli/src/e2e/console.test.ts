@@ -1,13 +1,14 @@
 // The web console end to end: the real `pype ui` (pype serve without a token, on 127.0.0.1) on a
 // temp folder, driven by the system's Chromium through playwright-core: the flow's graph, a run
 // started from the page turning green with its rows, a failing run's error and fix, a broken
-// flow's problems on its graph, and the history still there after the server restarts.
+// flow's problems on its graph, the history still there after the server restarts, and a stream
+// app started by `pype run` in another folder: its topology live, then stopped.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildFlow } from '@pypeline/core';
 import { until } from '@pypeline/test-services';
@@ -40,6 +41,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the web console in a browser', () => {
     writeFileSync(join(root, 'missing_input.yaml'), sample.replace('name: sample_etl', 'name: missing_input').replace('/people.csv', '/nobody.csv'));
     for (const flow of ['sample_etl', 'missing_input']) buildFlow(join(root, `${flow}.yaml`), { searchDirs: [REPO], outDir: jobs });
     writeFileSync(join(jobs, 'broken_flow.yaml'), readFileSync(join(REPO, 'examples', 'broken_flow.yaml')));
+    // Stream apps announce themselves here; pype ui and pype run both inherit it (no other test's apps).
+    process.env.PYPE_STREAM_APPS_DIR = join(root, 'stream-apps');
     server = await startUi(root);
     browser = await chromium.launch({
       executablePath: CHROMIUM, headless: true,
@@ -122,7 +125,94 @@ describe.skipIf(!existsSync(CHROMIUM))('the web console in a browser', () => {
     await rows.first().locator('a').click();
     await page.waitForSelector('[data-node=report][data-state=success]');
   });
+
+  it('shows a stream app run from another folder: its topology, rows/s live and rows growing, then the app as stopped', async () => {
+    const dir = join(root, 'elsewhere');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'tail.yaml'), STREAM_FLOW);
+    // The source's file grows by 20 readings every 100 ms while the app runs.
+    const start = Date.now();
+    let fed = 0;
+    const feed = () => {
+      appendFileSync(join(dir, 'in.jsonl'), readings(fed, fed + 20, start));
+      fed += 20;
+    };
+    feed();
+    const feeder = setInterval(feed, 100);
+    onTestFinished(() => clearInterval(feeder));
+    const app = spawn(process.execPath, [BIN, 'run', 'tail.yaml', '--progress', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    let output = '';
+    app.stdout!.on('data', (d) => (output += d));
+    app.stderr!.on('data', (d) => (output += d));
+    onTestFinished(() => void app.kill('SIGKILL'));
+
+    await page.goto(`${server!.base}/console/#/streams`);
+    await page.waitForSelector('[data-stream=console_tail] [data-status=running]', { timeout: 90_000 }).catch((e) => {
+      throw new Error(`${e}\npype run's output:\n${output}`);
+    });
+    await page.screenshot({ path: join(shots, 'console-streams-list.png') });
+    await page.locator('[data-stream=console_tail] a').click();
+    await page.waitForURL(/#\/streams\//);
+    for (const id of ['readings', 'per_second', 'store', 'late']) await page.waitForSelector(`[data-testid=stream-graph] [data-node=${id}]`);
+    expect(await page.locator('[data-edge="per_second->late"].edge-late').count()).toBe(1);
+    const rate = page.locator('[data-operator=readings] [data-testid=rows-per-sec]');
+    let shown: string | null = null;
+    await until(async () => Number((shown = await rate.textContent())?.replace(/\D/g, '')) > 0, () => `rows/s of readings above 0; it shows ${shown}`, 60_000, 200);
+    const read = page.locator('[data-node=readings] .node-rows');
+    const before = rowsIn(await read.textContent());
+    await until(async () => rowsIn((shown = await read.textContent())) > before, () => `the rows read to grow past ${before}; they show ${shown}`, 60_000, 200);
+    expect(await page.locator('[data-node=readings] [data-testid=node-rate]').textContent()).toMatch(/rows\/s$/);
+    // The watermark column: the event time the source has reached, as an ISO time.
+    expect(await page.locator('[data-operator=readings] td').last().textContent()).toMatch(/^\d{4}-\d\d-\d\dT/);
+    await page.getByTestId('stream-head').filter({ hasText: /checkpoint #\d+/ }).waitFor();
+    await page.screenshot({ path: join(shots, 'console-streams.png'), fullPage: true });
+
+    clearInterval(feeder);
+    const exited = new Promise<number | null>((r) => app.on('exit', r));
+    app.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await page.waitForSelector('[data-testid=stream-stopped]');
+    expect(await page.locator('.page-head [data-status]').textContent()).toBe('stopped');
+    expect(await page.locator('[data-node=readings] [data-testid=node-rate]').textContent()).toBe('stopped');
+  });
 });
+
+/** A stream flow following a growing JSON-lines file: readings counted per sensor and second. */
+const STREAM_FLOW = `flow: { name: console_tail }
+settings: { execution_mode: stream, checkpoint_interval: 1s }
+modules:
+  - id: readings
+    name: file_tail_source
+    configs:
+      required: { path: in.jsonl }
+      optional: { event_time: ts, schema: { sensor: string, value: float64, ts: timestamp }, poll_ms: 50 }
+  - id: per_second
+    name: window_aggregate
+    configs: { required: { window: { tumbling: 1s }, aggregates: { n: "count(*)", mean: "avg(value)" } }, optional: { group_by: [sensor] } }
+  - id: store
+    name: file_sink
+    configs: { required: { path: out.jsonl } }
+  - id: late
+    name: console_sink
+    configs: { optional: { prefix: "late: " } }
+connections:
+  data:
+    - "readings.data - per_second.input"
+    - "per_second.output - store.input"
+    - "per_second.late - late.input"
+`;
+
+/** Readings `from`..`to` of three sensors, 10 ms apart in event time from `start`. */
+function readings(from: number, to: number, start: number): string {
+  return Array.from({ length: to - from }, (_, j) => JSON.stringify({ sensor: `s${(from + j) % 3}`, value: from + j, ts: start + (from + j) * 10 })).join('\n') + '\n';
+}
+
+/** The row count of a node's \`N rows\` line (formatRows: 1234, 12.3 k, 1.23 M). */
+function rowsIn(text: string | null): number {
+  const m = /^([\d.]+)\s*(k|M|G)?\s*rows/.exec(text ?? '');
+  if (!m) return -1;
+  return Number(m[1]) * ({ k: 1e3, M: 1e6, G: 1e9 }[m[2] as 'k' | 'M' | 'G'] ?? 1);
+}
 
 /** `pype ui` on a free port, no browser opened; resolves once it prints the console's address. */
 async function startUi(root: string): Promise<{ child: ChildProcess; base: string; output: () => string }> {

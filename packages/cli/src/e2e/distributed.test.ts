@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { describeWithService, serviceAddress, uniqueName, until } from '@pypelin
 import { installFakeModule } from './fake-modules.js';
 
 const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+const FILE_LIST = fileURLToPath(new URL('../../../../modules/file-list', import.meta.url));
 const { host, port } = serviceAddress('redis');
 const REDIS = `redis://${host}:${port}`;
 
@@ -33,7 +34,18 @@ describeWithService('redis', 'pype worker, pype run --executor bullmq, pype dlq'
     writeFileSync(join(root, 'lost.yaml'), `flow:\n  name: lost\nmodules:\n${say('x', 'never', 'gone')}`);
     // The same flow saying so itself: execution_mode: distributed, its queue and Redis in settings.
     writeFileSync(join(root, 'fan_dist.yaml'), `flow:\n  name: fan_dist\nsettings:\n  execution_mode: distributed\n  distributed: { redis: "${REDIS}", queue: ${queue} }\nmodules:\n${say('a', 'hello')}${say('b', '{{a__said}} from b')}connections:\n  control:\n    - "a (1|) b"\n`);
-    for (const f of ['fan.yaml', 'lost.yaml', 'fan_dist.yaml']) buildFlow(join(root, f), { searchDirs: [root], outDir: join(root, 'jobs') });
+    // Parallel iterations on workers: file_list over 4 files, then `nap` per file, 4 at once; each
+    // nap holds its worker slot for 4 s and writes which process ran it.
+    mkdirSync(join(root, 'node_modules', '@pypeline'), { recursive: true });
+    symlinkSync(FILE_LIST, join(root, 'node_modules', '@pypeline', 'mod-file-list'));
+    installFakeModule(root, {
+      package: '@pypeline/mod-nap', version: '1.0.0', name: 'nap', properties: { item: { type: 'string' }, out: { type: 'string' } }, required: ['item', 'out'],
+      run: "await new Promise((r) => setTimeout(r, 4000)); (await import('node:fs')).writeFileSync(ctx.config.out + '/' + ctx.config.item + '.pid', String(process.pid));",
+    });
+    for (const dir of ['items', 'naps']) mkdirSync(join(root, dir));
+    for (let i = 0; i < 4; i++) writeFileSync(join(root, 'items', `item${i}.txt`), `${i}\n`);
+    writeFileSync(join(root, 'naps.yaml'), `flow:\n  name: naps\nmodules:\n  - { id: files, name: file_list, configs: { required: { directory: "${join(root, 'items')}" } } }\n  - { id: nap, name: nap, configs: { required: { item: "{{iter.item.name}}", out: "${join(root, 'naps')}" } } }\nconnections:\n  control:\n    - "files (iterate parallel 4|) nap"\n`);
+    for (const f of ['fan.yaml', 'lost.yaml', 'fan_dist.yaml', 'naps.yaml']) buildFlow(join(root, f), { searchDirs: [root], outDir: join(root, 'jobs') });
     rmSync(gone, { recursive: true });
 
     const outputs = ['', ''];
@@ -65,6 +77,35 @@ describeWithService('redis', 'pype worker, pype run --executor bullmq, pype dlq'
     expect(byFlow.stderr).toBe('');
     expect(byFlow.status).toBe(0);
     await until(() => (outputs.join('').match(/^✓ fan_dist\/subflow_\d#0/gm) ?? []).length >= 2, () => `the workers to run fan_dist's 2 sub flows; their output:\n${outputs.join('\n')}`);
+
+    // 4 iterations of 4 s at once on 2 workers taking 2 tasks each: both workers run some.
+    const naps = pype(['run', 'jobs/naps', '--executor', 'bullmq', '--redis', REDIS], root);
+    expect(naps.stderr).toBe('');
+    expect(naps.status).toBe(0);
+    const pids = readdirSync(join(root, 'naps')).map((f) => readFileSync(join(root, 'naps', f), 'utf8'));
+    expect(pids).toHaveLength(4);
+    expect(new Set(pids)).toEqual(new Set(workers.map((w) => String(w.pid))));
+
+    // `pype serve` without --executor runs a flow that says execution_mode: distributed on its queue.
+    const serve = spawn(process.execPath, [BIN, 'serve', '--jobs', 'jobs', '--port', '0', '--no-auth', '--project', root], {
+      cwd: root, env: { ...env, PYPE_QUEUE: uniqueName('nobody_listens'), PYPE_REDIS_URL: 'redis://127.0.0.1:1' },
+    });
+    let served = '';
+    serve.stdout!.on('data', (d) => (served += d));
+    serve.stderr!.on('data', (d) => (served += d));
+    await until(() => /▶ pype serve on http:\/\/\S+/.test(served), () => `pype serve to listen; its output:\n${served}`, 60_000);
+    const base = /▶ pype serve on (http:\/\/\S+)/.exec(served)![1];
+    const posted = await fetch(`${base}/jobs/fan_dist/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(posted.status).toBe(202);
+    const { id } = (await posted.json()) as { id: string };
+    const status = async () => ((await (await fetch(`${base}/runs/${id}`)).json()) as { status: string; errors: unknown[] });
+    let ended = await status();
+    await until(async () => ['success', 'failed', 'cancelled'].includes((ended = await status()).status), () => `the served run ${id} to end; server output:\n${served}`, 120_000, 200);
+    expect(ended).toMatchObject({ status: 'success', errors: [] });
+    await until(() => (outputs.join('').match(/^✓ fan_dist\/subflow_\d#0/gm) ?? []).length >= 4, () => `the workers to run the served fan_dist's 2 sub flows; their output:\n${outputs.join('\n')}`, 60_000);
+    const serveExit = new Promise((r) => serve.once('exit', r));
+    serve.kill('SIGTERM');
+    expect(await serveExit).toBe(0);
 
     const refused = pype(['run', 'jobs/lost', '--executor', 'bullmq', '--redis', REDIS], root);
     expect(refused.status).toBe(1);

@@ -15,6 +15,8 @@ export interface FakeModule {
   manifest?: Record<string, unknown>;
   /** The folder under node_modules, when it is not the package name (an npm alias: `npm i alias@npm:pkg@1`). */
   installAs?: string;
+  /** The body of `async run(_inputs, ctx)` as JS source; default: log the config's strings and set the global `said` to them. */
+  run?: string;
 }
 
 /** Installs a built solo module package into `<root>/node_modules`: manifest plus plain JS. */
@@ -36,7 +38,7 @@ export function installFakeModule(root: string, m: FakeModule): string {
   }));
   writeFileSync(join(dir, 'dist/index.js'), `export default {
   name: ${JSON.stringify(m.name)}, type: 'solo', description: '', category: '', globals: ['said'],${m.extra ? `\n  ${m.extra},` : ''}
-  async run(_inputs, ctx) { const text = Object.values(ctx.config).filter((v) => typeof v === 'string').join(' '); ctx.logger.info(text); ctx.setGlobal('said', text); },
+  async run(_inputs, ctx) { ${m.run ?? "const text = Object.values(ctx.config).filter((v) => typeof v === 'string').join(' '); ctx.logger.info(text); ctx.setGlobal('said', text);"} },
 };\n`);
   return dir;
 }

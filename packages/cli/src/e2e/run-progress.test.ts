@@ -45,7 +45,7 @@ connections:
     // log-update erases the block before each redraw and the lines that stay are the usual ones.
     expect(r.stdout).toContain('\u001b[2K');
     expect(r.stdout).toMatch(/✓ read#0 .*0 → 200000 rows/);
-  });
+  }, 300_000);
 
   it('writes plain progress lines through a pipe, and none with --json', () => {
     const plain = pype(['run', flow, '--progress', '0.001'], ROOT);
@@ -58,5 +58,5 @@ connections:
     const progress = events.filter((e) => e.type === 'module.progress' && e.nodeId === 'read#0');
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.at(-1)).toMatchObject({ totalBytes: expect.any(Number), bytes: expect.any(Number) });
-  });
+  }, 300_000); // two runs of the CLI: minutes when the disk and both cores are busy
 });

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { FlowGraph } from '../api.js';
-import { formatRows } from '../format.js';
+import { clip, formatRows } from '../format.js';
 import type { NodeRun } from '../live/run-state.js';
 import { layoutFlow, type LaidEdge, type Layout } from './layout.js';
 
@@ -110,8 +110,4 @@ export function FlowGraphView({ graph, runs, selected, onSelect }: Props) {
       </div>
     </div>
   );
-}
-
-function clip(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }

@@ -42,10 +42,18 @@ function textWidth(text: string): number {
   return Math.ceil(text.length * 6.4) + 12;
 }
 
+/** A node's size in the drawing; a stream operator's box is taller (it shows more figures). */
+export interface NodeSize {
+  width: number;
+  height: number;
+}
+
+const MODULE_SIZE: NodeSize = { width: NODE_W, height: NODE_H };
+
 /** The ELK graph of a flow: sub flows as compound nodes holding their modules; all edges at the root. */
-export function toElk(graph: FlowGraph): ElkNode {
+export function toElk(graph: FlowGraph, size: NodeSize = MODULE_SIZE): ElkNode {
   const grouped = new Set(graph.subflows.flatMap((s) => s.modules));
-  const moduleNode = (id: string): ElkNode => ({ id, width: NODE_W, height: NODE_H });
+  const moduleNode = (id: string): ElkNode => ({ id, ...size });
   const dataEdges: ElkExtendedEdge[] = graph.dataEdges.map((e, i) => ({ id: `d${i}`, sources: [e.from], targets: [e.to] }));
   const controlEdges: ElkExtendedEdge[] = graph.controlEdges.map((e, i) => {
     const text = controlLabel(e);
@@ -82,8 +90,8 @@ export function toElk(graph: FlowGraph): ElkNode {
 const elk = new ELK();
 
 /** Lays the flow out with ELK's layered algorithm (left to right, sub flows as boxes). */
-export async function layoutFlow(graph: FlowGraph): Promise<Layout> {
-  const laid = await elk.layout(toElk(graph));
+export async function layoutFlow(graph: FlowGraph, size?: NodeSize): Promise<Layout> {
+  const laid = await elk.layout(toElk(graph, size));
   const nodes = new Map<string, Box>();
   const subflows: Layout['subflows'] = [];
   const visit = (n: ElkNode) => {

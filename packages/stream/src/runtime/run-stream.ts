@@ -9,6 +9,7 @@ import { MetricsWriter, type MetricsFile } from './metrics-writer.js';
 import { OpenedConnectors } from './open-connectors.js';
 import { recoverState } from './recover.js';
 import { lockStateDir } from './state-lock.js';
+import { announceApp } from './app-directory.js';
 import { StreamRunError } from './stream-run-error.js';
 
 export { METRICS_FILE, type MetricsFile } from './metrics-writer.js';
@@ -63,6 +64,12 @@ export async function runStream(app: StreamApp, options: RunStreamOptions): Prom
   const log: StreamLogger = options.log ?? (() => {});
   const dir = options.stateDir;
   const unlock = lockStateDir(dir);
+  try {
+    announceApp(dir, app.name);
+  } catch (e) {
+    // Only `pype serve`'s list of apps misses it; the app itself runs as well without.
+    log('warn', `could not announce the app for pype serve: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const store = new LmdbStateStore(dir, { fsync: options.fsync });
   const stop = new AbortController();
   const onAbort = () => stop.abort();

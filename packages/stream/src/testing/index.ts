@@ -1,1 +1,2 @@
 export { TestRunner } from './test-runner.js';
+export { endlessSource } from './endless-source.js';

@@ -72,3 +72,18 @@ function valueEncoder(field: Field): JsonEncoder {
 function finite(x: number): string {
   return Number.isFinite(x) ? formatFloat(x) : 'null';
 }
+
+/**
+ * Writes row `i` of a batch (its columns' data, `batch.data.children`) as one JSON object, the
+ * keys in column order, each value by `jsonEncoder`: JSON.stringify would round 64-bit integers
+ * and decimals.
+ */
+export function rowEncoder(fields: readonly Field[]): (columns: readonly Data[], i: number) => string {
+  const names = fields.map((f) => `${JSON.stringify(f.name)}:`);
+  const encode = fields.map(jsonEncoder);
+  return (columns, i) => {
+    let line = '{';
+    for (let c = 0; c < fields.length; c++) line += `${c ? ',' : ''}${names[c]}${encode[c](columns[c], i)}`;
+    return `${line}}`;
+  };
+}

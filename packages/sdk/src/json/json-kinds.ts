@@ -1,5 +1,5 @@
 import { Bool, DateDay, Field, Float64, Int64, List, Struct, TimestampMillisecond, Utf8, type DataType } from 'apache-arrow';
-import { parseTime } from '@pypeline/sdk';
+import { parseTime } from '../values/parse-values.js';
 import { stringify } from 'lossless-json';
 
 /**
