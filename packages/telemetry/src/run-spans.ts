@@ -43,7 +43,6 @@ export class RunSpans {
   private nodes: Record<string, { package: string; version: string }> | undefined;
   private readonly subflows = new Map<string, Span>();
   private readonly modules = new Map<string, ModuleSpan>();
-
   private scope: SpanScope;
 
   constructor(private readonly options: RunSpansOptions) {
