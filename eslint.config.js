@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const allOf = (...names) => `^@pypeline/(${names.join('|')})(/|$)`;
 const allBut = (...names) => `^@pypeline/(?!(${names.join('|')})(/|$))`;
 const MODULE = 'mod-[a-z0-9-]+';
-const HELPERS = ['sdk', 'expr', 'verbs', 'parquet', 'postgres', 'mysql', 'http', 'spill'];
+const HELPERS = ['sdk', 'expr', 'verbs', 'parquet', 'postgres', 'mysql', 'http', 'spill', 'brokers'];
 const TESTS = '**/*.test.ts';
 // A relative path into another package's folder would dodge every rule below.
 const INTO_ANOTHER_PACKAGE = '^(\\.{1,2}/)+(packages|modules|tools|bench)/';
@@ -39,8 +39,10 @@ const BOUNDARIES = [
     'the helper packages modules share (verbs, postgres, mysql, http) import only the leaves sdk, expr and parquet'),
   ...importsOnly('spill sits on verbs', ['packages/spill'], ['sdk', 'expr', 'parquet', 'verbs'],
     'the out-of-core helpers (spill) import only the leaves and verbs, so every module can use them'),
+  ...importsOnly('brokers sit on verbs', ['packages/brokers'], ['sdk', 'expr', 'parquet', 'verbs'],
+    'the broker plumbing (brokers) that modules and the stream connectors share imports only the leaves and verbs, so every module can use it'),
   ...importsOnly('modules use the SDK', ['modules/*'], HELPERS,
-    'a module imports only @pypeline/sdk (a peer) and the shared helpers expr, verbs, parquet, postgres, mysql, http and spill, never core, cli, server, executor-bullmq, stream* or another module, so it runs unchanged in batch, stream and worker processes'),
+    'a module imports only @pypeline/sdk (a peer) and the shared helpers expr, verbs, parquet, postgres, mysql, http, spill and brokers, never core, cli, server, executor-bullmq, stream* or another module, so it runs unchanged in batch, stream and worker processes'),
   ...importsOnly('the console is a browser app', ['packages/console'], [],
     '@pypeline/console is a browser app bundled into static files: it imports no @pypeline package and reads everything from the pype serve API'),
   boundary('core is the engine', ['packages/core/src/**'], allOf('cli', 'server', 'executor-bullmq', 'stream', 'stream-connectors', 'telemetry', MODULE),

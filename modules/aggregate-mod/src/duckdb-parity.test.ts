@@ -3,6 +3,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { Bool, Float64, Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { MemoryArtifact, type ModuleOutputs, toTable } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
+import { filteredToNothing } from '@pypeline/test-services';
+import { takeRows } from '@pypeline/verbs';
 import { describe, expect, it } from 'vitest';
 import aggregateMod from './index.js';
 import type { Config } from './config.js';
@@ -55,7 +57,7 @@ const plain = (v: unknown): unknown => {
 };
 
 /** Our result; with a `memoryBudget` the input comes in 500-row batches, so a small budget spills. */
-async function ours(rows: Rows, groupBy: string[], memoryBudget?: number, logs?: string[]): Promise<Record<string, unknown>[]> {
+async function ours(rows: Rows, groupBy: string[], memoryBudget?: number, logs?: string[], reshape = (t: Table) => t): Promise<Record<string, unknown>[]> {
   const table = new Table({
     id: vectorFromArray(rows.id, new Int32()), g: vectorFromArray(rows.g, new Int32()), x: vectorFromArray(rows.x, new Int32()),
     f: vectorFromArray(rows.f, new Float64()), s: vectorFromArray(rows.s, new Utf8()), b: vectorFromArray(rows.b, new Bool()),
@@ -63,7 +65,7 @@ async function ours(rows: Rows, groupBy: string[], memoryBudget?: number, logs?:
   const config: Config = { group_by: groupBy, aggregates: Object.fromEntries(FUNCTIONS.map(([name, agg]) => [name, agg])) };
   const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'agg', memoryBudget });
   const input = memoryBudget === undefined ? table : new Table(table.batches.flatMap((b) => Array.from({ length: Math.ceil(b.numRows / 500) }, (_, i) => b.slice(i * 500, (i + 1) * 500))));
-  const out = await toTable(((await aggregateMod.run({ input: new MemoryArtifact(input) }, ctx)) as ModuleOutputs).output);
+  const out = await toTable(((await aggregateMod.run({ input: new MemoryArtifact(reshape(input)) }, ctx)) as ModuleOutputs).output);
   logs?.push(...ctx.logs.map((l) => l.msg));
   return out.toArray().map((r) => Object.fromEntries(Object.entries(r.toJSON()).map(([k, v]) => [k, plain(v)])));
 }
@@ -129,5 +131,21 @@ describe('aggregate_mod agrees with DuckDB', () => {
     const rows = generate(0, 1);
     expect(await ours(rows, ['g'])).toEqual([]);
     expectSame(await ours(rows, []), await duckdb(rows, []), undefined);
+  }, 120_000);
+
+  it('on an input filtered to nothing (0-row batches as filter_mod leaves them), in memory and at a tiny budget', async () => {
+    const rows = generate(2_000, 40);
+    const none = generate(0, 1);
+    for (const budget of [undefined, 16_384]) {
+      expect(await ours(rows, ['g'], budget, undefined, (t) => filteredToNothing(t, takeRows))).toEqual([]);
+      expect(await ours(rows, ['g', 's'], budget, undefined, (t) => filteredToNothing(t, takeRows))).toEqual([]);
+      expectSame(await ours(rows, [], budget, undefined, (t) => filteredToNothing(t, takeRows)), await duckdb(none, []), undefined);
+    }
+  }, 120_000);
+
+  it('on keys of two columns, both with nulls and unicode', async () => {
+    const rows = generate(5_000, 30);
+    const key = (r: Record<string, unknown>[]) => r.map((x) => ({ ...x, gs: `${String(x.g)}|${String(x.s)}` }));
+    expectSame(key(await ours(rows, ['g', 's'])), key(await duckdb(rows, ['g', 's'])), 'gs');
   }, 120_000);
 });

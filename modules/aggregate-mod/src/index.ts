@@ -2,7 +2,7 @@ import { Field, RecordBatch, Schema, Struct, Table, makeData, type Data } from '
 import { AGGREGATE_HINT, compilePredicate, parseAggregates, parseExpression, takeRows } from '@pypeline/expr';
 import { configIssuesError, defineModule, ModuleError, requireInput } from '@pypeline/sdk';
 import { AggregateError, aggregateGroups, concatBatches, groupRows } from '@pypeline/verbs';
-import { partitionedRun } from '@pypeline/spill';
+import { partitionedRun, spillOptionsOf } from '@pypeline/spill';
 import type { Config } from './config.js';
 import { aggregateSchemas, checkAggregate } from './output-schemas.js';
 
@@ -46,10 +46,7 @@ export default defineModule<Config>({
     // groups of the whole input (in partition order, once spilled).
     const partitions = partitionedRun({
       inputs: { input: { batches: input.batches(), schema: input.schema, keys: groupBy } },
-      memoryBudget: ctx.memoryBudget,
-      tempDir: ctx.tempDir,
-      signal: ctx.signal,
-      logger: ctx.logger,
+      ...spillOptionsOf(ctx),
       process: ({ input: table }) => aggregate(table),
     });
     async function* output(): AsyncGenerator<RecordBatch> {

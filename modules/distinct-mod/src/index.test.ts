@@ -4,6 +4,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { Float64, Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { MemoryArtifact, ModuleError, toTable, type ModuleOutput, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
+import { filteredToNothing, inBatchesOf } from '@pypeline/test-services';
+import { takeRows } from '@pypeline/verbs';
 import { describe, expect, it } from 'vitest';
 import distinctMod from './index.js';
 import type { Config } from './config.js';
@@ -94,6 +96,18 @@ describe('distinct_mod', () => {
     const whole = await dedup({}, new Table(input.batches.map((b) => b.selectAt([1, 2, 3]))), 4096);
     expect(sorted(whole.output)).toEqual(sorted(await duckdb('SELECT DISTINCT k, s, v FROM t', d)));
   }, 180_000);
+
+  it('keeps nothing of an input filtered to nothing (0-row batches as filter_mod leaves them), in memory and at a tiny budget, as DuckDB', async () => {
+    const d = generate(2000);
+    expect(await duckdb('SELECT DISTINCT k, s FROM t WHERE false', d)).toEqual([]);
+    for (const budget of [undefined, 4096]) {
+      for (const config of [{}, { keys: ['k', 's'] }, { keys: ['s'], keep: 'last' }] satisfies Config[]) {
+        const out = await dedup(config, filteredToNothing(inBatchesOf(table(d), 500), takeRows), budget);
+        expect([out.output, out.duplicates]).toEqual([[], []]);
+        expect(out.ctx.globals.get('unique_count')).toBe(0);
+      }
+    }
+  }, 120_000);
 
   it('passes an empty input through and reports every unknown key at once', async () => {
     const empty = await dedup({ keys: ['k'] }, table(generate(0)));

@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { defineModule, ModuleError, requireInput, type ModuleContext } from '@pypeline/sdk';
-import { partitionedRun, readSpillFile, SpillArea, SpillFileWriter } from '@pypeline/spill';
-import { concatBatches, groupRows, takeRows } from '@pypeline/verbs';
+import { partitionedRun, readSpillFile, SpillArea, SpillFileWriter, spillOptionsOf } from '@pypeline/spill';
+import { concatBatches, distinctRows, takeRows } from '@pypeline/verbs';
 import { DEFAULTS, type Config } from './config.js';
 import { distinctSchemas } from './output-schemas.js';
 
@@ -33,10 +33,7 @@ export default defineModule<Config>({
     // by partition keeps the same rows as deduplicating the whole input.
     const run = partitionedRun({
       inputs: { input: { batches: input.batches(), schema, keys } },
-      memoryBudget: ctx.memoryBudget,
-      tempDir: ctx.tempDir,
-      signal: ctx.signal,
-      logger: ctx.logger,
+      ...spillOptionsOf(ctx),
       process: ({ input: table }, info) => {
         const { unique, duplicates } = deduplicate(table, keys, config.keep);
         counts.rows += table.numRows;
@@ -68,23 +65,9 @@ export default defineModule<Config>({
 /** The rows of `table` kept (the first or last of each key, in input order) and the ones dropped. */
 function deduplicate(table: Table, keys: string[], keep: 'first' | 'last'): { unique: Table; duplicates: Table } {
   const all = concatBatches(table.schema, table.batches);
-  // Null keys are equal to each other, as in SQL DISTINCT.
-  const groups = groupRows(all, keys);
-  const kept = new Uint8Array(all.numRows);
-  if (keep === 'first') for (const row of groups.firstRow) kept[row] = 1;
-  else {
-    const last = new Int32Array(groups.count);
-    for (let i = 0; i < all.numRows; i++) last[groups.groupOf[i]] = i;
-    for (const row of last) kept[row] = 1;
-  }
-  const unique = new Uint32Array(groups.count);
-  const dropped = new Uint32Array(all.numRows - groups.count);
-  for (let i = 0, u = 0, d = 0; i < all.numRows; i++) {
-    if (kept[i]) unique[u++] = i;
-    else dropped[d++] = i;
-  }
+  const { kept, dropped } = distinctRows(all, keys, keep);
   const pick = (rows: Uint32Array): Table => (rows.length === table.numRows ? table : new Table(table.schema, rows.length === 0 ? [] : [takeRows(all, rows) as RecordBatch]));
-  return { unique: pick(unique), duplicates: pick(dropped) };
+  return { unique: pick(kept), duplicates: pick(dropped) };
 }
 
 /** The two outputs written partition by partition, in the module's temp folder (removed with the run). */

@@ -1,6 +1,6 @@
 import { bodyExcerpt, rateLimiter, requestAuth, retryPolicy, send, statusError, type HttpRequest, type SendOptions } from '@pypeline/http';
 import { ModuleError } from '@pypeline/sdk';
-import { rowEncoder } from '@pypeline/verbs';
+import { jsonRowEncoder } from '@pypeline/verbs';
 import type { RecordBatch } from 'apache-arrow';
 import type { ALL_DEFAULTS, Config } from './config.js';
 import type { Refusal } from './reject-batch.js';
@@ -35,7 +35,7 @@ export class RowSender {
   /** Sends the batch's rows; the refused ones (on_error: reject) are returned, else a refusal fails the run. */
   async sendBatch(batch: RecordBatch): Promise<Refusal[]> {
     const columns = batch.data.children;
-    const encode = rowEncoder(batch.schema.fields);
+    const encode = jsonRowEncoder(batch.schema.fields);
     const urlOf = urlTemplate(this.c.url, batch.schema);
     const refusals: Refusal[] = [];
     const groups: Group[] = [];

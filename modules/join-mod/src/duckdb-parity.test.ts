@@ -3,6 +3,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { MemoryArtifact, toTable, type ModuleOutput, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
+import { filteredToNothing, inBatchesOf } from '@pypeline/test-services';
+import { takeRows } from '@pypeline/verbs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import joinMod from './index.js';
 import type { Config } from './config.js';
@@ -65,10 +67,14 @@ function sql(how: (typeof KINDS)[number], nullSafe: boolean, condition: boolean)
 }
 
 /** Our rows; with a `memoryBudget` each side comes in 50-row batches, so a small budget spills. */
-async function ours(config: Config, data: { left: Side; right: Side }, memoryBudget?: number, logs?: string[]): Promise<string[]> {
+/** `filtered`: the sides whose rows all went through a filter that matched none (0-row batches as filter_mod leaves them). */
+async function ours(config: Config, data: { left: Side; right: Side }, memoryBudget?: number, logs?: string[], filtered: ('left' | 'right')[] = []): Promise<string[]> {
   const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'j', memoryBudget });
-  const input = (t: Table) => new MemoryArtifact(memoryBudget === undefined ? t : new Table(t.batches.flatMap((b) => Array.from({ length: Math.ceil(b.numRows / 50) }, (_, i) => b.slice(i * 50, (i + 1) * 50)))));
-  const outputs = (await joinMod.run({ left: input(table(data.left, 'id')), right: input(table(data.right, 'rid')) }, ctx)) as ModuleOutputs;
+  const input = (t: Table, which: 'left' | 'right') => {
+    const batched = memoryBudget === undefined ? t : inBatchesOf(t, 50);
+    return new MemoryArtifact(filtered.includes(which) ? filteredToNothing(batched, takeRows) : batched);
+  };
+  const outputs = (await joinMod.run({ left: input(table(data.left, 'id'), 'left'), right: input(table(data.right, 'rid'), 'right') }, ctx)) as ModuleOutputs;
   const result = await toTable(outputs.output as ModuleOutput);
   logs?.push(...ctx.logs.map((l) => l.msg));
   return normalise(result.toArray().map((r) => r.toJSON() as Record<string, unknown>));
@@ -102,6 +108,23 @@ describe('join_mod against DuckDB', () => {
         const actual = await ours(config, spilled, 8192, logs);
         expect(logs).toContain('spilled to disk in partitions');
         expect(actual).toEqual(await duckdb(sql(how, nullSafe, condition), spilled));
+      }, 120_000);
+    }
+  }
+
+  const FILTERED: ('left' | 'right')[][] = [['left'], ['right'], ['left', 'right']];
+  for (const sides of FILTERED) {
+    for (const budget of [undefined, 8192]) {
+      it(`${sides.join(' and ')} filtered to nothing${budget ? ', at a tiny budget' : ''}: every kind`, async () => {
+        const data = CASES.generated;
+        const none = side(0, 1);
+        const seen = { left: sides.includes('left') ? none : data.left, right: sides.includes('right') ? none : data.right };
+        for (const how of KINDS) {
+          for (const nullSafe of how === 'cross' ? [false] : [false, true]) {
+            const config: Config = { on: how === 'cross' ? [] : ['k'], how, null_safe: nullSafe };
+            expect(await ours(config, data, budget, undefined, sides), `${how}${nullSafe ? ', null-safe' : ''}`).toEqual(await duckdb(sql(how, nullSafe, false), seen));
+          }
+        }
       }, 120_000);
     }
   }

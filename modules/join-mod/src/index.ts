@@ -1,6 +1,6 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { defineModule, ModuleError, requireInput, type ModuleContext } from '@pypeline/sdk';
-import { partitionedRun } from '@pypeline/spill';
+import { partitionedRun, spillOptionsOf } from '@pypeline/spill';
 import { concatBatches, JoinIndex, keepsUnmatchedRight, resolvePairs, unmatchedRight } from '@pypeline/verbs';
 import { assemble } from './assemble.js';
 import { DEFAULTS, type Config } from './config.js';
@@ -48,10 +48,7 @@ export default defineModule<Config>({
           right: { batches: build.rest, schema: right.schema, keys: plan.rightKeys },
           left: { batches: left.batches(), schema: left.schema, keys: plan.leftKeys },
         },
-        memoryBudget: ctx.memoryBudget,
-        tempDir: ctx.tempDir,
-        signal: ctx.signal,
-        logger: ctx.logger,
+        ...spillOptionsOf(ctx),
         process: (tables) => {
           const index = new JoinIndex(concatBatches(right.schema, tables.right.batches), plan.rightKeys, { nullSafe: config.null_safe });
           return joinBatches(plan, index, residual, left.schema, tables.left.batches, counts, ctx.signal);

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { checkWritable, defineModule, ModuleError, type Artifact, requireInput, writeFileAtomic } from '@pypeline/sdk';
+import { jsonRowEncoder } from '@pypeline/verbs';
 import { DEFAULTS, type Config } from './config.js';
-import { rowEncoder } from '@pypeline/verbs';
 
 export type { Config } from './config.js';
 
@@ -37,14 +37,15 @@ export default defineModule<Config>({
 
 /** The file's text, one chunk per record batch, so a large input is never one giant string. */
 async function* serialize(input: Artifact, format: 'jsonl' | 'array', signal: AbortSignal, counted: (n: number) => void): AsyncGenerator<string> {
-  const encode = rowEncoder(input.schema.fields);
+  // Each row is written as text: JSON.stringify would round 64-bit integers and decimals.
+  const encodeRow = jsonRowEncoder(input.schema.fields);
   let first = true;
   if (format === 'array') yield '[';
   for await (const batch of input.batches()) {
     signal.throwIfAborted();
     const columns = batch.data.children;
     const lines: string[] = [];
-    for (let i = 0; i < batch.numRows; i++) lines.push(encode(columns, i));
+    for (let i = 0; i < batch.numRows; i++) lines.push(encodeRow(columns, i));
     counted(batch.numRows);
     if (lines.length === 0) continue;
     if (format === 'jsonl') yield `${lines.join('\n')}\n`;

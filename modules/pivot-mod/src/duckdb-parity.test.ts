@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import type { Table } from 'apache-arrow';
-import { MemoryArtifact, type ModuleOutputs } from '@pypeline/sdk';
+import { MemoryArtifact, toTable, type ModuleOutput, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
-import { openDuckDb, type TestDuckDb } from '@pypeline/test-services';
+import { filteredToNothing, inBatchesOf, openDuckDb, type TestDuckDb } from '@pypeline/test-services';
+import { takeRows } from '@pypeline/verbs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pivotMod from './index.js';
 import type { Config } from './config.js';
@@ -29,17 +30,28 @@ beforeAll(async () => {
   await duck.run(`CREATE TABLE t AS ${INPUT}`);
   await duck.run(`CREATE TABLE narrow AS SELECT g, r, p, x FROM t`);
   await duck.run(`CREATE TABLE e AS SELECT * FROM t LIMIT 0`);
-  for (const name of ['t', 'narrow', 'e']) tables.set(name, await duck.table(`SELECT * FROM ${name}`));
+  await duck.run(`CREATE TABLE f AS SELECT * FROM t WHERE false`);
+  // many groups (some keys null) for the out-of-core run
+  await duck.run(`CREATE TABLE big AS ${INPUT.replace('range(300)', 'range(6000)').replace('(i % 7)::INTEGER AS g', `${nullEvery(50, '(i % 700)::INTEGER')} AS g`)}`);
+  for (const name of ['t', 'narrow', 'e', 'big']) tables.set(name, await duck.table(`SELECT * FROM ${name}`));
+  // t filtered to nothing: 0-row batches as filter_mod leaves them
+  tables.set('f', filteredToNothing(tables.get('t')!, takeRows));
 }, 60_000);
 afterAll(() => duck.close());
 
-async function ours(table: string, config: Config): Promise<Table> {
-  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'wide' });
-  return ((await pivotMod.run({ input: new MemoryArtifact(tables.get(table)!) }, ctx)) as ModuleOutputs).output as Table;
+/** Our result; with a `memoryBudget` the input comes in 250-row batches, so a small budget spills (`logs` gets the log messages). */
+async function ours(table: string, config: Config, memoryBudget?: number, logs: string[] = []): Promise<Table> {
+  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'wide', memoryBudget });
+  const t = tables.get(table)!;
+  const input = memoryBudget === undefined ? t : inBatchesOf(t, 250);
+  const result = await toTable(((await pivotMod.run({ input: new MemoryArtifact(input) }, ctx)) as ModuleOutputs).output as ModuleOutput);
+  logs.push(...ctx.logs.map((l) => l.msg));
+  expect(ctx.globals.get('row_count')).toBe(result.numRows);
+  return result;
 }
 
-async function expectSame(table: string, config: Config, sql: string): Promise<void> {
-  const result = await ours(table, config);
+async function expectSame(table: string, config: Config, sql: string, result?: Table): Promise<void> {
+  result ??= await ours(table, config);
   await duck.register('ours', result);
   const expected = `SELECT * FROM (${sql})`;
   const describe = async (q: string) => (await duck.rows(`DESCRIBE ${q}`)).map(([name, type]) => [name, type === 'HUGEINT' ? 'BIGINT' : type]);
@@ -62,13 +74,26 @@ const CASES: [string, string, Config, string][] = [
   ['an integer pivot column (names sorted as text)', 't', { pivot: 'k', aggregate: 'sum(f)', group_by: ['g'] }, 'PIVOT t ON k USING sum(f) GROUP BY g'],
   ['group_by left out: every other column', 'narrow', { pivot: 'p', aggregate: 'sum(x)' }, 'PIVOT narrow ON p USING sum(x)'],
   ['an empty input', 'e', { pivot: 'p', aggregate: 'sum(x)', group_by: ['g'] }, 'PIVOT e ON p USING sum(x) GROUP BY g'],
+  ['an input filtered to nothing', 'f', { pivot: 'p', aggregate: 'count(*)', group_by: ['g', 'r'] }, 'PIVOT f ON p USING count(*) GROUP BY g, r'],
+  ['an input filtered to nothing, listed values', 'f', { pivot: 'p', aggregate: 'sum(x)', group_by: ['g'], values: ['a', 'b'] }, `PIVOT f ON p IN ('a', 'b') USING sum(x) GROUP BY g`],
+  ['an input filtered to nothing, no group_by', 'f', { pivot: 'p', aggregate: 'count(*)', group_by: [], values: ['a', 'b'] }, `SELECT count(*) FILTER (WHERE p = 'a') AS a, count(*) FILTER (WHERE p = 'b') AS b FROM f`],
 ];
 
 describe('pivot_mod against DuckDB', () => {
   for (const [label, table, config, sql] of CASES) it(label, () => expectSame(table, config, sql), 60_000);
 
+  it('spills past a tiny memory budget, partition by partition on the group keys, with discovered and listed values', async () => {
+    for (const config of [{ pivot: 'p', aggregate: 'sum(x)', group_by: ['g', 'r'] }, { pivot: 'r', aggregate: 'avg(f)', group_by: ['g'], values: ['Süd', 'north', 'none'] }] satisfies Config[]) {
+      const logs: string[] = [];
+      const spilled = await ours('big', config, 16_384, logs);
+      expect(logs).toContain('spilled to disk in partitions');
+      const on = config.values ? `${config.pivot} IN (${config.values.map((v) => `'${v}'`).join(', ')})` : config.pivot;
+      await expectSame('big', config, `PIVOT big ON ${on} USING ${config.aggregate} GROUP BY ${config.group_by.join(', ')}`, spilled);
+    }
+  }, 120_000);
+
   it('refuses more distinct values than max_columns, naming the count', async () => {
-    await expect(ours('t', { pivot: 'k', aggregate: 'count(*)', group_by: ['g'], max_columns: 5 })).rejects.toThrow('the pivot column "k" has 12 distinct values, more than max_columns (5)');
+    await expect(ours('t', { pivot: 'k', aggregate: 'count(*)', group_by: ['g'], max_columns: 5 })).rejects.toThrow('the pivot column "k" has more distinct values than max_columns (5): 12 in its first 300 rows');
   });
 
   it('reports every config problem at once', async () => {

@@ -1,5 +1,6 @@
 import { Field, RecordBatch, Schema, Struct, Table, Utf8, makeData, makeVector, type Data } from 'apache-arrow';
 import { defineModule, ModuleError, requireInput, type ConfigIssue } from '@pypeline/sdk';
+import { partitionedRun, spillOptionsOf } from '@pypeline/spill';
 import { AggregateError, aggregateGroups, castData, concatBatches, groupRows, takeRows, type Groups } from '@pypeline/verbs';
 import { DEFAULTS, type Config } from './config.js';
 import { pivotSchemas } from './output-schemas.js';
@@ -23,19 +24,66 @@ export default defineModule<Config>({
     const config = { ...DEFAULTS, ...ctx.config };
     const where = `pivot_mod (${ctx.moduleId})`;
     const input = requireInput(inputs, 'input', 'pivot_mod', 'connect a data edge to it, e.g. "sales.data - by_month.input"');
-    const table = await input.table();
-    const { plan, problems } = planPivot(config, table.schema);
+    const { plan, problems } = planPivot(config, input.schema);
     if (!plan) throw configError(where, problems);
-    const all = concatBatches(table.schema, table.batches);
-    const text = castData(all.data.children[table.schema.names.indexOf(config.pivot)], new Utf8());
-    const values = config.values?.map(String) ?? discover(text, config.max_columns, where, config.pivot);
-    const { schema, problems: clash } = pivotSchema(plan, table.schema, values);
-    if (!schema) throw configError(where, clash);
-    const out = pivot(plan, all, text, values, schema, where);
-    ctx.setGlobal('row_count', out.numRows);
-    ctx.setGlobal('column_count', values.length);
-    ctx.logger.info('pivoted', { rows_in: all.numRows, rows: out.numRows, columns: values.length });
-    return { output: new Table(schema, [out]) };
+    const at = input.schema.names.indexOf(config.pivot);
+    // Values to discover are gathered as the input is read, which is done (spilled or held)
+    // before the first group is pivoted.
+    const seen = config.values ? undefined : new Set<string>();
+    let read = 0;
+    async function* batches(): AsyncGenerator<RecordBatch> {
+      for await (const batch of input.batches()) {
+        read += batch.numRows;
+        if (seen) discover(castData(batch.data.children[at], new Utf8()), seen, read, config, where);
+        yield batch;
+      }
+    }
+    const layoutOf = (values: string[]) => {
+      const { schema, problems: clash } = pivotSchema(plan, input.schema, values);
+      if (!schema) throw configError(where, clash);
+      return { values, schema };
+    };
+    // Listed values give the output schema now; discovered ones once the input is read.
+    let layout = config.values ? layoutOf(config.values.map(String)) : undefined;
+    const counts = { rows: 0, out: 0 };
+    const pivotTable = (table: Table): RecordBatch => {
+      layout ??= layoutOf([...seen!].sort(byCodePoint));
+      const all = concatBatches(table.schema, table.batches);
+      const out = pivot(plan, all, castData(all.data.children[at], new Utf8()), layout.values, layout.schema, where);
+      counts.rows += all.numRows;
+      counts.out += out.numRows;
+      return out;
+    };
+    const done = () => {
+      ctx.setGlobal('row_count', counts.out);
+      ctx.setGlobal('column_count', layout!.values.length);
+      ctx.logger.info('pivoted', { rows_in: counts.rows, rows: counts.out, columns: layout!.values.length });
+    };
+    if (plan.groupBy.length === 0) {
+      // One output row for the whole input: nothing to partition by, so it is computed in memory.
+      const held: RecordBatch[] = [];
+      for await (const batch of batches()) held.push(batch);
+      const out = pivotTable(new Table(input.schema, held));
+      done();
+      return { output: new Table(out.schema, [out]) };
+    }
+    // Every row of a group meets in one partition: pivoting partition by partition gives the
+    // rows of the whole input (in partition order, once spilled).
+    const partitions = partitionedRun({
+      inputs: { input: { batches: batches(), schema: input.schema, keys: plan.groupBy } },
+      ...spillOptionsOf(ctx),
+      process: ({ input: table }) => pivotTable(table),
+    });
+    async function* output(): AsyncGenerator<RecordBatch> {
+      let yielded = false;
+      for await (const batch of partitions) {
+        if (yielded && batch.numRows === 0) continue;
+        yielded = true;
+        yield batch.schema === layout!.schema ? batch : new RecordBatch(layout!.schema, batch.data);
+      }
+      done();
+    }
+    return { output: Object.assign(output(), layout ? { schema: layout.schema } : {}) };
   },
 });
 
@@ -43,20 +91,20 @@ function configError(where: string, problems: ConfigIssue[]): ModuleError {
   return new ModuleError(`${where}: ${problems.map((p) => `${p.key.join('.')}: ${p.message}`).join('; ')}`, { retryable: false, hint: problems.find((p) => p.hint)?.hint });
 }
 
-/** The distinct non-null pivot texts sorted by code point (DuckDB's order for discovered values), at most `max`. */
-function discover(text: Data, max: number, where: string, pivot: string): string[] {
-  const seen = new Set<string>();
+/** Adds the non-null pivot texts of one batch to `seen`; more than max_columns of them is an error naming the count so far. */
+function discover(text: Data, seen: Set<string>, rows: number, config: Config, where: string): void {
   const vector = makeVector(text);
   for (let i = 0; i < text.length; i++) {
     const v = vector.get(i) as string | null;
     if (v !== null) seen.add(v);
   }
+  const max = config.max_columns ?? DEFAULTS.max_columns;
   if (seen.size > max) {
-    throw new ModuleError(`${where}: the pivot column "${pivot}" has ${seen.size} distinct values, more than max_columns (${max})`, { retryable: false, hint: 'list the values you want as columns in values, or raise max_columns' });
+    throw new ModuleError(`${where}: the pivot column "${config.pivot}" has more distinct values than max_columns (${max}): ${seen.size} in its first ${rows} rows`, { retryable: false, hint: 'list the values you want as columns in values, or raise max_columns' });
   }
-  return [...seen].sort(byCodePoint);
 }
 
+/** Discovered values in DuckDB's order: by code point. */
 function byCodePoint(a: string, b: string): number {
   const [x, y] = [[...a], [...b]];
   for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i].codePointAt(0)! - y[i].codePointAt(0)!;

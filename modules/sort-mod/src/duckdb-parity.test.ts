@@ -2,7 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { MemoryArtifact, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
+import { filteredToNothing, inBatchesOf } from '@pypeline/test-services';
 import { Float64, Int32, Table, Utf8, vectorFromArray, type RecordBatch } from 'apache-arrow';
+import { takeRows } from '@pypeline/verbs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sortMod from './index.js';
 import type { Config } from './config.js';
@@ -44,12 +46,13 @@ afterAll(() => {
   db?.closeSync();
 });
 
-async function sorted(config: Config, input: Table): Promise<unknown[][]> {
-  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'sort' });
+async function sorted(config: Config, input: Table, memoryBudget?: number, logs: string[] = []): Promise<unknown[][]> {
+  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'sort', memoryBudget });
   const out = ((await sortMod.run({ input: new MemoryArtifact(input) }, ctx)) as ModuleOutputs).output as Table | AsyncIterable<RecordBatch>;
   const batches: RecordBatch[] = [];
   if (out instanceof Table) batches.push(...out.batches);
   else for await (const batch of out) batches.push(batch);
+  logs.push(...ctx.logs.map((l) => l.msg));
   return batches.flatMap((b) => b.toArray().map((r) => [r.id, r.k, r.s, r.x]));
 }
 
@@ -75,4 +78,19 @@ describe('sort_mod against DuckDB ORDER BY', () => {
     expect(await sorted(CASES[0][0], table.slice(0, 0))).toEqual([]);
     expect(await duckdb(CASES[0][1], 'false')).toEqual([]);
   });
+
+  it('gives no rows for an input filtered to nothing (0-row batches as filter_mod leaves them), in memory and at a tiny budget', async () => {
+    for (const [config, orderBy] of CASES) {
+      expect(await duckdb(orderBy, 'false')).toEqual([]);
+      for (const budget of [undefined, 4096]) expect(await sorted(config, filteredToNothing(inBatchesOf(table, 250), takeRows), budget)).toEqual([]);
+    }
+  }, 60_000);
+
+  it('agrees at a tiny budget (sorted runs spilled and merged)', async () => {
+    for (const [config, orderBy] of CASES) {
+      const logs: string[] = [];
+      expect(await sorted(config, inBatchesOf(table, 250), 16_384, logs)).toEqual(await duckdb(orderBy));
+      expect(logs.some((m) => /spill/i.test(m)), logs.join('; ')).toBe(true);
+    }
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
 import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
-import { externalSort } from '@pypeline/spill';
+import { externalSort, spillOptionsOf } from '@pypeline/spill';
 import { parseSortKeys, SORT_KEY_FORMS } from '@pypeline/verbs';
 import { DEFAULTS, type Config } from './config.js';
 import { sortSchemas } from './output-schemas.js';
@@ -25,7 +25,7 @@ export default defineModule<Config>({
     const missing = keys.find((k) => !schema.names.includes(k.column));
     if (missing) throw new ModuleError(`sort column "${missing.column}" does not exist; the columns are: ${schema.names.join(', ')}`, { retryable: false, hint: 'fix the column name in "by"' });
     // In memory when the input fits ctx.memoryBudget; else sorted runs on disk, merged back.
-    const sorted = externalSort(input.batches(), { schema, keys, memoryBudget: ctx.memoryBudget, tempDir: ctx.tempDir, signal: ctx.signal, logger: ctx.logger });
+    const sorted = externalSort(input.batches(), { schema, keys, ...spillOptionsOf(ctx) });
     async function* output(): AsyncGenerator<RecordBatch> {
       let rows = 0;
       for await (const batch of sorted) {

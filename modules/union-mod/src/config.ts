@@ -6,7 +6,7 @@ export interface Config {
    */
   by_name?: boolean;
   /**
-   * Keep one of each set of equal rows (SQL `UNION`, nulls equal), the first in input order; this holds the distinct rows in memory. By default every row is kept (`UNION ALL`) and batches stream through
+   * Keep one of each set of equal rows (SQL `UNION`, nulls equal): the first in input order when the rows fit in `settings.spill.memory_budget`, else the rows are hash-partitioned to disk and deduplicated partition by partition (output order then goes by partition). By default every row is kept (`UNION ALL`) and batches stream through
    * @default false
    */
   distinct?: boolean;

@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { Table } from 'apache-arrow';
 import { MemoryArtifact, inputKey, toTable, type ModuleOutput, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
-import { openDuckDb, type TestDuckDb } from '@pypeline/test-services';
+import { filteredToNothing, inBatchesOf, openDuckDb, type TestDuckDb } from '@pypeline/test-services';
+import { takeRows } from '@pypeline/verbs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import unionMod from './index.js';
 import type { Config } from './config.js';
@@ -28,6 +29,9 @@ const INPUTS: Record<string, string> = {
   texts: `SELECT (i % 6)::INTEGER AS id, ${nullEvery(3, `'#' || i`)} AS amount FROM range(8) r(i)`,
   pos3: `SELECT (i % 9)::BIGINT AS code, ${nullEvery(3, WORD)} AS label, ${nullEvery(5, '(i % 4) / 4')}::DOUBLE AS score FROM range(30) r(i)`,
   nothing: `SELECT 'x' AS name, 1::INTEGER AS id FROM range(0)`,
+  // larger inputs for the out-of-core run: ~1,000 distinct rows among 6,000
+  big1: `SELECT (i % 400)::INTEGER AS id, ${nullEvery(5, WORD)} AS name, ${nullEvery(4, '(i % 3)::INTEGER')} AS amount FROM range(3000) r(i)`,
+  big2: `SELECT ${nullEvery(7, '(i % 5) * 1.5')}::DOUBLE AS amount, (i % 300)::BIGINT AS id, ${nullEvery(6, WORD)} AS name FROM range(3000) r(i)`,
 };
 
 let duck: TestDuckDb;
@@ -39,14 +43,24 @@ beforeAll(async () => {
     await duck.run(`CREATE TABLE ${name} AS ${sql}`);
     tables.set(name, await duck.table(`SELECT * FROM ${name}`));
   }
+  // Inputs downstream of a filter that matched nothing: 0-row batches as filter_mod leaves them.
+  for (const name of ['ints', 'wide']) {
+    await duck.run(`CREATE TABLE ${name}_none AS SELECT * FROM ${name} WHERE false`);
+    tables.set(`${name}_none`, filteredToNothing(tables.get(name)!, takeRows));
+  }
 }, 60_000);
 afterAll(() => duck.close());
 
-async function ours(names: string[], config: Config): Promise<Table> {
-  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'all' });
-  const inputs = Object.fromEntries(names.map((n, i) => [inputKey('inputs', i), new MemoryArtifact(tables.get(n)!)]));
+/** Our result; with a `memoryBudget` the inputs come in 250-row batches, so a small budget spills (`logs` gets the log messages). */
+async function ours(names: string[], config: Config, memoryBudget?: number, logs: string[] = []): Promise<Table> {
+  const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'all', memoryBudget });
+  const sliced = (t: Table) => (memoryBudget === undefined ? t : inBatchesOf(t, 250));
+  const inputs = Object.fromEntries(names.map((n, i) => [inputKey('inputs', i), new MemoryArtifact(sliced(tables.get(n)!))]));
   const outputs = (await unionMod.run(inputs, ctx)) as ModuleOutputs;
-  return await toTable(outputs.output as ModuleOutput);
+  const table = await toTable(outputs.output as ModuleOutput);
+  logs.push(...ctx.logs.map((l) => l.msg));
+  expect(ctx.globals.get('row_count')).toBe(table.numRows);
+  return table;
 }
 
 function duckSql(names: string[], config: Config): string {
@@ -55,8 +69,8 @@ function duckSql(names: string[], config: Config): string {
   return names.map((n) => `SELECT * FROM ${n}`).join(` ${op} `);
 }
 
-async function expectSame(names: string[], config: Config): Promise<void> {
-  const result = await ours(names, config);
+async function expectSame(names: string[], config: Config, result?: Table): Promise<void> {
+  result ??= await ours(names, config);
   await duck.register('ours', result);
   const expected = duckSql(names, config);
   expect(await duck.rows('DESCRIBE ours').then((r) => r.map((c) => c.slice(0, 2)))).toEqual(await duck.rows(`DESCRIBE ${expected}`).then((r) => r.map((c) => c.slice(0, 2))));
@@ -72,6 +86,8 @@ const CASES: [string, string[]][] = [
   ['numbers meeting text (cast to VARCHAR as DuckDB writes them)', ['wide', 'texts', 'ints']],
   ['one input', ['ints']],
   ['only empty inputs', ['empty', 'nothing']],
+  ['an input filtered to nothing among others', ['ints_none', 'wide', 'ints']],
+  ['only inputs filtered to nothing', ['ints_none', 'wide_none']],
 ];
 
 describe('union_mod against DuckDB', () => {
@@ -82,6 +98,17 @@ describe('union_mod against DuckDB', () => {
   }
 
   it.each([false, true])('by position, names from the first input (distinct: %s)', (distinct) => expectSame(['ints', 'pos3', 'ints'], { by_name: false, distinct }), 60_000);
+
+  it('distinct spills past a tiny memory budget, partition by partition, and keeps the same rows', async () => {
+    const logs: string[] = [];
+    const names = ['big1', 'big2', 'ints'];
+    const spilled = await ours(names, { distinct: true }, 16_384, logs);
+    expect(logs).toContain('spilled to disk in partitions');
+    await expectSame(names, { distinct: true }, spilled);
+    const inMemory: string[] = [];
+    await ours(names, { distinct: true }, 64 * 2 ** 20, inMemory);
+    expect(inMemory).not.toContain('spilled to disk in partitions');
+  }, 120_000);
 
   it('the generated inputs have duplicate rows, nulls and unicode', async () => {
     const [[all, unique, nulls, east]] = await duck.rows(`SELECT count(*), count(DISTINCT (id, name, amount)), count(*) FILTER (name IS NULL), count(*) FILTER (name = '東京') FROM ints`);

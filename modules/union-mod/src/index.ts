@@ -1,6 +1,7 @@
-import { RecordBatch, Struct, makeData, type Schema } from 'apache-arrow';
+import { RecordBatch, Struct, makeData, type Schema, type Table } from 'apache-arrow';
 import { defineModule, ModuleError, requireInputList, type Artifact, type ModuleContext } from '@pypeline/sdk';
-import { castData, concatBatches, groupRows, nullData, takeRows } from '@pypeline/verbs';
+import { partitionedRun, spillOptionsOf } from '@pypeline/spill';
+import { castData, concatBatches, distinctRows, nullData, takeRows } from '@pypeline/verbs';
 import { DEFAULTS, type Config } from './config.js';
 import { unionSchemas } from './output-schemas.js';
 import { planUnion, type UnionPlan } from './plan-union.js';
@@ -24,47 +25,66 @@ export default defineModule<Config>({
     if (!plan) {
       throw new ModuleError(`union_mod (${ctx.moduleId}) cannot stack its inputs: ${problems.map((p) => p.message).join('; ')}`, { retryable: false, hint: problems[0].hint });
     }
-    const stacked = stack(plan, list, ctx);
-    if (!config.distinct) return { output: Object.assign(stacked, { schema: plan.schema }) };
-    const batches: RecordBatch[] = [];
-    for await (const batch of stacked) batches.push(batch);
-    return { output: [distinctRows(plan.schema, batches, ctx)] };
+    const counts = { rows: 0, out: 0 };
+    const stacked = stack(plan, list, ctx, counts);
+    const output = config.distinct ? distinct(plan.schema, stacked, ctx) : stacked;
+    return { output: Object.assign(counted(output, plan.schema, ctx, counts, config.distinct), { schema: plan.schema }) };
   },
 });
 
 /**
  * Every input's batches in connection order, each laid out as the output: columns picked by the
  * plan, widened with castData (no copy when the type already agrees), nulls where an input lacks
- * a column. One batch at a time, so nothing is held whole; an empty batch when no input has a row.
+ * a column; empty batches dropped. One batch at a time, so nothing is held whole.
  */
-async function* stack(plan: UnionPlan, inputs: Artifact[], ctx: ModuleContext<Config>): AsyncGenerator<RecordBatch> {
+async function* stack(plan: UnionPlan, inputs: Artifact[], ctx: ModuleContext<Config>, counts: { rows: number }): AsyncGenerator<RecordBatch> {
   const { schema } = plan;
-  let rows = 0;
-  let yielded = false;
   for (const [i, input] of inputs.entries()) {
     let n = 0;
     for await (const batch of input.batches()) {
       ctx.signal.throwIfAborted();
-      if (batch.numRows === 0 && yielded) continue;
+      if (batch.numRows === 0) continue;
       const children = schema.fields.map((f, c) => (plan.sources[i][c] < 0 ? nullData(f.type, batch.numRows) : castData(batch.data.children[plan.sources[i][c]], f.type)));
       n += batch.numRows;
-      yielded = true;
       yield new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: batch.numRows, nullCount: 0, children }));
     }
     ctx.logger.debug('stacked input', { input: i, rows: n });
-    rows += n;
+    counts.rows += n;
   }
-  if (!yielded) yield concatBatches(schema, []);
-  ctx.setGlobal('row_count', rows);
-  ctx.logger.info('stacked', { inputs: inputs.length, rows });
+  ctx.logger.info('stacked', { inputs: inputs.length, rows: counts.rows });
 }
 
-/** SQL UNION: the first of each set of equal rows (nulls equal), in input order. */
-function distinctRows(schema: Schema, batches: RecordBatch[], ctx: ModuleContext<Config>): RecordBatch {
-  const all = concatBatches(schema, batches);
-  const groups = groupRows(all, schema.names as string[]);
-  const kept = groups.count === all.numRows ? all : (takeRows(all, groups.firstRow) as RecordBatch);
-  ctx.setGlobal('row_count', kept.numRows);
-  ctx.logger.info('kept distinct rows', { rows_in: all.numRows, rows: kept.numRows });
-  return kept;
+/**
+ * SQL UNION: one row of each set of equal rows (nulls equal). Equal rows meet in one partition
+ * of the shared out-of-core run (spilled past the memory budget), each deduplicated with
+ * distinct_mod's kernel; in memory the first of each in input order is kept.
+ */
+function distinct(schema: Schema, stacked: AsyncIterable<RecordBatch>, ctx: ModuleContext<Config>): AsyncIterable<RecordBatch> {
+  const keys = schema.names as string[];
+  return partitionedRun({
+    inputs: { input: { batches: stacked, schema, keys } },
+    ...spillOptionsOf(ctx),
+    process: ({ input: table }: { input: Table }) => {
+      const all = concatBatches(schema, table.batches);
+      const { kept } = distinctRows(all, keys, 'first');
+      return kept.length === all.numRows ? all : (takeRows(all, kept) as RecordBatch);
+    },
+  });
+}
+
+/**
+ * The output batches laid out as `schema` (a spilled partition comes back with an IPC copy of
+ * it), empty ones dropped but one when there is no row; `row_count` set at the end.
+ */
+async function* counted(batches: AsyncIterable<RecordBatch>, schema: Schema, ctx: ModuleContext<Config>, counts: { rows: number; out: number }, distinct: boolean): AsyncGenerator<RecordBatch> {
+  let yielded = false;
+  for await (const batch of batches) {
+    if (batch.numRows === 0 && yielded) continue;
+    yielded = true;
+    counts.out += batch.numRows;
+    yield batch.schema === schema ? batch : new RecordBatch(schema, batch.data);
+  }
+  if (!yielded) yield concatBatches(schema, []);
+  ctx.setGlobal('row_count', counts.out);
+  if (distinct) ctx.logger.info('kept distinct rows', { rows_in: counts.rows, rows: counts.out });
 }

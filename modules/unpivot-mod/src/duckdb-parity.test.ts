@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { Table } from 'apache-arrow';
 import { MemoryArtifact, toTable, type ModuleOutput, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
-import { openDuckDb, type TestDuckDb } from '@pypeline/test-services';
+import { filteredToNothing, openDuckDb, type TestDuckDb } from '@pypeline/test-services';
+import { takeRows } from '@pypeline/verbs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import unpivotMod from './index.js';
 import type { Config } from './config.js';
@@ -29,6 +30,7 @@ beforeAll(async () => {
   duck = await openDuckDb();
   await duck.run(`CREATE TABLE t AS ${INPUT}`);
   await duck.run(`CREATE TABLE e AS SELECT * FROM t LIMIT 0`);
+  await duck.run(`CREATE TABLE f AS SELECT * FROM t WHERE false`);
   input = await duck.table('SELECT * FROM t');
   empty = await duck.table('SELECT * FROM e');
 }, 60_000);
@@ -41,7 +43,8 @@ async function ours(table: Table, config: Config): Promise<Table> {
 }
 
 async function expectSame(table: string, config: Config, on: string): Promise<void> {
-  const result = await ours(table === 't' ? input : empty, config);
+  // f: t filtered to nothing (0-row batches as filter_mod leaves them)
+  const result = await ours(table === 't' ? input : table === 'f' ? filteredToNothing(input, takeRows) : empty, config);
   await duck.register('ours', result);
   const [name, value] = [config.name_column ?? 'name', config.value_column ?? 'value'];
   // INCLUDE NULLS has only the SQL standard form.
@@ -72,6 +75,13 @@ describe('unpivot_mod against DuckDB', () => {
   }
 
   it('an empty input', () => expectSame('e', { columns: ['q1', 'q3'] }, 'q1, q3'), 60_000);
+
+  for (const include_nulls of [false, true]) {
+    it(`an input filtered to nothing${include_nulls ? ', nulls included' : ''}`, async () => {
+      await expectSame('f', { columns: ['q1', 'q2', 'q3', 'q4 ☃'], include_nulls }, 'q1, q2, q3, "q4 ☃"');
+      await expectSame('f', { columns: ['näme', 'tag'], include_nulls }, '"näme", tag');
+    }, 60_000);
+  }
 
   it('refuses columns whose types do not meet, as DuckDB does, naming them', async () => {
     await expect(duck.rows('UNPIVOT t ON q1, tag')).rejects.toThrow('Cannot unpivot columns of types INTEGER and VARCHAR');

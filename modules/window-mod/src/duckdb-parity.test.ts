@@ -6,7 +6,8 @@ import { Table, type RecordBatch } from 'apache-arrow';
 import { readParquetFile, writeParquetFile } from '@pypeline/parquet';
 import { MemoryArtifact, type ModuleOutputs } from '@pypeline/sdk';
 import { createTestContext } from '@pypeline/sdk/testing';
-import { openDuckDb, type TestDuckDb } from '@pypeline/test-services';
+import { filteredToNothing, inBatchesOf, openDuckDb, type TestDuckDb } from '@pypeline/test-services';
+import { takeRows } from '@pypeline/verbs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import windowMod from './index.js';
 import type { Config } from './config.js';
@@ -216,4 +217,15 @@ describe('window_mod against DuckDB window functions', () => {
     expect(table.schema.fields.map((f) => String(f.type))).toEqual(full.table.schema.fields.map((f) => String(f.type)));
     expect(await duck.rows(`SELECT count(*) FROM (SELECT row_number() OVER (${group.over}) FROM t WHERE false)`)).toEqual([['0']]);
   }, 60_000);
+
+  it.each(GROUPS.map((g) => [g.over, g] as const))('OVER (%s): no rows for an input filtered to nothing (0-row batches), in memory and at a tiny budget', async (_, group) => {
+    const full = await windowed(configOf(group), input);
+    for (const budget of [undefined, 40_000]) {
+      const { table } = await windowed(configOf(group), filteredToNothing(inBatchesOf(input, 500), takeRows), budget);
+      expect(table.numRows).toBe(0);
+      expect(table.schema.fields.map((f) => `${f.name}: ${String(f.type)}`)).toEqual(full.table.schema.fields.map((f) => `${f.name}: ${String(f.type)}`));
+    }
+    const expected = Object.entries(group.columns).map(([name, [, sql]]) => `${/^(.*\))/.exec(sql)![1]} OVER (${group.over}) AS ${name}`).join(', ');
+    expect(await duck.rows(`SELECT count(*) FROM (SELECT ${expected} FROM t WHERE false)`)).toEqual([['0']]);
+  }, 120_000);
 });

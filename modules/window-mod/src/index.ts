@@ -1,7 +1,7 @@
 import { Field, Float64, makeData, RecordBatch, Schema, Struct, type Data } from 'apache-arrow';
 import { ExprError } from '@pypeline/expr';
 import { configIssuesError, defineModule, ModuleError, requireInput, type ModuleContext } from '@pypeline/sdk';
-import { batchBytes, externalSort, partitionedRun } from '@pypeline/spill';
+import { batchBytes, externalSort, partitionedRun, spillOptionsOf } from '@pypeline/spill';
 import { parseSortKeys } from '@pypeline/verbs';
 import type { Config } from './config.js';
 import { computeWindows, type WindowPlan } from './compute-windows.js';
@@ -49,7 +49,7 @@ export default defineModule<Config>({
  * which is computed in memory whatever its size (said in the log).
  */
 async function* windowRows(batches: AsyncIterable<RecordBatch>, schema: Schema, plan: WindowPlan, ctx: ModuleContext<Config>, where: string): AsyncGenerator<RecordBatch> {
-  const spill = { memoryBudget: ctx.memoryBudget, tempDir: ctx.tempDir, signal: ctx.signal, logger: ctx.logger };
+  const spill = spillOptionsOf(ctx);
   if (plan.partitionBy.length === 0) {
     const held: RecordBatch[] = [];
     let bytes = 0;

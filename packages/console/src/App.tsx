@@ -4,6 +4,7 @@ import { FlowPage } from './pages/FlowPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { JobPage } from './pages/JobPage.js';
 import { RunPage } from './pages/RunPage.js';
+import { SchedulesPage } from './pages/SchedulesPage.js';
 import { href, useRoute, type Route } from './router.js';
 import { StreamPage } from './streams/StreamPage.js';
 import { StreamsPage } from './streams/StreamsPage.js';
@@ -33,6 +34,7 @@ export function App() {
       <nav class="sidebar">
         <a href="#/" class={route.page === 'home' ? 'active' : ''}>All jobs</a>
         <a href={href({ page: 'streams' })} class={route.page === 'streams' || route.page === 'stream' ? 'active' : ''}>Stream apps</a>
+        <a href={href({ page: 'schedules' })} class={route.page === 'schedules' ? 'active' : ''} data-testid="nav-schedules">Schedules</a>
         <h4>Jobs</h4>
         {jobs.filter((j) => j.kind === 'job').map((j) => (
           <a href={href({ page: 'job', name: j.name })} class={isActive(route, j) ? 'active' : ''}>
@@ -51,6 +53,7 @@ export function App() {
         {route.page === 'run' && <RunPage id={route.id} key={route.id} />}
         {route.page === 'streams' && <StreamsPage />}
         {route.page === 'stream' && <StreamPage id={route.id} key={route.id} />}
+        {route.page === 'schedules' && <SchedulesPage />}
       </main>
     </div>
   );

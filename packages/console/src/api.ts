@@ -77,6 +77,28 @@ export interface RunView {
   finishedAt?: string;
   durationMs?: number;
   errors: RunError[];
+  /** Set when one of the job's triggers started the run. */
+  trigger?: RunTrigger;
+}
+
+export interface RunTrigger {
+  kind: 'cron' | 'file_arrival' | 'job_success';
+  id: string;
+  /** Cron: the tick (ISO); file_arrival: the file; job_success: the run that succeeded. */
+  tick: string;
+}
+
+/** A trigger as the job folder keeps it (GET /schedules). */
+export type Trigger =
+  | { kind: 'cron'; id: string; context: string; cron: string; timezone: string; catch_up: 'none' | 'last' | 'all' }
+  | { kind: 'file_arrival'; id: string; context: string; folder: string; pattern: string; context_var: string }
+  | { kind: 'job_success'; id: string; context: string; job: string };
+
+export interface Schedule {
+  job: string;
+  trigger: Trigger;
+  next?: string;
+  last?: { key: string; run: string; firedAt: string; status?: RunPhase; tick?: string };
 }
 
 export interface JobEntry {
@@ -147,6 +169,7 @@ export const api = {
   flow: (file: string) => call<FlowDetail>('GET', `/flows/${encodeURIComponent(file)}`),
   history: (name: string) => call<{ runs: RunView[] }>('GET', `/jobs/${encodeURIComponent(name)}/runs?limit=100`).then((r) => r.runs),
   run: (id: string) => call<RunView>('GET', `/runs/${encodeURIComponent(id)}`),
+  schedules: () => call<{ schedules: Schedule[] }>('GET', '/schedules').then((r) => r.schedules),
   start: (name: string, context = 'default') => call<{ id: string }>('POST', `/jobs/${encodeURIComponent(name)}/runs?context=${encodeURIComponent(context)}`, {}),
   cancel: (id: string) => call<{ id: string }>('POST', `/runs/${encodeURIComponent(id)}/cancel`),
   resume: (id: string) => call<{ id: string }>('POST', `/runs/${encodeURIComponent(id)}/resume`),

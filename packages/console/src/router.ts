@@ -6,7 +6,8 @@ export type Route =
   | { page: 'flow'; file: string }
   | { page: 'run'; id: string }
   | { page: 'streams' }
-  | { page: 'stream'; id: string };
+  | { page: 'stream'; id: string }
+  | { page: 'schedules' };
 
 /** Routes live in the hash (`#/jobs/sample_etl`), so the server serves one static page. */
 export function parseRoute(hash: string): Route {
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'flows' && parts[1]) return { page: 'flow', file: parts[1] };
   if (parts[0] === 'runs' && parts[1]) return { page: 'run', id: parts[1] };
   if (parts[0] === 'streams') return parts[1] ? { page: 'stream', id: parts[1] } : { page: 'streams' };
+  if (parts[0] === 'schedules') return { page: 'schedules' };
   return { page: 'home' };
 }
 
@@ -26,6 +28,7 @@ export function href(route: Route): string {
     case 'run': return `#/runs/${encodeURIComponent(route.id)}`;
     case 'streams': return '#/streams';
     case 'stream': return `#/streams/${encodeURIComponent(route.id)}`;
+    case 'schedules': return '#/schedules';
   }
 }
 

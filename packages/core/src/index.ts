@@ -4,6 +4,9 @@ export type { StepRef, StepSpec, StepOptions, StepConfig, Template, PortRef, Val
 
 // Build: load → plan → job folder
 export { buildFlow, buildCheckedFlow, checkFlow, validateFlow, defaultDiscovery } from './build/build.js';
+export { knownJobs } from './build/known-jobs.js';
+export { dueTicks, nextTick, LATE_AFTER_MS, CATCH_UP_MAX } from './triggers/cron-schedule.js';
+export type { DueTicks } from './triggers/cron-schedule.js';
 export type { BuildResult, CheckResult, ValidateOptions, ValidateResult } from './build/build.js';
 export type { SchemaOptions } from './schema/propagate-schemas.js';
 export { checkModules } from './schema/check-modules.js';
@@ -13,14 +16,14 @@ export type { SchemasFile, EdgeSchemaJson, ColumnJson } from './schema/edge-sche
 export { loadFlowFile, loadFlowText, readFlowFile } from './flow/load-flow.js';
 export type { LoadedFlow } from './flow/load-flow.js';
 export { flowSchema, FLOW_SCHEMA_PATH } from './flow/flow-schema.js';
-export type { DistributedDocument, Flow, ModuleSpec, Settings } from './flow/types.js';
+export type { DistributedDocument, Flow, ModuleSpec, Settings, TriggerDocument } from './flow/types.js';
 export { formatDiagnostic, sortDiagnostics, formatPath } from './flow/diagnostics.js';
 export { didYouMean } from './flow/did-you-mean.js';
 export { contextProblems, contextValidator } from './flow/context-schema.js';
 export type { SchemaProblem } from './flow/schema-errors.js';
 export type { Diagnostic } from './flow/diagnostics.js';
 export { planFlow } from './plan/plan-flow.js';
-export type { Plan, Dag, DagNode, DataEdge, ControlEdge, SubFlow, ExecutionMetadata } from './plan/types.js';
+export type { Plan, Dag, DagNode, DataEdge, ControlEdge, SubFlow, ExecutionMetadata, PlannedTrigger } from './plan/types.js';
 
 // Registry
 export { discoverModules } from './registry/discover.js';

@@ -19,6 +19,8 @@ import { flowsRoute } from './routes/flows.js';
 import { jobsRoutes } from './routes/jobs.js';
 import { runControlRoutes } from './routes/run-control.js';
 import { streamsRoutes } from './routes/streams.js';
+import { schedulesRoute } from './routes/schedules.js';
+import { TriggerEngine, type Clock } from './triggers/trigger-engine.js';
 
 export interface ServerOptions {
   /** Folder of built jobs: `POST /jobs/<name>/runs` runs `<jobsDir>/<name>`. */
@@ -61,11 +63,18 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** Subscribers to every run's engine events, e.g. OpenTelemetry tracing (`pype serve --trace`). */
   listeners?: Listener[];
+  /**
+   * Fire the jobs' `triggers` (cron, file arrival, job success). Default true; `pype serve
+   * --no-triggers` turns it off. `clock` and `pollMs` are for tests.
+   */
+  triggers?: boolean | { clock?: Clock; pollMs?: number; settleMs?: number };
 }
 
 export interface PypeServer {
   app: FastifyInstance;
   runs: RunRegistry;
+  /** The engine that fires the jobs' triggers (running unless `triggers: false`). */
+  triggers: TriggerEngine;
   /** What the server took up from its store at start: runs an earlier process left unfinished. */
   recovered: Recovered;
   /** Where the runs are kept, for messages (a PostgreSQL store's without its password). */
@@ -102,15 +111,21 @@ export async function createServer(options: ServerOptions): Promise<PypeServer> 
   jobsRoutes(app, runs, options.jobsDir);
   flowsRoute(app, options.jobsDir, options.searchDirs);
   streamsRoutes(app);
+  const triggerOptions = typeof options.triggers === 'object' ? options.triggers : {};
+  const triggers = new TriggerEngine({ jobsDir: options.jobsDir, runs, store, log, ...triggerOptions });
+  schedulesRoute(app, triggers);
   await consoleRoutes(app, options.consoleDir);
   const recovered = await runs.recover();
   await removeOrphanUploads(options.uploadDir ? [options.uploadDir] : jobUploadFolders(options.jobsDir), store, log);
+  if (options.triggers !== false) triggers.start();
   return {
     app,
     runs,
+    triggers,
     recovered,
     storeLocation: store.location,
     async close(graceMs = 0) {
+      await triggers.stop();
       const left = await runs.drain(graceMs);
       await app.close();
       await store.close();

@@ -7,3 +7,6 @@ export { SqliteRunStore } from './sqlite-run-store.js';
 export { PostgresRunStore, DEFAULT_STORE_SCHEMA } from './postgres-run-store.js';
 export { contextProblems } from './check-context.js';
 export type { ContextProblem } from './check-context.js';
+export { TriggerEngine, systemClock } from './triggers/trigger-engine.js';
+export type { Clock, ScheduleView, TriggerEngineOptions } from './triggers/trigger-engine.js';
+export type { RunTrigger, TriggerFire } from './run-store.js';

@@ -1,14 +1,16 @@
 import { PypeError, type PypeEvent } from '@pypeline/core';
 import { connect, describeConnection, quoteIdent } from '@pypeline/postgres';
 import { errorMessage } from '@pypeline/sdk';
-import { emptyCounts, fromRow, toJson, toRow, type RunPhase, type RunRow, type RunStore, type StoredRun } from './run-store.js';
+import { emptyCounts, fromFireRow, fromRow, toJson, toRow, type FireRow, type RunPhase, type RunRow, type RunStore, type StoredRun, type TriggerFire } from './run-store.js';
 
 /** The schema that holds the tables when the URL names none (`?schema=…`). */
 export const DEFAULT_STORE_SCHEMA = 'pype_serve';
 
 type Client = Awaited<ReturnType<typeof connect>>;
 
-const COLUMNS = ['id', 'job', 'job_dir', 'status', 'run_id', 'context_name', 'context', 'created_at', 'started_at', 'finished_at', 'duration_ms', 'errors', 'upload_dir', 'resume'] as const;
+const COLUMNS = ['id', 'job', 'job_dir', 'status', 'run_id', 'context_name', 'context', 'created_at', 'started_at', 'finished_at', 'duration_ms', 'errors', 'upload_dir', 'resume', 'started_by'] as const;
+/** The SQL types of the columns that are not text, for parameters PostgreSQL cannot infer. */
+const CASTS: Partial<Record<(typeof COLUMNS)[number], string>> = { duration_ms: '::bigint', resume: '::integer' };
 
 /** True for a `--db` value that names a PostgreSQL database rather than a SQLite file. */
 export function isPostgresUrl(database: string): boolean {
@@ -61,6 +63,10 @@ export class PostgresRunStore implements RunStore {
         seq bigserial PRIMARY KEY, id text NOT NULL UNIQUE, job text NOT NULL, job_dir text NOT NULL, status text NOT NULL, run_id text,
         context_name text NOT NULL, context text NOT NULL, created_at text NOT NULL, started_at text, finished_at text, duration_ms bigint,
         errors text NOT NULL, upload_dir text, resume integer NOT NULL DEFAULT 0)`);
+      await client.query(`ALTER TABLE ${s}.runs ADD COLUMN IF NOT EXISTS started_by text`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${s}.trigger_fires (
+        seq bigserial PRIMARY KEY, job text NOT NULL, trigger text NOT NULL, key text NOT NULL, run text NOT NULL, fired_at text NOT NULL, UNIQUE (job, trigger, key))`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${s}.trigger_armed (job text NOT NULL, trigger text NOT NULL, since text NOT NULL, PRIMARY KEY (job, trigger))`);
       await client.query(`CREATE INDEX IF NOT EXISTS runs_unfinished ON ${s}.runs (seq) WHERE finished_at IS NULL`);
       await client.query(`CREATE INDEX IF NOT EXISTS runs_by_job ON ${s}.runs (job, seq)`);
       await client.query(`CREATE TABLE IF NOT EXISTS ${s}.run_events (
@@ -118,6 +124,34 @@ export class PostgresRunStore implements RunStore {
   async forgetFinished(keep: number): Promise<void> {
     await this.query(`DELETE FROM ${this.schema}.runs WHERE finished_at IS NOT NULL AND seq < (
       SELECT min(seq) FROM (SELECT seq FROM ${this.schema}.runs WHERE finished_at IS NOT NULL ORDER BY seq DESC LIMIT $1) AS newest)`, [Math.max(1, keep)]);
+  }
+
+  /** One statement, so one transaction: the run is inserted only when its fire was. */
+  async addTriggered(run: StoredRun, fire: TriggerFire): Promise<boolean> {
+    const row = toRow(run);
+    const values = COLUMNS.map((c, i) => `$${i + 6}${CASTS[c] ?? ''}`).join(', ');
+    const { rows } = await this.query(`WITH fire AS (
+        INSERT INTO ${this.schema}.trigger_fires (job, trigger, key, run, fired_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (job, trigger, key) DO NOTHING RETURNING run)
+      INSERT INTO ${this.schema}.runs (${COLUMNS.join(', ')}) SELECT ${values} FROM fire RETURNING id`,
+    [fire.job, fire.trigger, fire.key, fire.run, fire.firedAt, ...COLUMNS.map((c) => row[c])]);
+    return rows.length === 1;
+  }
+
+  async lastFire(job: string, trigger: string): Promise<TriggerFire | undefined> {
+    const { rows } = await this.query<FireRow>(`SELECT * FROM ${this.schema}.trigger_fires WHERE job = $1 AND trigger = $2 ORDER BY seq DESC LIMIT 1`, [job, trigger]);
+    return rows[0] && fromFireRow(rows[0]);
+  }
+
+  async firedKeys(job: string, trigger: string, keys: string[]): Promise<Set<string>> {
+    const { rows } = await this.query<{ key: string }>(`SELECT key FROM ${this.schema}.trigger_fires WHERE job = $1 AND trigger = $2 AND key = ANY($3::text[])`, [job, trigger, keys]);
+    return new Set(rows.map((r) => r.key));
+  }
+
+  async armedSince(job: string, trigger: string, now: string): Promise<string> {
+    const { rows } = await this.query<{ since: string }>(`WITH armed AS (
+        INSERT INTO ${this.schema}.trigger_armed (job, trigger, since) VALUES ($1, $2, $3) ON CONFLICT (job, trigger) DO NOTHING RETURNING since)
+      SELECT since FROM armed UNION ALL SELECT since FROM ${this.schema}.trigger_armed WHERE job = $1 AND trigger = $2`, [job, trigger, now]);
+    return rows[0].since;
   }
 
   async close(): Promise<void> {

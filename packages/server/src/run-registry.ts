@@ -3,7 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { loadJob, PypeError, runJob, summarize, type DistributedDocument, type Listener, type ModuleSummary, type PypeEvent, type RunOptions, type SubflowExecutor } from '@pypeline/core';
 import { errorMessage, type Thrown } from '@pypeline/sdk';
 import { resumePlan } from './resume-plan.js';
-import type { RunError, RunPhase, RunStore, StoredRun } from './run-store.js';
+import type { RunError, RunPhase, RunStore, RunTrigger, StoredRun } from './run-store.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
 
 export type { RunPhase } from './run-store.js';
@@ -69,6 +69,7 @@ export class RunRegistry {
   private readonly active = new Map<string, RunRecord>();
   private readonly watchers = new Map<string, Set<Watcher>>();
   private readonly detachers = new Set<() => void>();
+  private readonly finishers = new Set<(run: StoredRun) => void>();
   private readonly chains = new Map<string, Promise<void>>();
   private readonly executing = new Set<Promise<void>>();
   private readonly stop = new AbortController();
@@ -102,6 +103,20 @@ export class RunRegistry {
   async start(record: Omit<RunRecord, 'status' | 'events' | 'errors' | 'createdAt'>): Promise<RunRecord> {
     const run: RunRecord = { ...record, status: 'queued', events: [], errors: [], createdAt: new Date().toISOString() };
     await this.store.add(stored(run));
+    this.active.set(run.id, run);
+    this.enqueue(run);
+    return run;
+  }
+
+  /**
+   * Accepts a run a trigger started, as `start` does, unless the store already holds a fire of
+   * that trigger for `key` (then nothing is started: undefined). The run and its fire are saved
+   * in one transaction.
+   */
+  async startTriggered(record: Omit<RunRecord, 'status' | 'events' | 'errors' | 'createdAt'> & { trigger: RunTrigger }, key: string): Promise<RunRecord | undefined> {
+    const run: RunRecord = { ...record, status: 'queued', events: [], errors: [], createdAt: new Date().toISOString() };
+    const fresh = await this.store.addTriggered(stored(run), { job: run.job, trigger: record.trigger.id, key, run: run.id, firedAt: run.createdAt });
+    if (!fresh) return undefined;
     this.active.set(run.id, run);
     this.enqueue(run);
     return run;
@@ -174,6 +189,12 @@ export class RunRegistry {
   onDetach(fn: () => void): () => void {
     this.detachers.add(fn);
     return () => this.detachers.delete(fn);
+  }
+
+  /** Calls `fn` with each run once its final status is saved (the triggers that follow a job's success); returns an unsubscribe. */
+  onFinished(fn: (run: StoredRun) => void): () => void {
+    this.finishers.add(fn);
+    return () => this.finishers.delete(fn);
   }
 
   counts(): Promise<Record<RunPhase, number>> {
@@ -337,6 +358,7 @@ export class RunRegistry {
     run.durationMs = run.startedAt ? Date.parse(run.finishedAt) - Date.parse(run.startedAt) : 0;
     await this.write(run, (s) => this.store.update(s, true));
     this.observe((o) => o.finished(run));
+    for (const fn of this.finishers) fn(stored(run));
     if (run.uploadDir) rmSync(run.uploadDir, { recursive: true, force: true });
     this.active.delete(run.id);
     await this.write(run, () => this.store.forgetFinished(this.options.keepRuns ?? 1000));

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { PypeEvent } from '@pypeline/core';
 import { describeWithService, postgresTestConfig, uniqueName } from '@pypeline/test-services';
 import { connect } from '@pypeline/postgres';
+import Database from 'better-sqlite3';
 import { PostgresRunStore } from './postgres-run-store.js';
 import type { RunStore, StoredRun } from './run-store.js';
 import { SqliteRunStore } from './sqlite-run-store.js';
@@ -63,6 +64,27 @@ function runStoreContract(open: () => Promise<RunStore>): void {
     await (await open()).close();
   });
 
+  it('saves a triggered run with its fire at once, and never a second run for the same fire, also after a reopen', async () => {
+    const store = await open();
+    const trigger = { kind: 'cron' as const, id: 'nightly', tick: '2026-01-02T02:00:00.000Z' };
+    const fire = (runId: string, key = trigger.tick) => ({ job: 'j', trigger: 'nightly', key, run: runId, firedAt: '2026-01-02T02:00:01.000Z' });
+    expect(await store.armedSince('j', 'nightly', '2026-01-01T00:00:00.000Z')).toBe('2026-01-01T00:00:00.000Z');
+    expect(await store.armedSince('j', 'nightly', '2026-01-05T00:00:00.000Z')).toBe('2026-01-01T00:00:00.000Z');
+    expect(await store.addTriggered(run('t1', { trigger, durationMs: 3 }), fire('t1'))).toBe(true);
+    expect(await store.addTriggered(run('t2', { trigger }), fire('t2'))).toBe(false);
+    await store.close();
+    const again = await open();
+    expect(await again.addTriggered(run('t3', { trigger }), fire('t3'))).toBe(false);
+    expect(await again.get('t1')).toEqual(run('t1', { trigger, durationMs: 3 }));
+    expect(await again.get('t2')).toBeUndefined();
+    expect(await again.get('t3')).toBeUndefined();
+    expect(await again.addTriggered(run('t4', { trigger: { ...trigger, tick: 'next' } }), fire('t4', 'next'))).toBe(true);
+    expect(await again.lastFire('j', 'nightly')).toEqual(fire('t4', 'next'));
+    expect(await again.firedKeys('j', 'nightly', [trigger.tick, 'next', 'other'])).toEqual(new Set([trigger.tick, 'next']));
+    expect(await again.lastFire('j', 'other')).toBeUndefined();
+    await again.close();
+  });
+
   it('keeps the order of many writes issued without waiting', async () => {
     const store = await open();
     await store.add(run('burst'));
@@ -75,6 +97,23 @@ function runStoreContract(open: () => Promise<RunStore>): void {
 describe('SqliteRunStore', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'pype-store-')), 'state', 'runs.db');
   runStoreContract(async () => new SqliteRunStore(file));
+
+  it('opens a store written before triggers (version 1): its runs stay, and triggered runs can be added', async () => {
+    const old = join(mkdtempSync(join(tmpdir(), 'pype-store-')), 'runs.db');
+    const db = new Database(old);
+    db.exec(`CREATE TABLE runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, job TEXT NOT NULL, job_dir TEXT NOT NULL, status TEXT NOT NULL, run_id TEXT,
+      context_name TEXT NOT NULL, context TEXT NOT NULL, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT, duration_ms INTEGER, errors TEXT NOT NULL, upload_dir TEXT,
+      resume INTEGER NOT NULL DEFAULT 0);
+      INSERT INTO runs (id, job, job_dir, status, context_name, context, created_at, errors) VALUES ('v1run', 'j', '/jobs/j', 'queued', 'default', '{"n":1}', '2026-01-01T00:00:00.000Z', '[]');
+      PRAGMA user_version = 1;`);
+    db.close();
+    const store = new SqliteRunStore(old);
+    expect(await store.get('v1run')).toEqual(run('v1run'));
+    const trigger = { kind: 'job_success' as const, id: 'after', tick: 'v1run' };
+    expect(await store.addTriggered(run('v2run', { trigger }), { job: 'j', trigger: 'after', key: 'v1run', run: 'v2run', firedAt: 'now' })).toBe(true);
+    expect((await store.get('v2run'))?.trigger).toEqual(trigger);
+    await store.close();
+  });
 
   it('names the file and the fix when it cannot be opened', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pype-store-'));

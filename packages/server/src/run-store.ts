@@ -33,6 +33,28 @@ export interface StoredRun {
    * period): the next start continues it from its checkpoint.
    */
   resume?: boolean;
+  /** The trigger that started the run; absent for a run posted over HTTP. */
+  trigger?: RunTrigger;
+}
+
+/** What started a run on its own: one of the job's `triggers`, at one tick. */
+export interface RunTrigger {
+  kind: 'cron' | 'file_arrival' | 'job_success';
+  /** The trigger's id in the flow. */
+  id: string;
+  /** Cron: the tick's time (ISO, UTC); file_arrival: the file's path; job_success: the id of the run that succeeded. */
+  tick: string;
+}
+
+/** One firing of a trigger, kept so that it never fires twice for the same `key`. */
+export interface TriggerFire {
+  job: string;
+  trigger: string;
+  /** What makes the firing unique: the cron tick, the file's path and modification time, the run that succeeded. */
+  key: string;
+  /** The service id of the run it started. */
+  run: string;
+  firedAt: string;
 }
 
 /**
@@ -61,6 +83,18 @@ export interface RunStore {
   counts(): Promise<Record<RunPhase, number>>;
   /** Forgets all but the newest `keep` finished runs, with their events. */
   forgetFinished(keep: number): Promise<void>;
+  /**
+   * Saves a run a trigger started together with its fire, in one transaction (durably, as `add`):
+   * false, and nothing saved, when the store holds that fire (job, trigger, key) already. This
+   * is what keeps a trigger from firing twice for one tick across restarts.
+   */
+  addTriggered(run: StoredRun, fire: TriggerFire): Promise<boolean>;
+  /** The trigger's newest fire. */
+  lastFire(job: string, trigger: string): Promise<TriggerFire | undefined>;
+  /** Which of `keys` the trigger has fired for. */
+  firedKeys(job: string, trigger: string, keys: string[]): Promise<Set<string>>;
+  /** When a server first saw the trigger (its first start after the trigger was built); saved by the first call as `now`. */
+  armedSince(job: string, trigger: string, now: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -80,6 +114,20 @@ export interface RunRow {
   errors: string;
   upload_dir: string | null;
   resume: number;
+  started_by: string | null;
+}
+
+/** The columns of a trigger fire. */
+export interface FireRow {
+  job: string;
+  trigger: string;
+  key: string;
+  run: string;
+  fired_at: string;
+}
+
+export function fromFireRow(row: FireRow): TriggerFire {
+  return { job: row.job, trigger: row.trigger, key: row.key, run: row.run, firedAt: row.fired_at };
 }
 
 export function toRow(run: StoredRun): RunRow {
@@ -98,6 +146,7 @@ export function toRow(run: StoredRun): RunRow {
     errors: toJson(run.errors),
     upload_dir: run.uploadDir ?? null,
     resume: run.resume ? 1 : 0,
+    started_by: run.trigger ? toJson(run.trigger) : null,
   };
 }
 
@@ -118,6 +167,7 @@ export function fromRow(row: RunRow): StoredRun {
   if (row.duration_ms !== null) run.durationMs = Number(row.duration_ms);
   if (row.upload_dir !== null) run.uploadDir = row.upload_dir;
   if (Number(row.resume)) run.resume = true;
+  if (row.started_by) run.trigger = JSON.parse(row.started_by);
   return run;
 }
 

@@ -3,9 +3,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { PypeError, type PypeEvent } from '@pypeline/core';
 import { errorCode, errorMessage } from '@pypeline/sdk';
-import { emptyCounts, fromRow, toJson, toRow, type RunPhase, type RunRow, type RunStore, type StoredRun } from './run-store.js';
+import { emptyCounts, fromFireRow, fromRow, toJson, toRow, type FireRow, type RunPhase, type RunRow, type RunStore, type StoredRun, type TriggerFire } from './run-store.js';
 
-const SCHEMA_VERSION = 1;
+/** 2: runs.started_by, trigger_fires and trigger_armed (the triggers of `pype serve`). */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -23,7 +24,8 @@ CREATE TABLE IF NOT EXISTS runs (
   duration_ms INTEGER,
   errors TEXT NOT NULL,
   upload_dir TEXT,
-  resume INTEGER NOT NULL DEFAULT 0
+  resume INTEGER NOT NULL DEFAULT 0,
+  started_by TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_unfinished ON runs (seq) WHERE finished_at IS NULL;
 CREATE INDEX IF NOT EXISTS runs_by_job ON runs (job, seq);
@@ -33,7 +35,25 @@ CREATE TABLE IF NOT EXISTS run_events (
   event TEXT NOT NULL,
   PRIMARY KEY (run, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS trigger_fires (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  job TEXT NOT NULL,
+  trigger TEXT NOT NULL,
+  key TEXT NOT NULL,
+  run TEXT NOT NULL,
+  fired_at TEXT NOT NULL,
+  UNIQUE (job, trigger, key)
+);
+CREATE TABLE IF NOT EXISTS trigger_armed (
+  job TEXT NOT NULL,
+  trigger TEXT NOT NULL,
+  since TEXT NOT NULL,
+  PRIMARY KEY (job, trigger)
+) WITHOUT ROWID;
 `;
+
+/** Version 1 stores (before triggers) get the column the CREATE TABLE above has. */
+const MIGRATIONS: Record<number, string> = { 1: 'ALTER TABLE runs ADD COLUMN started_by TEXT' };
 
 /**
  * The run store in one SQLite file (WAL). The file is locked for this process alone while it is
@@ -48,8 +68,13 @@ export class SqliteRunStore implements RunStore {
     this.db = openDatabase(location);
     const db = this.db;
     this.statements = {
-      add: db.prepare(`INSERT INTO runs (id, job, job_dir, status, run_id, context_name, context, created_at, started_at, finished_at, duration_ms, errors, upload_dir, resume)
-        VALUES (@id, @job, @job_dir, @status, @run_id, @context_name, @context, @created_at, @started_at, @finished_at, @duration_ms, @errors, @upload_dir, @resume)`),
+      add: db.prepare(`INSERT INTO runs (id, job, job_dir, status, run_id, context_name, context, created_at, started_at, finished_at, duration_ms, errors, upload_dir, resume, started_by)
+        VALUES (@id, @job, @job_dir, @status, @run_id, @context_name, @context, @created_at, @started_at, @finished_at, @duration_ms, @errors, @upload_dir, @resume, @started_by)`),
+      addFire: db.prepare<[string, string, string, string, string]>('INSERT OR IGNORE INTO trigger_fires (job, trigger, key, run, fired_at) VALUES (?, ?, ?, ?, ?)'),
+      lastFire: db.prepare<[string, string], FireRow>('SELECT * FROM trigger_fires WHERE job = ? AND trigger = ? ORDER BY seq DESC LIMIT 1'),
+      fired: db.prepare<[string, string, string], { key: string }>('SELECT key FROM trigger_fires WHERE job = ? AND trigger = ? AND key IN (SELECT value FROM json_each(?))'),
+      arm: db.prepare<[string, string, string]>('INSERT OR IGNORE INTO trigger_armed (job, trigger, since) VALUES (?, ?, ?)'),
+      armed: db.prepare<[string, string], { since: string }>('SELECT since FROM trigger_armed WHERE job = ? AND trigger = ?'),
       update: db.prepare(`UPDATE runs SET status = @status, run_id = @run_id, started_at = @started_at, finished_at = @finished_at, duration_ms = @duration_ms,
         errors = @errors, upload_dir = @upload_dir, resume = @resume WHERE id = @id`),
       addEvent: db.prepare('INSERT OR REPLACE INTO run_events (run, seq, event) VALUES (?, ?, ?)'),
@@ -104,6 +129,31 @@ export class SqliteRunStore implements RunStore {
     this.statements.forget.run(Math.max(1, keep));
   }
 
+  async addTriggered(run: StoredRun, fire: TriggerFire): Promise<boolean> {
+    const s = this.statements;
+    let added = false;
+    const both = this.db.transaction(() => {
+      added = s.addFire.run(fire.job, fire.trigger, fire.key, fire.run, fire.firedAt).changes === 1;
+      if (added) s.add.run(toRow(run));
+    });
+    this.durably(() => both());
+    return added;
+  }
+
+  async lastFire(job: string, trigger: string): Promise<TriggerFire | undefined> {
+    const row = this.statements.lastFire.get(job, trigger);
+    return row && fromFireRow(row);
+  }
+
+  async firedKeys(job: string, trigger: string, keys: string[]): Promise<Set<string>> {
+    return new Set(this.statements.fired.all(job, trigger, JSON.stringify(keys)).map((r) => r.key));
+  }
+
+  async armedSince(job: string, trigger: string, now: string): Promise<string> {
+    this.statements.arm.run(job, trigger, now);
+    return this.statements.armed.get(job, trigger)!.since;
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
@@ -137,6 +187,7 @@ function openDatabase(location: string): Database.Database {
     if (version > SCHEMA_VERSION) {
       throw new PypeError(`the run store ${location} was written by a newer PYpeline (store version ${version}, this one reads ${SCHEMA_VERSION})`, { hint: 'upgrade PYpeline, or pass --db <file> to start another store' });
     }
+    for (let v = version; v > 0 && v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
     db.exec(SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
     return db;

@@ -3,6 +3,7 @@ export { externalSort } from './external-sort.js';
 export type { ExternalSortOptions } from './external-sort.js';
 export { partitionedRun } from './partitioned-run.js';
 export type { PartitionedRunOptions, PartitionInput, PartitionInfo, PartitionOutput } from './partitioned-run.js';
+export { spillOptionsOf } from './spill-options.js';
 export type { SpillOptions, SpillLogger } from './spill-options.js';
 export { batchBytes } from './batch-bytes.js';
 export { partitionOf } from './hash-partition.js';

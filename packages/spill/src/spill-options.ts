@@ -22,3 +22,8 @@ export interface SpillOptions {
   /** Told when the operator spills, with bytes, rows, runs or partitions. */
   logger?: SpillLogger;
 }
+
+/** The options a module gives every operator, from its context: `partitionedRun({ ...spillOptionsOf(ctx), inputs, process })`. */
+export function spillOptionsOf(ctx: { memoryBudget: number; tempDir: () => string; signal?: AbortSignal; logger?: SpillLogger }): SpillOptions {
+  return { memoryBudget: ctx.memoryBudget, tempDir: ctx.tempDir, signal: ctx.signal, logger: ctx.logger };
+}

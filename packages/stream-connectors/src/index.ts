@@ -20,3 +20,5 @@ export { natsJetStreamSource, natsSink } from './nats.js';
 export type { NatsJetStreamSourceOptions, NatsSinkOptions, NatsConnectOptions } from './nats.js';
 export { redisStreamSource, redisStreamSink } from './redis-streams.js';
 export type { RedisStreamSourceOptions, RedisStreamSinkOptions, RedisStreamOptions } from './redis-streams.js';
+export { amqpSource, amqpSink } from './amqp.js';
+export type { AmqpSourceOptions, AmqpSinkOptions, AmqpConnectOptions } from './amqp.js';

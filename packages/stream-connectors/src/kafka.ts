@@ -1,10 +1,10 @@
 import type { RecordBatch } from 'apache-arrow';
-import { Kafka, logLevel, type Consumer, type KafkaConfig, type LogEntry, type Producer } from 'kafkajs';
-import type { SourceBatch, SourceContext, StreamLogger, StreamSink, StreamSource } from '@pypeline/stream';
+import type { Consumer, Producer } from 'kafkajs';
+import { kafkaClient as client, type KafkaClientOptions } from '@pypeline/brokers';
+import type { SourceBatch, SourceContext, StreamSink, StreamSource } from '@pypeline/stream';
 import { Decoder, encodeRows, type DecodeOptions } from './formats.js';
 
-/** Client settings besides the brokers: `ssl`, `sasl`, `connectionTimeout`, `retry`… (kafkajs's KafkaConfig). */
-export type KafkaClientOptions = Omit<KafkaConfig, 'brokers' | 'clientId' | 'logCreator' | 'logLevel'>;
+export type { KafkaClientOptions } from '@pypeline/brokers';
 
 export interface KafkaSourceOptions extends DecodeOptions {
   /** `host:port` of one or more brokers. */
@@ -246,18 +246,3 @@ function keyColumn(batch: RecordBatch, key: string | undefined, id: string) {
 }
 
 const keyText = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-
-/** A kafkajs client whose log goes to the app's log (its info lines are chatty: debug). */
-function client(options: { brokers: string[]; clientId?: string; client?: KafkaClientOptions }, log: StreamLogger): Kafka {
-  const levels: Record<number, 'error' | 'warn' | 'debug'> = { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'debug', [logLevel.DEBUG]: 'debug' };
-  return new Kafka({
-    ...options.client,
-    brokers: options.brokers,
-    clientId: options.clientId ?? 'pypeline',
-    logLevel: logLevel.WARN,
-    logCreator: () => ({ level, namespace, log: entry }: LogEntry) => {
-      const { message, timestamp: _t, logger: _l, ...fields } = entry;
-      log(levels[level] ?? 'debug', `kafka ${namespace}: ${message}`, fields);
-    },
-  });
-}

@@ -1,18 +1,10 @@
-import { connect, DeliverPolicy, type ConnectionOptions, type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
-import { batchToRows, type Row, type SourceBatch, type SourceContext, type StreamLogger, type StreamSink, type StreamSource } from '@pypeline/stream';
+import { DeliverPolicy, type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
+import { batchToRows, type Row, type SourceBatch, type SourceContext, type StreamSink, type StreamSource } from '@pypeline/stream';
 import { Decoder, encodeRows, type DecodeOptions } from './formats.js';
 import { withColumn } from './meta-column.js';
-import { topicTemplate } from './topic-template.js';
+import { connectNats, natsUrls, topicTemplate, type NatsConnectOptions } from '@pypeline/brokers';
 
-export interface NatsConnectOptions {
-  /** Server address(es), e.g. `127.0.0.1:4222` or `nats://a:4222,nats://b:4222` as an array. */
-  servers: string | string[];
-  user?: string;
-  /** @secret */
-  pass?: string;
-  /** @secret */
-  token?: string;
-}
+export type { NatsConnectOptions } from '@pypeline/brokers';
 
 export interface NatsJetStreamSourceOptions extends NatsConnectOptions, DecodeOptions {
   /** The JetStream stream to read. */
@@ -170,29 +162,4 @@ export function natsSink(options: NatsSinkOptions): StreamSink {
       nc = undefined;
     },
   };
-}
-
-/** Server addresses for logs: `nats://127.0.0.1:4222,nats://b:4222`. */
-function natsUrls(servers: string | string[]): string {
-  return [servers].flat().map((s) => (s.includes('://') ? s : `nats://${s}`)).join(',');
-}
-
-/** Connects (retrying forever once connected), failing the start with the fix when no server answers. */
-async function connectNats(options: NatsConnectOptions, log: StreamLogger): Promise<NatsConnection> {
-  const servers = [options.servers].flat();
-  const opts: ConnectionOptions = { servers, user: options.user, pass: options.pass, token: options.token, maxReconnectAttempts: -1, name: 'pypeline-stream' };
-  let nc: NatsConnection;
-  try {
-    nc = await connect(opts);
-  } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    const fix = code === 'AUTHORIZATION_VIOLATION' ? 'check user, pass or token' : 'start nats-server (with -js for JetStream), or set servers to where it runs';
-    throw new Error(`cannot connect to NATS at ${servers.join(', ')} (${(e as Error).message}): ${fix}`);
-  }
-  void (async () => {
-    for await (const s of nc.status()) {
-      if (s.type === 'disconnect' || s.type === 'reconnect' || s.type === 'error') log(s.type === 'reconnect' ? 'info' : 'warn', `nats ${servers.join(', ')}: ${s.type} ${String(s.data)}`);
-    }
-  })();
-  return nc;
 }

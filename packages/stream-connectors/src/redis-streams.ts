@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { batchToRows, type SourceBatch, type SourceContext, type StreamLogger, type StreamSink, type StreamSource } from '@pypeline/stream';
-import { safeUrl } from './broker-url.js';
+import { batchToRows, type SourceBatch, type SourceContext, type StreamSink, type StreamSource } from '@pypeline/stream';
+import { connectRedis, releaseRedis as release, safeUrl } from '@pypeline/brokers';
 import { Decoder, encodeRows, type DecodeOptions } from './formats.js';
 import { withColumn } from './meta-column.js';
 
@@ -215,14 +215,6 @@ export function redisStreamSink(options: RedisStreamSinkOptions): StreamSink {
   };
 }
 
-/**
- * Closes a connection now. WARNING: ioredis arms a 2 s timer on each disconnect() that only the
- * socket closing clears, so a second call on a closed connection keeps the process alive.
- */
-function release(redis: Redis | undefined): void {
-  if (redis && redis.status !== 'end' && redis.status !== 'close') redis.disconnect();
-}
-
 /** The stream's `entries-added` counter (Redis 7+), or its length on older servers (exact without trimming). */
 const BACKLOG_PAGE = 5000;
 const BACKLOG_COUNT_LIMIT = 200_000;
@@ -244,26 +236,4 @@ async function streamInfo(redis: Redis, key: string): Promise<Record<string, unk
   const info: Record<string, unknown> = {};
   for (let i = 0; i + 1 < reply.length; i += 2) info[String(reply[i])] = reply[i + 1];
   return info;
-}
-
-/**
- * Connects, failing the start with the fix when Redis does not answer; afterwards ioredis
- * reconnects and retries commands for as long as it takes (maxRetriesPerRequest: null).
- */
-async function connectRedis(url: string, log: StreamLogger): Promise<Redis> {
-  let lastError: Error | undefined;
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null });
-  redis.on('error', (e: Error) => {
-    lastError = e;
-    log('warn', `redis ${safeUrl(url)}: ${e.message}`);
-  });
-  try {
-    await redis.connect();
-  } catch (e) {
-    redis.disconnect();
-    const why = (lastError ?? (e as Error)).message;
-    const fix = /NOAUTH|WRONGPASS|AUTH/i.test(why) ? 'check the password in url' : 'start Redis (redis-server), or set url to where it runs';
-    throw new Error(`cannot connect to Redis at ${safeUrl(url)} (${why}): ${fix}`);
-  }
-  return redis;
 }

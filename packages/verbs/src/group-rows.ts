@@ -40,3 +40,33 @@ function maxOf(codes: Int32Array): number {
   for (let i = 0; i < codes.length; i++) if (codes[i] > max) max = codes[i];
   return max;
 }
+
+/** The rows SQL DISTINCT (ON keys) keeps and the ones it drops, each in input order. */
+export interface DistinctRows {
+  kept: Uint32Array;
+  dropped: Uint32Array;
+}
+
+/**
+ * One row per distinct key (nulls equal, as SQL DISTINCT): the first or the last of its group
+ * in input order. The kernel of distinct_mod and union_mod's `distinct`.
+ */
+export function distinctRows(batch: RecordBatch, keys: readonly string[], keep: 'first' | 'last'): DistinctRows {
+  const n = batch.numRows;
+  const groups = groupRows(batch, keys);
+  const count = n === 0 ? 0 : groups.count;
+  const isKept = new Uint8Array(n);
+  if (keep === 'first') for (let g = 0; g < count; g++) isKept[groups.firstRow[g]] = 1;
+  else {
+    const last = new Int32Array(count);
+    for (let i = 0; i < n; i++) last[groups.groupOf[i]] = i;
+    for (const row of last) isKept[row] = 1;
+  }
+  const kept = new Uint32Array(count);
+  const dropped = new Uint32Array(n - count);
+  for (let i = 0, k = 0, d = 0; i < n; i++) {
+    if (isKept[i]) kept[k++] = i;
+    else dropped[d++] = i;
+  }
+  return { kept, dropped };
+}

@@ -9,8 +9,8 @@ export { compareKeys } from './compare-keys.js';
 export { rowOrder, sortIndices } from './sort-indices.js';
 export type { SortKey } from './sort-indices.js';
 export { parseSortKey, parseSortKeys, sortKeyProblem, SORT_KEY_FORMS } from './parse-sort-keys.js';
-export { groupRows } from './group-rows.js';
-export type { Groups } from './group-rows.js';
+export { distinctRows, groupRows } from './group-rows.js';
+export type { DistinctRows, Groups } from './group-rows.js';
 export { hashJoin, JoinIndex, resolvePairs, unmatchedRight, keepsUnmatchedRight } from './hash-join.js';
 export type { JoinIndexOptions, JoinKind, JoinPairs } from './hash-join.js';
 export { aggregateGroups, AggregateError, fixedData, float64Data, groupSegments, numberColumn, orderedColumn, validity } from './aggregate/index.js';
@@ -19,5 +19,5 @@ export { commonType, commonTypeOf, sameType, typeName } from './unify/common-typ
 export type { TypeMeeting } from './unify/common-type.js';
 export { castData, nullData } from './unify/cast-data.js';
 export { fmix } from './hash-mix.js';
-export { jsonEncoder, rowEncoder } from './json-values.js';
+export { jsonEncoder, jsonRowEncoder } from './json-values.js';
 export type { JsonEncoder } from './json-values.js';

@@ -18,6 +18,20 @@ export function jsonEncoder(field: Field): JsonEncoder {
   return (data, i) => (data.getValid(i) ? encode(data, i) : 'null');
 }
 
+/**
+ * Writes row `i` of a batch's columns (`batch.data.children`) as one JSON object text, the
+ * values encoded by `jsonEncoder` (so 64-bit integers and decimals keep every digit).
+ */
+export function jsonRowEncoder(fields: readonly Field[]): (columns: readonly Data[], i: number) => string {
+  const names = fields.map((f) => `${JSON.stringify(f.name)}:`);
+  const encode = fields.map(jsonEncoder);
+  return (columns, i) => {
+    let line = '{';
+    for (let c = 0; c < fields.length; c++) line += `${c ? ',' : ''}${names[c]}${encode[c](columns[c], i)}`;
+    return `${line}}`;
+  };
+}
+
 function valueEncoder(field: Field): JsonEncoder {
   const type = field.type;
   if (DataType.isStruct(type)) {
@@ -73,17 +87,3 @@ function finite(x: number): string {
   return Number.isFinite(x) ? formatFloat(x) : 'null';
 }
 
-/**
- * Writes row `i` of a batch (its columns' data, `batch.data.children`) as one JSON object, the
- * keys in column order, each value by `jsonEncoder`: JSON.stringify would round 64-bit integers
- * and decimals.
- */
-export function rowEncoder(fields: readonly Field[]): (columns: readonly Data[], i: number) => string {
-  const names = fields.map((f) => `${JSON.stringify(f.name)}:`);
-  const encode = fields.map(jsonEncoder);
-  return (columns, i) => {
-    let line = '{';
-    for (let c = 0; c < fields.length; c++) line += `${c ? ',' : ''}${names[c]}${encode[c](columns[c], i)}`;
-    return `${line}}`;
-  };
-}

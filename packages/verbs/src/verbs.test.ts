@@ -1,7 +1,7 @@
 import { Bool, DateDay, Dictionary, Float64, Int32, Int64, RecordBatch, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { concatBatches } from './concat-batches.js';
-import { groupRows } from './group-rows.js';
+import { distinctRows, groupRows } from './group-rows.js';
 import { hashJoin, JoinIndex, resolvePairs } from './hash-join.js';
 import { UnknownColumnError } from './key-column.js';
 import { parseSortKeys, sortKeyProblem } from './parse-sort-keys.js';
@@ -86,6 +86,20 @@ describe('groupRows', () => {
 
   it('makes one group without keys', () => {
     expect(groupRows(batch([], []), [])).toMatchObject({ count: 1 });
+  });
+});
+
+describe('distinctRows', () => {
+  const rows = batch([1, 2, 1, null, null, 2], ['a', 'b', 'a', 'x', 'y', 'b']);
+
+  it('keeps the first or the last row of each key in input order, nulls equal', () => {
+    expect(distinctRows(rows, ['id'], 'first')).toEqual({ kept: Uint32Array.of(0, 1, 3), dropped: Uint32Array.of(2, 4, 5) });
+    expect(distinctRows(rows, ['id'], 'last')).toEqual({ kept: Uint32Array.of(2, 4, 5), dropped: Uint32Array.of(0, 1, 3) });
+    expect(distinctRows(rows, ['id', 'name'], 'first')).toEqual({ kept: Uint32Array.of(0, 1, 3, 4), dropped: Uint32Array.of(2, 5) });
+  });
+
+  it('keeps nothing of no rows', () => {
+    expect(distinctRows(batch([], []), ['id'], 'first')).toEqual({ kept: new Uint32Array(0), dropped: new Uint32Array(0) });
   });
 });
 

@@ -12,3 +12,4 @@ export { redisServerInstalled, startPrivateRedis } from './private-redis.js';
 export type { PrivateRedis } from './private-redis.js';
 export { seededRandom } from './seeded-random.js';
 export { openDuckDb, type TestDuckDb } from './duckdb.js';
+export { filteredToNothing, inBatchesOf } from './batches.js';

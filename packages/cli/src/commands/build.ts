@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { buildCheckedFlow, formatDiagnostic, PypeError, sortDiagnostics } from '@pypeline/core';
+import { buildCheckedFlow, formatDiagnostic, knownJobs, PypeError, sortDiagnostics } from '@pypeline/core';
+import { describeTriggers } from '../describe-triggers.js';
 import { flowText, isCodeFlow, isStreamFlowText, locatedFor, locatingErrors } from '../flow-source.js';
 
 export function registerBuild(program: Command): void {
@@ -13,9 +14,9 @@ export function registerBuild(program: Command): void {
       if (!isCodeFlow(file) && isStreamFlowText(file, text)) {
         throw new PypeError(`${file} is a stream flow (execution_mode: stream): it runs without a job folder`, { hint: `check it with \`pype validate ${file}\`, run it with \`pype run ${file}\`` });
       }
-      const result = await locatingErrors(file, () => buildCheckedFlow(file, { outDir: opts.out, text }));
+      const result = await locatingErrors(file, () => buildCheckedFlow(file, { outDir: opts.out, text, jobs: knownJobs(file, opts.out) }));
       for (const d of sortDiagnostics(locatedFor(file, result.diagnostics))) process.stderr.write(`${formatDiagnostic(file, d)}\n`);
       const m = result.plan.metadata;
-      process.stdout.write(`✓ built ${m.flow} → ${result.jobDir}\n  ${Object.keys(result.plan.dag.nodes).length} modules in ${m.subflows.length} sub flows; execution order: ${m.execution_order.join(' → ')}\n  run it: pype run ${result.jobDir}\n`);
+      process.stdout.write(`✓ built ${m.flow} → ${result.jobDir}\n  ${Object.keys(result.plan.dag.nodes).length} modules in ${m.subflows.length} sub flows; execution order: ${m.execution_order.join(' → ')}\n${describeTriggers(m.triggers)}  run it: pype run ${result.jobDir}\n`);
     });
 }

@@ -26,6 +26,8 @@ export interface ServeCliOptions {
   keepRuns: string;
   redisOutageLimit?: string;
   trace?: boolean;
+  /** False with --no-triggers. */
+  triggers?: boolean;
 }
 
 export function registerServe(program: Command): void {
@@ -53,6 +55,7 @@ export function serveOptions(command: Command): Command {
     .option('--db <file|url>', 'where accepted runs are kept across restarts: a SQLite file (default <jobs>/.pype-serve/runs.db) or postgres://user@host:5432/db[?schema=name]')
     .option('--grace <seconds>', 'on SIGTERM/SIGINT: how long running runs may take to finish before they are stopped for the next start to resume', '30')
     .option('--keep-runs <n>', 'finished runs kept for GET /runs/:id (older ones are forgotten)', '1000')
+    .option('--no-triggers', 'do not fire the jobs\' triggers (cron, file arrival, job success); runs start only over HTTP')
     .option(...REDIS_OUTAGE_LIMIT_OPTION)
     .option(...TRACE_OPTION);
 }
@@ -78,7 +81,7 @@ export async function serveJobs(opts: ServeCliOptions, onListening?: (address: s
   const server = await createServer({
     jobsDir: opts.jobs, tokens, auth, executor, distributedExecutor: flowQueues.get, searchDirs: [opts.project], database, keepRuns: wholeNumber(opts.keepRuns, '--keep-runs'),
     listeners: tracing && [tracing.runListener()],
-    bodyLimit: wholeNumber(opts.bodyLimit, '--body-limit'), uploadLimit: wholeNumber(opts.uploadLimit, '--upload-limit'),
+    bodyLimit: wholeNumber(opts.bodyLimit, '--body-limit'), uploadLimit: wholeNumber(opts.uploadLimit, '--upload-limit'), triggers: opts.triggers !== false,
   });
   const say = (line: string) => void process.stdout.write(`${line}\n`);
   // Handlers first: a signal during listen() must drain too, not kill the process mid-write.

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { builtJobDir, checkFlow, formatDiagnostic, loadFlowFile, sortDiagnostics, upgradeHint } from '@pypeline/core';
+import { builtJobDir, checkFlow, formatDiagnostic, knownJobs, loadFlowFile, sortDiagnostics, upgradeHint } from '@pypeline/core';
+import { describeTriggers } from '../describe-triggers.js';
 import { codeFlowText, importCodeFlow, isCodeFlow, isStreamApp, isStreamFlowText, locatedFor } from '../flow-source.js';
 import { readFlowFile } from '@pypeline/core';
 
@@ -52,12 +53,12 @@ export async function validateFlowFile(file: string, opts: ValidateCliOptions): 
     }
     return r.ok ? 0 : 1;
   }
-  const result = await checkFlow(file, { text });
+  const result = await checkFlow(file, { text, jobs: knownJobs(file, opts.out) });
   const diags = sortDiagnostics(locatedFor(file, result.diagnostics));
   // A flow written for an older major of a module: say that `pype upgrade` migrates it.
   const upgrade = result.ok || isCodeFlow(file)
     ? undefined
-    : await upgradeHint(file, result.diagnostics, async (t) => (await checkFlow(file, { text: t })).diagnostics, { jobDir: builtJobDir(opts.out, loadFlowFile(file).flow?.flow.name) });
+    : await upgradeHint(file, result.diagnostics, async (t) => (await checkFlow(file, { text: t, jobs: knownJobs(file, opts.out) })).diagnostics, { jobDir: builtJobDir(opts.out, loadFlowFile(file).flow?.flow.name) });
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ file, ok: result.ok, diagnostics: diags, ...(upgrade ? { upgrade_hint: upgrade } : {}) }, null, 2)}\n`);
   } else {
@@ -66,7 +67,7 @@ export async function validateFlowFile(file: string, opts: ValidateCliOptions): 
     const warnings = diags.length - errors;
     if (result.ok && result.plan) {
       const m = result.plan.metadata;
-      process.stdout.write(`✓ ${file} is valid: ${Object.keys(result.plan.dag.nodes).length} modules, ${m.subflows.length} sub flows, ${m.control_edges.length} control connections${warnings ? `, ${warnings} warning(s)` : ''}\n`);
+      process.stdout.write(`✓ ${file} is valid: ${Object.keys(result.plan.dag.nodes).length} modules, ${m.subflows.length} sub flows, ${m.control_edges.length} control connections${warnings ? `, ${warnings} warning(s)` : ''}\n${describeTriggers(m.triggers)}`);
     } else {
       process.stderr.write(`\n✗ ${file}: ${errors} problem${errors === 1 ? '' : 's'} found${warnings ? `, ${warnings} warning(s)` : ''}\n`);
       if (upgrade) process.stderr.write(`  ${upgrade}\n`);

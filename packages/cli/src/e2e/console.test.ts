@@ -1,8 +1,9 @@
 // The web console end to end: the real `pype ui` (pype serve without a token, on 127.0.0.1) on a
 // temp folder, driven by the system's Chromium through playwright-core: the flow's graph, a run
 // started from the page turning green with its rows, a failing run's error and fix, a broken
-// flow's problems on its graph, the history still there after the server restarts, and a stream
-// app started by `pype run` in another folder: its topology live, then stopped.
+// flow's problems on its graph, a scheduled run firing on the schedules page, the history still
+// there after the server restarts, and a stream app started by `pype run` in another folder: its
+// topology live, then stopped.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the web console in a browser', () => {
     // The same flow reading a file that is not there: its run fails with the reader's error and fix.
     writeFileSync(join(root, 'missing_input.yaml'), sample.replace('name: sample_etl', 'name: missing_input').replace('/people.csv', '/nobody.csv'));
     for (const flow of ['sample_etl', 'missing_input']) buildFlow(join(root, `${flow}.yaml`), { searchDirs: [REPO], outDir: jobs });
+    // A job pype serve starts by itself every 5 seconds.
+    writeFileSync(join(root, 'heartbeat.yaml'), 'flow:\n  name: heartbeat\nmodules:\n  - id: beat\n    name: log_message\n    configs: { required: { message: beat } }\ntriggers:\n  - id: every_5s\n    cron: "0/5 * * * * *"\n    timezone: Europe/Paris\n');
+    buildFlow(join(root, 'heartbeat.yaml'), { searchDirs: [REPO], outDir: jobs });
     writeFileSync(join(jobs, 'broken_flow.yaml'), readFileSync(join(REPO, 'examples', 'broken_flow.yaml')));
     // Stream apps announce themselves here; pype ui and pype run both inherit it (no other test's apps).
     process.env.PYPE_STREAM_APPS_DIR = join(root, 'stream-apps');
@@ -112,6 +116,23 @@ describe.skipIf(!existsSync(CHROMIUM))('the web console in a browser', () => {
     expect(await page.locator('[data-node=read].has-problem').count()).toBe(1);
     expect(await page.getByTestId('problems').textContent()).toMatch(/unknown module "csv_sorce".*fix: /);
     await page.screenshot({ path: join(shots, 'console-broken-flow.png'), fullPage: true });
+  });
+
+  it('shows the schedules, sees a scheduled run fire, and finds it in the job\'s runs as started by its trigger', async () => {
+    await page.goto(`${server!.base}/console/`);
+    await page.getByTestId('nav-schedules').click();
+    const row = page.locator('[data-schedule="heartbeat/every_5s"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('cron "0/5 * * * * *" in Europe/Paris, catch-up last');
+    // The page refreshes itself: the last fire appears, and its run turns green.
+    await row.locator('[data-testid=last-fire] [data-status=success]').waitFor({ timeout: 90_000 });
+    await page.screenshot({ path: join(shots, 'console-schedules.png'), fullPage: true });
+    await page.goto(`${server!.base}/console/#/jobs/heartbeat`);
+    const fired = page.locator('[data-testid=history] [data-run]').first();
+    await fired.waitFor();
+    expect(await fired.locator('[data-trigger=cron]').textContent()).toContain('every_5s');
+    await fired.locator('a').first().click();
+    await page.waitForSelector('.page-head [data-trigger=cron]');
   });
 
   it('keeps the history across a restart of the server', async () => {

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, type ApiError } from '../api.js';
 import { Card, ErrorNotice, StatusBadge } from '../components/common.js';
 import { GraphPanel } from '../components/GraphPanel.js';
+import { TriggerLabel } from '../components/TriggerLabel.js';
 import { ago, formatMs, formatWhen } from '../format.js';
 import { go, href } from '../router.js';
 import { useApi } from '../use-api.js';
@@ -49,7 +50,7 @@ export function JobPage({ name }: { name: string }) {
         {history.data && !history.data.length && <p class="muted">No run yet. Press Run.</p>}
         {history.data && history.data.length > 0 && (
           <table class="grid">
-            <thead><tr><th>run</th><th>status</th><th>started</th><th>duration</th><th>context</th><th>error</th></tr></thead>
+            <thead><tr><th>run</th><th>status</th><th>started</th><th>duration</th><th>context</th><th>started by</th><th>error</th></tr></thead>
             <tbody>
               {history.data.map((r) => (
                 <tr key={r.id} data-run={r.id}>
@@ -58,6 +59,7 @@ export function JobPage({ name }: { name: string }) {
                   <td>{formatWhen(r.startedAt ?? r.createdAt)}</td>
                   <td>{formatMs(r.durationMs)}</td>
                   <td>{r.contextName}</td>
+                  <td><TriggerLabel trigger={r.trigger} /></td>
                   <td class="err-cell">{r.errors[0]?.message ?? ''}</td>
                 </tr>
               ))}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type ApiError, type RunView } from '../api.js';
 import { Card, ErrorNotice, StatusBadge } from '../components/common.js';
+import { TriggerLabel } from '../components/TriggerLabel.js';
 import { GraphPanel } from '../components/GraphPanel.js';
 import { Timeline } from '../components/Timeline.js';
 import { formatBytes, formatMs, formatRows, formatWhen } from '../format.js';
@@ -68,6 +69,7 @@ export function RunPage({ id }: { id: string }) {
           <p class="muted">
             <StatusBadge status={status} /> · started {formatWhen(v.startedAt ?? v.createdAt)} · <span data-testid="run-duration">{formatMs(duration)}</span> · context {v.contextName}
             {totalRows ? ` · ${formatRows(totalRows)} rows` : ''}
+            {v.trigger ? <> · started by <TriggerLabel trigger={v.trigger} /></> : null}
           </p>
         </div>
         <div class="actions">

@@ -17,6 +17,11 @@ export interface ValidateOptions {
   discovery?: Discovery;
   /** The flow's YAML text when it does not come from `file` itself (e.g. a TypeScript flow). */
   text?: string;
+  /**
+   * The jobs a `job_success` trigger may name (`knownJobs`: the served folder's); when absent,
+   * the names are not checked.
+   */
+  jobs?: readonly string[];
 }
 
 export interface ValidateResult {
@@ -39,7 +44,7 @@ export function validateFlow(file: string, options: ValidateOptions = {}): Valid
 function validateLoaded(file: string, options: ValidateOptions) {
   const loaded = options.text === undefined ? loadFlowFile(file) : loadFlowText(file, options.text);
   const discovery = options.discovery ?? defaultDiscovery(file, options.searchDirs);
-  const { plan, diagnostics } = planFlow(loaded, discovery);
+  const { plan, diagnostics } = planFlow(loaded, discovery, { jobs: options.jobs });
   const ok = plan !== undefined && !diagnostics.some((d) => d.severity === 'error');
   return { loaded, planned: plan, result: { file, plan: ok ? plan : undefined, text: loaded.text, diagnostics, ok } satisfies ValidateResult };
 }

@@ -91,6 +91,7 @@ function withDefaults(raw: FlowDocument): Flow {
       configs: { required: m.configs?.required ?? {}, optional: m.configs?.optional ?? {} },
     })),
     connections: { data: raw.connections?.data ?? [], control: raw.connections?.control ?? [] },
+    ...(Array.isArray(raw.triggers) ? { triggers: raw.triggers } : {}),
   };
 }
 

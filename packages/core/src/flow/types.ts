@@ -32,6 +32,59 @@ export interface FlowDocument {
   modules: ModuleDocument[];
   /** How modules are joined. */
   connections?: Connections;
+  /**
+   * When `pype serve` starts this job by itself: on a cron schedule, when a file arrives in a
+   * folder, or after another job succeeds. Each entry has exactly one of `cron`, `file_arrival`
+   * and `job_success` (see docs/flow-reference.md#triggers).
+   */
+  triggers?: TriggerDocument[];
+}
+
+/** One trigger: exactly one of `cron`, `file_arrival` or `job_success`. */
+export interface TriggerDocument {
+  /**
+   * Name of the trigger, unique in the flow; runs it starts are recorded with it. Default:
+   * `cron`, `file_arrival` or `job_success`, numbered from the second of a kind on (`cron_2`).
+   * @pattern ^[A-Za-z][A-Za-z0-9_-]*$
+   */
+  id?: string;
+  /**
+   * A cron schedule: five fields (minute hour day-of-month month day-of-week) or six with
+   * seconds first, e.g. `0 2 * * *` (at 02:00) or `0/10 * * * * *` (every 10 seconds).
+   */
+  cron?: string;
+  /** Cron: the IANA time zone the schedule is read in, e.g. `Europe/Paris`. Default UTC. */
+  timezone?: string;
+  /**
+   * Cron: what `pype serve` does with missed ticks (those that passed while it was down or too
+   * busy; only the newest tick due, when at most a minute old, is on time): `none` skips them,
+   * `last` (default) runs once for the newest of them unless a tick on time runs, `all` runs once
+   * for each of them (at most 100), oldest first.
+   */
+  catch_up?: 'none' | 'last' | 'all';
+  /** Start a run for each new file in a folder; the run gets the file's path as a context value. */
+  file_arrival?: FileArrivalDocument;
+  /**
+   * The name of another job served from the same folder: a run of this job starts after each
+   * successful run of it.
+   * @pattern ^[A-Za-z][A-Za-z0-9_-]*$
+   */
+  job_success?: string;
+  /** The context (environment) the runs it starts use. Default `default`. @pattern ^[A-Za-z0-9_-]+$ */
+  context?: string;
+}
+
+export interface FileArrivalDocument {
+  /** The folder to watch; a relative path resolves from the working directory of `pype serve`. */
+  folder: string;
+  /** Which file names start a run, a glob such as `*.csv`. Default `*`. */
+  pattern?: string;
+  /**
+   * The context variable that receives the new file's absolute path, read in configs as
+   * `{{context.trigger_file}}`. Default `trigger_file`.
+   * @pattern ^[A-Za-z_][A-Za-z0-9_]*$
+   */
+  context_var?: string;
 }
 
 export interface FlowMeta {
@@ -200,6 +253,7 @@ export interface Flow {
   context_schema?: Record<string, unknown>;
   modules: ModuleSpec[];
   connections: Required<Connections>;
+  triggers?: TriggerDocument[];
 }
 
 /** Settings with the defaults of DEFAULT_SETTINGS filled in. */

@@ -8,6 +8,7 @@ import { checkControlEdges } from './check-control-edges.js';
 import { checkDataEdges } from './check-data-edges.js';
 import { checkModules, type ResolvedModule } from './check-modules.js';
 import { checkRef } from './check-refs.js';
+import { checkTriggers } from './check-triggers.js';
 import { Collector } from './collector.js';
 import { findCycle, successorsOf } from './detect-cycles.js';
 import { findRoots, staticExecutionOrder } from './execution-order.js';
@@ -22,13 +23,14 @@ export interface PlanResult {
 }
 
 /** Plan phase: modules, configs, connections, sub flows, valves and cycles, all problems at once. */
-export function planFlow(loaded: LoadedFlow, discovery: Discovery): PlanResult {
+export function planFlow(loaded: LoadedFlow, discovery: Discovery, options: { jobs?: readonly string[] } = {}): PlanResult {
   const { flow, doc } = loaded;
   if (!flow) return { diagnostics: loaded.diagnostics };
   const out = new Collector(doc);
   out.diagnostics.push(...loaded.diagnostics);
 
   checkContexts(flow, Object.keys((doc.data as { context?: object } | null)?.context ?? {}), out);
+  const triggers = checkTriggers(flow, out, options.jobs);
   const modules = checkModules(flow, discovery, out);
   checkConfigRefs(flow, modules, out);
   const dataEdges = checkDataEdges(flow, modules, out);
@@ -72,6 +74,7 @@ export function planFlow(loaded: LoadedFlow, discovery: Discovery): PlanResult {
         execution_order: staticExecutionOrder(roots, controlEdges),
         context_envs: Object.keys(flow.context),
         ...(flow.context_schema === undefined ? {} : { context_schema: flow.context_schema }),
+        ...(triggers.length ? { triggers } : {}),
       },
       context: flow.context,
     },

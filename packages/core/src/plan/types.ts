@@ -104,7 +104,15 @@ export interface ExecutionMetadata {
   context_envs: string[];
   /** The flow's `context_schema`, checked against each run's context. */
   context_schema?: Record<string, unknown>;
+  /** When `pype serve` starts the job by itself (the flow's `triggers`, defaults filled in); absent when none. */
+  triggers?: PlannedTrigger[];
 }
+
+/** A trigger as the job folder keeps it: its kind, its id and its defaults resolved. */
+export type PlannedTrigger =
+  | { kind: 'cron'; id: string; context: string; cron: string; timezone: string; catch_up: 'none' | 'last' | 'all' }
+  | { kind: 'file_arrival'; id: string; context: string; folder: string; pattern: string; context_var: string }
+  | { kind: 'job_success'; id: string; context: string; job: string };
 
 /** What `pype build` produces. */
 export interface Plan {

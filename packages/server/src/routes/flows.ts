@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { guardPath, loadFlowFile, validateFlow } from '@pypeline/core';
+import { guardPath, knownJobs, loadFlowFile, validateFlow } from '@pypeline/core';
 import { draftGraph, planGraph, toProblem } from '../console/flow-graph.js';
 import { HttpError } from '../http-error.js';
 
@@ -22,7 +22,7 @@ export function flowsRoute(app: FastifyInstance, jobsDir: string, searchDirs?: s
     } catch {
       throw new HttpError(404, `no flow file named "${name}" in ${jobsDir}`, { hint: 'flow files are the *.yaml files directly in the served folder' });
     }
-    const result = validateFlow(file, { searchDirs });
+    const result = validateFlow(file, { searchDirs, jobs: knownJobs(file, jobsDir) });
     const data = loaded.doc.data as { modules?: Array<{ id?: unknown }>; connections?: { data?: unknown[]; control?: unknown[] } } | null;
     if (!result.plan) return { file: name, ok: false, graph: draftGraph(data, result.diagnostics) };
     const ids = (data?.modules ?? []).map((m, i) => (typeof m?.id === 'string' ? m.id : `modules[${i}]`));

@@ -1,3 +1,4 @@
+import { amqpSink, amqpSource } from '../amqp.js';
 import { fileSink, fileTailSource, folderSource } from '../files.js';
 import { httpSink, httpSource } from '../http.js';
 import { kafkaSink, kafkaSource } from '../kafka.js';
@@ -117,5 +118,15 @@ export const CONNECTORS: PaletteEntry[] = [
     name: 'kafka_sink', role: 'sink', description: 'Produces each row as a JSON message (kafkajs). Untested here: no broker.',
     ...configOf({ brokers: textList('Broker addresses.'), topic: text('The topic.') }, { key: text('Column used as the message key.'), client_id: text('Client id.'), batch_size: integer('Rows per send.') }),
     create: (c) => kafkaSink(camel(c)),
+  },
+  {
+    name: 'amqp_source', role: 'source', description: 'A RabbitMQ (AMQP 0-9-1) queue, each message acknowledged once a checkpoint covers it (at least once).',
+    ...sourceConfig({ url: text('amqp://user:password@host:5672/vhost (put the password in {{secret.name}}).'), queue: text('The queue (it must exist).') }, { ...DECODE, prefetch: integer('Unacknowledged messages the broker sends ahead (default 10000); reading pauses when this many wait for a checkpoint.'), routing_key_column: text('Adds each message\'s routing key as this column.'), batch_size: integer('Rows per batch at most (default 1000).') }),
+    create: (c) => amqpSource(camel(c)),
+  },
+  {
+    name: 'amqp_sink', role: 'sink', description: 'Publishes each row as a persistent JSON message, every write confirmed by the broker (at least once).',
+    ...configOf({ url: text('amqp://user:password@host:5672/vhost.'), routing_key: text('Routing key; {column} placeholders take the row\'s value.') }, { exchange: text('Exchange; "" (default) routes to the queue named by the routing key.'), persistent: boolean('Persistent messages (default true).') }),
+    create: (c) => amqpSink(camel(c)),
   },
 ];

@@ -7,19 +7,19 @@ import type { Fold } from './numeric-kernels.js';
  * except count_if's (given `known`): null for a group where no row is known.
  */
 export function countData(f: Fold, counted: (row: number) => boolean, known?: (row: number) => boolean): Data {
-  const counts = new BigInt64Array(f.count);
-  const n = new Float64Array(f.count);
+  // The Int64 counts written as 32-bit words, low word first as in Arrow's little-endian
+  // buffers (a count is at most the rows of one table, below 2^32): no BigInt per group.
+  const words = new Uint32Array(f.count * 2);
   const seen = new Uint8Array(f.count);
   const { rows, groupOf } = f;
   if (known) {
     for (let k = 0; k < rows.length; k++) {
       const i = rows[k];
-      if (counted(i)) n[groupOf[i]]++;
+      if (counted(i)) words[2 * groupOf[i]]++;
       if (known(i)) seen[groupOf[i]] = 1;
     }
-  } else for (let k = 0; k < rows.length; k++) if (counted(rows[k])) n[groupOf[rows[k]]]++;
-  n.forEach((c, g) => (counts[g] = BigInt(c)));
-  return fixedData(new Int64(), f.count, counts, (g) => !known || seen[g] === 1);
+  } else for (let k = 0; k < rows.length; k++) if (counted(rows[k])) words[2 * groupOf[rows[k]]]++;
+  return fixedData(new Int64(), f.count, new BigInt64Array(words.buffer), (g) => !known || seen[g] === 1);
 }
 
 /** bool_and / bool_or over the non-null values; null for a group without any. */

@@ -1,13 +1,19 @@
-import type { Row } from '@pypeline/stream';
+/** A row as plain values by column name (the stream runtime's `Row`). */
+export type TemplateRow = Record<string, unknown>;
 
 const PLACEHOLDER = /\{([^{}]+)\}/g;
+
+/** The columns a `{column}` template names, in order of first use. */
+export function templateColumns(template: string): string[] {
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]))];
+}
 
 /**
  * A topic or subject with `{column}` placeholders (`sensors/{site}/{id}`) as a function of the
  * row; undefined when the template has no placeholder, so fixed topics skip the row decoding.
  */
-export function topicTemplate(template: string, where: string): ((row: Row, index: number) => string) | undefined {
-  if (!/\{[^{}]+\}/.test(template)) return undefined;
+export function topicTemplate(template: string, where: string): ((row: TemplateRow, index: number) => string) | undefined {
+  if (templateColumns(template).length === 0) return undefined;
   return (row, index) =>
     template.replace(PLACEHOLDER, (_m, column: string) => {
       const v = row[column];

@@ -1,0 +1,6 @@
+import { assertConformance } from '@pypeline/sdk/testing';
+import { it } from 'vitest';
+import { DEFAULTS } from './config.js';
+
+// What `pype new-module` scaffolds: a discoverable, publishable package whose manifest is fresh and defaults sound.
+it('amqp_source conforms to the module contract', () => assertConformance(new URL('..', import.meta.url), { defaults: DEFAULTS }));
