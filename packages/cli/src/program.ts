@@ -37,7 +37,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   upgrade: async () => (await import('./commands/upgrade.js')).registerUpgrade,
 };
 
-const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
 /**
  * Each command's line in `pype --help` (name, usage term, description), written by

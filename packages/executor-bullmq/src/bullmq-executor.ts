@@ -30,6 +30,8 @@ export interface BullmqExecutorOptions {
   report?: (line: string) => void;
   /** Connection errors with their stacks. */
   debug?: boolean;
+  /** The W3C traceparent a run's tasks carry to their workers (the run's span when tracing). */
+  traceparent?: (runId: string) => string | undefined;
 }
 
 /** Default of `outageLimitMs`. */
@@ -118,7 +120,8 @@ export class BullmqExecutor implements SubflowExecutor {
     await this.ready;
     if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new PypeError('interrupted');
     const run = this.runInfo(task);
-    const data: TaskJobData = { task, locks: run.locks.get(task.subflow) ?? [], flow: run.flow };
+    const traceparent = this.options.traceparent?.(task.runId);
+    const data: TaskJobData = { task, locks: run.locks.get(task.subflow) ?? [], flow: run.flow, ...(traceparent ? { traceparent } : {}) };
     const id = taskJobId(task);
     const label = taskLabel(data);
     const done = new Promise<SubflowTaskResult>((resolve, reject) => this.waiters.set(id, { label, data, since: Date.now(), reconnects: this.redis.reconnects, onEvent, resolve, reject }));

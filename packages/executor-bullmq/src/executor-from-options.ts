@@ -16,6 +16,8 @@ export interface ExecutorChoice {
   outageLimitSource?: string;
   /** Redis connection errors with their stacks. */
   debug?: boolean;
+  /** The W3C traceparent a run's tasks carry to their workers (see BullmqExecutorOptions). */
+  traceparent?: (runId: string) => string | undefined;
 }
 
 /** The executor `--executor` names: undefined for local runs, a connected BullMQ executor otherwise. */
@@ -28,6 +30,6 @@ export async function executorFromOptions(choice: ExecutorChoice, env: NodeJS.Pr
   if (kind !== 'bullmq') throw new PypeError(`unknown executor "${kind}"`, { hint: 'use --executor local (the default) or --executor bullmq' });
   return BullmqExecutor.connect({
     redis: choice.redis ?? env.PYPE_REDIS_URL ?? DEFAULT_REDIS_URL, queue: choice.queue ?? queueFromEnv(env),
-    outageLimitMs: choice.outageLimitMs, outageLimitSource: choice.outageLimitSource, debug: choice.debug,
+    outageLimitMs: choice.outageLimitMs, outageLimitSource: choice.outageLimitSource, debug: choice.debug, traceparent: choice.traceparent,
   });
 }

@@ -7,6 +7,11 @@ export interface TaskJobData {
   locks: string[];
   /** Flow name, for people reading the queue. */
   flow: string;
+  /**
+   * The W3C traceparent of the coordinator's run span when it traces: a tracing worker starts
+   * the task's spans under it, so a distributed run is one trace.
+   */
+  traceparent?: string;
 }
 
 /** `<run>.<subflow>.<frame>`: unique per task of a run, readable in `pype dlq list`. */

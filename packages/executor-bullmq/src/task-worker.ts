@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { executeSubflowTask, formatMs, PypeError, TaskCache } from '@pypeline/core';
+import { executeSubflowTask, formatMs, PypeError, TaskCache, type PypeEvent } from '@pypeline/core';
 import { logAttempt } from './attempt-log.js';
 import { deadLetter } from './dead-letter.js';
 import { cancelChannel, deadLetterQueueName, DEFAULT_QUEUE, KEY_PREFIX, type CancelRequest } from './queue-names.js';
@@ -36,6 +36,14 @@ export interface WorkerOptions {
   debug?: boolean;
   /** The engine entry point; replaced in tests to simulate failures. */
   execute?: typeof executeSubflowTask;
+  /** Watches each task this worker runs (`pype worker` traces them when tracing is on). */
+  observeTask?: (data: TaskJobData) => TaskObserver | undefined;
+}
+
+/** Sees one task's engine events as they happen, then its end, however it ends. */
+export interface TaskObserver {
+  onEvent(event: PypeEvent): void;
+  end(): void;
 }
 
 export interface TaskWorker {
@@ -86,6 +94,8 @@ export function startWorker(options: WorkerOptions): TaskWorker {
     const label = taskLabel(job.data);
     const attempt = job.attemptsStarted;
     const forward = new EventForwarder((batch) => job.updateProgress(batch));
+    const observer = options.observeTask?.(job.data);
+    const onEvent = observer ? (e: PypeEvent) => (forward.push(e), observer.onEvent(e)) : forward.push;
     // Not awaited: commands on the worker's connection reach Redis in order, before the result.
     void logAttempt(job, { attempt, event: 'started', worker: name, at: new Date().toISOString() });
     if (attempt > 1) forward.push({ type: 'log', level: 'warn', msg: `${label}: attempt ${attempt}, on worker ${name}` });
@@ -101,7 +111,7 @@ export function startWorker(options: WorkerOptions): TaskWorker {
       });
       for (const l of leases) l.lost.addEventListener('abort', () => controller.abort(new LockLostError((l.lost.reason as Error).message)), { once: true });
       const task = { ...job.data.task, artifactDir: store.stagingDir(job.data.task) };
-      const result = await execute(task, { searchDirs: options.searchDirs ?? [process.cwd()], onEvent: forward.push, signal: controller.signal, cache });
+      const result = await execute(task, { searchDirs: options.searchDirs ?? [process.cwd()], onEvent, signal: controller.signal, cache });
       if (controller.signal.reason instanceof LockLostError) throw controller.signal.reason;
       if (cancelled.delete(job.id!)) {
         await forward.flush();
@@ -118,6 +128,7 @@ export function startWorker(options: WorkerOptions): TaskWorker {
     } catch (err) {
       throw await failAttempt(job, err, attempt, forward, label);
     } finally {
+      observer?.end();
       await releaseAll(leases);
     }
   };

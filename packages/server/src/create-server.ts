@@ -2,7 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { SubflowExecutor } from '@pypeline/core';
+import type { Listener, SubflowExecutor } from '@pypeline/core';
 import { installBearerAuth, installLoopbackGuard } from './bearer-auth.js';
 import { installErrorReplies } from './error-replies.js';
 import { RunRegistry, type Recovered, type RegistryOptions } from './run-registry.js';
@@ -61,6 +61,8 @@ export interface ServerOptions {
   store?: RunStore;
   /** Server-side log lines (internal errors with their stack). Default: stderr. */
   log?: (line: string) => void;
+  /** Subscribers to every run's engine events, e.g. OpenTelemetry tracing (`pype serve --trace`). */
+  listeners?: Listener[];
   /**
    * Fire the jobs' `triggers` (cron, file arrival, job success). Default true; `pype serve
    * --no-triggers` turns it off. `clock` and `pollMs` are for tests.
@@ -99,7 +101,7 @@ export async function createServer(options: ServerOptions): Promise<PypeServer> 
   else installLoopbackGuard(app);
   const store = options.store ?? (await openRunStore(options.database ?? defaultDatabase(options.jobsDir)));
   const metrics = new RunMetrics(() => store.counts());
-  const runs = new RunRegistry({ executor: options.executor, distributedExecutor: options.distributedExecutor, searchDirs: options.searchDirs, keepRuns: options.keepRuns, store, log, observer: metrics });
+  const runs = new RunRegistry({ executor: options.executor, distributedExecutor: options.distributedExecutor, searchDirs: options.searchDirs, keepRuns: options.keepRuns, store, log, observer: metrics, listeners: options.listeners });
   healthRoute(app, runs, options.executorName ?? (options.executor ? 'bullmq' : 'local'));
   app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()));
   startRunRoute(app, runs, options.jobsDir, options.uploadDir);

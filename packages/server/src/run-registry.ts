@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
-import { loadJob, PypeError, runJob, summarize, type DistributedDocument, type ModuleSummary, type PypeEvent, type RunOptions, type SubflowExecutor } from '@pypeline/core';
+import { loadJob, PypeError, runJob, summarize, type DistributedDocument, type Listener, type ModuleSummary, type PypeEvent, type RunOptions, type SubflowExecutor } from '@pypeline/core';
 import { errorMessage, type Thrown } from '@pypeline/sdk';
 import { resumePlan } from './resume-plan.js';
 import type { RunError, RunPhase, RunStore, RunTrigger, StoredRun } from './run-store.js';
@@ -46,6 +46,8 @@ export interface RegistryOptions {
   log?: (line: string) => void;
   /** Told of every event and every final status (the server's Prometheus metrics). */
   observer?: { observe(run: StoredRun, e: PypeEvent): void; finished(run: StoredRun): void };
+  /** More subscribers to every run's engine events (tracing). */
+  listeners?: Listener[];
 }
 
 /** What `recover()` found in the store. */
@@ -260,7 +262,7 @@ export class RunRegistry {
       const options: RunOptions = {
         context: run.contextName,
         contextOverrides: run.context,
-        listeners: [(e) => this.publish(run, e)],
+        listeners: [(e) => this.publish(run, e), ...(this.options.listeners ?? [])],
         executor,
         searchDirs: this.options.searchDirs,
         signal: AbortSignal.any(stops),

@@ -9,6 +9,8 @@ import { sayOnStderr, stopOnSignals } from '../stop-on-signals.js';
 import { EXIT_REDIS_OUTAGE, REDIS_OUTAGE_LIMIT_OPTION, redisOutageLimit } from '../redis-outage-limit.js';
 import { cacheOption, eventRecorder, loadPlugins, parseSets } from '../run-extras.js';
 import { resolveRunTarget, type RunTarget } from '../run-target.js';
+import { cliTracing, TRACE_OPTION } from '../tracing.js';
+import type { Tracing } from '@pypeline/telemetry';
 
 interface RunCliOptions {
   context: string;
@@ -28,6 +30,7 @@ interface RunCliOptions {
   stateDir?: string;
   checkpointInterval?: string;
   progress?: string;
+  trace?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -52,6 +55,7 @@ export function registerRun(program: Command): void {
     .option('--state-dir <dir>', 'stream apps: folder for state and checkpoints (default .pype-stream/<app>)')
     .option('--checkpoint-interval <duration>', 'stream apps: how often to checkpoint, e.g. 5s (default: the app\'s, else 10s)')
     .option('--progress <seconds>', 'without a terminal (and for stream apps): seconds between progress lines of a running module (0 = none)', '10')
+    .option(...TRACE_OPTION)
     .action(runCommand);
 }
 
@@ -59,6 +63,7 @@ export function registerRun(program: Command): void {
 async function runCommand(target: string, opts: RunCliOptions): Promise<void> {
   const resolved = await resolveRunTarget(target, opts);
   if (resolved.kind === 'stream') {
+    if (opts.trace) throw new PypeError('--trace traces batch runs; stream apps are not traced yet', { hint: 'drop --trace; watch a stream app with `pype inspect`' });
     const { runStreamAppCli } = await import('../stream-app-run.js');
     process.exitCode = await runStreamAppCli(target, resolved.app, opts);
     return;
@@ -74,12 +79,15 @@ async function runCommand(target: string, opts: RunCliOptions): Promise<void> {
 async function runBatchJob(job: BatchTarget, opts: RunCliOptions): Promise<number> {
   const recorder = opts.events ? eventRecorder(opts.events) : undefined;
   const hooks = await loadPlugins(opts.plugin);
-  const executor = await chooseExecutor(opts, job);
+  const tracing = await cliTracing('run', opts.trace);
+  const executor = await chooseExecutor(opts, job, tracing);
   const stop = stopOnSignals({ say: sayOnStderr, stopping: 'stopping the run', hint: 'the checkpoint keeps every completed sub flow' });
   // Redis away longer than --redis-outage-limit stops the run as Ctrl-C would.
   const signal = executor ? AbortSignal.any([stop.signal, executor.outage]) : stop.signal;
+  const options = runOptions(job, opts, recorder);
+  if (tracing) options.listeners!.push(tracing.runListener());
   try {
-    const result = await runJob(job.jobDir, { ...runOptions(job, opts, recorder), hooks, executor, signal });
+    const result = await runJob(job.jobDir, { ...options, hooks, executor, signal });
     if (executor?.outage.aborted) return reportOutage(executor.outage.reason, result, job, !opts.json);
     if (!opts.json) reportResult(result);
     reportHowToResume(result, job);
@@ -88,6 +96,8 @@ async function runBatchJob(job: BatchTarget, opts: RunCliOptions): Promise<numbe
     stop.dispose();
     await executor?.close();
     recorder?.close();
+    // After a stop by Ctrl-C too: the run's spans end with run.finished and are sent here.
+    await tracing?.shutdown();
   }
 }
 
@@ -122,7 +132,7 @@ function progressEvery(value: string | undefined): number {
  * `execution_mode: distributed` (its `settings.distributed` giving Redis and queue; flags win);
  * else this process.
  */
-async function chooseExecutor(opts: RunCliOptions, job: BatchTarget): Promise<BullmqExecutor | undefined> {
+async function chooseExecutor(opts: RunCliOptions, job: BatchTarget, tracing: Tracing | undefined): Promise<BullmqExecutor | undefined> {
   const settings = loadJob(job.jobDir).metadata.settings;
   const fromFlow = settings.execution_mode === 'distributed' && opts.executor === undefined;
   if (!opts.executor && !opts.redis && !fromFlow) return undefined;
@@ -131,6 +141,7 @@ async function chooseExecutor(opts: RunCliOptions, job: BatchTarget): Promise<Bu
     ...opts,
     ...(fromFlow ? { executor: 'bullmq', redis: opts.redis ?? settings.distributed?.redis, queue: settings.distributed?.queue } : {}),
     debug: process.argv.includes('--debug'), ...(await redisOutageLimit(opts.redisOutageLimit)),
+    traceparent: tracing && ((runId) => tracing.traceparent(runId)),
   });
 }
 

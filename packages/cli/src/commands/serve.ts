@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PypeError, type DistributedDocument } from '@pypeline/core';
-import { executorFromOptions, type BullmqExecutor } from '@pypeline/executor-bullmq';
+import { executorFromOptions, type BullmqExecutor, type ExecutorChoice } from '@pypeline/executor-bullmq';
 import { createServer, defaultDatabase, type Recovered } from '@pypeline/server';
 import { stopOnSignals } from '../stop-on-signals.js';
 import { EXIT_REDIS_OUTAGE, REDIS_OUTAGE_LIMIT_OPTION, redisOutageLimit } from '../redis-outage-limit.js';
+import { cliTracing, describeTracing, TRACE_OPTION } from '../tracing.js';
 import { errorCode, errorMessage } from '@pypeline/sdk';
 
 export interface ServeCliOptions {
@@ -24,6 +25,7 @@ export interface ServeCliOptions {
   grace: string;
   keepRuns: string;
   redisOutageLimit?: string;
+  trace?: boolean;
   /** False with --no-triggers. */
   triggers?: boolean;
 }
@@ -54,7 +56,8 @@ export function serveOptions(command: Command): Command {
     .option('--grace <seconds>', 'on SIGTERM/SIGINT: how long running runs may take to finish before they are stopped for the next start to resume', '30')
     .option('--keep-runs <n>', 'finished runs kept for GET /runs/:id (older ones are forgotten)', '1000')
     .option('--no-triggers', 'do not fire the jobs\' triggers (cron, file arrival, job success); runs start only over HTTP')
-    .option(...REDIS_OUTAGE_LIMIT_OPTION);
+    .option(...REDIS_OUTAGE_LIMIT_OPTION)
+    .option(...TRACE_OPTION);
 }
 
 /**
@@ -70,11 +73,14 @@ export async function serveJobs(opts: ServeCliOptions, onListening?: (address: s
   if (!existsSync(opts.jobs)) throw new PypeError(`jobs folder not found: ${opts.jobs}`, { hint: 'build jobs into it with `pype build flow.yaml --out <dir>`, or pass --jobs <dir>' });
   const graceMs = wholeNumber(opts.grace, '--grace') * 1000;
   const database = opts.db ?? defaultDatabase(opts.jobs);
-  const outageLimit = await redisOutageLimit(opts.redisOutageLimit);
-  const executor = await executorFromOptions({ ...opts, ...outageLimit });
-  const flowQueues = flowExecutors({ ...opts, ...outageLimit });
+  const tracing = await cliTracing('serve', opts.trace);
+  // Every queue's tasks carry their run's trace context to the workers.
+  const queueOptions = { ...opts, ...(await redisOutageLimit(opts.redisOutageLimit)), traceparent: tracing && ((runId: string) => tracing.traceparent(runId)) };
+  const executor = await executorFromOptions(queueOptions);
+  const flowQueues = flowExecutors(queueOptions);
   const server = await createServer({
     jobsDir: opts.jobs, tokens, auth, executor, distributedExecutor: flowQueues.get, searchDirs: [opts.project], database, keepRuns: wholeNumber(opts.keepRuns, '--keep-runs'),
+    listeners: tracing && [tracing.runListener()],
     bodyLimit: wholeNumber(opts.bodyLimit, '--body-limit'), uploadLimit: wholeNumber(opts.uploadLimit, '--upload-limit'), triggers: opts.triggers !== false,
   });
   const say = (line: string) => void process.stdout.write(`${line}\n`);
@@ -85,6 +91,7 @@ export async function serveJobs(opts: ServeCliOptions, onListening?: (address: s
   });
   const address = await server.app.listen({ host: opts.host, port: wholeNumber(opts.port, '--port') });
   say(`▶ pype serve on ${address} (jobs: ${opts.jobs}, executor: ${executor ? `bullmq queue ${executor.queueName}` : 'local'}, runs kept in ${server.storeLocation}${auth ? '' : ', no token asked: loopback only'})`);
+  if (tracing) say(describeTracing(tracing));
   if (server.recovered.queued || server.recovered.interrupted) say(describeRecovered(server.recovered));
   await onListening?.(address);
   // Redis away longer than --redis-outage-limit: stop as on SIGTERM but without grace (the
@@ -98,6 +105,7 @@ export async function serveJobs(opts: ServeCliOptions, onListening?: (address: s
   const { unfinished: left } = await server.close(cause === null ? graceMs : 0);
   await executor?.close();
   await flowQueues.close();
+  await tracing?.shutdown();
   stop.dispose();
   say(`${cause === null ? '✓' : '✗'} stopped${left ? `; ${left} unfinished run${left === 1 ? '' : 's'} wait${left === 1 ? 's' : ''} in the run store for the next start` : ''}`);
   if (cause !== null) process.exitCode = EXIT_REDIS_OUTAGE;
@@ -109,7 +117,7 @@ export async function serveJobs(opts: ServeCliOptions, onListening?: (address: s
  * the first run that needs it and kept; one whose Redis stayed away past the outage limit is
  * dropped (its run fails) and the next run connects afresh.
  */
-function flowExecutors(opts: ServeCliOptions & Awaited<ReturnType<typeof redisOutageLimit>>): { get: (s: DistributedDocument) => Promise<BullmqExecutor>; close: () => Promise<void> } {
+function flowExecutors(opts: ServeCliOptions & Awaited<ReturnType<typeof redisOutageLimit>> & Pick<ExecutorChoice, 'traceparent'>): { get: (s: DistributedDocument) => Promise<BullmqExecutor>; close: () => Promise<void> } {
   const open = new Map<string, Promise<BullmqExecutor>>();
   return {
     get: (settings) => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { PypeError } from '@pypeline/core';
 import { DEFAULT_REDIS_URL, waitForRedis, queueFromEnv, safeRedisUrl, startWorker } from '@pypeline/executor-bullmq';
 import { stopOnSignals } from '../stop-on-signals.js';
+import { cliTracing, describeTracing, TRACE_OPTION } from '../tracing.js';
 
 interface WorkerCliOptions {
   redis?: string;
@@ -9,6 +10,7 @@ interface WorkerCliOptions {
   concurrency: string;
   project: string;
   stallTimeout?: string;
+  trace?: boolean;
 }
 
 export function registerWorker(program: Command): void {
@@ -20,24 +22,32 @@ export function registerWorker(program: Command): void {
     .option('--concurrency <n>', 'tasks run at once in this process', '1')
     .option('--project <dir>', 'folder whose node_modules hold the installed modules', process.cwd())
     .option('--stall-timeout <ms>', 'how long a silent worker keeps a task before another worker takes it over (default 30000)')
+    .option(...TRACE_OPTION)
     .action(async (opts: WorkerCliOptions) => {
       const redis = opts.redis ?? process.env.PYPE_REDIS_URL ?? DEFAULT_REDIS_URL;
       const concurrency = positiveInt(opts.concurrency, '--concurrency');
       const stall = opts.stallTimeout === undefined ? undefined : positiveInt(opts.stallTimeout, '--stall-timeout');
       const queue = opts.queue ?? queueFromEnv();
+      const tracing = await cliTracing('worker', opts.trace);
       const out = (line: string) => process.stdout.write(`${line}\n`);
       const stop = stopOnSignals({ say: out, stopping: 'finishing running tasks, then stopping', exitNote: 'running tasks go back to the queue after the stall timeout' });
       // A worker outlasts a Redis restart: started while Redis is away, it waits for it.
       if (!(await waitForRedis(redis, out, stop.signal))) {
         stop.dispose();
+        await tracing?.shutdown();
         out('✓ worker stopped before Redis answered');
         return;
       }
-      const worker = startWorker({ redis, queue, concurrency, searchDirs: [opts.project], debug: process.argv.includes('--debug'), lockDurationMs: stall, stalledIntervalMs: stall && Math.max(500, Math.floor(stall / 2)), report: out });
+      const worker = startWorker({
+        redis, queue, concurrency, searchDirs: [opts.project], debug: process.argv.includes('--debug'), lockDurationMs: stall, stalledIntervalMs: stall && Math.max(500, Math.floor(stall / 2)), report: out,
+        observeTask: tracing && ((data) => tracing.taskSpans({ traceparent: data.traceparent, flow: data.flow, jobDir: data.task.jobDir, runId: data.task.runId })),
+      });
       await worker.ready;
       out(`▶ worker ${worker.name} on queue ${queue} at ${safeRedisUrl(redis)} (concurrency ${concurrency}, modules from ${opts.project})`);
+      if (tracing) out(describeTracing(tracing));
       await stop.stopped;
       await worker.close();
+      await tracing?.shutdown();
       stop.dispose();
       out('✓ worker stopped');
     });

@@ -12,8 +12,9 @@ export type PypeEvent = Base &
   (
     | { type: 'run.started'; flow: string; jobDir: string; context: string; subflows: number; modules: number }
     | { type: 'run.finished'; flow: string; status: RunStatus; durationMs: number; error?: string }
-    | { type: 'subflow.started'; subflow: string; modules: string[] }
-    | { type: 'subflow.finished'; subflow: string; status: 'success' | 'failed'; durationMs: number }
+    /** `frame`: the loop iteration (`0` outside loops, else `2`, `2.1`), as in node ids; absent in logs of older versions. */
+    | { type: 'subflow.started'; subflow: string; modules: string[]; frame?: string }
+    | { type: 'subflow.finished'; subflow: string; status: 'success' | 'failed'; durationMs: number; frame?: string }
     | { type: 'subflow.skipped'; subflow: string; reason: string }
     | { type: 'subflow.restored'; subflow: string; modules: string[]; frame: string }
     | { type: 'module.started'; nodeId: string; moduleId: string; name: string; subflow: string; attempt: number }

@@ -1,6 +1,6 @@
 import type { SubFlow } from '../plan/types.js';
 import { markSkipped, runNode } from './run-node.js';
-import { nodeIdOf, type RunState } from './run-state.js';
+import { frameKey, nodeIdOf, type RunState } from './run-state.js';
 
 /**
  * Runs a sub flow in topological waves; the modules of one wave run concurrently.
@@ -8,7 +8,8 @@ import { nodeIdOf, type RunState } from './run-state.js';
  */
 export async function runSubflow(state: RunState, sf: SubFlow): Promise<'success' | 'failed'> {
   const t0 = Date.now();
-  state.bus.emit({ type: 'subflow.started', subflow: sf.id, modules: sf.modules });
+  const frame = frameKey(state.frame);
+  state.bus.emit({ type: 'subflow.started', subflow: sf.id, modules: sf.modules, frame });
   let failed = false;
   for (const wave of sf.waves) {
     await Promise.all(
@@ -30,6 +31,6 @@ export async function runSubflow(state: RunState, sf: SubFlow): Promise<'success
     );
   }
   const status = failed ? 'failed' : 'success';
-  state.bus.emit({ type: 'subflow.finished', subflow: sf.id, status, durationMs: Date.now() - t0 });
+  state.bus.emit({ type: 'subflow.finished', subflow: sf.id, status, durationMs: Date.now() - t0, frame });
   return status;
 }
