@@ -104,7 +104,7 @@ describe('pype serve fires triggers', () => {
 
     // A run of `load` over HTTP; `report` follows its success.
     const posted = await fetch(`${first.base}/jobs/load/runs`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: '{}' });
-    const loadId = (await posted.json()).id;
+    const loadId = ((await posted.json()) as { id: string }).id;
     const [report] = await first.waitRuns('report', (r) => r.length === 1 && Boolean(r[0].finishedAt), 'report to follow load');
     expect(report).toMatchObject({ status: 'success', trigger: { kind: 'job_success', id: 'job_success', tick: loadId } });
 
