@@ -1,13 +1,10 @@
 import { checkOutput, resolvePath, writeOutput } from '@pypeline/object-store';
-import { defineModule, ModuleError, type Artifact, requireInput } from '@pypeline/sdk';
+import { defineModule, ModuleError, type Artifact, requireInput, fileWriteError } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { csvProblems, fieldWriter, type CsvFormat } from './csv-format.js';
 import { csvEncoder } from './csv-values.js';
 
 export type { Config } from './config.js';
-
-// Retrying cannot fix a path that names a folder or a place the user may not write.
-const USER_ERRORS = new Set(['EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EROFS', 'EEXIST']);
 
 export default defineModule<Config>({
   name: 'csv_sink',
@@ -27,13 +24,9 @@ export default defineModule<Config>({
     }
     const path = resolvePath(config.output_path);
     let rows = 0;
-    const bytes = await writeOutput(path, serialize(input, config, ctx.signal, (n) => (rows += n)), config).catch((error: NodeJS.ErrnoException) => {
+    const bytes = await writeOutput(path, serialize(input, config, ctx.signal, (n) => (rows += n)), config).catch((error: unknown) => {
       if (error instanceof ModuleError || ctx.signal.aborted) throw error;
-      throw new ModuleError(`cannot write CSV file ${path}: ${error.message}`, {
-        retryable: !USER_ERRORS.has(error.code ?? ''),
-        hint: 'check that output_path names a file (not a folder) in a writable place with free space',
-        cause: error,
-      });
+      throw fileWriteError('CSV', path, error);
     });
     ctx.setGlobal('row_count', rows);
     ctx.setGlobal('output_path', path);

@@ -1,13 +1,10 @@
 import { checkOutput, openOutput, resolvePath } from '@pypeline/object-store';
-import { defineModule, ModuleError, requireInput } from '@pypeline/sdk';
+import { defineModule, ModuleError, requireInput, fileWriteError } from '@pypeline/sdk';
 import { DEFAULTS, type Config, type ResolvedConfig } from './config.js';
 import { configProblems } from './config-problems.js';
 import { writeWorkbook } from './write-workbook.js';
 
 export type { Config } from './config.js';
-
-// Retrying cannot fix a path that names a folder or a place the user may not write.
-const USER_ERRORS = new Set(['EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EROFS', 'EEXIST']);
 
 export default defineModule<Config>({
   name: 'excel_sink',
@@ -26,8 +23,8 @@ export default defineModule<Config>({
       throw new ModuleError(`excel_sink: ${problems.map((p) => `${p.key.join('.')}: ${p.message}`).join('; ')}`, { retryable: false, hint: problems.map((p) => p.hint).filter(Boolean).join('; ') });
     }
     const path = resolvePath(config.output_path);
-    const file = await openOutput(path, config).catch((error: NodeJS.ErrnoException) => {
-      throw error instanceof ModuleError ? error : writeError(path, error);
+    const file = await openOutput(path, config).catch((error: unknown) => {
+      throw error instanceof ModuleError ? error : fileWriteError('Excel', path, error);
     });
     let written;
     try {
@@ -36,7 +33,7 @@ export default defineModule<Config>({
     } catch (error) {
       await file.abort();
       if (error instanceof ModuleError || ctx.signal.aborted) throw error;
-      throw writeError(path, error as NodeJS.ErrnoException);
+      throw fileWriteError('Excel', path, error);
     }
     for (const [column, count] of Object.entries(written.asText)) {
       ctx.logger.warn(`column ${column}: ${count} values written as text, since Excel keeps numbers as doubles and they would lose digits (64-bit integers past 2^53, decimals of more than 15 digits)`, { path });
@@ -52,10 +49,3 @@ function resolved(config: Config): ResolvedConfig {
   return { ...DEFAULTS, ...config } as ResolvedConfig;
 }
 
-function writeError(path: string, error: NodeJS.ErrnoException): ModuleError {
-  return new ModuleError(`cannot write Excel file ${path}: ${error.message}`, {
-    retryable: !USER_ERRORS.has(error.code ?? ''),
-    hint: 'check that output_path names a file (not a folder) in a writable place with free space',
-    cause: error,
-  });
-}
