@@ -29,14 +29,28 @@ describe('parquet_sink', () => {
     expect(manifest.config_schema.optional.row_group_size).toMatchObject({ type: 'integer', default: DEFAULTS.row_group_size });
   });
 
-  it('encodes on the pool and writes the file, creating parent directories', async () => {
+  it('encodes big row groups on the pool, stitched into one file', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'parquet-sink-')), 'big.parquet');
+    const rows = 60_000;
+    const big = new Table({ id: vectorFromArray(Int32Array.from({ length: rows }, (_, k) => k)), name: vectorFromArray(Array.from({ length: rows }, (_, k) => `n${k % 97}`), new Utf8()) });
+    const ctx = context({ output_path: path, row_group_size: 30_000 });
+    await parquetSink.run({ input: new MemoryArtifact(big) }, ctx);
+    // Two row groups of 60,000 cells each: over the inline limit, one pool task each.
+    expect(ctx.pool.ran.map((task) => task.filename)).toEqual([parquetWorkerFile, parquetWorkerFile]);
+    const back = await readParquetFile(path);
+    expect(back.numRows).toBe(rows);
+    expect([back.getChild('id')!.get(59_999), back.getChild('name')!.get(59_999)]).toEqual([59_999, `n${59_999 % 97}`]);
+    expect((await openParquetBatches(path)).numRowGroups).toBe(2);
+  });
+
+  it('encodes small row groups on this thread and writes the file, creating parent directories', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'parquet-sink-')), 'a', 'b', 'out.parquet');
     const ctx = context({ output_path: path, compression: 'zstd', row_group_size: 2 });
     expect(await parquetSink.run({ input: new MemoryArtifact(table) }, ctx)).toBeUndefined();
     const back = await readParquetFile(path);
     expect(back.toArray().map((r) => r.toJSON())).toEqual(table.toArray().map((r) => r.toJSON()));
-    // One pool task per row group, stitched into one file.
-    expect(ctx.pool.ran.map((task) => task.filename)).toEqual([parquetWorkerFile, parquetWorkerFile]);
+    // Two row groups of a few cells: no pool thread started for them.
+    expect(ctx.pool.ran).toEqual([]);
     expect((await openParquetBatches(path)).numRowGroups).toBe(2);
     expect(ctx.globals.get('row_count')).toBe(3);
     expect(ctx.globals.get('output_path')).toBe(path);
