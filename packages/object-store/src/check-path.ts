@@ -1,8 +1,5 @@
-import { AbortMultipartUploadCommand, CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { checkReadable, checkWritable, parseObjectUrl } from '@pypeline/sdk';
 import { openInput } from './input-file.js';
-import { s3Target } from './s3-client.js';
-import { s3Error } from './s3-error.js';
 import type { S3Options } from './s3-options.js';
 
 /**
@@ -13,7 +10,7 @@ import type { S3Options } from './s3-options.js';
 export async function checkInput(path: string, field: string, options: S3Options, signal?: AbortSignal): Promise<string> {
   if (!parseObjectUrl(path)) return checkReadable(path, field);
   const input = await openInput(path, options, signal);
-  return `${path}: readable, ${input.size} bytes at ${s3Target(options).where}`;
+  return `${path}: readable, ${input.size} bytes at ${(await import('./s3-check.js')).s3Where(options)}`;
 }
 
 /**
@@ -24,16 +21,6 @@ export async function checkInput(path: string, field: string, options: S3Options
 export async function checkOutput(path: string, field: string, options: S3Options, signal?: AbortSignal): Promise<string> {
   const url = parseObjectUrl(path);
   if (!url) return checkWritable(path, field);
-  const target = s3Target(options);
-  try {
-    const started = await target.client.send(new CreateMultipartUploadCommand({ Bucket: url.bucket, Key: url.key }), { abortSignal: signal });
-    await target.client.send(new AbortMultipartUploadCommand({ Bucket: url.bucket, Key: url.key, UploadId: started.UploadId }), { abortSignal: signal }).catch((error: { name?: string }) => {
-      // A service without AbortMultipartUpload (some S3 stand-ins) keeps an empty upload that
-      // never becomes an object; the write right was proved by starting it.
-      if (error.name !== 'MethodNotAllowed' && error.name !== 'NotImplemented') throw error;
-    });
-  } catch (error) {
-    throw s3Error(error, 'write', path, target);
-  }
-  return `${path}: writable at ${target.where}`;
+  // The AWS SDK is loaded only for s3:// paths.
+  return (await import('./s3-check.js')).checkS3Output(path, url, options, signal);
 }

@@ -3,7 +3,7 @@ export type { S3Options, ResolvedS3 } from './s3-options.js';
 export { openInput } from './input-file.js';
 export type { InputFile, ByteReader } from './input-file.js';
 export { openOutput, writeOutput, resolvePath } from './output-file.js';
-export { PART_BYTES } from './s3-upload.js';
+export { PART_BYTES } from './s3-options.js';
 export { listObjects } from './list-objects.js';
 export type { ObjectEntry, ListObjectsOptions } from './list-objects.js';
 export { checkInput, checkOutput } from './check-path.js';

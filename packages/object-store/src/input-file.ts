@@ -3,7 +3,6 @@ import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { parseObjectUrl } from '@pypeline/sdk';
 import type { S3Options } from './s3-options.js';
-import { openS3Input } from './s3-input.js';
 
 /** Sequential reads, as FileHandle.read does them: each call fills up to `length` bytes; 0 is the end. */
 export interface ByteReader {
@@ -39,7 +38,8 @@ export interface InputFile {
  */
 export async function openInput(path: string, options: S3Options, signal?: AbortSignal): Promise<InputFile> {
   const url = parseObjectUrl(path);
-  if (url) return openS3Input(path, url, options, signal);
+  // The AWS SDK is loaded only for s3:// paths (it takes longer to load than a small local run).
+  if (url) return (await import('./s3-input.js')).openS3Input(path, url, options, signal);
   const info = await stat(path);
   return localInput(path, info.size);
 }

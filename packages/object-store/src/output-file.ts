@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { fillAtomicFile, openAtomicFile, parseObjectUrl, type AtomicFile } from '@pypeline/sdk';
 import type { S3Options } from './s3-options.js';
-import { openS3Upload } from './s3-upload.js';
 
 /**
  * Opens `path` for an all-or-nothing write: an `s3://bucket/key` object as a multipart upload
@@ -10,7 +9,8 @@ import { openS3Upload } from './s3-upload.js';
  */
 export async function openOutput(path: string, options: S3Options): Promise<AtomicFile> {
   const url = parseObjectUrl(path);
-  return url ? openS3Upload(path, url, options) : openAtomicFile(resolve(path));
+  // The AWS SDK is loaded only for s3:// paths.
+  return url ? (await import('./s3-upload.js')).openS3Upload(path, url, options) : openAtomicFile(resolve(path));
 }
 
 /** writeFileAtomic for a path that may be an s3:// URL; returns the bytes written. */

@@ -4,7 +4,7 @@ import { useLocalS3 } from '@pypeline/test-services';
 import { describe, expect, it } from 'vitest';
 import { openInput } from './input-file.js';
 import { openOutput, writeOutput } from './output-file.js';
-import { PART_BYTES } from './s3-upload.js';
+import { PART_BYTES } from './s3-options.js';
 
 const s3 = useLocalS3(['data']);
 

@@ -61,3 +61,6 @@ export function resolveS3(options: S3Options, env: NodeJS.ProcessEnv = process.e
 export function describeEndpoint(s3: ResolvedS3): string {
   return s3.endpoint ?? `AWS S3 (${s3.region})`;
 }
+
+/** Parts of this size are sent as they fill; two at a time, so a write holds at most ~3 parts in memory. */
+export const PART_BYTES = 8 * 1024 * 1024;

@@ -4,10 +4,8 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { AtomicFile, ObjectUrl } from '@pypeline/sdk';
 import { s3Target } from './s3-client.js';
 import { s3Error } from './s3-error.js';
-import type { S3Options } from './s3-options.js';
+import { PART_BYTES, type S3Options } from './s3-options.js';
 
-/** Parts of this size are sent as they fill; two at a time, so a write holds at most ~3 parts in memory. */
-export const PART_BYTES = 8 * 1024 * 1024;
 
 /**
  * An object being uploaded, with the AtomicFile contract of a local temp file: written chunk by

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { until, useLocalS3 } from '@pypeline/test-services';
 import { describe, expect, it } from 'vitest';
-import { PART_BYTES } from './s3-upload.js';
+import { PART_BYTES } from './s3-options.js';
 
 // A sink process killed (SIGKILL: no cleanup runs) in the middle of a multipart upload leaves no
 // object: S3 makes an object of the parts only on CompleteMultipartUpload, which never came.
