@@ -135,17 +135,20 @@ describe('csv_source', () => {
     expect(whole.table.getChild('text')!.get(0)).toBe('multi\r\nline "1", with, commas');
   });
 
-  it('parses big chunks in the worker pool and small ones on this thread, to the same rows', async () => {
+  it('parses a big file in the worker pool, a small one on this thread, to the same rows', async () => {
     const lines = ['id,text,n,day'];
     for (let i = 1; i <= 12_000; i++) lines.push(`${i},"row ""${i}"", Żółć ${'x'.repeat(i % 40)}",${i * 1.5},2024-01-${String(1 + (i % 28)).padStart(2, '0')}`);
     const path = csvFile(`${lines.join('\n')}\n`);
-    // 300 KiB chunks are over the inline limit (256 KiB): parsed by pool tasks; 16 KiB chunks inline.
+    // The file is over the inline limit (256 KiB): its chunks are pool tasks, big or small.
     const pooled = await read({ file_path: path, chunk_bytes: 300 * 1024 });
-    const inline = await read({ file_path: path, chunk_bytes: 16 * 1024 });
+    const small = await read({ file_path: path, chunk_bytes: 16 * 1024 });
     expect(pooled.batches.length).toBeGreaterThan(1);
-    expect(inline.batches.length).toBeGreaterThan(pooled.batches.length);
+    expect(small.batches.length).toBeGreaterThan(pooled.batches.length);
     expect(pooled.table.numRows).toBe(12_000);
-    expect(rows(pooled.table)).toEqual(rows(inline.table));
+    expect(rows(pooled.table)).toEqual(rows(small.table));
+    // Its first 1,000 rows as a file of their own (under the limit) are parsed on this thread.
+    const head = await read({ file_path: csvFile(`${lines.slice(0, 1001).join('\n')}\n`), chunk_bytes: 16 * 1024 });
+    expect(rows(head.table)).toEqual(rows(pooled.table).slice(0, 1000));
   }, 60_000);
 
   it('reads latin1, a custom delimiter, quote and escape, and files without a header', async () => {

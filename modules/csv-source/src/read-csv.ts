@@ -57,7 +57,7 @@ interface Layout {
 }
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
-/** Chunks up to this size are parsed on the calling thread (about a millisecond of work per 64 KiB). */
+/** Files up to this size are parsed on the calling thread (about a millisecond of work per 64 KiB). */
 const INLINE_PARSE_BYTES = 256 * 1024;
 
 /**
@@ -111,9 +111,10 @@ export async function openCsv(input: InputFile, options: CsvReadOptions): Promis
         const task: ParseTask = { ...template, bytes, start };
         start = 0;
         const length = bytes.length; // read before the transfer detaches the buffer
-        // A small chunk (a small file, or a big file's tail) is parsed here: handing it to a
-        // worker thread would cost more than parsing it (the first task starts the thread).
-        const parsed = length <= INLINE_PARSE_BYTES
+        // A small file is parsed here: handing it to a worker thread would cost more than
+        // parsing it (the first task starts the thread). A big file's chunks all go to the pool,
+        // so this thread stays free to read and infer (iterations over many files overlap).
+        const parsed = input.size <= INLINE_PARSE_BYTES
           ? Promise.resolve().then(() => parseChunk(task))
           : options.pool.run<ParsedChunk>(task, { filename: csvWorkerFile, transferList: [bytes.buffer as ArrayBuffer], signal: options.signal });
         pending.push({ parsed, offset, end: offset + length });
