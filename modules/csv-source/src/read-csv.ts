@@ -8,7 +8,7 @@ import { badDialect, badRecord, notUtf8, unknownSchemaColumns } from './csv-erro
 import { readFirstRecord } from './first-record.js';
 import { ALL_KINDS, inferChunk, kindOf, mergeInferred, type InferTask, type Inferred } from './infer-kinds.js';
 import { parseChunk, type BadRecord, type CsvDialect, type OnError, type ParseTask, type ParsedChunk } from './parse-chunk.js';
-import { readChunks } from './read-chunks.js';
+import { ChunkBuffers, readChunks } from './read-chunks.js';
 import { csvSchema, toRecordBatch } from './to-record-batch.js';
 import { findInvalidUtf8 } from './utf8-check.js';
 import { csvWorkerFile } from './worker-file.js';
@@ -90,13 +90,16 @@ export async function openCsv(input: InputFile, options: CsvReadOptions): Promis
     options.schema[layout.names[column]] ? 'the type set for the column in schema' : `the type inferred for the column from the first ${inferred.rows} rows (sample_rows: ${options.sampleRows})`;
 
   async function* chunks(): AsyncGenerator<CsvChunk> {
-    const pending: { parsed: Promise<ParsedChunk>; offset: number; end: number }[] = [];
+    const pending: { parsed: Promise<ParsedChunk>; bytes: Uint8Array; offset: number; end: number }[] = [];
+    const buffers = new ChunkBuffers(options.chunkBytes);
     const ahead = Math.max(2, options.pool.size + 1);
     let lineBase = layout.firstLine - 1;
     let start = layout.dataStart;
     let offset = 0;
-    const finish = async (next: { parsed: Promise<ParsedChunk>; offset: number; end: number }): Promise<CsvChunk> => {
+    const finish = async (next: { parsed: Promise<ParsedChunk>; bytes: Uint8Array; offset: number; end: number }): Promise<CsvChunk> => {
       const parsed = await next.parsed;
+      // The parsed columns are copies: the chunk's buffer can take a later chunk.
+      buffers.give(next.bytes);
       if (parsed.invalidUtf8) throw notUtf8(path, lineBase + parsed.invalidUtf8.line, next.offset + parsed.invalidUtf8.offset, parsed.invalidUtf8);
       const rejects = parsed.bad.map((bad) => ({ ...bad, line: lineBase + bad.line }));
       lineBase += parsed.lines;
@@ -107,18 +110,17 @@ export async function openCsv(input: InputFile, options: CsvReadOptions): Promis
       return { batch: toRecordBatch(schema, parsed.rows, parsed.columns), rejects, end: next.end };
     };
     try {
-      for await (const bytes of readChunks(input, dialect, options.chunkBytes, options.signal)) {
+      for await (const bytes of readChunks(input, dialect, options.chunkBytes, options.signal, buffers)) {
         const task: ParseTask = { ...template, bytes, start };
         start = 0;
-        const length = bytes.length; // read before the transfer detaches the buffer
         // A small file is parsed here: handing it to a worker thread would cost more than
         // parsing it (the first task starts the thread). A big file's chunks all go to the pool,
         // so this thread stays free to read and infer (iterations over many files overlap).
         const parsed = input.size <= INLINE_PARSE_BYTES
           ? Promise.resolve().then(() => parseChunk(task))
-          : options.pool.run<ParsedChunk>(task, { filename: csvWorkerFile, transferList: [bytes.buffer as ArrayBuffer], signal: options.signal });
-        pending.push({ parsed, offset, end: offset + length });
-        offset += length;
+          : options.pool.run<ParsedChunk>(task, { filename: csvWorkerFile, signal: options.signal });
+        pending.push({ parsed, bytes, offset, end: offset + bytes.length });
+        offset += bytes.length;
         if (pending.length >= ahead) yield await finish(pending.shift()!);
       }
       while (pending.length) yield await finish(pending.shift()!);

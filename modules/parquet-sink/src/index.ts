@@ -1,5 +1,5 @@
 import { checkOutput, openOutput, resolvePath } from '@pypeline/object-store';
-import { writeParquetStream } from '@pypeline/parquet';
+import { IpcScratch, writeParquetStream } from '@pypeline/parquet';
 import { defineModule, requireInput } from '@pypeline/sdk';
 import { DEFAULTS, type Config } from './config.js';
 import { encodeInPool } from './encode-in-pool.js';
@@ -20,10 +20,12 @@ export default defineModule<Config>({
     const input = requireInput(inputs, 'input', 'parquet_sink', 'connect a data edge to it, e.g. "source.data - sink.input"');
     const path = resolvePath(config.output_path);
     const options = { compression: config.compression, rowGroupSize: config.row_group_size };
+    // The run's buffers for row groups on their way to the pool (freed with the run).
+    const scratch = new IpcScratch();
     const written = await writeParquetStream(path, input.batches(), {
       ...options,
       schema: input.schema,
-      encode: (rows) => encodeInPool(rows, options, ctx),
+      encode: (rows) => encodeInPool(rows, options, scratch, ctx),
       // One row group per pool thread, plus one being cut from the stream.
       concurrency: Math.max(1, ctx.pool.size),
       signal: ctx.signal,

@@ -13,5 +13,4 @@ export { openParquetBatches } from './read-parquet-batches.js';
 export type { ParquetBatches, ParquetBatchesOptions } from './read-parquet-batches.js';
 export { writeParquetStream } from './write-parquet-stream.js';
 export type { ParquetStreamOptions, ParquetStreamResult } from './write-parquet-stream.js';
-export { packBatches, unpackBatches, canPack } from './arrow-transfer.js';
-export type { PackedBatches } from './arrow-transfer.js';
+export { IpcScratch } from './ipc-scratch.js';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Table, Utf8, vectorFromArray, type RecordBatch } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { canPack, packBatches, unpackBatches } from './arrow-transfer.js';
-import { encodeParquet } from './encode-parquet.js';
+import { encodeParquet, encodeParquetFromIPC } from './encode-parquet.js';
+import { IpcScratch } from './ipc-scratch.js';
 import { openParquetBatches } from './read-parquet-batches.js';
-import { readParquetFile } from './read-parquet-file.js';
+import { decodeParquet, readParquetFile } from './read-parquet-file.js';
 import { readFooter, RowGroupFileWriter } from './row-group-file.js';
 import { readStruct, writeStruct } from './thrift-compact.js';
 import { writeParquetStream } from './write-parquet-stream.js';
@@ -77,10 +77,22 @@ describe('writing Parquet row group by row group', () => {
     expect(readdirSync(folder)).toEqual([]);
   });
 
-  it('packs batches for a worker and rebuilds them over the same buffers', () => {
-    const table = new Table([...rows(0, 50).batches, ...rows(50, 30).slice(10).batches]);
-    expect(canPack(table.schema)).toBe(true);
-    const back = unpackBatches(structuredClone(packBatches(table.schema, table.batches)));
-    expect(back.toArray().map((r) => r.toJSON())).toEqual(table.toArray().map((r) => r.toJSON()));
+  it('writes IPC streams into shared buffers it reuses, growing one that is too small', () => {
+    const scratch = new IpcScratch();
+    const small = new Table([...rows(0, 50).batches, ...rows(50, 30).slice(10).batches]);
+    const first = scratch.write(small);
+    expect(first.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(decodeParquet(encodeParquetFromIPC(first), 'first').toArray().map((r) => r.toJSON())).toEqual(small.toArray().map((r) => r.toJSON()));
+    scratch.release(first);
+    const again = scratch.write(rows(0, 20));
+    expect(again.buffer).toBe(first.buffer);
+    // A buffer still out is not handed out twice.
+    const other = scratch.write(rows(0, 20));
+    expect(other.buffer).not.toBe(first.buffer);
+    scratch.release(again);
+    scratch.release(other);
+    const big = rows(0, 5000);
+    const grown = scratch.write(big);
+    expect(decodeParquet(encodeParquetFromIPC(grown), 'grown').numRows).toBe(5000);
   });
 });
