@@ -15,7 +15,11 @@ export class IpcScratch {
 
   /** The Arrow IPC stream of `table` (schema, dictionaries, batches, end marker). */
   write(table: Table): Uint8Array {
-    const sink = new ScratchSink(this.free.pop(), ipcSizeOf(table));
+    const expected = ipcSizeOf(table);
+    // The smallest free buffer that fits, else a new one (the free ones are kept for later).
+    const fits = this.free.filter((b) => b.length >= expected).sort((a, b) => a.length - b.length)[0];
+    if (fits) this.free.splice(this.free.indexOf(fits), 1);
+    const sink = new ScratchSink(fits, expected);
     const writer = new RecordBatchStreamWriter();
     writer.reset(sink);
     writer.writeAll(table);
@@ -35,7 +39,8 @@ class ScratchSink extends AsyncByteQueue {
 
   constructor(buffer: Uint8Array | undefined, expected: number) {
     super();
-    this.buffer = buffer && buffer.length >= expected ? buffer : shared(expected);
+    // A new buffer has room for row groups a little bigger than this one (so it is kept).
+    this.buffer = buffer && buffer.length >= expected ? buffer : shared(Math.ceil(expected * 1.1));
   }
 
   override write(value: Uint8Array): void {
@@ -59,11 +64,19 @@ function shared(bytes: number): Uint8Array {
   return new Uint8Array(new SharedArrayBuffer(bytes));
 }
 
-/** About the IPC stream's size: the buffers' bytes with padding, plus room for the headers. */
+/**
+ * About the IPC stream's size: the bytes of the buffers' rows (a sliced batch shares whole
+ * buffers, but only its rows are written), padded, plus room for the headers.
+ */
 function ipcSizeOf(table: Table): number {
   const dataBytes = (d: Data): number => {
     let n = 64;
-    for (const b of [d.values, d.valueOffsets, d.nullBitmap, d.typeIds] as (ArrayBufferView | undefined)[]) if (b) n += b.byteLength + 8;
+    if (d.nullBitmap) n += d.nullBitmap.byteLength + 8;
+    if (d.typeIds) n += d.typeIds.byteLength + 8;
+    if (d.valueOffsets) {
+      n += d.valueOffsets.byteLength + 8;
+      if (d.values) n += Number(d.valueOffsets[d.length]) - Number(d.valueOffsets[0]) + 8;
+    } else if (d.values) n += d.values.byteLength + 8;
     for (const c of d.children) n += dataBytes(c);
     if (d.dictionary) for (const c of d.dictionary.data) n += dataBytes(c);
     return n;
