@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CsvDialect } from './parse-chunk.js';
-import { BoundaryScanner, readChunks } from './read-chunks.js';
+import { BoundaryScanner, ChunkBuffers, readChunks } from './read-chunks.js';
 
 const RFC: CsvDialect = { delimiter: 44, quote: 34, escape: 34, charset: 'utf-8' };
 const BACKSLASH: CsvDialect = { delimiter: 44, quote: 34, escape: 92, charset: 'utf-8' };
@@ -96,5 +96,22 @@ describe('readChunks', () => {
       expect(c.endsWith('"\n')).toBe(true);
       expect(c.length).toBeLessThanOrEqual(1000 + 32);
     }
+  });
+
+  it('reads into buffers given back after each chunk, with the same chunks as fresh buffers', async () => {
+    const text = Array.from({ length: 5000 }, (_, i) => `${i},"quoted\n${i}"`).join('\n') + '\n' + `${'x'.repeat(5000)}\n1,2\n`;
+    const path = file(text);
+    const buffers = new ChunkBuffers(1000);
+    const out: string[] = [];
+    const seen = new Set<ArrayBufferLike>();
+    for await (const c of readChunks(await openInput(path, {}), RFC, 1000, undefined, buffers)) {
+      expect(c.buffer).toBeInstanceOf(SharedArrayBuffer);
+      seen.add(c.buffer);
+      out.push(Buffer.from(c).toString('latin1'));
+      buffers.give(c);
+    }
+    expect(out).toEqual(await chunksOf(path, RFC, 1000));
+    // One buffer for the chunk being read and one for the next; the 5,000-byte line took bigger ones, not kept.
+    expect(seen.size).toBeLessThanOrEqual(6);
   });
 });
