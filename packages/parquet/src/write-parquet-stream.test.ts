@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Table, Utf8, vectorFromArray, type RecordBatch } from 'apache-arrow';
+import { Table, Utf8, tableToIPC, vectorFromArray, type RecordBatch } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { encodeParquet, encodeParquetFromIPC } from './encode-parquet.js';
 import { IpcScratch } from './ipc-scratch.js';
@@ -82,6 +82,8 @@ describe('writing Parquet row group by row group', () => {
     const small = new Table([...rows(0, 50).batches, ...rows(50, 30).slice(10).batches]);
     const first = scratch.write(small);
     expect(first.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // The same bytes as apache-arrow's own IPC stream (the same writer, another sink).
+    expect(Buffer.from(first).equals(Buffer.from(tableToIPC(small, 'stream')))).toBe(true);
     expect(decodeParquet(encodeParquetFromIPC(first), 'first').toArray().map((r) => r.toJSON())).toEqual(small.toArray().map((r) => r.toJSON()));
     scratch.release(first);
     const again = scratch.write(rows(0, 20));
