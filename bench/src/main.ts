@@ -263,21 +263,25 @@ async function relationalSuite(name: keyof typeof RELATIONAL_CASES, values: Reco
   const duck = figures.find((f) => f.tool === 'duckdb');
   const wallOf = (f: (typeof figures)[number]) => median(f.runs.map((m) => m.wallMs));
   const peakOf = (f: (typeof figures)[number]) => median(f.runs.map((m) => m.peakRss));
+  const cpuOf = (f: (typeof figures)[number]) => median(f.runs.map((m) => m.cpuMs));
   const table = figures.map((f) => ({
     tool: f.tool,
     'wall (median)': `${(wallOf(f) / 1000).toFixed(2)} s`,
     runs: f.runs.map((m) => (m.wallMs / 1000).toFixed(2)).join(', '),
+    // CPU time (user + system, every thread) is steadier than wall time on a shared machine.
+    'CPU (median)': `${(cpuOf(f) / 1000).toFixed(2)} s`,
+    'CPU vs DuckDB': duck ? `${(cpuOf(f) / cpuOf(duck)).toFixed(2)}x` : '-',
     'peak RSS (median)': `${(peakOf(f) / 2 ** 20).toFixed(0)} MiB`,
     'vs DuckDB': duck ? `${(wallOf(f) / wallOf(duck)).toFixed(2)}x` : '-',
     'RSS vs DuckDB': duck ? `${(peakOf(f) / peakOf(duck)).toFixed(2)}x` : '-',
     'rows out': f.fingerprint.rows,
   }));
   const against = right ? ` joined with ${right.path.split('/').pop()} (${(right.bytes / 1e6).toFixed(0)} MB)` : '';
-  process.stdout.write(`\n${name}: ${rows} rows, ${(csv.bytes / 1e6).toFixed(0)} MB CSV${against} into Parquet, ${runs} runs each, memory budget ${values['memory-budget'] ?? 'default'}\n`);
+  process.stdout.write(`\n${name}: ${rows} rows, ${(csv.bytes / 1e6).toFixed(0)} MB CSV${against} into Parquet, ${runs} runs each, memory budget ${values['memory-budget'] ?? 'default'} (load average ${loadavg()[0].toFixed(1)} at the end)\n`);
   console.table(table);
   const same = figures.every((f) => JSON.stringify(f.fingerprint) === JSON.stringify(figures[0].fingerprint));
   process.stdout.write(same ? `✓ ${name} outputs hold the same rows: ${JSON.stringify(figures[0]?.fingerprint)}\n` : `✗ ${name} outputs differ:\n${figures.map((f) => `  ${f.tool}: ${JSON.stringify(f.fingerprint)}`).join('\n')}\n`);
-  writeFileSync(join(outDir, `last-${name}-run.json`), JSON.stringify({ rows, runs, memoryBudget: values['memory-budget'] ?? null, table, figures: figures.map((f) => ({ ...f, runs: f.runs.map(({ wallMs, peakRss }) => ({ wallMs, peakRss })) })) }, null, 2));
+  writeFileSync(join(outDir, `last-${name}-run.json`), JSON.stringify({ rows, runs, memoryBudget: values['memory-budget'] ?? null, table, figures: figures.map((f) => ({ ...f, runs: f.runs.map(({ wallMs, peakRss, cpuMs }) => ({ wallMs, peakRss, cpuMs })) })) }, null, 2));
   if (!values.keep) {
     rmSync(csv.path, { force: true });
     if (right) rmSync(right.path, { force: true });

@@ -12,9 +12,10 @@ export function assemble(layout: JoinLayout, schema: Schema, left: RecordBatch, 
   const leftRows = takeOrNull(left, pairs.left);
   const children: Data[] = [...leftRows.data.children];
   if (!layout.leftOnly) {
-    const rightRows = takeOrNull(right, pairs.right);
+    // Only the right columns the output keeps are gathered (not the keys, which the left has).
+    const rightRows = takeOrNull(right.selectAt(layout.extra.map((c) => c.index)), pairs.right);
     for (const key of layout.folded) children[key.leftIndex] = coalesceKey(key, left, right, pairs);
-    children.push(...layout.extra.map((c) => rightRows.data.children[c.index]));
+    children.push(...rightRows.data.children);
   }
   return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));
 }

@@ -11,14 +11,19 @@ const FIXED_WIDTH = new Set<Type>([Type.Int, Type.Float, Type.Date, Type.Timesta
  */
 export function interleaveRows(schema: Schema, sources: readonly RecordBatch[], source: Uint32Array, rows: Uint32Array): RecordBatch {
   const n = source.length;
-  const flat = schema.fields.every((f) => FIXED_WIDTH.has(f.type.typeId) || f.type.typeId === Type.Utf8 || f.type.typeId === Type.Binary || f.type.typeId === Type.Bool);
-  if (!flat || sources.some((s) => s.data.children.some((c) => c.offset !== 0))) {
+  if (!interleavable(schema, sources)) {
     const starts = new Uint32Array(sources.length);
     for (let s = 1; s < sources.length; s++) starts[s] = starts[s - 1] + sources[s - 1].numRows;
     return takeRows(concatBatches(schema, sources), Uint32Array.from(rows, (r, i) => starts[source[i]] + r));
   }
   const children = schema.fields.map((_, c) => interleaveColumn(sources.map((s) => s.data.children[c] as Data), source, rows, n));
   return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));
+}
+
+/** Whether `interleaveRows` copies buffer to buffer (flat columns, batches at offset 0) rather than concatenating `sources` first. */
+export function interleavable(schema: Schema, sources: readonly RecordBatch[]): boolean {
+  const flat = schema.fields.every((f) => FIXED_WIDTH.has(f.type.typeId) || f.type.typeId === Type.Utf8 || f.type.typeId === Type.Binary || f.type.typeId === Type.Bool);
+  return flat && sources.every((s) => s.data.children.every((c) => c.offset === 0));
 }
 
 function interleaveColumn(columns: Data[], source: Uint32Array, rows: Uint32Array, n: number): Data {
@@ -35,28 +40,56 @@ function interleaveColumn(columns: Data[], source: Uint32Array, rows: Uint32Arra
     return build(out);
   }
   if (typeId === Type.Utf8 || typeId === Type.Binary) return interleaveVariable(columns, source, rows, n, build);
-  const stride = columns[0].stride;
-  const values = columns.map((d) => d.values as unknown as ArrayLike<number>);
-  const out = new (columns[0].values.constructor as new (n: number) => { [i: number]: number })(n * stride);
-  if (stride === 1) for (let i = 0; i < n; i++) out[i] = values[source[i]][rows[i]];
-  else for (let i = 0; i < n; i++) for (let k = 0, from = rows[i] * stride, v = values[source[i]]; k < stride; k++) out[i * stride + k] = v[from + k];
-  return build(out);
+  return build(interleaveFixed(columns, source, rows, n));
+}
+
+type Unit = Int32Array | Uint16Array | Uint8Array;
+
+/**
+ * Fixed-width values copied as raw 32/16/8-bit units whatever the type (as @pypeline/expr's
+ * take kernels do): bit-exact, no BigInt per int64 cell, one array type per loop.
+ */
+function interleaveFixed(columns: Data[], source: Uint32Array, rows: Uint32Array, n: number): ArrayBufferView {
+  const first = columns[0].values as ArrayBufferView & { BYTES_PER_ELEMENT: number; constructor: new (b: ArrayBuffer, o: number, l: number) => ArrayBufferView };
+  const rowBytes = first.BYTES_PER_ELEMENT * columns[0].stride;
+  const aligned = (a: number) => columns.every((d) => (d.values as ArrayBufferView).byteOffset % a === 0);
+  const unit = rowBytes % 4 === 0 && aligned(4) ? 4 : rowBytes % 2 === 0 && aligned(2) ? 2 : 1;
+  const View = unit === 4 ? Int32Array : unit === 2 ? Uint16Array : Uint8Array;
+  const views = columns.map((d) => {
+    const v = d.values as ArrayBufferView;
+    return new View(v.buffer as ArrayBuffer, v.byteOffset, v.byteLength / unit) as Unit;
+  });
+  const stride = rowBytes / unit;
+  const out = new View(n * stride) as Unit;
+  if (stride === 1) for (let i = 0; i < n; i++) out[i] = views[source[i]][rows[i]];
+  else if (stride === 2) {
+    for (let i = 0; i < n; i++) {
+      const v = views[source[i]];
+      const from = rows[i] * 2;
+      out[2 * i] = v[from];
+      out[2 * i + 1] = v[from + 1];
+    }
+  } else for (let i = 0; i < n; i++) for (let k = 0, from = rows[i] * stride, v = views[source[i]]; k < stride; k++) out[i * stride + k] = v[from + k];
+  return new first.constructor(out.buffer as ArrayBuffer, 0, (n * rowBytes) / first.BYTES_PER_ELEMENT);
 }
 
 function interleaveVariable(columns: Data[], source: Uint32Array, rows: Uint32Array, n: number, build: (values: unknown, offsets: Int32Array) => Data): Data {
+  // Each source's buffers once, not read off its Data row by row.
+  const offsetsOf = columns.map((d) => d.valueOffsets as Int32Array);
+  const bytesOf = columns.map((d) => d.values as Uint8Array);
   const offsets = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
-    const o = columns[source[i]].valueOffsets as Int32Array;
+    const o = offsetsOf[source[i]];
     offsets[i + 1] = offsets[i] + o[rows[i] + 1] - o[rows[i]];
   }
   const out = new Uint8Array(offsets[n]);
   for (let i = 0; i < n; i++) {
-    const d = columns[source[i]];
-    const o = d.valueOffsets as Int32Array;
+    const o = offsetsOf[source[i]];
+    const bytes = bytesOf[source[i]];
     const start = o[rows[i]];
     const end = o[rows[i] + 1];
-    if (end - start < 16) for (let k = start, at = offsets[i]; k < end; k++, at++) out[at] = d.values[k];
-    else out.set((d.values as Uint8Array).subarray(start, end), offsets[i]);
+    if (end - start < 16) for (let k = start, at = offsets[i]; k < end; k++, at++) out[at] = bytes[k];
+    else out.set(bytes.subarray(start, end), offsets[i]);
   }
   return build(out, offsets);
 }

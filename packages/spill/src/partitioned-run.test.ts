@@ -69,6 +69,27 @@ describe('partitionedRun', () => {
     expect(readdirSync(temp)).toEqual([]);
   }, 60_000);
 
+  it('spilled flat columns (gathered across batches in one pass) hold every row exactly as in memory', async () => {
+    const flat = ['id', 'k', 'big', 'x', 's', 'b', 'd', 'ts'];
+    const batches = generateBatches(23, 30, 500, 400).map((b) => pick(b, flat));
+    const schema = batches[0].schema;
+    const seen: unknown[][] = [];
+    let parts = 0;
+    await collect(partitionedRun({
+      inputs: { input: { batches: streamOf(batches), schema, keys: ['s'] } },
+      memoryBudget: batchBytes(batches[0]) * 4,
+      tempDir: temp,
+      partitions: 8,
+      process: (tables) => {
+        parts++;
+        seen.push(...rowsOf(tables.input.batches));
+        return [];
+      },
+    }));
+    expect(parts).toBeGreaterThanOrEqual(8);
+    expect(sorted(seen)).toEqual(sorted(rowsOf(batches)));
+  }, 60_000);
+
   it('splits a partition again when it is still over the budget', async () => {
     const batches = generateBatches(8, 40, 500, 5000);
     const infos: PartitionInfo[] = [];

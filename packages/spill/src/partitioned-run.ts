@@ -2,6 +2,7 @@ import { Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { concatBatches, takeRows } from '@pypeline/verbs';
 import { batchBytes } from './batch-bytes.js';
 import { partitionOf } from './hash-partition.js';
+import { interleavable, interleaveRows } from './interleave-rows.js';
 import { SpillArea } from './spill-area.js';
 import { readSpillFile, SpillFileWriter } from './spill-file.js';
 import type { SpillOptions } from './spill-options.js';
@@ -92,7 +93,8 @@ export async function* partitionedRun<I extends string>(options: PartitionedRunO
 /** The inputs spread over `partitions` files each, by a hash of their keys. */
 class Split<I extends string> {
   private readonly writers: Record<I, SpillFileWriter[]>;
-  private readonly pending: Record<I, { batches: RecordBatch[]; rows: number }[]>;
+  /** Per input and partition: the rows (`indices` of `batch`) not yet written, gathered once when flushed. */
+  private readonly pending: Record<I, Pending[]>;
   private readonly names: I[];
   private readonly count: number;
 
@@ -105,7 +107,7 @@ class Split<I extends string> {
     this.names = Object.keys(options.inputs) as I[];
     this.count = options.partitions ?? 16;
     this.writers = Object.fromEntries(this.names.map((n) => [n, Array.from({ length: this.count }, () => new SpillFileWriter(area.file(n)))])) as Record<I, SpillFileWriter[]>;
-    this.pending = Object.fromEntries(this.names.map((n) => [n, Array.from({ length: this.count }, () => ({ batches: [] as RecordBatch[], rows: 0 }))])) as Record<I, { batches: RecordBatch[]; rows: number }[]>;
+    this.pending = Object.fromEntries(this.names.map((n) => [n, Array.from({ length: this.count }, (): Pending => ({ pieces: [], rows: 0 }))])) as Record<I, Pending[]>;
   }
 
   add(name: I, batch: RecordBatch): void {
@@ -118,7 +120,7 @@ class Split<I extends string> {
     for (let p = 0; p < this.count; p++) {
       if (indices[p].length === 0) continue;
       const pending = this.pending[name][p];
-      pending.batches.push(indices[p].length === batch.numRows ? batch : takeRows(batch, indices[p]));
+      pending.pieces.push({ batch, indices: indices[p] });
       pending.rows += indices[p].length;
       // Small pieces are gathered first, so the files hold chunks of a useful size.
       if (pending.rows >= 16_384) this.flush(name, p);
@@ -128,8 +130,8 @@ class Split<I extends string> {
   private flush(name: I, p: number): void {
     const pending = this.pending[name][p];
     if (pending.rows === 0) return;
-    this.writers[name][p].write(concatBatches(this.options.inputs[name].schema, pending.batches));
-    pending.batches = [];
+    this.writers[name][p].write(gatherPieces(this.options.inputs[name].schema, pending));
+    pending.pieces = [];
     pending.rows = 0;
   }
 
@@ -172,6 +174,31 @@ class Split<I extends string> {
       yield* outputOf(await options.process(tables, { partition: p, depth: this.depth }));
     }
   }
+}
+
+interface Pending {
+  pieces: { batch: RecordBatch; indices: Uint32Array }[];
+  rows: number;
+}
+
+/**
+ * A partition's pending rows as one batch: gathered from their batches in one pass (no copy of
+ * each piece to concatenate after). A piece that is a whole batch is written as it is.
+ */
+function gatherPieces(schema: Schema, { pieces, rows }: Pending): RecordBatch {
+  if (pieces.length === 1 && rows === pieces[0].batch.numRows) return pieces[0].batch;
+  const batches = pieces.map((p) => p.batch);
+  // Other columns (nested, dictionaries) or sliced batches: each piece gathered, then concatenated.
+  if (!interleavable(schema, batches)) return concatBatches(schema, pieces.map((p) => (p.indices.length === p.batch.numRows ? p.batch : takeRows(p.batch, p.indices))));
+  const source = new Uint32Array(rows);
+  const at = new Uint32Array(rows);
+  let k = 0;
+  pieces.forEach(({ indices }, s) => {
+    source.fill(s, k, k + indices.length);
+    at.set(indices, k);
+    k += indices.length;
+  });
+  return interleaveRows(schema, batches, source, at);
 }
 
 function tableOf(schema: Schema, batches: RecordBatch[]): Table {

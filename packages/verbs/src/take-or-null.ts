@@ -4,14 +4,21 @@ import { concatBatches } from './concat-batches.js';
 
 /**
  * The rows at `indices` as a new batch, where an index of -1 gives a row of nulls (the unmatched
- * side of a left join). Gathering uses @pypeline/expr's takeRows kernels.
+ * side of a left join). Gathering uses @pypeline/expr's takeRows kernels; indices that are
+ * every row in order give `batch` itself (its buffers shared, not copied).
  */
 export function takeOrNull(batch: RecordBatch, indices: Int32Array): RecordBatch {
   const n = indices.length;
   // An empty batch may have no value buffers at all (vectorFromArray([])), which gathering reads.
   if (n === 0) return concatBatches(batch.schema, []);
   let missing = 0;
-  for (let i = 0; i < n; i++) if (indices[i] < 0) missing++;
+  let identity = n === batch.numRows;
+  for (let i = 0; i < n; i++) {
+    if (indices[i] < 0) missing++;
+    else if (indices[i] !== i) identity = false;
+  }
+  // Every row once, in order (a join whose left rows each match once): the batch as it is.
+  if (identity && missing === 0) return batch;
   if (missing === 0) return takeRows(batch, new Uint32Array(indices.buffer, indices.byteOffset, n));
   if (batch.numRows === 0) return nullBatch(batch, n);
   const safe = Uint32Array.from(indices, (i) => (i < 0 ? 0 : i));

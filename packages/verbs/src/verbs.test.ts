@@ -120,6 +120,12 @@ describe('hashJoin and takeOrNull', () => {
     expect(rows(takeOrNull(right, p.right)).map((r) => r.score)).toEqual([10, 11, null, null, 30]);
   });
 
+  it('gives the batch itself for every row in order, and gathers any other order', () => {
+    expect(takeOrNull(right, Int32Array.of(0, 1, 2, 3))).toBe(right);
+    expect(rows(takeOrNull(right, Int32Array.of(0, 1, 2))).map((r) => r.score)).toEqual([30, 10, 11]);
+    expect(rows(takeOrNull(right, Int32Array.of(3, 2, 1, 0))).map((r) => r.score)).toEqual([0, 11, 10, 30]);
+  });
+
   it('gathers no rows from a batch without value buffers', () => {
     const bare = new Table({ id: vectorFromArray([], new Int32()), name: vectorFromArray([], new Utf8()) }).batches[0];
     expect(takeOrNull(bare, new Int32Array(0)).numRows).toBe(0);
