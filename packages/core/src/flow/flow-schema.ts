@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { JsonSchema } from '@pypeline/sdk';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 /** Where the flow JSON Schema lives (shipped with the package). */
-export const FLOW_SCHEMA_PATH = new URL('../../schema/flow.schema.json', import.meta.url);
+export const FLOW_SCHEMA_PATH = new URL('schema/flow.schema.json', PACKAGE_ROOT);
 
 let compiled: ValidateFunction | undefined;
 
