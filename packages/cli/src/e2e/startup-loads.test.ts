@@ -42,13 +42,16 @@ describe('what pype loads to start', () => {
     expect(matching(r.loaded, ENGINE).filter((url) => !url.includes('/commander/'))).toEqual([]);
   });
 
-  it('runs a flow with @pypeline/core as its one bundled file', () => {
+  it('runs a flow with @pypeline/core and @pypeline/expr as one bundled file each', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pype-loads-flow-'));
     const flow = join(dir, 'flow.yaml');
     writeFileSync(flow, `flow:\n  name: loads\nmodules:\n  - id: read\n    name: csv_source\n    configs:\n      required: { file_path: ${JSON.stringify(join(ROOT, 'examples/data/people.csv'))} }\n  - id: write\n    name: csv_sink\n    configs:\n      required: { output_path: ${JSON.stringify(join(dir, 'out.csv'))} }\nconnections:\n  data:\n    - "read.data - write.input"\n`);
     // In the checkout, whose installed module packages pype discovers.
     const r = pypeLoads(['run', flow], ROOT);
     expect(r.code, r.output).toBe(0);
-    expect(matching(r.loaded, /\/(@pypeline\/core|packages\/core)\//).map((url) => url.replace(/^.*\/(?:@pypeline\/)?(core\/)/, '$1'))).toEqual(['core/dist/core.js']);
+    for (const pkg of ['core', 'expr']) {
+      const files = matching(r.loaded, new RegExp(`/(@pypeline|packages)/${pkg}/`)).map((url) => url.slice(url.lastIndexOf(`/${pkg}/`) + 1));
+      expect(files).toEqual([`${pkg}/dist/${pkg}.js`]);
+    }
   });
 }, 300_000);
