@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, Help } from 'commander';
+import { VERSION } from './version.js';
 
 type Register = (program: Command) => void;
 
@@ -36,8 +37,6 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   'new-module': async () => (await import('./commands/new-module.js')).registerNewModule,
   upgrade: async () => (await import('./commands/upgrade.js')).registerUpgrade,
 };
-
-export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
 /**
  * Each command's line in `pype --help` (name, usage term, description), written by

@@ -1,5 +1,5 @@
 import { startTracing, type Tracing } from '@pypeline/telemetry';
-import { VERSION } from './program.js';
+import { VERSION } from './version.js';
 
 /** `--trace` for `pype run`, `pype worker` and `pype serve`. */
 export const TRACE_OPTION = [

@@ -16,7 +16,10 @@ export interface ConfigProblem {
   hint?: string;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
+// validateSchema off: checking each module's schema against JSON Schema's meta-schema first compiled
+// that meta-schema on every run (twice the time of compiling the small config schemas themselves);
+// codegen writes these schemas, and a broken one still fails to compile with Ajv's message.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true, validateSchema: false });
 ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
 // `@format path` marks file-system paths; containment is checked at run time (allowed_root).
 ajv.addFormat('path', true);

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AnyModuleDefinition } from '@pypeline/sdk';
 import { PypeError } from '../errors.js';
 import type { RegistryEntry } from './manifest.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 /** A module package whose code cannot be loaded: it throws when imported, or exports no module. */
 export class ModuleImportError extends PypeError {
@@ -53,7 +54,7 @@ export async function checkModuleImports(entries: readonly RegistryEntry[], opti
 
 /** Checks entries from the front of `queue` in one child until the queue is empty or the child dies. */
 function checkInChild(queue: [string, RegistryEntry][], broken: Map<string, ModuleImportError>, timeoutMs: number): Promise<void> {
-  const child = fork(fileURLToPath(new URL('./import-check-child.js', import.meta.url)), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+  const child = fork(fileURLToPath(new URL('dist/registry/import-check-child.js', PACKAGE_ROOT)), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   return new Promise<void>((resolve) => {
