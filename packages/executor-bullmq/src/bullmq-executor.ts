@@ -237,14 +237,25 @@ export class BullmqExecutor implements SubflowExecutor {
 
   /**
    * The safety net: tasks waiting long (`all`: every task, when Redis is back) are looked up, in
-   * case their final event was missed, or their job was lost with Redis's data.
+   * case their final event was missed, or their job was lost with Redis's data. One pipelined
+   * round trip asks for all of them; only a task that finished or is gone is read in full.
    */
   private async poll(all = false): Promise<void> {
     if (this.polling || this.redis.down) return;
     this.polling = true;
     try {
-      const old = [...this.waiters.entries()].filter(([, w]) => all || Date.now() - w.since > (this.options.pollMs ?? 5000));
-      for (const [id, w] of old) await this.check(id, w);
+      const now = Date.now();
+      const old = [...this.waiters.entries()].filter(([, w]) => all || now - w.since > (this.options.pollMs ?? 5000));
+      if (!old.length) return;
+      const client = (await this.queue.client) as unknown as Redis;
+      const pipeline = client.pipeline();
+      for (const [id] of old) pipeline.hmget(this.queue.toKey(id), 'finishedOn', 'timestamp');
+      const replies = (await pipeline.exec()) ?? [];
+      for (const [i, [id, w]] of old.entries()) {
+        const [err, fields] = replies[i] ?? [];
+        const [finishedOn, timestamp] = (fields ?? []) as Array<string | null>;
+        if (!err && (finishedOn || !timestamp)) await this.check(id, w);
+      }
     } catch {
       // Redis hiccup: try again on the next tick.
     } finally {

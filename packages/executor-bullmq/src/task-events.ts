@@ -16,7 +16,7 @@ export class EventForwarder {
 
   constructor(
     private readonly send: (batch: EventBatch) => Promise<unknown>,
-    private readonly delayMs = 25,
+    private readonly delayMs = 250,
   ) {}
 
   /** Takes an engine event (with runId and time) or a bare payload. */

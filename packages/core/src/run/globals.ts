@@ -6,11 +6,17 @@
 export class GlobalStore {
   private readonly values = new Map<string, unknown>();
   private readonly latest = new Map<string, unknown>();
+  /** Keys `set` since the store was made (not those `restore` brought): what a sub flow changed. */
+  private readonly setValues = new Set<string>();
+  private readonly setLatest = new Set<string>();
 
   set(nodeId: string, key: string, value: unknown): void {
     const k = `${nodeId}.${key}`.toLowerCase();
+    const l = `${nodeId.split('#')[0]}.${key}`.toLowerCase();
     this.values.set(k, value);
-    this.latest.set(`${nodeId.split('#')[0]}.${key}`.toLowerCase(), value);
+    this.latest.set(l, value);
+    this.setValues.add(k);
+    this.setLatest.add(l);
   }
 
   /** `frame` undefined = outside any loop: the most recent value. */
@@ -30,6 +36,18 @@ export class GlobalStore {
   /** Everything, for a checkpoint. */
   dump(): { values: Record<string, unknown>; latest: Record<string, unknown> } {
     return { values: Object.fromEntries(this.values), latest: Object.fromEntries(this.latest) };
+  }
+
+  /**
+   * Only what `set` wrote, in `dump`'s shape: a worker returns this for its sub flow, so a result
+   * carries the globals the sub flow set, not the whole run's again (and cannot put back an
+   * older value of a global another sub flow set meanwhile).
+   */
+  dumpSet(): { values: Record<string, unknown>; latest: Record<string, unknown> } {
+    return {
+      values: Object.fromEntries([...this.setValues].map((k) => [k, this.values.get(k)])),
+      latest: Object.fromEntries([...this.setLatest].map((k) => [k, this.latest.get(k)])),
+    };
   }
 
   /** Restores what `dump` returned (resuming a run). */

@@ -118,7 +118,7 @@ export async function runJob(jobDir: string, options: RunOptions = {}): Promise<
   const pending: string[] = [...redactor.warnings()];
   const release = acquireJobLock(job.dir, runId, (stale) => pending.push(`took over a stale lock of run ${stale.runId} (pid ${stale.pid} is gone)`));
   try {
-    const { checkpoint, resumed } = openCheckpoint(job, runId, contextName, options.resume ?? false, pending);
+    const { checkpoint, resumed } = await openCheckpoint(job, runId, contextName, options.resume ?? false, pending);
     const logFile = options.logFile ?? join(options.logDir ?? join(job.dir, 'logs'), `run-${runId}.jsonl`);
     const log = attachJsonLog(bus, logFile);
     for (const l of options.listeners ?? []) bus.subscribe(l);
@@ -161,13 +161,13 @@ function closeCache(state: RunState): void {
  * The checkpoint to continue (`--resume` with one on disk) or a fresh one, saved at once: from
  * then on a kill at any point leaves a checkpoint whose run id the resumed run takes over.
  */
-function openCheckpoint(job: Job, runId: string, contextName: string, resume: boolean, notes: string[]): { checkpoint: Checkpoint; resumed: boolean } {
+async function openCheckpoint(job: Job, runId: string, contextName: string, resume: boolean, notes: string[]): Promise<{ checkpoint: Checkpoint; resumed: boolean }> {
   const found = Checkpoint.exists(job.dir);
   if (resume && found) return { checkpoint: Checkpoint.load(job.dir), resumed: true };
   if (resume) notes.push(`nothing to resume: ${job.dir} has no checkpoint (its last run finished, or was stopped before it began), so this run starts from the beginning`);
   else if (found) {
     notes.push('a checkpoint of an earlier interrupted run was replaced by this fresh run (use --resume to continue a run instead)');
-    Checkpoint.load(job.dir).clear();
+    await Checkpoint.load(job.dir).clear();
   }
   const checkpoint = Checkpoint.fresh(job.dir, runId, job.name, contextName);
   checkpoint.save();
@@ -255,7 +255,7 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
   bus.emit({ type: 'run.finished', flow: job.name, status, durationMs, error: state.errors[0]?.message });
   // WARNING: after run.finished is in the log: a run killed in between resumes to a no-op, and a
   // missing checkpoint always comes with a log that says the run finished.
-  if (status === 'success') checkpoint.clear();
+  if (status === 'success') await checkpoint.clear();
   await callHooks(state.hooks, 'onComplete', { runId: bus.runId, flow: job.name, status, durationMs, errors: state.errors.map((e) => e.message) }, (m) => {
     state.hookErrors.push(m);
     bus.emit({ type: 'log', level: 'warn', msg: m });
@@ -281,10 +281,12 @@ async function execute(job: Job, p: Prepared): Promise<Omit<RunResult, 'logFile'
 /** Per module id: the summary row of its last node (last iteration) plus the globals it set. */
 function moduleResults(job: Job, rows: ModuleSummary[], state: RunState): Record<string, ModuleResult> {
   const out: Record<string, ModuleResult> = {};
+  const latest = Object.entries(state.globals.dump().latest);
+  const lastRow = new Map(rows.map((r) => [r.nodeId.split('#')[0], r]));
   for (const id of Object.keys(job.dag.nodes)) {
-    const row = [...rows].reverse().find((r) => r.nodeId.split('#')[0] === id);
+    const row = lastRow.get(id);
     const prefix = `${id.toLowerCase()}.`;
-    const globals = Object.fromEntries(Object.entries(state.globals.dump().latest).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    const globals = Object.fromEntries(latest.filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
     out[id] = { status: row?.status ?? 'not run', error: row?.error, durationMs: row?.durationMs ?? 0, rowsIn: row?.rowsIn ?? 0, rowsOut: row?.rowsOut ?? 0, globals };
   }
   return out;

@@ -90,7 +90,7 @@ async function runOrRestore(state: RunState, sf: SubFlow): Promise<'success' | '
       if (art) await state.checkpoint.saveList(`${e.from}.${e.list_port}#${frame}`, art);
     }
     // WARNING: secret values are redacted before the checkpoint is written; a resumed run sees *** in globals that held one.
-    state.checkpoint.complete(key, { globals: state.redactor.deep(state.globals.dump()), nodeStatus: Object.fromEntries(state.nodeStatus) });
+    await state.checkpoint.complete(key, () => ({ globals: state.redactor.deep(state.globals.dump()), nodeStatus: Object.fromEntries(state.nodeStatus) }));
   }
   return status;
 }

@@ -47,6 +47,7 @@ export interface SubflowTask {
 
 export interface SubflowTaskResult {
   status: 'success' | 'failed';
+  /** The globals the sub flow set (merged into the coordinator's). */
   globals: { values: Record<string, unknown>; latest: Record<string, unknown> };
   /** The node statuses the sub flow set or changed (merged into the coordinator's). */
   nodeStatus: Record<string, NodeStatus>;
@@ -159,7 +160,7 @@ export async function executeSubflowTask(task: SubflowTask, options: TaskRunOpti
     // Only the statuses this sub flow set (statuses are never removed): the result stays small in long flows.
     const nodeStatus: Record<string, NodeStatus> = {};
     for (const [k, v] of state.nodeStatus) if (task.nodeStatus[k] !== v) nodeStatus[k] = v;
-    return redactor.deep({ status, globals: globals.dump(), nodeStatus, errors: state.errors, continuedErrors: state.continuedErrors, lists });
+    return redactor.deep({ status, globals: globals.dumpSet(), nodeStatus, errors: state.errors, continuedErrors: state.continuedErrors, lists });
   } finally {
     state.artifacts.cleanup();
     if (!options.cache) await state.pool.close(); // a cached pool serves the worker's next tasks

@@ -11,13 +11,25 @@ export function secretNames(job: Job, only?: Set<string>): string[] {
     if (only && !only.has(node.id)) continue;
     for (const { ref } of findRefs(node.config)) if (ref.kind === 'secret') names.add(ref.name);
   }
-  for (const e of job.metadata.control_edges) {
-    for (const m of (e.condition ?? '').matchAll(TEMPLATE_REF)) {
-      const ref = classifyRef(m[1]);
-      if (ref.kind === 'secret') names.add(ref.name);
-    }
-  }
+  for (const name of conditionSecrets(job)) names.add(name);
   return [...names];
+}
+
+/** The secrets of a job's valve conditions, read once per loaded job (a worker's tasks share it). */
+const conditionSecretsOf = new WeakMap<Job, string[]>();
+function conditionSecrets(job: Job): string[] {
+  let names = conditionSecretsOf.get(job);
+  if (!names) {
+    const found = new Set<string>();
+    for (const e of job.metadata.control_edges) {
+      for (const m of (e.condition ?? '').matchAll(TEMPLATE_REF)) {
+        const ref = classifyRef(m[1]);
+        if (ref.kind === 'secret') found.add(ref.name);
+      }
+    }
+    conditionSecretsOf.set(job, (names = [...found]));
+  }
+  return names;
 }
 
 /**

@@ -57,7 +57,7 @@ export async function openAtomicFile(path: string): Promise<AtomicFile> {
         await abort();
         throw error;
       }
-      syncFolder(dirname(path));
+      await syncFolderAsync(dirname(path));
     },
     abort,
   };
@@ -131,7 +131,7 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
 // these codes; there the rename is as durable as the platform makes it.
 const FOLDER_SYNC_UNSUPPORTED = new Set(['EISDIR', 'EPERM', 'EINVAL', 'ENOTSUP']);
 
-/** Makes a rename in `dir` durable. Synchronous for both variants: one short call, one code path. */
+/** Makes a rename in `dir` durable. */
 function syncFolder(dir: string): void {
   let fd: number | undefined;
   try {
@@ -141,5 +141,18 @@ function syncFolder(dir: string): void {
     if (!FOLDER_SYNC_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** `syncFolder` off the event loop: an fsync takes milliseconds to tens of them on a busy disk. */
+async function syncFolderAsync(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    if (!FOLDER_SYNC_UNSUPPORTED.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+  } finally {
+    await handle?.close();
   }
 }
