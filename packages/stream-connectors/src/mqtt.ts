@@ -34,7 +34,9 @@ export interface MqttIntakeRecord {
 
 /**
  * Reads MQTT topics at least once. A broker cannot replay, so every message is appended to the
- * app's durable intake log before it is acknowledged (PUBACK); batches are read from the log
+ * app's durable intake log before it is acknowledged (PUBACK): the messages that arrive together
+ * (up to the broker's in-flight limit) are committed in one transaction and then acknowledged
+ * together, in the order they came. Batches are read from the log
  * and a restart replays what the last checkpoint had not consumed. The session is persistent
  * (clean: false), so QoS 1 messages published while the app is stopped arrive after a restart.
  *
@@ -68,18 +70,43 @@ export function mqttSource(options: MqttSourceOptions): StreamSource {
     return r.t === packet.topic && Buffer.from(r.p).equals(Buffer.from(packet.payload));
   };
 
-  const handleMessage = (packet: IPublishPacket, done: () => void) => {
+  // The messages received since the last commit: logged in one transaction, then acknowledged together.
+  let group: { records: MqttIntakeRecord[]; ids: Array<number | undefined>; acks: number[]; stream: MqttClient['stream'] } | undefined;
+
+  const commit = () => {
+    const { records, ids, acks, stream } = group!;
+    group = undefined;
+    intake.append(records).then((last) => {
+      ids.forEach((m, i) => m !== undefined && lastById.set(m, last - records.length + 1 + i));
+      // A message received on a connection that has since closed is not acknowledged: the broker
+      // redelivers it on the new one, where it is recognised as already logged.
+      if (acks.length === 0 || failure || client?.stream !== stream || stream.destroyed) return;
+      stream.write(pubacks(acks));
+    }, (e: Error) => {
+      failure = new Error(`mqtt ${where}: could not log received messages, so they were not acknowledged: ${e.message}`);
+      failed.abort();
+    });
+  };
+
+  // mqtt.js hands over the next message only after `done`; called with an error, it sends no
+  // PUBACK. So each message joins the group and `done(ACK_LATER)` lets the next one in at once;
+  // the group is committed when the messages of this event-loop turn are in, and its PUBACKs are
+  // sent, in the order the messages came, after the commit.
+  const handleMessage = (packet: IPublishPacket, done: (error?: Error) => void) => {
     if (failure) return; // never acknowledged: the broker redelivers it to the next run
     try {
+      if (!group) {
+        group = { records: [], ids: [], acks: [], stream: client!.stream };
+        setImmediate(commit);
+      }
+      if (packet.qos > 0 && packet.messageId !== undefined) group.acks.push(packet.messageId);
       if (isRedelivery(packet)) {
         ctx.log('debug', `mqtt ${where}: dropped a redelivery of message ${packet.messageId}, already logged`);
-        return done();
+      } else {
+        group.records.push({ t: packet.topic, p: Buffer.from(packet.payload), ...(packet.messageId !== undefined ? { m: packet.messageId } : {}) });
+        group.ids.push(packet.messageId);
       }
-      const record: MqttIntakeRecord = { t: packet.topic, p: Buffer.from(packet.payload), ...(packet.messageId !== undefined ? { m: packet.messageId } : {}) };
-      const seq = intake.append([record]);
-      if (packet.messageId !== undefined) lastById.set(packet.messageId, seq);
-      // WARNING: the PUBACK is sent by done(), so it must come after the append above.
-      done();
+      done(ACK_LATER);
     } catch (e) {
       failure = new Error(`mqtt ${where}: could not log a received message, so it was not acknowledged: ${(e as Error).message}`);
       failed.abort();
@@ -162,6 +189,20 @@ export function mqttSink(options: MqttSinkOptions): StreamSink {
       client = undefined;
     },
   };
+}
+
+/** Tells mqtt.js not to acknowledge a message: the source does once it is in the intake log. */
+const ACK_LATER = new Error('acknowledged by mqttSource once the message is in the intake log');
+
+/** MQTT 3.1.1 PUBACK packets (type 4, remaining length 2, the message id big-endian), one after another. */
+function pubacks(ids: readonly number[]): Buffer {
+  const out = Buffer.allocUnsafe(ids.length * 4);
+  ids.forEach((id, i) => {
+    out[i * 4] = 0x40;
+    out[i * 4 + 1] = 2;
+    out.writeUInt16BE(id, i * 4 + 2);
+  });
+  return out;
 }
 
 /** The sequence number to read after: the checkpoint's, unless the intake log lost records. */
