@@ -93,7 +93,7 @@ export function mqttSource(options: MqttSourceOptions): StreamSource {
   // the group is committed when the messages of this event-loop turn are in, and its PUBACKs are
   // sent, in the order the messages came, after the commit.
   const handleMessage = (packet: IPublishPacket, done: (error?: Error) => void) => {
-    if (failure) return; // never acknowledged: the broker redelivers it to the next run
+    if (failure) return done(ACK_LATER); // never acknowledged: the broker redelivers it to the next run
     try {
       if (!group) {
         group = { records: [], ids: [], acks: [], stream: client!.stream };
@@ -122,7 +122,11 @@ export function mqttSource(options: MqttSourceOptions): StreamSource {
       decoder = new Decoder(`mqtt source "${c.id}" (${where})`, withColumn(options, options.topicColumn), c.log);
       after = startSeq(c, intake, where);
       rememberMessageIds(intake, after, lastById);
-      client = await connectMqtt(options, { clientId: options.clientId, clean: false }, c.log, (cl) => (cl.handleMessage = handleMessage));
+      // `client` is set before connecting too: a persistent session's queued messages arrive at once.
+      client = await connectMqtt(options, { clientId: options.clientId, clean: false }, c.log, (cl) => {
+        client = cl;
+        cl.handleMessage = handleMessage;
+      });
       const granted = await client.subscribeAsync(topics, { qos: options.qos ?? 1 });
       const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
       if (refused.length > 0) {
