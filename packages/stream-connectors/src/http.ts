@@ -50,7 +50,7 @@ export function httpSource(options: HttpSourceOptions): StreamSource & { url(): 
       // The decoder's advice to skip bad messages is for the app's author; the sender must fix the body.
       return answer(res, 400, `${(e as Error).message.replace(/ \(fix the producer[^)]*\)$/, '')} (fix the body and send it again)`);
     }
-    const seq = await intake.append([body]);
+    const seq = intake.append([body]);
     answer(res, 202, JSON.stringify({ accepted: true, seq }), { 'content-type': 'application/json' });
   }
 

@@ -135,7 +135,7 @@ describeWithService('mqtt', 'MQTT connectors against Mosquitto', () => {
     // ...after appending it to the intake log, as the source does before acknowledging.
     const store = new LmdbStateStore(dir, { fsync: false });
     const record: MqttIntakeRecord = { t: packet.topic, p: Buffer.from(packet.payload), m: packet.messageId };
-    await store.intake('in').append([record]);
+    store.intake('in').append([record]);
     await store.close();
 
     const sink = collectSink();

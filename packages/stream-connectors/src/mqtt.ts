@@ -76,22 +76,27 @@ export function mqttSource(options: MqttSourceOptions): StreamSource {
   const commit = () => {
     const { records, ids, acks, stream } = group!;
     group = undefined;
-    intake.append(records).then((last) => {
-      ids.forEach((m, i) => m !== undefined && lastById.set(m, last - records.length + 1 + i));
-      // A message received on a connection that has since closed is not acknowledged: the broker
-      // redelivers it on the new one, where it is recognised as already logged.
-      if (acks.length === 0 || failure || client?.stream !== stream || stream.destroyed) return;
-      stream.write(pubacks(acks));
-    }, (e: Error) => {
-      failure = new Error(`mqtt ${where}: could not log received messages, so they were not acknowledged: ${e.message}`);
+    if (failure) return;
+    try {
+      if (records.length > 0) {
+        const last = intake.append(records); // one transaction for the group
+        ids.forEach((m, i) => m !== undefined && lastById.set(m, last - records.length + 1 + i));
+      }
+    } catch (e) {
+      failure = new Error(`mqtt ${where}: could not log received messages, so they were not acknowledged: ${(e as Error).message}`);
       failed.abort();
-    });
+      return;
+    }
+    // A message received on a connection that has since closed is not acknowledged: the broker
+    // redelivers it on the new one, where it is recognised as already logged.
+    if (acks.length > 0 && client?.stream === stream && !stream.destroyed) stream.write(pubacks(acks));
   };
 
   // mqtt.js hands over the next message only after `done`; called with an error, it sends no
   // PUBACK. So each message joins the group and `done(ACK_LATER)` lets the next one in at once;
-  // the group is committed when the messages of this event-loop turn are in, and its PUBACKs are
-  // sent, in the order the messages came, after the commit.
+  // the group is committed once the messages that came in this event-loop turn are in (at most
+  // the broker's in-flight limit: Mosquitto's max_inflight_messages, 20 by default), and its
+  // PUBACKs are sent after the commit, in the order the messages came.
   const handleMessage = (packet: IPublishPacket, done: (error?: Error) => void) => {
     if (failure) return done(ACK_LATER); // never acknowledged: the broker redelivers it to the next run
     try {

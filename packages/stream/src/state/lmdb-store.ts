@@ -14,7 +14,7 @@ export interface LmdbStoreOptions {
 /**
  * Keyed state and checkpoints in LMDB (`state.mdb` in the app's state folder), and intake logs
  * in a second environment (`intake.mdb`) written without fsync so push sources can acknowledge
- * messages quickly.
+ * each message quickly.
  */
 export class LmdbStateStore implements StateStore {
   private readonly root: RootDatabase;
@@ -83,31 +83,20 @@ export class LmdbStateStore implements StateStore {
 }
 
 class LmdbIntake implements IntakeLog {
-  /** The highest sequence number handed out. */
   private last: number;
-  /** The highest sequence number committed (readable, and safe to acknowledge). */
-  private durable: number;
-  /** The write of the last record appended. */
-  private tail: Promise<unknown> = Promise.resolve();
   private waiters = new IntakeWaiters();
   constructor(private readonly db: Database, private readonly source: string) {
     let last = 0;
     for (const key of db.getKeys({ start: [source, Number.MAX_SAFE_INTEGER], end: [source], reverse: true, limit: 1 }) as Iterable<[string, number]>) last = key[1];
     const floor = db.get([source, 0]) as number | undefined; // highest trimmed sequence number
-    this.last = this.durable = Math.max(last, floor ?? 0);
+    this.last = Math.max(last, floor ?? 0);
   }
-  append(records: readonly unknown[]): Promise<number> {
-    // lmdb-js commits the puts of one event-loop turn in one transaction, on its write thread,
-    // and resolves their promises in order once it is committed.
-    for (const r of records) this.tail = this.db.put([this.source, ++this.last], r);
-    const last = this.last;
-    return this.tail.then(() => {
-      if (last > this.durable) {
-        this.durable = last;
-        this.waiters.notify();
-      }
-      return last;
+  append(records: readonly unknown[]): number {
+    this.db.transactionSync(() => {
+      for (const r of records) this.db.putSync([this.source, ++this.last], r);
     });
+    this.waiters.notify();
+    return this.last;
   }
   read(after: number, limit: number) {
     const records: unknown[] = [];
@@ -118,13 +107,13 @@ class LmdbIntake implements IntakeLog {
     }
     return { records, last };
   }
-  lastSeq() { return this.durable; }
+  lastSeq() { return this.last; }
   skipTo(seq: number) {
     if (seq <= this.last) return;
-    this.last = this.durable = seq;
+    this.last = seq;
     this.db.putSync([this.source, 0], Math.max(seq, (this.db.get([this.source, 0]) as number | undefined) ?? 0));
   }
-  waitFor(after: number, signal: AbortSignal) { return this.waiters.wait(() => this.durable > after, signal); }
+  waitFor(after: number, signal: AbortSignal) { return this.waiters.wait(() => this.last > after, signal); }
   trim(upTo: number) {
     this.db.transactionSync(() => {
       for (const key of this.db.getKeys({ start: [this.source, 1], end: [this.source, upTo + 1] })) this.db.removeSync(key);

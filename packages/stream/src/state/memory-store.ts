@@ -45,7 +45,7 @@ class MemoryIntake implements IntakeLog {
   append(records: readonly unknown[]) {
     for (const r of records) this.records.set(++this.last, structuredClone(r));
     this.waiters.notify();
-    return Promise.resolve(this.last);
+    return this.last;
   }
   read(after: number, limit: number) {
     const out: unknown[] = [];

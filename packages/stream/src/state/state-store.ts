@@ -46,25 +46,18 @@ export interface StateStore {
 
 /**
  * An append-only log that makes a push source replayable: a record is acknowledged to its
- * sender only after `append` resolves, and replayed from the checkpointed sequence number after
+ * sender only after `append` returns, and replayed from the checkpointed sequence number after
  * a restart. Sequence numbers start at 1.
  */
 export interface IntakeLog {
-  /**
-   * Appends records and resolves with the last one's sequence number once they survive the
-   * process being killed. Appends made in the same event-loop turn share one transaction (group
-   * commit), so a source can log many messages before acknowledging them together; they resolve
-   * in the order they were made. `read`, `lastSeq` and `waitFor` see records once they resolved.
-   */
-  append(records: readonly unknown[]): Promise<number>;
-  /** Up to `limit` durable records after sequence number `after`, with the sequence number of the last one. */
+  /** Appends records; once it returns they survive the process being killed. Returns the last sequence number. */
+  append(records: readonly unknown[]): number;
+  /** Up to `limit` records after sequence number `after`, with the sequence number of the last one. */
   read(after: number, limit: number): { records: unknown[]; last: number };
-  /** The sequence number of the last durable record. */
   lastSeq(): number;
   /**
    * Numbers the next record after `seq` at least. Used when a checkpoint is ahead of the log
    * (the log lost its tail in a machine crash), so new records are not taken as already read.
-   * Called when the source opens, before any append.
    */
   skipTo(seq: number): void;
   /** Resolves when a record after `after` exists, or when `signal` aborts. */
