@@ -60,6 +60,7 @@ export function mqttSource(options: MqttSourceOptions): StreamSource {
   let failure: Error | undefined;
   // MQTT message id → sequence number of the last message logged under it.
   const lastById = new Map<number, number>();
+  const fresh = new FreshRecords(batchSize * 10);
 
   const isRedelivery = (packet: IPublishPacket): boolean => {
     const seq = packet.messageId === undefined ? undefined : lastById.get(packet.messageId);
@@ -81,6 +82,7 @@ export function mqttSource(options: MqttSourceOptions): StreamSource {
       if (records.length > 0) {
         const last = intake.append(records); // one transaction for the group
         ids.forEach((m, i) => m !== undefined && lastById.set(m, last - records.length + 1 + i));
+        fresh.add(last - records.length + 1, records);
       }
     } catch (e) {
       failure = new Error(`mqtt ${where}: could not log received messages, so they were not acknowledged: ${(e as Error).message}`);
@@ -142,12 +144,11 @@ export function mqttSource(options: MqttSourceOptions): StreamSource {
     async *batches(): AsyncIterable<SourceBatch> {
       const signal = AbortSignal.any([ctx.signal, failed.signal]);
       while (!signal.aborted) {
-        const { records, last } = intake.read(after, batchSize);
-        if (records.length === 0) {
+        const { records: rs, last } = fresh.take(after, batchSize) ?? (intake.read(after, batchSize) as { records: MqttIntakeRecord[]; last: number });
+        if (rs.length === 0) {
           await intake.waitFor(after, signal);
           continue;
         }
-        const rs = records as MqttIntakeRecord[];
         const meta = options.topicColumn ? rs.map((r) => ({ [options.topicColumn!]: r.t })) : undefined;
         const batch = decoder.decode(rs.map((r) => r.p), meta);
         after = last;
@@ -212,6 +213,36 @@ function pubacks(ids: readonly number[]): Buffer {
     out.writeUInt16BE(id, i * 4 + 2);
   });
   return out;
+}
+
+/**
+ * The records logged last, in memory, so `batches()` takes them without reading them back from
+ * the intake log. Bounded: a group that does not fit (the app is behind) is read from the log.
+ */
+class FreshRecords {
+  private records: MqttIntakeRecord[] = [];
+  /** The sequence number of records[0]. */
+  private first = 0;
+  constructor(private readonly limit: number) {}
+
+  /** Records `first`, `first + 1`, ... were just logged. */
+  add(first: number, records: MqttIntakeRecord[]): void {
+    if (this.records.length === 0) this.first = first;
+    if (this.first + this.records.length === first && this.records.length + records.length <= this.limit) this.records.push(...records);
+  }
+
+  /** Up to `limit` records after sequence number `after`, or undefined when they must be read from the log. */
+  take(after: number, limit: number): { records: MqttIntakeRecord[]; last: number } | undefined {
+    if (this.first <= after) {
+      const read = Math.min(this.records.length, after - this.first + 1); // already read from the log
+      this.records.splice(0, read);
+      this.first += read;
+    }
+    if (this.records.length === 0 || this.first !== after + 1) return undefined;
+    const records = this.records.splice(0, limit);
+    this.first += records.length;
+    return { records, last: after + records.length };
+  }
 }
 
 /** The sequence number to read after: the checkpoint's, unless the intake log lost records. */
