@@ -1,6 +1,6 @@
 import { connect, connectAsync, type IPublishPacket, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { collectSink, LmdbStateStore, memorySource, runStream, streamApp, type StreamSink } from '@pypeline/stream';
+import { collectSink, LmdbStateStore, memorySource, runStream, streamApp, type IntakeLog, type StreamSink } from '@pypeline/stream';
 import { describeWithService, serviceAddress, uniqueName, until } from '@pypeline/test-services';
 import { mqttSink, mqttSource, type MqttIntakeRecord } from './mqtt.js';
 import { opened, startStream, stateDirs } from './testing/start-stream.js';
@@ -118,6 +118,58 @@ describeWithService('mqtt', 'MQTT connectors against Mosquitto', () => {
     const result = await run2.stop();
     expect(result.restoredFrom).toBeUndefined();
     expect(second.rows.map((r) => r.n)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('acknowledges a burst of messages, logged in groups, each once and in order', async () => {
+    const base = `pype-test/${uniqueName('burst')}`;
+    const clientId = session();
+    const dir = dirs.make();
+    const first = collectSink();
+    const a = reading(base, clientId, first);
+    const run1 = startStream(a.app, dir);
+    await a.ready;
+    await Promise.all(Array.from({ length: 300 }, (_, n) => send(`${base}/t`, { n })));
+    await until(() => first.rows.length >= 300, '300 rows');
+    await run1.stop();
+    expect(first.rows.map((r) => r.n)).toEqual(Array.from({ length: 300 }, (_, n) => n));
+
+    // Every message was acknowledged: the broker redelivers none of them to the next run.
+    const second = collectSink();
+    const b = reading(base, clientId, second);
+    const run2 = startStream(b.app, dir);
+    await b.ready;
+    await send(`${base}/t`, { n: 300 });
+    await until(() => second.rows.length >= 1, 'row 300');
+    await new Promise((r) => setTimeout(r, 300)); // a redelivery would have come first
+    await run2.stop();
+    expect(second.rows.map((r) => r.n)).toEqual([300]);
+  });
+
+  it('does not acknowledge a message it could not log: the broker delivers it again to the next run', async () => {
+    const base = `pype-test/${uniqueName('unlogged')}`;
+    const clientId = session();
+    const store = new LmdbStateStore(dirs.make(), { fsync: false });
+    const log = store.intake('in');
+    const full: IntakeLog = {
+      append: () => { throw new Error('MDB_MAP_FULL'); },
+      read: (after, limit) => log.read(after, limit), lastSeq: () => log.lastSeq(), skipTo: (seq) => log.skipTo(seq), waitFor: (after, signal) => log.waitFor(after, signal),
+    };
+    const source = mqttSource({ url, topic: `${base}/#`, clientId, schema: { n: 'int64' } });
+    const stop = new AbortController();
+    await source.open({ id: 'in', position: undefined, signal: stop.signal, log: () => {}, intake: () => full, setPosition: () => {} });
+    const batches = source.batches()[Symbol.asyncIterator]();
+    await send(`${base}/t`, { n: 1 });
+    await expect(batches.next()).rejects.toThrow(/could not log received messages, so they were not acknowledged: MDB_MAP_FULL/);
+    await source.close();
+    await store.close();
+
+    const sink = collectSink();
+    const b = reading(base, clientId, sink);
+    const run = startStream(b.app, dirs.make());
+    await b.ready;
+    await until(() => sink.rows.length >= 1, 'row 1, delivered again');
+    await run.stop();
+    expect(sink.rows.map((r) => r.n)).toEqual([1]);
   });
 
   it('does not log twice a message the broker redelivers because its acknowledgement was lost', async () => {
