@@ -1,6 +1,6 @@
 import { connect, connectAsync, type IPublishPacket, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { collectSink, LmdbStateStore, memorySource, runStream, streamApp, type StreamSink } from '@pypeline/stream';
+import { collectSink, LmdbStateStore, memorySource, runStream, streamApp, type IntakeLog, type StreamSink } from '@pypeline/stream';
 import { describeWithService, serviceAddress, uniqueName, until } from '@pypeline/test-services';
 import { mqttSink, mqttSource, type MqttIntakeRecord } from './mqtt.js';
 import { opened, startStream, stateDirs } from './testing/start-stream.js';
@@ -33,6 +33,17 @@ describeWithService('mqtt', 'MQTT connectors against Mosquitto', () => {
     app.source('in', source).to(sink);
     return { app, source, ready: opened(source) };
   };
+  /** Runs the app over `dir`, publishes with `publish` once it subscribed, and stops it once `rows` rows arrived (and `settleMs` more). */
+  const runUntil = async (base: string, clientId: string, dir: string, rows: number, publish: () => Promise<unknown>, settleMs = 0) => {
+    const sink = collectSink();
+    const r = reading(base, clientId, sink);
+    const run = startStream(r.app, dir);
+    await r.ready;
+    await publish();
+    await until(() => sink.rows.length >= rows, `${rows} rows`);
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    return { ns: sink.rows.map((row) => row.n), result: await run.stop() };
+  };
 
   it('reads JSON messages from several wildcard topics, with the topic column', async () => {
     const base = `pype-test/${uniqueName('read')}`;
@@ -60,25 +71,16 @@ describeWithService('mqtt', 'MQTT connectors against Mosquitto', () => {
     const base = `pype-test/${uniqueName('restart')}`;
     const clientId = session();
     const dir = dirs.make();
-    const first = collectSink();
-    const a = reading(base, clientId, first);
-    const run1 = startStream(a.app, dir);
-    await a.ready;
-    for (const n of [1, 2]) await send(`${base}/t`, { n });
-    await until(() => first.rows.length >= 2, 'the first 2 rows');
-    expect((await run1.stop()).checkpoints).toBe(1);
+    const first = await runUntil(base, clientId, dir, 2, async () => {
+      for (const n of [1, 2]) await send(`${base}/t`, { n });
+    });
+    expect(first.result.checkpoints).toBe(1);
 
     for (const n of [3, 4]) await send(`${base}/t`, { n }); // nobody is connected
-    const second = collectSink();
-    const b = reading(base, clientId, second);
-    const run2 = startStream(b.app, dir);
-    await b.ready;
-    await send(`${base}/t`, { n: 5 });
-    await until(() => second.rows.length >= 3, 'rows 3, 4 and 5');
-    const result = await run2.stop();
-    expect(result.restoredFrom).toBe(1);
-    expect(first.rows.map((r) => r.n)).toEqual([1, 2]);
-    expect(second.rows.map((r) => r.n)).toEqual([3, 4, 5]);
+    const second = await runUntil(base, clientId, dir, 3, () => send(`${base}/t`, { n: 5 }));
+    expect(second.result.restoredFrom).toBe(1);
+    expect(first.ns).toEqual([1, 2]);
+    expect(second.ns).toEqual([3, 4, 5]);
   });
 
   it('replays messages that were logged and acknowledged but not checkpointed when the app failed', async () => {
@@ -118,6 +120,46 @@ describeWithService('mqtt', 'MQTT connectors against Mosquitto', () => {
     const result = await run2.stop();
     expect(result.restoredFrom).toBeUndefined();
     expect(second.rows.map((r) => r.n)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('acknowledges a burst of messages, logged in groups, each once and in order', async () => {
+    const base = `pype-test/${uniqueName('burst')}`;
+    const clientId = session();
+    const dir = dirs.make();
+    const first = await runUntil(base, clientId, dir, 300, () => Promise.all(Array.from({ length: 300 }, (_, n) => send(`${base}/t`, { n }))));
+    expect(first.ns).toEqual(Array.from({ length: 300 }, (_, n) => n));
+
+    // Every message was acknowledged: the broker redelivers none of them to the next run
+    // (a redelivery would come before the new message; 300 ms more for any stragglers).
+    const second = await runUntil(base, clientId, dir, 1, () => send(`${base}/t`, { n: 300 }), 300);
+    expect(second.ns).toEqual([300]);
+  });
+
+  it('does not acknowledge a message it could not log: the broker delivers it again to the next run', async () => {
+    const base = `pype-test/${uniqueName('unlogged')}`;
+    const clientId = session();
+    const store = new LmdbStateStore(dirs.make(), { fsync: false });
+    const log = store.intake('in');
+    const full: IntakeLog = {
+      append: () => { throw new Error('MDB_MAP_FULL'); },
+      read: (after, limit) => log.read(after, limit), lastSeq: () => log.lastSeq(), skipTo: (seq) => log.skipTo(seq), waitFor: (after, signal) => log.waitFor(after, signal),
+    };
+    const source = mqttSource({ url, topic: `${base}/#`, clientId, schema: { n: 'int64' } });
+    const stop = new AbortController();
+    await source.open({ id: 'in', position: undefined, signal: stop.signal, log: () => {}, intake: () => full, setPosition: () => {} });
+    const batches = source.batches()[Symbol.asyncIterator]();
+    await send(`${base}/t`, { n: 1 });
+    await expect(batches.next()).rejects.toThrow(/could not log received messages, so they were not acknowledged: MDB_MAP_FULL/);
+    await source.close();
+    await store.close();
+
+    const sink = collectSink();
+    const b = reading(base, clientId, sink);
+    const run = startStream(b.app, dirs.make());
+    await b.ready;
+    await until(() => sink.rows.length >= 1, 'row 1, delivered again');
+    await run.stop();
+    expect(sink.rows.map((r) => r.n)).toEqual([1]);
   });
 
   it('does not log twice a message the broker redelivers because its acknowledgement was lost', async () => {

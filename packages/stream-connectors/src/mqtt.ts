@@ -34,7 +34,9 @@ export interface MqttIntakeRecord {
 
 /**
  * Reads MQTT topics at least once. A broker cannot replay, so every message is appended to the
- * app's durable intake log before it is acknowledged (PUBACK); batches are read from the log
+ * app's durable intake log before it is acknowledged (PUBACK): the messages that arrive together
+ * (up to the broker's in-flight limit) are committed in one transaction and then acknowledged
+ * together, in the order they came. Batches are read from the log
  * and a restart replays what the last checkpoint had not consumed. The session is persistent
  * (clean: false), so QoS 1 messages published while the app is stopped arrive after a restart.
  *
@@ -58,6 +60,7 @@ export function mqttSource(options: MqttSourceOptions): StreamSource {
   let failure: Error | undefined;
   // MQTT message id → sequence number of the last message logged under it.
   const lastById = new Map<number, number>();
+  const fresh = new FreshRecords(batchSize * 10);
 
   const isRedelivery = (packet: IPublishPacket): boolean => {
     const seq = packet.messageId === undefined ? undefined : lastById.get(packet.messageId);
@@ -68,18 +71,49 @@ export function mqttSource(options: MqttSourceOptions): StreamSource {
     return r.t === packet.topic && Buffer.from(r.p).equals(Buffer.from(packet.payload));
   };
 
-  const handleMessage = (packet: IPublishPacket, done: () => void) => {
-    if (failure) return; // never acknowledged: the broker redelivers it to the next run
+  // The messages received since the last commit: logged in one transaction, then acknowledged together.
+  let group: { records: MqttIntakeRecord[]; ids: Array<number | undefined>; acks: number[]; stream: MqttClient['stream'] } | undefined;
+
+  const commit = () => {
+    const { records, ids, acks, stream } = group!;
+    group = undefined;
+    if (failure) return;
     try {
+      if (records.length > 0) {
+        const last = intake.append(records); // one transaction for the group
+        ids.forEach((m, i) => m !== undefined && lastById.set(m, last - records.length + 1 + i));
+        fresh.add(last - records.length + 1, records);
+      }
+    } catch (e) {
+      failure = new Error(`mqtt ${where}: could not log received messages, so they were not acknowledged: ${(e as Error).message}`);
+      failed.abort();
+      return;
+    }
+    // A message received on a connection that has since closed is not acknowledged: the broker
+    // redelivers it on the new one, where it is recognised as already logged.
+    if (acks.length > 0 && client?.stream === stream && !stream.destroyed) stream.write(pubacks(acks));
+  };
+
+  // mqtt.js hands over the next message only after `done`; called with an error, it sends no
+  // PUBACK. So each message joins the group and `done(ACK_LATER)` lets the next one in at once;
+  // the group is committed once the messages that came in this event-loop turn are in (at most
+  // the broker's in-flight limit: Mosquitto's max_inflight_messages, 20 by default), and its
+  // PUBACKs are sent after the commit, in the order the messages came.
+  const handleMessage = (packet: IPublishPacket, done: (error?: Error) => void) => {
+    if (failure) return done(ACK_LATER); // never acknowledged: the broker redelivers it to the next run
+    try {
+      if (!group) {
+        group = { records: [], ids: [], acks: [], stream: client!.stream };
+        setImmediate(commit);
+      }
+      if (packet.qos > 0 && packet.messageId !== undefined) group.acks.push(packet.messageId);
       if (isRedelivery(packet)) {
         ctx.log('debug', `mqtt ${where}: dropped a redelivery of message ${packet.messageId}, already logged`);
-        return done();
+      } else {
+        group.records.push({ t: packet.topic, p: Buffer.from(packet.payload), ...(packet.messageId !== undefined ? { m: packet.messageId } : {}) });
+        group.ids.push(packet.messageId);
       }
-      const record: MqttIntakeRecord = { t: packet.topic, p: Buffer.from(packet.payload), ...(packet.messageId !== undefined ? { m: packet.messageId } : {}) };
-      const seq = intake.append([record]);
-      if (packet.messageId !== undefined) lastById.set(packet.messageId, seq);
-      // WARNING: the PUBACK is sent by done(), so it must come after the append above.
-      done();
+      done(ACK_LATER);
     } catch (e) {
       failure = new Error(`mqtt ${where}: could not log a received message, so it was not acknowledged: ${(e as Error).message}`);
       failed.abort();
@@ -95,7 +129,11 @@ export function mqttSource(options: MqttSourceOptions): StreamSource {
       decoder = new Decoder(`mqtt source "${c.id}" (${where})`, withColumn(options, options.topicColumn), c.log);
       after = startSeq(c, intake, where);
       rememberMessageIds(intake, after, lastById);
-      client = await connectMqtt(options, { clientId: options.clientId, clean: false }, c.log, (cl) => (cl.handleMessage = handleMessage));
+      // `client` is set before connecting too: a persistent session's queued messages arrive at once.
+      client = await connectMqtt(options, { clientId: options.clientId, clean: false }, c.log, (cl) => {
+        client = cl;
+        cl.handleMessage = handleMessage;
+      });
       const granted = await client.subscribeAsync(topics, { qos: options.qos ?? 1 });
       const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
       if (refused.length > 0) {
@@ -106,12 +144,11 @@ export function mqttSource(options: MqttSourceOptions): StreamSource {
     async *batches(): AsyncIterable<SourceBatch> {
       const signal = AbortSignal.any([ctx.signal, failed.signal]);
       while (!signal.aborted) {
-        const { records, last } = intake.read(after, batchSize);
-        if (records.length === 0) {
+        const { records: rs, last } = fresh.take(after, batchSize) ?? (intake.read(after, batchSize) as { records: MqttIntakeRecord[]; last: number });
+        if (rs.length === 0) {
           await intake.waitFor(after, signal);
           continue;
         }
-        const rs = records as MqttIntakeRecord[];
         const meta = options.topicColumn ? rs.map((r) => ({ [options.topicColumn!]: r.t })) : undefined;
         const batch = decoder.decode(rs.map((r) => r.p), meta);
         after = last;
@@ -162,6 +199,50 @@ export function mqttSink(options: MqttSinkOptions): StreamSink {
       client = undefined;
     },
   };
+}
+
+/** Tells mqtt.js not to acknowledge a message: the source does once it is in the intake log. */
+const ACK_LATER = new Error('acknowledged by mqttSource once the message is in the intake log');
+
+/** MQTT 3.1.1 PUBACK packets (type 4, remaining length 2, the message id big-endian), one after another. */
+function pubacks(ids: readonly number[]): Buffer {
+  const out = Buffer.allocUnsafe(ids.length * 4);
+  ids.forEach((id, i) => {
+    out[i * 4] = 0x40;
+    out[i * 4 + 1] = 2;
+    out.writeUInt16BE(id, i * 4 + 2);
+  });
+  return out;
+}
+
+/**
+ * The records logged last, in memory, so `batches()` takes them without reading them back from
+ * the intake log. Bounded: a group that does not fit (the app is behind) is read from the log.
+ */
+class FreshRecords {
+  private records: MqttIntakeRecord[] = [];
+  /** The sequence number of records[0]. */
+  private first = 0;
+  constructor(private readonly limit: number) {}
+
+  /** Records `first`, `first + 1`, ... were just logged. */
+  add(first: number, records: MqttIntakeRecord[]): void {
+    if (this.records.length === 0) this.first = first;
+    if (this.first + this.records.length === first && this.records.length + records.length <= this.limit) this.records.push(...records);
+  }
+
+  /** Up to `limit` records after sequence number `after`, or undefined when they must be read from the log. */
+  take(after: number, limit: number): { records: MqttIntakeRecord[]; last: number } | undefined {
+    if (this.first <= after) {
+      const read = Math.min(this.records.length, after - this.first + 1); // already read from the log
+      this.records.splice(0, read);
+      this.first += read;
+    }
+    if (this.records.length === 0 || this.first !== after + 1) return undefined;
+    const records = this.records.splice(0, limit);
+    this.first += records.length;
+    return { records, last: after + records.length };
+  }
 }
 
 /** The sequence number to read after: the checkpoint's, unless the intake log lost records. */

@@ -101,9 +101,20 @@ describeWithService('mqtt', 'stream app under SIGKILL', () => {
       let app = start();
       await running(t0);
 
+      // While the app is down the broker queues its messages, up to 1000 (Mosquitto's
+      // max_queued_messages), and drops the rest: on a loaded machine a restart can take longer
+      // than 1000 readings, so the publisher waits once 500 are queued.
+      let up = true;
+      let queued = 0;
+      const down = () => {
+        up = false;
+        queued = 0;
+      };
       const mqtt = await connectAsync(env.MQTT_URL, { clientId: `${id}-pub` });
       const publishing = (async () => {
         for (let i = 0; i < EVENTS; i++) {
+          while (!up && queued >= 500) await new Promise((r) => setTimeout(r, 20));
+          if (!up) queued++;
           const reading = { sensor: `s${i % SENSORS}`, value: i, ts: new Date(BASE + i * 10).toISOString() };
           await mqtt.publishAsync(`pype-test/${id}/s${i % SENSORS}`, JSON.stringify(reading), { qos: 1 });
           if (i % 10 === 9) await new Promise((r) => setTimeout(r, 60)); // ~160 readings/s
@@ -113,26 +124,32 @@ describeWithService('mqtt', 'stream app under SIGKILL', () => {
       // Kill inside a checkpoint while readings arrive: after the sink flushed its rows (uncommitted), after the
       // checkpoint was staged, and after the sink committed but before the checkpoint was applied.
       for (const killAt of ['flushed:3', 'staged:2', 'committed:3', 'flushed:4']) {
+        down();
         app.child.kill('SIGKILL');
         await app.exited;
         t0 = Date.now();
         app = start(killAt);
         await running(t0);
+        up = true;
         expect(await app.exited, `${killAt}: the app should kill itself there`).toBe(null);
+        down();
         expect(logs.at(-1)).not.toMatch(/✗/);
         t0 = Date.now();
         app = start();
         await running(t0);
+        up = true;
       }
       // Then at different moments after each start: before the first checkpoint, between
       // checkpoints, and while windows are being written.
       for (const after of [150, 700, 450]) {
         await new Promise((r) => setTimeout(r, after));
+        down();
         app.child.kill('SIGKILL');
         expect(await app.exited).toBe(null);
         t0 = Date.now();
         app = start();
         await running(t0);
+        up = true;
       }
       await publishing;
       // A reading far ahead moves the watermark past every window.

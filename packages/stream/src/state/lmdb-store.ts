@@ -82,6 +82,11 @@ export class LmdbStateStore implements StateStore {
   }
 }
 
+/**
+ * An intake log in LMDB. Each append is one entry: the array of its records under the sequence
+ * number of the last one, so a group of messages costs one write and one delete when trimmed.
+ * (Logs written before groups hold one bare record per entry, never an array: both are read.)
+ */
 class LmdbIntake implements IntakeLog {
   private last: number;
   private waiters = new IntakeWaiters();
@@ -92,18 +97,25 @@ class LmdbIntake implements IntakeLog {
     this.last = Math.max(last, floor ?? 0);
   }
   append(records: readonly unknown[]): number {
-    this.db.transactionSync(() => {
-      for (const r of records) this.db.putSync([this.source, ++this.last], r);
-    });
+    if (records.length === 0) return this.last;
+    this.db.putSync([this.source, this.last + records.length], [...records]);
+    this.last += records.length;
     this.waiters.notify();
     return this.last;
   }
   read(after: number, limit: number) {
     const records: unknown[] = [];
     let last = after;
-    for (const { key, value } of this.db.getRange({ start: [this.source, after + 1], end: [this.source, Number.MAX_SAFE_INTEGER], limit })) {
-      records.push(value);
-      last = (key as [string, number])[1];
+    for (const { key, value } of this.db.getRange({ start: [this.source, after + 1], end: [this.source, Number.MAX_SAFE_INTEGER] })) {
+      const group = Array.isArray(value) ? value : [value];
+      const end = (key as [string, number])[1];
+      // The group holds end - length + 1 ... end; it can start at or before `after`.
+      const first = end - group.length + 1;
+      for (let seq = Math.max(first, after + 1); seq <= end && records.length < limit; seq++) {
+        records.push(group[seq - first]);
+        last = seq;
+      }
+      if (records.length >= limit) break;
     }
     return { records, last };
   }
@@ -116,6 +128,7 @@ class LmdbIntake implements IntakeLog {
   waitFor(after: number, signal: AbortSignal) { return this.waiters.wait(() => this.last > after, signal); }
   trim(upTo: number) {
     this.db.transactionSync(() => {
+      // A group that ends after `upTo` stays whole; reads skip its records up to the position.
       for (const key of this.db.getKeys({ start: [this.source, 1], end: [this.source, upTo + 1] })) this.db.removeSync(key);
       // Remember the sequence so numbering continues after a restart with an empty log.
       this.db.putSync([this.source, 0], Math.max(upTo, (this.db.get([this.source, 0]) as number | undefined) ?? 0));
