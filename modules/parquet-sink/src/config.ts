@@ -16,7 +16,7 @@ export interface Config extends S3Options {
   /**
    * Maximum rows per row group; each row group is encoded on the worker pool, several at once
    * @asType integer
-   * @default 1000000
+   * @default 250000
    */
   row_group_size?: number;
 }
@@ -24,5 +24,5 @@ export interface Config extends S3Options {
 /** The defaults above as values; a test keeps them equal to the generated manifest's. */
 export const DEFAULTS = {
   compression: 'snappy',
-  row_group_size: 1_000_000,
+  row_group_size: 250_000,
 } as const satisfies Omit<Required<Config>, 'output_path' | keyof S3Options>;
