@@ -31,6 +31,16 @@ it('times pype start-up beside node -e 0 and prints each case against its goal',
   expect(r.stdout).toMatch(/≤ 0\.5 s [✓✗]/);
 }, 360_000);
 
+it('runs the distributed bench several times and prints medians against both goals', () => {
+  const r = spawnSync(process.execPath, [MAIN, '--suite', 'distributed', '--runs', '2', '--dist-modules', '4', '--dist-tasks', '3'], { encoding: 'utf8', timeout: 600_000 });
+  expect(r.status, r.stderr).toBe(0);
+  if (process.env.PYPE_REQUIRE_SERVICES !== '1' && /distributed bench skipped/.test(r.stdout)) return; // no Redis here: the reason is printed
+  expect(r.stdout).toMatch(/distributed: 4 modules × 100 ms fanned out \(worker concurrency 1\), 2 runs, medians/);
+  expect(r.stdout).toMatch(/4 workers vs 1, median of the runs' ratios: [\d.]+x [✓✗] \(goal ≥ 3\.5x\)/);
+  expect(r.stdout).toMatch(/ratio, median of the runs \(goal ≤ 2x\)/);
+  expect(r.stdout).toMatch(/bare BullMQ round trip/);
+}, 660_000);
+
 it('runs the window case and checks that window_mod and DuckDB agree on every id', () => {
   const r = spawnSync(process.execPath, [fileURLToPath(new URL('../dist/window-bench.js', import.meta.url)), '--rows', '3000', '--runs', '1'], { encoding: 'utf8', timeout: 300_000 });
   expect(r.status, r.stderr).toBe(0);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ const HELP = `pnpm bench [-- options]
   --no-profile    skip the per-stage profile of PYpeline
   --keep          keep the generated CSV in bench/data (it is reused when kept)
   --memory-budget SIZE  settings.spill.memory_budget of the sort and relational cases' flows, e.g. 64MB (default: the run's default)
-  --suite LIST    batch,stream,sort,groupby,join,distinct,iterate,startup (default batch,stream):
+  --suite LIST    batch,stream,sort,groupby,join,distinct,iterate,startup,distributed (default batch,stream):
                   CSV→Parquet, the streaming cases, the relational cases against DuckDB in the same
                   run: the CSV sorted by amount desc, id (sort_mod vs ORDER BY); grouped by name,
                   created with count, sum, avg, max (aggregate_mod vs GROUP BY); joined on id with a
@@ -51,6 +52,11 @@ const HELP = `pnpm bench [-- options]
   --brokers LIST  redis,nats,mqtt (default all three; "none" skips the broker cases)
   --redis URL     Redis for the broker cases (default PYPE_REDIS_URL, else redis://127.0.0.1:6379)
   --mqtt URL      MQTT broker for the broker cases (default mqtt://127.0.0.1:1883)
+  --suite distributed   the distributed bench (packages/executor-bullmq/dist/bench/distributed.js,
+                  also \`pnpm bench:distributed\`) --runs times on the Redis of --redis: fan-out of
+                  --dist-modules (default 200) × 100 ms tasks on 1, 2 and 4 worker processes, and the
+                  dispatch cost per sub flow over a chain of --dist-tasks (default 100) beside a bare
+                  BullMQ round trip; medians, with both goals (4 workers ≥ 3.5x 1; dispatch ≤ 2x)
 `;
 
 interface Result {
@@ -81,6 +87,8 @@ async function main(): Promise<void> {
       brokers: { type: 'string', default: 'redis,nats,mqtt' },
       redis: { type: 'string', default: process.env.PYPE_REDIS_URL ?? 'redis://127.0.0.1:6379' },
       mqtt: { type: 'string', default: 'mqtt://127.0.0.1:1883' },
+      'dist-modules': { type: 'string', default: '200' },
+      'dist-tasks': { type: 'string', default: '100' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -92,6 +100,7 @@ async function main(): Promise<void> {
   for (const name of ['groupby', 'join', 'distinct'] as const) if (suites.includes(name)) await relationalSuite(name, values);
   if (suites.includes('iterate')) await iterateSuite(Number(values.runs));
   if (suites.includes('startup')) startupSuite(Math.max(5, Number(values.runs)));
+  if (suites.includes('distributed')) distributedSuite(Number(values.runs), values.redis!, values['dist-modules']!, values['dist-tasks']!);
   if (suites.includes('stream')) await streamSuite(Number(values['stream-events']), Number(values.runs), Number(values['latency-events']), values.nats!);
   if (suites.includes('stream') && values.brokers !== 'none') {
     await brokerSuite(Number(values['broker-events']), Number(values.runs), { redis: values.redis!, nats: values.nats!, mqtt: values.mqtt! }, values.brokers!.split(','));
@@ -202,6 +211,55 @@ async function iterateSuite(runs: number): Promise<void> {
   console.table(table);
   if (skipped) process.stdout.write(`${skipped}\n`);
   writeFileSync(join(dir, 'last-iterate-run.json'), JSON.stringify({ files, rows, runs, table, skipped }, null, 2));
+}
+
+interface DistributedReport {
+  fanOut: Array<{ workers: string; wallMs: number; speedup: string }>;
+  overhead: { tasks: number; pypelineMs: number; pypelineCpuMs?: number; bareMs: number; bareCpuMs?: number; localMs: number };
+}
+
+/** The distributed bench `runs` times (each its own process, `--json`); medians of each figure and of the ratios. */
+function distributedSuite(runs: number, redis: string, modules: string, tasks: string): void {
+  const script = join(ROOT, 'packages/executor-bullmq/dist/bench/distributed.js');
+  const reports: DistributedReport[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, [script, '--json', '--redis', redis, '--modules', modules, '--tasks', tasks], { encoding: 'utf8', timeout: 1_800_000 });
+    if (r.status !== 0) {
+      process.stdout.write(`\ndistributed bench skipped: ${(r.stderr || r.stdout).trim().split('\n')[0]}\n`);
+      return;
+    }
+    reports.push(JSON.parse(r.stdout) as DistributedReport);
+    const last = reports[reports.length - 1];
+    const one = last.fanOut.find((f) => f.workers.startsWith('1 '));
+    const four = last.fanOut.find((f) => f.workers.startsWith('4 '));
+    log(`distributed run ${i + 1}/${runs}: 1 worker ${((one?.wallMs ?? NaN) / 1000).toFixed(2)} s, 4 workers ${((four?.wallMs ?? NaN) / 1000).toFixed(2)} s, dispatch ${last.overhead.pypelineMs.toFixed(1)} ms vs bare ${last.overhead.bareMs.toFixed(1)} ms per task (load average ${loadavg()[0].toFixed(1)})`);
+  }
+  const fan = reports[0].fanOut.map((f, i) => ({ workers: f.workers, wall: median(reports.map((r) => r.fanOut[i].wallMs)) }));
+  const base = fan.find((f) => f.workers.startsWith('1 '))?.wall;
+  const speedups = reports.map((r) => {
+    const one = r.fanOut.find((f) => f.workers.startsWith('1 '));
+    const four = r.fanOut.find((f) => f.workers.startsWith('4 '));
+    return one && four ? one.wallMs / four.wallMs : NaN;
+  });
+  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b <= 0 ? NaN : a / b);
+  const wallRatio = median(reports.map((r) => ratio(r.overhead.pypelineMs, r.overhead.bareMs)));
+  const cpuRatio = median(reports.map((r) => ratio(r.overhead.pypelineCpuMs, r.overhead.bareCpuMs)));
+  process.stdout.write(`\ndistributed: ${modules} modules × 100 ms fanned out (worker concurrency 1), ${runs} runs, medians (load average ${loadavg()[0].toFixed(1)} at the end)\n`);
+  console.table(fan.map((f) => ({ where: f.workers, 'wall (median)': `${(f.wall / 1000).toFixed(2)} s`, 'speedup vs 1 worker': base && !f.workers.startsWith('in-process') ? `${(base / f.wall).toFixed(2)}x` : '-' })));
+  const med4 = median(speedups);
+  process.stdout.write(`4 workers vs 1, median of the runs' ratios: ${med4.toFixed(2)}x ${med4 >= 3.5 ? '✓' : '✗'} (goal ≥ 3.5x)\n`);
+  const m = (f: (r: DistributedReport) => number | undefined) => {
+    const xs = reports.map(f).filter((x): x is number => x !== undefined);
+    return xs.length ? `${median(xs).toFixed(1)} ms` : 'n/a';
+  };
+  process.stdout.write(`\ndispatch cost per sub flow, chain of ${tasks} no-op sub flows, beside a bare BullMQ job round trip in the same run\n`);
+  console.table([
+    { what: 'PYpeline dispatch (queue run − in-process run)', 'wall per task': m((r) => r.overhead.pypelineMs), 'CPU per task': m((r) => r.overhead.pypelineCpuMs) },
+    { what: 'bare BullMQ round trip', 'wall per task': m((r) => r.overhead.bareMs), 'CPU per task': m((r) => r.overhead.bareCpuMs) },
+    { what: 'ratio, median of the runs (goal ≤ 2x)', 'wall per task': `${wallRatio.toFixed(2)}x ${wallRatio <= 2 ? '✓' : '✗'}`, 'CPU per task': `${cpuRatio.toFixed(2)}x ${cpuRatio <= 2 ? '✓' : '✗'}` },
+  ]);
+  mkdirSync(join(BENCH, 'out'), { recursive: true });
+  writeFileSync(join(BENCH, 'out', 'last-distributed-run.json'), JSON.stringify({ runs, modules, tasks, reports }, null, 2));
 }
 
 function startupSuite(runs: number): void {
