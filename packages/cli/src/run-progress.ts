@@ -1,4 +1,3 @@
-import { createLogUpdate } from 'log-update';
 import { formatBytes, formatMs, type PypeEvent } from '@pypeline/core';
 import { consoleReporter } from './console-reporter.js';
 
@@ -82,35 +81,6 @@ export function formatCount(n: number): string {
 /** A terminal with a size (a pty without one, e.g. under `script` with no terminal, cannot redraw in place). */
 export function canRedraw(stream: NodeJS.WriteStream): boolean {
   return stream.isTTY === true && stream.rows > 0 && stream.columns > 0;
-}
-
-const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-
-/**
- * `pype run` on a terminal: the usual lines (one per finished module) stay in the scrollback,
- * and below them a live block, redrawn in place by log-update, shows each running module.
- */
-export function liveReporter(stream: NodeJS.WriteStream, verbose = false): (e: PypeEvent) => void {
-  const board = new ProgressBoard();
-  const log = createLogUpdate(stream);
-  let frame = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const render = () => log(board.lines(Date.now(), SPINNER[frame++ % SPINNER.length]).join('\n'));
-  const lines = consoleReporter((line) => log.persist(line), verbose);
-  return (e) => {
-    board.onEvent(e);
-    if (e.type === 'run.finished') {
-      clearInterval(timer);
-      timer = undefined;
-      log.clear();
-      log.done();
-    } else if (!timer && board.size) {
-      // unref: a run that ends without run.finished (a crash) must not be kept alive by the redraw.
-      timer = setInterval(render, 120).unref();
-    }
-    lines(e);
-    if (timer) render();
-  };
 }
 
 /**

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadJob, PypeError, renderSummary, runJob, formatMs, type Listener, type RunOptions, type RunResult } from '@pypeline/core';
 import type { BullmqExecutor } from '@pypeline/executor-bullmq';
-import { canRedraw, liveReporter, plainReporter } from '../run-progress.js';
+import { canRedraw, plainReporter } from '../run-progress.js';
+import type { liveReporter as LiveReporter } from '../live-reporter.js';
 import { sayOnStderr, stopOnSignals } from '../stop-on-signals.js';
 import { EXIT_REDIS_OUTAGE, REDIS_OUTAGE_LIMIT_OPTION, redisOutageLimit } from '../redis-outage-limit.js';
 import { cacheOption, eventRecorder, loadPlugins, parseSets } from '../run-extras.js';
@@ -84,7 +85,8 @@ async function runBatchJob(job: BatchTarget, opts: RunCliOptions): Promise<numbe
   const stop = stopOnSignals({ say: sayOnStderr, stopping: 'stopping the run', hint: 'the checkpoint keeps every completed sub flow' });
   // Redis away longer than --redis-outage-limit stops the run as Ctrl-C would.
   const signal = executor ? AbortSignal.any([stop.signal, executor.outage]) : stop.signal;
-  const options = runOptions(job, opts, recorder);
+  const live = !opts.json && canRedraw(process.stdout) ? (await import('../live-reporter.js')).liveReporter : undefined;
+  const options = runOptions(job, opts, recorder, live);
   if (tracing) options.listeners!.push(tracing.runListener());
   try {
     const result = await runJob(job.jobDir, { ...options, hooks, executor, signal });
@@ -105,8 +107,8 @@ type BatchTarget = Extract<RunTarget, { kind: 'job' }>;
 const out = (line: string) => void process.stdout.write(`${line}\n`);
 
 /** The run options the flags ask for, but for hooks, executor and signal. */
-function runOptions(job: BatchTarget, opts: RunCliOptions, recorder: { listener: Listener } | undefined): RunOptions {
-  const listeners: Listener[] = [opts.json ? (e) => out(JSON.stringify(e)) : canRedraw(process.stdout) ? liveReporter(process.stdout, opts.verbose) : plainReporter(out, opts.verbose, progressEvery(opts.progress))];
+function runOptions(job: BatchTarget, opts: RunCliOptions, recorder: { listener: Listener } | undefined, live: typeof LiveReporter | undefined): RunOptions {
+  const listeners: Listener[] = [opts.json ? (e) => out(JSON.stringify(e)) : live ? live(process.stdout, opts.verbose) : plainReporter(out, opts.verbose, progressEvery(opts.progress))];
   if (recorder) listeners.push(recorder.listener);
   return {
     resume: opts.resume,

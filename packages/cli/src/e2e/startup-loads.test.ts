@@ -53,5 +53,7 @@ describe('what pype loads to start', () => {
       const files = matching(r.loaded, new RegExp(`/(@pypeline|packages)/${pkg}/`)).map((url) => url.slice(url.lastIndexOf(`/${pkg}/`) + 1));
       expect(files).toEqual([`${pkg}/dist/${pkg}.js`]);
     }
+    // Into a pipe: the terminal's live block (log-update, string-width and the rest) is not loaded.
+    expect(matching(r.loaded, /\/(log-update|string-width|wrap-ansi)\//)).toEqual([]);
   });
 }, 300_000);
