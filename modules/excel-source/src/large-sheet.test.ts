@@ -2,6 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import ExcelJS from 'exceljs';
 import type { RecordBatch } from 'apache-arrow';
 import { createTestContext } from '@pypeline/sdk/testing';
@@ -11,6 +13,13 @@ import type { Config } from './config.js';
 
 // A 200,000-row sheet is read a batch at a time: the heap grows by far less than the sheet's
 // rows would take held at once, and every row arrives in order. No timing is asserted.
+//
+// What is measured is the heap still reachable after a full collection, every few batches: the
+// heap in use between collections also counts garbage not yet collected, which on a busy
+// machine (V8 marks on helper threads that then get little CPU) grows by as much as the
+// reader allocates, and says nothing about what the reader holds.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 const MANIFEST = fileURLToPath(new URL('../pypeline.manifest.json', import.meta.url));
 const ROWS = 200_000;
@@ -28,7 +37,7 @@ beforeAll(async () => {
 it('streams a 200k-row sheet in batches with bounded memory', async () => {
   const ctx = createTestContext<Config>({ config: { file_path: path, batch_size: 5000, sample_rows: 1000 }, manifest: MANIFEST, moduleId: 'big' });
   const out = (await excelSource.run({}, ctx)) as { data: AsyncIterable<RecordBatch> };
-  global.gc?.();
+  gc();
   const base = process.memoryUsage().heapUsed;
   let peak = 0;
   let rows = 0;
@@ -40,13 +49,16 @@ it('streams a 200k-row sheet in batches with bounded memory', async () => {
     expect(ids.get(0)).toBe(rows + 1);
     rows += batch.numRows;
     batches++;
-    peak = Math.max(peak, process.memoryUsage().heapUsed - base);
+    if (batches % 4 === 0) {
+      gc();
+      peak = Math.max(peak, process.memoryUsage().heapUsed - base);
+    }
   }
   expect(rows).toBe(ROWS);
   expect(sum).toBe((ROWS * (ROWS + 1)) / 2);
   expect(batches).toBe(ROWS / 5000);
   expect(ctx.globals.get('row_count')).toBe(ROWS);
   // Read whole (exceljs Workbook.xlsx.readFile), this sheet holds about 350 MiB of heap after GC.
-  console.log(`heap growth peak while streaming: ${(peak / 2 ** 20).toFixed(0)} MiB`);
-  expect(peak).toBeLessThan(150 * 2 ** 20);
+  console.log(`largest heap held while streaming (after a full collection): ${(peak / 2 ** 20).toFixed(0)} MiB`);
+  expect(peak).toBeLessThan(50 * 2 ** 20);
 }, 600_000);

@@ -18,11 +18,18 @@ function project(): string {
   writeFileSync(join(dir, 'pypeline.manifest.json'), JSON.stringify({ manifest_version: 1, sdk_api: 1, name: 'nap', entry: './dist/index.js', type: 'solo', description: 'naps', category: 'Test', input_ports: [], output_ports: [], globals: [], packages: [], config_schema: { required: { ms: { type: 'integer' } }, optional: {} }, json_schema: schema }));
   writeFileSync(join(dir, 'dist', 'index.js'), `import { appendFileSync } from 'node:fs';
 export default { name: 'nap', type: 'solo', async run(_, ctx) {
+  appendFileSync(${JSON.stringify(join(root, 'started.log'))}, ctx.nodeId + '\\n');
   await new Promise((r, j) => { const t = setTimeout(r, ctx.config.ms); ctx.signal.addEventListener('abort', () => { clearTimeout(t); j(ctx.signal.reason); }); });
   appendFileSync(${JSON.stringify(join(root, 'done.log'))}, ctx.nodeId + '\\n');
 }, async teardown(ctx) { if (process.env.NAP_SLOW_TEARDOWN === ctx.nodeId) await new Promise((r) => setTimeout(r, 30000)); appendFileSync(${JSON.stringify(join(root, 'teardown.log'))}, ctx.nodeId + '\\n'); } };\n`);
   writeFileSync(join(root, 'flow.yaml'), `flow:\n  name: naps\nmodules:\n${['a', 'b', 'c'].map((id) => `  - id: ${id}\n    name: nap\n    configs:\n      required:\n        ms: ${id === 'a' ? 50 : 3000}\n`).join('')}connections:\n  control:\n    - "a (1|) b"\n    - "b (1|) c"\n`);
   return root;
+}
+
+/** The node ids whose run has begun, in order. */
+function started(root: string): string[] {
+  const path = join(root, 'started.log');
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
 }
 
 function run(cwd: string, args: string[], env: Record<string, string> = {}) {
@@ -40,7 +47,8 @@ describe('signals', () => {
     const build = run(root, ['build', 'flow.yaml', '--out', 'jobs']);
     expect(await build.done).toBe(0);
     const r = run(root, ['run', 'jobs/naps']);
-    await until(() => r.output().includes('✓ a#0'), () => `"✓ a#0" from pype run; its output:\n${r.output()}`, 60_000);
+    // b has started napping (not merely a finished: a signal between the two stops the run before b sets up).
+    await until(() => started(root).includes('b#0'), () => `b#0 to start; pype run's output:\n${r.output()}`, 60_000);
     r.child.kill(sig);
     expect(await r.done).toBe(code);
     expect(r.output()).toMatch(new RegExp(`interrupted by ${sig}`));
@@ -59,7 +67,7 @@ describe('signals', () => {
     expect(await run(root, ['build', 'flow.yaml', '--out', 'jobs']).done).toBe(0);
     // b's teardown takes 30 s: it keeps the first, clean stop busy while the second signal arrives.
     const r = run(root, ['run', 'jobs/naps'], { NAP_SLOW_TEARDOWN: 'b#0' });
-    await until(() => r.output().includes('✓ a#0'), () => `"✓ a#0" from pype run; its output:\n${r.output()}`, 60_000);
+    await until(() => started(root).includes('b#0'), () => `b#0 to start; pype run's output:\n${r.output()}`, 60_000);
     r.child.kill('SIGINT');
     await until(() => r.output().includes('press Ctrl-C again'), () => `"press Ctrl-C again" after the first SIGINT; the output:\n${r.output()}`);
     const t0 = Date.now();
