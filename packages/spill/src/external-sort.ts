@@ -1,6 +1,7 @@
-import type { RecordBatch, Schema } from 'apache-arrow';
-import { concatBatches, sortIndices, takeRows, type SortKey } from '@pypeline/verbs';
+import { makeData, RecordBatch, Schema, Struct, type Data } from 'apache-arrow';
+import { concatBatches, concatData, sortIndices, takeRows, type SortKey } from '@pypeline/verbs';
 import { batchBytes } from './batch-bytes.js';
+import { interleavable, interleaveRows } from './interleave-rows.js';
 import { mergeRuns } from './merge-runs.js';
 import { SpillArea } from './spill-area.js';
 import { SpillFileWriter } from './spill-file.js';
@@ -49,9 +50,10 @@ export async function* externalSort(input: AsyncIterable<RecordBatch>, options: 
     signal?.throwIfAborted();
     if (runs.length === 0) {
       if (held.length === 0) return;
-      const all = concatBatches(schema, held);
+      const rows = held.reduce((n, b) => n + b.numRows, 0);
+      const [sorted] = sortedChunks(schema, keys, held, rows);
       held = [];
-      yield takeRows(all, sortIndices(all, keys));
+      yield sorted;
       return;
     }
     if (held.length > 0) runs.push(writeRun(area!, schema, keys, held, batchRows));
@@ -72,11 +74,52 @@ export async function* externalSort(input: AsyncIterable<RecordBatch>, options: 
 
 /** Sorts the held batches and writes them as one run, in chunks of `batchRows`. */
 function writeRun(area: SpillArea, schema: Schema, keys: readonly SortKey[], held: RecordBatch[], batchRows: number): SpillFileWriter {
-  const all = concatBatches(schema, held);
-  const order = sortIndices(all, keys);
   const run = new SpillFileWriter(area.file('run'));
-  // One gather per chunk: compact batches, and no second copy of the whole run.
-  for (let at = 0; at < order.length; at += batchRows) run.write(takeRows(all, order.subarray(at, Math.min(order.length, at + batchRows))));
+  for (const chunk of sortedChunks(schema, keys, held, batchRows)) run.write(chunk);
   run.close();
   return run;
+}
+
+/**
+ * The rows of `held` in sorted order, in batches of `batchRows`. Only the key columns are put
+ * together to be sorted; each batch is gathered from the held batches themselves, so sorting
+ * holds the input, its keys and one batch, not a second copy of the input. (Batches that are
+ * slices, or hold nested or dictionary columns, are concatenated once and gathered from.)
+ */
+function* sortedChunks(schema: Schema, keys: readonly SortKey[], held: RecordBatch[], batchRows: number): Generator<RecordBatch> {
+  if (!interleavable(schema, held)) {
+    const all = concatBatches(schema, held);
+    const order = sortIndices(all, keys);
+    // One gather per chunk: compact batches, and no second copy of the whole run.
+    for (let at = 0; at < order.length; at += batchRows) yield takeRows(all, order.subarray(at, Math.min(order.length, at + batchRows)));
+    return;
+  }
+  const order = sortIndices(keyColumns(schema, keys, held), keys);
+  // Global row g is row g - starts[s] of held[s], s = sourceOf[g].
+  const sourceOf = new Uint32Array(order.length);
+  const starts = new Uint32Array(held.length);
+  for (let s = 0, at = 0; s < held.length; at += held[s].numRows, s++) {
+    starts[s] = at;
+    sourceOf.fill(s, at, at + held[s].numRows);
+  }
+  for (let at = 0; at < order.length; at += batchRows) {
+    const n = Math.min(batchRows, order.length - at);
+    const from = new Uint32Array(n);
+    const rows = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const g = order[at + i];
+      from[i] = sourceOf[g];
+      rows[i] = g - starts[from[i]];
+    }
+    yield interleaveRows(schema, held, from, rows);
+  }
+}
+
+/** The key columns of `batches`, concatenated into one batch. */
+function keyColumns(schema: Schema, keys: readonly SortKey[], batches: readonly RecordBatch[]): RecordBatch {
+  const indices = [...new Set(keys.map((k) => schema.names.indexOf(k.column)))].filter((i) => i !== -1);
+  const fields = indices.map((i) => schema.fields[i]);
+  const children = indices.map((i) => concatData(batches.map((b) => b.data.children[i] as Data)));
+  const length = batches.reduce((n, b) => n + b.numRows, 0);
+  return new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length, nullCount: 0, children }));
 }

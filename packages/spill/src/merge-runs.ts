@@ -1,6 +1,5 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
-import type { SortKey } from '@pypeline/verbs';
-import { rowComparator, rowKeys, type RowKeys } from './compare-rows.js';
+import { rowComparator, rowKeys, type RowKeys, type SortKey } from '@pypeline/verbs';
 import { interleaveRows } from './interleave-rows.js';
 import { readSpillFile, type SpillFileWriter } from './spill-file.js';
 

@@ -1,6 +1,6 @@
 import { DataType, makeVector, type Data, type RecordBatch } from 'apache-arrow';
-import { compareKeys } from '../compare-keys.js';
 import { keyColumn } from '../key-column.js';
+import { orderColumn } from '../order-column.js';
 
 /** Whether row i of `data` holds a value. */
 export function validity(data: Data): (i: number) => boolean {
@@ -60,13 +60,6 @@ export interface OrderedColumn {
 
 export function orderedColumn(batch: RecordBatch, index: number): OrderedColumn {
   const data = batch.data.children[index];
-  const type = data.type as DataType;
-  if (DataType.isInt(type) || DataType.isDecimal(type) || (DataType.isFloat(type) && type.precision !== 0)) {
-    const c = numberColumn(data);
-    if (c.kind === 'int' || c.kind === 'float') return { valid: c.valid, compare: (i, j) => c.num(i) - c.num(j) };
-    return { valid: c.valid, compare: (i, j) => { const a = c.big(i); const b = c.big(j); return a < b ? -1 : a > b ? 1 : 0; } };
-  }
-  // Text by code point, booleans false first, dates and times by instant.
-  const keys = keyColumn(batch, batch.schema.fields[index].name);
-  return { valid: validity(data), compare: (i, j) => compareKeys(keys.get(i)!, keys.get(j)!) };
+  const column = orderColumn(data, () => keyColumn(batch, batch.schema.fields[index].name));
+  return { valid: validity(data), compare: (i, j) => column.compare(i, column, j) };
 }
