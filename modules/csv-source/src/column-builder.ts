@@ -254,26 +254,32 @@ function popcount(x: number): number {
 }
 
 type Typed = Int32Array | Float64Array | Uint8Array;
-type TypedCtor<T> = { new (buffer: SharedArrayBuffer, offset?: number, length?: number): T; BYTES_PER_ELEMENT: number };
+type TypedCtor<T> = { new (buffer: ArrayBuffer, offset?: number, length?: number): T; BYTES_PER_ELEMENT: number };
 
-// WARNING: column buffers live in SharedArrayBuffers so that a worker's result reaches the main
-// thread without a copy (structured clone shares them); the pool contract has no way to
-// transfer a task's result.
-function shared<T extends Typed>(ctor: TypedCtor<T>, n: number): T {
-  return new ctor(new SharedArrayBuffer(Math.max(n, 0) * ctor.BYTES_PER_ELEMENT));
+// Column buffers are plain ArrayBuffers that a pool thread transfers with its result (see
+// parse-worker.ts): the main thread then owns them alone. WARNING: do not make them shared
+// again: a SharedArrayBuffer is freed only once the pool thread's garbage collector has also
+// let go of it, and an idle pool thread collects seldom (at 50 M rows, over 1 GB held).
+function owned<T extends Typed>(ctor: TypedCtor<T>, n: number): T {
+  return new ctor(new ArrayBuffer(Math.max(n, 0) * ctor.BYTES_PER_ELEMENT));
+}
+
+/** The buffers under a parsed chunk's columns, to transfer with it. */
+export function columnBuffers(columns: readonly ColumnBuffers[]): ArrayBufferLike[] {
+  return columns.flatMap((c) => [c.values, c.offsets, c.data, c.validity].filter((a) => a !== null).map((a) => a!.buffer));
 }
 
 function trim<T extends Typed>(a: T, n: number): T {
   if (a.length === n) return a;
   if (n * 4 >= a.length * 3) return a.subarray(0, n) as T;
-  const out = shared(a.constructor as TypedCtor<T>, n);
+  const out = owned(a.constructor as TypedCtor<T>, n);
   out.set(a.subarray(0, n));
   return out;
 }
 
 function growTo<T extends Typed>(a: T, n: number): T {
   if (a.length >= n) return a;
-  const out = shared(a.constructor as TypedCtor<T>, n);
+  const out = owned(a.constructor as TypedCtor<T>, n);
   out.set(a);
   return out;
 }
