@@ -1,3 +1,4 @@
+import { transferResult } from '@pypeline/sdk/worker';
 import { encodeParquetFromIPC } from './encode-parquet.js';
 import type { ParquetCompression } from './compression.js';
 
@@ -11,10 +12,8 @@ export interface ParquetEncodeTask {
   rowGroupSize?: number;
 }
 
-/**
- * Piscina task: encodes to Parquet. The result is returned by copy; Parquet bytes are
- * compressed and far smaller than the Arrow data that came in.
- */
+/** Piscina task: encodes to Parquet; the file image is transferred back, not copied. */
 export default function encodeParquetTask(task: ParquetEncodeTask): Uint8Array {
-  return encodeParquetFromIPC(task.ipc, { compression: task.compression, rowGroupSize: task.rowGroupSize });
+  const image = encodeParquetFromIPC(task.ipc, { compression: task.compression, rowGroupSize: task.rowGroupSize });
+  return transferResult(image, [image.buffer]);
 }
