@@ -1,5 +1,5 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { rowComparator, rowKeys, type RowKeys, type SortKey } from '@pypeline/verbs';
+import { rowComparator, rowKeys, sortPrefix, type RowKeys, type SortKey, type SortPrefix } from '@pypeline/verbs';
 import { interleaveRows } from './interleave-rows.js';
 import { readSpillFile, type SpillFileWriter } from './spill-file.js';
 
@@ -9,6 +9,8 @@ interface Cursor {
   chunks: Generator<RecordBatch>;
   batch: RecordBatch;
   keys: RowKeys;
+  /** The first key as ranks and 64-bit keys, when it has them: most rows are placed by it alone. */
+  prefix: SortPrefix | undefined;
   row: number;
   /** The index of `batch` among the sources of the output batch being built; -1 when not yet among them. */
   source: number;
@@ -21,14 +23,30 @@ interface Cursor {
 export function* mergeRuns(schema: Schema, keys: readonly SortKey[], runs: readonly SpillFileWriter[], batchRows: number, signal?: AbortSignal): Generator<RecordBatch> {
   const compare = rowComparator(keys);
   const before = (a: Cursor, b: Cursor) => {
+    const p = a.prefix;
+    const q = b.prefix;
+    if (p !== undefined && q !== undefined) {
+      const i = a.row;
+      const j = b.row;
+      if (p.rank[i] !== q.rank[j]) return p.rank[i] < q.rank[j];
+      if (p.rank[i] === 1) {
+        if (p.hi[i] !== q.hi[j]) return p.hi[i] < q.hi[j];
+        if (p.lo[i] !== q.lo[j]) return p.lo[i] < q.lo[j];
+      }
+      if (p.decides) return a.run < b.run;
+    }
     const c = compare(a.keys, a.row, b.keys, b.row);
     return c < 0 || (c === 0 && a.run < b.run);
+  };
+  const cursorKeys = (batch: RecordBatch) => {
+    const columns = rowKeys(batch, keys);
+    return { keys: columns, prefix: sortPrefix(columns, keys) };
   };
   const heap: Cursor[] = [];
   for (const [run, writer] of runs.entries()) {
     const chunks = readSpillFile(writer.path, writer.rows);
     const first = chunks.next();
-    if (!first.done) heap.push({ run, chunks, batch: first.value, keys: rowKeys(first.value, keys), row: 0, source: -1 });
+    if (!first.done) heap.push({ run, chunks, batch: first.value, ...cursorKeys(first.value), row: 0, source: -1 });
   }
   for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i, before);
   let sources: Cursor[] = [];
@@ -67,7 +85,7 @@ export function* mergeRuns(schema: Schema, keys: readonly SortKey[], runs: reado
           const old = sources.indexOf(top);
           if (old !== -1) sources[old] = { ...top };
           top.batch = next.value;
-          top.keys = rowKeys(next.value, keys);
+          Object.assign(top, cursorKeys(next.value));
           top.row = 0;
           top.source = -1;
         }

@@ -6,8 +6,8 @@ export { keyColumn, rowKey, NULL_KEY, UnknownColumnError } from './key-column.js
 export { missingColumn } from './missing-column.js';
 export type { KeyColumn, KeyValue } from './key-column.js';
 export { compareKeys } from './compare-keys.js';
-export { rowComparator, rowKeys, rowOrder, sortIndices } from './sort-indices.js';
-export type { RowKeys, SortKey } from './sort-indices.js';
+export { rowComparator, rowKeys, rowOrder, sortIndices, sortPrefix } from './sort-indices.js';
+export type { RowKeys, SortKey, SortPrefix } from './sort-indices.js';
 export { orderColumn, orderColumnOf } from './order-column.js';
 export type { OrderColumn } from './order-column.js';
 export { parseSortKey, parseSortKeys, sortKeyProblem, SORT_KEY_FORMS } from './parse-sort-keys.js';

@@ -41,6 +41,38 @@ export function rowComparator(keys: readonly SortKey[]): (a: RowKeys, i: number,
 }
 
 /**
+ * A batch's rows placed by the first sort key alone, for a merge to compare rows of different
+ * batches without calling the comparator: `rank` 0 for nulls placed first, 1 for values, 2 for
+ * nulls placed last; values by `hi`, `lo` (already reversed for a descending key). Rows equal
+ * on all three are equal on the key when `decides` (an exact key and the only one); otherwise
+ * the comparator decides between them. Undefined for a key column without a 64-bit sort key.
+ */
+export interface SortPrefix {
+  rank: Uint8Array;
+  hi: Uint32Array;
+  lo: Uint32Array;
+  decides: boolean;
+}
+
+export function sortPrefix(columns: RowKeys, keys: readonly SortKey[]): SortPrefix | undefined {
+  const first = columns[0];
+  const key = first?.sortKey?.();
+  if (!key) return undefined;
+  const n = key.hi.length;
+  const descending = keys[0].descending === true;
+  const nullRank = (keys[0].nulls ?? (descending ? 'first' : 'last')) === 'first' ? 0 : 2;
+  const rank = new Uint8Array(n).fill(1);
+  for (let i = 0; i < n; i++) if (first.isNull(i)) rank[i] = nullRank;
+  if (descending) {
+    for (let i = 0; i < n; i++) {
+      key.hi[i] = ~key.hi[i] >>> 0;
+      key.lo[i] = ~key.lo[i] >>> 0;
+    }
+  }
+  return { rank, hi: key.hi, lo: key.lo, decides: key.exact && keys.length === 1 };
+}
+
+/**
  * The row order of `batch` by the keys: a stable sort, so equal rows keep their input order.
  *
  * When the first key has a 64-bit sort key (numbers, 64-bit integers, dates, times, timestamps,
