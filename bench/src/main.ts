@@ -294,6 +294,8 @@ async function sortSuite(values: Record<string, string | boolean | undefined>): 
   const table = figures.map((f) => ({
     tool: f.tool,
     'wall (median)': `${(wallOf(f) / 1000).toFixed(2)} s`,
+    // CPU time (user + system, every thread) is steadier than wall time on a shared machine.
+    'CPU (median)': `${(median(f.runs.map((m) => m.cpuMs)) / 1000).toFixed(2)} s`,
     'rows/s': `${((rows / wallOf(f)) * 1000 / 1e6).toFixed(2)} M`,
     'peak RSS': `${(Math.max(...f.runs.map((m) => m.peakRss)) / 2 ** 20).toFixed(0)} MiB`,
     'vs DuckDB': duck ? `${(wallOf(f) / wallOf(duck)).toFixed(2)}x` : '-',
@@ -304,7 +306,7 @@ async function sortSuite(values: Record<string, string | boolean | undefined>): 
   console.table(table);
   const same = figures.every((f) => f.order.out_of_order === 0 && JSON.stringify(f.fingerprint) === JSON.stringify(figures[0].fingerprint) && f.order.positions === figures[0].order.positions);
   process.stdout.write(same ? `✓ sort outputs hold the same rows in the same order: ${JSON.stringify(figures[0]?.fingerprint)}\n` : `✗ sort outputs differ:\n${figures.map((f) => `  ${f.tool}: ${JSON.stringify(f.fingerprint)} ${JSON.stringify(f.order)}`).join('\n')}\n`);
-  writeFileSync(join(outDir, 'last-sort-run.json'), JSON.stringify({ rows, runs, table, figures: figures.map((f) => ({ ...f, runs: f.runs.map(({ wallMs, peakRss }) => ({ wallMs, peakRss })) })) }, null, 2));
+  writeFileSync(join(outDir, 'last-sort-run.json'), JSON.stringify({ rows, runs, table, figures: figures.map((f) => ({ ...f, runs: f.runs.map(({ wallMs, peakRss, cpuMs }) => ({ wallMs, peakRss, cpuMs })) })) }, null, 2));
   if (!values.keep) rmSync(csv.path, { force: true });
   if (!same) process.exitCode = 1;
 }
