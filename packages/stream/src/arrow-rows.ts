@@ -1,5 +1,5 @@
 import {
-  Bool, DataType, Field, Float64, Int32, Int64, Precision, RecordBatch, Schema, Struct, TimestampMillisecond, Type, Utf8,
+  Bool, DataType, Field, Float64, Int32, Int64, Precision, RecordBatch, Schema, Struct, TimeUnit, TimestampMillisecond, Type, Utf8,
   makeData, vectorFromArray, type Data, type Vector,
 } from 'apache-arrow';
 import { parseBoolean, parseInt64, parseNumber, parseTime } from '@pypeline/sdk';
@@ -107,12 +107,44 @@ function getter(name: string): (row: Row) => unknown {
 }
 
 /**
- * Float64 and text columns written straight into their buffers (Arrow's generic builders cost
- * several calls per value); undefined for other types, or when a value needs `coerce`.
+ * The JS strings a text column was built from by rowsToBatch, by its Data: a reader of the column
+ * (a key, say) takes them instead of decoding the UTF-8 again. Null slots hold ''.
+ */
+const builtTexts = new WeakMap<Data, readonly string[]>();
+
+/** The strings text column `data` was built from (see builtTexts), if rowsToBatch built it. */
+export function columnTexts(data: Data): readonly string[] | undefined {
+  return builtTexts.get(data);
+}
+
+/**
+ * Float64, text, int64 and millisecond timestamp columns written straight into their buffers
+ * (Arrow's generic builders cost several calls per value); undefined for other types, or when a
+ * value needs `coerce`.
  */
 function fastColumn(rows: readonly Row[], field: Field): Data | undefined {
   const n = rows.length;
   const get = getter(field.name);
+  const type = field.type as DataType;
+  const int64 = type.typeId === Type.Int && (type as Int64).bitWidth === 64 && (type as Int64).isSigned;
+  const millis = type.typeId === Type.Timestamp && (type as TimestampMillisecond).unit === TimeUnit.MILLISECOND;
+  if (int64 || millis) {
+    // What coerce and Arrow's builder give for integral numbers and bigints; anything else takes that path.
+    const values = new BigInt64Array(n);
+    let validity: Uint8Array | undefined;
+    let nulls = 0;
+    for (let i = 0; i < n; i++) {
+      const v = get(rows[i]);
+      if (typeof v === 'number' && Number.isSafeInteger(v)) values[i] = BigInt(v);
+      else if (typeof v === 'bigint' && int64 && BigInt.asIntN(64, v) === v) values[i] = v;
+      else if (v === null || v === undefined) {
+        validity ??= new Uint8Array((n + 7) >> 3).fill(0xff);
+        validity[i >> 3] &= ~(1 << (i & 7));
+        nulls++;
+      } else return undefined;
+    }
+    return makeData({ type: type as Int64, length: n, nullCount: nulls, nullBitmap: validity, data: values });
+  }
   if (field.type.typeId === Type.Float && (field.type as Float64).precision === Precision.DOUBLE) {
     const values = new Float64Array(n);
     let validity: Uint8Array | undefined;
@@ -152,7 +184,9 @@ function fastColumn(rows: readonly Row[], field: Field): Data | undefined {
       at += ascii ? texts[i].length : Buffer.byteLength(texts[i], 'utf8');
       offsets[i + 1] = at;
     }
-    return makeData({ type: field.type as Utf8, length: n, nullCount: nulls, nullBitmap: validity, valueOffsets: offsets, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+    const column = makeData({ type: field.type as Utf8, length: n, nullCount: nulls, nullBitmap: validity, valueOffsets: offsets, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+    builtTexts.set(column, texts);
+    return column;
   }
   return undefined;
 }
