@@ -205,8 +205,14 @@ class Float64Writer implements ColumnWriter {
     return true;
   }
   finish(n: number): Data {
-    return makeData({ type: this.type, length: n, nullCount: this.nulls.count, nullBitmap: this.nulls.bitmap(n), data: n === this.values.length ? this.values : this.values.subarray(0, n) });
+    return fixedWidthData(this.type, this.values, this.nulls, n);
   }
+}
+
+/** The first `n` values of a fixed-width column being written. */
+function fixedWidthData(type: Float64 | Int64, values: Float64Array | BigInt64Array, nulls: Nulls, n: number): Data {
+  const data = n === values.length ? values : values.subarray(0, n);
+  return makeData({ type: type as Float64, length: n, nullCount: nulls.count, nullBitmap: nulls.bitmap(n), data: data as Float64Array });
 }
 
 /** What coerce and Arrow's builder give for integral numbers (and, for int64, bigints); anything else is refused. */
@@ -225,7 +231,7 @@ class BigIntWriter implements ColumnWriter {
     return true;
   }
   finish(n: number): Data {
-    return makeData({ type: this.type, length: n, nullCount: this.nulls.count, nullBitmap: this.nulls.bitmap(n), data: n === this.values.length ? this.values : this.values.subarray(0, n) });
+    return fixedWidthData(this.type, this.values, this.nulls, n);
   }
 }
 
