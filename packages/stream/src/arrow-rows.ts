@@ -107,8 +107,9 @@ function getter(name: string): (row: Row) => unknown {
 }
 
 /**
- * The JS strings a text column was built from by rowsToBatch, by its Data: a reader of the column
- * (a key, say) takes them instead of decoding the UTF-8 again. Null slots hold ''.
+ * The JS strings an all-ASCII text column was built from by rowsToBatch or batchWriter, by its
+ * Data: a reader of the column (a key, say) takes them instead of decoding the UTF-8 again. Null
+ * slots hold ''. They live as long as the column does.
  */
 const builtTexts = new WeakMap<Data, readonly string[]>();
 
@@ -264,7 +265,9 @@ class TextWriter implements ColumnWriter {
       offsets[i + 1] = at;
     }
     const column = makeData({ type: this.type, length: n, nullCount: this.nulls.count, nullBitmap: this.nulls.bitmap(n), valueOffsets: offsets, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
-    builtTexts.set(column, texts);
+    // Only ASCII text: any other string may not survive UTF-8 (a lone surrogate reads back as U+FFFD),
+    // and a reader must see the same values whether it takes the strings or decodes the bytes.
+    if (ascii) builtTexts.set(column, texts);
     return column;
   }
 }

@@ -60,4 +60,13 @@ describe('keys of a text column rowsToBatch built', () => {
     expect(a.id(1)).toBe('nnull');
     expect(a.id(0)).toBe('sa');
   });
+
+  it('reads a key that does not survive UTF-8 as its bytes say, as every other batch would', () => {
+    const schema = new Schema([new Field('k', new Utf8(), true)]);
+    const owner = {};
+    const lone = keysReader(rowsToBatch([{ k: 'a\ud800' }], schema), ['k'], 'test', owner);
+    const replaced = keysReader(rowsToBatch([{ k: 'a\ufffd' }], schema), ['k'], 'test', owner);
+    expect(lone.value(0)).toBe('a\ufffd');
+    expect(lone.id(0)).toBe(replaced.id(0));
+  });
 });
