@@ -1,5 +1,5 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { batchToRows, inferSchema, rowsToBatch, schemaFromSpec, type Row, type SchemaSpec, type StreamLogger } from '@pypeline/stream';
+import { batchToRows, batchWriter, inferSchema, rowsToBatch, schemaFromSpec, type Row, type SchemaSpec, type StreamLogger } from '@pypeline/stream';
 
 /** How message payloads become rows. */
 export interface DecodeOptions {
@@ -10,6 +10,9 @@ export interface DecodeOptions {
   /** A message that cannot be decoded: `fail` (default) stops the app; `skip` logs and drops it. */
   onError?: 'fail' | 'skip';
 }
+
+/** One decoder for every message: building a TextDecoder per batch cost more than decoding a small batch. */
+const utf8 = new TextDecoder();
 
 /** Message metadata added as columns when asked (e.g. the MQTT topic). */
 export type Meta = Record<string, unknown>;
@@ -28,11 +31,13 @@ export class Decoder {
 
   decode(payloads: ReadonlyArray<Uint8Array | string>, meta?: ReadonlyArray<Meta>): RecordBatch | undefined {
     const rows: Row[] = [];
-    const text = new TextDecoder();
     const json = (this.options.format ?? 'json') === 'json';
+    // Once the schema is known, each row also goes straight into the columns as it is parsed;
+    // a row that needs the generic path (a value of another type) drops the writer for rowsToBatch.
+    let writer = json && this.schema ? batchWriter(this.schema, payloads.length) : undefined;
     for (let i = 0; i < payloads.length; i++) {
       const p = payloads[i];
-      const s = typeof p === 'string' ? p : text.decode(p);
+      const s = typeof p === 'string' ? p : utf8.decode(p);
       const m = meta?.[i];
       if (!json) {
         rows.push(m ? { value: s, ...m } : { value: s });
@@ -46,9 +51,13 @@ export class Decoder {
         continue;
       }
       // The parsed objects are this decoder's own: metadata is added to them in place.
-      if (isObject(v)) rows.push(m ? Object.assign(v, m) : v);
-      else if (!Array.isArray(v)) this.bad('is not a JSON object', s);
+      if (isObject(v)) {
+        const row = m ? Object.assign(v, m) : v;
+        rows.push(row);
+        if (writer && !writer.add(row)) writer = undefined;
+      } else if (!Array.isArray(v)) this.bad('is not a JSON object', s);
       else {
+        writer = undefined; // a message of several rows: more rows than messages
         for (const item of v) {
           // A bad item is skipped (or fails the app) on its own; the others of the message stay.
           if (isObject(item)) rows.push(m ? Object.assign(item, m) : item);
@@ -57,6 +66,7 @@ export class Decoder {
       }
     }
     if (rows.length === 0) return undefined;
+    if (writer) return writer.finish();
     this.schema ??= inferSchema(rows);
     return rowsToBatch(rows, this.schema);
   }

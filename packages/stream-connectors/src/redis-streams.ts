@@ -31,6 +31,8 @@ export interface RedisStreamSourceOptions extends RedisStreamOptions, Omit<Decod
 }
 
 type Entry = [id: string, fields: string[]];
+/** An entry as XREAD's raw reply holds it (ioredis' `xreadBuffer`): the source converts only what it uses. */
+type RawEntry = [id: Buffer, fields: Buffer[]];
 
 /**
  * Reads a Redis stream with XREAD (no consumer group: the stream keeps its entries). The
@@ -78,30 +80,33 @@ export function redisStreamSource(options: RedisStreamSourceOptions): StreamSour
     ctx.log('info', `redis stream source "${ctx.id}": more than ${BACKLOG_COUNT_LIMIT} entries to catch up on after the checkpoint; lag is shown once the backlog is read`);
   };
 
-  const fieldsObject = (fields: string[]): Record<string, string> => {
+  const fieldsObject = (fields: Buffer[]): Record<string, string> => {
     const obj: Record<string, string> = {};
-    for (let i = 0; i + 1 < fields.length; i += 2) obj[fields[i]] = fields[i + 1];
+    for (let i = 0; i + 1 < fields.length; i += 2) obj[fields[i].toString()] = fields[i + 1].toString();
     return obj;
   };
 
+  // The payload field's name as bytes: entries are read raw and only the payload becomes text
+  // (ioredis would turn every id, field name and value into a string first).
+  const fieldBytes = Buffer.from(field);
   // Each entry's payload for the decoder, or undefined for an entry without the payload field.
-  const payload = ([id, fields]: Entry): string | undefined => {
+  const payload = ([id, fields]: RawEntry): string | undefined => {
     if (format === 'fields') return JSON.stringify(fieldsObject(fields));
-    for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === field) return fields[i + 1];
-    const why = `entry ${id} of ${where} has no field "${field}" (it has ${Object.keys(fieldsObject(fields)).join(', ') || 'none'}): set field, or format: 'fields'`;
+    for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i].length === fieldBytes.length && fields[i].equals(fieldBytes)) return fields[i + 1].toString();
+    const why = `entry ${id.toString()} of ${where} has no field "${field}" (it has ${Object.keys(fieldsObject(fields)).join(', ') || 'none'}): set field, or format: 'fields'`;
     if ((options.onError ?? 'fail') === 'fail') throw new Error(`${why}, or onError: 'skip'`);
     ctx.log('warn', `skipped: ${why}`);
     return undefined;
   };
 
-  const toBatch = (entries: Entry[]) => {
+  const toBatch = (entries: RawEntry[]) => {
     const payloads: string[] = [];
     const meta: Array<Record<string, string>> | undefined = options.idColumn ? [] : undefined;
     for (const e of entries) {
       const p = payload(e);
       if (p === undefined) continue;
       payloads.push(p);
-      meta?.push({ [options.idColumn!]: e[0] });
+      meta?.push({ [options.idColumn!]: e[0].toString() });
     }
     return decoder.decode(payloads, meta);
   };
@@ -145,9 +150,9 @@ export function redisStreamSource(options: RedisStreamSourceOptions): StreamSour
       ctx.signal.addEventListener('abort', stop, { once: true });
       try {
         while (!ctx.signal.aborted) {
-          let res: Array<[string, Entry[]]> | null;
+          let res: Array<[Buffer, RawEntry[]]> | null;
           try {
-            res = (await client.xread('COUNT', options.batchSize ?? 1000, 'BLOCK', options.blockMs ?? 5000, 'STREAMS', options.stream, last)) as Array<[string, Entry[]]> | null;
+            res = (await client.xreadBuffer('COUNT', options.batchSize ?? 1000, 'BLOCK', options.blockMs ?? 5000, 'STREAMS', options.stream, last)) as Array<[Buffer, RawEntry[]]> | null;
           } catch (e) {
             if (ctx.signal.aborted) return;
             throw new Error(`redis ${where}: XREAD failed: ${(e as Error).message}${/WRONGTYPE/.test((e as Error).message) ? ` (key "${options.stream}" is not a stream)` : ''}`);
@@ -155,7 +160,7 @@ export function redisStreamSource(options: RedisStreamSourceOptions): StreamSour
           const entries = res?.[0]?.[1];
           if (!entries?.length) continue;
           const batch = toBatch(entries);
-          last = entries[entries.length - 1][0];
+          last = entries[entries.length - 1][0].toString();
           readSinceOpen += entries.length;
           if (known) known.read += entries.length;
           if (batch) yield { batch, position: last };

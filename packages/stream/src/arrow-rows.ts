@@ -1,5 +1,5 @@
 import {
-  Bool, DataType, Field, Float64, Int32, Int64, Precision, RecordBatch, Schema, Struct, TimestampMillisecond, Type, Utf8,
+  Bool, DataType, Field, Float64, Int32, Int64, Precision, RecordBatch, Schema, Struct, TimeUnit, TimestampMillisecond, Type, Utf8,
   makeData, vectorFromArray, type Data, type Vector,
 } from 'apache-arrow';
 import { parseBoolean, parseInt64, parseNumber, parseTime } from '@pypeline/sdk';
@@ -107,41 +107,153 @@ function getter(name: string): (row: Row) => unknown {
 }
 
 /**
- * Float64 and text columns written straight into their buffers (Arrow's generic builders cost
- * several calls per value); undefined for other types, or when a value needs `coerce`.
+ * The JS strings an all-ASCII text column was built from by rowsToBatch or batchWriter, by its
+ * Data: a reader of the column (a key, say) takes them instead of decoding the UTF-8 again. Null
+ * slots hold ''. They live as long as the column does.
  */
+const builtTexts = new WeakMap<Data, readonly string[]>();
+
+/** The strings text column `data` was built from (see builtTexts), if rowsToBatch built it. */
+export function columnTexts(data: Data): readonly string[] | undefined {
+  return builtTexts.get(data);
+}
+
+/** A column's values as rowsToBatch takes them: from rows, or a row at a time (batchWriter). */
 function fastColumn(rows: readonly Row[], field: Field): Data | undefined {
   const n = rows.length;
+  const w = columnWriter(field.type as DataType, n);
+  if (!w) return undefined;
   const get = getter(field.name);
-  if (field.type.typeId === Type.Float && (field.type as Float64).precision === Precision.DOUBLE) {
-    const values = new Float64Array(n);
-    let validity: Uint8Array | undefined;
-    let nulls = 0;
-    for (let i = 0; i < n; i++) {
-      const v = get(rows[i]);
-      if (typeof v === 'number') values[i] = v;
-      else if (v === null || v === undefined) {
-        validity ??= new Uint8Array((n + 7) >> 3).fill(0xff);
-        validity[i >> 3] &= ~(1 << (i & 7));
-        nulls++;
-      } else return undefined;
-    }
-    return makeData({ type: field.type as Float64, length: n, nullCount: nulls, nullBitmap: validity, data: values });
+  for (let i = 0; i < n; i++) if (!w.put(i, get(rows[i]))) return undefined;
+  return w.finish(n);
+}
+
+/**
+ * Float64, text, int64 and millisecond timestamp columns written straight into their buffers
+ * (Arrow's generic builders cost several calls per value). `put` refuses (false) a value that
+ * needs `coerce`: the caller then builds the column the generic way. Undefined for other types.
+ */
+interface ColumnWriter {
+  put(i: number, v: unknown): boolean;
+  /** The column of the first `n` values put. */
+  finish(n: number): Data;
+}
+
+/**
+ * Memory for the fixed-width columns of one batch (8 bytes a value each): one allocation instead
+ * of one per column, which for small batches (a few MQTT messages) cost more than the values.
+ */
+class Arena {
+  private offset = 0;
+  private readonly buffer: ArrayBuffer;
+  constructor(bytes: number) {
+    this.buffer = new ArrayBuffer(bytes);
   }
-  if (field.type.typeId === Type.Utf8) {
-    const texts: string[] = new Array(n);
-    let validity: Uint8Array | undefined;
-    let nulls = 0;
-    for (let i = 0; i < n; i++) {
-      const v = get(rows[i]);
-      if (typeof v === 'string') texts[i] = v;
-      else if (v === null || v === undefined) {
-        texts[i] = '';
-        validity ??= new Uint8Array((n + 7) >> 3).fill(0xff);
-        validity[i >> 3] &= ~(1 << (i & 7));
-        nulls++;
-      } else return undefined;
-    }
+  float64(n: number): Float64Array {
+    const a = new Float64Array(this.buffer, this.offset, n);
+    this.offset += 8 * n;
+    return a;
+  }
+  bigint64(n: number): BigInt64Array {
+    const a = new BigInt64Array(this.buffer, this.offset, n);
+    this.offset += 8 * n;
+    return a;
+  }
+}
+
+function columnWriter(type: DataType, capacity: number, arena?: Arena): ColumnWriter | undefined {
+  const kind = writerKind(type);
+  if (kind === 'float64') return new Float64Writer(type as Float64, capacity, arena);
+  if (kind === 'text') return new TextWriter(type as Utf8, capacity);
+  if (kind === 'int64' || kind === 'millis') return new BigIntWriter(type as Int64, capacity, kind === 'int64', arena);
+  return undefined;
+}
+
+function writerKind(type: DataType): 'float64' | 'text' | 'int64' | 'millis' | undefined {
+  if (type.typeId === Type.Float && (type as Float64).precision === Precision.DOUBLE) return 'float64';
+  if (type.typeId === Type.Utf8) return 'text';
+  if (type.typeId === Type.Int && (type as Int64).bitWidth === 64 && (type as Int64).isSigned) return 'int64';
+  if (type.typeId === Type.Timestamp && (type as TimestampMillisecond).unit === TimeUnit.MILLISECOND) return 'millis';
+  return undefined;
+}
+
+/** The validity bitmap of a column being written: allocated at the first null. */
+class Nulls {
+  bits: Uint8Array | undefined;
+  count = 0;
+  constructor(private readonly capacity: number) {}
+  set(i: number): void {
+    this.bits ??= new Uint8Array((this.capacity + 7) >> 3).fill(0xff);
+    this.bits[i >> 3] &= ~(1 << (i & 7));
+    this.count++;
+  }
+  bitmap(n: number): Uint8Array | undefined {
+    return this.bits?.subarray(0, (n + 7) >> 3);
+  }
+}
+
+class Float64Writer implements ColumnWriter {
+  private readonly values: Float64Array;
+  private readonly nulls: Nulls;
+  constructor(private readonly type: Float64, capacity: number, arena?: Arena) {
+    this.values = arena ? arena.float64(capacity) : new Float64Array(capacity);
+    this.nulls = new Nulls(capacity);
+  }
+  put(i: number, v: unknown): boolean {
+    if (typeof v === 'number') this.values[i] = v;
+    else if (v === null || v === undefined) this.nulls.set(i);
+    else return false;
+    return true;
+  }
+  finish(n: number): Data {
+    return fixedWidthData(this.type, this.values, this.nulls, n);
+  }
+}
+
+/** The first `n` values of a fixed-width column being written. */
+function fixedWidthData(type: Float64 | Int64, values: Float64Array | BigInt64Array, nulls: Nulls, n: number): Data {
+  const data = n === values.length ? values : values.subarray(0, n);
+  return makeData({ type: type as Float64, length: n, nullCount: nulls.count, nullBitmap: nulls.bitmap(n), data: data as Float64Array });
+}
+
+/** What coerce and Arrow's builder give for integral numbers (and, for int64, bigints); anything else is refused. */
+class BigIntWriter implements ColumnWriter {
+  private readonly values: BigInt64Array;
+  private readonly nulls: Nulls;
+  constructor(private readonly type: Int64, capacity: number, private readonly bigints: boolean, arena?: Arena) {
+    this.values = arena ? arena.bigint64(capacity) : new BigInt64Array(capacity);
+    this.nulls = new Nulls(capacity);
+  }
+  put(i: number, v: unknown): boolean {
+    if (typeof v === 'number' && Number.isSafeInteger(v)) this.values[i] = BigInt(v);
+    else if (typeof v === 'bigint' && this.bigints && BigInt.asIntN(64, v) === v) this.values[i] = v;
+    else if (v === null || v === undefined) this.nulls.set(i);
+    else return false;
+    return true;
+  }
+  finish(n: number): Data {
+    return fixedWidthData(this.type, this.values, this.nulls, n);
+  }
+}
+
+class TextWriter implements ColumnWriter {
+  private readonly texts: string[];
+  private readonly nulls: Nulls;
+  constructor(private readonly type: Utf8, capacity: number) {
+    this.texts = new Array(capacity);
+    this.nulls = new Nulls(capacity);
+  }
+  put(i: number, v: unknown): boolean {
+    if (typeof v === 'string') this.texts[i] = v;
+    else if (v === null || v === undefined) {
+      this.texts[i] = '';
+      this.nulls.set(i);
+    } else return false;
+    return true;
+  }
+  finish(n: number): Data {
+    const texts = this.texts;
+    if (texts.length !== n) texts.length = n;
     // One encode of all the text; offsets from the lengths when it is all ASCII (one byte each).
     const joined = texts.join('');
     const data = Buffer.from(joined, 'utf8');
@@ -152,9 +264,64 @@ function fastColumn(rows: readonly Row[], field: Field): Data | undefined {
       at += ascii ? texts[i].length : Buffer.byteLength(texts[i], 'utf8');
       offsets[i + 1] = at;
     }
-    return makeData({ type: field.type as Utf8, length: n, nullCount: nulls, nullBitmap: validity, valueOffsets: offsets, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+    const column = makeData({ type: this.type, length: n, nullCount: this.nulls.count, nullBitmap: this.nulls.bitmap(n), valueOffsets: offsets, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+    // Only ASCII text: any other string may not survive UTF-8 (a lone surrogate reads back as U+FFFD),
+    // and a reader must see the same values whether it takes the strings or decodes the bytes.
+    if (ascii) builtTexts.set(column, texts);
+    return column;
   }
-  return undefined;
+}
+
+const putters = new Map<string, (row: Row, i: number, writers: ColumnWriter[]) => boolean>();
+
+/**
+ * A function putting a row's values into the writers of `schema`'s columns, compiled with the
+ * names as constants (as `getter`): each property load and each writer call has a site of its own.
+ */
+function rowPutter(schema: Schema): (row: Row, i: number, writers: ColumnWriter[]) => boolean {
+  const names = schema.fields.map((f) => f.name);
+  const key = JSON.stringify(names);
+  let put = putters.get(key);
+  if (!put) {
+    // Names go in as JSON string literals: no code can be injected through a column name.
+    const body = names.map((name, j) => `writers[${j}].put(i, row[${JSON.stringify(name)}])`).join(' && ');
+    put = new Function('row', 'i', 'writers', `return ${body || 'true'};`) as (row: Row, i: number, writers: ColumnWriter[]) => boolean;
+    if (putters.size < 1000) putters.set(key, put);
+  }
+  return put;
+}
+
+/** Rows added one at a time into a record batch of `schema`, as rowsToBatch would build it. */
+export interface BatchWriter {
+  /** Adds a row; false (the row is not added, nor any after it) when it needs rowsToBatch's generic path. */
+  add(row: Row): boolean;
+  /** The batch of the rows added. */
+  finish(): RecordBatch;
+}
+
+/**
+ * A writer of up to `capacity` rows of `schema` straight into column buffers, reading each row
+ * once (a decoder adds each message as it parses it); undefined when a column's type has no
+ * fast writer. When `add` refuses a row, build the batch with rowsToBatch instead.
+ */
+export function batchWriter(schema: Schema, capacity: number): BatchWriter | undefined {
+  const kinds = schema.fields.map((f) => writerKind(f.type as DataType));
+  if (kinds.includes(undefined)) return undefined;
+  const arena = new Arena(8 * capacity * kinds.filter((k) => k !== 'text').length);
+  const writers = schema.fields.map((f) => columnWriter(f.type as DataType, capacity, arena)!);
+  const put = rowPutter(schema);
+  let n = 0;
+  return {
+    add(row) {
+      if (n >= capacity || !put(row, n, writers)) return false;
+      n++;
+      return true;
+    },
+    finish() {
+      const children = writers.map((w) => w.finish(n));
+      return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));
+    },
+  };
 }
 
 /** Builds a batch from one vector per field of `schema`. */

@@ -1,5 +1,5 @@
 import { Type, type RecordBatch, type Vector } from 'apache-arrow';
-import { plainValue } from './arrow-rows.js';
+import { columnTexts, plainValue } from './arrow-rows.js';
 
 /**
  * A fast reader of one column's values as keys: strings straight from the UTF-8 buffer, numbers
@@ -20,6 +20,19 @@ class KeyInterner {
   private size = 0;
 
   constructor(private readonly limit = 100_000) {}
+
+  private ids = new Map<string, string>();
+
+  /** The id of a key given as a string: `s` and the text, one string per distinct key. */
+  idOf(text: string): string {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = 's' + text;
+      if (this.ids.size >= this.limit) this.ids.clear(); // many distinct keys: start over rather than grow without bound
+      this.ids.set(text, id);
+    }
+    return id;
+  }
 
   intern(values: Uint8Array, start: number, end: number, buf: Buffer): { id: string; text: string } {
     let h = 0x811c9dc5;
@@ -62,6 +75,15 @@ export function keyReader(col: Vector, owner?: object): KeyReader {
     if (owner) {
       let interner = interners.get(owner);
       if (!interner) interners.set(owner, (interner = new KeyInterner()));
+      const texts = columnTexts(data);
+      if (texts) {
+        // Built from these strings (rowsToBatch): their ids by a map lookup, no UTF-8 to hash.
+        const own = interner;
+        return {
+          value: (r) => (isNull(r) ? null : texts[r]),
+          id: (r) => (isNull(r) ? 'nnull' : own.idOf(texts[r])),
+        };
+      }
       const at = (r: number) => interner.intern(values, offsets[r], offsets[r + 1], buf);
       return {
         value: (r) => (isNull(r) ? null : at(r).text),
