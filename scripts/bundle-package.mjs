@@ -11,16 +11,22 @@
 // resolves and reads one by one). WARNING: never inline apache-arrow, nor anything whose classes
 // cross package borders (instanceof): every package must import the one installed copy.
 //
-// usage: node ../../scripts/bundle-package.mjs <compiled entry> <bundle file> [--inline pkg,pkg]
-import { dirname, resolve } from 'node:path';
+// `--parent <package>` is for a second entry of a package (e.g. @pypeline/sdk/testing): what it
+// imports from outside its own folder is imported from the package's main entry instead, so both
+// entries share one copy of its classes (`instanceof MemoryArtifact`), as their tsc files did.
+//
+// usage: node ../../scripts/bundle-package.mjs <compiled entry> <bundle file> [--inline pkg,pkg] [--parent pkg]
+import { dirname, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const args = process.argv.slice(2);
 const inlineAt = args.indexOf('--inline');
 const inline = inlineAt < 0 ? [] : args.splice(inlineAt, 2)[1]?.split(',').filter(Boolean) ?? [];
+const parentAt = args.indexOf('--parent');
+const parent = parentAt < 0 ? undefined : args.splice(parentAt, 2)[1];
 const [entry, outfile] = args;
-if (!entry || !outfile || (inlineAt >= 0 && !inline.length)) {
-  console.error('usage: bundle-package.mjs <compiled entry, e.g. dist/index.js> <bundle file, e.g. dist/core.js> [--inline pkg,pkg]');
+if (!entry || !outfile || (inlineAt >= 0 && !inline.length) || (parentAt >= 0 && !parent)) {
+  console.error('usage: bundle-package.mjs <compiled entry, e.g. dist/index.js> <bundle file, e.g. dist/core.js> [--inline pkg,pkg] [--parent pkg]');
   process.exit(2);
 }
 if (inline.includes('apache-arrow')) {
@@ -44,6 +50,11 @@ const externals = {
       const insideInlined = /[/\\]node_modules[/\\]/.test(a.importer);
       return insideInlined || inline.includes(packageOf(a.path)) ? undefined : { external: true };
     });
+    const own = dirname(resolve(entry));
+    if (parent) {
+      const outside = (a) => !/[/\\]node_modules[/\\]/.test(a.importer) && relative(own, resolve(a.resolveDir, a.path)).startsWith('..');
+      b.onResolve({ filter: /^\.\.?\// }, (a) => (outside(a) ? { path: parent, external: true } : undefined));
+    }
   },
 };
 // Inlined CommonJS code calls require() for Node's own modules; an ES module has none of its own.
