@@ -35,6 +35,7 @@ if (inline.includes('apache-arrow')) {
 }
 // The bundle sits in the entry's folder, so that a relative `new URL(..., import.meta.url)` written
 // in the entry's folder resolves the same from the bundle (core keeps its others in package-root.ts).
+// It may replace the entry itself (module packages, whose manifest names dist/index.js as entry).
 if (dirname(resolve(entry)) !== dirname(resolve(outfile))) {
   console.error(`bundle-package.mjs: ${outfile} must be in the folder of ${entry}`);
   process.exit(2);
@@ -59,4 +60,4 @@ const externals = {
 };
 // Inlined CommonJS code calls require() for Node's own modules; an ES module has none of its own.
 const banner = inline.length ? { js: "import { createRequire as __pypeCreateRequire } from 'node:module';\nconst require = __pypeCreateRequire(import.meta.url);" } : undefined;
-await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning', plugins: [externals], banner });
+await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning', plugins: [externals], banner, allowOverwrite: resolve(entry) === resolve(outfile) });

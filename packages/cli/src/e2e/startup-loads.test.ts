@@ -53,6 +53,11 @@ describe('what pype loads to start', () => {
       const files = matching(r.loaded, new RegExp(`/(@pypeline|packages)/${pkg}/`)).map((url) => url.slice(url.lastIndexOf(`/${pkg}/`) + 1));
       expect(files).toEqual([`${pkg}/dist/${pkg}.js`]);
     }
+    // Each module package as one file too (its build bundles dist/index.js in place).
+    for (const pkg of ['csv-source', 'csv-sink']) {
+      const files = matching(r.loaded, new RegExp(`/(modules/|@pypeline/mod-)${pkg}/`)).map((url) => url.slice(url.lastIndexOf(`/${pkg}/`) + 1));
+      expect(files).toEqual([`${pkg}/dist/index.js`]);
+    }
     // Inside those bundles (yaml, ajv, semver, pino, ...), or loaded only when used (piscina: the worker pool's first task).
     expect(matching(r.loaded, /\/node_modules\/(yaml|ajv|semver|croner|fastest-levenshtein|pino|lossless-json|piscina)\//)).toEqual([]);
     // Into a pipe: the terminal's live block (log-update, string-width and the rest) is not loaded.
