@@ -11,22 +11,25 @@
 // resolves and reads one by one). WARNING: never inline apache-arrow, nor anything whose classes
 // cross package borders (instanceof): every package must import the one installed copy.
 //
-// `--parent <package>` is for a second entry of a package (e.g. @pypeline/sdk/testing): what it
-// imports from outside its own folder is imported from the package's main entry instead, so both
-// entries share one copy of its classes (`instanceof MemoryArtifact`), as their tsc files did.
+// `--parent <package> <its compiled main entry>` is for a second entry of a package (e.g.
+// @pypeline/sdk/testing): a file it imports that the main entry's bundle holds too is imported from
+// the package instead, so both entries share one copy of its classes (`instanceof MemoryArtifact`),
+// as their tsc files did; the main entry must export what is imported (checked: the new bundle is
+// imported once built). Files outside the main entry's graph are bundled in.
 //
-// usage: node ../../scripts/bundle-package.mjs <compiled entry> <bundle file> [--inline pkg,pkg] [--parent pkg]
-import { dirname, relative, resolve } from 'node:path';
+// usage: node ../../scripts/bundle-package.mjs <compiled entry> <bundle file> [--inline pkg,pkg] [--parent pkg main-entry]
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const args = process.argv.slice(2);
 const inlineAt = args.indexOf('--inline');
 const inline = inlineAt < 0 ? [] : args.splice(inlineAt, 2)[1]?.split(',').filter(Boolean) ?? [];
 const parentAt = args.indexOf('--parent');
-const parent = parentAt < 0 ? undefined : args.splice(parentAt, 2)[1];
+const [, parent, parentEntry] = parentAt < 0 ? [] : args.splice(parentAt, 3);
 const [entry, outfile] = args;
-if (!entry || !outfile || (inlineAt >= 0 && !inline.length) || (parentAt >= 0 && !parent)) {
-  console.error('usage: bundle-package.mjs <compiled entry, e.g. dist/index.js> <bundle file, e.g. dist/core.js> [--inline pkg,pkg] [--parent pkg]');
+if (!entry || !outfile || (inlineAt >= 0 && !inline.length) || (parentAt >= 0 && !parentEntry)) {
+  console.error('usage: bundle-package.mjs <compiled entry, e.g. dist/index.js> <bundle file, e.g. dist/core.js> [--inline pkg,pkg] [--parent pkg main-entry]');
   process.exit(2);
 }
 if (inline.includes('apache-arrow')) {
@@ -42,6 +45,8 @@ if (dirname(resolve(entry)) !== dirname(resolve(outfile))) {
 }
 
 const packageOf = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+/** With --parent: the files of the parent's main entry graph (absolute paths), which its own bundle holds. */
+let parentFiles;
 /** Bare imports stay imports, but those of inlined packages (and their own dependencies, inside them). */
 const externals = {
   name: 'externals',
@@ -51,13 +56,24 @@ const externals = {
       const insideInlined = /[/\\]node_modules[/\\]/.test(a.importer);
       return insideInlined || inline.includes(packageOf(a.path)) ? undefined : { external: true };
     });
-    const own = dirname(resolve(entry));
-    if (parent) {
-      const outside = (a) => !/[/\\]node_modules[/\\]/.test(a.importer) && relative(own, resolve(a.resolveDir, a.path)).startsWith('..');
-      b.onResolve({ filter: /^\.\.?\// }, (a) => (outside(a) ? { path: parent, external: true } : undefined));
+    if (parentFiles) {
+      const shared = (a) => parentFiles.has(resolve(a.resolveDir, a.path)) && resolve(a.resolveDir, a.path) !== resolve(entry);
+      b.onResolve({ filter: /^\.\.?\// }, (a) => (shared(a) ? { path: parent, external: true } : undefined));
     }
   },
 };
+async function graphOf(main) {
+  const { metafile } = await build({ entryPoints: [main], bundle: true, write: false, metafile: true, format: 'esm', platform: 'node', logLevel: 'silent', plugins: [externals] });
+  return new Set(Object.keys(metafile.inputs).map((file) => resolve(file)));
+}
+parentFiles = parentEntry ? await graphOf(parentEntry) : undefined;
 // Inlined CommonJS code calls require() for Node's own modules; an ES module has none of its own.
 const banner = inline.length ? { js: "import { createRequire as __pypeCreateRequire } from 'node:module';\nconst require = __pypeCreateRequire(import.meta.url);" } : undefined;
 await build({ entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning', plugins: [externals], banner, allowOverwrite: resolve(entry) === resolve(outfile) });
+if (parent) {
+  // A name the main entry does not export fails only when the bundle is linked: find it now.
+  await import(pathToFileURL(resolve(outfile)).href).catch((error) => {
+    console.error(`bundle-package.mjs: ${outfile} imports from ${parent} what its main entry does not export: ${error.message}`);
+    process.exit(1);
+  });
+}
