@@ -27,11 +27,11 @@ const ENGINE = /\/(@pypeline\/core|packages\/core|apache-arrow|ajv|yaml|commande
 
 // Start-up time is measured by the bench (`pnpm bench -- --suite startup`); this test holds what each command loads.
 describe('what pype loads to start', () => {
-  it('prints its version from the shim, bin.js and version.js alone (no commander, no engine)', () => {
+  it('prints its version from the shim alone (no commander, no engine, no ES module)', () => {
     const r = pypeLoads(['--version']);
     expect(r.code, r.output).toBe(0);
     expect(r.output.trim()).toMatch(/^\d+\.\d+\.\d+/);
-    expect(r.loaded.map((url) => url.slice(url.lastIndexOf('/packages/cli/') + 1))).toEqual(['packages/cli/bin/pype.js', 'packages/cli/dist/bin.js', 'packages/cli/dist/version.js']);
+    expect(r.loaded.map((url) => url.slice(url.lastIndexOf('/packages/cli/') + 1))).toEqual(['packages/cli/bin/pype.js']);
   });
 
   it('prints the overview with commander and the command index, without the engine', () => {
@@ -42,17 +42,24 @@ describe('what pype loads to start', () => {
     expect(matching(r.loaded, ENGINE).filter((url) => !url.includes('/commander/'))).toEqual([]);
   });
 
-  it('runs a flow with @pypeline/core and @pypeline/expr as one bundled file each', () => {
+  it('runs a flow with @pypeline/core, @pypeline/expr and @pypeline/sdk as one bundled file each', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pype-loads-flow-'));
     const flow = join(dir, 'flow.yaml');
     writeFileSync(flow, `flow:\n  name: loads\nmodules:\n  - id: read\n    name: csv_source\n    configs:\n      required: { file_path: ${JSON.stringify(join(ROOT, 'examples/data/people.csv'))} }\n  - id: write\n    name: csv_sink\n    configs:\n      required: { output_path: ${JSON.stringify(join(dir, 'out.csv'))} }\nconnections:\n  data:\n    - "read.data - write.input"\n`);
     // In the checkout, whose installed module packages pype discovers.
     const r = pypeLoads(['run', flow], ROOT);
     expect(r.code, r.output).toBe(0);
-    for (const pkg of ['core', 'expr']) {
+    for (const pkg of ['core', 'expr', 'sdk']) {
       const files = matching(r.loaded, new RegExp(`/(@pypeline|packages)/${pkg}/`)).map((url) => url.slice(url.lastIndexOf(`/${pkg}/`) + 1));
       expect(files).toEqual([`${pkg}/dist/${pkg}.js`]);
     }
+    // Each module package as one file too (its build bundles dist/index.js in place).
+    for (const pkg of ['csv-source', 'csv-sink']) {
+      const files = matching(r.loaded, new RegExp(`/(modules/|@pypeline/mod-)${pkg}/`)).map((url) => url.slice(url.lastIndexOf(`/${pkg}/`) + 1));
+      expect(files).toEqual([`${pkg}/dist/index.js`]);
+    }
+    // Inside those bundles (yaml, ajv, semver, pino, ...), or loaded only when used (piscina: the worker pool's first task).
+    expect(matching(r.loaded, /\/node_modules\/(yaml|ajv|semver|croner|fastest-levenshtein|pino|lossless-json|piscina)\//)).toEqual([]);
     // Into a pipe: the terminal's live block (log-update, string-width and the rest) is not loaded.
     expect(matching(r.loaded, /\/(log-update|string-width|wrap-ansi)\//)).toEqual([]);
   });

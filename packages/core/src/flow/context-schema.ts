@@ -4,7 +4,8 @@ import { explainSchemaErrors, type SchemaProblem } from './schema-errors.js';
 import { errorMessage } from '@pypeline/sdk';
 
 // Formats are not checked: a context schema generated from a TypeScript type names none that matter here.
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false });
+// Made on first use: most flows declare no context_schema (start-up of `pype run`).
+let ajv: Ajv | undefined;
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /**
@@ -18,7 +19,7 @@ export function contextValidator(schema: unknown, flow: string): ValidateFunctio
   let fn = compiled.get(schema);
   if (!fn) {
     try {
-      fn = ajv.compile(schema);
+      fn = (ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false })).compile(schema);
     } catch (err) {
       throw new PypeError(`${flow} declares a context_schema that is not a valid JSON Schema: ${errorMessage(err)}`, { hint: 'fix context_schema in the flow and rebuild the job' });
     }

@@ -19,7 +19,9 @@ export interface ConfigProblem {
 // validateSchema off: checking each module's schema against JSON Schema's meta-schema first compiled
 // that meta-schema on every run (twice the time of compiling the small config schemas themselves);
 // codegen writes these schemas, and a broken one still fails to compile with Ajv's message.
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true, validateSchema: false });
+// code.optimize off: Ajv's pass that tidies the generated code cost a third of compiling them (start-up
+// of `pype run`); the code checks the same and reports the same errors, for configs of a few keys.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true, validateSchema: false, code: { optimize: false } });
 ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
 // `@format path` marks file-system paths; containment is checked at run time (allowed_root).
 ajv.addFormat('path', true);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { discoverModules, readPackage, type Discovery } from './discover.js';
@@ -11,7 +11,10 @@ import { discoverModules, readPackage, type Discovery } from './discover.js';
  */
 export function discoverProject(dir: string): Discovery {
   const discovery = discoverModules([dir]);
+  // A workspace package is usually also linked into node_modules: read once (start-up of `pype run`).
+  const found = new Set(discovery.entries.map((e) => realDir(e.package_dir)));
   for (const packageDir of workspacePackageDirs(dir)) {
+    if (found.has(realDir(packageDir))) continue;
     const read = readPackage(packageDir);
     if (read === null) continue;
     if ('message' in read) {
@@ -21,6 +24,14 @@ export function discoverProject(dir: string): Discovery {
     }
   }
   return discovery;
+}
+
+function realDir(dir: string): string {
+  try {
+    return realpathSync.native(dir);
+  } catch {
+    return resolve(dir);
+  }
 }
 
 /** The package folders of the nearest workspace root above `dir`; none outside a workspace. */

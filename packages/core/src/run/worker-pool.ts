@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { PoolTask, WorkerPool } from '@pypeline/sdk';
 
 /** Pool size: `settings.threads`, else PYPELINE_THREADS, else the CPU count. */
@@ -13,20 +13,21 @@ export function poolSize(threads?: number): number {
 
 /**
  * The process-wide Piscina pool. Threads start on first use, so flows that never
- * need CPU-heavy work pay nothing.
+ * need CPU-heavy work pay nothing; piscina itself is loaded then too (start-up of `pype run`).
  */
 export class PiscinaPool implements WorkerPool {
-  private piscina: Piscina | undefined;
+  private piscina: Promise<Piscina> | undefined;
   constructor(readonly size: number) {}
 
-  run<T = unknown>(payload: unknown, task: PoolTask): Promise<T> {
-    this.piscina ??= new Piscina({ maxThreads: this.size, minThreads: 0, idleTimeout: 10_000 });
+  async run<T = unknown>(payload: unknown, task: PoolTask): Promise<T> {
     const filename = task.filename.startsWith('file:') ? task.filename : pathToFileURL(task.filename).href;
-    return this.piscina.run(payload, { filename, name: task.name ?? 'default', transferList: task.transferList, signal: task.signal });
+    this.piscina ??= import('piscina').then(({ Piscina }) => new Piscina({ maxThreads: this.size, minThreads: 0, idleTimeout: 10_000 }));
+    return (await this.piscina).run(payload, { filename, name: task.name ?? 'default', transferList: task.transferList, signal: task.signal });
   }
 
   async close(): Promise<void> {
-    await this.piscina?.destroy();
+    const piscina = this.piscina;
     this.piscina = undefined;
+    await (await piscina)?.destroy();
   }
 }
