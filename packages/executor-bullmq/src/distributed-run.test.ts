@@ -103,7 +103,7 @@ describeWithService('redis', 'sub flows on BullMQ workers in three processes', (
     expect(logs(remote).find((l) => l.startsWith('report#0'))).toMatch(/^report#0: parts 10 10 10 10, last loop \d+$/);
     expect(remote.modules.map((m) => [m.nodeId, m.status]).sort()).toEqual(local.modules.map((m) => [m.nodeId, m.status]).sort());
 
-    const ran = workers.map((w) => (w.output().match(/^→ fanout\//gm) ?? []).length);
+    const ran = workers.map((w) => (w.output().match(/^[✓✗] fanout\//gm) ?? []).length);
     expect(ran.reduce((a, b) => a + b)).toBe(1 + 3 + 4 + 1);
     expect(ran.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
   });

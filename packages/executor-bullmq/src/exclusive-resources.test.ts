@@ -16,6 +16,17 @@ describe('exclusiveResources', () => {
     const bySubflow = Object.fromEntries([...exclusiveResources(job)].map(([sf, r]) => [job.metadata.subflows.find((s) => s.id === sf)!.modules.join(), r]));
     expect(bySubflow).toEqual({ b: ['ex.b'], c: ['db.orders'] });
   });
+
+  it('finds nothing in a flow that locks nothing, and reads a key spelt with escapes', () => {
+    const project = napProject();
+    const jobs = mkdtempSync(join(tmpdir(), 'pype-jobs-'));
+    const plain = loadJob(buildJob(project, 'plain', napFlow('plain', [{ id: 'a', ms: 1 }, { id: 'b', ms: 1 }], ['a (1|) b']), jobs));
+    expect(exclusiveResources(plain).size).toBe(0);
+    const yaml = napFlow('esc', [{ id: 'a', ms: 1 }, { id: 'b', ms: 1, exclusive: true }], ['a (1|) b']).replace('exclusive:', '"\\x65xclusive":');
+    expect(yaml).not.toContain('exclusive:');
+    const escaped = loadJob(buildJob(project, 'esc', yaml, jobs));
+    expect([...exclusiveResources(escaped).values()]).toEqual([['esc.b']]);
+  });
 });
 
 describe('SharedDirectoryStore', () => {

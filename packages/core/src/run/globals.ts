@@ -9,12 +9,15 @@ export class GlobalStore {
   /** Keys `set` since the store was made (not those `restore` brought): what a sub flow changed. */
   private readonly setValues = new Set<string>();
   private readonly setLatest = new Set<string>();
+  /** The last `dump()`, until the next change: a distributed run's task and checkpoint take the same one. */
+  private dumped: { values: Record<string, unknown>; latest: Record<string, unknown> } | undefined;
 
   set(nodeId: string, key: string, value: unknown): void {
     const k = `${nodeId}.${key}`.toLowerCase();
     const l = `${nodeId.split('#')[0]}.${key}`.toLowerCase();
     this.values.set(k, value);
     this.latest.set(l, value);
+    this.dumped = undefined;
     this.setValues.add(k);
     this.setLatest.add(l);
   }
@@ -33,9 +36,12 @@ export class GlobalStore {
     return Object.fromEntries(this.values);
   }
 
-  /** Everything, for a checkpoint. */
+  /**
+   * Everything, for a checkpoint or a worker's task.
+   * WARNING: the same object is returned until the store changes: read it, never modify it.
+   */
   dump(): { values: Record<string, unknown>; latest: Record<string, unknown> } {
-    return { values: Object.fromEntries(this.values), latest: Object.fromEntries(this.latest) };
+    return (this.dumped ??= { values: Object.fromEntries(this.values), latest: Object.fromEntries(this.latest) });
   }
 
   /**
@@ -52,6 +58,7 @@ export class GlobalStore {
 
   /** Restores what `dump` returned (resuming a run). */
   restore(data: { values: Record<string, unknown>; latest: Record<string, unknown> }): void {
+    this.dumped = undefined;
     for (const [k, v] of Object.entries(data.values)) this.values.set(k, v);
     for (const [k, v] of Object.entries(data.latest)) this.latest.set(k, v);
   }

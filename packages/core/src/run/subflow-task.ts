@@ -147,7 +147,7 @@ export async function executeSubflowTask(task: SubflowTask, options: TaskRunOpti
   try {
     const status = await runSubflow(state, sf);
     const lists: Record<string, string> = {};
-    if (status === 'success') {
+    if (status === 'success' && task.listPorts.length) {
       mkdirSync(task.artifactDir, { recursive: true });
       for (const key of task.listPorts) {
         const art = state.outputs.get(key);

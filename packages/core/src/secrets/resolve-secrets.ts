@@ -7,8 +7,9 @@ import type { Redactor } from './redactor.js';
 /** Every `{{secret.x}}` a job uses, in configs and valve conditions. */
 export function secretNames(job: Job, only?: Set<string>): string[] {
   const names = new Set<string>();
-  for (const node of Object.values(job.dag.nodes)) {
-    if (only && !only.has(node.id)) continue;
+  // A worker's task names its few modules: looked up by id, not found by scanning the whole DAG.
+  const nodes = only ? [...only].flatMap((id) => job.dag.nodes[id] ?? []) : Object.values(job.dag.nodes);
+  for (const node of nodes) {
     for (const { ref } of findRefs(node.config)) if (ref.kind === 'secret') names.add(ref.name);
   }
   for (const name of conditionSecrets(job)) names.add(name);
