@@ -124,7 +124,11 @@ describe('file_arrival triggers', () => {
     const store = new SqliteRunStore(':memory:');
     // Armed just after old.csv was written: it is not new.
     await store.armedSince('ingest', 'inbox', new Date(statSync(join(inbox, 'old.csv')).ctimeMs + 1).toISOString());
-    await until(() => Date.now() > statSync(join(inbox, 'old.csv')).ctimeMs + 5, 'the clock to pass old.csv', 5_000, 1);
+    // File times come from the kernel's coarse clock, which lags Date.now() by up to a tick (5 ms
+    // seen on the CI machine): wait until a file written now is stamped after the armed time.
+    const armedAt = statSync(join(inbox, 'old.csv')).ctimeMs + 1;
+    const probe = join(root, 'probe');
+    await until(() => (writeFileSync(probe, ''), statSync(probe).mtimeMs > armedAt + 1), 'a new file to be stamped after old.csv', 5_000, 1);
     const clock = new HandClock(Date.now());
     const first = server(jobsDir, store, clock);
     writeFileSync(join(inbox, 'b.csv'), 'b\n');
