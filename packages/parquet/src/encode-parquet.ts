@@ -1,6 +1,7 @@
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { EnabledStatistics, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
 import { codecFor, type ParquetCompression } from './compression.js';
+import { encodeFlatParquet, type FlatEncodeOptions } from './flat-encoder.js';
 import { nearlyUniqueColumns } from './dictionary-columns.js';
 import { withUuidLogicalTypes } from './uuid-logical-type.js';
 
@@ -13,9 +14,23 @@ export interface ParquetWriteOptions {
 
 export const DEFAULT_ROW_GROUP_SIZE = 1_000_000;
 
-/** Encodes an Arrow table as a Parquet file image. */
+function flatOptions(options: ParquetWriteOptions): FlatEncodeOptions {
+  const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
+  if (!Number.isInteger(rowGroupSize) || rowGroupSize < 1) {
+    throw new RangeError(`rowGroupSize must be a positive integer, got ${rowGroupSize}`);
+  }
+  const compression = options.compression ?? 'snappy';
+  codecFor(compression);
+  return { rowGroupSize, compression };
+}
+
+/**
+ * Encodes an Arrow table as a Parquet file image: flat tables with PYpeline's own writer
+ * (flat-encoder.ts), anything else (nested, decimal, ... columns; zstd, brotli, lz4) with
+ * parquet-wasm.
+ */
 export function encodeParquet(table: Table, options: ParquetWriteOptions = {}): Uint8Array {
-  return encodeParquetFromIPC(tableToIPC(table, 'stream'), options);
+  return encodeFlatParquet(table, flatOptions(options)) ?? encodeParquetFromIPC(tableToIPC(table, 'stream'), options);
 }
 
 /**
@@ -23,16 +38,18 @@ export function encodeParquet(table: Table, options: ParquetWriteOptions = {}): 
  * boundary, since its buffer can be transferred instead of copied.
  */
 export function encodeParquetFromIPC(ipc: Uint8Array, options: ParquetWriteOptions = {}): Uint8Array {
-  const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
-  if (!Number.isInteger(rowGroupSize) || rowGroupSize < 1) {
-    throw new RangeError(`rowGroupSize must be a positive integer, got ${rowGroupSize}`);
-  }
+  const { rowGroupSize, compression } = flatOptions(options);
   // Reading the IPC stream as a table only makes views over its buffers: no copy.
   const table = tableFromIPC(ipc);
+  return encodeFlatParquet(table, { rowGroupSize, compression }) ?? encodeWithParquetWasm(table, ipc, { rowGroupSize, compression });
+}
+
+/** parquet-wasm's encoding of `table`, whose IPC stream is `ipc`: what encodes every table flat-encoder.ts does not. */
+export function encodeWithParquetWasm(table: Table, ipc: Uint8Array, { rowGroupSize, compression }: FlatEncodeOptions): Uint8Array {
   // Statistics per column chunk (min, max, nulls), not per page: readers prune row groups with
   // them, and skipping the page indexes takes about a third off the encoding time.
   let builder = new WriterPropertiesBuilder()
-    .setCompression(codecFor(options.compression ?? 'snappy'))
+    .setCompression(codecFor(compression))
     .setStatisticsEnabled(EnabledStatistics.Chunk)
     .setMaxRowGroupSize(rowGroupSize);
   for (const name of nearlyUniqueColumns(table)) builder = builder.setColumnDictionaryEnabled(name, false);
