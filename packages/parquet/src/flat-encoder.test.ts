@@ -172,6 +172,20 @@ describe('the flat Parquet writer', () => {
     expect(encodings.f64rep).toContain('DICTIONARY');
   });
 
+  it('writes values larger than a page, one to a page, and leaves their min/max out of the statistics', async () => {
+    const huge = (c: string, n: number) => c.repeat(n);
+    const texts = ['small', huge('b', 1_500_000), null, huge('a', 1_100_000), 'zz', huge('é', 700_000)];
+    const table = new Table({ t: vectorFromArray(texts, new Utf8()), i: vectorFromArray(texts.map((_, i) => i), new Int32()) });
+    const image = encodeFlatParquet(table, { compression: 'snappy', rowGroupSize: 100 })!;
+    expect(values(decodeParquet(image, 'huge'))).toEqual(values(table));
+    const path = save(image);
+    expect(await sql(`SELECT i, length(t), md5(t) FROM '${path}' ORDER BY i`)).toEqual(
+      await sql(`SELECT i, length(t), md5(t) FROM (VALUES ${texts.map((t, i) => `(${i}, ${t === null ? 'NULL' : t.length < 100 ? `'${t}'` : `repeat('${t[0]}', ${t.length})`})`).join(', ')}) v(i, t) ORDER BY i`),
+    );
+    const stats = await sql(`SELECT path_in_schema, stats_min_value, stats_max_value, stats_null_count FROM parquet_metadata('${path}') ORDER BY 1`);
+    expect(stats).toEqual([['i', '0', '5', '0'], ['t', null, null, '1']]);
+  });
+
   it('leaves nested columns and other codecs to parquet-wasm, through the same entry point', () => {
     const nested = new Table({ l: vectorFromArray([[1], [2, 3]], new List(new Field('item', new Int32(), true))) });
     expect(encodeFlatParquet(nested, { compression: 'snappy', rowGroupSize: 10 })).toBeUndefined();
