@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import {
   Binary, Bool, DateDay, Float32, Float64, Int16, Int32, Int64, Int8, List, Field, Table, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond,
-  Uint16, Uint32, Uint64, Uint8, Utf8, makeData, makeVector, tableToIPC, vectorFromArray, type DataType, type Vector,
+  Uint16, Uint32, Uint64, Uint8, Utf8, RecordBatch, Schema, makeData, makeVector, tableToIPC, vectorFromArray, type DataType, type Vector,
 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeParquet, encodeWithParquetWasm } from './encode-parquet.js';
@@ -195,6 +195,10 @@ describe('the flat Parquet writer', () => {
     expect(encodeFlatParquet(flat, { compression: 'zstd', rowGroupSize: 10 })).toBeUndefined();
     expect(createdBy(encodeParquet(flat, { compression: 'zstd' }))).toMatch(/^parquet-rs/);
     expect(createdBy(encodeParquet(flat))).toBe(CREATED_BY);
+    // A non-nullable field holding nulls is not written as REQUIRED with values missing.
+    const lying = new Table({ x: makeVector(makeData({ type: new Int32(), length: 2, nullCount: 1, nullBitmap: Uint8Array.of(1), data: Int32Array.of(1, 2) })) });
+    const schema = new Schema([new Field('x', new Int32(), false)]);
+    expect(encodeFlatParquet(new Table(schema, lying.batches.map((b) => new RecordBatch(schema, b.data))), { compression: 'snappy', rowGroupSize: 10 })).toBeUndefined();
     expect(values(decodeParquet(encodeParquet(flat, { compression: 'zstd' }), 'z'))).toEqual(values(flat));
   });
 });

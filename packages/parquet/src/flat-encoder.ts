@@ -48,6 +48,8 @@ export function encodeFlatParquet(table: Table, options: FlatEncodeOptions): Uin
   const columns = flatColumns(table.schema.fields);
   if (codec === undefined || !columns) return undefined;
   const chunks = table.schema.fields.map((_, i) => table.getChildAt(i)?.data ?? []);
+  // A field declared non-nullable that holds nulls anyway: parquet-wasm refuses it with its own message.
+  if (columns.some((c, i) => !c.optional && chunks[i].some((d) => d.nullCount > 0))) return undefined;
   const out = new FileParts();
   out.push(MAGIC);
   const rowGroups: TValue[] = [];
