@@ -41,6 +41,28 @@ export function sheetLabel(sheet: string | number): string {
  * stops early. A sheet that is not there is an error listing the workbook's sheets.
  */
 export async function openSheet(path: string, sheet: string | number, s3: S3Options, signal: AbortSignal): Promise<OpenSheet> {
+  for (let read = 1; ; read++) {
+    try {
+      return await openSheetOnce(path, sheet, s3, signal);
+    } catch (error) {
+      if (!(error instanceof LostWorkbookPart)) throw error;
+      if (read === READS) throw unreadable(path, error.cause);
+    }
+  }
+}
+
+/**
+ * exceljs's streaming reader now and then loses the workbook part (xl/workbook.xml) of a file it
+ * reads well the next time: a race in its stream handling (seen in about 1 run in 6 of this
+ * module's tests, on a workbook exceljs itself wrote), after which it fails on the first sheet.
+ * A read that fails before the workbook part was read is started again, up to READS times,
+ * before the file is called unreadable.
+ */
+const READS = 3;
+
+class LostWorkbookPart extends Error {}
+
+async function openSheetOnce(path: string, sheet: string | number, s3: S3Options, signal: AbortSignal): Promise<OpenSheet> {
   const file = (await openWorkbook(path, s3, signal)).stream();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
   const state = reader as unknown as ReaderModel;
@@ -65,6 +87,7 @@ export async function openSheet(path: string, sheet: string | number, s3: S3Opti
   } catch (error) {
     await close();
     if (error instanceof ModuleError || signal.aborted) throw error;
+    if (!state.model) throw new LostWorkbookPart('the workbook part was not read', { cause: error });
     throw unreadable(path, error);
   }
   await close();
