@@ -67,6 +67,7 @@ function rows(n: number): Table {
     date: column(new DateDay(), ints((i) => -719162 + ((i * 113) % 3_000_000), Int32Array), (i) => i % 3 === 0),
     ts_ms: column(new TimestampMillisecond(), big((i) => BigInt(i) * 86_400_123n - 10_000_000_000n, BigInt64Array)),
     ts_us_tz: column(new TimestampMicrosecond('UTC'), big((i) => BigInt(i % 500) * 3_600_000_001n, BigInt64Array), (i) => i % 4 === 1),
+    ts_ms_paris: column(new TimestampMillisecond('Europe/Paris'), big((i) => BigInt(i % 700) * 3_600_000n - 86_400_000n, BigInt64Array), (i) => i % 10 === 0),
     ts_ns: column(new TimestampNanosecond(), big((i) => BigInt(i) * 1_000_000_007n, BigInt64Array), (i) => i % 2 === 0),
     text: vectorFromArray(Array.from({ length: n }, (_, i) => (i % 19 === 7 ? null : words[Math.floor(rand() * words.length)])), new Utf8()),
     unique_text: vectorFromArray(Array.from({ length: n }, (_, i) => `row-${i}-${'x'.repeat(i % 40)}-ü`), new Utf8()),
