@@ -1,9 +1,9 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
-import { defineModule, ModuleError, requireInput, unknownSchema, type Artifact } from '@pypeline/sdk';
+import { defineModule, ModuleError, requireInput, seededRandom, unknownSchema, type Artifact } from '@pypeline/sdk';
 import { concatBatches, takeRows } from '@pypeline/verbs';
 import { configProblems } from './check-config.js';
 import { DEFAULTS, type Config } from './config.js';
-import { reservoir, seededRandom } from './random.js';
+import { reservoir } from './random.js';
 
 export type { Config } from './config.js';
 

@@ -1,21 +1,10 @@
 import { compressSync, uncompressSync } from 'snappy';
+import { seededRandom as prng } from '@pypeline/sdk';
 import { describe, expect, it } from 'vitest';
 import { snappyCompress, snappyMaxCompressedLength, snappyUncompress } from './snappy.js';
 
 // The `snappy` package (napi-rs over the Rust `snap` crate) is the independent implementation
 // every output is checked against: it must decode ours, and ours must decode its.
-
-/** mulberry32: a small seeded PRNG, so a failing fuzz case can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBytes(n: number, seed: number): Uint8Array {
   const r = prng(seed);

@@ -13,6 +13,7 @@ export { checkReadable, checkWritable } from './io/check-access.js';
 export { fileWriteError } from './io/write-error.js';
 export type { AtomicFile, WriteFileAtomicSyncOptions } from './io/atomic-write.js';
 export { sleep } from './time/sleep.js';
+export { seededRandom } from './random/seeded-random.js';
 export { backoffMs } from './time/backoff.js';
 export type { BackoffOptions } from './time/backoff.js';
 export { guardPath, PathOutsideRootError } from './path-guard.js';

@@ -10,7 +10,7 @@ export type { MariadbTestConfig } from './mariadb.js';
 export { until } from './until.js';
 export { freePort, redisServerInstalled, startPrivateRedis } from './private-redis.js';
 export type { PrivateRedis } from './private-redis.js';
-export { seededRandom } from './seeded-random.js';
+export { seededRandom } from '@pypeline/sdk';
 export { openDuckDb, type TestDuckDb } from './duckdb.js';
 export { filteredToNothing, inBatchesOf } from './batches.js';
 export { startLocalS3, useLocalS3, rowsText } from './local-s3.js';
