@@ -241,12 +241,7 @@ function writePlain(column: FlatColumn, values: Gathered, v: number, v1: number)
     const d = values.data32;
     sink.bytes(new Uint8Array(d.buffer, d.byteOffset + v * w * 4, (v1 - v) * w * 4));
   } else if (column.kind === 'bytes') {
-    const { data8, offsets } = values;
-    sink.ensure(offsets[v1] - offsets[v] + 4 * (v1 - v));
-    for (let k = v; k < v1; k++) {
-      sink.u32(offsets[k + 1] - offsets[k]);
-      sink.bytes(data8.subarray(offsets[k], offsets[k + 1]));
-    }
+    for (let k = v; k < v1; k++) writeByteArray(values, k);
   } else {
     const n = v1 - v;
     sink.ensure((n + 7) >> 3);
@@ -271,13 +266,15 @@ function dictionaryPage(column: FlatColumn, values: Gathered, dictionary: Dictio
     }
     return new Uint8Array(page.buffer);
   }
-  const { data8, offsets } = values;
-  for (let e = 0; e < size; e++) {
-    const k = firsts[e];
-    sink.u32(offsets[k + 1] - offsets[k]);
-    sink.bytes(data8.subarray(offsets[k], offsets[k + 1]));
-  }
+  for (let e = 0; e < size; e++) writeByteArray(values, firsts[e]);
   return sink.take();
+}
+
+/** Byte string k, PLAIN-encoded: its length (4 bytes, little-endian), then its bytes. */
+function writeByteArray(values: Gathered, k: number): void {
+  const { data8, offsets } = values;
+  sink.u32(offsets[k + 1] - offsets[k]);
+  sink.bytes(data8.subarray(offsets[k], offsets[k + 1]));
 }
 
 /** Chunk statistics: null count, and min and max (PLAIN-encoded) where there are values to compare. */

@@ -4,6 +4,7 @@
  * i8/i16/i32 and doubles as numbers, i64 as bigints, binaries as Uint8Array, booleans, lists
  * and sets as TList, maps as TMap, structs as TStruct (field id -> TField).
  */
+import { ByteSink } from './byte-sink.js';
 
 export const T = { BOOL_TRUE: 1, BOOL_FALSE: 2, I8: 3, I16: 4, I32: 5, I64: 6, DOUBLE: 7, BINARY: 8, LIST: 9, SET: 10, MAP: 11, STRUCT: 12 } as const;
 
@@ -127,19 +128,10 @@ class Reader {
 }
 
 class Writer {
-  private buf = new Uint8Array(1024);
-  private pos = 0;
-
-  private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-  }
+  private readonly out = new ByteSink(1024);
 
   private byte(v: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = v & 0xff;
+    this.out.byte(v & 0xff);
   }
 
   private varint(v: bigint): void {
@@ -185,18 +177,14 @@ class Writer {
       case T.I64:
         return this.zigzag(value as bigint);
       case T.DOUBLE: {
-        this.ensure(8);
-        new DataView(this.buf.buffer, this.pos, 8).setFloat64(0, value as number, true);
-        this.pos += 8;
-        return;
+        const v = new Uint8Array(8);
+        new DataView(v.buffer).setFloat64(0, value as number, true);
+        return this.out.bytes(v);
       }
       case T.BINARY: {
         const v = value as Uint8Array;
         this.varint(BigInt(v.length));
-        this.ensure(v.length);
-        this.buf.set(v, this.pos);
-        this.pos += v.length;
-        return;
+        return this.out.bytes(v);
       }
       case T.LIST:
       case T.SET: {
@@ -228,6 +216,6 @@ class Writer {
   }
 
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    return this.out.take();
   }
 }
