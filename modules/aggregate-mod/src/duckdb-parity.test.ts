@@ -49,6 +49,10 @@ const FUNCTIONS: [string, string, string][] = [
   ['ba', 'bool_and(b)', 'bool_and(b)'], ['bo', 'bool_or(b)', 'bool_or(b)'],
 ];
 
+// The aggregates that fold by group (a few numbers of state each): with only these, aggregate_mod
+// runs as a streaming hash aggregate, partial states spilled and merged beyond the budget.
+const FOLDING = FUNCTIONS.filter(([name]) => ['n', 'cx', 'ci', 'sx', 'sf', 'ax', 'mnx', 'sd', 'sds', 'sdp', 'v', 'vs', 'vp', 'ba', 'bo'].includes(name));
+
 const plain = (v: unknown): unknown => {
   if (typeof v === 'bigint') return Number(v);
   if (v !== null && typeof v === 'object' && Symbol.iterator in v) return [...(v as Iterable<unknown>)].map(plain);
@@ -57,12 +61,12 @@ const plain = (v: unknown): unknown => {
 };
 
 /** Our result; with a `memoryBudget` the input comes in 500-row batches, so a small budget spills. */
-async function ours(rows: Rows, groupBy: string[], memoryBudget?: number, logs?: string[], reshape = (t: Table) => t): Promise<Record<string, unknown>[]> {
+async function ours(rows: Rows, groupBy: string[], memoryBudget?: number, logs?: string[], reshape = (t: Table) => t, functions = FUNCTIONS): Promise<Record<string, unknown>[]> {
   const table = new Table({
     id: vectorFromArray(rows.id, new Int32()), g: vectorFromArray(rows.g, new Int32()), x: vectorFromArray(rows.x, new Int32()),
     f: vectorFromArray(rows.f, new Float64()), s: vectorFromArray(rows.s, new Utf8()), b: vectorFromArray(rows.b, new Bool()),
   });
-  const config: Config = { group_by: groupBy, aggregates: Object.fromEntries(FUNCTIONS.map(([name, agg]) => [name, agg])) };
+  const config: Config = { group_by: groupBy, aggregates: Object.fromEntries(functions.map(([name, agg]) => [name, agg])) };
   const ctx = createTestContext<Config>({ config, manifest: MANIFEST, moduleId: 'agg', memoryBudget });
   const input = memoryBudget === undefined ? table : new Table(table.batches.flatMap((b) => Array.from({ length: Math.ceil(b.numRows / 500) }, (_, i) => b.slice(i * 500, (i + 1) * 500))));
   const out = await toTable(((await aggregateMod.run({ input: new MemoryArtifact(reshape(input)) }, ctx)) as ModuleOutputs).output);
@@ -70,7 +74,7 @@ async function ours(rows: Rows, groupBy: string[], memoryBudget?: number, logs?:
   return out.toArray().map((r) => Object.fromEntries(Object.entries(r.toJSON()).map(([k, v]) => [k, plain(v)])));
 }
 
-async function duckdb(rows: Rows, groupBy: string[]): Promise<Record<string, unknown>[]> {
+async function duckdb(rows: Rows, groupBy: string[], functions = FUNCTIONS): Promise<Record<string, unknown>[]> {
   const db = await DuckDBInstance.create(':memory:', { threads: '1' });
   const c = await db.connect();
   try {
@@ -81,7 +85,7 @@ async function duckdb(rows: Rows, groupBy: string[]): Promise<Record<string, unk
       await c.run(`INSERT INTO t VALUES ${values.join(', ')}`);
     }
     const keys = groupBy.map((k) => `${k}, `).join('');
-    const sql = `SELECT ${keys}${FUNCTIONS.map(([name, , duck]) => `${duck} AS ${name}`).join(', ')} FROM t${groupBy.length ? ` GROUP BY ${groupBy.join(', ')}` : ''}`;
+    const sql = `SELECT ${keys}${functions.map(([name, , duck]) => `${duck} AS ${name}`).join(', ')} FROM t${groupBy.length ? ` GROUP BY ${groupBy.join(', ')}` : ''}`;
     const result = await c.runAndReadAll(sql);
     return result.getRowObjectsJS().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])));
   } finally {
@@ -148,4 +152,34 @@ describe('aggregate_mod agrees with DuckDB', () => {
     const key = (r: Record<string, unknown>[]) => r.map((x) => ({ ...x, gs: `${String(x.g)}|${String(x.s)}` }));
     expectSame(key(await ours(rows, ['g', 's'])), key(await duckdb(rows, ['g', 's'])), 'gs');
   }, 120_000);
+
+  it('as a streaming hash aggregate (only aggregates that fold by group): in memory, and with partial states spilled and merged', async () => {
+    const rows = generate(20_000, 400);
+    const key = (r: Record<string, unknown>[]) => r.map((x) => ({ ...x, gb: `${String(x.g)}|${String(x.b)}` }));
+    // In memory: the groups in order of first appearance, as the row-at-a-time path gives them.
+    const byG = await duckdb(rows, ['g'], FOLDING);
+    const inMemory = await ours(rows, ['g'], undefined, undefined, undefined, FOLDING);
+    expectSame(inMemory, byG, 'g');
+    const firsts = [...new Set(rows.g)];
+    expect(inMemory.map((r) => r.g)).toEqual(firsts);
+    // 20,000 rows in 500-row batches at 256 KiB: the rows (about 700 KB) would not fit, the groups do.
+    const logs: string[] = [];
+    expectSame(await ours(rows, ['g'], 256 * 1024, logs, undefined, FOLDING), byG, 'g');
+    expect(logs).not.toContain('spilled to disk in partitions');
+    // At 16 KiB the groups do not fit: partial states are handed on, spilled by key and merged.
+    for (const groupBy of [['g'], ['g', 'b']]) {
+      const spilledLogs: string[] = [];
+      const spilled = await ours(rows, groupBy, 16_384, spilledLogs, undefined, FOLDING);
+      expect(spilledLogs).toContain('group-by states outgrew the memory budget; merging them by partition');
+      expect(spilledLogs).toContain('spilled to disk in partitions');
+      expectSame(key(spilled), key(groupBy.length === 1 ? byG : await duckdb(rows, groupBy, FOLDING)), 'gb');
+    }
+    // No keys: one group, whatever the budget; an empty or filtered-to-nothing input too.
+    expectSame(await ours(rows, [], 16_384, undefined, undefined, FOLDING), await duckdb(rows, [], FOLDING), undefined);
+    const none = generate(0, 1);
+    expect(await ours(none, ['g'], undefined, undefined, undefined, FOLDING)).toEqual([]);
+    expectSame(await ours(none, [], undefined, undefined, undefined, FOLDING), await duckdb(none, [], FOLDING), undefined);
+    expect(await ours(rows, ['g', 's'], 16_384, undefined, (t) => filteredToNothing(t, takeRows), FOLDING)).toEqual([]);
+    expectSame(await ours(rows, [], 16_384, undefined, (t) => filteredToNothing(t, takeRows), FOLDING), await duckdb(none, [], FOLDING), undefined);
+  }, 180_000);
 });

@@ -1,8 +1,8 @@
 import { Field, RecordBatch, Schema, Struct, Table, makeData, type Data } from 'apache-arrow';
 import { AGGREGATE_HINT, compilePredicate, parseAggregates, parseExpression, takeRows } from '@pypeline/expr';
 import { configIssuesError, defineModule, ModuleError, requireInput } from '@pypeline/sdk';
-import { AggregateError, aggregateGroups, concatBatches, groupRows } from '@pypeline/verbs';
-import { partitionedRun, spillOptionsOf } from '@pypeline/spill';
+import { AggregateError, aggregateGroups, concatBatches, foldsByGroup, groupRows } from '@pypeline/verbs';
+import { hashAggregateRun, partitionedRun, spillOptionsOf } from '@pypeline/spill';
 import type { Config } from './config.js';
 import { aggregateSchemas, checkAggregate } from './output-schemas.js';
 
@@ -36,25 +36,50 @@ export default defineModule<Config>({
       ctx.setGlobal('group_count', counts.groups);
       ctx.logger.info('aggregated', { rows_in: counts.rows, groups: counts.groups, rows_out: counts.out });
     };
-    if (groupBy.length === 0) {
-      // One group of every row: nothing to partition by, so it is computed in memory.
+    const specs = parseAggregates(ctx.config.aggregates).specs;
+    let partitions: AsyncIterable<RecordBatch>;
+    if (specs.every((spec) => foldsByGroup(spec, input.schema))) {
+      // Every aggregate keeps a few numbers per group: one pass over the input into a hash
+      // table of the groups, whose memory follows the groups, not the rows.
+      partitions = hashAggregateRun({
+        batches: counted(input.batches(), counts),
+        schema: input.schema,
+        keys: groupBy,
+        calls: specs,
+        ...spillOptionsOf(ctx),
+        finish: (result) => {
+          counts.groups += result.count;
+          const batch = assemble(result.keys, result.columns, result.count, ctx.config, schema);
+          counts.out += batch.numRows;
+          return batch;
+        },
+      });
+    } else if (groupBy.length === 0) {
+      // One group of every row, with an aggregate that needs the rows together: computed in memory.
       const batch = aggregate(await input.table());
       done();
       return { output: new Table(batch.schema, [batch]) };
+    } else {
+      // Every row of a group meets in one partition: aggregating partition by partition gives the
+      // groups of the whole input (in partition order, once spilled).
+      partitions = partitionedRun({
+        inputs: { input: { batches: input.batches(), schema: input.schema, keys: groupBy } },
+        ...spillOptionsOf(ctx),
+        process: ({ input: table }) => aggregate(table),
+      });
     }
-    // Every row of a group meets in one partition: aggregating partition by partition gives the
-    // groups of the whole input (in partition order, once spilled).
-    const partitions = partitionedRun({
-      inputs: { input: { batches: input.batches(), schema: input.schema, keys: groupBy } },
-      ...spillOptionsOf(ctx),
-      process: ({ input: table }) => aggregate(table),
-    });
     async function* output(): AsyncGenerator<RecordBatch> {
       let first: Schema | undefined;
-      for await (const batch of partitions) {
-        if (first && batch.numRows === 0) continue;
-        first ??= batch.schema;
-        yield batch.schema === first ? batch : new RecordBatch(first, batch.data);
+      try {
+        for await (const batch of partitions) {
+          if (first && batch.numRows === 0) continue;
+          first ??= batch.schema;
+          yield batch.schema === first ? batch : new RecordBatch(first, batch.data);
+        }
+      } catch (error) {
+        // The hash aggregate's errors name their aggregate already (`aggregates.total: …`).
+        if (error instanceof AggregateError) throw new ModuleError(`${where}: ${error.message}`, { retryable: false, hint: error.hint });
+        throw error;
       }
       done();
     }
@@ -71,9 +96,23 @@ function aggregateTable(table: Table, config: Config, schema: Schema, where: str
   // An empty input has no rows to gather keys from (and Arrow may give its columns no buffers).
   const keys = all.numRows === 0 ? keyColumns : takeRows(keyColumns, groups.firstRow);
   const columns = parseAggregates(config.aggregates).specs.map((spec) => computed(where, spec.name, () => aggregateGroups(all, groups, spec)));
+  return { batch: assemble(keys, columns, groups.count, config, schema), groups: groups.count };
+}
+
+/** The output batch from the groups' key columns and aggregate columns (typed as computed), HAVING applied. */
+function assemble(keys: RecordBatch, columns: Data[], count: number, config: Config, schema: Schema): RecordBatch {
+  const groupBy = config.group_by ?? [];
   const fields = schema.fields.map((f, i) => new Field(f.name, i < groupBy.length ? f.type : columns[i - groupBy.length].type, f.nullable, f.metadata));
-  const grouped = new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: groups.count, nullCount: 0, children: [...keys.data.children, ...columns] }));
-  return { batch: config.having === undefined ? grouped : having(grouped, config.having), groups: groups.count };
+  const grouped = new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: count, nullCount: 0, children: [...keys.data.children, ...columns] }));
+  return config.having === undefined ? grouped : having(grouped, config.having);
+}
+
+/** The input's batches, counted into `counts.rows` as they pass. */
+async function* counted(batches: AsyncIterable<RecordBatch>, counts: { rows: number }): AsyncGenerator<RecordBatch> {
+  for await (const batch of batches) {
+    counts.rows += batch.numRows;
+    yield batch;
+  }
 }
 
 function computed(where: string, name: string, run: () => Data): Data {

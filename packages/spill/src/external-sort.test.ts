@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { concatBatches, sortIndices, takeRows, type SortKey } from '@pypeline/verbs';
 import { externalSort } from './external-sort.js';
-import { batchBytes } from './batch-bytes.js';
+import { batchBytes } from '@pypeline/verbs';
 import { SCHEMA, collect, generateBatches, pick, rowsOf, streamOf } from './testing/generate-batches.js';
 
 let temp: string;

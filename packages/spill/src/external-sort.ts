@@ -1,6 +1,5 @@
 import { makeData, RecordBatch, Schema, Struct, type Data } from 'apache-arrow';
-import { concatBatches, concatData, sortIndices, takeRows, type SortKey } from '@pypeline/verbs';
-import { batchBytes } from './batch-bytes.js';
+import { batchBytes, concatBatches, concatData, sortIndices, takeRows, type SortKey } from '@pypeline/verbs';
 import { interleavable, interleaveRows } from './interleave-rows.js';
 import { mergeRuns } from './merge-runs.js';
 import { SpillArea } from './spill-area.js';

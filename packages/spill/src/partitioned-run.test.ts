@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Table, type RecordBatch } from 'apache-arrow';
 import { concatBatches, groupRows, hashJoin, takeRows } from '@pypeline/verbs';
 import { partitionedRun, type PartitionInfo } from './partitioned-run.js';
-import { batchBytes } from './batch-bytes.js';
+import { batchBytes } from '@pypeline/verbs';
 import { SCHEMA, collect, generateBatches, pick, rowsOf, streamOf } from './testing/generate-batches.js';
 
 let temp: string;

@@ -1,8 +1,6 @@
 import { Table, type RecordBatch, type Schema } from 'apache-arrow';
-import { concatBatches, takeRows } from '@pypeline/verbs';
-import { batchBytes } from './batch-bytes.js';
+import { batchBytes, concatBatches, takeRows } from '@pypeline/verbs';
 import { partitionOf } from './hash-partition.js';
-import { interleavable, interleaveRows } from './interleave-rows.js';
 import { SpillArea } from './spill-area.js';
 import { readSpillFile, SpillFileWriter } from './spill-file.js';
 import type { SpillOptions } from './spill-options.js';
@@ -112,16 +110,25 @@ class Split<I extends string> {
 
   add(name: I, batch: RecordBatch): void {
     const part = partitionOf(batch, this.options.inputs[name].keys, this.count, this.seed);
-    const sizes = new Uint32Array(this.count);
-    for (let i = 0; i < part.length; i++) sizes[part[i]]++;
-    const indices = Array.from(sizes, (size) => new Uint32Array(size));
-    sizes.fill(0);
-    for (let i = 0; i < part.length; i++) indices[part[i]][sizes[part[i]]++] = i;
+    // The batch's rows ordered by partition (a stable counting sort), gathered once: each
+    // column is read while it is in cache and written in order, and each partition's rows are
+    // then a slice. (Gathering each partition's rows later from the batches they came in reads
+    // memory that has left the cache, row by row.)
+    const starts = new Uint32Array(this.count + 1);
+    for (let i = 0; i < part.length; i++) starts[part[i] + 1]++;
+    for (let p = 0; p < this.count; p++) starts[p + 1] += starts[p];
+    const order = new Uint32Array(part.length);
+    const at = starts.slice(0, this.count);
+    for (let i = 0; i < part.length; i++) order[at[part[i]]++] = i;
+    let whole = false;
+    for (let p = 0; p < this.count; p++) if (starts[p + 1] - starts[p] === part.length) whole = true;
+    const grouped = whole ? batch : takeRows(batch, order);
     for (let p = 0; p < this.count; p++) {
-      if (indices[p].length === 0) continue;
+      const size = starts[p + 1] - starts[p];
+      if (size === 0) continue;
       const pending = this.pending[name][p];
-      pending.pieces.push({ batch, indices: indices[p] });
-      pending.rows += indices[p].length;
+      pending.pieces.push(size === batch.numRows ? grouped : grouped.slice(starts[p], starts[p + 1]));
+      pending.rows += size;
       // Small pieces are gathered first, so the files hold chunks of a useful size.
       if (pending.rows >= 16_384) this.flush(name, p);
     }
@@ -130,7 +137,7 @@ class Split<I extends string> {
   private flush(name: I, p: number): void {
     const pending = this.pending[name][p];
     if (pending.rows === 0) return;
-    this.writers[name][p].write(gatherPieces(this.options.inputs[name].schema, pending));
+    this.writers[name][p].write(concatBatches(this.options.inputs[name].schema, pending.pieces));
     pending.pieces = [];
     pending.rows = 0;
   }
@@ -177,28 +184,9 @@ class Split<I extends string> {
 }
 
 interface Pending {
-  pieces: { batch: RecordBatch; indices: Uint32Array }[];
+  /** Slices of batches ordered by partition: this partition's rows, not yet written. */
+  pieces: RecordBatch[];
   rows: number;
-}
-
-/**
- * A partition's pending rows as one batch: gathered from their batches in one pass (no copy of
- * each piece to concatenate after). A piece that is a whole batch is written as it is.
- */
-function gatherPieces(schema: Schema, { pieces, rows }: Pending): RecordBatch {
-  if (pieces.length === 1 && rows === pieces[0].batch.numRows) return pieces[0].batch;
-  const batches = pieces.map((p) => p.batch);
-  // Other columns (nested, dictionaries) or sliced batches: each piece gathered, then concatenated.
-  if (!interleavable(schema, batches)) return concatBatches(schema, pieces.map((p) => (p.indices.length === p.batch.numRows ? p.batch : takeRows(p.batch, p.indices))));
-  const source = new Uint32Array(rows);
-  const at = new Uint32Array(rows);
-  let k = 0;
-  pieces.forEach(({ indices }, s) => {
-    source.fill(s, k, k + indices.length);
-    at.set(indices, k);
-    k += indices.length;
-  });
-  return interleaveRows(schema, batches, source, at);
 }
 
 function tableOf(schema: Schema, batches: RecordBatch[]): Table {

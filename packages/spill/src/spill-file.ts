@@ -1,7 +1,6 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { Table, tableFromIPC, tableToIPC, type Data, type RecordBatch } from 'apache-arrow';
-import { takeRows } from '@pypeline/verbs';
-import { batchBytes } from './batch-bytes.js';
+import { batchBytes, takeRows } from '@pypeline/verbs';
 
 // WARNING: the format is private to this package and lives only as long as one operator: a
 // sequence of [u32 little-endian length][Arrow IPC stream of one batch]. Each chunk carries

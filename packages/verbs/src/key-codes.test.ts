@@ -1,8 +1,11 @@
 // The typed-array key codes against the reference they replaced: JS key values (`keyColumn`,
 // `rowKey`) in a Map. Groups and join pairs must come out identical, on every key type.
-import { Bool, DateDay, Dictionary, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type RecordBatch } from 'apache-arrow';
+import { Bool, DateDay, Dictionary, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, makeVector, vectorFromArray, type RecordBatch } from 'apache-arrow';
+import { parseAggregates } from '@pypeline/expr';
 import { seededRandom } from '@pypeline/test-services';
 import { describe, expect, it } from 'vitest';
+import { HashAggregate } from './aggregate/hash-aggregate.js';
+import { concatBatches } from './concat-batches.js';
 import { groupRows } from './group-rows.js';
 import { JoinIndex } from './hash-join.js';
 import { keyColumn, rowKey } from './key-column.js';
@@ -80,6 +83,33 @@ describe('groupRows on key codes', () => {
     }
     const mixed = new Table({ x: vectorFromArray([5, 6, 5.5, -0, 0, 1e9, 6, null, 5.5, NaN, NaN], new Float64()) }).batches[0];
     expect(Array.from(groupRows(mixed, ['x']).groupOf)).toEqual(referenceGroups(mixed, ['x']));
+  }, 60_000);
+
+  it('pairs codes by hashing where direct indexing does not reach: too many combinations, and codes past the first batch', () => {
+    const rand = seededRandom(3);
+    const pairs = (n: number, as: number, bs: number) =>
+      new Table({
+        a: vectorFromArray(Array.from({ length: n }, () => (rand() < 0.02 ? null : Math.floor(rand() * as))), new Int32()),
+        b: vectorFromArray(Array.from({ length: n }, () => `w${Math.floor(rand() * bs)}`), new Utf8()),
+      }).batches[0];
+    // 3,000 × 2,000 combinations for 20,000 rows: hashed from the start, through many rehashes.
+    const wide = pairs(20_000, 3_000, 2_000);
+    const groups = groupRows(wide, ['a', 'b']);
+    expect(groups.count).toBeGreaterThan(15_000);
+    expect(Array.from(groups.groupOf)).toEqual(referenceGroups(wide, ['a', 'b']));
+    // A first batch of few combinations (direct), then batches whose codes pass its range (hashed).
+    const batches = [pairs(500, 5, 5), pairs(5_000, 400, 300), pairs(5_000, 5, 5), pairs(5_000, 4_000, 50)];
+    const all = new Table(batches);
+    const hash = new HashAggregate(all.schema, ['a', 'b'], parseAggregates({ n: 'count(*)' }).specs);
+    for (const batch of batches) hash.add(batch);
+    const reference = referenceGroups(concatBatches(all.schema, batches), ['a', 'b']);
+    const { keys, columns, count } = hash.result();
+    expect(count).toBe(new Set(reference).size);
+    const firsts = Array.from({ length: count }, (_, g) => reference.indexOf(g));
+    const whole = concatBatches(all.schema, batches);
+    expect(Array.from({ length: count }, (_, g) => [keys.getChild('a')!.get(g), keys.getChild('b')!.get(g)])).toEqual(firsts.map((r) => [whole.getChild('a')!.get(r), whole.getChild('b')!.get(r)]));
+    const n = makeVector(columns[0]);
+    expect(Array.from({ length: count }, (_, g) => Number(n.get(g)))).toEqual(Array.from({ length: count }, (_, g) => reference.filter((x) => x === g).length));
   }, 60_000);
 
   it('groups a slice of a batch by its own rows', () => {

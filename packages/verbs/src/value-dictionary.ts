@@ -1,5 +1,5 @@
 import { DataType, Type, makeVector, type Data, type RecordBatch } from 'apache-arrow';
-import { validity } from './aggregate/column-readers.js';
+import { validityIfNulls } from './aggregate/column-readers.js';
 import { fmix } from './hash-mix.js';
 import { keyColumn, type KeyValue } from './key-column.js';
 
@@ -20,6 +20,9 @@ export abstract class ValueDictionary {
   size = 0;
   /** The code null keys take once `nullCode()` is asked for, or -1. */
   private nulls = -1;
+
+  /** The bytes the dictionary holds (its tables and stored values): what a memory budget counts. */
+  abstract get bytes(): number;
 
   /** The dictionary for a column of this type: numbers, text, or any other key value. */
   static for(type: DataType): ValueDictionary {
@@ -67,11 +70,8 @@ function familyOf(type: DataType): Family {
   return 'other';
 }
 
-/** Whether row `row` of `data` is valid; `undefined` when every row is. */
-function validityOf(data: Data): ((row: number) => boolean) | undefined {
-  return data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0 ? validity(data) : undefined;
-}
-
+/** What a Map entry with a small key costs, roughly (V8: the entry, the key, the hash table's share). */
+const MAP_ENTRY_BYTES = 64;
 const DAY_MS = 86_400_000;
 const TWO_32 = 4_294_967_296;
 const SAFE_HI = 2_097_152; // 2^21: |hi| below this keeps an int64 within 2^53
@@ -95,6 +95,10 @@ class NumberDictionary extends ValueDictionary {
   private step = 1;
   private ranged = false;
 
+  get bytes(): number {
+    return this.keys.byteLength + this.slots.byteLength + this.scratch.byteLength + (this.direct?.byteLength ?? 0) + this.others.size * MAP_ENTRY_BYTES;
+  }
+
   protected encodeFast(data: Data, insert: boolean, out: Int32Array): boolean {
     const type = data.type as DataType;
     if (familyOf(type) !== 'number') return false;
@@ -103,7 +107,7 @@ class NumberDictionary extends ValueDictionary {
     const values = this.scratch;
     const unsafe = fillNumbers(data, values, n);
     const bits = new Int32Array(values.buffer, 0, n * 2);
-    const valid = validityOf(data);
+    const valid = validityIfNulls(data);
     if (!this.ranged) this.chooseRange(values, n, valid);
     const { direct, min, step } = this;
     const range = direct ? direct.length : 0;
@@ -259,6 +263,10 @@ class TextDictionary extends ValueDictionary {
   private mask = 2047;
   private readonly others = new Map<number | boolean, number>();
 
+  get bytes(): number {
+    return this.arena.byteLength + this.starts.byteLength + this.ends.byteLength + this.hashes.byteLength + this.slots.byteLength + this.others.size * MAP_ENTRY_BYTES;
+  }
+
   protected encodeFast(data: Data, insert: boolean, out: Int32Array): boolean {
     const type = data.type as DataType;
     if (type.typeId === Type.Utf8) {
@@ -276,7 +284,7 @@ class TextDictionary extends ValueDictionary {
       at += chunk.length;
     }
     const indices = data.values as ArrayLike<number>;
-    const valid = validityOf(data);
+    const valid = validityIfNulls(data);
     for (let i = 0; i < out.length; i++) out[i] = valid && !valid(i) ? NULL_CODE : map[Number(indices[i])];
     return true;
   }
@@ -284,7 +292,7 @@ class TextDictionary extends ValueDictionary {
   private encodeUtf8(data: Data, insert: boolean, out: Int32Array): void {
     const offsets = data.valueOffsets as Int32Array;
     const bytes = data.values as Uint8Array;
-    const valid = validityOf(data);
+    const valid = validityIfNulls(data);
     for (let i = 0; i < out.length; i++) out[i] = valid && !valid(i) ? NULL_CODE : this.find(bytes, offsets[i], offsets[i + 1], insert);
   }
 
@@ -369,6 +377,10 @@ class TextDictionary extends ValueDictionary {
 /** Any other key (booleans, timestamps, decimals, …) as its `keyColumn` value in a Map. */
 class GenericDictionary extends ValueDictionary {
   private readonly codes = new Map<Exclude<KeyValue, null>, number>();
+
+  get bytes(): number {
+    return this.codes.size * MAP_ENTRY_BYTES;
+  }
 
   protected encodeFast(): boolean {
     return false;

@@ -1,4 +1,4 @@
-import { DataType, type Data, type RecordBatch } from 'apache-arrow';
+import { DataType, type Data, type RecordBatch, type Schema } from 'apache-arrow';
 import {
   aggregateColumnFix, aggregateColumnProblem, checkExpression, compilePredicate, ExprError, formatDiagnostic, parseExpression,
   type AggregateCall, type ExprDiagnostic,
@@ -88,19 +88,34 @@ function distinctRows(batch: RecordBatch, column: string, groups: Groups): Uint3
 
 /** count_if's condition compiled over the batch: whether each row satisfies it (null counts as false). */
 function conditionTest(batch: RecordBatch, condition: string, label: string, vars?: (name: string) => unknown): (row: number) => boolean {
-  const { expr, errors } = parseExpression(condition);
-  const diagnostics: ExprDiagnostic[] = expr && errors.length === 0 ? checkExpression(expr, batch.schema) : errors;
-  let selected: Uint32Array | undefined;
-  try {
-    if (diagnostics.length === 0) selected = compilePredicate(expr!, batch.schema, vars)(batch);
-  } catch (error) {
-    if (!(error instanceof ExprError)) throw error;
-    diagnostics.push(...error.diagnostics);
-  }
-  if (!selected) {
-    throw new AggregateError(`${label}: the condition is invalid:\n${diagnostics.map((d) => formatDiagnostic(condition, d)).join('\n')}`, 'columns are referenced by name, text in single quotes, e.g. count_if(amount > 10)');
-  }
-  const hit = new Uint8Array(batch.numRows);
-  for (const i of selected) hit[i] = 1;
+  const hit = compileCondition(batch.schema, condition, label, vars)(batch);
   return (row) => hit[row] === 1;
+}
+
+/**
+ * count_if's condition, checked and compiled against `schema`: for a batch, 1 for each row that
+ * satisfies it (null counts as false). An invalid condition is an AggregateError with the
+ * expression's diagnostics, when compiled or when evaluated.
+ */
+export function compileCondition(schema: Schema, condition: string, label: string, vars?: (name: string) => unknown): (batch: RecordBatch) => Uint8Array {
+  const { expr, errors } = parseExpression(condition);
+  const diagnostics: ExprDiagnostic[] = expr && errors.length === 0 ? checkExpression(expr, schema) : errors;
+  const invalid = () => new AggregateError(`${label}: the condition is invalid:\n${diagnostics.map((d) => formatDiagnostic(condition, d)).join('\n')}`, 'columns are referenced by name, text in single quotes, e.g. count_if(amount > 10)');
+  const guarded = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      if (!(error instanceof ExprError)) throw error;
+      diagnostics.push(...error.diagnostics);
+      throw invalid();
+    }
+  };
+  if (diagnostics.length > 0) throw invalid();
+  const predicate = guarded(() => compilePredicate(expr!, schema, vars));
+  return (batch) => {
+    const selected = guarded(() => predicate(batch));
+    const hit = new Uint8Array(batch.numRows);
+    for (const i of selected) hit[i] = 1;
+    return hit;
+  };
 }

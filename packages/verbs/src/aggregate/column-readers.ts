@@ -52,6 +52,35 @@ export function numberColumn(data: Data): NumberColumn {
   return { kind: 'float', scale: 0, valid, big: (i) => BigInt(Number(vector.get(i))), num: (i) => Number(vector.get(i)) };
 }
 
+/**
+ * A numeric column's values as doubles, read from its buffers in one pass (the value `num`
+ * gives; 0 where null): the column's own array when it is Float64, else a copy. For kernels
+ * whose loops then read a plain array instead of calling a reader per row.
+ */
+export function doublesOf(data: Data): Float64Array {
+  const n = data.length;
+  const values = data.values as ArrayLike<number> | BigInt64Array | BigUint64Array;
+  if (values instanceof Float64Array) return values.length === n ? values : values.subarray(0, n);
+  const type = data.type as DataType;
+  const out = new Float64Array(n);
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+    const words = new Int32Array(values.buffer, values.byteOffset, n * 2);
+    if (values instanceof BigInt64Array) for (let i = 0; i < n; i++) out[i] = words[2 * i + 1] * 4_294_967_296 + (words[2 * i] >>> 0);
+    else for (let i = 0; i < n; i++) out[i] = (words[2 * i + 1] >>> 0) * 4_294_967_296 + (words[2 * i] >>> 0);
+  } else if ((DataType.isInt(type) || (DataType.isFloat(type) && type.precision !== 0)) && values) {
+    for (let i = 0; i < n; i++) out[i] = (values as ArrayLike<number>)[i];
+  } else {
+    const c = numberColumn(data);
+    for (let i = 0; i < n; i++) if (c.valid(i)) out[i] = c.num(i);
+  }
+  return out;
+}
+
+/** Whether row i of `data` holds a value; undefined when every row does (so a loop can skip the test). */
+export function validityIfNulls(data: Data): ((i: number) => boolean) | undefined {
+  return data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0 ? validity(data) : undefined;
+}
+
 /** A column whose rows can be ordered: `compare(i, j)` of two valid rows, in the order min/max and quantile_disc use. */
 export interface OrderedColumn {
   valid(i: number): boolean;

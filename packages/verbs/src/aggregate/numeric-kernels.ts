@@ -31,25 +31,33 @@ export function sumData(c: NumberColumn, f: Fold, label: string): Data {
     }
     return float64Data(sums, (g) => seen[g] === 1);
   }
-  const sums = exactSums(c, f);
+  return exactSumData(c, exactSums(c, f), label);
+}
+
+/**
+ * Exact per-group sums (null: no value) as sum's result: Int64 for integer columns (an
+ * overflow is an error), Decimal(38, scale) for decimals. Shared with the hash aggregate.
+ */
+export function exactSumData(c: Pick<NumberColumn, 'kind' | 'scale'>, sums: (bigint | null)[], label: string): Data {
+  const count = sums.length;
   if (c.kind === 'decimal') {
     const limit = 10n ** 38n;
-    const words = new Uint32Array(f.count * 4);
+    const words = new Uint32Array(count * 4);
     sums.forEach((s, g) => {
       if (s === null) return;
       if (s >= limit || s <= -limit) throw overflow(label, g, 'Decimal(38)');
       let u = BigInt.asUintN(128, s);
       for (let w = 0; w < 4; w++, u >>= 32n) words[g * 4 + w] = Number(u & 0xffffffffn);
     });
-    return fixedData(new Decimal(c.scale, 38, 128), f.count, words, (g) => sums[g] !== null);
+    return fixedData(new Decimal(c.scale, 38, 128), count, words, (g) => sums[g] !== null);
   }
-  const out = new BigInt64Array(f.count);
+  const out = new BigInt64Array(count);
   sums.forEach((s, g) => {
     if (s === null) return;
     if (s > INT64_MAX || s < INT64_MIN) throw overflow(label, g, 'Int64');
     out[g] = s;
   });
-  return fixedData(new Int64(), f.count, out, (g) => sums[g] !== null);
+  return fixedData(new Int64(), count, out, (g) => sums[g] !== null);
 }
 
 /** Exact per-group sums; small integers add up in doubles and move to a bigint before they pass 2^52. */
@@ -87,17 +95,20 @@ export function momentData(c: NumberColumn, f: Fold, fn: 'avg' | 'var_samp' | 'v
   const n = new Float64Array(f.count);
   const mean = new Float64Array(f.count);
   const m2 = new Float64Array(f.count);
-  const sums = new Float64Array(f.count);
   for (const i of f.rows) {
     if (!c.valid(i)) continue;
     const g = f.groupOf[i];
     const x = c.num(i);
-    sums[g] += x;
     const k = ++n[g];
     const d = x - mean[g];
     mean[g] += d / k;
     m2[g] += d * (x - mean[g]);
   }
+  return momentResult(n, m2, fn);
+}
+
+/** The variance family's result from each group's count and sum of squared deviations (Welford's m2). */
+export function momentResult(n: Float64Array, m2: Float64Array, fn: 'var_samp' | 'var_pop' | 'stddev_samp' | 'stddev_pop'): Data {
   const pop = fn.endsWith('_pop');
   const variance = m2.map((v, g) => (pop ? v / n[g] : v / (n[g] - 1)));
   const values = fn.startsWith('stddev') ? variance.map(Math.sqrt) : variance;
