@@ -40,6 +40,13 @@ describe('externalSort', () => {
     expect(readdirSync(temp)).toEqual([]);
   }, 60_000);
 
+  it.each(KEYS)('spilled, each run sorted in pieces of one batch and merged, gives the in-memory stable order (%s)', async (_, keys) => {
+    const batches = generateBatches(5, 40, 500);
+    const out = await collect(externalSort(streamOf(batches), { schema: SCHEMA, keys, memoryBudget: Math.floor(batchBytes(batches[0]) * 6), pieceBytes: 1, tempDir: temp, batchRows: 700 }));
+    expect(rowsOf(out)).toEqual(inMemory(batches, keys));
+    expect(readdirSync(temp)).toEqual([]);
+  }, 60_000);
+
   it('spilled flat columns (copied buffer to buffer when merged) give the in-memory order too', async () => {
     const flat = generateBatches(11, 30, 400).map((b) => pick(b, ['id', 'k', 'big', 'x', 's', 'b', 'd', 'ts']));
     const schema = flat[0].schema;

@@ -77,19 +77,25 @@ function interleaveVariable(columns: Data[], source: Uint32Array, rows: Uint32Ar
   // Each source's buffers once, not read off its Data row by row.
   const offsetsOf = columns.map((d) => d.valueOffsets as Int32Array);
   const bytesOf = columns.map((d) => d.values as Uint8Array);
+  // Each row's source offsets are read once (random reads, the cost of a gather): its start is
+  // kept in order for the copy, which then reads only the bytes.
   const offsets = new Int32Array(n + 1);
+  const starts = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const o = offsetsOf[source[i]];
-    offsets[i + 1] = offsets[i] + o[rows[i] + 1] - o[rows[i]];
+    const r = rows[i];
+    const start = o[r];
+    starts[i] = start;
+    offsets[i + 1] = offsets[i] + o[r + 1] - start;
   }
   const out = new Uint8Array(offsets[n]);
   for (let i = 0; i < n; i++) {
-    const o = offsetsOf[source[i]];
     const bytes = bytesOf[source[i]];
-    const start = o[rows[i]];
-    const end = o[rows[i] + 1];
-    if (end - start < 16) for (let k = start, at = offsets[i]; k < end; k++, at++) out[at] = bytes[k];
-    else out.set(bytes.subarray(start, end), offsets[i]);
+    const start = starts[i];
+    const at = offsets[i];
+    const len = offsets[i + 1] - at;
+    if (len < 16) for (let k = 0; k < len; k++) out[at + k] = bytes[start + k];
+    else out.set(bytes.subarray(start, start + len), at);
   }
   return build(out, offsets);
 }

@@ -1,12 +1,11 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import { rowComparator, rowKeys, sortPrefix, type RowKeys, type SortKey, type SortPrefix } from '@pypeline/verbs';
 import { interleaveRows } from './interleave-rows.js';
-import { readSpillFile, type SpillFileWriter } from './spill-file.js';
 
 /** A run being merged: its current chunk and row. */
 interface Cursor {
   run: number;
-  chunks: Generator<RecordBatch>;
+  chunks: Iterator<RecordBatch>;
   batch: RecordBatch;
   keys: RowKeys;
   /** The first key as ranks and 64-bit keys, when it has them: most rows are placed by it alone. */
@@ -17,10 +16,11 @@ interface Cursor {
 }
 
 /**
- * Merges sorted runs into batches of `batchRows`, holding one chunk per run. Ties go to the
- * earlier run, and runs are in input order, so the merge keeps the sort stable.
+ * Merges sorted runs (each its chunks in order: read back from a spill file, or held) into
+ * batches of `batchRows`, holding one chunk per run. Ties go to the earlier run, and runs are
+ * in input order, so the merge keeps the sort stable.
  */
-export function* mergeRuns(schema: Schema, keys: readonly SortKey[], runs: readonly SpillFileWriter[], batchRows: number, signal?: AbortSignal): Generator<RecordBatch> {
+export function* mergeRuns(schema: Schema, keys: readonly SortKey[], runs: readonly Iterable<RecordBatch>[], batchRows: number, signal?: AbortSignal): Generator<RecordBatch> {
   const compare = rowComparator(keys);
   const before = (a: Cursor, b: Cursor) => {
     const p = a.prefix;
@@ -43,8 +43,8 @@ export function* mergeRuns(schema: Schema, keys: readonly SortKey[], runs: reado
     return { keys: columns, prefix: sortPrefix(columns, keys) };
   };
   const heap: Cursor[] = [];
-  for (const [run, writer] of runs.entries()) {
-    const chunks = readSpillFile(writer.path, writer.rows);
+  for (const [run, chunked] of runs.entries()) {
+    const chunks = chunked[Symbol.iterator]();
     const first = chunks.next();
     if (!first.done) heap.push({ run, chunks, batch: first.value, ...cursorKeys(first.value), row: 0, source: -1 });
   }
@@ -98,7 +98,7 @@ export function* mergeRuns(schema: Schema, keys: readonly SortKey[], runs: reado
     }
     if (n > 0) yield flush();
   } finally {
-    for (const c of heap) c.chunks.return(undefined);
+    for (const c of heap) c.chunks.return?.(undefined);
   }
 }
 

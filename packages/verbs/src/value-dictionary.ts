@@ -131,7 +131,7 @@ class NumberDictionary extends ValueDictionary {
     return true;
   }
 
-  /** Direct indexing when the first values are integers spanning at most a few times their count. */
+  /** Direct indexing when the first values are integers spanning at most 16 times their count. */
   private chooseRange(values: Float64Array, n: number, valid: ((row: number) => boolean) | undefined): void {
     this.ranged = true;
     let min = Infinity;
@@ -147,7 +147,9 @@ class NumberDictionary extends ValueDictionary {
     }
     const step = days && max > min ? DAY_MS : 1;
     const span = (max - min) / step + 1;
-    if (!(span > 0) || span > Math.max(4 * n, 65_536) || span > 1 << 26) return;
+    // At most 16 slots (64 bytes) per value of this first batch, as KeyCodes' pair table: one
+    // read per row where a hash table (two reads, and a table a quarter that size) would probe.
+    if (!(span > 0) || span > Math.max(16 * n, 65_536) || span > 1 << 26) return;
     this.min = min;
     this.step = step;
     this.direct = new Int32Array(span);
