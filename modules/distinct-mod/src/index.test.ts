@@ -97,6 +97,39 @@ describe('distinct_mod', () => {
     expect(sorted(whole.output)).toEqual(sorted(await duckdb('SELECT DISTINCT k, s, v FROM t', d)));
   }, 180_000);
 
+  it('keeps the first rows in one pass, in input order, its outputs spilled to files when they outgrow the budget', async () => {
+    const d = generate(20_000);
+    const input = inBatchesOf(table(d), 500);
+    const inMemory = await dedup({ keys: ['k', 's'] }, input);
+    // 256 KiB: the keys met fit, the two outputs (about 600 KB) do not.
+    const held = await dedup({ keys: ['k', 's'] }, input, 256 * 1024);
+    const messages = held.ctx.logs.map((l) => l.msg);
+    expect(messages).not.toContain('spilled to disk in partitions');
+    expect(messages).not.toContain('the distinct keys outgrew the memory budget; the rest is deduplicated by partition');
+    expect(held.ctx.logs.find((l) => l.msg === 'deduplicated')?.fields).toMatchObject({ spilled: true, unique: inMemory.output.length });
+    expect(held.output).toEqual(inMemory.output);
+    expect(held.duplicates).toEqual(inMemory.duplicates);
+    expect(held.output).toEqual(await duckdb('SELECT DISTINCT ON (k, s) * FROM t ORDER BY k, s, id', d).then((r) => r.sort((a, b) => Number(a.id) - Number(b.id))));
+    expect(held.duplicates.map((r) => r.id)).toEqual([...held.duplicates.map((r) => r.id)].sort((a, b) => Number(a) - Number(b)));
+    expect(held.tempDirs.length).toBeGreaterThan(0);
+    expect(filesIn(held.tempDirs)).toEqual([]);
+  }, 120_000);
+
+  it('switches to partitions when the keys themselves outgrow the budget, and keeps the same first rows', async () => {
+    const d = generate(20_000);
+    const input = inBatchesOf(table(d), 500);
+    // Every id is a new key: the keys met grow with the rows and pass 256 KiB part way.
+    const inMemory = await dedup({ keys: ['id', 'k'] }, input);
+    const switched = await dedup({ keys: ['id', 'k'] }, input, 256 * 1024);
+    expect(switched.ctx.logs.map((l) => l.msg)).toContain('the distinct keys outgrew the memory budget; the rest is deduplicated by partition');
+    expect(sorted(switched.output)).toEqual(sorted(inMemory.output));
+    expect(switched.output).toHaveLength(20_000);
+    const byKey = await dedup({ keys: ['k', 's', 'v'] }, input, 64 * 1024);
+    expect(sorted(byKey.output)).toEqual(sorted(await duckdb('SELECT DISTINCT ON (k, s, v) * FROM t ORDER BY k, s, v, id', d)));
+    expect(sorted(byKey.duplicates)).toEqual(sorted((await dedup({ keys: ['k', 's', 'v'] }, input)).duplicates));
+    expect(filesIn([...switched.tempDirs, ...byKey.tempDirs])).toEqual([]);
+  }, 120_000);
+
   it('keeps nothing of an input filtered to nothing (0-row batches as filter_mod leaves them), in memory and at a tiny budget, as DuckDB', async () => {
     const d = generate(2000);
     expect(await duckdb('SELECT DISTINCT k, s FROM t WHERE false', d)).toEqual([]);

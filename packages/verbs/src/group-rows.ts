@@ -1,4 +1,4 @@
-import type { RecordBatch } from 'apache-arrow';
+import type { RecordBatch, Schema } from 'apache-arrow';
 import { KeyCodes } from './key-codes.js';
 
 export interface Groups {
@@ -52,16 +52,14 @@ export interface DistinctRows {
  * in input order. The kernel of distinct_mod and union_mod's `distinct`.
  */
 export function distinctRows(batch: RecordBatch, keys: readonly string[], keep: 'first' | 'last'): DistinctRows {
+  if (keep === 'first') return new FirstRows(batch.schema, keys).split(batch);
   const n = batch.numRows;
   const groups = groupRows(batch, keys);
   const count = n === 0 ? 0 : groups.count;
   const isKept = new Uint8Array(n);
-  if (keep === 'first') for (let g = 0; g < count; g++) isKept[groups.firstRow[g]] = 1;
-  else {
-    const last = new Int32Array(count);
-    for (let i = 0; i < n; i++) last[groups.groupOf[i]] = i;
-    for (const row of last) isKept[row] = 1;
-  }
+  const last = new Int32Array(count);
+  for (let i = 0; i < n; i++) last[groups.groupOf[i]] = i;
+  for (const row of last) isKept[row] = 1;
   const kept = new Uint32Array(count);
   const dropped = new Uint32Array(n - count);
   for (let i = 0, k = 0, d = 0; i < n; i++) {
@@ -69,4 +67,48 @@ export function distinctRows(batch: RecordBatch, keys: readonly string[], keep: 
     else dropped[d++] = i;
   }
   return { kept, dropped };
+}
+
+/**
+ * SQL DISTINCT (ON keys) keeping each key's first row, over a stream of batches: which rows of
+ * each batch hold a key not met before (nulls equal), and which repeat one. Memory follows the
+ * distinct keys (their codes), not the rows.
+ */
+export class FirstRows {
+  private readonly codes: KeyCodes;
+  private seen = new Uint8Array(1024);
+
+  constructor(schema: Schema, private readonly keys: readonly string[]) {
+    this.codes = new KeyCodes({ schema }, keys, 'keys');
+  }
+
+  /** The bytes the keys met so far hold. */
+  get bytes(): number {
+    return this.codes.bytes + this.seen.byteLength;
+  }
+
+  /** The rows of `batch` whose key is new (each the first of its key), and the others, in input order. */
+  split(batch: RecordBatch): DistinctRows {
+    const n = batch.numRows;
+    const codes = this.codes.encode(batch, this.keys, 'keys', true, 'value');
+    if (this.seen.length < this.codes.size) {
+      const grown = new Uint8Array(Math.max(this.codes.size, this.seen.length * 2));
+      grown.set(this.seen);
+      this.seen = grown;
+    }
+    const seen = this.seen;
+    const kept = new Uint32Array(n);
+    const dropped = new Uint32Array(n);
+    let k = 0;
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      const c = codes[i];
+      if (seen[c] === 1) dropped[d++] = i;
+      else {
+        seen[c] = 1;
+        kept[k++] = i;
+      }
+    }
+    return { kept: kept.slice(0, k), dropped: dropped.slice(0, d) };
+  }
 }

@@ -12,7 +12,7 @@ export type { RowKeys, SortKey, SortPrefix } from './sort-indices.js';
 export { orderColumn, orderColumnOf } from './order-column.js';
 export type { OrderColumn } from './order-column.js';
 export { parseSortKey, parseSortKeys, sortKeyProblem, SORT_KEY_FORMS } from './parse-sort-keys.js';
-export { distinctRows, groupRows } from './group-rows.js';
+export { distinctRows, FirstRows, groupRows } from './group-rows.js';
 export type { DistinctRows, Groups } from './group-rows.js';
 export { hashJoin, JoinIndex, resolvePairs, unmatchedRight, keepsUnmatchedRight } from './hash-join.js';
 export type { JoinIndexOptions, JoinKind, JoinPairs } from './hash-join.js';
