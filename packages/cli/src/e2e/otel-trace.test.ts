@@ -85,7 +85,8 @@ describe('OpenTelemetry traces of pype run', () => {
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'pype-e2e', OTEL_BSP_SCHEDULE_DELAY: '200',
       };
       for (let i = 0; i < 2; i++) workers.push(pype(['worker', '--redis', REDIS, '--concurrency', '2', '--project', REPO], root, env));
-      await until(() => workers.every((w) => w.output().includes('▶ worker')), () => `both workers to start; their output:\n${workers.map((w) => w.output()).join('\n')}`, 60_000);
+      // The start line and the tracing line are two writes: wait for both, not the first alone.
+      await until(() => workers.every((w) => w.output().includes('▶ worker') && w.output().includes('traces: ')), () => `both workers to start and say where they trace; their output:\n${workers.map((w) => w.output()).join('\n')}`, 60_000);
       expect(workers[0].output()).toContain(`traces: OTLP http/json to ${receiver.endpoint}/v1/traces`);
 
       const run = pype(['run', 'jobs/spread', '--executor', 'bullmq', '--redis', REDIS], root, env);

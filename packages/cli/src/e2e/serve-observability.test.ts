@@ -63,7 +63,8 @@ it('pype serve: /metrics parses as Prometheus text with every documented metric,
   child.stderr.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
-    await until(() => child.exitCode !== null || /pype serve on (http:\/\/\S+)/.test(output), () => `pype serve to listen; its output:\n${output}`, 60_000, 50);
+    // The listening line and the tracing line are two writes: wait for both, not the first alone.
+    await until(() => child.exitCode !== null || (/pype serve on (http:\/\/\S+)/.test(output) && output.includes('traces: ')), () => `pype serve to listen and say where it traces; its output:\n${output}`, 60_000, 50);
     const base = /pype serve on (http:\/\/\S+)/.exec(output)?.[1];
     expect(base, output).toBeDefined();
     expect(output).toContain(`traces: OTLP http/json to ${receiver.endpoint}/v1/traces`);
