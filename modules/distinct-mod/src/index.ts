@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { RecordBatch, Table, type Schema } from 'apache-arrow';
 import { defineModule, ModuleError, requireInput, type ModuleContext } from '@pypeline/sdk';
-import { partitionedRun, readSpillFile, SpillArea, SpillFileWriter, spillOptionsOf } from '@pypeline/spill';
+import { chainBatches, partitionedRun, readSpillFile, SpillArea, SpillFileWriter, spillOptionsOf } from '@pypeline/spill';
 import { batchBytes, concatBatches, distinctRows, FirstRows, takeRows } from '@pypeline/verbs';
 import { DEFAULTS, type Config } from './config.js';
 import { distinctSchemas } from './output-schemas.js';
@@ -30,7 +30,7 @@ export default defineModule<Config>({
     const held = new HeldOutputs(ctx, schema);
     let spilled = false;
     try {
-      let rest: AsyncIterable<RecordBatch> | undefined = input.batches();
+      let rest: AsyncIterator<RecordBatch> | undefined = input.batches()[Symbol.asyncIterator]();
       if (config.keep === 'first') {
         // One pass: each batch's rows with a key not met before are kept, the others are
         // duplicates; memory holds the keys met, and the outputs up to the budget.
@@ -43,7 +43,7 @@ export default defineModule<Config>({
         // kept so far come first, so they stay the first of their keys.
         const kept = held.output.take();
         const run = partitionedRun({
-          inputs: { input: { batches: concatStreams(kept, rest), schema, keys } },
+          inputs: { input: { batches: chainBatches(kept, rest), schema, keys } },
           ...spillOptionsOf(ctx),
           process: ({ input: table }, info) => {
             const { unique, duplicates } = deduplicate(table, keys, config.keep);
@@ -73,9 +73,8 @@ export default defineModule<Config>({
  * the others to `held.duplicates`. Returns the rest of the input, not yet read, when the keys
  * met outgrow the memory budget (the caller deduplicates it by partition), else undefined.
  */
-async function keepFirst(batches: AsyncIterable<RecordBatch>, schema: Schema, keys: string[], held: HeldOutputs, counts: { rows: number }, ctx: ModuleContext<Config>): Promise<AsyncIterable<RecordBatch> | undefined> {
+async function keepFirst(iterator: AsyncIterator<RecordBatch>, schema: Schema, keys: string[], held: HeldOutputs, counts: { rows: number }, ctx: ModuleContext<Config>): Promise<AsyncIterator<RecordBatch> | undefined> {
   const first = new FirstRows(schema, keys);
-  const iterator = batches[Symbol.asyncIterator]();
   for (;;) {
     const next = await iterator.next();
     if (next.done) return undefined;
@@ -86,17 +85,13 @@ async function keepFirst(batches: AsyncIterable<RecordBatch>, schema: Schema, ke
     const { kept, dropped } = first.split(batch);
     held.output.add(pick(batch, kept));
     held.duplicates.add(pick(batch, dropped));
-    if (first.bytes > ctx.memoryBudget) return { [Symbol.asyncIterator]: () => iterator };
+    if (first.bytes > ctx.memoryBudget) return iterator;
   }
 }
 
 /** The rows `rows` of `batch` (the batch itself when they are all of it, in order). */
 function pick(batch: RecordBatch, rows: Uint32Array): RecordBatch {
   return rows.length === batch.numRows ? batch : takeRows(batch, rows);
-}
-
-async function* concatStreams(...streams: (AsyncIterable<RecordBatch> | Iterable<RecordBatch>)[]): AsyncGenerator<RecordBatch> {
-  for (const stream of streams) yield* stream;
 }
 
 /** The rows of `table` kept (the first or last of each key, in input order) and the ones dropped. */

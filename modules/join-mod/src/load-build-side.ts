@@ -1,5 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
 import { ModuleError, type Artifact } from '@pypeline/sdk';
+import { chainBatches } from '@pypeline/spill';
 import { concatBatches } from '@pypeline/verbs';
 
 /** What the hash table costs per right row beyond the row's Arrow buffers (Map entry, row list, key). */
@@ -23,7 +24,7 @@ export async function loadBuildSide(right: Artifact, budgetBytes: number | undef
     rows += batch.numRows;
     bytes += batch.data.children.reduce((n, d) => n + d.byteLength, 0) + batch.numRows * TABLE_BYTES_PER_ROW;
     if (budgetBytes === undefined || bytes <= budgetBytes) continue;
-    if (!lookup) return { rest: chain(batches, source) };
+    if (!lookup) return { rest: chainBatches(batches.splice(0), source) };
     const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
     throw new ModuleError(`join_mod lookup: the right input is over its memory budget of ${mb(budgetBytes)} (${mb(bytes)} after ${rows} rows, and still loading)`, {
       retryable: false,
@@ -31,13 +32,4 @@ export async function loadBuildSide(right: Artifact, budgetBytes: number | undef
     });
   }
   return { batch: concatBatches(right.schema, batches) };
-}
-
-async function* chain(first: RecordBatch[], rest: AsyncIterator<RecordBatch>): AsyncGenerator<RecordBatch> {
-  try {
-    yield* first.splice(0);
-    for (let step = await rest.next(); !step.done; step = await rest.next()) yield step.value;
-  } finally {
-    await rest.return?.();
-  }
 }

@@ -13,3 +13,4 @@ export { SpillArea } from './spill-area.js';
 export { SpillFileWriter, readSpillFile } from './spill-file.js';
 export { hashAggregateRun } from './hash-aggregate-run.js';
 export type { HashAggregateRunOptions } from './hash-aggregate-run.js';
+export { chainBatches } from './chain-batches.js';

@@ -302,9 +302,9 @@ abstract class Accumulator {
     return out;
   }
 
-  /** Whether field `k` of group g is 1 (a "seen" flag). */
+  /** Whether field `k` of group g is positive (a "seen" flag, or a count of values). */
   protected flag(s: Float64Array, stride: number, k: number): (g: number) => boolean {
-    return (g) => s[g * stride + this.offset + k] === 1;
+    return (g) => s[g * stride + this.offset + k] > 0;
   }
 }
 
@@ -419,12 +419,23 @@ abstract class ColumnAccumulator extends Accumulator {
   prepare(batch: RecordBatch): void {
     this.read(batch.data.children[this.column]);
   }
+
+  /** Adds each valid value of rows `from … to` to field 0 of its group and counts it in field 1 (sum, avg). */
+  protected addAndCount(s: Float64Array, stride: number, groupOf: Uint32Array, from: number, to: number): void {
+    const { values, valid, offset } = this;
+    for (let i = from; i < to; i++) {
+      if (valid && !valid(i)) continue;
+      const at = groupOf[i] * stride + offset;
+      s[at] += values[i];
+      s[at + 1]++;
+    }
+  }
 }
 
 /**
- * An aggregate whose state is a double and whether the group has one (sum of floats, min/max of
- * numbers): its partial state is that double, null where there is none, and merging folds the
- * partial values as it folds a column's.
+ * An aggregate whose state is a double and whether the group has one (a flag or a count: sum
+ * of floats, min/max of numbers): its partial state is that double, null where there is none,
+ * and merging folds the partial values as it folds a column's.
  */
 abstract class ValueAccumulator extends ColumnAccumulator {
   readonly width = 2;
@@ -444,16 +455,10 @@ abstract class ValueAccumulator extends ColumnAccumulator {
   }
 }
 
-/** sum of a float column: Float64, null for a group without values. State: sum, seen. */
+/** sum of a float column: Float64, null for a group without values. State: sum, count of values. */
 class FloatSumAccumulator extends ValueAccumulator {
   update(s: Float64Array, stride: number, groupOf: Uint32Array, from: number, to: number): void {
-    const { values, valid, offset } = this;
-    for (let i = from; i < to; i++) {
-      if (valid && !valid(i)) continue;
-      const at = groupOf[i] * stride + offset;
-      s[at] += values[i];
-      s[at + 1] = 1;
-    }
+    this.addAndCount(s, stride, groupOf, from, to);
   }
 
   result(s: Float64Array, stride: number, count: number): Data {
@@ -558,13 +563,7 @@ class AvgAccumulator extends ColumnAccumulator {
   readonly width = 2;
 
   update(s: Float64Array, stride: number, groupOf: Uint32Array, from: number, to: number): void {
-    const { values, valid, offset } = this;
-    for (let i = from; i < to; i++) {
-      if (valid && !valid(i)) continue;
-      const at = groupOf[i] * stride + offset;
-      s[at] += values[i];
-      s[at + 1]++;
-    }
+    this.addAndCount(s, stride, groupOf, from, to);
   }
 
   result(s: Float64Array, stride: number, count: number): Data {
