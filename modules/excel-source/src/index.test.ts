@@ -93,7 +93,7 @@ describe('excel_source', () => {
     await expect(missing).rejects.toMatchObject({ retryable: false });
     const text = join(dir, 'not-a-workbook.xlsx');
     writeFileSync(text, 'id,name\n1,a\n');
-    await expect(read({ file_path: text })).rejects.toThrow(/cannot read .*not-a-workbook.xlsx as an Excel workbook/);
+    await expect(read({ file_path: text })).rejects.toThrow(/cannot read .*not-a-workbook.xlsx as an Excel workbook \(.xlsx\): it is not a zip archive, which every .xlsx file is, or its end is missing$/);
     await expect(excelSource.check!({ config: { file_path: join(dir, 'nope.xlsx') }, signal: new AbortController().signal })).rejects.toThrow(/does not exist/);
   });
 

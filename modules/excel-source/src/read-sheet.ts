@@ -3,7 +3,7 @@ import { ModuleError } from '@pypeline/sdk';
 import { ERROR, type CellValue } from './cell-value.js';
 import { arrowType, converter, inferType, type Convert } from './column-types.js';
 import type { ExcelColumnType, ResolvedConfig } from './config.js';
-import { openSheet, type SheetRow } from './open-sheet.js';
+import { openSheet, type OpenSheet, type SheetRow } from './open-sheet.js';
 import { cellAddress, columnLetters, type SheetRange } from './sheet-range.js';
 
 /** What a read found besides the rows, for the globals and the log. */
@@ -66,11 +66,17 @@ export async function readSheet(path: string, config: ResolvedConfig, range: She
     const schema = new Schema(columns.map((c) => new Field(c.name, arrowType(c.type), true)));
     const firstDataRow = header ? header.number + 1 : range.firstRow;
     const batches = buildBatches(path, opened.name, columns, schema, sample, rows, { ...config, firstDataRow, span, date1904: opened.date1904 }, stats, signal);
-    return { sheet: opened.name, schema, batches, stats, close: async () => void (await rows.return(undefined)) };
+    return { sheet: opened.name, schema, batches, stats, close: () => closeAll(rows, opened) };
   } catch (error) {
-    await rows.return(undefined);
+    await closeAll(rows, opened);
     throw error;
   }
+}
+
+/** Ends the row stream and closes the file, also when no row was asked for (a generator never started runs no `finally`). */
+async function closeAll(rows: AsyncGenerator<SheetRow>, opened: OpenSheet): Promise<void> {
+  await rows.return(undefined);
+  await opened.close();
 }
 
 /** The rows from the range's first row to its last, stopping (and closing the file) after the last. */
