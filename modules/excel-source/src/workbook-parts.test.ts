@@ -106,6 +106,25 @@ describe('excel_source reads the parts it needs, in the order it needs them', ()
     await expect(read({ file_path: moved, sheet: 'Order' })).rejects.toThrow(/has no sheet "Order"; its sheets are 1: "Notes", 2: "Orders", 3: "After", 4: "Noise"/);
   }, 120_000);
 
+  it('reads a workbook another producer wrote (openpyxl: inline strings, no shared strings, sheets before the workbook part)', async () => {
+    const file = fileURLToPath(new URL('../test-data/openpyxl.xlsx', import.meta.url));
+    const order = await entryOrder(file);
+    expect(order).not.toContain('xl/sharedStrings.xml');
+    expect(order.indexOf('xl/worksheets/sheet2.xml')).toBeLessThan(order.indexOf('xl/workbook.xml'));
+    const { outputs, ctx } = await read({ file_path: file, sheet: 'Data' });
+    expect(outputs.data.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(['id:Float64', 'name:Utf8', 'when:Timestamp<MILLISECOND, UTC>', 'ok:Bool', 'amount:Float64']);
+    const got = outputs.data.toArray().map((r) => r.toJSON());
+    expect(got).toHaveLength(200);
+    expect(got).toEqual(
+      Array.from({ length: 200 }, (_, k) => {
+        const i = k + 1;
+        return { id: i, name: i % 50 === 0 ? null : `name ${i % 13} “ü” 日本`, when: Date.UTC(2024, 0, 1) + i * 3_600_000, ok: i % 2 === 0, amount: i / 8 };
+      }),
+    );
+    expect(ctx.globals.get('row_count')).toBe(200);
+    expect((await read({ file_path: file, sheet: 1, header: false })).outputs.data.toArray().map((r) => r.toJSON())).toEqual([{ column_1: 'written by openpyxl, not exceljs' }]);
+  }, 60_000);
+
   it('names a sheet whose part is missing, and a zip without a workbook part, as unreadable', async () => {
     const noSheet = await rewritten('no-sheet.xlsx', { 'xl/worksheets/sheet2.xml': 'xl/elsewhere/sheet2.xml' }, {}, []);
     await expect(read({ file_path: noSheet, sheet: 'Orders' })).rejects.toThrow(/cannot read .*no-sheet.xlsx as an Excel workbook \(.xlsx\): the workbook names sheet "Orders", but its part xl\/worksheets\/sheet2.xml is not in the file/);
