@@ -189,6 +189,8 @@ async function* sheetRows(worksheet: AsyncIterable<StreamedRow>, date1904: boole
       });
       yield { number: row.number, cells };
     }
+    // An abort destroys the sheet's stream, which may end the rows quietly: never the sheet's end.
+    signal.throwIfAborted();
   } finally {
     await close();
   }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import { outputSchemasOf, runModule } from '@pypeline/sdk/testing';
+import { createTestContext, outputSchemasOf, runModule } from '@pypeline/sdk/testing';
+import type { RecordBatch } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import excelSource from './index.js';
 import type { Config } from './config.js';
@@ -145,6 +146,27 @@ describe('excel_source reads the parts it needs, in the order it needs them', ()
       await expect(read({ file_path: book, sheet: 'Noise', columns: { nope: 'int64' } })).rejects.toThrow(/columns names "nope"/);
     }
     // Streams closed by destroy() release their descriptors on a later tick.
+    for (let wait = 0; wait < 50 && open() > before + 3; wait++) await new Promise((r) => setTimeout(r, 20));
+    expect(open()).toBeLessThanOrEqual(before + 3);
+  }, 120_000);
+
+  it('stops on an abort mid-sheet with the abort, not with a short sheet, and closes the file', async () => {
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let round = 0; round < 5; round++) {
+      const ctx = createTestContext<Config>({ config: { file_path: book, sheet: 'Noise', batch_size: 500, sample_rows: 10 }, manifest: MANIFEST, moduleId: 'xl' });
+      const out = (await excelSource.run({}, ctx)) as { data: AsyncIterable<RecordBatch> };
+      let rows = 0;
+      const reading = (async () => {
+        for await (const batch of out.data) {
+          rows += batch.numRows;
+          if (rows >= 1000) ctx.abort(new Error('stopped by the test'));
+        }
+      })();
+      await expect(reading).rejects.toThrow('stopped by the test');
+      expect(rows).toBeLessThan(ROWS);
+      expect(ctx.globals.get('row_count')).toBeUndefined();
+    }
     for (let wait = 0; wait < 50 && open() > before + 3; wait++) await new Promise((r) => setTimeout(r, 20));
     expect(open()).toBeLessThanOrEqual(before + 3);
   }, 120_000);
