@@ -148,10 +148,11 @@ class NumberDictionary extends ValueDictionary {
     const step = days && max > min ? DAY_MS : 1;
     const span = (max - min) / step + 1;
     // At most 32 slots (128 bytes) per value of this first batch: one read per row where a hash
-    // table (two reads, in 16 bytes per value: an eighth of the most this takes) would probe. 32 and not 16: a partition of
-    // a spilled join or group-by on an id column holds one id in 16 of the whole range (hash
-    // partitioning spreads them), so 16 missed it by a hair, and the 5 M-row join hashed 9 of its
-    // 16 partitions (dictionary time 1.55 s, 0.62 s with 32; wall 12.56 s against 13.08 s).
+    // table (two reads, in 16 bytes per value: an eighth of the most this takes) would probe.
+    // 32 and not 16: a partition of a spilled join or group-by on an id column holds one id in
+    // 16 of the whole range (hash partitioning spreads them), so 16 missed it by a hair, and the
+    // 5 M-row join hashed 9 of its 16 partitions (dictionary time 1.55 s, 0.62 s with 32; wall
+    // 12.56 s against 13.08 s).
     if (!(span > 0) || span > Math.max(32 * n, 65_536) || span > 1 << 26) return;
     this.min = min;
     this.step = step;
