@@ -136,6 +136,13 @@ describe('excel_source reads the parts it needs, in the order it needs them', ()
     await expect(read({ file_path: plain })).rejects.toThrow(/cannot read .*plain.zip.xlsx as an Excel workbook \(.xlsx\): it has no workbook part \(xl\/workbook.xml\)/);
   }, 60_000);
 
+  it('keeps a hostile relationship target inside the archive: nothing is read from the disk', async () => {
+    const hostile = await rewritten('hostile.xlsx', {}, { 'xl/_rels/workbook.xml.rels': [['Target="worksheets/sheet2.xml"', `Target="../../../..${book}"`]] }, []);
+    await expect(read({ file_path: hostile, sheet: 'Orders' })).rejects.toThrow(/the workbook names sheet "Orders", but its part .*book\.xlsx is not in the file/);
+    const absolute = await rewritten('absolute.xlsx', {}, { 'xl/_rels/workbook.xml.rels': [['Target="worksheets/sheet2.xml"', 'Target="/etc/passwd"']] }, []);
+    await expect(read({ file_path: absolute, sheet: 'Orders' })).rejects.toThrow(/but its part etc\/passwd is not in the file/);
+  }, 60_000);
+
   it('closes the file when only the sample is read, or the run stops early', async () => {
     const open = () => readdirSync('/proc/self/fd').length;
     await outputSchemasOf(excelSource, { file_path: book, sheet: 'Noise', sample_rows: 5 });
