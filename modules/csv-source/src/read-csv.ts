@@ -1,6 +1,7 @@
+import { stat } from 'node:fs/promises';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import type { InputFile } from '@pypeline/object-store';
-import type { WorkerPool } from '@pypeline/sdk';
+import { isObjectUrl, type WorkerPool } from '@pypeline/sdk';
 import type { Charset } from './charset.js';
 import { headerNames, positionalNames } from './column-names.js';
 import type { ColumnKind } from './column-kinds.js';
@@ -68,9 +69,7 @@ const INLINE_PARSE_BYTES = 256 * 1024;
 export async function openCsv(input: InputFile, options: CsvReadOptions): Promise<CsvRead> {
   const path = input.path;
   const dialect = dialectOf(options);
-  const first = await firstChunk(input, dialect, options);
-  const layout = first ? readLayout(path, first, dialect, options) : { names: [], dataStart: 0, firstLine: 1 };
-  const inferred = await inferKinds(input, dialect, layout, options);
+  const { layout, inferred } = await settle(input, dialect, options);
   const unknown = Object.keys(options.schema).filter((name) => !layout.names.includes(name));
   if (unknown.length) throw unknownSchemaColumns(path, unknown, layout.names);
   const kinds = layout.names.map((name, i) => options.schema[name] ?? kindOf(inferred.masks[i], inferred.seen[i]));
@@ -131,6 +130,56 @@ export async function openCsv(input: InputFile, options: CsvReadOptions): Promis
   }
 
   return { schema, chunks, stats };
+}
+
+interface Settled {
+  layout: Layout;
+  inferred: Inferred;
+}
+
+/**
+ * The header and the inference of local files already opened in this process, by the file's
+ * identity (device, inode, size, modification and change times) and the options that decide
+ * them: `pype run` opens each file to check the flow's schemas and again to run it, and
+ * inference over a big file's sample (or, with sample_rows 0, the whole file) is not free.
+ * A file changed since has another identity and is read again. As git does with its index, a
+ * file changed less than 2 s before it was read is not kept: file times are coarse (a few ms
+ * on Linux), so a rewrite of the same size right after the read could keep its identity.
+ */
+const settledFiles = new Map<string, Settled>();
+const SETTLED_FILES_KEPT = 64;
+const RACY_MS = 2000;
+
+async function settle(input: InputFile, dialect: CsvDialect, options: CsvReadOptions): Promise<Settled> {
+  const readAt = Date.now();
+  const file = await identity(input, dialect, options);
+  const known = file && settledFiles.get(file.key);
+  if (known) return known;
+  const first = await firstChunk(input, dialect, options);
+  const layout = first ? readLayout(input.path, first, dialect, options) : { names: [], dataStart: 0, firstLine: 1 };
+  const settled = { layout, inferred: await inferKinds(input, dialect, layout, options) };
+  if (!file || readAt - file.changedMs < RACY_MS) return settled;
+  if (settledFiles.size >= SETTLED_FILES_KEPT) settledFiles.delete(settledFiles.keys().next().value!);
+  settledFiles.set(file.key, settled);
+  return settled;
+}
+
+/** The cache key of a local file read with these options, and when it last changed; undefined for an object in object storage, or a file stat cannot see. */
+async function identity(input: InputFile, dialect: CsvDialect, options: CsvReadOptions): Promise<{ key: string; changedMs: number } | undefined> {
+  if (isObjectUrl(input.path)) return undefined;
+  try {
+    const s = await stat(input.path, { bigint: true });
+    if (Number(s.size) !== input.size) return undefined;
+    const key = JSON.stringify([input.path, String(s.dev), String(s.ino), String(s.size), String(s.mtimeNs), String(s.ctimeNs), dialect, options.header, options.sampleRows, options.chunkBytes]);
+    return { key, changedMs: Math.max(Number(s.mtimeMs), Number(s.ctimeMs)) };
+  } catch {
+    return undefined;
+  }
+}
+
+interface Settled {
+  layout: Layout;
+  inferred: Inferred;
 }
 
 function dialectOf(options: CsvReadOptions): CsvDialect {

@@ -1,8 +1,8 @@
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
-import { EnabledStatistics, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
-import { codecFor, type ParquetCompression } from './compression.js';
+import { checkCompression, codecFor, type ParquetCompression } from './compression.js';
 import { encodeFlatParquet, type FlatEncodeOptions } from './flat-encoder.js';
 import { nearlyUniqueColumns } from './dictionary-columns.js';
+import { parquetWasm } from './parquet-wasm.js';
 import { withUuidLogicalTypes } from './uuid-logical-type.js';
 
 export interface ParquetWriteOptions {
@@ -20,7 +20,7 @@ function flatOptions(options: ParquetWriteOptions): FlatEncodeOptions {
     throw new RangeError(`rowGroupSize must be a positive integer, got ${rowGroupSize}`);
   }
   const compression = options.compression ?? 'snappy';
-  codecFor(compression);
+  checkCompression(compression);
   return { rowGroupSize, compression };
 }
 
@@ -48,6 +48,7 @@ export function encodeParquetFromIPC(ipc: Uint8Array, options: ParquetWriteOptio
 export function encodeWithParquetWasm(table: Table, ipc: Uint8Array, { rowGroupSize, compression }: FlatEncodeOptions): Uint8Array {
   // Statistics per column chunk (min, max, nulls), not per page: readers prune row groups with
   // them, and skipping the page indexes takes about a third off the encoding time.
+  const { EnabledStatistics, Table: WasmTable, WriterPropertiesBuilder, writeParquet } = parquetWasm();
   let builder = new WriterPropertiesBuilder()
     .setCompression(codecFor(compression))
     .setStatisticsEnabled(EnabledStatistics.Chunk)

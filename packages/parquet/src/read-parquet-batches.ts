@@ -1,7 +1,8 @@
 import { existsSync, openAsBlob } from 'node:fs';
 import { tableFromIPC, type RecordBatch, type Schema } from 'apache-arrow';
-import { ParquetFile } from 'parquet-wasm';
+import type { ParquetFile } from 'parquet-wasm';
 import { ParquetError } from './parquet-error.js';
+import { parquetWasm } from './parquet-wasm.js';
 import { markUuidColumns, readBlobFooter, withSchema } from './uuid-logical-type.js';
 
 export interface ParquetBatchesOptions {
@@ -36,7 +37,7 @@ export async function openParquetBatches(path: string, options: ParquetBatchesOp
     const missing = !existsSync(path);
     throw new ParquetError(missing ? `Parquet file ${path} does not exist: check the path` : `cannot read Parquet file ${path}: ${(error as Error).message}`, path, { cause: error });
   }
-  const file = await decode(path, () => ParquetFile.fromFile(blob));
+  const file = await decode(path, () => parquetWasm().ParquetFile.fromFile(blob));
   const meta = file.metadata();
   const numRowGroups = meta.numRowGroups();
   const numRows = Number(meta.fileMetadata().numRows());

@@ -1,8 +1,9 @@
 import { openAsBlob } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Table, tableFromIPC } from 'apache-arrow';
-import { ParquetFile, readParquet } from 'parquet-wasm';
+import type { ParquetFile } from 'parquet-wasm';
 import { ParquetError } from './parquet-error.js';
+import { parquetWasm } from './parquet-wasm.js';
 import { readFooter } from './row-group-file.js';
 import { markUuidColumns, readBlobFooter, withSchema } from './uuid-logical-type.js';
 
@@ -26,7 +27,7 @@ export async function readParquetFile(path: string, options: ParquetReadOptions 
 export function decodeParquet(bytes: Uint8Array, path: string): Table {
   try {
     // intoIPCStream frees the wasm table; the IPC copy then lives in JS memory.
-    return marked(tableFromIPC(readParquet(bytes).intoIPCStream()), readFooter(bytes, path));
+    return marked(tableFromIPC(parquetWasm().readParquet(bytes).intoIPCStream()), readFooter(bytes, path));
   } catch (error) {
     throw decodeError(path, error);
   }
@@ -38,7 +39,7 @@ async function readColumns(path: string, columns: string[]): Promise<Table> {
   const blob = await openAsBlob(path);
   let file: ParquetFile | undefined;
   try {
-    file = await ParquetFile.fromFile(blob);
+    file = await parquetWasm().ParquetFile.fromFile(blob);
     const table = tableFromIPC((await file.read({ columns })).intoIPCStream());
     return marked(table.select(columns), await readBlobFooter(blob, path));
   } catch (error) {

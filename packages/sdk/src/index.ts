@@ -27,7 +27,7 @@ export { parseTime, parseBoolean, parseNumber, parseInt64, daysFromCivil } from 
 export { UUID_EXTENSION_NAME, isUuidField, asUuidField, uuidText } from './values/uuid-field.js';
 export { timestampText, timeOfDayText, decimalText } from './values/arrow-text.js';
 export { dataGetter } from './values/data-getter.js';
-export { parseByteSize, defaultMemoryBudget, BYTE_SIZE_PATTERN } from './memory/memory-budget.js';
+export { parseByteSize, defaultMemoryBudget, usableMemory, BYTE_SIZE_PATTERN } from './memory/memory-budget.js';
 export { LEDGER_TABLE, loadKeyOf, loadOnce, alreadyLoadedMessage } from './sink/load-ledger.js';
 export type { LoadKey, RecordedLoad, LedgerSession } from './sink/load-ledger.js';
 export { rowsPerStatement, valuesTuples } from './sink/statement-rows.js';

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { RecordBatch, Schema, Table } from 'apache-arrow';
-import { isArtifact, MemoryArtifact, ModuleError, toTable, type Artifact, type ArtifactManager, type ModuleOutput } from '@pypeline/sdk';
+import { isArtifact, MemoryArtifact, ModuleError, toTable, usableMemory, type Artifact, type ArtifactManager, type ModuleOutput } from '@pypeline/sdk';
 import { createSpillDir } from './spill-dir.js';
 import { parquet } from './parquet.js';
 
@@ -254,7 +253,7 @@ export class ArtifactStore {
   private shouldSpill(rows: number): boolean {
     if (this.policy.in_memory) return false;
     if (rows > this.policy.threshold_rows) return true;
-    return rows > 0 && process.memoryUsage.rss() / totalmem() > this.policy.max_ram_share;
+    return rows > 0 && process.memoryUsage.rss() / usableMemory() > this.policy.max_ram_share;
   }
 
   /** A fresh folder inside the run's spill folder (`ctx.tempDir()`); removed with it by `cleanup()`. */

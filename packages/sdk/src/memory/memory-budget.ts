@@ -21,8 +21,19 @@ export function parseByteSize(value: string | number): number | undefined {
 
 /**
  * The memory budget of one out-of-core operator when `settings.spill.memory_budget` is unset:
- * 1/16 of the machine's memory, at least 16 MiB and at most 128 MiB.
+ * 1/16 of the memory the process may use (`usableMemory`), at least 16 MiB and at most 1 GiB.
+ * (DuckDB's default limit is 80 % of the machine's memory for the whole query; this is per
+ * operator, so a flow running several at once takes a multiple of it.) At most 128 MiB until
+ * 2026-12: a 5 M-row join's right side (560 MB with its hash table) spilled on any machine.
  */
-export function defaultMemoryBudget(total = totalmem()): number {
-  return Math.min(128 * MIB, Math.max(16 * MIB, Math.floor(total / 16)));
+export function defaultMemoryBudget(total = usableMemory()): number {
+  return Math.min(1024 * MIB, Math.max(16 * MIB, Math.floor(total / 16)));
+}
+
+/**
+ * The machine's memory, or the container's limit when the process runs under a lower one
+ * (cgroups: `process.constrainedMemory()`, which reports no limit as 0 or a huge number).
+ */
+export function usableMemory(total = totalmem(), constrained = process.constrainedMemory()): number {
+  return constrained > 0 && constrained < total ? constrained : total;
 }
