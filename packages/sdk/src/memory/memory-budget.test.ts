@@ -16,19 +16,18 @@ describe('parseByteSize', () => {
 });
 
 describe('defaultMemoryBudget', () => {
-  it('is 1/16 of memory between 16 MiB and 1 GiB', () => {
+  it('is 1/16 of memory between 16 MiB and 128 MiB', () => {
     expect(defaultMemoryBudget(1024 * 1024 * 1024)).toBe(64 * 1024 * 1024);
     expect(defaultMemoryBudget(64 * 1024 * 1024)).toBe(16 * 1024 * 1024);
-    expect(defaultMemoryBudget(8 * 1024 ** 3)).toBe(512 * 1024 * 1024);
-    expect(defaultMemoryBudget(64 * 1024 ** 3)).toBe(1024 * 1024 * 1024);
+    expect(defaultMemoryBudget(64 * 1024 ** 3)).toBe(128 * 1024 * 1024);
   });
 });
 
 describe('usableMemory', () => {
   it("is a container's limit when it is below the machine's memory, else the machine's", () => {
     const gib = 1024 ** 3;
-    expect(usableMemory(64 * gib, 2 * gib)).toBe(2 * gib);
-    expect(defaultMemoryBudget(usableMemory(64 * gib, 2 * gib))).toBe(128 * 1024 * 1024);
+    expect(usableMemory(64 * gib, gib)).toBe(gib);
+    expect(defaultMemoryBudget(usableMemory(64 * gib, gib))).toBe(64 * 1024 * 1024);
     // Node reports no limit as 0, or as a number larger than the machine's memory.
     expect(usableMemory(64 * gib, 0)).toBe(64 * gib);
     expect(usableMemory(64 * gib, 2 ** 64)).toBe(64 * gib);
