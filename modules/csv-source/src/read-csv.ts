@@ -177,11 +177,6 @@ async function identity(input: InputFile, dialect: CsvDialect, options: CsvReadO
   }
 }
 
-interface Settled {
-  layout: Layout;
-  inferred: Inferred;
-}
-
 function dialectOf(options: CsvReadOptions): CsvDialect {
   const byte = (key: string, value: string) => {
     if (value.length !== 1 || value.charCodeAt(0) > 0x7f) throw badDialect(key, value);
