@@ -48,7 +48,8 @@ const HELP = `pnpm bench [-- options]
   --latency-events N  events through NATS for the latency case (default 20000, at 5000/s)
   --nats URL      NATS server for the latency and broker cases (default 127.0.0.1:4222; skipped when down)
   --broker-events N   events per broker case (default 200000): Redis Streams, NATS JetStream and MQTT
-                  stream apps against a plain client loop doing the same work (events per CPU-second)
+                  stream apps against a plain client loop doing the same work (events per CPU-second,
+                  after a warm-up round of every case that is printed and not counted)
   --brokers LIST  redis,nats,mqtt (default all three; "none" skips the broker cases)
   --redis URL     Redis for the broker cases (default PYPE_REDIS_URL, else redis://127.0.0.1:6379)
   --mqtt URL      MQTT broker for the broker cases (default mqtt://127.0.0.1:1883)
@@ -151,7 +152,13 @@ async function streamSuite(events: number, runs: number, latencyEvents: number, 
 
 /** The broker cases, `runs` times; medians of CPU time, and events per CPU-second beside the plain client's. */
 async function brokerSuite(events: number, runs: number, targets: { redis: string; nats: string; mqtt: string }, brokers: string[]): Promise<void> {
-  log(`brokers: ${events} events per case, ${runs} runs each ...`);
+  log(`brokers: ${events} events per case, a warm-up round, then ${runs} runs each ...`);
+  // A stream app runs for hours: the figure is its throughput once V8 has compiled the hot code
+  // and settled its heap, for both tools. In a cold process both spend about 1 M events getting
+  // there (the first 200,000 cost up to 3x the CPU of later ones); the warm-up round's figures are
+  // printed, not counted.
+  log('  warm-up round (not counted):');
+  await brokerBench(targets, events, (line) => log(`  ${line}`), brokers);
   const all: BrokerFigure[][] = [];
   let skipped: string[] = [];
   for (let i = 0; i < runs; i++) {
@@ -181,7 +188,7 @@ async function brokerSuite(events: number, runs: number, targets: { redis: strin
       'rows out': f.outRows,
     };
   });
-  process.stdout.write(`\nbrokers: a stream app vs a plain client loop with the same library doing the same work, ${events} events, ${runs} runs each, medians (events per CPU-second of this process)\n`);
+  process.stdout.write(`\nbrokers: a stream app vs a plain client loop with the same library doing the same work, ${events} events, ${runs} runs each after a warm-up round, medians (events per CPU-second of this process)\n`);
   console.table(table);
   for (const s of skipped) process.stdout.write(`skipped: ${s}\n`);
   mkdirSync(join(BENCH, 'out'), { recursive: true });

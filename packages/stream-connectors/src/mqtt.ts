@@ -35,7 +35,7 @@ export interface MqttIntakeRecord {
 /**
  * Reads MQTT topics at least once. A broker cannot replay, so every message is appended to the
  * app's durable intake log before it is acknowledged (PUBACK): the messages that arrive together
- * (up to the broker's in-flight limit) are committed in one transaction and then acknowledged
+ * (up to the broker's in-flight limit) are logged in one append (one write) and then acknowledged
  * together, in the order they came. Batches are read from the log
  * and a restart replays what the last checkpoint had not consumed. The session is persistent
  * (clean: false), so QoS 1 messages published while the app is stopped arrive after a restart.
@@ -71,7 +71,7 @@ export function mqttSource(options: MqttSourceOptions): StreamSource {
     return r.t === packet.topic && Buffer.from(r.p).equals(Buffer.from(packet.payload));
   };
 
-  // The messages received since the last commit: logged in one transaction, then acknowledged together.
+  // The messages received since the last commit: logged in one append, then acknowledged together.
   let group: { records: MqttIntakeRecord[]; ids: Array<number | undefined>; acks: number[]; stream: MqttClient['stream'] } | undefined;
 
   const commit = () => {
@@ -80,7 +80,7 @@ export function mqttSource(options: MqttSourceOptions): StreamSource {
     if (failure) return;
     try {
       if (records.length > 0) {
-        const last = intake.append(records); // one transaction for the group
+        const last = intake.append(records); // one write for the group
         ids.forEach((m, i) => m !== undefined && lastById.set(m, last - records.length + 1 + i));
         fresh.add(last - records.length + 1, records);
       }

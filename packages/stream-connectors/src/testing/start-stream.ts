@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+export { stateDirs } from '@pypeline/stream/testing';
 import { runStream, type RunStreamOptions, type StreamApp, type StreamRunResult, type StreamSource } from '@pypeline/stream';
 
 // For the connector tests: run an app through the real runner, wait for rows, stop it.
@@ -38,19 +36,4 @@ export function opened(source: StreamSource): Promise<void> {
       }
     };
   });
-}
-
-/** Temporary state folders, removed by `clean()`. */
-export function stateDirs(prefix: string): { make(): string; clean(): void } {
-  const made: string[] = [];
-  return {
-    make: () => {
-      const dir = mkdtempSync(join(tmpdir(), `pype-${prefix}-`));
-      made.push(dir);
-      return dir;
-    },
-    clean: () => {
-      for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-    },
-  };
 }

@@ -51,6 +51,7 @@ export class OpenedConnectors {
             checkpoints.intakeSources.add(id);
             const intake = store.intake(id);
             const at = positions[id];
+            if (intake.cut?.frames) log('warn', `source "${id}": its intake log ended in a torn append (${intake.cut.bytes} bytes, left by a machine crash while writing); cut off at the last whole append; messages in the torn part are lost unless their sender delivers them again (intake logs are not fsynced: docs/streaming.md)`);
             if (typeof at === 'number' && intake.lastSeq() < at) {
               log('warn', `source "${id}": its intake log ends at ${intake.lastSeq()}, before the checkpointed position ${at} (the machine crashed before the log reached the disk); messages it held after ${intake.lastSeq()} are lost, new ones continue after ${at}`);
               intake.skipTo(at);

@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { IntakeWaiters, type CheckpointMeta, type IntakeLog, type StagedCheckpoint, type StateStore } from './state-store.js';
+import { FileIntake } from './file-intake.js';
+import type { CheckpointMeta, StagedCheckpoint, StateStore } from './state-store.js';
 
 export interface LmdbStoreOptions {
   /**
@@ -13,16 +14,18 @@ export interface LmdbStoreOptions {
 
 /**
  * Keyed state and checkpoints in LMDB (`state.mdb` in the app's state folder), and intake logs
- * in a second environment (`intake.mdb`) written without fsync so push sources can acknowledge
- * each message quickly.
+ * as append-only files (`intake/<source>/`, see FileIntake) written without fsync so push sources
+ * can acknowledge each message quickly. Intake logs that earlier versions kept in LMDB
+ * (`intake.mdb`) are moved into the files when their source first opens them.
  */
 export class LmdbStateStore implements StateStore {
   private readonly root: RootDatabase;
   private readonly meta: Database;
   private readonly state: Database;
-  private readonly intakeRoot: RootDatabase;
-  private readonly intakeDb: Database;
-  private readonly logs = new Map<string, LmdbIntake>();
+  /** The intake logs of earlier versions, when the folder has them. */
+  private readonly legacyRoot: RootDatabase | undefined;
+  private readonly legacyDb: Database | undefined;
+  private readonly logs = new Map<string, FileIntake>();
   private readonly counts = new Map<string, number>();
 
   constructor(readonly dir: string, options: LmdbStoreOptions = {}) {
@@ -30,8 +33,10 @@ export class LmdbStateStore implements StateStore {
     this.root = open({ path: join(dir, 'state.mdb'), noSync: options.fsync === false });
     this.meta = this.root.openDB({ name: 'meta' });
     this.state = this.root.openDB({ name: 'state' });
-    this.intakeRoot = open({ path: join(dir, 'intake.mdb'), noSync: true });
-    this.intakeDb = this.intakeRoot.openDB({ name: 'intake' });
+    if (existsSync(join(dir, 'intake.mdb'))) {
+      this.legacyRoot = open({ path: join(dir, 'intake.mdb'), noSync: true });
+      this.legacyDb = this.legacyRoot.openDB({ name: 'intake' });
+    }
     for (const key of this.state.getKeys() as Iterable<[string, string]>) this.counts.set(key[0], (this.counts.get(key[0]) ?? 0) + 1);
   }
 
@@ -71,67 +76,69 @@ export class LmdbStateStore implements StateStore {
     await this.meta.remove('staged');
   }
 
-  intake(source: string): LmdbIntake {
-    if (!this.logs.has(source)) this.logs.set(source, new LmdbIntake(this.intakeDb, source));
-    return this.logs.get(source)!;
+  intake(source: string): FileIntake {
+    let log = this.logs.get(source);
+    if (!log) {
+      // The folder's name is the source's id made safe for a path (`source-..` is a plain name).
+      log = new FileIntake(join(this.dir, 'intake', `source-${encodeURIComponent(source)}`));
+      if (this.legacyDb) moveLegacyIntake(this.legacyDb, source, log);
+      this.logs.set(source, log);
+    }
+    return log;
   }
 
   async close(): Promise<void> {
+    for (const log of this.logs.values()) log.close();
     await this.root.close();
-    await this.intakeRoot.close();
+    await this.legacyRoot?.close();
   }
 }
 
 /**
- * An intake log in LMDB. Each append is one entry: the array of its records under the sequence
- * number of the last one, so a group of messages costs one write and one delete when trimmed.
- * (Logs written before groups hold one bare record per entry, never an array: both are read.)
+ * Moves a source's records from an LMDB intake log of an earlier version into its file log, with
+ * their sequence numbers, then deletes them from LMDB. A crash part way is resumed at the next
+ * open: the file log's last number says how far the move got.
  */
-class LmdbIntake implements IntakeLog {
-  private last: number;
-  private waiters = new IntakeWaiters();
+function moveLegacyIntake(db: Database, source: string, log: FileIntake): void {
+  const legacy = new LmdbIntake(db, source);
+  if (legacy.lastSeq() === 0) return;
+  const after = Math.max(log.lastSeq(), legacy.floor());
+  for (const { first, records } of legacy.groups(after)) {
+    // Group by group, with their numbers: a gap between groups (a skipTo) stays a gap.
+    log.skipTo(first - 1);
+    log.append(records);
+  }
+  log.skipTo(legacy.lastSeq());
+  db.transactionSync(() => {
+    for (const key of db.getKeys({ start: [source], end: [source, Number.MAX_SAFE_INTEGER] })) db.removeSync(key);
+  });
+}
+
+/**
+ * An intake log as earlier versions kept it in LMDB, read to move it into the file log. Each
+ * append was one entry: the array of its records under the sequence number of the last one
+ * (before that, one bare record per entry: both are read); `[source, 0]` holds the highest
+ * trimmed number.
+ */
+class LmdbIntake {
+  private readonly last: number;
   constructor(private readonly db: Database, private readonly source: string) {
     let last = 0;
     for (const key of db.getKeys({ start: [source, Number.MAX_SAFE_INTEGER], end: [source], reverse: true, limit: 1 }) as Iterable<[string, number]>) last = key[1];
-    const floor = db.get([source, 0]) as number | undefined; // highest trimmed sequence number
-    this.last = Math.max(last, floor ?? 0);
+    this.last = Math.max(last, this.floor());
   }
-  append(records: readonly unknown[]): number {
-    if (records.length === 0) return this.last;
-    this.db.putSync([this.source, this.last + records.length], [...records]);
-    this.last += records.length;
-    this.waiters.notify();
-    return this.last;
+  floor(): number {
+    return (this.db.get([this.source, 0]) as number | undefined) ?? 0;
   }
-  read(after: number, limit: number) {
-    const records: unknown[] = [];
-    let last = after;
+  /** The records after `after`, as they were appended: each group with the number of its first record. */
+  *groups(after: number): Iterable<{ first: number; records: unknown[] }> {
     for (const { key, value } of this.db.getRange({ start: [this.source, after + 1], end: [this.source, Number.MAX_SAFE_INTEGER] })) {
       const group = Array.isArray(value) ? value : [value];
       const end = (key as [string, number])[1];
       // The group holds end - length + 1 ... end; it can start at or before `after`.
-      const first = end - group.length + 1;
-      for (let seq = Math.max(first, after + 1); seq <= end && records.length < limit; seq++) {
-        records.push(group[seq - first]);
-        last = seq;
-      }
-      if (records.length >= limit) break;
+      const first = Math.max(end - group.length + 1, after + 1);
+      yield { first, records: group.slice(first - (end - group.length + 1)) };
     }
-    return { records, last };
   }
   lastSeq() { return this.last; }
-  skipTo(seq: number) {
-    if (seq <= this.last) return;
-    this.last = seq;
-    this.db.putSync([this.source, 0], Math.max(seq, (this.db.get([this.source, 0]) as number | undefined) ?? 0));
-  }
-  waitFor(after: number, signal: AbortSignal) { return this.waiters.wait(() => this.last > after, signal); }
-  trim(upTo: number) {
-    this.db.transactionSync(() => {
-      // A group that ends after `upTo` stays whole; reads skip its records up to the position.
-      for (const key of this.db.getKeys({ start: [this.source, 1], end: [this.source, upTo + 1] })) this.db.removeSync(key);
-      // Remember the sequence so numbering continues after a restart with an empty log.
-      this.db.putSync([this.source, 0], Math.max(upTo, (this.db.get([this.source, 0]) as number | undefined) ?? 0));
-    });
-  }
 }

@@ -1,2 +1,3 @@
 export { TestRunner } from './test-runner.js';
 export { endlessSource } from './endless-source.js';
+export { stateDirs } from './state-dirs.js';
