@@ -71,7 +71,8 @@ export function keyReader(col: Vector, owner?: object): KeyReader {
     // Arrow slices the offsets buffer with the data (so no `offset` here), not the null bitmap.
     const offsets = data.valueOffsets as Int32Array;
     const values = data.values as Uint8Array;
-    const buf = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+    // Made only where the bytes are decoded: for a small batch a Buffer view costs more than its rows.
+    const bytes = () => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
     if (owner) {
       let interner = interners.get(owner);
       if (!interner) interners.set(owner, (interner = new KeyInterner()));
@@ -84,12 +85,14 @@ export function keyReader(col: Vector, owner?: object): KeyReader {
           id: (r) => (isNull(r) ? 'nnull' : own.idOf(texts[r])),
         };
       }
+      const buf = bytes();
       const at = (r: number) => interner.intern(values, offsets[r], offsets[r + 1], buf);
       return {
         value: (r) => (isNull(r) ? null : at(r).text),
         id: (r) => (isNull(r) ? 'nnull' : at(r).id),
       };
     }
+    const buf = bytes();
     const text = (r: number) => buf.toString('utf8', offsets[r], offsets[r + 1]);
     return {
       value: (r) => (isNull(r) ? null : text(r)),
