@@ -1,6 +1,6 @@
 import {
   Bool, DataType, Field, Float64, Int32, Int64, Precision, RecordBatch, Schema, Struct, TimeUnit, TimestampMillisecond, Type, Utf8,
-  makeData, vectorFromArray, type Data, type Vector,
+  Data, makeData, vectorFromArray, type Vector,
 } from 'apache-arrow';
 import { parseBoolean, parseInt64, parseNumber, parseTime } from '@pypeline/sdk';
 
@@ -177,6 +177,13 @@ function writerKind(type: DataType): 'float64' | 'text' | 'int64' | 'millis' | u
   return undefined;
 }
 
+/**
+ * The validity bitmap of a column without nulls, shared (it has no bytes to change). Columns are
+ * built as `Data` directly: `makeData` dispatches on the type and re-checks every buffer, which
+ * for a batch of a few messages cost more than the values.
+ */
+const NO_NULLS = new Uint8Array(0);
+
 /** The validity bitmap of a column being written: allocated at the first null. */
 class Nulls {
   bits: Uint8Array | undefined;
@@ -213,7 +220,7 @@ class Float64Writer implements ColumnWriter {
 /** The first `n` values of a fixed-width column being written. */
 function fixedWidthData(type: Float64 | Int64, values: Float64Array | BigInt64Array, nulls: Nulls, n: number): Data {
   const data = n === values.length ? values : values.subarray(0, n);
-  return makeData({ type: type as Float64, length: n, nullCount: nulls.count, nullBitmap: nulls.bitmap(n), data: data as Float64Array });
+  return new Data(type, 0, n, nulls.count, [undefined, data, nulls.bitmap(n) ?? NO_NULLS]);
 }
 
 /** What coerce and Arrow's builder give for integral numbers (and, for int64, bigints); anything else is refused. */
@@ -264,7 +271,7 @@ class TextWriter implements ColumnWriter {
       at += ascii ? texts[i].length : Buffer.byteLength(texts[i], 'utf8');
       offsets[i + 1] = at;
     }
-    const column = makeData({ type: this.type, length: n, nullCount: this.nulls.count, nullBitmap: this.nulls.bitmap(n), valueOffsets: offsets, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+    const column = new Data(this.type, 0, n, this.nulls.count, [offsets, new Uint8Array(data.buffer, data.byteOffset, data.length), this.nulls.bitmap(n) ?? NO_NULLS]);
     // Only ASCII text: any other string may not survive UTF-8 (a lone surrogate reads back as U+FFFD),
     // and a reader must see the same values whether it takes the strings or decodes the bytes.
     if (ascii) builtTexts.set(column, texts);
@@ -273,12 +280,16 @@ class TextWriter implements ColumnWriter {
 }
 
 const putters = new Map<string, (row: Row, i: number, writers: ColumnWriter[]) => boolean>();
+/** The putter of each schema object seen: a decoder's schema is the same object batch after batch. */
+const putterOf = new WeakMap<Schema, (row: Row, i: number, writers: ColumnWriter[]) => boolean>();
 
 /**
  * A function putting a row's values into the writers of `schema`'s columns, compiled with the
  * names as constants (as `getter`): each property load and each writer call has a site of its own.
  */
 function rowPutter(schema: Schema): (row: Row, i: number, writers: ColumnWriter[]) => boolean {
+  const known = putterOf.get(schema);
+  if (known) return known;
   const names = schema.fields.map((f) => f.name);
   const key = JSON.stringify(names);
   let put = putters.get(key);
@@ -288,6 +299,7 @@ function rowPutter(schema: Schema): (row: Row, i: number, writers: ColumnWriter[
     put = new Function('row', 'i', 'writers', `return ${body || 'true'};`) as (row: Row, i: number, writers: ColumnWriter[]) => boolean;
     if (putters.size < 1000) putters.set(key, put);
   }
+  putterOf.set(schema, put);
   return put;
 }
 
@@ -310,6 +322,7 @@ export function batchWriter(schema: Schema, capacity: number): BatchWriter | und
   const arena = new Arena(8 * capacity * kinds.filter((k) => k !== 'text').length);
   const writers = schema.fields.map((f) => columnWriter(f.type as DataType, capacity, arena)!);
   const put = rowPutter(schema);
+  const struct = new Struct(schema.fields);
   let n = 0;
   return {
     add(row) {
@@ -319,7 +332,7 @@ export function batchWriter(schema: Schema, capacity: number): BatchWriter | und
     },
     finish() {
       const children = writers.map((w) => w.finish(n));
-      return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));
+      return new RecordBatch(schema, new Data(struct, 0, n, 0, [undefined, undefined, NO_NULLS], children));
     },
   };
 }

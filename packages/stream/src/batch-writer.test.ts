@@ -1,4 +1,4 @@
-import { Field, RecordBatch, Schema, Utf8, makeData, Struct, vectorFromArray } from 'apache-arrow';
+import { Field, RecordBatch, Schema, Table, Utf8, makeData, Struct, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { batchToRows, batchWriter, rowsToBatch, schemaFromSpec, type Row } from './arrow-rows.js';
 import { keysReader } from './key-reader.js';
@@ -21,6 +21,19 @@ describe('rows written straight into column buffers', () => {
     expect(batchToRows(batch)).toEqual(batchToRows(rowsToBatch(rows, schema)));
     expect(batch.getChild('s')!.nullCount).toBe(2);
     expect(batch.getChild('ts')!.nullCount).toBe(2);
+  });
+
+  it('builds batches that Arrow IPC writes and reads back, with and without nulls, and that slice', () => {
+    for (const some of [rows, rows.slice(0, 1), [rows[0], rows[2]]]) {
+      const w = batchWriter(schema, some.length)!;
+      for (const r of some) w.add(r);
+      const batch = w.finish();
+      const back = tableFromIPC(tableToIPC(new Table([batch])));
+      expect(back.numRows).toBe(some.length);
+      expect(batchToRows(back.batches[0])).toEqual(batchToRows(batch));
+      expect(back.batches[0].getChild('s')!.nullCount).toBe(batch.getChild('s')!.nullCount);
+      expect(batchToRows(batch.slice(1))).toEqual(batchToRows(batch).slice(1));
+    }
   });
 
   it('refuses a value that needs coercion, and rows past its capacity', () => {
