@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
@@ -173,4 +173,22 @@ it('a process killed while appending leaves every record it had appended, whole 
     expect(log.append([{ n: last + 1 }])).toBe(last + 1);
     log.close();
   }
+});
+
+it('an append the disk refuses throws, numbers nothing and leaves the log as it was', () => {
+  const at = dir();
+  const log = new FileIntake(at);
+  expect(log.append(['a'])).toBe(1);
+  log.trim(1); // a checkpoint consumed it all: an empty segment, 2, takes over
+  log.close();
+  // That segment becomes /dev/full: every write to it fails with ENOSPC, as on a full disk.
+  expect(readdirSync(at)).toEqual(['0000000000000002.log']);
+  rmSync(join(at, '0000000000000002.log'));
+  symlinkSync('/dev/full', join(at, '0000000000000002.log'));
+  const refusing = new FileIntake(at);
+  expect(refusing.lastSeq()).toBe(1);
+  expect(() => refusing.append(['b', 'c'])).toThrow(/ENOSPC/);
+  expect(refusing.lastSeq()).toBe(1);
+  expect(refusing.read(1, 10)).toEqual({ records: [], last: 1 });
+  refusing.close();
 });
