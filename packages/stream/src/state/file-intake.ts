@@ -12,7 +12,8 @@ import { IntakeWaiters, type IntakeLog } from './state-store.js';
  *
  * all little-endian; the CRC covers `first`, `count` and the body. An append is one `write`
  * (no fsync, as before: it survives the process being killed, not the machine losing power
- * before the OS writes its cache), about a fifth of the CPU an LMDB transaction per append cost.
+ * before the OS writes its cache), about half the CPU of an LMDB transaction per append
+ * (19–34 µs against 43–58 µs for a group of 20 MQTT messages, micro-benchmark of 2026-12-08).
  * At open a torn or corrupt tail (only a machine crash leaves one) is cut off at the last whole
  * frame, so the log never hands out half a record.
  *

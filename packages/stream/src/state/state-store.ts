@@ -62,7 +62,7 @@ export interface IntakeLog {
   skipTo(seq: number): void;
   /** Resolves when a record after `after` exists, or when `signal` aborts (or now and then for neither: check again). */
   waitFor(after: number, signal: AbortSignal): Promise<void>;
-  /** What opening the log cut off its end: a last append torn by a machine crash (never acknowledged). */
+  /** What opening the log cut off its end: a last append a machine crash left torn (its messages are lost unless resent). */
   readonly cut?: { frames: number; bytes: number };
 }
 
